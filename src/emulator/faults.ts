@@ -1,0 +1,73 @@
+/**
+ * Scripted latency and failures for tests and benchmarks: answer the next N
+ * calls of an operation with a status (429, 500, 503, …), optionally with
+ * `Retry-After`, or stall them before answering.
+ */
+import { EmulatorError } from './errors.ts';
+
+export interface FaultSpec {
+  /** `product.operationId` (`chat.FetchChannel`), or `*` for every operation. */
+  operation: string;
+  /** HTTP status to answer instead of the real response; omit to only stall. */
+  status?: number;
+  /** How many calls the fault applies to (default 1). */
+  count?: number;
+  /** Seconds for a `Retry-After` header. */
+  retryAfter?: number;
+  /** Milliseconds to hold the call before answering. */
+  stallMs?: number;
+  /** Twilio error code in the body (default: 20429 for 429, 20500 for 500, 20503 for 503, else 20000 + status). */
+  code?: number;
+  message?: string;
+}
+
+export type ActiveFault = FaultSpec & { count: number };
+
+const STATUS_MESSAGES: Record<number, string> = {
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+export function validateFault(input: unknown): ActiveFault {
+  const f = input as FaultSpec;
+  if (!f || typeof f.operation !== 'string' || !f.operation) throw new Error('fault.operation must be an operation id such as chat.FetchChannel, or *');
+  if (f.status !== undefined && (!Number.isInteger(f.status) || f.status < 100 || f.status > 599)) throw new Error('fault.status must be an HTTP status');
+  if (f.count !== undefined && (!Number.isInteger(f.count) || f.count < 1)) throw new Error('fault.count must be a positive integer');
+  if (f.status === undefined && f.stallMs === undefined) throw new Error('a fault needs a status, a stallMs, or both');
+  return { ...f, count: f.count ?? 1 };
+}
+
+export class Faults {
+  private active: ActiveFault[] = [];
+
+  add(fault: ActiveFault): void {
+    this.active.push(fault);
+  }
+
+  clear(): void {
+    this.active = [];
+  }
+
+  list(): ActiveFault[] {
+    return this.active.map((f) => ({ ...f }));
+  }
+
+  /** Takes the first pending fault for an operation, counting it down. */
+  take(operation: string): ActiveFault | undefined {
+    const i = this.active.findIndex((f) => f.operation === operation || f.operation === '*');
+    if (i < 0) return undefined;
+    const fault = this.active[i]!;
+    if (--fault.count <= 0) this.active.splice(i, 1);
+    return fault;
+  }
+}
+
+/** The error a fault answers with, in Twilio's form. */
+export function faultError(fault: ActiveFault): EmulatorError {
+  const status = fault.status!;
+  const code = fault.code ?? (status === 429 ? 20429 : status >= 500 ? 20000 + status : 20000 + status);
+  return new EmulatorError(status, code, fault.message ?? STATUS_MESSAGES[status] ?? `Injected ${status}`);
+}

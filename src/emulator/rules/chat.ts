@@ -1,0 +1,391 @@
+/**
+ * Programmable Chat v2 behaviour beyond CRUD: default roles of a new service,
+ * counts derived from members and messages, per-channel message indexes,
+ * users created on first membership, and the user's channels and bindings as
+ * views over memberships and service bindings.
+ */
+import type { AccountStore, StoredRecord } from '../store.ts';
+import { EmulatorError, invalidParameter, notFound } from '../errors.ts';
+import type { OpContext, OpResult, ProductRules } from './types.ts';
+
+const SERVICE = 'ip_messaging.v2.service';
+const USER = 'ip_messaging.v2.service.user';
+
+/** Permissions of the four roles Twilio gives every new Chat service. */
+const DEFAULT_ROLES = [
+  {
+    key: 'default_service_role_sid',
+    name: 'service user',
+    type: 'deployment',
+    permissions: ['createChannel', 'joinChannel', 'editOwnUserInfo'],
+  },
+  {
+    key: 'service_admin',
+    name: 'service admin',
+    type: 'deployment',
+    permissions: ['createChannel', 'joinChannel', 'destroyChannel', 'inviteMember', 'removeMember', 'editChannelName', 'editChannelAttributes', 'addMember', 'editAnyMessage', 'editAnyMessageAttributes', 'deleteAnyMessage', 'editAnyUserInfo', 'editOwnUserInfo'],
+  },
+  {
+    key: 'default_channel_role_sid',
+    name: 'channel user',
+    type: 'channel',
+    permissions: ['sendMessage', 'leaveChannel', 'editOwnMessage', 'editOwnMessageAttributes', 'deleteOwnMessage', 'sendMediaMessage'],
+  },
+  {
+    key: 'default_channel_creator_role_sid',
+    name: 'channel admin',
+    type: 'channel',
+    permissions: ['sendMessage', 'leaveChannel', 'editOwnMessage', 'editOwnMessageAttributes', 'deleteOwnMessage', 'sendMediaMessage', 'inviteMember', 'removeMember', 'editChannelName', 'editChannelAttributes', 'addMember', 'editAnyMessage', 'editAnyMessageAttributes', 'deleteAnyMessage'],
+  },
+] as const;
+
+const servicePath = (ctx: OpContext) => `/v2/Services/${ctx.params.ServiceSid}`;
+const channelPath = (ctx: OpContext) => `${servicePath(ctx)}/Channels/${ctx.params.ChannelSid}`;
+
+function service(ctx: OpContext): StoredRecord {
+  return ctx.account.get(servicePath(ctx))!;
+}
+
+/** A role SID given for a member, user or invite must be a role of the service, of the right type. */
+function checkRole(ctx: OpContext, roleSid: unknown, type: 'channel' | 'deployment', param = 'RoleSid'): void {
+  if (roleSid === undefined || roleSid === null) return;
+  const role = ctx.account.get(`${servicePath(ctx)}/Roles/${String(roleSid)}`);
+  if (!role) throw invalidParameter(`Invalid ${param}: role ${String(roleSid)} does not exist in this service`, 50100);
+  if (role.data.type !== type) throw invalidParameter(`Invalid ${param}: role ${String(roleSid)} is a ${String(role.data.type)} role, expected a ${type} role`, 50101);
+}
+
+/** Channels of a service in which `identity` is a member, with that membership. */
+function membershipsOf(account: AccountStore, serviceSid: string, identity: unknown): Array<{ channel: StoredRecord; member: StoredRecord }> {
+  const out: Array<{ channel: StoredRecord; member: StoredRecord }> = [];
+  for (const channel of account.list(`/v2/Services/${serviceSid}/Channels`)) {
+    const member = account.list(`${channel.path}/Members`).find((m) => m.data.identity === identity);
+    if (member) out.push({ channel, member });
+  }
+  return out;
+}
+
+function findUser(ctx: OpContext): StoredRecord {
+  const users = `${servicePath(ctx)}/Users`;
+  const raw = ctx.params.UserSid ?? '';
+  const user = ctx.engine.lookup(ctx.account, ctx.engine.model.resources.get(`chat.${USER}`)!, users, raw, true);
+  if (!user) throw notFound(`/v2/Services/${ctx.params.ServiceSid}/Users/${raw}`);
+  return user;
+}
+
+// ---- user channels: a view over the memberships of the user's identity ----
+
+function userChannelView(ctx: OpContext, user: StoredRecord, channel: StoredRecord, member: StoredRecord): StoredRecord {
+  const lastIndex = member.data.last_consumed_message_index as number | null;
+  const messages = ctx.account.list(`${channel.path}/Messages`);
+  const unread = lastIndex === null || lastIndex === undefined ? messages.length : messages.filter((m) => (m.data.index as number) > lastIndex).length;
+  return {
+    seq: member.seq,
+    path: `${user.path}/Channels/${String(channel.data.sid)}`,
+    collection: `${user.path}/Channels`,
+    data: {
+      account_sid: ctx.account.accountSid,
+      service_sid: ctx.params.ServiceSid,
+      channel_sid: channel.data.sid,
+      user_sid: user.data.sid,
+      member_sid: member.data.sid,
+      status: 'joined',
+      last_consumed_message_index: lastIndex ?? null,
+      unread_messages_count: unread,
+      notification_level: member.data._notification_level ?? 'default',
+      _links: { channel: channel.path, member: member.path },
+    },
+  };
+}
+
+function userChannel(ctx: OpContext): { user: StoredRecord; channel: StoredRecord; member: StoredRecord } {
+  const user = findUser(ctx);
+  const channelResource = ctx.engine.model.resources.get('chat.ip_messaging.v2.service.channel')!;
+  const channel = ctx.engine.lookup(ctx.account, channelResource, `${servicePath(ctx)}/Channels`, ctx.params.ChannelSid ?? '', true);
+  const member = channel && ctx.account.list(`${channel.path}/Members`).find((m) => m.data.identity === user.data.identity);
+  if (!channel || !member) throw notFound(`/v2/Services/${ctx.params.ServiceSid}/Users/${ctx.params.UserSid}/Channels/${ctx.params.ChannelSid}`);
+  return { user, channel, member };
+}
+
+function serveUserChannel(ctx: OpContext, view: StoredRecord): Record<string, unknown> {
+  return ctx.engine.serialize(ctx.account, ctx.op.resource, view);
+}
+
+// ---- user bindings: the service's bindings of the user's identity ----
+
+function userBindingView(user: StoredRecord, binding: StoredRecord): StoredRecord {
+  return {
+    seq: binding.seq,
+    path: `${user.path}/Bindings/${String(binding.data.sid)}`,
+    collection: `${user.path}/Bindings`,
+    data: { ...binding.data, user_sid: user.data.sid, _binding: binding.path },
+  };
+}
+
+function userBinding(ctx: OpContext): { user: StoredRecord; binding: StoredRecord } {
+  const user = findUser(ctx);
+  const binding = ctx.account.get(`${servicePath(ctx)}/Bindings/${ctx.params.Sid}`);
+  if (!binding || binding.data.identity !== user.data.identity) {
+    throw notFound(`/v2/Services/${ctx.params.ServiceSid}/Users/${ctx.params.UserSid}/Bindings/${ctx.params.Sid}`);
+  }
+  return { user, binding };
+}
+
+const ok = (body: unknown): OpResult => ({ status: 200, body });
+const noContent: OpResult = { status: 204, body: null };
+
+export const chatRules: ProductRules = {
+  resources: {
+    [SERVICE]: {
+      defaults: () => ({
+        consumption_report_interval: 10,
+        limits: { channel_members: 100, user_channels: 250 },
+        media: { size_limit_mb: 150, compatibility_message: 'Media messages are not supported by your client' },
+        notifications: {
+          log_enabled: false,
+          new_message: { enabled: false },
+          added_to_channel: { enabled: false },
+          removed_from_channel: { enabled: false },
+          invited_to_channel: { enabled: false },
+        },
+        post_webhook_retry_count: 0,
+        post_webhook_url: null,
+        pre_webhook_retry_count: 0,
+        pre_webhook_url: null,
+        reachability_enabled: false,
+        read_status_enabled: true,
+        typing_indicator_timeout: 5,
+        webhook_filters: [],
+        webhook_method: 'POST',
+      }),
+      afterCreate(ctx, record) {
+        // Twilio creates four roles with every service and points the service's defaults at three of them.
+        const serviceSid = String(record.data.sid);
+        for (const role of DEFAULT_ROLES) {
+          const created = ctx.engine.call(ctx.account.accountSid, 'chat.CreateRole', { ServiceSid: serviceSid }, {
+            FriendlyName: role.name,
+            Type: role.type,
+            Permission: [...role.permissions],
+          });
+          if (role.key !== 'service_admin') record.data[role.key] = (created.body as { sid: string }).sid;
+        }
+      },
+      beforeUpdate(ctx, record, changes) {
+        const roles: Array<[string, 'channel' | 'deployment', string]> = [
+          ['DefaultServiceRoleSid', 'deployment', 'default_service_role_sid'],
+          ['DefaultChannelRoleSid', 'channel', 'default_channel_role_sid'],
+          ['DefaultChannelCreatorRoleSid', 'channel', 'default_channel_creator_role_sid'],
+        ];
+        for (const [param, type, field] of roles) {
+          if (ctx.given.has(param)) checkRole({ ...ctx, params: { ...ctx.params, ServiceSid: String(record.data.sid) } }, changes[field], type, param);
+        }
+      },
+    },
+
+    'ip_messaging.v2.service.channel': {
+      altKeys: ['unique_name'],
+      unique: [{ field: 'unique_name', code: 50307, message: (v) => `Channel with provided unique name already exists: ${String(v)}` }],
+      defaults: () => ({ type: 'public', attributes: '{}', created_by: 'system', friendly_name: null, unique_name: null }),
+      computed: (account, record) => ({
+        members_count: account.list(`${record.path}/Members`).length,
+        messages_count: account.list(`${record.path}/Messages`).length,
+      }),
+      links: (record): Record<string, string> => {
+        const last = record.data._last_message as string | undefined;
+        return last ? { last_message: last } : {};
+      },
+    },
+
+    'ip_messaging.v2.service.channel.member': {
+      altKeys: ['identity'],
+      unique: [{ field: 'identity', code: 50404, message: (v) => `Member already exists: ${String(v)}` }],
+      defaults: (ctx) => ({
+        role_sid: service(ctx).data.default_channel_role_sid,
+        attributes: '{}',
+        last_consumed_message_index: null,
+        last_consumption_timestamp: null,
+      }),
+      beforeCreate(ctx, data) {
+        checkRole(ctx, data.role_sid, 'channel');
+        const limit = (service(ctx).data.limits as { channel_members?: number } | undefined)?.channel_members;
+        if (limit !== undefined && ctx.account.list(ctx.collection).length >= limit) {
+          throw invalidParameter(`Channel member limit of ${limit} reached`, 50216);
+        }
+        // Twilio creates the service user for an identity seen for the first time.
+        const users = `${servicePath(ctx)}/Users`;
+        if (!ctx.account.list(users).some((u) => u.data.identity === data.identity)) {
+          ctx.engine.call(ctx.account.accountSid, 'chat.CreateUser', { ServiceSid: ctx.params.ServiceSid! }, { Identity: String(data.identity) });
+        }
+      },
+      afterCreate(ctx, record) {
+        // A pending invite for this identity is used up by joining.
+        const invite = ctx.account.list(`${channelPath(ctx)}/Invites`).find((i) => i.data.identity === record.data.identity);
+        if (invite) ctx.account.remove(invite.path);
+      },
+      beforeUpdate(ctx, _record, changes) {
+        if (ctx.given.has('RoleSid')) checkRole(ctx, changes.role_sid, 'channel');
+      },
+    },
+
+    'ip_messaging.v2.service.channel.message': {
+      defaults: (ctx) => ({
+        attributes: '{}',
+        from: 'system',
+        to: ctx.params.ChannelSid,
+        body: null,
+        media: null,
+        type: 'text',
+        was_edited: false,
+        last_updated_by: null,
+      }),
+      beforeCreate(ctx, data) {
+        const channel = ctx.account.get(channelPath(ctx))!;
+        // Index is per channel and never reused, even after deletes.
+        const next = (channel.data._next_index as number | undefined) ?? 0;
+        channel.data._next_index = next + 1;
+        data.index = next;
+        if (data.body === null && !ctx.given.has('MediaSid')) throw invalidParameter('Missing required parameter Body in the post body (or MediaSid)', 20001);
+        if (ctx.given.has('MediaSid')) {
+          data.type = 'media';
+          data.media = { sid: ctx.inputs.MediaSid, content_type: 'application/octet-stream', filename: null, size: 0 };
+        }
+      },
+      afterCreate(ctx, record) {
+        ctx.account.get(channelPath(ctx))!.data._last_message = record.path;
+      },
+      beforeUpdate(ctx, record, changes) {
+        if (ctx.given.has('Body') && changes.body !== record.data.body) changes.was_edited = true;
+      },
+    },
+
+    [USER]: {
+      altKeys: ['identity'],
+      unique: [{ field: 'identity', code: 50201, message: (v) => `User already exists: ${String(v)}` }],
+      defaults: (ctx) => ({
+        role_sid: service(ctx).data.default_service_role_sid,
+        attributes: '{}',
+        friendly_name: null,
+        is_online: null,
+        is_notifiable: null,
+      }),
+      beforeCreate(ctx, data) {
+        checkRole(ctx, data.role_sid, 'deployment');
+      },
+      beforeUpdate(ctx, _record, changes) {
+        if (ctx.given.has('RoleSid')) checkRole(ctx, changes.role_sid, 'deployment');
+      },
+      computed: (account, record) => ({
+        joined_channels_count: membershipsOf(account, String(record.data.service_sid), record.data.identity).length,
+      }),
+      afterDelete(ctx, record) {
+        // Deleting a user takes it out of every channel and removes its push bindings.
+        for (const { member } of membershipsOf(ctx.account, String(record.data.service_sid), record.data.identity)) ctx.account.remove(member.path);
+        for (const binding of ctx.account.list(`${servicePath(ctx)}/Bindings`).filter((b) => b.data.identity === record.data.identity)) {
+          ctx.account.remove(binding.path);
+        }
+      },
+    },
+
+    'ip_messaging.v2.service.role': {
+      inputFields: { Permission: 'permissions' },
+      unique: [{ field: 'friendly_name', code: 50103, message: (v) => `Role with provided friendly name already exists: ${String(v)}` }],
+      beforeDelete(ctx, record) {
+        const svc = service(ctx);
+        const defaults = ['default_service_role_sid', 'default_channel_role_sid', 'default_channel_creator_role_sid'];
+        if (defaults.some((k) => svc.data[k] === record.data.sid)) {
+          throw new EmulatorError(400, 50102, `Role ${String(record.data.sid)} is a default role of the service and cannot be deleted`);
+        }
+      },
+    },
+
+    'ip_messaging.v2.service.channel.invite': {
+      unique: [{ field: 'identity', code: 50405, message: (v) => `Invite already exists for identity ${String(v)}` }],
+      defaults: (ctx) => ({ role_sid: service(ctx).data.default_channel_role_sid, created_by: 'system' }),
+      beforeCreate(ctx, data) {
+        checkRole(ctx, data.role_sid, 'channel');
+        if (ctx.account.list(`${channelPath(ctx)}/Members`).some((m) => m.data.identity === data.identity)) {
+          throw invalidParameter(`Identity ${String(data.identity)} is already a member of this channel`, 50404);
+        }
+      },
+    },
+
+    'ip_messaging.v2.service.channel.channel_webhook': {
+      defaults: () => ({ configuration: {} }),
+      beforeCreate(ctx, data) {
+        const config = data.configuration as Record<string, unknown>;
+        if (data.type === 'webhook' && !config.url) throw invalidParameter('Missing required parameter Configuration.Url for a webhook of type webhook');
+        if (data.type === 'studio' && !config.flow_sid) throw invalidParameter('Missing required parameter Configuration.FlowSid for a webhook of type studio');
+        config.method ??= 'POST';
+        config.retry_count ??= 0;
+      },
+    },
+
+    'ip_messaging.v2.service.binding': {
+      links: (record): Record<string, string> => {
+        const user = record.data._user_path as string | undefined;
+        return user ? { user } : {};
+      },
+    },
+
+    'ip_messaging.v2.service.user.user_channel': {
+      links: (record) => (record.data._links as Record<string, string> | undefined) ?? {},
+    },
+
+    'ip_messaging.v2.credential': {
+      defaults: () => ({ sandbox: null, friendly_name: null }),
+      beforeCreate(ctx, data) {
+        if (data.type === 'apn' && !ctx.given.has('Certificate')) throw invalidParameter('Missing required parameter Certificate for an apn credential');
+        if (data.type !== 'apn' && !ctx.given.has('Secret') && !ctx.given.has('ApiKey')) {
+          throw invalidParameter(`Missing required parameter Secret for a ${String(data.type)} credential`);
+        }
+        if (data.type === 'apn') data.sandbox = ctx.inputs.Sandbox === true ? 'true' : 'false';
+      },
+    },
+  },
+
+  operations: {
+    ListUserChannel(ctx) {
+      const user = findUser(ctx);
+      const views = membershipsOf(ctx.account, ctx.params.ServiceSid!, user.data.identity)
+        .map(({ channel, member }) => userChannelView(ctx, user, channel, member))
+        .sort((a, b) => a.seq - b.seq);
+      ctx.collection = `${user.path}/Channels`;
+      return ctx.engine.page(ctx, ctx.op.resource, views);
+    },
+    FetchUserChannel(ctx) {
+      const { user, channel, member } = userChannel(ctx);
+      return ok(serveUserChannel(ctx, userChannelView(ctx, user, channel, member)));
+    },
+    UpdateUserChannel(ctx) {
+      const { user, channel, member } = userChannel(ctx);
+      if (ctx.given.has('NotificationLevel')) member.data._notification_level = ctx.inputs.NotificationLevel;
+      if (ctx.given.has('LastConsumedMessageIndex')) member.data.last_consumed_message_index = ctx.inputs.LastConsumedMessageIndex;
+      if (ctx.given.has('LastConsumptionTimestamp')) member.data.last_consumption_timestamp = ctx.inputs.LastConsumptionTimestamp;
+      member.data.date_updated = ctx.now;
+      return ok(serveUserChannel(ctx, userChannelView(ctx, user, channel, member)));
+    },
+    DeleteUserChannel(ctx) {
+      const { member } = userChannel(ctx);
+      ctx.account.remove(member.path);
+      return noContent;
+    },
+    ListUserBinding(ctx) {
+      const user = findUser(ctx);
+      const types = ctx.inputs.BindingType as string[] | undefined;
+      const views = ctx.account
+        .list(`${servicePath(ctx)}/Bindings`)
+        .filter((b) => b.data.identity === user.data.identity && (!types || types.includes(String(b.data.binding_type))))
+        .map((b) => userBindingView(user, b));
+      ctx.collection = `${user.path}/Bindings`;
+      return ctx.engine.page(ctx, ctx.op.resource, views);
+    },
+    FetchUserBinding(ctx) {
+      const { user, binding } = userBinding(ctx);
+      return ok(ctx.engine.serialize(ctx.account, ctx.op.resource, userBindingView(user, binding)));
+    },
+    DeleteUserBinding(ctx) {
+      const { binding } = userBinding(ctx);
+      ctx.account.remove(binding.path);
+      return noContent;
+    },
+  },
+};

@@ -1,0 +1,6 @@
+/** Events behaviour beyond CRUD. */
+import type { ProductRules } from './types.ts';
+
+export const eventsRules: ProductRules = {
+  resources: {},
+};

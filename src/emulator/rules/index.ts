@@ -1,0 +1,22 @@
+/** The rules of all four products, and what every new account starts with. */
+import type { Product } from '../spec-model.ts';
+import type { AccountStore } from '../store.ts';
+import type { Engine } from '../engine.ts';
+import type { AccountRegistry } from '../accounts.ts';
+import type { ProductRules } from './types.ts';
+import { chatRules } from './chat.ts';
+import { proxyRules } from './proxy.ts';
+import { eventsRules } from './events.ts';
+import { accountsRules } from './accounts.ts';
+
+export const PRODUCT_RULES: Record<Product, ProductRules> = {
+  chat: chatRules,
+  proxy: proxyRules,
+  events: eventsRules,
+  accounts: accountsRules,
+};
+
+/** Gives a new account what Twilio gives every account, whatever the seed. */
+export function initAccount(_engine: Engine, account: AccountStore, registry: AccountRegistry): void {
+  account.state.registry = registry;
+}

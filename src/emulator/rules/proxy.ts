@@ -1,0 +1,6 @@
+/** Proxy behaviour beyond CRUD. */
+import type { ProductRules } from './types.ts';
+
+export const proxyRules: ProductRules = {
+  resources: {},
+};

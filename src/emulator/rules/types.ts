@@ -1,0 +1,71 @@
+/**
+ * The shape of the Twilio behaviour that the specs cannot express. Each product
+ * has one rules file; each resource names only what differs from plain CRUD.
+ */
+import type { AccountStore, StoredRecord } from '../store.ts';
+import type { OperationSpec, ResourceSpec } from '../spec-model.ts';
+import type { Inputs } from '../params.ts';
+import type { Engine } from '../engine.ts';
+
+/** Everything a handler knows about one call. */
+export interface OpContext {
+  engine: Engine;
+  op: OperationSpec;
+  account: AccountStore;
+  /** Path parameters with every parent resolved to its canonical SID. */
+  params: Record<string, string>;
+  /** Canonical collection path of the operation (`/v2/Services/IS…/Channels`). */
+  collection: string;
+  inputs: Inputs;
+  /** Input names the caller sent. */
+  given: Set<string>;
+  query: URLSearchParams;
+  /** Twilio-formatted time of this call. */
+  now: string;
+}
+
+export interface OpResult {
+  status: number;
+  body: unknown;
+}
+
+export interface UniqueField {
+  field: string;
+  /** Twilio's error code for a clash. */
+  code: number;
+  message(value: unknown): string;
+}
+
+export interface ResourceRule {
+  /** Fields that may stand for the id in a path, where the spec's parameter allows it (a channel's `unique_name`). */
+  altKeys?: string[];
+  /** Fields unique within their collection. */
+  unique?: UniqueField[];
+  /** Input parameters stored under another field than their snake_case name, or not stored (null). */
+  inputFields?: Record<string, string | null>;
+  /** Fields of a new instance before its inputs apply. */
+  defaults?(ctx: OpContext): Record<string, unknown>;
+  /** Checks and completes a new instance before it is stored; throws an EmulatorError to refuse it. */
+  beforeCreate?(ctx: OpContext, data: Record<string, unknown>): void;
+  afterCreate?(ctx: OpContext, record: StoredRecord): void;
+  /** Checks an update (the changed fields are in `changes`) before it is applied. */
+  beforeUpdate?(ctx: OpContext, record: StoredRecord, changes: Record<string, unknown>): void;
+  afterUpdate?(ctx: OpContext, record: StoredRecord): void;
+  beforeDelete?(ctx: OpContext, record: StoredRecord): void;
+  afterDelete?(ctx: OpContext, record: StoredRecord): void;
+  /** Fields derived from other tables when served (counts), so they can never drift. */
+  computed?(account: AccountStore, record: StoredRecord): Record<string, unknown>;
+  /** List filters that are not plain equality on their snake_case field. */
+  filters?: Record<string, (record: StoredRecord, value: unknown, account: AccountStore) => boolean>;
+  /** Links beyond the child collections the spec names (a user channel's `channel` and `member`). */
+  links?(record: StoredRecord): Record<string, string>;
+}
+
+export interface ProductRules {
+  /** By component schema name (`ip_messaging.v2.service.channel`). */
+  resources: Record<string, ResourceRule>;
+  /** Whole operations whose behaviour is not CRUD on one table, by operationId. */
+  operations?: Record<string, (ctx: OpContext) => OpResult>;
+}
+
+export type { ResourceSpec };

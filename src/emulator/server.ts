@@ -1,0 +1,256 @@
+/**
+ * The Twilio emulator's HTTP server: Chat v2, Proxy v1, Events v1 and Accounts
+ * v1 from one origin, stateful and in memory, plus a control API under
+ * `/__emulator/` (request counters, faults, latency, reset) that no Twilio
+ * path can collide with.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { loadSpecModel, type SpecModel } from './spec-model.ts';
+import { Store } from './store.ts';
+import { Engine } from './engine.ts';
+import { EmulatorError, moreInfo } from './errors.ts';
+import { AccountRegistry, DEFAULT_ACCOUNTS, type EmulatorAccount } from './accounts.ts';
+import { Faults, faultError, validateFault, type FaultSpec } from './faults.ts';
+import { PRODUCT_RULES, initAccount } from './rules/index.ts';
+import { seedDemo } from './seed.ts';
+
+export type SeedName = 'demo' | 'none';
+
+export interface EmulatorOptions {
+  /** Port to listen on; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to listen on (default 127.0.0.1: loopback only). */
+  host?: string;
+  /** `demo` loads the deterministic demo data set into every configured account. */
+  seed?: SeedName;
+  /** Delay added to every Twilio request, in milliseconds. */
+  latencyMs?: number;
+  /** Accounts and credentials it accepts (default: the documented demo account). */
+  accounts?: EmulatorAccount[];
+  /** Largest request body accepted, in bytes (default 1 MiB). */
+  maxBodyBytes?: number;
+}
+
+export interface EmulatorStats {
+  /** Twilio API requests received, whatever their outcome. */
+  total: number;
+  /** Requests per operation, keyed `product.operationId` (`chat.FetchChannel`). */
+  operations: Record<string, number>;
+}
+
+export interface Emulator {
+  /** Origin of the emulator, e.g. `http://127.0.0.1:53122`. */
+  readonly url: string;
+  readonly engine: Engine;
+  stats(): EmulatorStats;
+  resetStats(): void;
+  injectFault(fault: FaultSpec): void;
+  clearFaults(): void;
+  setLatency(ms: number): void;
+  /** Drops all data and loads the seed again (the one it started with by default). */
+  reset(seed?: SeedName): void;
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+let sharedModel: SpecModel | undefined;
+
+/** Starts an emulator and resolves once it listens. */
+export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const model = (sharedModel ??= loadSpecModel());
+  const accountList = options.accounts ?? DEFAULT_ACCOUNTS;
+  const registry = new AccountRegistry(accountList);
+  const store = new Store();
+  const engine = new Engine(model, store, PRODUCT_RULES, (e, account) => initAccount(e, account, registry));
+  const faults = new Faults();
+  const maxBody = options.maxBodyBytes ?? 1024 * 1024;
+  let latencyMs = options.latencyMs ?? 0;
+  let stats: EmulatorStats = { total: 0, operations: {} };
+  const initialSeed = options.seed ?? 'none';
+
+  const loadSeed = (seed: SeedName) => {
+    store.clear();
+    for (const a of accountList) {
+      engine.account(a.accountSid);
+      if (seed === 'demo') seedDemo(engine, a.accountSid);
+    }
+  };
+
+  const server: Server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      // Nothing a client sends may crash the emulator; an unexpected fault is a Twilio-style 500.
+      console.error('emulator: unexpected error', err instanceof Error ? err.stack : err);
+      if (!res.headersSent) send(res, 500, new EmulatorError(500, 20500, 'Internal Server Error').toBody());
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const pathname = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    const query = new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1));
+    if (pathname.startsWith('/__emulator/')) return control(req, res, pathname.slice('/__emulator/'.length));
+
+    stats.total++;
+    if (latencyMs > 0) await sleep(latencyMs);
+    const accountSid = registry.authenticate(req.headers.authorization);
+    if (!accountSid) {
+      res.setHeader('WWW-Authenticate', 'Basic realm="Twilio API"');
+      return send(res, 401, {
+        code: 20003,
+        detail: 'Your AccountSid or AuthToken was incorrect.',
+        message: 'Authenticate',
+        more_info: moreInfo(20003),
+        status: 401,
+      });
+    }
+    try {
+      const method = req.method ?? 'GET';
+      const { op, rawParams } = engine.route(method, pathname);
+      stats.operations[op.id] = (stats.operations[op.id] ?? 0) + 1;
+      const fault = faults.take(op.id);
+      if (fault?.stallMs) await sleep(fault.stallMs);
+      if (fault?.status) {
+        if (fault.retryAfter !== undefined) res.setHeader('Retry-After', String(fault.retryAfter));
+        throw faultError(fault);
+      }
+      const body = await readBody(req, maxBody);
+      const result = engine.handle({ accountSid, method, pathname, query, body, headers: req.headers }, op, rawParams);
+      if (res.destroyed) return;
+      if (result.status === 204) {
+        res.writeHead(204, { 'Twilio-Request-Id': requestId() });
+        res.end();
+        return;
+      }
+      send(res, result.status, result.body);
+    } catch (err) {
+      if (!(err instanceof EmulatorError)) throw err;
+      send(res, err.status, err.toBody());
+    }
+  }
+
+  async function control(req: IncomingMessage, res: ServerResponse, what: string): Promise<void> {
+    const method = req.method ?? 'GET';
+    try {
+      if (what === 'health' && method === 'GET') return send(res, 200, { ok: true });
+      if (what === 'stats') {
+        if (method === 'GET') return send(res, 200, stats);
+        if (method === 'DELETE') return end204(res, () => (stats = { total: 0, operations: {} }));
+      }
+      if (what === 'faults') {
+        if (method === 'GET') return send(res, 200, { faults: faults.list() });
+        if (method === 'POST') {
+          const body = JSON.parse((await readRaw(req, maxBody)) || 'null') as unknown;
+          const list = Array.isArray(body) ? body : [body];
+          const valid = list.map(validateFault);
+          valid.forEach((f) => faults.add(f));
+          return send(res, 201, { faults: faults.list() });
+        }
+        if (method === 'DELETE') return end204(res, () => faults.clear());
+      }
+      if (what === 'latency') {
+        if (method === 'GET') return send(res, 200, { ms: latencyMs });
+        if (method === 'PUT' || method === 'POST') {
+          const { ms } = JSON.parse((await readRaw(req, maxBody)) || '{}') as { ms?: unknown };
+          if (typeof ms !== 'number' || ms < 0) throw new Error('latency needs { "ms": <non-negative number> }');
+          latencyMs = ms;
+          return send(res, 200, { ms });
+        }
+      }
+      if (what === 'reset' && method === 'POST') {
+        const { seed } = JSON.parse((await readRaw(req, maxBody)) || '{}') as { seed?: unknown };
+        if (seed !== undefined && seed !== 'demo' && seed !== 'none') throw new Error('reset seed must be "demo" or "none"');
+        return end204(res, () => loadSeed((seed as SeedName | undefined) ?? initialSeed));
+      }
+      send(res, 404, { message: `No control endpoint ${method} /__emulator/${what}` });
+    } catch (err) {
+      send(res, 400, { message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  loadSeed(initialSeed);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  engine.origin = url;
+
+  let closed: Promise<void> | undefined;
+  const close = () =>
+    (closed ??= new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }));
+
+  return {
+    url,
+    engine,
+    stats: () => structuredClone(stats),
+    resetStats: () => {
+      stats = { total: 0, operations: {} };
+    },
+    injectFault: (fault) => faults.add(validateFault(fault)),
+    clearFaults: () => faults.clear(),
+    setLatency: (ms) => {
+      latencyMs = ms;
+    },
+    reset: (seed) => loadSeed(seed ?? initialSeed),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const json = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(json),
+    'Twilio-Request-Id': requestId(),
+  });
+  res.end(json);
+}
+
+function end204(res: ServerResponse, action: () => void): void {
+  action();
+  res.writeHead(204);
+  res.end();
+}
+
+function requestId(): string {
+  return 'RQ' + randomBytes(16).toString('hex');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function readRaw(req: IncomingMessage, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new EmulatorError(413, 20413, `Request body larger than ${limit} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A Twilio request body: form-encoded; anything else is read as an empty form. */
+async function readBody(req: IncomingMessage, limit: number): Promise<URLSearchParams> {
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    req.resume();
+    return new URLSearchParams();
+  }
+  const raw = await readRaw(req, limit);
+  const type = req.headers['content-type'] ?? 'application/x-www-form-urlencoded';
+  if (raw && !type.includes('application/x-www-form-urlencoded')) {
+    throw new EmulatorError(400, 20001, `Unsupported Content-Type ${type}: send application/x-www-form-urlencoded`);
+  }
+  return new URLSearchParams(raw);
+}

@@ -1,0 +1,95 @@
+/**
+ * In-memory tables, one set per account. Records are keyed by their canonical
+ * instance path (`/v2/Services/IS…/Channels/CH…`), so deleting a parent can
+ * delete its children by path prefix, and a collection is an array of records
+ * in creation order (`seq`), which makes stable page tokens cheap.
+ */
+import { createHash } from 'node:crypto';
+
+export interface StoredRecord {
+  /** Creation order, unique within the emulator; page tokens point at it. */
+  readonly seq: number;
+  /** Canonical instance path, with every SID resolved. */
+  readonly path: string;
+  /** The collection path this record is listed under. */
+  readonly collection: string;
+  /** The resource's fields in Twilio's snake_case; fields starting with `_` are internal and never served. */
+  data: Record<string, unknown>;
+}
+
+export class AccountStore {
+  readonly records = new Map<string, StoredRecord>();
+  private readonly collections = new Map<string, StoredRecord[]>();
+  /** Account-level state that is no resource of its own (auth tokens, pending sink tests). */
+  readonly state: Record<string, unknown> = {};
+
+  constructor(
+    readonly accountSid: string,
+    private readonly nextSeq: () => number,
+  ) {}
+
+  get(path: string): StoredRecord | undefined {
+    return this.records.get(path);
+  }
+
+  /** The records of a collection in creation order. Do not mutate the array. */
+  list(collection: string): readonly StoredRecord[] {
+    return this.collections.get(collection) ?? EMPTY;
+  }
+
+  insert(collection: string, id: string, data: Record<string, unknown>): StoredRecord {
+    const record: StoredRecord = { seq: this.nextSeq(), path: `${collection}/${id}`, collection, data };
+    this.records.set(record.path, record);
+    let list = this.collections.get(collection);
+    if (!list) this.collections.set(collection, (list = []));
+    list.push(record);
+    return record;
+  }
+
+  /** Removes a record and everything under its path (a channel's members, messages, …). */
+  remove(path: string): boolean {
+    const record = this.records.get(path);
+    if (!record) return false;
+    this.records.delete(path);
+    const list = this.collections.get(record.collection);
+    if (list) list.splice(list.indexOf(record), 1);
+    const prefix = path + '/';
+    for (const key of this.records.keys()) if (key.startsWith(prefix)) this.records.delete(key);
+    for (const key of this.collections.keys()) if (key.startsWith(prefix)) this.collections.delete(key);
+    return true;
+  }
+
+  /** Collections whose path starts with `prefix` (e.g. all member lists of a service). */
+  *collectionsUnder(prefix: string): Iterable<[string, readonly StoredRecord[]]> {
+    for (const entry of this.collections) if (entry[0].startsWith(prefix)) yield entry;
+  }
+}
+
+const EMPTY: readonly StoredRecord[] = Object.freeze([]);
+
+/** All accounts' data, with one SID generator so a seeded run is reproducible. */
+export class Store {
+  private readonly accounts = new Map<string, AccountStore>();
+  private seq = 0;
+  private sidCounter = 0;
+
+  constructor(private readonly sidSeed = 'twilio-emulator') {}
+
+  account(accountSid: string): AccountStore {
+    let store = this.accounts.get(accountSid);
+    if (!store) this.accounts.set(accountSid, (store = new AccountStore(accountSid, () => ++this.seq)));
+    return store;
+  }
+
+  /** A new SID such as `CH` + 32 hex digits; deterministic for a given seed and call order. */
+  newSid(prefix: string): string {
+    const hex = createHash('md5').update(`${this.sidSeed}:${++this.sidCounter}`).digest('hex');
+    return prefix + hex;
+  }
+
+  clear(): void {
+    this.accounts.clear();
+    this.seq = 0;
+    this.sidCounter = 0;
+  }
+}
