@@ -235,9 +235,11 @@ async function readRaw(req: IncomingMessage, limit: number): Promise<string> {
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > limit) throw new EmulatorError(413, 20413, `Request body larger than ${limit} bytes`);
-    chunks.push(chunk);
+    // Past the limit the rest is read and dropped, so the client gets its 413 instead of a stalled upload.
+    if (size <= limit) chunks.push(chunk);
+    else if (size > limit * 64) req.destroy();
   }
+  if (size > limit) throw new EmulatorError(413, 20413, `Request body larger than ${limit} bytes`);
   return Buffer.concat(chunks).toString('utf8');
 }
 
