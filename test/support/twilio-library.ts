@@ -1,0 +1,63 @@
+/**
+ * Points the official `twilio` helper library at the emulator.
+ *
+ * The library has no base-URL option: every product has its host built in
+ * (`https://chat.twilio.com`, `https://proxy.twilio.com`, …). Its supported
+ * extension point is the `httpClient` option, so this request client sends
+ * the four products' hosts, with any edge and region labels
+ * (`chat.sydney.au1.twilio.com`), to the emulator's origin instead. Every
+ * other URL goes out as it is, which covers the absolute `next_page_url`s
+ * that the emulator's list pages already carry.
+ *
+ * ```ts
+ * import twilio from 'twilio';
+ * import { EmulatorRequestClient } from './test/support/twilio-library.ts';
+ *
+ * const client = twilio(accountSid, authToken, { httpClient: new EmulatorRequestClient('http://127.0.0.1:4010') });
+ * await client.chat.v2.services.list({ limit: 20 });
+ * ```
+ *
+ * Leave the client's `edge` and `region` (and `TWILIO_EDGE`, `TWILIO_REGION`)
+ * unset: the library applies them to every host, the emulator's own included.
+ */
+import twilio from 'twilio';
+import type RequestClient from 'twilio/lib/base/RequestClient.js';
+import { DEMO_ACCOUNT } from '../../src/emulator/accounts.ts';
+
+/** The hosts of Chat (and its older name IP Messaging), Proxy, Events and Accounts, with optional edge and region. */
+const TWILIO_HOST = /^(?:chat|ip-messaging|proxy|events|accounts)(?:\.[a-z0-9-]+){0,2}\.twilio\.com$/;
+
+/** A `twilio.RequestClient` that sends requests for Twilio's hosts to the emulator. */
+export class EmulatorRequestClient extends twilio.RequestClient {
+  private readonly origin: string;
+
+  constructor(emulatorUrl: string, options?: RequestClient.RequestClientOptions) {
+    super(options);
+    this.origin = new URL(emulatorUrl).origin;
+  }
+
+  override request<TData>(opts: RequestClient.RequestOptions<TData>) {
+    const url = new URL(opts.uri);
+    if (url.protocol === 'https:' && TWILIO_HOST.test(url.hostname)) {
+      return super.request<TData>({ ...opts, uri: this.origin + url.pathname + url.search });
+    }
+    return super.request<TData>(opts);
+  }
+}
+
+/** How the library authenticates: the account's auth token, or one of its API keys. */
+export type EmulatorCredentials =
+  | { accountSid: string; authToken: string }
+  | { accountSid: string; apiKey: string; apiSecret: string };
+
+/** A `twilio` client for an emulator, authenticated as the demo account unless told otherwise. */
+export function twilioClientFor(
+  emulatorUrl: string,
+  credentials: EmulatorCredentials = { accountSid: DEMO_ACCOUNT.accountSid, authToken: DEMO_ACCOUNT.authToken },
+): twilio.Twilio {
+  const httpClient = new EmulatorRequestClient(emulatorUrl);
+  if ('apiKey' in credentials) {
+    return twilio(credentials.apiKey, credentials.apiSecret, { accountSid: credentials.accountSid, httpClient });
+  }
+  return twilio(credentials.accountSid, credentials.authToken, { httpClient });
+}
