@@ -1,0 +1,461 @@
+/**
+ * The official `twilio` helper library against the emulator: create, fetch,
+ * update, remove, every way of paging (`list`, `each`, `page` → `nextPage` →
+ * `previousPage`), fetching by unique name or identity, and RestException on
+ * errors, for Chat v2, Proxy v1, Events v1 and Accounts v1.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import twilio from 'twilio';
+import { createEmulator, type Emulator } from '../../src/emulator/server.ts';
+import { DEMO_ACCOUNT } from '../../src/emulator/accounts.ts';
+import { twilioClientFor } from '../support/twilio-library.ts';
+
+// ---- helpers -------------------------------------------------------------------------------
+
+interface PageLike<T> {
+  instances: T[];
+  nextPage(): Promise<PageLike<T>> | undefined;
+  previousPage(): Promise<PageLike<T>> | undefined;
+}
+
+/** What every list resource of the library offers. */
+interface Lister<T> {
+  list(params: { pageSize?: number; limit?: number }): Promise<T[]>;
+  each(params: { pageSize?: number; limit?: number; callback?: (item: T, done: (err?: Error) => void) => void; done?: Function }): void;
+  page(params: { pageSize?: number }): Promise<PageLike<T>>;
+}
+
+/** Collects what `each` visits, resolving when the library calls `done`. */
+function eachOf<T>(lister: Lister<T>, params: { pageSize?: number; limit?: number }): Promise<T[]> {
+  return new Promise((resolve, reject) => {
+    const seen: T[] = [];
+    lister.each({ ...params, callback: (item) => void seen.push(item), done: (err?: Error) => (err ? reject(err) : resolve(seen)) });
+  });
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Reads a collection every way the library can (`list` with and without a
+ * limit, `each`, and `page` walked forwards to the end and back to the start)
+ * and checks that each way sees exactly `expected`, in order.
+ */
+async function expectPaging<T>(lister: Lister<T>, key: (item: T) => string, expected: string[], pageSize = 3): Promise<void> {
+  expect(expected.length).toBeGreaterThan(2 * pageSize);
+  expect((await lister.list({ pageSize })).map(key)).toEqual(expected);
+  expect((await lister.list({ pageSize, limit: 5 })).map(key)).toEqual(expected.slice(0, 5));
+  expect((await eachOf(lister, { pageSize })).map(key)).toEqual(expected);
+  expect((await eachOf(lister, { pageSize, limit: pageSize + 1 })).map(key)).toEqual(expected.slice(0, pageSize + 1));
+
+  const pages: PageLike<T>[] = [await lister.page({ pageSize })];
+  for (let next = pages[0]!.nextPage(); next; next = pages[pages.length - 1]!.nextPage()) pages.push(await next);
+  expect(pages.map((p) => p.instances.map(key))).toEqual(chunks(expected, pageSize));
+
+  const backwards: string[][] = [];
+  let page: PageLike<T> | undefined = pages[pages.length - 1];
+  while (page) {
+    backwards.unshift(page.instances.map(key));
+    const previous = page.previousPage();
+    page = previous ? await previous : undefined;
+  }
+  expect(backwards).toEqual(chunks(expected, pageSize));
+}
+
+/** The RestException a call rejects with. */
+async function restError(call: Promise<unknown>): Promise<twilio.RestException> {
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(twilio.RestException);
+  return error as twilio.RestException;
+}
+
+/** Checks a RestException's status, Twilio error code and documentation link. */
+async function expectRestError(call: Promise<unknown>, status: number, code: number, message?: RegExp): Promise<twilio.RestException> {
+  const error = await restError(call);
+  expect(error.status).toBe(status);
+  expect(error.code).toBe(code);
+  expect(error.moreInfo).toBe(`https://www.twilio.com/docs/errors/${code}`);
+  if (message) expect(error.message).toMatch(message);
+  return error;
+}
+
+const sid = (item: { sid: string }) => item.sid;
+
+/** An emulator for one block of tests, closed after it. */
+function useEmulator(options: Parameters<typeof createEmulator>[0] = {}) {
+  const ctx = {} as { emulator: Emulator; client: twilio.Twilio };
+  beforeAll(async () => {
+    ctx.emulator = await createEmulator({ port: 0, ...options });
+    ctx.client = twilioClientFor(ctx.emulator.url);
+  });
+  afterAll(async () => {
+    await ctx.emulator?.close();
+  });
+  return ctx;
+}
+
+// ---- Chat v2 -------------------------------------------------------------------------------
+
+describe('Chat v2 through the twilio library', () => {
+  const env = useEmulator();
+  const chat = () => env.client.chat.v2;
+
+  it('creates, fetches, updates and removes a service, with dotted parameters', async () => {
+    const created = await chat().services.create({ friendlyName: 'Support' });
+    expect(created.sid).toMatch(/^IS[0-9a-f]{32}$/);
+    expect(created.accountSid).toBe(DEMO_ACCOUNT.accountSid);
+    expect(created.url).toBe(`${env.emulator.url}/v2/Services/${created.sid}`);
+    expect(created.links.channels).toBe(`${env.emulator.url}/v2/Services/${created.sid}/Channels`);
+
+    const fetched = await chat().services(created.sid).fetch();
+    expect(fetched.friendlyName).toBe('Support');
+    expect(fetched.dateCreated).toBeInstanceOf(Date);
+
+    const updated = await chat()
+      .services(created.sid)
+      .update({
+        friendlyName: 'Support desk',
+        'notifications.newMessage.enabled': true,
+        'notifications.newMessage.template': 'New message from ${USER}',
+        'limits.channelMembers': 50,
+        webhookFilters: ['onMessageSent', 'onChannelAdded'],
+        typingIndicatorTimeout: 7,
+      });
+    expect(updated.friendlyName).toBe('Support desk');
+    expect(updated.notifications).toMatchObject({ new_message: { enabled: true, template: 'New message from ${USER}' } });
+    expect(updated.limits).toMatchObject({ channel_members: 50, user_channels: 250 });
+    expect(updated.webhookFilters).toEqual(['onMessageSent', 'onChannelAdded']);
+    expect(updated.typingIndicatorTimeout).toBe(7);
+
+    expect(await chat().services(created.sid).remove()).toBe(true);
+    await expectRestError(chat().services(created.sid).fetch(), 404, 20404);
+  });
+
+  it('pages services with list, each and page/nextPage/previousPage', async () => {
+    for (let i = 0; i < 7; i++) await chat().services.create({ friendlyName: `paged ${i}` });
+    const all = (await chat().services.list({ pageSize: 50 })).map(sid);
+    await expectPaging(chat().services, sid, all);
+    const names = (await chat().services.list({})).map((s) => s.friendlyName).filter((n) => n.startsWith('paged '));
+    expect(names).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => `paged ${i}`));
+  });
+
+  it('makes one request per page and stops at the limit', async () => {
+    const { sid: serviceSid } = await chat().services.create({ friendlyName: 'counted' });
+    for (let i = 0; i < 7; i++) await chat().services(serviceSid).channels.create({ friendlyName: `c${i}` });
+    env.emulator.resetStats();
+    expect(await chat().services(serviceSid).channels.list({ pageSize: 3, limit: 5 })).toHaveLength(5);
+    expect(env.emulator.stats().operations['chat.ListChannel']).toBe(2);
+  });
+
+  it('does channels: CRUD, fetch by unique name, type filter, paging, duplicate unique name', async () => {
+    const service = await chat().services.create({ friendlyName: 'channels' });
+    const channels = chat().services(service.sid).channels;
+    const created = [];
+    for (let i = 0; i < 7; i++) {
+      created.push(await channels.create({ friendlyName: `Room ${i}`, uniqueName: `room-${i}`, type: i % 2 ? 'private' : 'public', attributes: JSON.stringify({ i }) }));
+    }
+    await expectPaging(channels, sid, created.map(sid));
+
+    const byName = await channels('room-3').fetch();
+    expect(byName.sid).toBe(created[3]!.sid);
+    expect(byName.type).toBe('private');
+    expect(JSON.parse(byName.attributes)).toEqual({ i: 3 });
+
+    const privates = await channels.list({ type: ['private'] });
+    expect(privates.map(sid)).toEqual([created[1]!, created[3]!, created[5]!].map(sid));
+
+    const updated = await channels('room-3').update({ friendlyName: 'Room three', uniqueName: 'room-three' });
+    expect(updated).toMatchObject({ sid: created[3]!.sid, friendlyName: 'Room three', uniqueName: 'room-three' });
+    await expectRestError(channels('room-3').fetch(), 404, 20404);
+
+    const duplicate = await expectRestError(channels.create({ uniqueName: 'room-0' }), 409, 50307);
+    expect(duplicate.message).toMatch(/unique name/i);
+
+    expect(await channels('room-three').remove()).toBe(true);
+    await expectRestError(channels(created[3]!.sid).fetch(), 404, 20404);
+  });
+
+  it('answers a RestException for a missing or invalid parameter', async () => {
+    await expectRestError(chat().services.create({ friendlyName: '' }), 400, 20001, /FriendlyName/);
+    const service = await chat().services.create({ friendlyName: 'errors' });
+    await expectRestError(chat().services(service.sid).update({ typingIndicatorTimeout: 'soon' as unknown as number }), 400, 20001, /TypingIndicatorTimeout/);
+    await expectRestError(chat().services('IS00000000000000000000000000000000').channels.list({}), 404, 20404);
+  });
+
+  it('does members: CRUD, fetch by identity, identity filter, paging, duplicate identity', async () => {
+    const service = await chat().services.create({ friendlyName: 'members' });
+    const channel = await chat().services(service.sid).channels.create({ uniqueName: 'general' });
+    const members = chat().services(service.sid).channels('general').members;
+    const created = [];
+    for (let i = 0; i < 7; i++) created.push(await members.create({ identity: `user-${i}`, attributes: '{"vip":true}' }));
+    expect(created[0]!.channelSid).toBe(channel.sid);
+    expect(created[0]!.roleSid).toBe(service.defaultChannelRoleSid);
+    await expectPaging(members, sid, created.map(sid));
+
+    expect((await members('user-2').fetch()).sid).toBe(created[2]!.sid);
+    expect((await members.list({ identity: ['user-2', 'user-4'] })).map((m) => m.identity)).toEqual(['user-2', 'user-4']);
+
+    const updated = await members('user-2').update({ lastConsumedMessageIndex: 4, attributes: '{"vip":false}' });
+    expect(updated.lastConsumedMessageIndex).toBe(4);
+    expect(JSON.parse(updated.attributes)).toEqual({ vip: false });
+
+    await expectRestError(members.create({ identity: 'user-2' }), 409, 50404);
+    expect((await chat().services(service.sid).channels(channel.sid).fetch()).membersCount).toBe(7);
+
+    expect(await members('user-2').remove()).toBe(true);
+    await expectRestError(members(created[2]!.sid).fetch(), 404, 20404);
+    expect((await chat().services(service.sid).channels('general').fetch()).membersCount).toBe(6);
+  });
+
+  it('does messages: CRUD, Order desc, paging both ways, indexes', async () => {
+    const service = await chat().services.create({ friendlyName: 'messages' });
+    await chat().services(service.sid).channels.create({ uniqueName: 'general' });
+    const messages = chat().services(service.sid).channels('general').messages;
+    const created = [];
+    for (let i = 0; i < 7; i++) created.push(await messages.create({ body: `hello ${i}`, from: 'alice', attributes: '{}' }));
+    expect(created.map((m) => m.index)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(created[0]!.to).toBe((await chat().services(service.sid).channels('general').fetch()).sid);
+
+    await expectPaging(messages, sid, created.map(sid));
+    const newestFirst = [...created].reverse().map(sid);
+    const desc: Lister<(typeof created)[number]> = {
+      list: (p) => messages.list({ ...p, order: 'desc' }),
+      each: (p) => messages.each({ ...p, order: 'desc' }),
+      page: (p) => messages.page({ ...p, order: 'desc' }),
+    };
+    await expectPaging(desc, sid, newestFirst);
+
+    const fetched = await messages(created[1]!.sid).fetch();
+    expect(fetched).toMatchObject({ body: 'hello 1', from: 'alice', wasEdited: false, index: 1 });
+    const edited = await messages(created[1]!.sid).update({ body: 'hello again' });
+    expect(edited).toMatchObject({ body: 'hello again', wasEdited: true });
+
+    expect(await messages(created[1]!.sid).remove()).toBe(true);
+    await expectRestError(messages(created[1]!.sid).fetch(), 404, 20404);
+    const next = await messages.create({ body: 'after delete' });
+    expect(next.index).toBe(7);
+    expect(next.from).toBe('system');
+    await expectRestError(messages.create({}), 400, 20001, /Body/);
+  });
+
+  it('does users: CRUD, fetch by identity, paging, duplicate identity, and their channels', async () => {
+    const service = await chat().services.create({ friendlyName: 'users' });
+    const users = chat().services(service.sid).users;
+    const created = [];
+    for (let i = 0; i < 7; i++) created.push(await users.create({ identity: `person-${i}`, friendlyName: `Person ${i}` }));
+    expect(created[0]!.roleSid).toBe(service.defaultServiceRoleSid);
+    await expectPaging(users, sid, created.map(sid));
+
+    const bob = await users('person-1').fetch();
+    expect(bob).toMatchObject({ sid: created[1]!.sid, identity: 'person-1', friendlyName: 'Person 1', joinedChannelsCount: 0 });
+    expect((await users('person-1').update({ friendlyName: 'Bob', attributes: '{"team":"a"}' })).friendlyName).toBe('Bob');
+    await expectRestError(users.create({ identity: 'person-1' }), 409, 50201);
+
+    // A member with a new identity creates its user; the user's channels are its memberships.
+    const channels = [];
+    for (let i = 0; i < 7; i++) {
+      const channel = await chat().services(service.sid).channels.create({ uniqueName: `ch-${i}` });
+      await chat().services(service.sid).channels(channel.sid).members.create({ identity: 'carol' });
+      channels.push(channel);
+    }
+    const carol = await users('carol').fetch();
+    expect(carol.joinedChannelsCount).toBe(7);
+    const userChannels = users('carol').userChannels;
+    await expectPaging(userChannels, (c) => c.channelSid, channels.map(sid));
+
+    await chat().services(service.sid).channels('ch-2').messages.create({ body: 'one', from: 'dave' });
+    await chat().services(service.sid).channels('ch-2').messages.create({ body: 'two', from: 'dave' });
+    const uc = await userChannels(channels[2]!.sid).fetch();
+    expect(uc).toMatchObject({ channelSid: channels[2]!.sid, userSid: carol.sid, status: 'joined', unreadMessagesCount: 2 });
+    const read = await userChannels('ch-2').update({ notificationLevel: 'muted', lastConsumedMessageIndex: 0 });
+    expect(read).toMatchObject({ notificationLevel: 'muted', lastConsumedMessageIndex: 0, unreadMessagesCount: 1 });
+    expect(await userChannels('ch-2').remove()).toBe(true);
+    await expectRestError(chat().services(service.sid).channels('ch-2').members('carol').fetch(), 404, 20404);
+    expect((await users('carol').fetch()).joinedChannelsCount).toBe(6);
+
+    expect(await users('carol').remove()).toBe(true);
+    await expectRestError(users('carol').fetch(), 404, 20404);
+    expect((await chat().services(service.sid).channels('ch-0').fetch()).membersCount).toBe(0);
+  });
+
+  it('does roles: the four defaults, CRUD, permissions, paging', async () => {
+    const service = await chat().services.create({ friendlyName: 'roles' });
+    const roles = chat().services(service.sid).roles;
+    const defaults = await roles.list({});
+    expect(defaults.map((r) => r.friendlyName).sort()).toEqual(['channel admin', 'channel user', 'service admin', 'service user']);
+    const created = [];
+    for (let i = 0; i < 3; i++) created.push(await roles.create({ friendlyName: `moderator ${i}`, type: 'channel', permission: ['sendMessage', 'leaveChannel'] }));
+    expect(created[0]!.permissions).toEqual(['sendMessage', 'leaveChannel']);
+    await expectPaging(roles, sid, [...defaults, ...created].map(sid));
+
+    const updated = await roles(created[0]!.sid).update({ permission: ['sendMessage'] });
+    expect(updated.permissions).toEqual(['sendMessage']);
+    expect((await roles(created[0]!.sid).fetch()).type).toBe('channel');
+    await expectRestError(roles.create({ friendlyName: 'moderator 1', type: 'channel', permission: ['sendMessage'] }), 409, 50103);
+    expect(await roles(created[0]!.sid).remove()).toBe(true);
+    await expectRestError(roles(created[0]!.sid).fetch(), 404, 20404);
+    await expectRestError(roles(service.defaultChannelRoleSid).remove(), 400, 50102);
+  });
+
+  it('does invites: CRUD, identity filter, paging, used up by joining', async () => {
+    const service = await chat().services.create({ friendlyName: 'invites' });
+    await chat().services(service.sid).channels.create({ uniqueName: 'vip' });
+    const invites = chat().services(service.sid).channels('vip').invites;
+    const created = [];
+    for (let i = 0; i < 7; i++) created.push(await invites.create({ identity: `guest-${i}` }));
+    expect(created[0]!.roleSid).toBe(service.defaultChannelRoleSid);
+    await expectPaging(invites, sid, created.map(sid));
+    expect((await invites.list({ identity: ['guest-3'] })).map(sid)).toEqual([created[3]!.sid]);
+    expect((await invites(created[3]!.sid).fetch()).identity).toBe('guest-3');
+    await expectRestError(invites.create({ identity: 'guest-3' }), 409, 50405);
+
+    expect(await invites(created[3]!.sid).remove()).toBe(true);
+    await expectRestError(invites(created[3]!.sid).fetch(), 404, 20404);
+    await chat().services(service.sid).channels('vip').members.create({ identity: 'guest-4' });
+    await expectRestError(invites(created[4]!.sid).fetch(), 404, 20404);
+  });
+
+  it('does channel webhooks: configuration.* as dotted parameters, CRUD, paging', async () => {
+    const service = await chat().services.create({ friendlyName: 'webhooks' });
+    await chat().services(service.sid).channels.create({ uniqueName: 'hooks' });
+    const webhooks = chat().services(service.sid).channels('hooks').webhooks;
+    const created = [];
+    for (let i = 0; i < 7; i++) {
+      created.push(
+        await webhooks.create({
+          type: 'webhook',
+          'configuration.url': `https://example.com/hook/${i}`,
+          'configuration.method': 'GET',
+          'configuration.filters': ['onMessageSent', 'onMemberAdded'],
+          'configuration.retryCount': 2,
+        }),
+      );
+    }
+    expect(created[0]!.configuration).toMatchObject({
+      url: 'https://example.com/hook/0',
+      method: 'GET',
+      filters: ['onMessageSent', 'onMemberAdded'],
+      retry_count: 2,
+    });
+    await expectPaging(webhooks, sid, created.map(sid));
+
+    const updated = await webhooks(created[0]!.sid).update({ 'configuration.url': 'https://example.com/moved' });
+    expect(updated.configuration).toMatchObject({ url: 'https://example.com/moved', method: 'GET', retry_count: 2 });
+    expect((await webhooks(created[0]!.sid).fetch()).configuration).toMatchObject({ url: 'https://example.com/moved' });
+    const studio = await webhooks.create({ type: 'studio', 'configuration.flowSid': 'FW00000000000000000000000000000001' });
+    expect(studio.configuration).toMatchObject({ flow_sid: 'FW00000000000000000000000000000001' });
+
+    await expectRestError(webhooks.create({ type: 'webhook' }), 400, 20001, /Configuration\.Url/);
+    expect(await webhooks(created[0]!.sid).remove()).toBe(true);
+    await expectRestError(webhooks(created[0]!.sid).fetch(), 404, 20404);
+  });
+
+  it('does push credentials: CRUD and paging', async () => {
+    const credentials = chat().credentials;
+    const created = [];
+    for (let i = 0; i < 7; i++) created.push(await credentials.create({ type: 'fcm', friendlyName: `fcm ${i}`, secret: `secret-${i}` }));
+    const apn = await credentials.create({ type: 'apn', friendlyName: 'apn', certificate: '-----BEGIN CERTIFICATE-----', privateKey: '-----BEGIN RSA PRIVATE KEY-----', sandbox: true });
+    expect(apn).toMatchObject({ type: 'apn', sandbox: 'true' });
+    expect(created[0]!.sid).toMatch(/^CR[0-9a-f]{32}$/);
+    const all = (await credentials.list({})).map(sid);
+    expect(all.slice(-8)).toEqual([...created, apn].map(sid));
+    await expectPaging(credentials, sid, all);
+
+    expect((await credentials(created[0]!.sid).update({ friendlyName: 'renamed' })).friendlyName).toBe('renamed');
+    expect((await credentials(created[0]!.sid).fetch()).friendlyName).toBe('renamed');
+    await expectRestError(credentials.create({ type: 'gcm' }), 400, 20001, /Secret/);
+    expect(await credentials(created[0]!.sid).remove()).toBe(true);
+    await expectRestError(credentials(created[0]!.sid).fetch(), 404, 20404);
+  });
+
+  it('keeps paging right when items are created or deleted between page calls', async () => {
+    const service = await chat().services.create({ friendlyName: 'moving' });
+    const channels = chat().services(service.sid).channels;
+    const created = [];
+    for (let i = 0; i < 7; i++) created.push(await channels.create({ uniqueName: `m${i}` }));
+
+    const first = await channels.page({ pageSize: 3 });
+    expect(first.instances.map((c) => c.uniqueName)).toEqual(['m0', 'm1', 'm2']);
+    // Deleting a seen item and adding one at the end moves nothing onto or off the next page.
+    await channels('m1').remove();
+    await channels.create({ uniqueName: 'm7' });
+    const second = await first.nextPage()!;
+    expect(second.instances.map((c) => c.uniqueName)).toEqual(['m3', 'm4', 'm5']);
+    // Deleting the first item of the page to come makes the page start at the one after it.
+    await channels('m6').remove();
+    const third = await second.nextPage()!;
+    expect(third.instances.map((c) => c.uniqueName)).toEqual(['m7']);
+    expect(third.nextPage()).toBeUndefined();
+    const back = await third.previousPage()!;
+    expect(back.instances.map((c) => c.uniqueName)).toEqual(['m3', 'm4', 'm5']);
+    const start = await back.previousPage()!;
+    expect(start.instances.map((c) => c.uniqueName)).toEqual(['m0', 'm2']);
+    expect(start.previousPage()).toBeUndefined();
+  });
+
+  it('reaches the same data through the ip-messaging and edge hosts, and with an API key', async () => {
+    const service = await chat().services.create({ friendlyName: 'hosts' });
+    await chat().services(service.sid).channels.create({ uniqueName: 'shared' });
+    expect((await env.client.ipMessaging.v2.services(service.sid).channels('shared').fetch()).uniqueName).toBe('shared');
+
+    const withKey = twilioClientFor(env.emulator.url, {
+      accountSid: DEMO_ACCOUNT.accountSid,
+      apiKey: DEMO_ACCOUNT.apiKey,
+      apiSecret: DEMO_ACCOUNT.apiSecret,
+    });
+    const channel = await withKey.chat.v2.services(service.sid).channels('shared').fetch();
+    expect(channel.accountSid).toBe(DEMO_ACCOUNT.accountSid);
+    await withKey.chat.v2.services(service.sid).channels.create({ uniqueName: 'by-key' });
+    expect((await chat().services(service.sid).channels.list({})).map((c) => c.uniqueName)).toEqual(['shared', 'by-key']);
+
+    // Edge and region hosts of any of the four products reach the emulator too.
+    const viaEdge = await env.client.request({ method: 'get', uri: `https://chat.sydney.au1.twilio.com/v2/Services/${service.sid}/Channels/shared` });
+    expect(viaEdge.statusCode).toBe(200);
+    expect((viaEdge.body as { unique_name: string }).unique_name).toBe('shared');
+
+    const wrong = twilioClientFor(env.emulator.url, { accountSid: DEMO_ACCOUNT.accountSid, authToken: 'wrong' });
+    await expectRestError(wrong.chat.v2.services.list({}), 401, 20003);
+  });
+});
+
+describe('Chat bindings through the twilio library', () => {
+  const env = useEmulator({ seed: 'demo' });
+
+  it('lists, fetches and removes the bindings of the demo data', async (ctx) => {
+    const chat = env.client.chat.v2;
+    const services = await chat.services.list({});
+    const withBindings = [];
+    for (const service of services) {
+      const bindings = await chat.services(service.sid).bindings.list({});
+      if (bindings.length) withBindings.push({ service, bindings });
+    }
+    // Bindings are made by the Chat client SDKs registering for push, never by the REST API,
+    // so only seeded data can exercise them.
+    if (!withBindings.length) return ctx.skip('the demo seed has no Chat bindings yet');
+    const { service, bindings } = withBindings[0]!;
+    const binding = bindings[0]!;
+    const fetched = await chat.services(service.sid).bindings(binding.sid).fetch();
+    expect(fetched).toMatchObject({ sid: binding.sid, identity: binding.identity, bindingType: binding.bindingType });
+    expect((await chat.services(service.sid).bindings.list({ identity: [binding.identity] })).map(sid)).toContain(binding.sid);
+    const byType = await chat.services(service.sid).bindings.list({ bindingType: [binding.bindingType] });
+    expect(byType.every((b) => b.bindingType === binding.bindingType)).toBe(true);
+
+    const userBindings = chat.services(service.sid).users(binding.identity).userBindings;
+    expect((await userBindings.list({})).map(sid)).toContain(binding.sid);
+    expect((await userBindings(binding.sid).fetch()).identity).toBe(binding.identity);
+    expect(await userBindings(binding.sid).remove()).toBe(true);
+    await expectRestError(chat.services(service.sid).bindings(binding.sid).fetch(), 404, 20404);
+
+    const other = bindings[1] ?? withBindings[1]?.bindings[0];
+    if (other) {
+      expect(await chat.services(other.serviceSid).bindings(other.sid).remove()).toBe(true);
+      await expectRestError(chat.services(other.serviceSid).bindings(other.sid).fetch(), 404, 20404);
+    }
+  });
+});
