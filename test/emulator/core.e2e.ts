@@ -296,7 +296,7 @@ describe('control API', () => {
   it('refuses a malformed fault', async () => {
     const res = await fetch(`${emu.url}/__emulator/faults`, { method: 'POST', body: JSON.stringify({ status: 500 }) });
     expect(res.status).toBe(400);
-    expect((await res.json()).message).toMatch(/operation/);
+    expect(((await res.json()) as { message: string }).message).toMatch(/operation/);
   });
 
   it('resets to the seed over HTTP', async () => {
