@@ -1,0 +1,457 @@
+/**
+ * The one REST client every resolver goes through. A `TwilioTransport` is
+ * created once per process: it owns the undici Agent (a keep-alive pool per
+ * origin), the resolved origins, timeouts, the retry policy and the in-flight
+ * cap per account. `transport.client(credentials)` is cheap and binds one
+ * caller's credentials, so a fresh client per GraphQL request still shares
+ * connections and the per-account cap.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Agent, type Dispatcher } from 'undici';
+import { resolveBaseUrls, type BaseUrlOptions } from './base-urls.ts';
+import { buildPath, encodeForm, withQuery } from './encoding.ts';
+import { exchange, type ExchangeFailure, type Exchanged } from './exchange.ts';
+import {
+  TwilioApiError,
+  TwilioTransportError,
+  type TwilioCallSite,
+  type TwilioTransportErrorKind,
+} from './errors.ts';
+import { KeyedLimiter } from './limiter.ts';
+import type { HttpMethod, TwilioOperation, TwilioProduct, TwilioRequest } from './operation.ts';
+
+/**
+ * Credentials for one Twilio account: the account's Auth Token, or an API key
+ * (`SK…`) and its secret. Either way requests are counted against `accountSid`.
+ */
+export type TwilioCredentials =
+  | { accountSid: string; authToken: string }
+  | { accountSid: string; apiKey: string; apiSecret: string };
+
+/** Retry tuning; which failures are retried is fixed (see `isRetryable`). */
+export interface RetryOptions {
+  /** Retries after the first attempt. **Default:** 3. */
+  maxRetries?: number;
+  /** Backoff base: attempt n waits a random time up to `baseDelayMs * 2^(n-1)`. **Default:** 100. */
+  baseDelayMs?: number;
+  /** Cap on one wait. A `Retry-After` longer than this is not waited for: the error is returned. **Default:** 5000. */
+  maxDelayMs?: number;
+}
+
+/** What `onRetry` is told before each retry; it never includes credentials. */
+export interface RetryEvent {
+  operation: string | undefined;
+  method: HttpMethod;
+  path: string;
+  /** The attempt that failed (1 for the first). */
+  attempt: number;
+  /** How long the client waits before the next attempt. */
+  delayMs: number;
+  /** `status 503`, `ECONNREFUSED`, … */
+  reason: string;
+}
+
+/** Options for a `TwilioTransport`. */
+export interface TwilioTransportOptions extends BaseUrlOptions {
+  /** Time allowed for the response headers once the request is sent, and again for the body. **Default:** 10000. */
+  timeoutMs?: number;
+  /** Time allowed to establish a connection. **Default:** `timeoutMs`. */
+  connectTimeoutMs?: number;
+  /** How long an idle keep-alive connection is kept. **Default:** 4000. */
+  keepAliveTimeoutMs?: number;
+  retry?: RetryOptions;
+  /** Requests in flight at once per account SID; more wait in line. **Default:** 32. */
+  maxInFlightPerAccount?: number;
+  /** Sent as `User-Agent`. */
+  userAgent?: string;
+  /** Use this dispatcher instead of creating an Agent; `close()` then leaves it open. */
+  dispatcher?: Dispatcher;
+  /** Called before each retry (logging, metrics). */
+  onRetry?: (event: RetryEvent) => void;
+  /** Source of jitter in [0, 1). **Default:** `Math.random`. */
+  random?: () => number;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Aborts the call, including any wait for a slot or before a retry. */
+  signal?: AbortSignal;
+  /** Overrides the transport's `timeoutMs` for this call. */
+  timeoutMs?: number;
+}
+
+/** A request already reduced to the wire: used for Twilio's absolute paging URLs. */
+export interface RawRequest {
+  product: TwilioProduct;
+  method: HttpMethod;
+  /** Path and query string, e.g. `/v2/Services?PageSize=50&Page=1&PageToken=PT…`. */
+  path: string;
+  /** Form body, for POST. */
+  body?: URLSearchParams;
+  headers?: TwilioRequest['headers'];
+  /** Operation key for errors and retry events. */
+  operation?: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_MAX_IN_FLIGHT = 32;
+const DEFAULT_RETRY: Required<RetryOptions> = { maxRetries: 3, baseDelayMs: 100, maxDelayMs: 5_000 };
+const DEFAULT_USER_AGENT = 'twilio-graphql-gateway';
+
+/** Shared state for all clients: connections, origins, policy, the per-account cap. */
+export class TwilioTransport {
+  /** The origin each product's requests go to. */
+  readonly baseUrls: Readonly<Record<TwilioProduct, string>>;
+  readonly timeoutMs: number;
+  readonly retry: Readonly<Required<RetryOptions>>;
+  readonly userAgent: string;
+  /** @internal */ readonly dispatcher: Dispatcher;
+  /** @internal */ readonly limiter: KeyedLimiter;
+  /** @internal */ readonly onRetry: ((event: RetryEvent) => void) | undefined;
+  /** @internal */ readonly random: () => number;
+  readonly #ownsDispatcher: boolean;
+  #closed = false;
+
+  constructor(options: TwilioTransportOptions = {}) {
+    this.baseUrls = Object.freeze(resolveBaseUrls(options));
+    this.timeoutMs = positive(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 'timeoutMs');
+    this.retry = Object.freeze({
+      maxRetries: nonNegativeInteger(options.retry?.maxRetries ?? DEFAULT_RETRY.maxRetries, 'retry.maxRetries'),
+      baseDelayMs: nonNegative(options.retry?.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs, 'retry.baseDelayMs'),
+      maxDelayMs: nonNegative(options.retry?.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs, 'retry.maxDelayMs'),
+    });
+    this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+    this.limiter = new KeyedLimiter(options.maxInFlightPerAccount ?? DEFAULT_MAX_IN_FLIGHT);
+    this.onRetry = options.onRetry;
+    this.random = options.random ?? Math.random;
+    this.#ownsDispatcher = options.dispatcher === undefined;
+    this.dispatcher =
+      options.dispatcher ??
+      new Agent({
+        keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000,
+        keepAliveMaxTimeout: Math.max(options.keepAliveTimeoutMs ?? 4_000, 1),
+        connect: { timeout: positive(options.connectTimeoutMs ?? this.timeoutMs, 'connectTimeoutMs') },
+      });
+  }
+
+  /** A client that sends these credentials; it shares this transport's connections and caps. */
+  client(credentials: TwilioCredentials): TwilioClient {
+    return new TwilioClient(this, credentials);
+  }
+
+  /** True once `close()` was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Closes the connection pools (unless the dispatcher was passed in). Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#ownsDispatcher) await this.dispatcher.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+/** Makes Twilio REST calls with one account's credentials. */
+export class TwilioClient {
+  /** The account the calls are made for (and counted against). */
+  readonly accountSid: string;
+  /** The shared transport. */
+  readonly transport: TwilioTransport;
+  // Private so the secret never shows in util.inspect, JSON or error objects.
+  readonly #authorization: string;
+
+  constructor(transport: TwilioTransport, credentials: TwilioCredentials) {
+    this.transport = transport;
+    this.accountSid = credentials.accountSid;
+    this.#authorization = authorizationHeader(credentials);
+  }
+
+  /**
+   * Calls one operation from the generated tables: fills and encodes the path,
+   * encodes query and body, and returns the parsed JSON (`undefined` for 204).
+   * @throws TwilioApiError when Twilio answers non-2xx (after retries)
+   * @throws TwilioTransportError when no usable answer arrives (after retries)
+   */
+  call<Req extends TwilioRequest, Res>(
+    operation: TwilioOperation<Req, Res>,
+    ...args: {} extends Req
+      ? [request?: NoInfer<Req>, options?: CallOptions]
+      : [request: NoInfer<Req>, options?: CallOptions]
+  ): Promise<Res> {
+    const [request = {} as Req, options] = args;
+    const path = withQuery(buildPath(operation.path, request.path), encodeForm(request.query));
+    const raw: RawRequest = { product: operation.product, method: operation.method, path, operation: operation.key };
+    if (request.headers) raw.headers = request.headers;
+    if (operation.method === 'POST') raw.body = encodeForm(request.body);
+    return this.send(raw, options) as Promise<Res>;
+  }
+
+  /**
+   * Sends a request already reduced to path and form body, with the same auth,
+   * retries, timeouts and cap as `call`. Paging uses it to follow Twilio's
+   * next/previous page URLs.
+   */
+  async send(request: RawRequest, options: CallOptions = {}): Promise<unknown> {
+    const { transport } = this;
+    if (transport.closed) throw new Error(`TwilioTransport is closed; cannot send ${request.method} ${request.path}`);
+    const site: TwilioCallSite = { method: request.method, path: request.path, operation: request.operation };
+    const origin = transport.baseUrls[request.product];
+    const timeoutMs = options.timeoutMs ?? transport.timeoutMs;
+    const headers = this.#headers(request);
+    const body = request.method === 'POST' ? (request.body ?? new URLSearchParams()).toString() : undefined;
+
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.#attempt(origin, request, headers, body, timeoutMs, options.signal, site, attempt);
+      if (outcome.ok) return outcome.value;
+      const { error } = outcome;
+      if (attempt > transport.retry.maxRetries || !isRetryable(request.method, error)) throw error;
+      const delayMs = retryDelay(outcome.retryAfterMs, attempt, transport);
+      if (delayMs === undefined) throw error;
+      transport.onRetry?.({ operation: site.operation, method: site.method, path: site.path, attempt, delayMs, reason: describe(error) });
+      try {
+        await sleep(delayMs, undefined, options.signal ? { signal: options.signal } : undefined);
+      } catch (cause) {
+        throw aborted(site, attempt, cause);
+      }
+    }
+  }
+
+  async #attempt(
+    origin: string,
+    request: RawRequest,
+    headers: Record<string, string>,
+    body: string | undefined,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+    site: TwilioCallSite,
+    attempt: number,
+  ): Promise<Outcome> {
+    let release: () => void;
+    try {
+      release = await this.transport.limiter.acquire(this.accountSid, signal);
+    } catch (cause) {
+      throw aborted(site, attempt - 1, cause);
+    }
+    let response: Exchanged;
+    try {
+      response = await exchange(this.transport.dispatcher, {
+        origin,
+        path: request.path,
+        method: request.method,
+        headers,
+        body,
+        timeoutMs,
+        signal,
+      });
+    } catch (failure) {
+      const error = transportError(failure as ExchangeFailure, site, attempt, timeoutMs);
+      if (error.kind === 'aborted') throw error;
+      return { ok: false, error, retryAfterMs: undefined };
+    } finally {
+      release();
+    }
+
+    const { status, text } = response;
+    if (status >= 200 && status < 300) {
+      if (status === 204 || text === '') return { ok: true, value: undefined };
+      try {
+        return { ok: true, value: JSON.parse(text) as unknown };
+      } catch (cause) {
+        throw new TwilioTransportError({
+          kind: 'invalid_response',
+          message: `Twilio answered HTTP ${status} to ${site.method} ${site.path} with a body that is not JSON`,
+          site,
+          attempts: attempt,
+          cause,
+        });
+      }
+    }
+    return {
+      ok: false,
+      error: TwilioApiError.fromResponse(status, text, site, attempt),
+      retryAfterMs: parseRetryAfter(header(response.headers, 'retry-after'), Date.now()),
+    };
+  }
+
+  #headers(request: RawRequest): Record<string, string> {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.headers ?? {})) {
+      if (value !== undefined) headers[name.toLowerCase()] = String(value);
+    }
+    // Set last, so a caller's headers cannot replace auth or framing.
+    headers.accept = 'application/json';
+    headers['user-agent'] = this.transport.userAgent;
+    headers.authorization = this.#authorization;
+    if (request.method === 'POST') headers['content-type'] = 'application/x-www-form-urlencoded';
+    return headers;
+  }
+
+  /** Shows the account, never the secret. */
+  toJSON(): { accountSid: string } {
+    return { accountSid: this.accountSid };
+  }
+}
+
+type Outcome =
+  | { ok: true; value: unknown }
+  | { ok: false; error: TwilioApiError | TwilioTransportError; retryAfterMs: number | undefined };
+
+/**
+ * The retry rules. Reads (GET) are retried on 429, 503 and any transport
+ * failure (refused, reset, timed out): repeating them is harmless. Writes
+ * (POST, and DELETE, whose repeat would answer 404 after a success) are
+ * retried only where Twilio cannot have acted on them: a 429 (rejected
+ * before processing) or a connection that was never established
+ * (`connect`: refused, connect timeout, DNS). A write that hit a 5xx, a reset
+ * or a timeout may have been applied, so it is never repeated. Aborts and
+ * other statuses are never retried.
+ */
+export function isRetryable(method: HttpMethod, error: TwilioApiError | TwilioTransportError): boolean {
+  const read = method === 'GET';
+  if (error instanceof TwilioApiError) return error.status === 429 || (read && error.status === 503);
+  switch (error.kind) {
+    case 'connect':
+      return true;
+    case 'connection':
+    case 'timeout':
+      return read;
+    default:
+      return false;
+  }
+}
+
+/**
+ * How long to wait before retry `attempt + 1`: `Retry-After` when Twilio sent
+ * one, else exponential backoff with full jitter. `undefined` when
+ * `Retry-After` asks for longer than `maxDelayMs`: retrying sooner would
+ * ignore Twilio, and waiting that long would stall the caller.
+ */
+function retryDelay(retryAfterMs: number | undefined, attempt: number, transport: TwilioTransport): number | undefined {
+  const { baseDelayMs, maxDelayMs } = transport.retry;
+  if (retryAfterMs !== undefined) return retryAfterMs <= maxDelayMs ? retryAfterMs : undefined;
+  return Math.floor(transport.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)));
+}
+
+/** Parses `Retry-After` (delay in seconds, or an HTTP date) into milliseconds. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/**
+ * Names a failed exchange. `connect` means the request was never written to
+ * a socket (refused, connect timeout, DNS, TLS): that is known from undici's
+ * `onRequestStart`, not guessed from the error code.
+ */
+function transportError(failure: ExchangeFailure, site: TwilioCallSite, attempt: number, timeoutMs: number): TwilioTransportError {
+  const cause = failure.cause;
+  if (failure.aborted) return aborted(site, attempt, cause);
+  const code = errorCode(cause);
+  // Misuse of undici (bad arguments) is a bug here, not a network failure.
+  if (code?.startsWith('UND_ERR_INVALID')) throw cause;
+  let kind: TwilioTransportErrorKind;
+  let detail: string;
+  if (failure.timedOut) {
+    kind = 'timeout';
+    detail = `no response ${failure.timedOut} within ${timeoutMs} ms`;
+  } else if (!failure.sent) {
+    kind = 'connect';
+    detail = code ?? describeCause(cause);
+  } else if (code && TIMEOUT_CODES.has(code)) {
+    kind = 'timeout';
+    detail = code;
+  } else {
+    kind = 'connection';
+    detail = code ?? describeCause(cause);
+  }
+  const what = { connect: 'could not connect to', timeout: 'timed out waiting for', connection: 'lost the connection to' }[
+    kind as 'connect' | 'timeout' | 'connection'
+  ];
+  return new TwilioTransportError({
+    kind,
+    message: `${site.method} ${site.path}: ${what} Twilio (${detail})`,
+    site,
+    attempts: attempt,
+    errorCode: failure.timedOut ? (failure.timedOut === 'headers' ? 'UND_ERR_HEADERS_TIMEOUT' : 'UND_ERR_BODY_TIMEOUT') : code,
+    cause,
+  });
+}
+
+function describeCause(cause: unknown): string {
+  return cause instanceof Error ? cause.message : 'unknown error';
+}
+
+function aborted(site: TwilioCallSite, attempts: number, cause: unknown): TwilioTransportError {
+  return new TwilioTransportError({ kind: 'aborted', message: `${site.method} ${site.path} was aborted`, site, attempts, cause });
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') return code;
+  // Happy-eyeballs connects fail with an AggregateError of per-address errors.
+  if (error instanceof AggregateError) return errorCode(error.errors[0]);
+  return undefined;
+}
+
+function describe(error: TwilioApiError | TwilioTransportError): string {
+  return error instanceof TwilioApiError ? `status ${error.status}` : (error.errorCode ?? error.kind);
+}
+
+function header(headers: Exchanged['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function authorizationHeader(credentials: TwilioCredentials): string {
+  const { accountSid } = credentials;
+  if (typeof accountSid !== 'string' || !accountSid.startsWith('AC')) {
+    const hint = typeof accountSid === 'string' && accountSid.startsWith('SK') ? ' (an SK… SID is an API key: pass it as apiKey)' : '';
+    throw new TypeError(`Twilio credentials need an accountSid starting with AC${hint}`);
+  }
+  let user: string;
+  let password: string;
+  if ('apiKey' in credentials) {
+    if (typeof credentials.apiKey !== 'string' || !credentials.apiKey.startsWith('SK')) {
+      throw new TypeError('Twilio credentials: apiKey must be an API key SID starting with SK');
+    }
+    if (typeof credentials.apiSecret !== 'string' || credentials.apiSecret === '') {
+      throw new TypeError('Twilio credentials: apiSecret must be a non-empty string');
+    }
+    user = credentials.apiKey;
+    password = credentials.apiSecret;
+  } else {
+    if (typeof credentials.authToken !== 'string' || credentials.authToken === '') {
+      throw new TypeError('Twilio credentials need either authToken, or apiKey and apiSecret');
+    }
+    user = accountSid;
+    password = credentials.authToken;
+  }
+  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+}
+
+function positive(value: number, name: string): number {
+  if (!(Number.isFinite(value) && value > 0)) throw new RangeError(`${name} must be a positive number, but got ${value}`);
+  return value;
+}
+
+function nonNegative(value: number, name: string): number {
+  if (!(Number.isFinite(value) && value >= 0)) throw new RangeError(`${name} must be zero or more, but got ${value}`);
+  return value;
+}
+
+function nonNegativeInteger(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 0) throw new RangeError(`${name} must be a whole number of zero or more, but got ${value}`);
+  return value;
+}
