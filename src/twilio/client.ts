@@ -5,12 +5,17 @@
  * cap per account. `transport.client(credentials)` is cheap and binds one
  * caller's credentials, so a fresh client per GraphQL request still shares
  * connections and the per-account cap.
+ *
+ * Retries are written here rather than with undici's retry interceptor: its
+ * rules are per method and status, while ours also depend on whether the
+ * request ever reached a socket (see `isRetryable`). No interceptors are
+ * composed, so there is no interceptor order to get wrong.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, type Dispatcher } from 'undici';
 import { resolveBaseUrls, type BaseUrlOptions } from './base-urls.ts';
 import { buildPath, encodeForm, withQuery } from './encoding.ts';
-import { exchange, type ExchangeFailure, type Exchanged } from './exchange.ts';
+import { exchange, type ExchangeFailure, type ExchangeOptions, type Exchanged } from './exchange.ts';
 import {
   TwilioApiError,
   TwilioTransportError,
@@ -40,7 +45,7 @@ export interface RetryOptions {
 
 /** What `onRetry` is told before each retry; it never includes credentials. */
 export interface RetryEvent {
-  operation: string | undefined;
+  operation?: string | undefined;
   method: HttpMethod;
   path: string;
   /** The attempt that failed (1 for the first). */
@@ -200,19 +205,27 @@ export class TwilioClient {
     const { transport } = this;
     if (transport.closed) throw new Error(`TwilioTransport is closed; cannot send ${request.method} ${request.path}`);
     const site: TwilioCallSite = { method: request.method, path: request.path, operation: request.operation };
-    const origin = transport.baseUrls[request.product];
-    const timeoutMs = options.timeoutMs ?? transport.timeoutMs;
-    const headers = this.#headers(request);
-    const body = request.method === 'POST' ? (request.body ?? new URLSearchParams()).toString() : undefined;
+    const prepared: Prepared = {
+      site,
+      exchange: {
+        origin: transport.baseUrls[request.product],
+        path: request.path,
+        method: request.method,
+        headers: this.#headers(request),
+        body: request.method === 'POST' ? (request.body ?? new URLSearchParams()).toString() : undefined,
+        timeoutMs: options.timeoutMs ?? transport.timeoutMs,
+        signal: options.signal,
+      },
+    };
 
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.#attempt(origin, request, headers, body, timeoutMs, options.signal, site, attempt);
+      const outcome = await this.#attempt(prepared, attempt);
       if (outcome.ok) return outcome.value;
       const { error } = outcome;
       if (attempt > transport.retry.maxRetries || !isRetryable(request.method, error)) throw error;
       const delayMs = retryDelay(outcome.retryAfterMs, attempt, transport);
       if (delayMs === undefined) throw error;
-      transport.onRetry?.({ operation: site.operation, method: site.method, path: site.path, attempt, delayMs, reason: describe(error) });
+      transport.onRetry?.({ ...site, attempt, delayMs, reason: describe(error) });
       try {
         await sleep(delayMs, undefined, options.signal ? { signal: options.signal } : undefined);
       } catch (cause) {
@@ -221,35 +234,19 @@ export class TwilioClient {
     }
   }
 
-  async #attempt(
-    origin: string,
-    request: RawRequest,
-    headers: Record<string, string>,
-    body: string | undefined,
-    timeoutMs: number,
-    signal: AbortSignal | undefined,
-    site: TwilioCallSite,
-    attempt: number,
-  ): Promise<Outcome> {
+  /** One attempt: wait for a slot under the account, exchange, read the outcome. */
+  async #attempt({ site, exchange: exchangeOptions }: Prepared, attempt: number): Promise<Outcome> {
     let release: () => void;
     try {
-      release = await this.transport.limiter.acquire(this.accountSid, signal);
+      release = await this.transport.limiter.acquire(this.accountSid, exchangeOptions.signal);
     } catch (cause) {
       throw aborted(site, attempt - 1, cause);
     }
     let response: Exchanged;
     try {
-      response = await exchange(this.transport.dispatcher, {
-        origin,
-        path: request.path,
-        method: request.method,
-        headers,
-        body,
-        timeoutMs,
-        signal,
-      });
+      response = await exchange(this.transport.dispatcher, exchangeOptions);
     } catch (failure) {
-      const error = transportError(failure as ExchangeFailure, site, attempt, timeoutMs);
+      const error = transportError(failure as ExchangeFailure, site, attempt, exchangeOptions.timeoutMs);
       if (error.kind === 'aborted') throw error;
       return { ok: false, error, retryAfterMs: undefined };
     } finally {
@@ -295,6 +292,12 @@ export class TwilioClient {
   toJSON(): { accountSid: string } {
     return { accountSid: this.accountSid };
   }
+}
+
+/** A request ready to send, reused across attempts. */
+interface Prepared {
+  site: TwilioCallSite;
+  exchange: ExchangeOptions;
 }
 
 type Outcome =

@@ -185,6 +185,18 @@ describe('timeouts', () => {
     expect(server.requests.map((r) => r.method)).toEqual(['GET', 'GET', 'POST']);
   });
 
+  it("ends an in-flight request when the caller's signal aborts", async () => {
+    await using server = await startServer(() => undefined);
+    await using transport = testTransport(server.url);
+    const started = Date.now();
+    const error = await chat
+      .fetchService(transport.client(credentials), { path: { Sid: SERVICE } }, { signal: AbortSignal.timeout(50) })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TwilioTransportError);
+    expect(error).toMatchObject({ kind: 'aborted', attempts: 1 });
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
   it('takes a per-call timeout', async () => {
     await using server = await startServer(async (_req, res) => {
       await new Promise((resolve) => setTimeout(resolve, 150));
