@@ -273,7 +273,8 @@ export class Engine {
     if ('date_created' in resource.properties) data.date_created = ctx.now;
     if ('date_updated' in resource.properties) data.date_updated = ctx.now;
     Object.assign(data, this.fieldsFromInputs(ctx, resource));
-    const id = resource.sidPrefix ? this.store.newSid(resource.sidPrefix) : data[resource.idField];
+    // An id the caller gives (a Proxy phone number's `Sid`) is kept; otherwise a SID is made.
+    const id = data[resource.idField] ?? (resource.sidPrefix ? this.store.newSid(resource.sidPrefix) : undefined);
     if (id === undefined || id === null) throw new Error(`${ctx.op.id}: no id for the new ${resource.schemaName}`);
     data[resource.idField] = id;
     this.checkUnique(ctx.account, resource, ctx.collection, data, undefined);
