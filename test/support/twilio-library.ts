@@ -5,9 +5,9 @@
  * (`https://chat.twilio.com`, `https://proxy.twilio.com`, …). Its supported
  * extension point is the `httpClient` option, so this request client sends
  * the four products' hosts, with any edge and region labels
- * (`chat.sydney.au1.twilio.com`), to the emulator's origin instead. Every
- * other URL goes out as it is, which covers the absolute `next_page_url`s
- * that the emulator's list pages already carry.
+ * (`chat.sydney.au1.twilio.com`), to the emulator's origin instead. The
+ * absolute `next_page_url`s of the emulator's list pages are on its origin
+ * already and go out as they are.
  *
  * ```ts
  * import twilio from 'twilio';
@@ -17,8 +17,10 @@
  * await client.chat.v2.services.list({ limit: 20 });
  * ```
  *
- * Leave the client's `edge` and `region` (and `TWILIO_EDGE`, `TWILIO_REGION`)
- * unset: the library applies them to every host, the emulator's own included.
+ * A client with an `edge` or `region` (or `TWILIO_EDGE`, `TWILIO_REGION`)
+ * works too: the library then rewrites every host it requests, the
+ * emulator's own page URLs included, but keeps their port, so a URL on the
+ * emulator's scheme and port is sent back to the emulator.
  */
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
@@ -29,18 +31,18 @@ const TWILIO_HOST = /^(?:chat|ip-messaging|proxy|events|accounts)(?:\.[a-z0-9-]+
 
 /** A `twilio.RequestClient` that sends requests for Twilio's hosts to the emulator. */
 export class EmulatorRequestClient extends twilio.RequestClient {
-  private readonly origin: string;
+  private readonly emulator: URL;
 
   constructor(emulatorUrl: string, options?: RequestClient.RequestClientOptions) {
     super(options);
-    this.origin = new URL(emulatorUrl).origin;
+    this.emulator = new URL(emulatorUrl);
   }
 
   override request<TData>(opts: RequestClient.RequestOptions<TData>) {
     const url = new URL(opts.uri);
-    if (url.protocol === 'https:' && TWILIO_HOST.test(url.hostname)) {
-      return super.request<TData>({ ...opts, uri: this.origin + url.pathname + url.search });
-    }
+    const twilioHost = url.protocol === 'https:' && TWILIO_HOST.test(url.hostname);
+    const emulatorPort = url.protocol === this.emulator.protocol && url.port !== '' && url.port === this.emulator.port;
+    if (twilioHost || emulatorPort) opts = { ...opts, uri: this.emulator.origin + url.pathname + url.search };
     return super.request<TData>(opts);
   }
 }
