@@ -475,3 +475,133 @@ describe('Chat bindings through the twilio library', () => {
     }
   });
 });
+
+// ---- Proxy v1 ------------------------------------------------------------------------------
+
+describe('Proxy v1 through the twilio library', () => {
+  const env = useEmulator();
+  const proxy = () => env.client.proxy.v1;
+  const number = (i: number) => `+1555010${String(i).padStart(4, '0')}`;
+
+  it('creates, fetches by SID and unique name, updates, pages and removes services', async () => {
+    const created = [];
+    for (let i = 0; i < 7; i++) created.push(await proxy().services.create({ uniqueName: `proxy-${i}`, defaultTtl: 3600, callbackUrl: 'https://example.com/proxy' }));
+    expect(created[0]!.sid).toMatch(/^KS[0-9a-f]{32}$/);
+    expect(created[0]!.links.sessions).toBe(`${env.emulator.url}/v1/Services/${created[0]!.sid}/Sessions`);
+    const all = (await proxy().services.list({})).map(sid);
+    const mine = new Set(created.map(sid));
+    expect(all.filter((s) => mine.has(s))).toEqual(created.map(sid));
+    await expectPaging(proxy().services, sid, all);
+
+    // The spec lets a unique name stand for the SID on fetch only; update and delete take the SID.
+    expect((await proxy().services('proxy-2').fetch()).sid).toBe(created[2]!.sid);
+    await expectRestError(proxy().services('proxy-2').update({ defaultTtl: 60 }), 404, 20404);
+    const updated = await proxy().services(created[2]!.sid).update({ uniqueName: 'proxy-two', geoMatchLevel: 'area-code', numberSelectionBehavior: 'avoid-sticky' });
+    expect(updated).toMatchObject({ sid: created[2]!.sid, uniqueName: 'proxy-two', geoMatchLevel: 'area-code', numberSelectionBehavior: 'avoid-sticky', defaultTtl: 3600 });
+    await expectRestError(proxy().services('proxy-2').fetch(), 404, 20404);
+
+    const duplicate = await restError(proxy().services.create({ uniqueName: 'proxy-0' }));
+    expect([400, 409]).toContain(duplicate.status);
+    expect(duplicate.moreInfo).toBe(`https://www.twilio.com/docs/errors/${duplicate.code}`);
+    expect(duplicate.message).toMatch(/proxy-0|unique/i);
+    await expectRestError(proxy().services.create({ uniqueName: '' }), 400, 20001, /UniqueName/);
+
+    expect((await proxy().services('proxy-two').fetch()).sid).toBe(created[2]!.sid);
+    expect(await proxy().services(created[2]!.sid).remove()).toBe(true);
+    await expectRestError(proxy().services(created[2]!.sid).fetch(), 404, 20404);
+  });
+
+  it('adds, fetches, updates, pages and removes phone numbers', async () => {
+    const service = await proxy().services.create({ uniqueName: 'numbers' });
+    const numbers = proxy().services(service.sid).phoneNumbers;
+    const created = [];
+    for (let i = 0; i < 7; i++) created.push(await numbers.create({ phoneNumber: number(i) }));
+    expect(created[0]).toMatchObject({ serviceSid: service.sid, phoneNumber: number(0), isReserved: false });
+    expect(created[0]!.sid).toMatch(/^PN[0-9a-f]{32}$/);
+    await expectPaging(numbers, sid, created.map(sid));
+
+    const bySid = await numbers.create({ sid: 'PN00000000000000000000000000000042' });
+    expect(bySid.sid).toBe('PN00000000000000000000000000000042');
+    expect((await numbers(created[1]!.sid).update({ isReserved: true })).isReserved).toBe(true);
+    expect((await numbers(created[1]!.sid).fetch()).isReserved).toBe(true);
+    expect(await numbers(created[1]!.sid).remove()).toBe(true);
+    await expectRestError(numbers(created[1]!.sid).fetch(), 404, 20404);
+  });
+
+  it('does short codes through the library’s generic request', async () => {
+    // twilio-node 6 has no ShortCode resource, so this goes through `client.request` on the Proxy host.
+    const service = await proxy().services.create({ uniqueName: 'short-codes' });
+    const base = `https://proxy.twilio.com/v1/Services/${service.sid}/ShortCodes`;
+    const created = await env.client.request({ method: 'post', uri: base, data: { Sid: 'SC00000000000000000000000000000007' } });
+    expect(created.statusCode).toBe(201);
+    expect(created.body).toMatchObject({ sid: 'SC00000000000000000000000000000007', service_sid: service.sid });
+    const updated = await env.client.request({ method: 'post', uri: `${base}/SC00000000000000000000000000000007`, data: { IsReserved: true } });
+    expect(updated.body).toMatchObject({ is_reserved: true });
+    const listed = await env.client.request({ method: 'get', uri: base });
+    expect((listed.body as { short_codes: Array<{ sid: string }> }).short_codes.map(sid)).toEqual(['SC00000000000000000000000000000007']);
+    expect((await env.client.request({ method: 'delete', uri: `${base}/SC00000000000000000000000000000007` })).statusCode).toBe(204);
+    expect((await env.client.request({ method: 'get', uri: `${base}/SC00000000000000000000000000000007` })).statusCode).toBe(404);
+  });
+
+  it('does sessions with participants, message interactions and interactions', async () => {
+    const service = await proxy().services.create({ uniqueName: 'rides' });
+    for (let i = 0; i < 4; i++) await proxy().services(service.sid).phoneNumbers.create({ phoneNumber: number(100 + i) });
+    const sessions = proxy().services(service.sid).sessions;
+    const created = [];
+    for (let i = 0; i < 7; i++) created.push(await sessions.create({ uniqueName: `ride-${i}`, mode: 'message-only', ttl: 3600 }));
+    expect(created[0]).toMatchObject({ serviceSid: service.sid, uniqueName: 'ride-0', mode: 'message-only', ttl: 3600 });
+    expect(created[0]!.sid).toMatch(/^KC[0-9a-f]{32}$/);
+    await expectPaging(sessions, sid, created.map(sid));
+
+    const ride = await sessions('ride-3').fetch();
+    expect(ride.sid).toBe(created[3]!.sid);
+    expect(ride.status).toBe('open');
+    const dup = await restError(sessions.create({ uniqueName: 'ride-3' }));
+    expect([400, 409]).toContain(dup.status);
+    expect(dup.moreInfo).toBe(`https://www.twilio.com/docs/errors/${dup.code}`);
+
+    const participants = sessions(ride.sid).participants;
+    const rider = await participants.create({ identifier: '+15551110001', friendlyName: 'Rider' });
+    const driver = await participants.create({ identifier: '+15551110002', friendlyName: 'Driver' });
+    expect(rider.sid).toMatch(/^KP[0-9a-f]{32}$/);
+    expect(rider).toMatchObject({ sessionSid: ride.sid, serviceSid: service.sid, identifier: '+15551110001', friendlyName: 'Rider' });
+    expect([number(100), number(101), number(102), number(103)]).toContain(rider.proxyIdentifier);
+    expect((await participants.list({})).map(sid)).toEqual([rider.sid, driver.sid]);
+    expect((await participants(driver.sid).fetch()).identifier).toBe('+15551110002');
+    await expectRestError(participants.create({ identifier: '' }), 400, 20001, /Identifier/);
+
+    const messages = participants(driver.sid).messageInteractions;
+    const sent = [];
+    for (let i = 0; i < 7; i++) sent.push(await messages.create({ body: `on my way ${i}` }));
+    expect(sent[0]!.sid).toMatch(/^KI[0-9a-f]{32}$/);
+    expect(sent[0]).toMatchObject({ sessionSid: ride.sid, participantSid: driver.sid, type: 'message' });
+    expect(JSON.parse(sent[0]!.data)).toMatchObject({ body: 'on my way 0' });
+    await expectPaging(messages, sid, sent.map(sid));
+    expect((await messages(sent[2]!.sid).fetch()).sid).toBe(sent[2]!.sid);
+
+    const interactions = sessions(ride.sid).interactions;
+    await expectPaging(interactions, sid, sent.map(sid));
+    const interaction = await interactions(sent[2]!.sid).fetch();
+    expect(interaction).toMatchObject({ sessionSid: ride.sid, type: 'message' });
+    expect(JSON.parse(interaction.data)).toMatchObject({ body: 'on my way 2' });
+    expect(await interactions(sent[2]!.sid).remove()).toBe(true);
+    await expectRestError(interactions(sent[2]!.sid).fetch(), 404, 20404);
+
+    const closed = await sessions(ride.sid).update({ status: 'closed' });
+    expect(closed.status).toBe('closed');
+    expect(await participants(rider.sid).remove()).toBe(true);
+    await expectRestError(participants(rider.sid).fetch(), 404, 20404);
+    expect(await sessions(ride.sid).remove()).toBe(true);
+    await expectRestError(sessions(ride.sid).fetch(), 404, 20404);
+  });
+
+  it('creates a session with its participants in one call', async () => {
+    const service = await proxy().services.create({ uniqueName: 'one-call' });
+    await proxy().services(service.sid).phoneNumbers.create({ phoneNumber: number(200) });
+    const session = await proxy()
+      .services(service.sid)
+      .sessions.create({ uniqueName: 'pair', participants: [{ Identifier: '+15552220001' }, { Identifier: '+15552220002' }] });
+    const participants = await proxy().services(service.sid).sessions(session.sid).participants.list({});
+    expect(participants.map((p) => p.identifier)).toEqual(['+15552220001', '+15552220002']);
+  });
+});
