@@ -6,7 +6,7 @@ import type { AccountRegistry } from '../accounts.ts';
 import type { ProductRules } from './types.ts';
 import { chatRules } from './chat.ts';
 import { proxyRules } from './proxy.ts';
-import { eventsRules } from './events.ts';
+import { eventsRules, seedEventCatalogue } from './events.ts';
 import { accountsRules } from './accounts.ts';
 
 export const PRODUCT_RULES: Record<Product, ProductRules> = {
@@ -19,4 +19,6 @@ export const PRODUCT_RULES: Record<Product, ProductRules> = {
 /** Gives a new account what Twilio gives every account, whatever the seed. */
 export function initAccount(_engine: Engine, account: AccountStore, registry: AccountRegistry): void {
   account.state.registry = registry;
+  // Event Streams' catalogue of event types and schemas is Twilio's, the same for every account.
+  seedEventCatalogue(account);
 }
