@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import twilio from 'twilio';
 import { createEmulator, type Emulator } from '../../src/emulator/server.ts';
 import { DEMO_ACCOUNT } from '../../src/emulator/accounts.ts';
+import { sinkTestIds } from '../../src/emulator/rules/events.ts';
 import { EmulatorRequestClient, twilioClientFor } from '../support/twilio-library.ts';
 
 // ---- helpers -------------------------------------------------------------------------------
@@ -603,5 +604,108 @@ describe('Proxy v1 through the twilio library', () => {
       .sessions.create({ uniqueName: 'pair', participants: [{ Identifier: '+15552220001' }, { Identifier: '+15552220002' }] });
     const participants = await proxy().services(service.sid).sessions(session.sid).participants.list({});
     expect(participants.map((p) => p.identifier)).toEqual(['+15552220001', '+15552220002']);
+  });
+});
+
+// ---- Events v1 -----------------------------------------------------------------------------
+
+describe('Events v1 through the twilio library', () => {
+  const env = useEmulator();
+  const events = () => env.client.events.v1;
+
+  /** Runs the sink handshake: send a test event, read its id where the sink received it, validate with it. */
+  async function activate(sinkSid: string): Promise<void> {
+    expect((await events().sinks(sinkSid).sinkTest.create()).result).toBe('submitted');
+    const testId = sinkTestIds(env.emulator.engine.account(DEMO_ACCOUNT.accountSid), sinkSid).at(-1)!;
+    expect((await events().sinks(sinkSid).sinkValidate.create({ testId })).result).toBe('valid');
+  }
+
+  it('lists, pages and fetches the event type catalogue, and its schemas', async () => {
+    const types = await events().eventTypes.list({});
+    expect(types.length).toBeGreaterThan(6);
+    await expectPaging(events().eventTypes, (t) => t.type, types.map((t) => t.type));
+
+    const first = types[0]!;
+    const fetched = await events().eventTypes(first.type).fetch();
+    expect(fetched).toMatchObject({ type: first.type, schemaId: first.schemaId, description: first.description });
+    const sameSchema = await events().eventTypes.list({ schemaId: first.schemaId });
+    expect(sameSchema.length).toBeGreaterThan(0);
+    expect(sameSchema.every((t) => t.schemaId === first.schemaId)).toBe(true);
+    await expectRestError(events().eventTypes('com.example.no.such.type').fetch(), 404, 20404);
+
+    const schema = await events().schemas(first.schemaId).fetch();
+    expect(schema.id).toBe(first.schemaId);
+    expect(schema.latestVersion).toBeGreaterThanOrEqual(1);
+    const versions = await events().schemas(first.schemaId).versions.list({});
+    expect(versions.map((v) => v.schemaVersion)).toContain(schema.latestVersion);
+    const version = await events().schemas(first.schemaId).versions(schema.latestVersion).fetch();
+    expect(version).toMatchObject({ id: first.schemaId, schemaVersion: schema.latestVersion });
+    await expectRestError(events().schemas('no.such.schema').fetch(), 404, 20404);
+  });
+
+  it('creates, tests, validates, updates, pages and removes sinks', async () => {
+    const created = [];
+    for (let i = 0; i < 7; i++) {
+      created.push(
+        await events().sinks.create({
+          description: `sink ${i}`,
+          sinkType: 'webhook',
+          sinkConfiguration: { destination: `https://example.com/events/${i}`, method: 'POST', batch_events: false },
+        }),
+      );
+    }
+    expect(created[0]!.sid).toMatch(/^DG[0-9a-f]{32}$/);
+    expect(created[0]).toMatchObject({ description: 'sink 0', sinkType: 'webhook', status: 'initialized' });
+    expect(created[0]!.sinkConfiguration).toMatchObject({ destination: 'https://example.com/events/0' });
+    await expectPaging(events().sinks, sid, created.map(sid));
+
+    const sink = events().sinks(created[0]!.sid);
+    await activate(created[0]!.sid);
+    expect((await sink.fetch()).status).toBe('active');
+    await expectRestError(events().sinks(created[1]!.sid).sinkValidate.create({ testId: 'TE00000000000000000000000000000000' }), 400);
+    expect((await sink.update({ description: 'renamed' })).description).toBe('renamed');
+    expect((await sink.fetch()).description).toBe('renamed');
+    await expectRestError(events().sinks.create({ description: 'no config', sinkType: 'webhook', sinkConfiguration: {} }), 400, undefined, /destination/);
+    expect(await sink.remove()).toBe(true);
+    await expectRestError(sink.fetch(), 404, 20404);
+  });
+
+  it('creates subscriptions with Types, pages them and their subscribed events', async () => {
+    const types = (await events().eventTypes.list({})).map((t) => t.type);
+    const sink = await events().sinks.create({
+      description: 'subscribed',
+      sinkType: 'webhook',
+      sinkConfiguration: { destination: 'https://example.com/subscribed', method: 'POST', batch_events: false },
+    });
+    await expectRestError(events().subscriptions.create({ description: 'too early', sinkSid: sink.sid, types: [{ type: types[0]! }] }), 400, undefined, /active/);
+    await activate(sink.sid);
+    const created = [];
+    for (let i = 0; i < 7; i++) {
+      created.push(await events().subscriptions.create({ description: `sub ${i}`, sinkSid: sink.sid, types: [{ type: types[i]! }] }));
+    }
+    expect(created[0]!.sid).toMatch(/^DF[0-9a-f]{32}$/);
+    expect(created[0]).toMatchObject({ description: 'sub 0', sinkSid: sink.sid });
+    await expectPaging(events().subscriptions, sid, created.map(sid));
+    expect((await events().subscriptions.list({ sinkSid: sink.sid })).map(sid)).toEqual(created.map(sid));
+
+    const subscription = events().subscriptions(created[0]!.sid);
+    expect((await subscription.update({ description: 'renamed' })).description).toBe('renamed');
+    expect((await subscription.fetch()).description).toBe('renamed');
+
+    const subscribed = subscription.subscribedEvents;
+    const first = await subscribed(types[0]!).fetch();
+    expect(first).toMatchObject({ type: types[0], subscriptionSid: created[0]!.sid });
+    for (let i = 1; i < 7; i++) await subscribed.create({ type: types[i]! });
+    await expectPaging(subscribed, (e) => e.type, types.slice(0, 7));
+    expect((await subscribed(types[1]!).update({ schemaVersion: 1 })).schemaVersion).toBe(1);
+    expect(await subscribed(types[1]!).remove()).toBe(true);
+    await expectRestError(subscribed(types[1]!).fetch(), 404, 20404);
+
+    await expectRestError(events().subscriptions.create({ description: 'no types', sinkSid: sink.sid, types: [] }), 400, 20001, /Types/);
+    await expectRestError(events().subscriptions.create({ description: 'bad sink', sinkSid: 'DG00000000000000000000000000000000', types: [{ type: types[0]! }] }), 400);
+    await expectRestError(events().sinks(sink.sid).remove(), 400, undefined, /in use/);
+    for (const s of created) expect(await events().subscriptions(s.sid).remove()).toBe(true);
+    await expectRestError(subscription.fetch(), 404, 20404);
+    expect(await events().sinks(sink.sid).remove()).toBe(true);
   });
 });
