@@ -64,8 +64,15 @@ export class AccountRegistry {
   private readonly accounts = new Map<string, { authToken: string; secondaryAuthToken: string | null }>();
   private readonly apiKeys = new Map<string, { accountSid: string; secret: string }>();
 
-  constructor(accounts: EmulatorAccount[]) {
-    for (const a of accounts) {
+  constructor(private readonly configured: EmulatorAccount[]) {
+    this.reset();
+  }
+
+  /** Back to the configured credentials: no secondary tokens, no promotions. */
+  reset(): void {
+    this.accounts.clear();
+    this.apiKeys.clear();
+    for (const a of this.configured) {
       this.accounts.set(a.accountSid, { authToken: a.authToken, secondaryAuthToken: null });
       for (const [sid, secret] of Object.entries(a.apiKeys ?? {})) this.apiKeys.set(sid, { accountSid: a.accountSid, secret });
     }
@@ -91,5 +98,20 @@ export class AccountRegistry {
 
   get(accountSid: string) {
     return this.accounts.get(accountSid);
+  }
+
+  /** Sets (or, with null, removes) an account's secondary auth token. */
+  setSecondaryAuthToken(accountSid: string, token: string | null): void {
+    const account = this.accounts.get(accountSid);
+    if (account) account.secondaryAuthToken = token;
+  }
+
+  /** Makes the secondary token the primary one; the old primary stops working. Returns the new primary, or null if there was no secondary. */
+  promoteSecondaryAuthToken(accountSid: string): string | null {
+    const account = this.accounts.get(accountSid);
+    if (!account?.secondaryAuthToken) return null;
+    account.authToken = account.secondaryAuthToken;
+    account.secondaryAuthToken = null;
+    return account.authToken;
   }
 }

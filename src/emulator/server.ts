@@ -72,6 +72,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
 
   const loadSeed = (seed: SeedName) => {
     store.clear();
+    registry.reset();
     for (const a of accountList) {
       engine.account(a.accountSid);
       if (seed === 'demo') seedDemo(engine, a.accountSid);
