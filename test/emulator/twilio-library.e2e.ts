@@ -4,6 +4,7 @@
  * `previousPage`), fetching by unique name or identity, and RestException on
  * errors, for Chat v2, Proxy v1, Events v1 and Accounts v1.
  */
+import { generateKeyPair } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import twilio from 'twilio';
 import { createEmulator, type Emulator } from '../../src/emulator/server.ts';
@@ -88,6 +89,15 @@ async function expectRestError(call: Promise<unknown>, status: number, code?: nu
 }
 
 const sid = (item: { sid: string }) => item.sid;
+
+/** A fresh RSA public key in PEM, as the Accounts API takes them. */
+function publicKeyPem(): Promise<string> {
+  return new Promise((resolve, reject) =>
+    generateKeyPair('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } }, (err, publicKey) =>
+      err ? reject(err) : resolve(publicKey),
+    ),
+  );
+}
 
 /** An emulator for one block of tests, closed after it. */
 function useEmulator(options: Parameters<typeof createEmulator>[0] = {}) {
@@ -707,5 +717,97 @@ describe('Events v1 through the twilio library', () => {
     for (const s of created) expect(await events().subscriptions(s.sid).remove()).toBe(true);
     await expectRestError(subscription.fetch(), 404, 20404);
     expect(await events().sinks(sink.sid).remove()).toBe(true);
+  });
+});
+
+// ---- Accounts v1 ---------------------------------------------------------------------------
+
+describe('Accounts v1 through the twilio library', () => {
+  const env = useEmulator();
+  const accounts = () => env.client.accounts.v1;
+
+  it('creates, fetches, updates, pages and removes AWS credentials', async () => {
+    const aws = accounts().credentials.aws;
+    const created = [];
+    for (let i = 0; i < 7; i++) created.push(await aws.create({ credentials: `AKIAIOSFODNN7EXAMPL${i}:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`, friendlyName: `aws ${i}` }));
+    expect(created[0]!.sid).toMatch(/^CR[0-9a-f]{32}$/);
+    expect(created[0]).toMatchObject({ accountSid: DEMO_ACCOUNT.accountSid, friendlyName: 'aws 0' });
+    expect(JSON.stringify(created[0]!.toJSON())).not.toContain('wJalrXUtnFEMI');
+    await expectPaging(aws, sid, created.map(sid));
+
+    expect((await aws(created[0]!.sid).update({ friendlyName: 'renamed' })).friendlyName).toBe('renamed');
+    expect((await aws(created[0]!.sid).fetch()).friendlyName).toBe('renamed');
+    await expectRestError(aws.create({ credentials: '' }), 400, 20001, /Credentials/);
+    expect(await aws(created[0]!.sid).remove()).toBe(true);
+    await expectRestError(aws(created[0]!.sid).fetch(), 404, 20404);
+  });
+
+  it('creates, fetches, updates, pages and removes public keys', async () => {
+    const keys = accounts().credentials.publicKey;
+    // One key serves all seven (RSA key generation is slow): the API takes the same key more than once.
+    const pem = await publicKeyPem();
+    const created = [];
+    for (let i = 0; i < 7; i++) created.push(await keys.create({ publicKey: pem, friendlyName: `key ${i}` }));
+    expect(created[0]!.sid).toMatch(/^CR[0-9a-f]{32}$/);
+    await expectPaging(keys, sid, created.map(sid));
+    expect((await keys(created[0]!.sid).update({ friendlyName: 'renamed' })).friendlyName).toBe('renamed');
+    expect((await keys(created[0]!.sid).fetch()).friendlyName).toBe('renamed');
+    await expectRestError(keys.create({ publicKey: '' }), 400, 20001, /PublicKey/);
+    expect(await keys(created[0]!.sid).remove()).toBe(true);
+    await expectRestError(keys(created[0]!.sid).fetch(), 404, 20404);
+  });
+
+  it('adds, fetches and removes a number on the safe list', async () => {
+    const added = await accounts().safelist.create({ phoneNumber: '+15553330001' });
+    expect(added.sid).toMatch(/^GN[0-9a-f]{32}$/);
+    expect(added.phoneNumber).toBe('+15553330001');
+    expect((await accounts().safelist.fetch({ phoneNumber: '+15553330001' })).sid).toBe(added.sid);
+    expect(await accounts().safelist.remove({ phoneNumber: '+15553330001' })).toBe(true);
+    await expectRestError(accounts().safelist.fetch({ phoneNumber: '+15553330001' }), 404, 20404);
+  });
+
+  it('takes bulk consents and contacts', async () => {
+    const consents = await accounts().bulkConsents.create({
+      items: [
+        { contact_id: '+15554440001', correlation_id: '0123456789abcdef0123456789abcdef', sender_id: '+15554449999', status: 'opt-in', source: 'website' },
+        { contact_id: '+15554440002', correlation_id: 'fedcba9876543210fedcba9876543210', sender_id: '+15554449999', status: 'opt-out', source: 'offline' },
+      ],
+    });
+    // One result per item, named by its correlation_id.
+    expect(JSON.stringify(consents.items)).toContain('0123456789abcdef0123456789abcdef');
+    expect(JSON.stringify(consents.items)).toContain('fedcba9876543210fedcba9876543210');
+    const contacts = await accounts().bulkContacts.create({
+      items: [{ contact_id: '+15554440001', correlation_id: '0123456789abcdef0123456789abcdef', country_iso_code: 'US', zip_code: '94105' }],
+    });
+    expect(JSON.stringify(contacts.items)).toContain('0123456789abcdef0123456789abcdef');
+    await expectRestError(accounts().bulkConsents.create({ items: [] }), 400, 20001, /Items/);
+  });
+
+  it('creates and deletes a secondary auth token, which then authenticates and stops', async () => {
+    const secondary = await accounts().secondaryAuthToken().create();
+    expect(secondary.accountSid).toBe(DEMO_ACCOUNT.accountSid);
+    expect(secondary.secondaryAuthToken).toMatch(/^\w{32}$/);
+    const withSecondary = twilioClientFor(env.emulator.url, { accountSid: DEMO_ACCOUNT.accountSid, authToken: secondary.secondaryAuthToken });
+    expect(await withSecondary.chat.v2.services.list({})).toEqual([]);
+    expect(await accounts().secondaryAuthToken().remove()).toBe(true);
+    await expectRestError(withSecondary.chat.v2.services.list({}), 401, 20003);
+    expect(await env.client.chat.v2.services.list({})).toEqual([]);
+  });
+});
+
+describe('Accounts v1 auth token promotion through the twilio library', () => {
+  // Promotion replaces the account's auth token, so it gets an emulator of its own.
+  const env = useEmulator();
+
+  it('promotes the secondary token to primary and retires the old one', async () => {
+    await expectRestError(env.client.accounts.v1.authTokenPromotion().update(), 400);
+    const secondary = await env.client.accounts.v1.secondaryAuthToken().create();
+    const promoted = await env.client.accounts.v1.authTokenPromotion().update();
+    expect(promoted).toMatchObject({ accountSid: DEMO_ACCOUNT.accountSid, authToken: secondary.secondaryAuthToken });
+    await expectRestError(env.client.chat.v2.services.list({}), 401, 20003);
+    const promotedClient = twilioClientFor(env.emulator.url, { accountSid: DEMO_ACCOUNT.accountSid, authToken: promoted.authToken });
+    expect(await promotedClient.chat.v2.services.list({})).toEqual([]);
+    const withKey = twilioClientFor(env.emulator.url, { accountSid: DEMO_ACCOUNT.accountSid, apiKey: DEMO_ACCOUNT.apiKey, apiSecret: DEMO_ACCOUNT.apiSecret });
+    expect(await withKey.chat.v2.services.list({})).toEqual([]);
   });
 });
