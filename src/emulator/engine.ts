@@ -30,6 +30,8 @@ export class Engine {
   /** Resources by the shape of their collection path (`/v2/Services/{}/Channels`). */
   private readonly byCollectionShape = new Map<string, ResourceSpec>();
   private readonly propertyKeys = new Map<ResourceSpec, string[]>();
+  /** The time of the operation being run, while one runs. */
+  private running: Date | undefined;
 
   constructor(
     readonly model: SpecModel,
@@ -80,8 +82,10 @@ export class Engine {
   /**
    * Runs an operation from code (the demo seed, and rules that create other resources),
    * through the same validation as HTTP. Throws EmulatorError on refusal.
+   * `options.now` is the time the operation happens at (default: the real time),
+   * so a seed can date everything it makes, rule-made dates included.
    */
-  call(accountSid: string, opId: string, pathParams: Record<string, string>, params: CallParams = {}): OpResult {
+  call(accountSid: string, opId: string, pathParams: Record<string, string>, params: CallParams = {}, options: { now?: Date } = {}): OpResult {
     const op = this.model.operationsById.get(opId);
     if (!op) throw new Error(`No operation ${opId}`);
     const form = new URLSearchParams();
@@ -99,7 +103,8 @@ export class Engine {
     }
     const { inputs, given } = parseInputs(op, query, form, headers);
     const pathname = fill(op.pathTemplate, pathParams);
-    return this.run(op, this.account(accountSid), pathParams, inputs, given, query, pathname);
+    // An operation that another one runs (a service's default roles) happens at the same time.
+    return this.run(op, this.account(accountSid), pathParams, inputs, given, query, pathname, options.now ?? this.running);
   }
 
   private run(
@@ -110,6 +115,7 @@ export class Engine {
     given: Set<string>,
     query: URLSearchParams,
     pathname: string,
+    now: Date = new Date(),
   ): OpResult {
     const isInstanceOp = op.kind === 'fetch' || op.kind === 'update' || op.kind === 'delete';
     const { params, canonical } = this.resolveParents(op, account, rawParams, isInstanceOp, pathname);
@@ -122,8 +128,19 @@ export class Engine {
       inputs,
       given,
       query,
-      now: twilioDate(new Date()),
+      now: twilioDate(now),
     };
+    const outer = this.running;
+    this.running = now;
+    try {
+      return this.dispatch(ctx, pathname);
+    } finally {
+      this.running = outer;
+    }
+  }
+
+  private dispatch(ctx: OpContext, pathname: string): OpResult {
+    const { op, account } = ctx;
     const custom = this.rules[op.product].operations?.[op.operationId];
     if (custom) return custom(ctx);
     switch (op.kind) {

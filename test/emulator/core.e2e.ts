@@ -193,6 +193,22 @@ describe('resources', () => {
   });
 });
 
+describe('programmatic calls', () => {
+  it('happen at the time they are given, and so do the operations they run', async () => {
+    const now = new Date('2025-12-01T10:30:00Z');
+    const created = emu.engine.call(DEMO_ACCOUNT.accountSid, 'chat.CreateService', {}, { FriendlyName: 'dated' }, { now }).body as { sid: string };
+    const service = (await twilioFetch(emu, 'GET', `/v2/Services/${created.sid}`)).body;
+    expect([service.date_created, service.date_updated]).toEqual(['2025-12-01T10:30:00Z', '2025-12-01T10:30:00Z']);
+    // The service's default roles are created by the service create, at its time.
+    const roles = (await twilioFetch(emu, 'GET', `/v2/Services/${created.sid}/Roles`)).body.roles;
+    expect(roles.length).toBeGreaterThan(0);
+    expect(roles.every((r: any) => r.date_created === '2025-12-01T10:30:00Z')).toBe(true);
+    // Without a time, a call happens now.
+    const later = emu.engine.call(DEMO_ACCOUNT.accountSid, 'chat.CreateService', {}, { FriendlyName: 'now' }).body as { date_created: string };
+    expect(Date.parse(later.date_created)).toBeGreaterThan(Date.now() - 60_000);
+  });
+});
+
 describe('paging', () => {
   async function channels(sid: string, n: number) {
     for (let i = 0; i < n; i++) await twilioFetch(emu, 'POST', `/v2/Services/${sid}/Channels`, { UniqueName: `c${i}` });
