@@ -14,7 +14,7 @@ import { EmulatorError, moreInfo } from './errors.ts';
 import { AccountRegistry, DEFAULT_ACCOUNTS, type EmulatorAccount } from './accounts.ts';
 import { Faults, faultError, validateFault, type FaultSpec } from './faults.ts';
 import { PRODUCT_RULES, initAccount } from './rules/index.ts';
-import { seedDemo } from './seed.ts';
+import { seedDemo } from './seed/index.ts';
 
 export type SeedName = 'demo' | 'none';
 

@@ -1,28 +1,12 @@
 /**
- * The deterministic demo data set loaded by `--seed demo`: every run makes the
- * same SIDs, names and dates, so examples in the README and tests stay true.
- * Everything is created through the same operations a client would call, so
- * the data obeys the same rules as data created over HTTP.
+ * Chat demo data: two services, Acme Support and Acme Community, with users,
+ * a custom role, channels of both types, members who have read part of their
+ * channels, messages, invites, channel webhooks, push bindings and two push
+ * credentials.
  */
-import type { Engine, CallParams } from './engine.ts';
-import { twilioDate } from './params.ts';
+import { at, draws, prng, type Seeder } from './seeder.ts';
 
-/** The seed's clock: everything happened in the weeks before this instant. */
-const EPOCH = Date.parse('2026-01-15T09:00:00Z');
-
-/** A small deterministic PRNG (mulberry32), so the data set never changes between runs. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const FIRST_NAMES = [
+export const FIRST_NAMES = [
   'alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'mallory', 'niaj',
   'olivia', 'peggy', 'rupert', 'sybil', 'trent', 'victor', 'walter', 'yasmin', 'zoe', 'amir', 'bea', 'chen',
   'diego', 'elif', 'farah', 'goran', 'hana', 'ines', 'jonas', 'kofi', 'lena', 'mateo', 'nora', 'omar',
@@ -44,58 +28,45 @@ const LINES = [
   'Great work on the launch, everyone!', 'Is there a ticket for this?', 'I can pair on it this afternoon.',
 ];
 
-const at = (minutes: number) => twilioDate(new Date(EPOCH + minutes * 60_000));
-
-function sidOf(result: { body: unknown }): string {
-  return (result.body as { sid: string }).sid;
+/** Seeds Chat; answers the SIDs of the two services. */
+export function seedChat(seeder: Seeder): { support: string; community: string } {
+  seeder.call('chat.CreateCredential', {}, { Type: 'fcm', FriendlyName: 'Acme Android', Secret: 'fcm-server-key-demo' }, -70_000);
+  seeder.call('chat.CreateCredential', {}, { Type: 'apn', FriendlyName: 'Acme iOS', Certificate: '-----BEGIN CERTIFICATE-----demo', PrivateKey: '-----BEGIN RSA PRIVATE KEY-----demo', Sandbox: true }, -70_000);
+  const support = seedChatService(seeder, { name: 'Acme Support', users: 40, channels: 32, seed: 1, since: -60_000 });
+  const community = seedChatService(seeder, { name: 'Acme Community', users: 24, channels: 20, seed: 2, since: -58_000 });
+  return { support, community };
 }
 
-/** Loads the demo data set into one account. */
-export function seedDemo(engine: Engine, accountSid: string): void {
-  const call = (op: string, path: Record<string, string>, params?: CallParams) => engine.call(accountSid, op, path, params);
-  call('chat.CreateCredential', {}, { Type: 'fcm', FriendlyName: 'Acme Android', Secret: 'fcm-server-key-demo' });
-  call('chat.CreateCredential', {}, { Type: 'apn', FriendlyName: 'Acme iOS', Certificate: '-----BEGIN CERTIFICATE-----demo', PrivateKey: '-----BEGIN RSA PRIVATE KEY-----demo', Sandbox: true });
-  const supportChat = seedChatService(call, engine, accountSid, { name: 'Acme Support', users: 40, channels: 32, seed: 1 });
-  seedChatService(call, engine, accountSid, { name: 'Acme Community', users: 24, channels: 20, seed: 2 });
-  void supportChat;
-}
-
-type Call = (op: string, path: Record<string, string>, params?: CallParams) => { body: unknown };
-
-function seedChatService(
-  call: Call,
-  engine: Engine,
-  accountSid: string,
-  opts: { name: string; users: number; channels: number; seed: number },
-): string {
-  const random = prng(opts.seed);
-  const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
-  const serviceSid = sidOf(call('chat.CreateService', {}, { FriendlyName: opts.name }));
+function seedChatService(seeder: Seeder, opts: { name: string; users: number; channels: number; seed: number; since: number }): string {
+  const { random, pick } = draws(prng(opts.seed));
+  const { since } = opts;
+  const serviceSid = seeder.create('chat.CreateService', {}, { FriendlyName: opts.name }, since);
   const svc = { ServiceSid: serviceSid };
-  call('chat.UpdateService', { Sid: serviceSid }, { 'Notifications.NewMessage.Enabled': true, 'Notifications.NewMessage.Template': '${CHANNEL};${USER}: ${MESSAGE}', ReachabilityEnabled: true });
-  const moderator = sidOf(call('chat.CreateRole', svc, { FriendlyName: 'moderator', Type: 'channel', Permission: ['sendMessage', 'leaveChannel', 'editAnyMessage', 'deleteAnyMessage', 'removeMember'] }));
+  seeder.call('chat.UpdateService', { Sid: serviceSid }, { 'Notifications.NewMessage.Enabled': true, 'Notifications.NewMessage.Template': '${CHANNEL};${USER}: ${MESSAGE}', ReachabilityEnabled: true }, since + 5);
+  const moderator = seeder.create('chat.CreateRole', svc, { FriendlyName: 'moderator', Type: 'channel', Permission: ['sendMessage', 'leaveChannel', 'editAnyMessage', 'deleteAnyMessage', 'removeMember'] }, since + 10);
 
   const identities: string[] = [];
   for (let i = 0; i < opts.users; i++) {
     const first = FIRST_NAMES[i % FIRST_NAMES.length]!;
     const identity = i < FIRST_NAMES.length ? first : `${first}${Math.floor(i / FIRST_NAMES.length) + 1}`;
     identities.push(identity);
-    call('chat.CreateUser', svc, {
+    seeder.call('chat.CreateUser', svc, {
       Identity: identity,
       FriendlyName: identity[0]!.toUpperCase() + identity.slice(1),
       Attributes: JSON.stringify({ team: pick(['web', 'mobile', 'platform', 'support']), timezone: pick(['Europe/Berlin', 'America/New_York', 'Asia/Tokyo']) }),
-    });
+    }, since + 60 + i * 37);
   }
 
   // Push bindings have no create operation in the REST API (devices register through the SDK), so they are stored directly.
-  const account = engine.account(accountSid);
-  const credential = (engine.call(accountSid, 'chat.ListCredential', {}).body as { credentials: Array<{ sid: string }> }).credentials[0]?.sid ?? null;
+  const account = seeder.account;
+  const credentials = seeder.call('chat.ListCredential', {}, {}, since).credentials as Array<{ sid: string }>;
+  const credential = credentials[0]?.sid ?? null;
   for (const identity of identities.slice(0, 8)) {
-    const sid = engine.store.newSid('BS');
+    const sid = seeder.newSid('BS');
     const users = account.list(`/v2/Services/${serviceSid}/Users`);
     const user = users.find((u) => u.data.identity === identity)!;
     account.insert(`/v2/Services/${serviceSid}/Bindings`, sid, {
-      account_sid: accountSid,
+      account_sid: seeder.accountSid,
       service_sid: serviceSid,
       sid,
       identity,
@@ -114,14 +85,14 @@ function seedChatService(
     const topic = TOPICS[c % TOPICS.length]!;
     const creator = identities[c % identities.length]!;
     clock += 60 + Math.floor(random() * 600);
-    const channelSid = sidOf(call('chat.CreateChannel', svc, {
+    const channelSid = seeder.create('chat.CreateChannel', svc, {
       FriendlyName: topic.replace(/-/g, ' ').replace(/^\w/, (s) => s.toUpperCase()),
       UniqueName: topic,
       Type: c % 5 === 4 ? 'private' : 'public',
       CreatedBy: creator,
       Attributes: JSON.stringify({ topic, archived: false }),
       DateCreated: at(clock),
-    }));
+    }, clock);
     const ch = { ...svc, ChannelSid: channelSid };
     const memberCount = 3 + Math.floor(random() * Math.min(22, identities.length - 3));
     const start = Math.floor(random() * identities.length);
@@ -129,40 +100,36 @@ function seedChatService(
     for (let m = 0; m < memberCount; m++) {
       const identity = identities[(start + m) % identities.length]!;
       members.push(identity);
-      call('chat.CreateMember', ch, {
-        Identity: identity,
-        RoleSid: m === 0 ? moderator : undefined,
-        DateCreated: at(clock + m),
-      });
+      seeder.call('chat.CreateMember', ch, { Identity: identity, RoleSid: m === 0 ? moderator : undefined, DateCreated: at(clock + m) }, clock + m);
     }
     const messageCount = Math.floor(random() * 30);
     for (let i = 0; i < messageCount; i++) {
       clock += 1 + Math.floor(random() * 90);
-      call('chat.CreateMessage', ch, {
+      seeder.call('chat.CreateMessage', ch, {
         From: pick(members),
         Body: pick(LINES),
         Attributes: JSON.stringify({ importance: random() < 0.1 ? 'high' : 'normal' }),
         DateCreated: at(clock),
-      });
+      }, clock);
     }
     if (messageCount > 0) {
       // Some members have read part of the channel; user channels show their unread counts.
       const readers = members.slice(0, Math.ceil(members.length / 2));
       for (const identity of readers) {
-        call('chat.UpdateMember', { ...ch, Sid: identity }, { LastConsumedMessageIndex: Math.floor(random() * messageCount), LastConsumptionTimestamp: at(clock) });
+        seeder.call('chat.UpdateMember', { ...ch, Sid: identity }, { LastConsumedMessageIndex: Math.floor(random() * messageCount), LastConsumptionTimestamp: at(clock) }, clock);
       }
     }
     if (c % 7 === 0) {
       const outsider = identities.find((i) => !members.includes(i));
-      if (outsider) call('chat.CreateInvite', ch, { Identity: outsider });
+      if (outsider) seeder.call('chat.CreateInvite', ch, { Identity: outsider }, clock);
     }
     if (c % 8 === 0) {
-      call('chat.CreateChannelWebhook', ch, {
+      seeder.call('chat.CreateChannelWebhook', ch, {
         Type: 'webhook',
         'Configuration.Url': `https://hooks.example.com/chat/${topic}`,
         'Configuration.Method': 'POST',
         'Configuration.Filters': ['onMessageSent', 'onMemberAdded'],
-      });
+      }, clock);
     }
   }
   return serviceSid;
