@@ -1,0 +1,105 @@
+/**
+ * The environment, read once into one typed, validated Config. A bad variable
+ * stops start-up with a message that names it; secrets never appear in those
+ * messages.
+ */
+import type { TwilioCredentials } from './twilio/client.ts';
+
+export interface Config {
+  /** Port the gateway listens on (`PORT`, default 4000; 0 picks a free one). */
+  port: number;
+  /** Interface the gateway listens on (`HOST`, default 127.0.0.1). */
+  host: string;
+  /**
+   * Credentials for Twilio from `TWILIO_ACCOUNT_SID` with `TWILIO_AUTH_TOKEN`, or
+   * with `TWILIO_API_KEY` and `TWILIO_API_SECRET`. Null when none are set: the
+   * gateway then runs on its embedded emulator.
+   */
+  credentials: TwilioCredentials | null;
+  /** Per-request timeout towards Twilio in ms (`TWILIO_TIMEOUT_MS`, default 10000). */
+  timeoutMs: number;
+  /** Retries of a failed read (`TWILIO_MAX_RETRIES`, default 3). */
+  maxRetries: number;
+  /** REST calls in flight at once per account (`TWILIO_MAX_IN_FLIGHT`, default 32). */
+  maxInFlightPerAccount: number;
+  /** Port of the embedded emulator when it runs (`EMULATOR_PORT`, default 0: any free port). */
+  emulatorPort: number;
+  /**
+   * The REST layer reads `TWILIO_BASE_URL`, `TWILIO_<PRODUCT>_BASE_URL`,
+   * `TWILIO_EDGE` and `TWILIO_REGION` itself; they are kept here so start-up
+   * can validate them and say where requests go.
+   */
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** A configuration error; `variable` names the environment variable at fault. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
+const API_KEY_SID = /^SK[0-9a-fA-F]{32}$/;
+const BASE_URL_VARS = ['TWILIO_BASE_URL', 'TWILIO_CHAT_BASE_URL', 'TWILIO_PROXY_BASE_URL', 'TWILIO_EVENTS_BASE_URL', 'TWILIO_ACCOUNTS_BASE_URL'];
+
+function integer(env: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  }
+  return Number(raw);
+}
+
+function credentialsFrom(env: Record<string, string | undefined>): TwilioCredentials | null {
+  const get = (name: string) => {
+    const v = env[name]?.trim();
+    return v === '' ? undefined : v;
+  };
+  const accountSid = get('TWILIO_ACCOUNT_SID');
+  const authToken = get('TWILIO_AUTH_TOKEN');
+  const apiKey = get('TWILIO_API_KEY');
+  const apiSecret = get('TWILIO_API_SECRET');
+  if (!accountSid && !authToken && !apiKey && !apiSecret) return null;
+  if (!accountSid) throw new ConfigError('TWILIO_ACCOUNT_SID', 'is required when TWILIO_AUTH_TOKEN or TWILIO_API_KEY is set');
+  if (!ACCOUNT_SID.test(accountSid)) throw new ConfigError('TWILIO_ACCOUNT_SID', 'must be AC followed by 32 hexadecimal digits');
+  if (apiKey || apiSecret) {
+    if (!apiKey) throw new ConfigError('TWILIO_API_KEY', 'is required when TWILIO_API_SECRET is set');
+    if (!API_KEY_SID.test(apiKey)) throw new ConfigError('TWILIO_API_KEY', 'must be SK followed by 32 hexadecimal digits');
+    if (!apiSecret) throw new ConfigError('TWILIO_API_SECRET', 'is required when TWILIO_API_KEY is set');
+    return { accountSid, apiKey, apiSecret };
+  }
+  if (!authToken) throw new ConfigError('TWILIO_AUTH_TOKEN', 'is required with TWILIO_ACCOUNT_SID (or set TWILIO_API_KEY and TWILIO_API_SECRET)');
+  return { accountSid, authToken };
+}
+
+/** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  for (const name of BASE_URL_VARS) {
+    const raw = env[name]?.trim();
+    if (!raw) continue;
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new ConfigError(name, `must be an absolute http(s) origin such as http://127.0.0.1:4010, got ${JSON.stringify(raw)}`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, 'must use http or https');
+    if (url.pathname !== '/' || url.search || url.hash) throw new ConfigError(name, 'must be an origin, without a path or query');
+  }
+  return {
+    port: integer(env, 'PORT', 4000, 0, 65535),
+    host: env.HOST?.trim() || '127.0.0.1',
+    credentials: credentialsFrom(env),
+    timeoutMs: integer(env, 'TWILIO_TIMEOUT_MS', 10_000, 1, 600_000),
+    maxRetries: integer(env, 'TWILIO_MAX_RETRIES', 3, 0, 10),
+    maxInFlightPerAccount: integer(env, 'TWILIO_MAX_IN_FLIGHT', 32, 1, 10_000),
+    emulatorPort: integer(env, 'EMULATOR_PORT', 0, 0, 65535),
+    env: { ...env },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * The per-request context: whose Twilio credentials this request uses, a REST
+ * client bound to them, and fresh loaders. Nothing in it outlives the request,
+ * so no cached object can cross from one caller to another.
+ */
+import { initContextCache } from '@pothos/core';
+import { GraphQLError } from 'graphql';
+import type { YogaInitialContext } from 'graphql-yoga';
+import type { TwilioClient, TwilioCredentials, TwilioTransport } from './twilio/client.ts';
+import { Lookups } from './schema/shared/lookups.ts';
+
+/** What the context factory adds to Yoga's own context for each request. */
+export interface RequestContext {
+  /** REST client for this request's credentials. */
+  twilio: TwilioClient;
+  /** Batched lookups that are no single type's loader (users by identity, members by identity). */
+  lookups: Lookups;
+}
+
+/** The context every resolver sees. */
+export type GatewayContext = YogaInitialContext & RequestContext;
+
+const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
+const API_KEY_SID = /^SK[0-9a-fA-F]{32}$/;
+
+function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+/**
+ * Credentials a request carries in `Authorization: Basic …`: an account SID and
+ * auth token, or an API key SID and secret (with `X-Twilio-Account-Sid` naming
+ * the account, as Twilio's API keys belong to one). Without the header, the
+ * gateway's own credentials are used.
+ */
+export function requestCredentials(request: Request, fallback: TwilioCredentials | null): TwilioCredentials {
+  const header = request.headers.get('authorization');
+  if (!header) {
+    if (fallback) return fallback;
+    throw unauthenticated('No Twilio credentials: send Authorization: Basic with an account SID and auth token, or configure the gateway with TWILIO_ACCOUNT_SID');
+  }
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header.trim());
+  const decoded = match ? Buffer.from(match[1]!, 'base64').toString() : '';
+  const colon = decoded.indexOf(':');
+  if (colon < 1) throw unauthenticated('Authorization must be Basic base64(<account SID or API key SID>:<auth token or secret>)');
+  const user = decoded.slice(0, colon);
+  const secret = decoded.slice(colon + 1);
+  if (!secret) throw unauthenticated('Authorization: the auth token or secret is empty');
+  if (ACCOUNT_SID.test(user)) return { accountSid: user, authToken: secret };
+  if (API_KEY_SID.test(user)) {
+    const account = request.headers.get('x-twilio-account-sid') ?? undefined;
+    if (account !== undefined && !ACCOUNT_SID.test(account)) throw unauthenticated('X-Twilio-Account-Sid must be AC followed by 32 hexadecimal digits');
+    // The account SID keys the in-flight cap; without one, the key's SID stands in for it.
+    return { accountSid: account ?? user, apiKey: user, apiSecret: secret };
+  }
+  throw unauthenticated('Authorization: the user name must be an account SID (AC…) or an API key SID (SK…)');
+}
+
+/** Builds the context factory Yoga calls once per request. */
+export function contextFactory(transport: TwilioTransport, fallback: TwilioCredentials | null) {
+  return ({ request }: YogaInitialContext): RequestContext => {
+    const twilio = transport.client(requestCredentials(request, fallback));
+    return { ...initContextCache(), twilio, lookups: new Lookups(twilio) };
+  };
+}

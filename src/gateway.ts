@@ -1,0 +1,78 @@
+/**
+ * createGateway(options): the Yoga instance with the schema, the per-request
+ * context, error handling and `/healthz`. It never listens; `main.ts` does.
+ */
+import { GraphQLError } from 'graphql';
+import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import type { TwilioCredentials, TwilioTransport } from './twilio/client.ts';
+import { contextFactory, type RequestContext } from './context.ts';
+import { schema } from './schema/index.ts';
+import { upstreamError } from './schema/shared/errors.ts';
+
+export interface GatewayOptions {
+  transport: TwilioTransport;
+  /** Used when a request carries no Authorization header; null requires every request to bring its own. */
+  credentials: TwilioCredentials | null;
+  /** Serve GraphiQL on GET /graphql from a browser (default true). */
+  graphiql?: boolean;
+  /** Yoga's logger; `false` silences it (tests). */
+  logging?: boolean;
+}
+
+export type Gateway = YogaServerInstance<Record<string, never>, RequestContext>;
+
+/** Answers `/healthz` while the process lives, before any GraphQL work. */
+function healthz(): Plugin {
+  return {
+    onRequest({ url, endResponse, fetchAPI }) {
+      if (url.pathname === '/healthz') {
+        endResponse(new fetchAPI.Response(JSON.stringify({ status: 'ok' }), { headers: { 'content-type': 'application/json' } }));
+      }
+    },
+  };
+}
+
+export function createGateway(options: GatewayOptions): Gateway {
+  return createYoga<Record<string, never>, RequestContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    context: contextFactory(options.transport, options.credentials),
+    graphiql: options.graphiql === false ? false : { title: 'Twilio GraphQL gateway', defaultQuery: DEFAULT_QUERY },
+    landingPage: false,
+    logging: options.logging ?? true,
+    plugins: [healthz()],
+    maskedErrors: {
+      // Twilio's failures are expected and explained; everything else stays masked.
+      maskError(error, message, isDev) {
+        const original = error instanceof GraphQLError ? error.originalError : error;
+        const upstream = upstreamError(original);
+        if (upstream && error instanceof GraphQLError) {
+          return new GraphQLError(upstream.message, { nodes: error.nodes, path: error.path, extensions: upstream.extensions });
+        }
+        return maskError(error, message, isDev);
+      },
+    },
+  });
+}
+
+const DEFAULT_QUERY = /* GraphQL */ `# Chat services with their busiest channels, members and latest messages.
+query Explore {
+  chatServices(first: 2) {
+    nodes {
+      friendlyName
+      channels(first: 5) {
+        nodes {
+          uniqueName
+          membersCount
+          members(first: 3) {
+            nodes { identity user { friendlyName } }
+          }
+          messages(last: 2) {
+            nodes { index body author { identity } }
+          }
+        }
+      }
+    }
+  }
+}
+`;

@@ -1,0 +1,69 @@
+/**
+ * What `npm start` runs: reads the configuration, starts the embedded Twilio
+ * emulator when there are no Twilio credentials, and serves the gateway. The
+ * only file that listens.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadConfig, ConfigError, type Config } from './config.ts';
+import { createGateway } from './gateway.ts';
+import { TwilioTransport, type TwilioCredentials } from './twilio/client.ts';
+import { createEmulator, type Emulator } from './emulator/server.ts';
+import { DEMO_ACCOUNT } from './emulator/accounts.ts';
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(`Configuration error: ${err.message}`);
+    process.exit(2);
+  }
+  throw err;
+}
+
+let emulator: Emulator | undefined;
+let credentials: TwilioCredentials | null = config.credentials;
+let baseUrl: string | undefined;
+// No credentials and no upstream named: run on the embedded emulator, so a new user needs no Twilio account.
+if (!credentials && !config.env.TWILIO_BASE_URL) {
+  emulator = await createEmulator({ port: config.emulatorPort, seed: 'demo' });
+  credentials = { accountSid: DEMO_ACCOUNT.accountSid, authToken: DEMO_ACCOUNT.authToken };
+  baseUrl = emulator.url;
+  console.log(`No Twilio credentials set: started the embedded Twilio emulator at ${emulator.url} with the demo data set.`);
+  console.log(`  Requests use the demo account ${DEMO_ACCOUNT.accountSid}; set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN to use Twilio.`);
+}
+
+const transport = new TwilioTransport({
+  baseUrl,
+  env: config.env,
+  timeoutMs: config.timeoutMs,
+  retry: { maxRetries: config.maxRetries },
+  maxInFlightPerAccount: config.maxInFlightPerAccount,
+});
+const gateway = createGateway({ transport, credentials });
+const server = createServer(gateway);
+await new Promise<void>((resolve, reject) => {
+  server.once('error', reject);
+  server.listen(config.port, config.host, resolve);
+});
+const { port } = server.address() as AddressInfo;
+const origin = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+console.log(`Twilio GraphQL gateway on ${origin}/graphql (GraphiQL in a browser), health at ${origin}/healthz`);
+if (!emulator) {
+  const upstream = Object.entries(transport.baseUrls).map(([product, url]) => `${product} ${url}`).join(', ');
+  console.log(`  Twilio: ${upstream}${credentials ? ` as ${credentials.accountSid}` : '; every request must bring its own credentials'}`);
+}
+
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await transport.close();
+  await emulator?.close();
+  process.exit(0);
+}
+process.once('SIGINT', () => void stop());
+process.once('SIGTERM', () => void stop());

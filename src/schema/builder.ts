@@ -1,0 +1,45 @@
+/**
+ * The one Pothos builder: its plugins, options and scalars. It defines no
+ * types; every type lives in its own file under `schema/<product>/`.
+ */
+import SchemaBuilder from '@pothos/core';
+import RelayPlugin from '@pothos/plugin-relay';
+import DataloaderPlugin from '@pothos/plugin-dataloader';
+import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
+import { DateTimeResolver, JSONResolver, URLResolver } from 'graphql-scalars';
+import type { GatewayContext } from '../context.ts';
+import { decodeGlobalId, encodeGlobalId } from './shared/global-id.ts';
+
+export const builder = new SchemaBuilder<{
+  Context: GatewayContext;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date | string };
+    URL: { Input: URL; Output: URL | string };
+    JSON: { Input: unknown; Output: unknown };
+  };
+  DefaultEdgesNullability: { list: false; items: false };
+  DefaultNodeNullability: false;
+}>({
+  plugins: [RelayPlugin, DataloaderPlugin, SimpleObjectsPlugin],
+  relay: {
+    clientMutationId: 'omit',
+    idFieldOptions: { description: 'Global ID, for `node(id:)`; it carries every SID needed to fetch the object.' },
+    cursorType: 'String',
+    nodesOnConnection: { description: 'The items of this page, without their cursors.' },
+    edgesFieldOptions: { nullable: { list: false, items: false } },
+    nodeFieldOptions: { nullable: false },
+    encodeGlobalID: encodeGlobalId,
+    decodeGlobalID: decodeGlobalId,
+    nodeQueryOptions: { description: 'Fetches any object by its global ID.' },
+    nodesQueryOptions: { description: 'Fetches objects by their global IDs, in the order given.' },
+    nodeTypeOptions: { description: 'An object with a global ID, fetchable with `node(id:)`.' },
+    pageInfoTypeOptions: { description: 'Where a page of a connection sits in the whole list.' },
+  },
+});
+
+builder.addScalarType('DateTime', DateTimeResolver, {});
+builder.addScalarType('URL', URLResolver, {});
+builder.addScalarType('JSON', JSONResolver, {});
+
+builder.queryType({ description: 'The root of every query.' });
+builder.mutationType({ description: 'Every write the gateway offers: one mutation per Twilio write operation.' });

@@ -1,0 +1,214 @@
+/** ChatChannel: a conversation in a Chat service, with its members, messages, invites and webhooks. */
+import { builder } from '../builder.ts';
+import * as chat from '../../twilio/chat.ts';
+import type { ChatChannelRecord } from '../../twilio/chat.ts';
+import type { GatewayContext } from '../../context.ts';
+import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { fetchEach } from '../shared/node.ts';
+import { resolveConnection } from '../shared/connection.ts';
+import { forwardArgs } from '../shared/args.ts';
+import { checkKey, checkSid, isSid } from '../shared/validate.ts';
+import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
+import { WEBHOOK_ENABLED, attributesParam, parseAttributes, webhookHeader } from './shared.ts';
+import { ChatService } from './service.ts';
+import { ChatUser, userByIdentity } from './user.ts';
+
+export const ChatChannelType = builder.enumType('ChatChannelType', {
+  description: 'Who can see and join a channel.',
+  values: {
+    PUBLIC: { value: 'public', description: 'Listed for every user of the service; anyone may join.' },
+    PRIVATE: { value: 'private', description: 'Visible only to its members; joined by invitation.' },
+  } as const,
+});
+
+/**
+ * Loader keys are `serviceSid:channelSid`, or `serviceSid:uniqueName` for a lookup by name;
+ * a channel fetched by name is also stored under its SID key.
+ */
+export const ChatChannel = builder.loadableNodeRef<ChatChannelRecord>('ChatChannel', {
+  id: { resolve: (c) => nodeKey(c.service_sid!, c.sid!) },
+  load: async (keys, ctx) => {
+    const results = await fetchEach(keys, 2, 'ChatChannel', ([service, sid]) => chat.fetchChannel(ctx.twilio, { path: { ServiceSid: service!, Sid: sid! } }));
+    for (const record of results) {
+      if (record && !(record instanceof Error)) ChatChannel.getDataloader(ctx).prime(nodeKey(record.service_sid!, record.sid!), record);
+    }
+    return results;
+  },
+  cacheResolved: (c) => nodeKey(c.service_sid!, c.sid!),
+});
+
+export const ChatChannelConnection = builder.connectionObject({ type: ChatChannel, name: 'ChatChannelConnection' });
+
+/** The channel a child resource belongs to, through the channel loader. */
+export function channelOf(ctx: GatewayContext, serviceSid: string | null, channelSid: string | null) {
+  return serviceSid && channelSid ? ChatChannel.getDataloader(ctx).load(nodeKey(serviceSid, channelSid)) : null;
+}
+
+ChatChannel.implement({
+  description: 'A channel: a conversation between the members of a Chat service.',
+  fields: (t) => ({
+    sid: t.string({ nullable: false, description: 'The SID of the channel (`CH…`).', resolve: (r) => r.sid! }),
+    accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the channel.' }),
+    serviceSid: t.exposeString('service_sid', { description: 'The SID of the service the channel belongs to.' }),
+    service: t.field({ type: ChatService, description: 'The service the channel belongs to.', resolve: (c, _, ctx) => ChatService.getDataloader(ctx).load(nodeKey(c.service_sid!)) }),
+    friendlyName: t.exposeString('friendly_name', { description: 'The name shown for the channel.' }),
+    uniqueName: t.exposeString('unique_name', { description: 'A name unique in the service, usable instead of the SID.' }),
+    attributes: t.field({ type: 'JSON', description: 'Application data stored with the channel.', resolve: (c) => parseAttributes(c.attributes) }),
+    type: t.field({ type: ChatChannelType, description: 'Whether the channel is public or private.', resolve: (c) => c.type }),
+    createdBy: t.exposeString('created_by', { description: 'The identity of the user who created the channel, or `system`.' }),
+    creator: t.field({
+      type: ChatUser,
+      description: 'The user who created the channel; null when the system created it.',
+      resolve: (c, _, ctx) => (c.created_by && c.created_by !== 'system' ? userByIdentity(ctx, c.service_sid!, c.created_by) : null),
+    }),
+    membersCount: t.exposeInt('members_count', { description: 'How many members the channel has.' }),
+    messagesCount: t.exposeInt('messages_count', { description: 'How many messages the channel has.' }),
+    dateCreated: t.field({ type: 'DateTime', description: 'When the channel was created.', resolve: (c) => c.date_created }),
+    dateUpdated: t.field({ type: 'DateTime', description: 'When the channel was last updated.', resolve: (c) => c.date_updated }),
+    url: t.field({ type: 'URL', description: 'The REST URL of the channel.', resolve: (c) => c.url }),
+    links: t.field({ type: 'JSON', description: 'REST URLs of the related lists.', resolve: (c) => c.links }),
+  }),
+});
+
+builder.objectFields(ChatService, (t) => ({
+  channels: t.field({
+    type: ChatChannelConnection,
+    nullable: false,
+    description: "The service's channels, oldest first.",
+    args: { ...forwardArgs(t.arg), type: t.arg({ type: [ChatChannelType], description: 'Only channels of these types.' }) },
+    resolve: (s, args, ctx) =>
+      resolveConnection(
+        { maxPageSize: 1000, fetch: (page) => chat.listChannels(ctx.twilio, { path: { ServiceSid: s.sid! }, query: { ...page, Type: args.type ?? undefined } }) },
+        args,
+      ),
+  }),
+  channel: t.field({
+    type: ChatChannel,
+    description: 'One channel of the service, by SID or unique name; null when there is none.',
+    args: { sidOrUniqueName: t.arg.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }) },
+    resolve: (s, { sidOrUniqueName }, ctx) => ChatChannel.getDataloader(ctx).load(nodeKey(s.sid!, checkKey('sidOrUniqueName', sidOrUniqueName, 'CH'))),
+  }),
+}));
+
+// ---- mutations ----
+
+const channelFields = { FriendlyName: 'friendlyName', UniqueName: 'uniqueName', Attributes: 'attributes', Type: 'type', CreatedBy: 'createdBy' };
+
+const CreateChatChannelInput = builder.inputType('CreateChatChannelInput', {
+  description: 'A new channel.',
+  fields: (t) => ({
+    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
+    friendlyName: t.string({ description: 'The name shown for the channel.' }),
+    uniqueName: t.string({ description: 'A name unique in the service.' }),
+    attributes: t.field({ type: 'JSON', description: 'Application data to store with the channel.' }),
+    type: t.field({ type: ChatChannelType, description: 'Public (the default) or private.' }),
+    createdBy: t.string({ description: 'The identity of the creating user; `system` when omitted.' }),
+    dateCreated: t.field({ type: 'DateTime', description: 'Creation date to record, for imports.' }),
+    dateUpdated: t.field({ type: 'DateTime', description: 'Update date to record, for imports.' }),
+    webhookEnabled: t.boolean({ description: WEBHOOK_ENABLED }),
+  }),
+});
+
+const UpdateChatChannelInput = builder.inputType('UpdateChatChannelInput', {
+  description: 'Changes to a channel; fields left out stay as they are.',
+  fields: (t) => ({
+    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
+    sidOrUniqueName: t.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }),
+    friendlyName: t.string(),
+    uniqueName: t.string(),
+    attributes: t.field({ type: 'JSON' }),
+    createdBy: t.string(),
+    dateCreated: t.field({ type: 'DateTime' }),
+    dateUpdated: t.field({ type: 'DateTime' }),
+    webhookEnabled: t.boolean({ description: WEBHOOK_ENABLED }),
+  }),
+});
+
+const DeleteChatChannelInput = builder.inputType('DeleteChatChannelInput', {
+  description: 'The channel to delete, with its members and messages.',
+  fields: (t) => ({
+    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
+    sidOrUniqueName: t.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }),
+    webhookEnabled: t.boolean({ description: WEBHOOK_ENABLED }),
+  }),
+});
+
+const CreateChatChannelPayload = payloadType('CreateChatChannelPayload', 'chatChannel', ChatChannel, 'The result of createChatChannel.');
+const UpdateChatChannelPayload = payloadType('UpdateChatChannelPayload', 'chatChannel', ChatChannel, 'The result of updateChatChannel.');
+const DeleteChatChannelPayload = deletePayloadType('DeleteChatChannelPayload', 'The result of deleteChatChannel.');
+
+builder.mutationFields((t) => ({
+  createChatChannel: t.field({
+    type: CreateChatChannelPayload,
+    nullable: false,
+    description: 'Creates a channel in a Chat service.',
+    args: { input: t.arg({ type: CreateChatChannelInput, required: true }) },
+    resolve: (_, { input }, ctx) =>
+      runWrite(channelFields, () =>
+        chat.createChannel(ctx.twilio, {
+          path: { ServiceSid: checkSid('input.serviceSid', input.serviceSid, 'IS') },
+          body: {
+            FriendlyName: input.friendlyName ?? undefined,
+            UniqueName: input.uniqueName ?? undefined,
+            Attributes: attributesParam(input.attributes),
+            Type: input.type ?? undefined,
+            CreatedBy: input.createdBy ?? undefined,
+            DateCreated: input.dateCreated ?? undefined,
+            DateUpdated: input.dateUpdated ?? undefined,
+          },
+          headers: webhookHeader(input.webhookEnabled),
+        }),
+      ),
+  }),
+  updateChatChannel: t.field({
+    type: UpdateChatChannelPayload,
+    nullable: false,
+    description: 'Changes a channel.',
+    args: { input: t.arg({ type: UpdateChatChannelInput, required: true }) },
+    resolve: async (_, { input }, ctx) => {
+      const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
+      const channel = checkKey('input.sidOrUniqueName', input.sidOrUniqueName, 'CH');
+      const payload = await runWrite(channelFields, () =>
+        chat.updateChannel(ctx.twilio, {
+          path: { ServiceSid: service, Sid: channel },
+          body: {
+            FriendlyName: input.friendlyName ?? undefined,
+            UniqueName: input.uniqueName ?? undefined,
+            Attributes: attributesParam(input.attributes),
+            CreatedBy: input.createdBy ?? undefined,
+            DateCreated: input.dateCreated ?? undefined,
+            DateUpdated: input.dateUpdated ?? undefined,
+          },
+          headers: webhookHeader(input.webhookEnabled),
+        }),
+      );
+      forgetChannel(ctx, service, channel, payload.result);
+      return payload;
+    },
+  }),
+  deleteChatChannel: t.field({
+    type: DeleteChatChannelPayload,
+    nullable: false,
+    description: 'Deletes a channel with its members, messages, invites and webhooks.',
+    args: { input: t.arg({ type: DeleteChatChannelInput, required: true }) },
+    resolve: async (_, { input }, ctx) => {
+      const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
+      const channel = checkKey('input.sidOrUniqueName', input.sidOrUniqueName, 'CH');
+      // The deleted ID must carry the SID, so a channel named by unique name is looked up first.
+      const payload = await runWrite({}, async () => {
+        const sid = isSid(channel, 'CH') ? channel : (await chat.fetchChannel(ctx.twilio, { path: { ServiceSid: service, Sid: channel } })).sid!;
+        await chat.deleteChannel(ctx.twilio, { path: { ServiceSid: service, Sid: sid }, headers: webhookHeader(input.webhookEnabled) });
+        return encodeGlobalId('ChatChannel', nodeKey(service, sid));
+      });
+      forgetChannel(ctx, service, channel, null);
+      return payload;
+    },
+  }),
+}));
+
+/** Drops cached copies of a channel after a write, and keeps the new one when Twilio returned it. */
+export function forgetChannel(ctx: GatewayContext, serviceSid: string, sidOrName: string, record: ChatChannelRecord | null): void {
+  const loader = ChatChannel.getDataloader(ctx);
+  loader.clear(nodeKey(serviceSid, sidOrName));
+  if (record) loader.clear(nodeKey(serviceSid, record.sid!)).prime(nodeKey(serviceSid, record.sid!), record);
+}

@@ -1,0 +1,258 @@
+/** ChatMember: a user's membership of one channel. */
+import { builder } from '../builder.ts';
+import * as chat from '../../twilio/chat.ts';
+import type { ChatMemberRecord } from '../../twilio/chat.ts';
+import type { GatewayContext } from '../../context.ts';
+import { encodeGlobalId, nodeKey, splitNodeKey } from '../shared/global-id.ts';
+import { fetchEach } from '../shared/node.ts';
+import { resolveConnection } from '../shared/connection.ts';
+import { forwardArgs } from '../shared/args.ts';
+import { checkKey, checkSid, isSid } from '../shared/validate.ts';
+import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
+import { WEBHOOK_ENABLED, attributesParam, parseAttributes, webhookHeader } from './shared.ts';
+import { ChatChannel, channelOf, forgetChannel } from './channel.ts';
+import { ChatUser, userByIdentity } from './user.ts';
+import { ChatRole } from './role.ts';
+import { ChatService } from './service.ts';
+
+export const ChatMember = builder.loadableNodeRef<ChatMemberRecord>('ChatMember', {
+  id: { resolve: (m) => nodeKey(m.service_sid!, m.channel_sid!, m.sid!) },
+  load: (keys, ctx) =>
+    fetchEach(keys, 3, 'ChatMember', ([service, channel, sid]) =>
+      chat.fetchMember(ctx.twilio, { path: { ServiceSid: service!, ChannelSid: channel!, Sid: sid! } }),
+    ),
+  cacheResolved: (m) => nodeKey(m.service_sid!, m.channel_sid!, m.sid!),
+});
+
+export const ChatMemberConnection = builder.connectionObject({ type: ChatMember, name: 'ChatMemberConnection' });
+
+/** How many identities go into one `ListMember?Identity=…` call, keeping its URL short. */
+const IDENTITIES_PER_CALL = 50;
+
+/**
+ * Members wanted by identity (`serviceSid:channelSid:identity`), batched per
+ * channel into `ListMember?Identity=a&Identity=b…`: one call for up to 50
+ * identities instead of one fetch each.
+ */
+export function memberByIdentity(ctx: GatewayContext, serviceSid: string, channelSid: string, identity: string) {
+  const loader = ctx.lookups.loader<ChatMemberRecord | null>('chat.membersByIdentity', async (keys) => {
+    const byChannel = new Map<string, string[]>();
+    for (const key of keys) {
+      const [service, channel, who] = splitNodeKey(key, 3, 'ChatMember');
+      const channelKey = nodeKey(service!, channel!);
+      byChannel.set(channelKey, [...(byChannel.get(channelKey) ?? []), who!]);
+    }
+    const found = new Map<string, ChatMemberRecord | Error>();
+    const calls: Promise<void>[] = [];
+    for (const [channelKey, identities] of byChannel) {
+      const [service, channel] = channelKey.split(':') as [string, string];
+      for (let i = 0; i < identities.length; i += IDENTITIES_PER_CALL) {
+        const chunk = identities.slice(i, i + IDENTITIES_PER_CALL);
+        calls.push(
+          chat
+            .listMembers(ctx.twilio, { path: { ServiceSid: service, ChannelSid: channel }, query: { Identity: chunk, PageSize: chunk.length } })
+            .then((page) => {
+              for (const m of page.items) {
+                found.set(nodeKey(service, channel, m.identity!), m);
+                ChatMember.getDataloader(ctx).prime(nodeKey(service, channel, m.sid!), m);
+              }
+            })
+            .catch((error: unknown) => {
+              for (const who of chunk) found.set(nodeKey(service, channel, who), error instanceof Error ? error : new Error(String(error)));
+            }),
+        );
+      }
+    }
+    await Promise.all(calls);
+    return keys.map((key) => found.get(key) ?? null);
+  });
+  return loader.load(nodeKey(serviceSid, channelSid, identity));
+}
+
+ChatMember.implement({
+  description: "A member of a channel: a user's membership, with its channel role and read position.",
+  fields: (t) => ({
+    sid: t.string({ nullable: false, description: 'The SID of the member (`MB…`).', resolve: (r) => r.sid! }),
+    accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the member.' }),
+    serviceSid: t.exposeString('service_sid', { description: 'The SID of the service.' }),
+    service: t.field({ type: ChatService, description: 'The service of the channel.', resolve: (m, _, ctx) => ChatService.getDataloader(ctx).load(nodeKey(m.service_sid!)) }),
+    channelSid: t.exposeString('channel_sid', { description: 'The SID of the channel.' }),
+    channel: t.field({ type: ChatChannel, description: 'The channel of the membership.', resolve: (m, _, ctx) => channelOf(ctx, m.service_sid, m.channel_sid) }),
+    identity: t.exposeString('identity', { description: "The member's user identity." }),
+    user: t.field({ type: ChatUser, description: 'The user who is the member.', resolve: (m, _, ctx) => (m.identity ? userByIdentity(ctx, m.service_sid!, m.identity) : null) }),
+    roleSid: t.exposeString('role_sid', { description: "The SID of the member's channel role." }),
+    role: t.field({ type: ChatRole, description: "The member's channel role.", resolve: (m, _, ctx) => (m.role_sid ? ChatRole.getDataloader(ctx).load(nodeKey(m.service_sid!, m.role_sid)) : null) }),
+    attributes: t.field({ type: 'JSON', description: 'Application data stored with the member.', resolve: (m) => parseAttributes(m.attributes) }),
+    lastConsumedMessageIndex: t.exposeInt('last_consumed_message_index', { description: 'Index of the last message the member has read; null when none.' }),
+    lastConsumptionTimestamp: t.field({ type: 'DateTime', description: 'When the member last read messages.', resolve: (m) => m.last_consumption_timestamp }),
+    dateCreated: t.field({ type: 'DateTime', description: 'When the member joined.', resolve: (m) => m.date_created }),
+    dateUpdated: t.field({ type: 'DateTime', description: 'When the member was last updated.', resolve: (m) => m.date_updated }),
+    url: t.field({ type: 'URL', description: 'The REST URL of the member.', resolve: (m) => m.url }),
+  }),
+});
+
+builder.objectFields(ChatChannel, (t) => ({
+  members: t.field({
+    type: ChatMemberConnection,
+    nullable: false,
+    description: "The channel's members, in the order they joined.",
+    args: { ...forwardArgs(t.arg), identity: t.arg.stringList({ description: 'Only the members with these identities.' }) },
+    resolve: (c, args, ctx) =>
+      resolveConnection(
+        {
+          maxPageSize: 1000,
+          fetch: (page) => chat.listMembers(ctx.twilio, { path: { ServiceSid: c.service_sid!, ChannelSid: c.sid! }, query: { ...page, Identity: args.identity ?? undefined } }),
+        },
+        args,
+      ),
+  }),
+  member: t.field({
+    type: ChatMember,
+    description: 'One member of the channel, by SID or identity; null when there is none.',
+    args: { sidOrIdentity: t.arg.string({ required: true, description: 'The SID (`MB…`) or identity of the member.' }) },
+    resolve: (c, { sidOrIdentity }, ctx) => {
+      const key = checkKey('sidOrIdentity', sidOrIdentity, 'MB');
+      return isSid(key, 'MB') ? ChatMember.getDataloader(ctx).load(nodeKey(c.service_sid!, c.sid!, key)) : memberByIdentity(ctx, c.service_sid!, c.sid!, key);
+    },
+  }),
+}));
+
+// ---- mutations ----
+
+const memberFields = { Identity: 'identity', RoleSid: 'roleSid', Attributes: 'attributes', LastConsumedMessageIndex: 'lastConsumedMessageIndex' };
+
+const CreateChatMemberInput = builder.inputType('CreateChatMemberInput', {
+  description: 'A new member of a channel. A new identity also becomes a user of the service.',
+  fields: (t) => ({
+    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
+    channelSidOrUniqueName: t.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }),
+    identity: t.string({ required: true, description: 'The identity of the user to add.' }),
+    roleSid: t.string({ description: "SID of the member's channel role; the service's default when omitted." }),
+    attributes: t.field({ type: 'JSON', description: 'Application data to store with the member.' }),
+    lastConsumedMessageIndex: t.int({ description: 'Index of the last message the member has read.' }),
+    lastConsumptionTimestamp: t.field({ type: 'DateTime' }),
+    dateCreated: t.field({ type: 'DateTime', description: 'Join date to record, for imports.' }),
+    dateUpdated: t.field({ type: 'DateTime' }),
+    webhookEnabled: t.boolean({ description: WEBHOOK_ENABLED }),
+  }),
+});
+
+const UpdateChatMemberInput = builder.inputType('UpdateChatMemberInput', {
+  description: 'Changes to a member; fields left out stay as they are.',
+  fields: (t) => ({
+    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
+    channelSidOrUniqueName: t.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }),
+    sidOrIdentity: t.string({ required: true, description: 'The SID (`MB…`) or identity of the member.' }),
+    roleSid: t.string(),
+    attributes: t.field({ type: 'JSON' }),
+    lastConsumedMessageIndex: t.int(),
+    lastConsumptionTimestamp: t.field({ type: 'DateTime' }),
+    dateCreated: t.field({ type: 'DateTime' }),
+    dateUpdated: t.field({ type: 'DateTime' }),
+    webhookEnabled: t.boolean({ description: WEBHOOK_ENABLED }),
+  }),
+});
+
+const DeleteChatMemberInput = builder.inputType('DeleteChatMemberInput', {
+  description: 'The member to remove from its channel.',
+  fields: (t) => ({
+    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
+    channelSidOrUniqueName: t.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }),
+    sidOrIdentity: t.string({ required: true, description: 'The SID (`MB…`) or identity of the member.' }),
+    webhookEnabled: t.boolean({ description: WEBHOOK_ENABLED }),
+  }),
+});
+
+const CreateChatMemberPayload = payloadType('CreateChatMemberPayload', 'chatMember', ChatMember, 'The result of createChatMember.');
+const UpdateChatMemberPayload = payloadType('UpdateChatMemberPayload', 'chatMember', ChatMember, 'The result of updateChatMember.');
+const DeleteChatMemberPayload = deletePayloadType('DeleteChatMemberPayload', 'The result of deleteChatMember.');
+
+/** After a membership changes, the channel's count and the member's cached copies are stale. */
+function forgetMember(ctx: GatewayContext, service: string, channel: string, member: string, record: ChatMemberRecord | null): void {
+  forgetChannel(ctx, service, channel, null);
+  if (record) forgetChannel(ctx, service, record.channel_sid!, null);
+  const loader = ChatMember.getDataloader(ctx);
+  loader.clear(nodeKey(service, channel, member));
+  if (record) loader.clear(nodeKey(service, record.channel_sid!, record.sid!)).prime(nodeKey(service, record.channel_sid!, record.sid!), record);
+  ctx.lookups.forget(`chat.users:${service}`);
+}
+
+builder.mutationFields((t) => ({
+  createChatMember: t.field({
+    type: CreateChatMemberPayload,
+    nullable: false,
+    description: 'Adds a user to a channel.',
+    args: { input: t.arg({ type: CreateChatMemberInput, required: true }) },
+    resolve: async (_, { input }, ctx) => {
+      const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
+      const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
+      if (input.roleSid) checkSid('input.roleSid', input.roleSid, 'RL');
+      const payload = await runWrite(memberFields, () =>
+        chat.createMember(ctx.twilio, {
+          path: { ServiceSid: service, ChannelSid: channel },
+          body: {
+            Identity: input.identity,
+            RoleSid: input.roleSid ?? undefined,
+            Attributes: attributesParam(input.attributes),
+            LastConsumedMessageIndex: input.lastConsumedMessageIndex ?? undefined,
+            LastConsumptionTimestamp: input.lastConsumptionTimestamp ?? undefined,
+            DateCreated: input.dateCreated ?? undefined,
+            DateUpdated: input.dateUpdated ?? undefined,
+          },
+          headers: webhookHeader(input.webhookEnabled),
+        }),
+      );
+      forgetMember(ctx, service, channel, input.identity, payload.result);
+      return payload;
+    },
+  }),
+  updateChatMember: t.field({
+    type: UpdateChatMemberPayload,
+    nullable: false,
+    description: 'Changes a member: its role, attributes or read position.',
+    args: { input: t.arg({ type: UpdateChatMemberInput, required: true }) },
+    resolve: async (_, { input }, ctx) => {
+      const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
+      const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
+      const member = checkKey('input.sidOrIdentity', input.sidOrIdentity, 'MB');
+      if (input.roleSid) checkSid('input.roleSid', input.roleSid, 'RL');
+      const payload = await runWrite(memberFields, () =>
+        chat.updateMember(ctx.twilio, {
+          path: { ServiceSid: service, ChannelSid: channel, Sid: member },
+          body: {
+            RoleSid: input.roleSid ?? undefined,
+            Attributes: attributesParam(input.attributes),
+            LastConsumedMessageIndex: input.lastConsumedMessageIndex ?? undefined,
+            LastConsumptionTimestamp: input.lastConsumptionTimestamp ?? undefined,
+            DateCreated: input.dateCreated ?? undefined,
+            DateUpdated: input.dateUpdated ?? undefined,
+          },
+          headers: webhookHeader(input.webhookEnabled),
+        }),
+      );
+      forgetMember(ctx, service, channel, member, payload.result);
+      return payload;
+    },
+  }),
+  deleteChatMember: t.field({
+    type: DeleteChatMemberPayload,
+    nullable: false,
+    description: 'Removes a member from its channel.',
+    args: { input: t.arg({ type: DeleteChatMemberInput, required: true }) },
+    resolve: async (_, { input }, ctx) => {
+      const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
+      const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
+      const member = checkKey('input.sidOrIdentity', input.sidOrIdentity, 'MB');
+      const payload = await runWrite({}, async () => {
+        // The deleted ID must carry SIDs, so names are resolved first when given.
+        const record = isSid(member, 'MB') && isSid(channel, 'CH') ? null : await chat.fetchMember(ctx.twilio, { path: { ServiceSid: service, ChannelSid: channel, Sid: member } });
+        const channelSid = record?.channel_sid ?? channel;
+        const sid = record?.sid ?? member;
+        await chat.deleteMember(ctx.twilio, { path: { ServiceSid: service, ChannelSid: channelSid, Sid: sid }, headers: webhookHeader(input.webhookEnabled) });
+        return encodeGlobalId('ChatMember', nodeKey(service, channelSid, sid));
+      });
+      forgetMember(ctx, service, channel, member, null);
+      return payload;
+    },
+  }),
+}));

@@ -1,0 +1,148 @@
+/** ChatRole: a named set of permissions, given to users (deployment roles) or channel members (channel roles). */
+import { builder } from '../builder.ts';
+import * as chat from '../../twilio/chat.ts';
+import type { ChatRoleRecord } from '../../twilio/chat.ts';
+import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { fetchEach } from '../shared/node.ts';
+import { resolveConnection } from '../shared/connection.ts';
+import { forwardArgs } from '../shared/args.ts';
+import { checkSid } from '../shared/validate.ts';
+import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
+import type { GatewayContext } from '../../context.ts';
+import { ChatService } from './service.ts';
+
+export const ChatRoleType = builder.enumType('ChatRoleType', {
+  description: 'What a role applies to.',
+  values: {
+    CHANNEL: { value: 'channel', description: 'Given to members within one channel.' },
+    DEPLOYMENT: { value: 'deployment', description: 'Given to users across the whole service.' },
+  } as const,
+});
+
+export const ChatRole = builder.loadableNodeRef<ChatRoleRecord>('ChatRole', {
+  id: { resolve: (r) => nodeKey(r.service_sid!, r.sid!) },
+  load: (keys, ctx) =>
+    fetchEach(keys, 2, 'ChatRole', ([service, sid]) => chat.fetchRole(ctx.twilio, { path: { ServiceSid: service!, Sid: sid! } })),
+  cacheResolved: (r) => nodeKey(r.service_sid!, r.sid!),
+});
+
+export const ChatRoleConnection = builder.connectionObject({ type: ChatRole, name: 'ChatRoleConnection' });
+
+ChatRole.implement({
+  description: 'A role: the permissions of the users or channel members that hold it.',
+  fields: (t) => ({
+    sid: t.string({ nullable: false, description: 'The SID of the role (`RL…`).', resolve: (r) => r.sid! }),
+    accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the role.' }),
+    serviceSid: t.exposeString('service_sid', { description: 'The SID of the service the role belongs to.' }),
+    service: t.field({ type: ChatService, description: 'The service the role belongs to.', resolve: (r, _, ctx) => ChatService.getDataloader(ctx).load(nodeKey(r.service_sid!)) }),
+    friendlyName: t.exposeString('friendly_name', { description: 'The name of the role.' }),
+    type: t.field({ type: ChatRoleType, description: 'Whether the role is for channel members or service users.', resolve: (r) => r.type }),
+    permissions: t.exposeStringList('permissions', { description: 'The permissions the role grants (`sendMessage`, `addMember`, …).' }),
+    dateCreated: t.field({ type: 'DateTime', description: 'When the role was created.', resolve: (r) => r.date_created }),
+    dateUpdated: t.field({ type: 'DateTime', description: 'When the role was last updated.', resolve: (r) => r.date_updated }),
+    url: t.field({ type: 'URL', description: 'The REST URL of the role.', resolve: (r) => r.url }),
+  }),
+});
+
+const serviceRole = (ctx: GatewayContext, serviceSid: string | null, sid: string | null) =>
+  serviceSid && sid ? ChatRole.getDataloader(ctx).load(nodeKey(serviceSid, sid)) : null;
+
+builder.objectFields(ChatService, (t) => ({
+  defaultServiceRole: t.field({ type: ChatRole, description: 'The role new users get.', resolve: (s, _, ctx) => serviceRole(ctx, s.sid, s.default_service_role_sid) }),
+  defaultChannelRole: t.field({ type: ChatRole, description: 'The role new channel members get.', resolve: (s, _, ctx) => serviceRole(ctx, s.sid, s.default_channel_role_sid) }),
+  defaultChannelCreatorRole: t.field({ type: ChatRole, description: 'The role a channel creator gets.', resolve: (s, _, ctx) => serviceRole(ctx, s.sid, s.default_channel_creator_role_sid) }),
+  roles: t.field({
+    type: ChatRoleConnection,
+    nullable: false,
+    description: "The service's roles, its four default roles among them.",
+    args: forwardArgs(t.arg),
+    resolve: (s, args, ctx) =>
+      resolveConnection({ maxPageSize: 1000, fetch: (page) => chat.listRoles(ctx.twilio, { path: { ServiceSid: s.sid! }, query: page }) }, args),
+  }),
+  role: t.field({
+    type: ChatRole,
+    description: 'One role of the service by SID; null when there is none.',
+    args: { sid: t.arg.string({ required: true, description: 'The SID of the role (`RL…`).' }) },
+    resolve: (s, { sid }, ctx) => ChatRole.getDataloader(ctx).load(nodeKey(s.sid!, checkSid('sid', sid, 'RL'))),
+  }),
+}));
+
+// ---- mutations ----
+
+const roleFields = { FriendlyName: 'friendlyName', Type: 'type', Permission: 'permissions' };
+
+const CreateChatRoleInput = builder.inputType('CreateChatRoleInput', {
+  description: 'A new role.',
+  fields: (t) => ({
+    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
+    friendlyName: t.string({ required: true, description: 'A name for the role, unique in the service.' }),
+    type: t.field({ type: ChatRoleType, required: true, description: 'Whether the role is for channel members or service users.' }),
+    permissions: t.stringList({ required: true, description: 'The permissions the role grants.' }),
+  }),
+});
+
+const UpdateChatRoleInput = builder.inputType('UpdateChatRoleInput', {
+  description: "A role's new permissions; they replace the old ones.",
+  fields: (t) => ({
+    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
+    sid: t.string({ required: true, description: 'The SID of the role (`RL…`).' }),
+    permissions: t.stringList({ required: true, description: 'The permissions the role grants from now on.' }),
+  }),
+});
+
+const DeleteChatRoleInput = builder.inputType('DeleteChatRoleInput', {
+  description: 'The role to delete.',
+  fields: (t) => ({
+    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
+    sid: t.string({ required: true, description: 'The SID of the role (`RL…`).' }),
+  }),
+});
+
+const CreateChatRolePayload = payloadType('CreateChatRolePayload', 'chatRole', ChatRole, 'The result of createChatRole.');
+const UpdateChatRolePayload = payloadType('UpdateChatRolePayload', 'chatRole', ChatRole, 'The result of updateChatRole.');
+const DeleteChatRolePayload = deletePayloadType('DeleteChatRolePayload', 'The result of deleteChatRole.');
+
+builder.mutationFields((t) => ({
+  createChatRole: t.field({
+    type: CreateChatRolePayload,
+    nullable: false,
+    description: 'Creates a role in a Chat service.',
+    args: { input: t.arg({ type: CreateChatRoleInput, required: true }) },
+    resolve: (_, { input }, ctx) =>
+      runWrite(roleFields, () =>
+        chat.createRole(ctx.twilio, {
+          path: { ServiceSid: checkSid('input.serviceSid', input.serviceSid, 'IS') },
+          body: { FriendlyName: input.friendlyName, Type: input.type, Permission: input.permissions },
+        }),
+      ),
+  }),
+  updateChatRole: t.field({
+    type: UpdateChatRolePayload,
+    nullable: false,
+    description: "Replaces a role's permissions.",
+    args: { input: t.arg({ type: UpdateChatRoleInput, required: true }) },
+    resolve: async (_, { input }, ctx) => {
+      const key = nodeKey(checkSid('input.serviceSid', input.serviceSid, 'IS'), checkSid('input.sid', input.sid, 'RL'));
+      const payload = await runWrite(roleFields, () =>
+        chat.updateRole(ctx.twilio, { path: { ServiceSid: input.serviceSid, Sid: input.sid }, body: { Permission: input.permissions } }),
+      );
+      if (payload.result) ChatRole.getDataloader(ctx).clear(key).prime(key, payload.result);
+      return payload;
+    },
+  }),
+  deleteChatRole: t.field({
+    type: DeleteChatRolePayload,
+    nullable: false,
+    description: 'Deletes a role. Twilio refuses to delete a default role of the service.',
+    args: { input: t.arg({ type: DeleteChatRoleInput, required: true }) },
+    resolve: async (_, { input }, ctx) => {
+      const key = nodeKey(checkSid('input.serviceSid', input.serviceSid, 'IS'), checkSid('input.sid', input.sid, 'RL'));
+      const payload = await runWrite({}, async () => {
+        await chat.deleteRole(ctx.twilio, { path: { ServiceSid: input.serviceSid, Sid: input.sid } });
+        return encodeGlobalId('ChatRole', key);
+      });
+      ChatRole.getDataloader(ctx).clear(key);
+      return payload;
+    },
+  }),
+}));

@@ -1,0 +1,25 @@
+/** Small pieces every Chat type uses. */
+
+/** Description of the `webhookEnabled` input field, sent as Twilio's `X-Twilio-Webhook-Enabled` header. */
+export const WEBHOOK_ENABLED = 'Sent as `X-Twilio-Webhook-Enabled`: whether Twilio calls the service webhooks for this change.';
+
+/** The `X-Twilio-Webhook-Enabled` header for a write, when the caller chose. */
+export function webhookHeader(enabled: boolean | null | undefined): { 'X-Twilio-Webhook-Enabled': 'true' | 'false' } | undefined {
+  if (enabled === null || enabled === undefined) return undefined;
+  return { 'X-Twilio-Webhook-Enabled': enabled ? 'true' : 'false' };
+}
+
+/** Chat keeps application data as JSON text; the schema serves it parsed (as the text itself if it is not JSON). */
+export function parseAttributes(text: string | null | undefined): unknown {
+  if (text === null || text === undefined) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/** JSON input for an `Attributes` parameter. */
+export function attributesParam(value: unknown): string | undefined {
+  return value === undefined || value === null ? undefined : JSON.stringify(value);
+}

@@ -1,0 +1,240 @@
+/** ChatUser: a person (an identity) in a Chat service. */
+import type DataLoader from 'dataloader';
+import { builder } from '../builder.ts';
+import * as chat from '../../twilio/chat.ts';
+import type { ChatUserRecord } from '../../twilio/chat.ts';
+import type { TwilioPage } from '../../twilio/paging.ts';
+import type { GatewayContext } from '../../context.ts';
+import { encodeGlobalId, nodeKey, splitNodeKey } from '../shared/global-id.ts';
+import { fetchEach } from '../shared/node.ts';
+import { resolveConnection } from '../shared/connection.ts';
+import { forwardArgs } from '../shared/args.ts';
+import { checkKey, checkSid, isSid } from '../shared/validate.ts';
+import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
+import { WEBHOOK_ENABLED, attributesParam, parseAttributes, webhookHeader } from './shared.ts';
+import { ChatService } from './service.ts';
+import { ChatRole } from './role.ts';
+
+/** The largest user list page Twilio serves: one such page holds every user of most services. */
+const USER_PAGE_SIZE = 1000;
+
+/**
+ * Loads users by `serviceSid:sidOrIdentity`. One user is one fetch. When a
+ * request wants two or more users of a service, it reads the service's user
+ * list once instead (1000 per page) and serves every user it wants from it,
+ * now and for the rest of the request; only users beyond that page are
+ * fetched one by one. A user missing from a complete list does not exist.
+ */
+async function loadUsers(keys: readonly string[], ctx: GatewayContext): Promise<Array<ChatUserRecord | Error>> {
+  const loader: DataLoader<string, ChatUserRecord> = ChatUser.getDataloader(ctx);
+  const byService = new Map<string, string[]>();
+  for (const key of keys) {
+    const [service, id] = splitNodeKey(key, 2, 'ChatUser');
+    byService.set(service!, [...(byService.get(service!) ?? []), id!]);
+  }
+  const found = new Map<string, ChatUserRecord | null | Error>();
+  await Promise.all(
+    [...byService].map(async ([service, ids]) => {
+      const pageKey = `chat.users:${service}`;
+      let remaining = ids;
+      if (ids.length > 1 || ctx.lookups.has(pageKey)) {
+        try {
+          const page = await ctx.lookups.once(pageKey, () => chat.listUsers(ctx.twilio, { path: { ServiceSid: service }, query: { PageSize: USER_PAGE_SIZE } }));
+          remaining = serveFromPage(page, service, ids, found, loader);
+        } catch (error) {
+          for (const id of ids) found.set(nodeKey(service, id), error instanceof Error ? error : new Error(String(error)));
+          return;
+        }
+      }
+      const fetched = await fetchEach(remaining.map((id) => nodeKey(service, id)), 2, 'ChatUser', ([, id]) =>
+        chat.fetchUser(ctx.twilio, { path: { ServiceSid: service, Sid: id! } }),
+      );
+      remaining.forEach((id, i) => found.set(nodeKey(service, id), fetched[i]!));
+    }),
+  );
+  // null: no such user (see fetchEach for why it is cast).
+  return keys.map((key) => (found.get(key) ?? null) as ChatUserRecord | Error);
+}
+
+/** Serves wanted users from a list page; returns the ids still to fetch (only when the page is not the whole list). */
+function serveFromPage(
+  page: TwilioPage<ChatUserRecord>,
+  service: string,
+  ids: string[],
+  found: Map<string, ChatUserRecord | null | Error>,
+  loader: DataLoader<string, ChatUserRecord>,
+): string[] {
+  const bySid = new Map(page.items.map((u) => [u.sid!, u]));
+  const byIdentity = new Map(page.items.map((u) => [u.identity!, u]));
+  for (const user of page.items) loader.prime(nodeKey(service, user.sid!), user);
+  const remaining: string[] = [];
+  for (const id of ids) {
+    const user = bySid.get(id) ?? byIdentity.get(id);
+    if (user) found.set(nodeKey(service, id), user);
+    else if (page.nextPageUrl) remaining.push(id);
+    else found.set(nodeKey(service, id), null);
+  }
+  return remaining;
+}
+
+export const ChatUser = builder.loadableNodeRef<ChatUserRecord>('ChatUser', {
+  id: { resolve: (u) => nodeKey(u.service_sid!, u.sid!) },
+  load: loadUsers,
+  cacheResolved: (u) => nodeKey(u.service_sid!, u.sid!),
+});
+
+export const ChatUserConnection = builder.connectionObject({ type: ChatUser, name: 'ChatUserConnection' });
+
+/** The user with an identity in a service (members, message authors, channel creators). */
+export function userByIdentity(ctx: GatewayContext, serviceSid: string, identity: string) {
+  return ChatUser.getDataloader(ctx).load(nodeKey(serviceSid, identity));
+}
+
+ChatUser.implement({
+  description: 'A user of a Chat service: an identity from your application, with its role and presence.',
+  fields: (t) => ({
+    sid: t.string({ nullable: false, description: 'The SID of the user (`US…`).', resolve: (r) => r.sid! }),
+    accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the user.' }),
+    serviceSid: t.exposeString('service_sid', { description: 'The SID of the service the user belongs to.' }),
+    service: t.field({ type: ChatService, description: 'The service the user belongs to.', resolve: (u, _, ctx) => ChatService.getDataloader(ctx).load(nodeKey(u.service_sid!)) }),
+    identity: t.exposeString('identity', { description: "The user's identity in your application, unique in the service." }),
+    friendlyName: t.exposeString('friendly_name', { description: 'The name shown for the user.' }),
+    attributes: t.field({ type: 'JSON', description: 'Application data stored with the user.', resolve: (u) => parseAttributes(u.attributes) }),
+    roleSid: t.exposeString('role_sid', { description: "The SID of the user's service-wide role." }),
+    role: t.field({ type: ChatRole, description: "The user's service-wide role.", resolve: (u, _, ctx) => (u.role_sid ? ChatRole.getDataloader(ctx).load(nodeKey(u.service_sid!, u.role_sid)) : null) }),
+    isOnline: t.exposeBoolean('is_online', { description: 'Whether the user is connected; null unless the service has reachability on.' }),
+    isNotifiable: t.exposeBoolean('is_notifiable', { description: 'Whether the user can get push notifications; null unless the service has reachability on.' }),
+    joinedChannelsCount: t.exposeInt('joined_channels_count', { description: 'How many channels the user is a member of.' }),
+    dateCreated: t.field({ type: 'DateTime', description: 'When the user was created.', resolve: (u) => u.date_created }),
+    dateUpdated: t.field({ type: 'DateTime', description: 'When the user was last updated.', resolve: (u) => u.date_updated }),
+    url: t.field({ type: 'URL', description: 'The REST URL of the user.', resolve: (u) => u.url }),
+    links: t.field({ type: 'JSON', description: 'REST URLs of the related lists.', resolve: (u) => u.links }),
+  }),
+});
+
+builder.objectFields(ChatService, (t) => ({
+  users: t.field({
+    type: ChatUserConnection,
+    nullable: false,
+    description: "The service's users, oldest first.",
+    args: forwardArgs(t.arg),
+    resolve: (s, args, ctx) =>
+      resolveConnection({ maxPageSize: 1000, fetch: (page) => chat.listUsers(ctx.twilio, { path: { ServiceSid: s.sid! }, query: page }) }, args),
+  }),
+  user: t.field({
+    type: ChatUser,
+    description: 'One user of the service, by SID or identity; null when there is none.',
+    args: { sidOrIdentity: t.arg.string({ required: true, description: 'The SID (`US…`) or identity of the user.' }) },
+    resolve: (s, { sidOrIdentity }, ctx) => ChatUser.getDataloader(ctx).load(nodeKey(s.sid!, checkKey('sidOrIdentity', sidOrIdentity, 'US'))),
+  }),
+}));
+
+// ---- mutations ----
+
+const userFields = { Identity: 'identity', FriendlyName: 'friendlyName', Attributes: 'attributes', RoleSid: 'roleSid' };
+
+const CreateChatUserInput = builder.inputType('CreateChatUserInput', {
+  description: 'A new user.',
+  fields: (t) => ({
+    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
+    identity: t.string({ required: true, description: "The user's identity in your application, unique in the service." }),
+    friendlyName: t.string({ description: 'The name shown for the user.' }),
+    attributes: t.field({ type: 'JSON', description: 'Application data to store with the user.' }),
+    roleSid: t.string({ description: "SID of the user's service-wide role; the service's default when omitted." }),
+    webhookEnabled: t.boolean({ description: WEBHOOK_ENABLED }),
+  }),
+});
+
+const UpdateChatUserInput = builder.inputType('UpdateChatUserInput', {
+  description: 'Changes to a user; fields left out stay as they are.',
+  fields: (t) => ({
+    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
+    sidOrIdentity: t.string({ required: true, description: 'The SID (`US…`) or identity of the user.' }),
+    friendlyName: t.string(),
+    attributes: t.field({ type: 'JSON' }),
+    roleSid: t.string(),
+    webhookEnabled: t.boolean({ description: WEBHOOK_ENABLED }),
+  }),
+});
+
+const DeleteChatUserInput = builder.inputType('DeleteChatUserInput', {
+  description: 'The user to delete; it leaves every channel.',
+  fields: (t) => ({
+    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
+    sidOrIdentity: t.string({ required: true, description: 'The SID (`US…`) or identity of the user.' }),
+  }),
+});
+
+const CreateChatUserPayload = payloadType('CreateChatUserPayload', 'chatUser', ChatUser, 'The result of createChatUser.');
+const UpdateChatUserPayload = payloadType('UpdateChatUserPayload', 'chatUser', ChatUser, 'The result of updateChatUser.');
+const DeleteChatUserPayload = deletePayloadType('DeleteChatUserPayload', 'The result of deleteChatUser.');
+
+/** Drops cached copies of a user after a write (by SID and identity, and the memoised user page). */
+function forgetUser(ctx: GatewayContext, service: string, sidOrIdentity: string, record: ChatUserRecord | null): void {
+  const loader = ChatUser.getDataloader(ctx);
+  loader.clear(nodeKey(service, sidOrIdentity));
+  ctx.lookups.forget(`chat.users:${service}`);
+  if (record) {
+    loader.clear(nodeKey(service, record.identity!));
+    loader.clear(nodeKey(service, record.sid!)).prime(nodeKey(service, record.sid!), record);
+  }
+}
+
+builder.mutationFields((t) => ({
+  createChatUser: t.field({
+    type: CreateChatUserPayload,
+    nullable: false,
+    description: 'Creates a user in a Chat service.',
+    args: { input: t.arg({ type: CreateChatUserInput, required: true }) },
+    resolve: async (_, { input }, ctx) => {
+      const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
+      if (input.roleSid) checkSid('input.roleSid', input.roleSid, 'RL');
+      const payload = await runWrite(userFields, () =>
+        chat.createUser(ctx.twilio, {
+          path: { ServiceSid: service },
+          body: { Identity: input.identity, FriendlyName: input.friendlyName ?? undefined, Attributes: attributesParam(input.attributes), RoleSid: input.roleSid ?? undefined },
+          headers: webhookHeader(input.webhookEnabled),
+        }),
+      );
+      if (payload.result) forgetUser(ctx, service, input.identity, payload.result);
+      return payload;
+    },
+  }),
+  updateChatUser: t.field({
+    type: UpdateChatUserPayload,
+    nullable: false,
+    description: 'Changes a user.',
+    args: { input: t.arg({ type: UpdateChatUserInput, required: true }) },
+    resolve: async (_, { input }, ctx) => {
+      const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
+      const user = checkKey('input.sidOrIdentity', input.sidOrIdentity, 'US');
+      if (input.roleSid) checkSid('input.roleSid', input.roleSid, 'RL');
+      const payload = await runWrite(userFields, () =>
+        chat.updateUser(ctx.twilio, {
+          path: { ServiceSid: service, Sid: user },
+          body: { FriendlyName: input.friendlyName ?? undefined, Attributes: attributesParam(input.attributes), RoleSid: input.roleSid ?? undefined },
+          headers: webhookHeader(input.webhookEnabled),
+        }),
+      );
+      forgetUser(ctx, service, user, payload.result);
+      return payload;
+    },
+  }),
+  deleteChatUser: t.field({
+    type: DeleteChatUserPayload,
+    nullable: false,
+    description: 'Deletes a user; it leaves every channel it was a member of.',
+    args: { input: t.arg({ type: DeleteChatUserInput, required: true }) },
+    resolve: async (_, { input }, ctx) => {
+      const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
+      const user = checkKey('input.sidOrIdentity', input.sidOrIdentity, 'US');
+      const payload = await runWrite({}, async () => {
+        const sid = isSid(user, 'US') ? user : (await chat.fetchUser(ctx.twilio, { path: { ServiceSid: service, Sid: user } })).sid!;
+        await chat.deleteUser(ctx.twilio, { path: { ServiceSid: service, Sid: sid } });
+        return encodeGlobalId('ChatUser', nodeKey(service, sid));
+      });
+      forgetUser(ctx, service, user, null);
+      return payload;
+    },
+  }),
+}));

@@ -1,0 +1,10 @@
+/** Imports every type file and builds the schema; defines nothing itself. */
+import { builder } from './builder.ts';
+import './chat/service.ts';
+import './chat/role.ts';
+import './chat/channel.ts';
+import './chat/user.ts';
+import './chat/member.ts';
+import './chat/message.ts';
+
+export const schema = builder.toSchema({ sortSchema: true });

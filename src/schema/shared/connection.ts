@@ -1,0 +1,200 @@
+/**
+ * Relay connections over Twilio's lists. `first`/`after` map onto `PageSize`
+ * and Twilio's `PageToken`; `last`/`before` onto the previous page tokens and,
+ * where a list can be read newest first (`Order=desc`), onto that order.
+ *
+ * Twilio hands out page tokens only at page boundaries, so an edge's cursor
+ * records the page it came from (its token, number, size and order), its
+ * index in that page, and for the first and last edge the token of the page
+ * beyond. Following `endCursor` or `startCursor` therefore costs exactly one
+ * REST call; a cursor from the middle of a page costs one more (its page is
+ * read again).
+ */
+import type { TwilioPage } from '../../twilio/paging.ts';
+import { pageParams } from '../../twilio/paging.ts';
+import { badInput } from './errors.ts';
+
+export type Order = 'asc' | 'desc';
+
+/** What a connection needs from one Twilio list: a way to read a page. */
+export interface ListSource<Item> {
+  /** The largest `PageSize` the spec allows for this list. */
+  maxPageSize: number;
+  /** True when the list takes `Order=desc` (Chat messages), so `last` works without `before`. */
+  orderable?: boolean;
+  fetch(params: { PageSize: number; Page?: number; PageToken?: string; Order?: Order }): Promise<TwilioPage<Item>>;
+}
+
+export interface ConnectionArgs {
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+}
+
+export interface Edge<Item> {
+  cursor: string;
+  node: Item;
+}
+
+export interface Connection<Item> {
+  edges: Edge<Item>[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
+
+/** The cursor's contents; short keys keep cursors short. */
+interface CursorData {
+  /** Token the page was read with (absent for a first page). */
+  t?: string;
+  /** Page number Twilio gave the page. */
+  g: number;
+  /** PageSize the page was read with. */
+  s: number;
+  /** Index of the edge in the page as Twilio sent it. */
+  i: number;
+  /** Order the page was read in. */
+  o: Order;
+  /** On the page's last item (as sent): the token of the next page. */
+  n?: string;
+  /** On the page's first item (as sent): the token of the previous page. */
+  p?: string;
+}
+
+function encodeCursor(data: CursorData): string {
+  return Buffer.from(JSON.stringify(data)).toString('base64url');
+}
+
+function decodeCursor(cursor: string, arg: string): CursorData {
+  try {
+    const data = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as CursorData;
+    if (Number.isInteger(data.g) && Number.isInteger(data.s) && Number.isInteger(data.i) && (data.o === 'asc' || data.o === 'desc')) return data;
+  } catch {
+    // fall through to the error below
+  }
+  throw badInput(arg, `${JSON.stringify(cursor)} is not a cursor from this connection`);
+}
+
+/** A page as read, with what is needed to make its cursors. */
+interface ReadPage<Item> {
+  items: Item[];
+  order: Order;
+  token: string | undefined;
+  number: number;
+  size: number;
+  next: { token: string; page: number } | null;
+  previous: { token: string; page: number } | null;
+}
+
+async function read<Item>(source: ListSource<Item>, order: Order, size: number, at?: { token?: string | undefined; page: number }): Promise<ReadPage<Item>> {
+  const params: { PageSize: number; Page?: number; PageToken?: string; Order?: Order } = { PageSize: size };
+  if (at?.token) {
+    params.PageToken = at.token;
+    params.Page = at.page;
+  }
+  if (order === 'desc') params.Order = 'desc';
+  const page = await source.fetch(params);
+  const link = (url: string | null) => {
+    if (!url) return null;
+    const p = pageParams(url);
+    return p.PageToken ? { token: p.PageToken, page: p.Page ?? 0 } : null;
+  };
+  return { items: page.items, order, token: at?.token, number: page.meta.page ?? at?.page ?? 0, size, next: link(page.nextPageUrl), previous: link(page.previousPageUrl) };
+}
+
+/** Edges of a page in chronological (ascending) order, each with its cursor. */
+function edgesOf<Item>(page: ReadPage<Item>): Edge<Item>[] {
+  const last = page.items.length - 1;
+  const edges = page.items.map((node, i) => {
+    const data: CursorData = { g: page.number, s: page.size, i, o: page.order };
+    if (page.token) data.t = page.token;
+    if (i === last && page.next) data.n = page.next.token;
+    if (i === 0 && page.previous) data.p = page.previous.token;
+    return { cursor: encodeCursor(data), node };
+  });
+  return page.order === 'asc' ? edges : edges.reverse();
+}
+
+/** The page beyond `page` in a chronological direction, if Twilio gave one. */
+function beyond<Item>(page: ReadPage<Item>, direction: 'forward' | 'backward') {
+  // Reading newest first, the next page holds older items.
+  const wireNext = (direction === 'forward') === (page.order === 'asc');
+  return wireNext ? page.next : page.previous;
+}
+
+function checkCount(value: number | null | undefined, arg: string, max: number): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 0 || value > max) throw badInput(arg, `must be an integer from 0 to ${max}, got ${value}`);
+  return value;
+}
+
+/**
+ * Resolves a connection over a Twilio list. With no `first` or `last`,
+ * answers the first `defaultSize` items.
+ */
+export async function resolveConnection<Item>(source: ListSource<Item>, args: ConnectionArgs, defaultSize = 50): Promise<Connection<Item>> {
+  const first = checkCount(args.first, 'first', source.maxPageSize);
+  const last = checkCount(args.last, 'last', source.maxPageSize);
+  if (first !== undefined && last !== undefined) throw badInput('last', 'pass first or last, not both');
+  if (args.after && args.before) throw badInput('before', 'pass after or before, not both');
+  if (args.after && last !== undefined) throw badInput('after', 'after pages forwards; use it with first');
+  if (args.before && first !== undefined) throw badInput('before', 'before pages backwards; use it with last');
+  const backward = last !== undefined || Boolean(args.before);
+  const count = (backward ? last : first) ?? defaultSize;
+  const direction = backward ? 'backward' : 'forward';
+  const cursorArg = backward ? args.before : args.after;
+  const cursor = cursorArg ? decodeCursor(cursorArg, backward ? 'before' : 'after') : undefined;
+  if (backward && !cursor && !source.orderable) {
+    throw badInput('last', 'this list can only be read from its start: use first, or last with a before cursor');
+  }
+
+  const taken: Edge<Item>[] = [];
+  let page: ReadPage<Item>;
+  let pending: Edge<Item>[];
+  if (count === 0) {
+    return { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
+  }
+  if (!cursor) {
+    // `last` alone reads newest first; `first` alone reads from the start.
+    page = await read(source, backward ? 'desc' : 'asc', count);
+    pending = edgesOf(page);
+  } else {
+    const atEdge = direction === 'forward' ? (cursor.o === 'asc' ? cursor.n : cursor.p) : cursor.o === 'asc' ? cursor.p : cursor.n;
+    if (atEdge) {
+      // The cursor sits at its page's edge: the adjacent page is one call away.
+      const wireNext = atEdge === cursor.n;
+      page = await read(source, cursor.o, count, { token: atEdge, page: cursor.g + (wireNext ? 1 : -1) });
+      pending = edgesOf(page);
+    } else {
+      // A cursor from inside a page: read that page again and continue after the cursor's item.
+      page = await read(source, cursor.o, cursor.s, { token: cursor.t, page: cursor.g });
+      const all = edgesOf(page);
+      const position = cursor.o === 'asc' ? cursor.i : all.length - 1 - cursor.i;
+      pending = direction === 'forward' ? all.slice(position + 1) : all.slice(0, Math.max(0, position));
+    }
+  }
+  // In a backward read the edges nearest the cursor are the last ones.
+  const takeFrom = (edges: Edge<Item>[]) => (direction === 'forward' ? edges.splice(0, count - taken.length) : edges.splice(Math.max(0, edges.length - (count - taken.length))));
+  let chunk = takeFrom(pending);
+  if (direction === 'forward') taken.push(...chunk);
+  else taken.unshift(...chunk);
+  while (taken.length < count && pending.length === 0) {
+    const more = beyond(page, direction);
+    if (!more) break;
+    page = await read(source, page.order, Math.min(source.maxPageSize, count - taken.length), more);
+    pending = edgesOf(page);
+    if (pending.length === 0) break;
+    chunk = takeFrom(pending);
+    if (direction === 'forward') taken.push(...chunk);
+    else taken.unshift(...chunk);
+  }
+  const moreBeyond = pending.length > 0 || beyond(page, direction) !== null;
+  return {
+    edges: taken,
+    pageInfo: {
+      hasNextPage: direction === 'forward' ? moreBeyond : Boolean(cursor),
+      hasPreviousPage: direction === 'backward' ? moreBeyond : Boolean(cursor),
+      startCursor: taken[0]?.cursor ?? null,
+      endCursor: taken[taken.length - 1]?.cursor ?? null,
+    },
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * How failures reach GraphQL clients. Expected failures become GraphQLErrors
+ * with a stable `extensions.code`; Twilio's facts (its error code, HTTP status,
+ * more_info link) ride along. Anything else stays masked by Yoga.
+ */
+import { GraphQLError } from 'graphql';
+import { TwilioApiError, TwilioTransportError } from '../../twilio/errors.ts';
+
+/** Stable `extensions.code` values. */
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'TWILIO_BAD_REQUEST'
+  | 'RATE_LIMITED'
+  | 'UPSTREAM_ERROR'
+  | 'UPSTREAM_TIMEOUT'
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'UPSTREAM_INVALID_RESPONSE';
+
+/** A bad argument, caught before any REST call: names the argument or input field and the reason. */
+export function badInput(field: string, reason: string): GraphQLError {
+  return new GraphQLError(`Invalid ${field}: ${reason}`, { extensions: { code: 'BAD_USER_INPUT', field } });
+}
+
+function codeForStatus(status: number): ErrorCode {
+  if (status === 401) return 'UNAUTHENTICATED';
+  if (status === 403) return 'FORBIDDEN';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 429) return 'RATE_LIMITED';
+  if (status >= 500) return 'UPSTREAM_ERROR';
+  return 'TWILIO_BAD_REQUEST';
+}
+
+/** Turns a REST-layer failure into a GraphQLError; returns undefined for anything else. */
+export function upstreamError(error: unknown): GraphQLError | undefined {
+  if (error instanceof TwilioApiError) {
+    return new GraphQLError(error.message, {
+      extensions: {
+        code: codeForStatus(error.status),
+        twilioCode: error.code ?? null,
+        status: error.status,
+        moreInfo: error.moreInfo ?? null,
+        operation: error.operation ?? null,
+      },
+    });
+  }
+  if (error instanceof TwilioTransportError) {
+    const code: ErrorCode =
+      error.kind === 'timeout' ? 'UPSTREAM_TIMEOUT' : error.kind === 'invalid_response' ? 'UPSTREAM_INVALID_RESPONSE' : 'UPSTREAM_UNAVAILABLE';
+    const what = error.kind === 'timeout' ? 'did not answer in time' : error.kind === 'invalid_response' ? 'answered with an unexpected body' : 'could not be reached';
+    return new GraphQLError(`Twilio ${what} (${error.operation ?? error.method + ' ' + error.path.split('?')[0]})`, {
+      extensions: { code, twilioCode: null, status: null, moreInfo: null, operation: error.operation ?? null },
+    });
+  }
+  return undefined;
+}
+
+/** True when a REST failure means the object does not exist. */
+export function isNotFound(error: unknown): boolean {
+  return error instanceof TwilioApiError && error.status === 404;
+}

@@ -1,0 +1,34 @@
+/**
+ * Argument checks made before any REST call, so a bad argument costs no
+ * Twilio request and its error names the argument.
+ */
+import { badInput } from './errors.ts';
+
+/** A SID with its two-letter prefix and 32 hex digits, as the specs' patterns say. */
+export function checkSid(field: string, value: string, prefix: string): string {
+  if (!new RegExp(`^${prefix}[0-9a-fA-F]{32}$`).test(value)) {
+    throw badInput(field, `expected a SID: ${prefix} followed by 32 hexadecimal digits, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** Where Twilio takes a SID or a name (unique name, identity): any non-empty string. */
+export function checkKey(field: string, value: string, prefix: string): string {
+  if (value.trim() === '') throw badInput(field, `expected a ${prefix} SID or a name, got an empty string`);
+  return value;
+}
+
+/** Whether a value is a SID of the given prefix rather than a name. */
+export function isSid(value: string, prefix: string): boolean {
+  return new RegExp(`^${prefix}[0-9a-fA-F]{32}$`).test(value);
+}
+
+/** A JSON document held in a string field (`attributes`): must parse. */
+export function checkJsonText(field: string, value: string): string {
+  try {
+    JSON.parse(value);
+  } catch {
+    throw badInput(field, 'expected a JSON document');
+  }
+  return value;
+}

@@ -1,0 +1,74 @@
+/**
+ * A running gateway on a running emulator, both on loopback port 0, for
+ * end-to-end tests over real HTTP. Disposable: `await using env = await startGateway()`.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.ts';
+import { DEMO_ACCOUNT } from '../../src/emulator/accounts.ts';
+import { createGateway } from '../../src/gateway.ts';
+import { TwilioTransport, type TwilioTransportOptions } from '../../src/twilio/client.ts';
+
+export interface GraphQLResponse<T = any> {
+  status: number;
+  data?: T;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, any> }>;
+}
+
+export interface GatewayEnv {
+  emulator: Emulator;
+  /** Origin of the gateway, e.g. http://127.0.0.1:53211. */
+  url: string;
+  transport: TwilioTransport;
+  /** POSTs a GraphQL operation to /graphql. */
+  query<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** REST calls the emulator served since the last reset, per operation. */
+  calls(): Record<string, number>;
+  /** Total REST calls the emulator served since the last reset. */
+  totalCalls(): number;
+  resetCalls(): void;
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+export async function startGateway(
+  options: { emulator?: EmulatorOptions; transport?: Omit<TwilioTransportOptions, 'baseUrl'> } = {},
+): Promise<GatewayEnv> {
+  const emulator = await createEmulator({ port: 0, seed: 'demo', ...options.emulator });
+  const transport = new TwilioTransport({ baseUrl: emulator.url, env: {}, keepAliveTimeoutMs: 10, ...options.transport });
+  const gateway = createGateway({
+    transport,
+    credentials: { accountSid: DEMO_ACCOUNT.accountSid, authToken: DEMO_ACCOUNT.authToken },
+    logging: false,
+  });
+  const server: Server = createServer(gateway);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let closed: Promise<void> | undefined;
+  const close = () =>
+    (closed ??= (async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await transport.close();
+      await emulator.close();
+    })());
+  return {
+    emulator,
+    url,
+    transport,
+    async query(query, variables, headers) {
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await res.json()) as { data?: any; errors?: any };
+      return { status: res.status, ...body };
+    },
+    calls: () => emulator.stats().operations,
+    totalCalls: () => emulator.stats().total,
+    resetCalls: () => emulator.resetStats(),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
