@@ -7,10 +7,12 @@
 import type { Engine } from '../engine.ts';
 import { Seeder } from './seeder.ts';
 import { seedChat } from './chat.ts';
+import { seedProxy } from './proxy.ts';
 
 /** Loads the demo data set into one account. */
 export function seedDemo(engine: Engine, accountSid: string): void {
   const seeder = new Seeder(engine, accountSid);
   // SIDs follow creation order: Chat goes first so that its SIDs stay put when the other products' data changes.
-  seedChat(seeder);
+  const chat = seedChat(seeder);
+  seedProxy(seeder, { supportChat: chat.support });
 }
