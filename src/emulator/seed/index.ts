@@ -8,6 +8,7 @@ import type { Engine } from '../engine.ts';
 import { Seeder } from './seeder.ts';
 import { seedChat } from './chat.ts';
 import { seedProxy } from './proxy.ts';
+import { seedEvents } from './events.ts';
 
 /** Loads the demo data set into one account. */
 export function seedDemo(engine: Engine, accountSid: string): void {
@@ -15,4 +16,5 @@ export function seedDemo(engine: Engine, accountSid: string): void {
   // SIDs follow creation order: Chat goes first so that its SIDs stay put when the other products' data changes.
   const chat = seedChat(seeder);
   seedProxy(seeder, { supportChat: chat.support });
+  seedEvents(seeder);
 }
