@@ -9,6 +9,7 @@ import { Seeder } from './seeder.ts';
 import { seedChat } from './chat.ts';
 import { seedProxy } from './proxy.ts';
 import { seedEvents } from './events.ts';
+import { seedAccounts } from './accounts.ts';
 
 /** Loads the demo data set into one account. */
 export function seedDemo(engine: Engine, accountSid: string): void {
@@ -17,4 +18,5 @@ export function seedDemo(engine: Engine, accountSid: string): void {
   const chat = seedChat(seeder);
   seedProxy(seeder, { supportChat: chat.support });
   seedEvents(seeder);
+  seedAccounts(seeder);
 }
