@@ -175,6 +175,8 @@ function forgetMember(ctx: GatewayContext, service: string, channel: string, mem
   loader.clear(nodeKey(service, channel, member));
   if (record) loader.clear(nodeKey(service, record.channel_sid!, record.sid!)).prime(nodeKey(service, record.channel_sid!, record.sid!), record);
   ctx.lookups.forget(`chat.users:${service}`);
+  ctx.lookups.drop('chat.usersByIdentity');
+  ctx.lookups.drop('chat.membersByIdentity');
 }
 
 builder.mutationFields((t) => ({

@@ -3,7 +3,7 @@ import { builder } from '../builder.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatRoleRecord } from '../../twilio/chat.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
-import { fetchEach } from '../shared/node.ts';
+import { loadViaList } from '../shared/list-assisted.ts';
 import { resolveConnection } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
@@ -21,8 +21,17 @@ export const ChatRoleType = builder.enumType('ChatRoleType', {
 
 export const ChatRole = builder.loadableNodeRef<ChatRoleRecord>('ChatRole', {
   id: { resolve: (r) => nodeKey(r.service_sid!, r.sid!) },
+  // A service has a handful of roles: two or more wanted at once are one list read.
   load: (keys, ctx) =>
-    fetchEach(keys, 2, 'ChatRole', ([service, sid]) => chat.fetchRole(ctx.twilio, { path: { ServiceSid: service!, Sid: sid! } })),
+    loadViaList<ChatRoleRecord>(ctx, keys, {
+      typename: 'ChatRole',
+      listFrom: 1,
+      memoKey: (service) => `chat.roles:${service}`,
+      listPage: (service) => chat.listRoles(ctx.twilio, { path: { ServiceSid: service }, query: { PageSize: 1000 } }),
+      fetchOne: (service, sid) => chat.fetchRole(ctx.twilio, { path: { ServiceSid: service, Sid: sid } }),
+      idsOf: (r) => [r.sid!],
+      prime: (service, r) => ChatRole.getDataloader(ctx).prime(nodeKey(service, r.sid!), r),
+    }),
   cacheResolved: (r) => nodeKey(r.service_sid!, r.sid!),
 });
 
@@ -108,13 +117,16 @@ builder.mutationFields((t) => ({
     nullable: false,
     description: 'Creates a role in a Chat service.',
     args: { input: t.arg({ type: CreateChatRoleInput, required: true }) },
-    resolve: (_, { input }, ctx) =>
-      runWrite(roleFields, () =>
+    resolve: async (_, { input }, ctx) => {
+      const payload = await runWrite(roleFields, () =>
         chat.createRole(ctx.twilio, {
           path: { ServiceSid: checkSid('input.serviceSid', input.serviceSid, 'IS') },
           body: { FriendlyName: input.friendlyName, Type: input.type, Permission: input.permissions },
         }),
-      ),
+      );
+      ctx.lookups.forget(`chat.roles:${input.serviceSid}`);
+      return payload;
+    },
   }),
   updateChatRole: t.field({
     type: UpdateChatRolePayload,
@@ -127,6 +139,7 @@ builder.mutationFields((t) => ({
         chat.updateRole(ctx.twilio, { path: { ServiceSid: input.serviceSid, Sid: input.sid }, body: { Permission: input.permissions } }),
       );
       if (payload.result) ChatRole.getDataloader(ctx).clear(key).prime(key, payload.result);
+      ctx.lookups.forget(`chat.roles:${input.serviceSid}`);
       return payload;
     },
   }),
@@ -142,6 +155,7 @@ builder.mutationFields((t) => ({
         return encodeGlobalId('ChatRole', key);
       });
       ChatRole.getDataloader(ctx).clear(key);
+      ctx.lookups.forget(`chat.roles:${input.serviceSid}`);
       return payload;
     },
   }),

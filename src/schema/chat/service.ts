@@ -7,6 +7,7 @@ import { fetchEach } from '../shared/node.ts';
 import { resolveConnection } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
+import { cacheKeyOf, selectsOnly, stub } from '../shared/selection.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
 import { encodeGlobalId } from '../shared/global-id.ts';
 import { HttpMethod } from '../shared/enums.ts';
@@ -14,7 +15,7 @@ import { HttpMethod } from '../shared/enums.ts';
 export const ChatService = builder.loadableNodeRef<ChatServiceRecord>('ChatService', {
   id: { resolve: (s) => nodeKey(s.sid!) },
   load: (keys, ctx) => fetchEach(keys, 1, 'ChatService', ([sid]) => chat.fetchService(ctx.twilio, { path: { Sid: sid! } })),
-  cacheResolved: (s) => nodeKey(s.sid!),
+  cacheResolved: (s) => cacheKeyOf(s, nodeKey(s.sid!)),
 });
 
 export const ChatServiceConnection = builder.connectionObject({ type: ChatService, name: 'ChatServiceConnection' });
@@ -56,6 +57,9 @@ ChatService.implement({
   }),
 });
 
+/** Fields of a service that need only its SID: lists whose REST call fails with 404 for a missing service. */
+const LIST_ONLY_FIELDS = new Set(['id', 'sid', 'channels', 'users', 'roles', 'bindings']);
+
 builder.queryFields((t) => ({
   chatServices: t.field({
     type: ChatServiceConnection,
@@ -67,9 +71,12 @@ builder.queryFields((t) => ({
   }),
   chatService: t.field({
     type: ChatService,
-    description: 'A Chat service by SID; null when there is none.',
+    description: 'A Chat service by SID; null when there is none (with a `NOT_FOUND` error when only its lists were asked for).',
     args: { sid: t.arg.string({ required: true, description: 'The SID of the service (`IS…`).' }) },
-    resolve: (_, { sid }, ctx) => ChatService.getDataloader(ctx).load(nodeKey(checkSid('sid', sid, 'IS'))),
+    resolve: (_, { sid }, ctx, info) => {
+      checkSid('sid', sid, 'IS');
+      return selectsOnly(info, LIST_ONLY_FIELDS) ? stub<ChatServiceRecord>({ sid }) : ChatService.getDataloader(ctx).load(nodeKey(sid));
+    },
   }),
 }));
 

@@ -1,12 +1,10 @@
 /** ChatUser: a person (an identity) in a Chat service. */
-import type DataLoader from 'dataloader';
 import { builder } from '../builder.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatUserRecord } from '../../twilio/chat.ts';
-import type { TwilioPage } from '../../twilio/paging.ts';
 import type { GatewayContext } from '../../context.ts';
-import { encodeGlobalId, nodeKey, splitNodeKey } from '../shared/global-id.ts';
-import { fetchEach } from '../shared/node.ts';
+import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { loadViaList } from '../shared/list-assisted.ts';
 import { resolveConnection } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
@@ -15,79 +13,38 @@ import { WEBHOOK_ENABLED, attributesParam, parseAttributes, webhookHeader } from
 import { ChatService } from './service.ts';
 import { ChatRole } from './role.ts';
 
-/** The largest user list page Twilio serves: one such page holds every user of most services. */
-const USER_PAGE_SIZE = 1000;
-
-/**
- * Loads users by `serviceSid:sidOrIdentity`. One user is one fetch. When a
- * request wants two or more users of a service, it reads the service's user
- * list once instead (1000 per page) and serves every user it wants from it,
- * now and for the rest of the request; only users beyond that page are
- * fetched one by one. A user missing from a complete list does not exist.
- */
-async function loadUsers(keys: readonly string[], ctx: GatewayContext): Promise<Array<ChatUserRecord | Error>> {
-  const loader: DataLoader<string, ChatUserRecord> = ChatUser.getDataloader(ctx);
-  const byService = new Map<string, string[]>();
-  for (const key of keys) {
-    const [service, id] = splitNodeKey(key, 2, 'ChatUser');
-    byService.set(service!, [...(byService.get(service!) ?? []), id!]);
-  }
-  const found = new Map<string, ChatUserRecord | null | Error>();
-  await Promise.all(
-    [...byService].map(async ([service, ids]) => {
-      const pageKey = `chat.users:${service}`;
-      let remaining = ids;
-      if (ids.length > 1 || ctx.lookups.has(pageKey)) {
-        try {
-          const page = await ctx.lookups.once(pageKey, () => chat.listUsers(ctx.twilio, { path: { ServiceSid: service }, query: { PageSize: USER_PAGE_SIZE } }));
-          remaining = serveFromPage(page, service, ids, found, loader);
-        } catch (error) {
-          for (const id of ids) found.set(nodeKey(service, id), error instanceof Error ? error : new Error(String(error)));
-          return;
-        }
-      }
-      const fetched = await fetchEach(remaining.map((id) => nodeKey(service, id)), 2, 'ChatUser', ([, id]) =>
-        chat.fetchUser(ctx.twilio, { path: { ServiceSid: service, Sid: id! } }),
-      );
-      remaining.forEach((id, i) => found.set(nodeKey(service, id), fetched[i]!));
-    }),
-  );
-  // null: no such user (see fetchEach for why it is cast).
-  return keys.map((key) => (found.get(key) ?? null) as ChatUserRecord | Error);
-}
-
-/** Serves wanted users from a list page; returns the ids still to fetch (only when the page is not the whole list). */
-function serveFromPage(
-  page: TwilioPage<ChatUserRecord>,
-  service: string,
-  ids: string[],
-  found: Map<string, ChatUserRecord | null | Error>,
-  loader: DataLoader<string, ChatUserRecord>,
-): string[] {
-  const bySid = new Map(page.items.map((u) => [u.sid!, u]));
-  const byIdentity = new Map(page.items.map((u) => [u.identity!, u]));
-  for (const user of page.items) loader.prime(nodeKey(service, user.sid!), user);
-  const remaining: string[] = [];
-  for (const id of ids) {
-    const user = bySid.get(id) ?? byIdentity.get(id);
-    if (user) found.set(nodeKey(service, id), user);
-    else if (page.nextPageUrl) remaining.push(id);
-    else found.set(nodeKey(service, id), null);
-  }
-  return remaining;
+/** How users are read: a service's list page once it is worth it, else one fetch each. */
+function userSource(ctx: GatewayContext, listFrom: number) {
+  return {
+    typename: 'ChatUser',
+    listFrom,
+    memoKey: (service: string) => `chat.users:${service}`,
+    listPage: (service: string) => chat.listUsers(ctx.twilio, { path: { ServiceSid: service }, query: { PageSize: 1000 } }),
+    fetchOne: (service: string, id: string) => chat.fetchUser(ctx.twilio, { path: { ServiceSid: service, Sid: id } }),
+    idsOf: (u: ChatUserRecord) => [u.sid!, u.identity!],
+    prime: (service: string, u: ChatUserRecord) => ChatUser.getDataloader(ctx).prime(nodeKey(service, u.sid!), u),
+  };
 }
 
 export const ChatUser = builder.loadableNodeRef<ChatUserRecord>('ChatUser', {
   id: { resolve: (u) => nodeKey(u.service_sid!, u.sid!) },
-  load: loadUsers,
+  // Looked up directly (by SID or identity), a user is one fetch, unless this request already read its service's users.
+  load: (keys, ctx) => loadViaList(ctx, keys, userSource(ctx, Infinity)),
   cacheResolved: (u) => nodeKey(u.service_sid!, u.sid!),
 });
 
 export const ChatUserConnection = builder.connectionObject({ type: ChatUser, name: 'ChatUserConnection' });
 
-/** The user with an identity in a service (members, message authors, channel creators). */
+/**
+ * The user behind an identity (a member, a message author, a channel creator).
+ * These links are where a query wants many users of one service, so they read
+ * the service's user list once (one call for up to 1000 users) rather than
+ * fetching each user: a whole page of members and messages costs one call.
+ */
 export function userByIdentity(ctx: GatewayContext, serviceSid: string, identity: string) {
-  return ChatUser.getDataloader(ctx).load(nodeKey(serviceSid, identity));
+  return ctx.lookups
+    .loader<ChatUserRecord>('chat.usersByIdentity', (keys) => loadViaList(ctx, keys, userSource(ctx, 1)))
+    .load(nodeKey(serviceSid, identity));
 }
 
 ChatUser.implement({
@@ -174,6 +131,7 @@ function forgetUser(ctx: GatewayContext, service: string, sidOrIdentity: string,
   const loader = ChatUser.getDataloader(ctx);
   loader.clear(nodeKey(service, sidOrIdentity));
   ctx.lookups.forget(`chat.users:${service}`);
+  ctx.lookups.drop('chat.usersByIdentity');
   if (record) {
     loader.clear(nodeKey(service, record.identity!));
     loader.clear(nodeKey(service, record.sid!)).prime(nodeKey(service, record.sid!), record);

@@ -37,6 +37,11 @@ export class Lookups {
     return this.memo.has(key);
   }
 
+  /** Drops the loader named `name` with everything it cached (after a write that changes what it serves). */
+  drop(name: string): void {
+    this.loaders.delete(name);
+  }
+
   /** Forgets memoised reads whose key starts with `prefix` (after a write that changes them). */
   forget(prefix: string): void {
     for (const key of this.memo.keys()) if (key.startsWith(prefix)) this.memo.delete(key);
