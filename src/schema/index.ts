@@ -6,5 +6,8 @@ import './chat/channel.ts';
 import './chat/user.ts';
 import './chat/member.ts';
 import './chat/message.ts';
+import './chat/credential.ts';
+import './chat/binding.ts';
+import './chat/user-binding.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -1,0 +1,127 @@
+/** ChatBinding: a device registered for a user's push notifications in a Chat service. */
+import { builder } from '../builder.ts';
+import * as chat from '../../twilio/chat.ts';
+import type { ChatBindingRecord } from '../../twilio/chat.ts';
+import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { fetchEach } from '../shared/node.ts';
+import { resolveConnection } from '../shared/connection.ts';
+import { forwardArgs } from '../shared/args.ts';
+import { checkSid } from '../shared/validate.ts';
+import { deletePayloadType, runWrite } from '../shared/mutation.ts';
+import { ChatService } from './service.ts';
+import { ChatUser, userByIdentity } from './user.ts';
+import { ChatCredential } from './credential.ts';
+
+export const ChatBindingType = builder.enumType('ChatBindingType', {
+  description: 'The push service a binding delivers notifications through.',
+  values: {
+    GCM: { value: 'gcm', description: 'Google Cloud Messaging, the predecessor of FCM.' },
+    APN: { value: 'apn', description: 'Apple Push Notification service (iOS).' },
+    FCM: { value: 'fcm', description: 'Firebase Cloud Messaging.' },
+  } as const,
+});
+
+export const ChatBinding = builder.loadableNodeRef<ChatBindingRecord>('ChatBinding', {
+  id: { resolve: (b) => nodeKey(b.service_sid!, b.sid!) },
+  load: (keys, ctx) => fetchEach(keys, 2, 'ChatBinding', ([service, sid]) => chat.fetchBinding(ctx.twilio, { path: { ServiceSid: service!, Sid: sid! } })),
+  cacheResolved: (b) => nodeKey(b.service_sid!, b.sid!),
+});
+
+export const ChatBindingConnection = builder.connectionObject(
+  { type: ChatBinding, name: 'ChatBindingConnection', description: 'A page of push bindings.' },
+  { description: 'A push binding with its cursor.' },
+);
+
+/** Fields a service binding and a user's binding share. */
+export const BINDING_DESCRIPTIONS = {
+  endpoint: 'The unique endpoint identifier the SDK registered for the device; its format depends on the binding type.',
+  messageTypes: 'The kinds of Chat events the device gets push notifications for (`new_message`, `added_to_channel`, `invited_to_channel`, `removed_from_channel`).',
+} as const;
+
+ChatBinding.implement({
+  description:
+    "A push binding: one device of a user, registered through the Chat SDK, with the credential Chat pushes to it with. The REST API can read and delete bindings but not create them.",
+  fields: (t) => ({
+    sid: t.string({ nullable: false, description: 'The SID of the binding (`BS…`).', resolve: (r) => r.sid! }),
+    accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the binding.' }),
+    serviceSid: t.exposeString('service_sid', { description: 'The SID of the service the binding belongs to.' }),
+    service: t.field({ type: ChatService, description: 'The service the binding belongs to.', resolve: (b, _, ctx) => ChatService.getDataloader(ctx).load(nodeKey(b.service_sid!)) }),
+    identity: t.exposeString('identity', { description: 'The identity of the user the device belongs to.' }),
+    user: t.field({
+      type: ChatUser,
+      description: 'The user the device belongs to; null when no user of the service has that identity.',
+      resolve: (b, _, ctx) => (b.identity ? userByIdentity(ctx, b.service_sid!, b.identity) : null),
+    }),
+    bindingType: t.field({ type: ChatBindingType, description: 'The push service notifications go through.', resolve: (b) => b.binding_type }),
+    credentialSid: t.exposeString('credential_sid', { description: 'The SID of the push credential (`CR…`) used for this device.' }),
+    credential: t.field({
+      type: ChatCredential,
+      description: 'The push credential used for this device; null when it no longer exists.',
+      resolve: (b, _, ctx) => (b.credential_sid ? ChatCredential.getDataloader(ctx).load(nodeKey(b.credential_sid)) : null),
+    }),
+    endpoint: t.exposeString('endpoint', { description: BINDING_DESCRIPTIONS.endpoint }),
+    messageTypes: t.exposeStringList('message_types', { description: BINDING_DESCRIPTIONS.messageTypes }),
+    dateCreated: t.field({ type: 'DateTime', description: 'When the device was registered.', resolve: (b) => b.date_created }),
+    dateUpdated: t.field({ type: 'DateTime', description: 'When the binding was last updated.', resolve: (b) => b.date_updated }),
+    url: t.field({ type: 'URL', description: 'The REST URL of the binding.', resolve: (b) => b.url }),
+    links: t.field({ type: 'JSON', description: 'REST URLs of related resources (the user).', resolve: (b) => b.links }),
+  }),
+});
+
+builder.objectFields(ChatService, (t) => ({
+  bindings: t.field({
+    type: ChatBindingConnection,
+    nullable: false,
+    description: "The service's push bindings, oldest first.",
+    args: {
+      ...forwardArgs(t.arg),
+      identity: t.arg.stringList({ description: 'Only the bindings of these identities.' }),
+      bindingType: t.arg({ type: [ChatBindingType], description: 'Only the bindings through these push services.' }),
+    },
+    resolve: (s, args, ctx) =>
+      resolveConnection(
+        {
+          maxPageSize: 1000,
+          fetch: (page) =>
+            chat.listBindings(ctx.twilio, { path: { ServiceSid: s.sid! }, query: { ...page, Identity: args.identity ?? undefined, BindingType: args.bindingType ?? undefined } }),
+        },
+        args,
+      ),
+  }),
+  binding: t.field({
+    type: ChatBinding,
+    description: 'One push binding of the service by SID; null when there is none.',
+    args: { sid: t.arg.string({ required: true, description: 'The SID of the binding (`BS…`).' }) },
+    resolve: (s, { sid }, ctx) => ChatBinding.getDataloader(ctx).load(nodeKey(s.sid!, checkSid('sid', sid, 'BS'))),
+  }),
+}));
+
+// ---- mutations ----
+
+const DeleteChatBindingInput = builder.inputType('DeleteChatBindingInput', {
+  description: 'The push binding to delete.',
+  fields: (t) => ({
+    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
+    sid: t.string({ required: true, description: 'The SID of the binding (`BS…`).' }),
+  }),
+});
+
+const DeleteChatBindingPayload = deletePayloadType('DeleteChatBindingPayload', 'The result of deleteChatBinding.');
+
+builder.mutationFields((t) => ({
+  deleteChatBinding: t.field({
+    type: DeleteChatBindingPayload,
+    nullable: false,
+    description: 'Deletes a push binding: the device gets no more push notifications until the SDK registers it again.',
+    args: { input: t.arg({ type: DeleteChatBindingInput, required: true }) },
+    resolve: async (_, { input }, ctx) => {
+      const key = nodeKey(checkSid('input.serviceSid', input.serviceSid, 'IS'), checkSid('input.sid', input.sid, 'BS'));
+      const payload = await runWrite({}, async () => {
+        await chat.deleteBinding(ctx.twilio, { path: { ServiceSid: input.serviceSid, Sid: input.sid } });
+        return encodeGlobalId('ChatBinding', key);
+      });
+      ChatBinding.getDataloader(ctx).clear(key);
+      return payload;
+    },
+  }),
+}));

@@ -1,0 +1,119 @@
+/** ChatUserBinding: one of a user's push bindings, read through the user. */
+import { builder } from '../builder.ts';
+import * as chat from '../../twilio/chat.ts';
+import type { ChatUserBindingRecord } from '../../twilio/chat.ts';
+import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { fetchEach } from '../shared/node.ts';
+import { resolveConnection } from '../shared/connection.ts';
+import { forwardArgs } from '../shared/args.ts';
+import { checkKey, checkSid, isSid } from '../shared/validate.ts';
+import { deletePayloadType, runWrite } from '../shared/mutation.ts';
+import { ChatService } from './service.ts';
+import { ChatUser } from './user.ts';
+import { ChatCredential } from './credential.ts';
+import { BINDING_DESCRIPTIONS, ChatBinding, ChatBindingType } from './binding.ts';
+
+export const ChatUserBinding = builder.loadableNodeRef<ChatUserBindingRecord>('ChatUserBinding', {
+  id: { resolve: (b) => nodeKey(b.service_sid!, b.user_sid!, b.sid!) },
+  load: (keys, ctx) =>
+    fetchEach(keys, 3, 'ChatUserBinding', ([service, user, sid]) =>
+      chat.fetchUserBinding(ctx.twilio, { path: { ServiceSid: service!, UserSid: user!, Sid: sid! } }),
+    ),
+  cacheResolved: (b) => nodeKey(b.service_sid!, b.user_sid!, b.sid!),
+});
+
+export const ChatUserBindingConnection = builder.connectionObject(
+  { type: ChatUserBinding, name: 'ChatUserBindingConnection', description: "A page of a user's push bindings." },
+  { description: "A user's push binding with its cursor." },
+);
+
+ChatUserBinding.implement({
+  description: "A push binding seen from its user: one of the user's devices, with the credential Chat pushes to it with. The same binding is a `ChatBinding` of the service.",
+  fields: (t) => ({
+    sid: t.string({ nullable: false, description: 'The SID of the binding (`BS…`).', resolve: (r) => r.sid! }),
+    accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the binding.' }),
+    serviceSid: t.exposeString('service_sid', { description: 'The SID of the service the binding belongs to.' }),
+    service: t.field({ type: ChatService, description: 'The service the binding belongs to.', resolve: (b, _, ctx) => ChatService.getDataloader(ctx).load(nodeKey(b.service_sid!)) }),
+    userSid: t.exposeString('user_sid', { description: 'The SID of the user the device belongs to.' }),
+    user: t.field({
+      type: ChatUser,
+      description: 'The user the device belongs to.',
+      resolve: (b, _, ctx) => (b.user_sid ? ChatUser.getDataloader(ctx).load(nodeKey(b.service_sid!, b.user_sid)) : null),
+    }),
+    identity: t.exposeString('identity', { description: 'The identity of the user the device belongs to.' }),
+    bindingType: t.field({ type: ChatBindingType, description: 'The push service notifications go through.', resolve: (b) => b.binding_type }),
+    credentialSid: t.exposeString('credential_sid', { description: 'The SID of the push credential (`CR…`) used for this device.' }),
+    credential: t.field({
+      type: ChatCredential,
+      description: 'The push credential used for this device; null when it no longer exists.',
+      resolve: (b, _, ctx) => (b.credential_sid ? ChatCredential.getDataloader(ctx).load(nodeKey(b.credential_sid)) : null),
+    }),
+    endpoint: t.exposeString('endpoint', { description: BINDING_DESCRIPTIONS.endpoint }),
+    messageTypes: t.exposeStringList('message_types', { description: BINDING_DESCRIPTIONS.messageTypes }),
+    dateCreated: t.field({ type: 'DateTime', description: 'When the device was registered.', resolve: (b) => b.date_created }),
+    dateUpdated: t.field({ type: 'DateTime', description: 'When the binding was last updated.', resolve: (b) => b.date_updated }),
+    url: t.field({ type: 'URL', description: 'The REST URL of the binding under its user.', resolve: (b) => b.url }),
+  }),
+});
+
+builder.objectFields(ChatUser, (t) => ({
+  bindings: t.field({
+    type: ChatUserBindingConnection,
+    nullable: false,
+    description: "The user's push bindings (devices), oldest first.",
+    args: { ...forwardArgs(t.arg), bindingType: t.arg({ type: [ChatBindingType], description: 'Only the bindings through these push services.' }) },
+    resolve: (u, args, ctx) =>
+      resolveConnection(
+        {
+          maxPageSize: 1000,
+          fetch: (page) =>
+            chat.listUserBindings(ctx.twilio, { path: { ServiceSid: u.service_sid!, UserSid: u.sid! }, query: { ...page, BindingType: args.bindingType ?? undefined } }),
+        },
+        args,
+      ),
+  }),
+  binding: t.field({
+    type: ChatUserBinding,
+    description: 'One push binding of the user by SID; null when there is none.',
+    args: { sid: t.arg.string({ required: true, description: 'The SID of the binding (`BS…`).' }) },
+    resolve: (u, { sid }, ctx) => ChatUserBinding.getDataloader(ctx).load(nodeKey(u.service_sid!, u.sid!, checkSid('sid', sid, 'BS'))),
+  }),
+}));
+
+// ---- mutations ----
+
+const DeleteChatUserBindingInput = builder.inputType('DeleteChatUserBindingInput', {
+  description: "The user's push binding to delete.",
+  fields: (t) => ({
+    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
+    userSidOrIdentity: t.string({ required: true, description: 'The SID (`US…`) or identity of the user.' }),
+    sid: t.string({ required: true, description: 'The SID of the binding (`BS…`).' }),
+  }),
+});
+
+const DeleteChatUserBindingPayload = deletePayloadType('DeleteChatUserBindingPayload', 'The result of deleteChatUserBinding.');
+
+builder.mutationFields((t) => ({
+  deleteChatUserBinding: t.field({
+    type: DeleteChatUserBindingPayload,
+    nullable: false,
+    description: "Deletes one of a user's push bindings: the device gets no more push notifications until the SDK registers it again.",
+    args: { input: t.arg({ type: DeleteChatUserBindingInput, required: true }) },
+    resolve: async (_, { input }, ctx) => {
+      const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
+      const user = checkKey('input.userSidOrIdentity', input.userSidOrIdentity, 'US');
+      const sid = checkSid('input.sid', input.sid, 'BS');
+      let userSid = user;
+      const payload = await runWrite({}, async () => {
+        // The deleted ID must carry the user's SID, so a user named by identity is looked up first.
+        if (!isSid(user, 'US')) userSid = (await chat.fetchUserBinding(ctx.twilio, { path: { ServiceSid: service, UserSid: user, Sid: sid } })).user_sid!;
+        await chat.deleteUserBinding(ctx.twilio, { path: { ServiceSid: service, UserSid: userSid, Sid: sid } });
+        return encodeGlobalId('ChatUserBinding', nodeKey(service, userSid, sid));
+      });
+      const loader = ChatUserBinding.getDataloader(ctx);
+      loader.clear(nodeKey(service, user, sid)).clear(nodeKey(service, userSid, sid));
+      ChatBinding.getDataloader(ctx).clear(nodeKey(service, sid));
+      return payload;
+    },
+  }),
+}));

@@ -1,0 +1,221 @@
+/**
+ * The rest of the Chat graph end to end: push credentials and bindings, and a
+ * user's bindings. Each type is reached through its parent and through
+ * `node(id:)`, each mutation succeeds once and is refused once by Twilio, and
+ * the emulator counts the REST calls behind every answer.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startGateway, type GatewayEnv, type GraphQLResponse } from '../support/harness.ts';
+import { twilioFetch } from '../emulator/helpers.ts';
+
+let env: GatewayEnv;
+let support: string; // "Acme Support": read-only here, so counts stay stable
+let community: string; // "Acme Community": the writes happen here
+
+beforeAll(async () => {
+  env = await startGateway();
+  const services = (await twilioFetch(env.emulator, 'GET', '/v2/Services')).body.services;
+  support = services.find((s: any) => s.friendly_name === 'Acme Support').sid;
+  community = services.find((s: any) => s.friendly_name === 'Acme Community').sid;
+});
+afterAll(() => env?.close());
+beforeEach(() => env.resetCalls());
+
+const rest = (path: string) => twilioFetch(env.emulator, 'GET', path).then((r) => r.body);
+const MISSING = '0'.repeat(32);
+
+/** Runs an operation that must succeed. */
+async function ok(query: string, variables?: Record<string, unknown>): Promise<any> {
+  const res = await env.query(query, variables);
+  expect(res.errors).toBeUndefined();
+  return res.data;
+}
+
+/** A refusal caught before any REST call, naming the argument or input field. */
+function expectBadInput(res: GraphQLResponse, field: string): void {
+  expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+  expect(env.totalCalls()).toBe(0);
+}
+
+/** Refetches an object by its global ID, expecting the same ID back. */
+async function refetch(id: string, selection: string): Promise<any> {
+  const data = await ok(`query($id: ID!) { node(id: $id) { __typename id ${selection} } }`, { id });
+  expect(data.node.id).toBe(id);
+  return data.node;
+}
+
+describe('ChatCredential', () => {
+  it('lists push credentials at the root and refetches one by SID and by node ID', async () => {
+    const data = await ok(`{ chatCredentials { nodes { id sid friendlyName type sandbox dateCreated url } } }`);
+    const byName = Object.fromEntries(data.chatCredentials.nodes.map((c: any) => [c.friendlyName, c]));
+    expect(byName['Acme Android']).toMatchObject({ type: 'FCM', sandbox: null });
+    expect(byName['Acme iOS']).toMatchObject({ type: 'APN', sandbox: true });
+    expect(env.calls()).toEqual({ 'chat.ListCredential': 1 });
+
+    env.resetCalls();
+    const ios = byName['Acme iOS'];
+    const one = await ok(`query($sid: String!) { chatCredential(sid: $sid) { id friendlyName } }`, { sid: ios.sid });
+    expect(one.chatCredential).toEqual({ id: ios.id, friendlyName: 'Acme iOS' });
+    expect((await refetch(ios.id, '... on ChatCredential { type }')).type).toBe('APN');
+    expect(env.calls()).toEqual({ 'chat.FetchCredential': 2 });
+  });
+
+  it('never offers the secrets as output fields', async () => {
+    const data = await ok(`{ __type(name: "ChatCredential") { fields { name } } }`);
+    const fields = data.__type.fields.map((f: any) => f.name);
+    for (const secret of ['certificate', 'privateKey', 'apiKey', 'secret']) expect(fields).not.toContain(secret);
+  });
+
+  it('refuses a malformed SID before any REST call', async () => {
+    expectBadInput(await env.query(`{ chatCredential(sid: "CR123") { sid } }`), 'sid');
+    expectBadInput(await env.query(`mutation { deleteChatCredential(input: { sid: "nope" }) { deletedId } }`), 'input.sid');
+  });
+
+  it('creates, renames and deletes a credential, keeping its secret out of every answer', async () => {
+    const created = await ok(
+      `mutation($input: CreateChatCredentialInput!) { createChatCredential(input: $input) { chatCredential { id sid friendlyName type sandbox } userErrors { message } } }`,
+      { input: { type: 'FCM', friendlyName: 'Test Android', secret: 'fcm-server-key-TOP-SECRET' } },
+    );
+    const credential = created.createChatCredential.chatCredential;
+    expect(credential).toMatchObject({ friendlyName: 'Test Android', type: 'FCM', sandbox: null });
+    expect(created.createChatCredential.userErrors).toEqual([]);
+    expect(JSON.stringify(created)).not.toContain('TOP-SECRET');
+
+    const renamed = await ok(
+      `mutation($sid: String!) { updateChatCredential(input: { sid: $sid, friendlyName: "Renamed Android", secret: "fcm-rotated-TOP-SECRET" }) { chatCredential { id friendlyName } userErrors { message } } }`,
+      { sid: credential.sid },
+    );
+    expect(renamed.updateChatCredential).toEqual({ chatCredential: { id: credential.id, friendlyName: 'Renamed Android' }, userErrors: [] });
+    expect(JSON.stringify(renamed)).not.toContain('TOP-SECRET');
+
+    env.resetCalls();
+    const deleted = await ok(`mutation($sid: String!) { deleteChatCredential(input: { sid: $sid }) { deletedId userErrors { message } } }`, { sid: credential.sid });
+    expect(deleted.deleteChatCredential).toEqual({ deletedId: credential.id, userErrors: [] });
+    expect(env.calls()).toEqual({ 'chat.DeleteCredential': 1 });
+    expect((await ok(`query($sid: String!) { chatCredential(sid: $sid) { sid } }`, { sid: credential.sid })).chatCredential).toBeNull();
+  });
+
+  it("puts Twilio's refusals in userErrors, without the secrets given", async () => {
+    // An APN credential needs a certificate.
+    const res = await env.query(
+      `mutation($input: CreateChatCredentialInput!) { createChatCredential(input: $input) { chatCredential { sid } userErrors { field message code } } }`,
+      { input: { type: 'APN', friendlyName: 'Broken iOS', privateKey: '-----BEGIN RSA PRIVATE KEY-----TOP-SECRET' } },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data.createChatCredential.chatCredential).toBeNull();
+    expect(res.data.createChatCredential.userErrors).toEqual([{ field: ['input', 'certificate'], message: expect.stringContaining('Certificate'), code: 'INVALID_INPUT' }]);
+    expect(JSON.stringify(res)).not.toContain('TOP-SECRET');
+
+    const missing = `CR${MISSING}`;
+    const update = await ok(`mutation { updateChatCredential(input: { sid: "${missing}", apiKey: "gcm-TOP-SECRET" }) { chatCredential { sid } userErrors { code } } }`);
+    expect(update.updateChatCredential).toEqual({ chatCredential: null, userErrors: [{ code: 'NOT_FOUND' }] });
+    const del = await ok(`mutation { deleteChatCredential(input: { sid: "${missing}" }) { deletedId userErrors { code } } }`);
+    expect(del.deleteChatCredential).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND' }] });
+  });
+});
+
+describe('ChatBinding', () => {
+  const BINDINGS = /* GraphQL */ `
+    query($sid: String!) {
+      chatService(sid: $sid) {
+        bindings(first: 50) { nodes { id sid identity bindingType endpoint messageTypes credentialSid user { sid identity } credential { sid type friendlyName } } }
+      }
+    }`;
+
+  it("reads a service's bindings with their users and credentials in three REST calls", async () => {
+    const data = await ok(BINDINGS, { sid: support });
+    const bindings = data.chatService.bindings.nodes;
+    expect(bindings).toHaveLength(8);
+    for (const b of bindings) {
+      expect(b.user.identity).toBe(b.identity);
+      expect(b.credential.sid).toBe(b.credentialSid);
+      expect(b.messageTypes).toEqual(['new_message', 'added_to_channel']);
+      expect(['APN', 'FCM']).toContain(b.bindingType);
+    }
+    // 1 ListBinding (the service itself is not fetched: only its list is asked for),
+    // 1 FetchCredential (all eight share one credential), 1 ListUser (every user, one page).
+    expect(env.calls()).toEqual({ 'chat.ListBinding': 1, 'chat.FetchCredential': 1, 'chat.ListUser': 1 });
+    expect(env.totalCalls()).toBe(3);
+  });
+
+  it('filters by identity and binding type, and refetches a binding by SID and node ID', async () => {
+    const data = await ok(
+      `query($sid: String!) { chatService(sid: $sid) {
+        alice: bindings(identity: ["alice"]) { nodes { id sid identity } }
+        apn: bindings(bindingType: [APN]) { nodes { bindingType } }
+      } }`,
+      { sid: support },
+    );
+    const [alice] = data.chatService.alice.nodes;
+    expect(data.chatService.alice.nodes).toHaveLength(1);
+    expect(alice.identity).toBe('alice');
+    expect(data.chatService.apn.nodes.length).toBeGreaterThan(0);
+    for (const b of data.chatService.apn.nodes) expect(b.bindingType).toBe('APN');
+
+    const one = await ok(`query($s: String!, $b: String!) { chatService(sid: $s) { binding(sid: $b) { id identity } } }`, { s: support, b: alice.sid });
+    expect(one.chatService.binding).toEqual({ id: alice.id, identity: 'alice' });
+    const node = await refetch(alice.id, '... on ChatBinding { sid service { sid } }');
+    expect(node).toMatchObject({ __typename: 'ChatBinding', sid: alice.sid, service: { sid: support } });
+  });
+
+  it('refuses a malformed binding SID before fetching it', async () => {
+    const res = await env.query(`query($s: String!) { chatService(sid: $s) { binding(sid: "BS1") { sid } } }`, { s: support });
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'sid' });
+    expect(env.calls()['chat.FetchBinding']).toBeUndefined();
+    env.resetCalls();
+    expectBadInput(await env.query(`mutation { deleteChatBinding(input: { serviceSid: "${community}", sid: "BS1" }) { deletedId } }`), 'input.sid');
+  });
+
+  it('deletes a binding, and puts a refusal in userErrors', async () => {
+    const [binding] = (await rest(`/v2/Services/${community}/Bindings?PageSize=1`)).bindings;
+    const id = (await ok(`query($s: String!, $b: String!) { chatService(sid: $s) { binding(sid: $b) { id } } }`, { s: community, b: binding.sid })).chatService.binding.id;
+    env.resetCalls();
+    const mutation = `mutation($s: String!, $b: String!) { deleteChatBinding(input: { serviceSid: $s, sid: $b }) { deletedId userErrors { code twilioCode } } }`;
+    const deleted = await ok(mutation, { s: community, b: binding.sid });
+    expect(deleted.deleteChatBinding).toEqual({ deletedId: id, userErrors: [] });
+    expect(env.calls()).toEqual({ 'chat.DeleteBinding': 1 });
+    const again = await ok(mutation, { s: community, b: binding.sid });
+    expect(again.deleteChatBinding).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND', twilioCode: 20404 }] });
+  });
+});
+
+describe('ChatUserBinding', () => {
+  it("reads a user's bindings with the user and credential, and refetches one", async () => {
+    const data = await ok(
+      `query($s: String!) { chatService(sid: $s) { user(sidOrIdentity: "bob") { sid bindings { nodes { id sid identity userSid bindingType user { identity } credential { type } } } } } }`,
+      { s: support },
+    );
+    const user = data.chatService.user;
+    const [binding] = user.bindings.nodes;
+    expect(user.bindings.nodes).toHaveLength(1);
+    expect(binding).toMatchObject({ identity: 'bob', userSid: user.sid, user: { identity: 'bob' }, credential: { type: 'FCM' } });
+    // FetchService and FetchUser for the path, then one ListUserBinding and one FetchCredential; the user is the one already read.
+    expect(env.calls()).toEqual({ 'chat.FetchService': 1, 'chat.FetchUser': 1, 'chat.ListUserBinding': 1, 'chat.FetchCredential': 1 });
+
+    const none = await ok(`query($s: String!) { chatService(sid: $s) { user(sidOrIdentity: "bob") { bindings(bindingType: [APN, GCM]) { nodes { sid } } } } }`, { s: support });
+    expect(none.chatService.user.bindings.nodes).toEqual([]);
+
+    const one = await ok(`query($s: String!, $b: String!) { chatService(sid: $s) { user(sidOrIdentity: "bob") { binding(sid: $b) { id } } } }`, { s: support, b: binding.sid });
+    expect(one.chatService.user.binding.id).toBe(binding.id);
+    expect(await refetch(binding.id, '... on ChatUserBinding { sid endpoint }')).toMatchObject({ __typename: 'ChatUserBinding', sid: binding.sid });
+  });
+
+  it('refuses malformed SIDs before any REST call', async () => {
+    expectBadInput(await env.query(`mutation { deleteChatUserBinding(input: { serviceSid: "${community}", userSidOrIdentity: "bob", sid: "nope" }) { deletedId } }`), 'input.sid');
+    expectBadInput(await env.query(`mutation { deleteChatUserBinding(input: { serviceSid: "${community}", userSidOrIdentity: " ", sid: "BS${MISSING}" }) { deletedId } }`), 'input.userSidOrIdentity');
+  });
+
+  it("deletes a user's binding named by identity, and puts a refusal in userErrors", async () => {
+    const user = await rest(`/v2/Services/${community}/Users/carol`);
+    const [binding] = (await rest(`/v2/Services/${community}/Users/carol/Bindings`)).bindings;
+    const mutation = `mutation($s: String!, $b: String!) { deleteChatUserBinding(input: { serviceSid: $s, userSidOrIdentity: "carol", sid: $b }) { deletedId userErrors { code } } }`;
+    env.resetCalls();
+    const deleted = await ok(mutation, { s: community, b: binding.sid });
+    // The deleted ID carries the user's SID, read with the binding before deleting it.
+    expect(deleted.deleteChatUserBinding.deletedId).toBe(Buffer.from(`v1:ChatUserBinding:${community}:${user.sid}:${binding.sid}`).toString('base64url'));
+    expect(env.calls()).toEqual({ 'chat.FetchUserBinding': 1, 'chat.DeleteUserBinding': 1 });
+    expect((await rest(`/v2/Services/${community}/Bindings?Identity=carol`)).bindings).toEqual([]);
+    const again = await ok(mutation, { s: community, b: binding.sid });
+    expect(again.deleteChatUserBinding).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND' }] });
+  });
+});
