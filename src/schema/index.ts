@@ -7,6 +7,8 @@ import './chat/user.ts';
 import './chat/member.ts';
 import './chat/message.ts';
 import './chat/credential.ts';
+import './chat/invite.ts';
+import './chat/webhook.ts';
 import './chat/binding.ts';
 import './chat/user-binding.ts';
 

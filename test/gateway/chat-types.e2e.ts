@@ -1,8 +1,9 @@
 /**
- * The rest of the Chat graph end to end: push credentials and bindings, and a
- * user's bindings. Each type is reached through its parent and through
- * `node(id:)`, each mutation succeeds once and is refused once by Twilio, and
- * the emulator counts the REST calls behind every answer.
+ * The rest of the Chat graph end to end: push credentials and bindings, a
+ * user's bindings, channel invites and channel webhooks. Each type is reached
+ * through its parent and through `node(id:)`, each mutation succeeds once and
+ * is refused once by Twilio, and the emulator counts the REST calls behind
+ * every answer.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGateway, type GatewayEnv, type GraphQLResponse } from '../support/harness.ts';
@@ -217,5 +218,124 @@ describe('ChatUserBinding', () => {
     expect((await rest(`/v2/Services/${community}/Bindings?Identity=carol`)).bindings).toEqual([]);
     const again = await ok(mutation, { s: community, b: binding.sid });
     expect(again.deleteChatUserBinding).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND' }] });
+  });
+});
+
+describe('ChatInvite', () => {
+  it("reads a channel's invites with the invited user, role and channel, and refetches one", async () => {
+    const data = await ok(
+      `query($s: String!) { chatService(sid: $s) { channel(sidOrUniqueName: "general") { sid invites { nodes { id sid identity createdBy user { identity } role { friendlyName } channel { uniqueName } service { sid } } } } } }`,
+      { s: support },
+    );
+    const channel = data.chatService.channel;
+    const [invite] = channel.invites.nodes;
+    expect(channel.invites.nodes).toHaveLength(1);
+    expect(invite).toMatchObject({ createdBy: 'system', role: { friendlyName: 'channel user' }, channel: { uniqueName: 'general' }, service: { sid: support } });
+    expect(invite.user.identity).toBe(invite.identity);
+
+    const filtered = await ok(`query($s: String!) { chatService(sid: $s) { channel(sidOrUniqueName: "general") { invites(identity: ["nobody"]) { nodes { sid } } } } }`, { s: support });
+    expect(filtered.chatService.channel.invites.nodes).toEqual([]);
+
+    env.resetCalls();
+    const one = await ok(`query($s: String!, $i: String!) { chatService(sid: $s) { channel(sidOrUniqueName: "general") { invite(sid: $i) { id } } } }`, { s: support, i: invite.sid });
+    expect(one.chatService.channel.invite.id).toBe(invite.id);
+    expect(env.calls()).toEqual({ 'chat.FetchService': 1, 'chat.FetchChannel': 1, 'chat.FetchInvite': 1 });
+    expect(await refetch(invite.id, '... on ChatInvite { identity channelSid }')).toMatchObject({ __typename: 'ChatInvite', identity: invite.identity, channelSid: channel.sid });
+  });
+
+  it('refuses malformed SIDs before any REST call', async () => {
+    expectBadInput(
+      await env.query(`mutation { createChatInvite(input: { serviceSid: "${community}", channelSidOrUniqueName: "general", identity: "zoe", roleSid: "RL1" }) { chatInvite { sid } } }`),
+      'input.roleSid',
+    );
+    expectBadInput(await env.query(`mutation { deleteChatInvite(input: { serviceSid: "${community}", channelSidOrUniqueName: "general", sid: "IN1" }) { deletedId } }`), 'input.sid');
+  });
+
+  it('invites a user to a channel named by unique name, withdraws the invite, and puts refusals in userErrors', async () => {
+    const members = (await rest(`/v2/Services/${community}/Channels/general/Members?PageSize=100`)).members.map((m: any) => m.identity);
+    const create = `mutation($s: String!, $who: String!) { createChatInvite(input: { serviceSid: $s, channelSidOrUniqueName: "general", identity: $who }) {
+      chatInvite { id sid identity channel { uniqueName } role { friendlyName } } userErrors { field message code twilioCode } } }`;
+    const created = await ok(create, { s: community, who: 'newcomer' });
+    const invite = created.createChatInvite.chatInvite;
+    expect(invite).toMatchObject({ identity: 'newcomer', channel: { uniqueName: 'general' }, role: { friendlyName: 'channel user' } });
+
+    // A member cannot be invited to the channel.
+    const refused = await ok(create, { s: community, who: members[0] });
+    expect(refused.createChatInvite).toEqual({
+      chatInvite: null,
+      userErrors: [{ field: ['input', 'identity'], message: expect.stringContaining('already a member'), code: 'INVALID_INPUT', twilioCode: 50404 }],
+    });
+
+    env.resetCalls();
+    const remove = `mutation($s: String!, $i: String!) { deleteChatInvite(input: { serviceSid: $s, channelSidOrUniqueName: "general", sid: $i }) { deletedId userErrors { code } } }`;
+    const deleted = await ok(remove, { s: community, i: invite.sid });
+    expect(deleted.deleteChatInvite).toEqual({ deletedId: invite.id, userErrors: [] });
+    // The channel named by unique name is read once for the SID the deleted ID carries.
+    expect(env.calls()).toEqual({ 'chat.FetchChannel': 1, 'chat.DeleteInvite': 1 });
+    const again = await ok(remove, { s: community, i: invite.sid });
+    expect(again.deleteChatInvite).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND' }] });
+  });
+});
+
+describe('ChatChannelWebhook', () => {
+  it("reads a channel's webhooks with their configuration, and refetches one", async () => {
+    const data = await ok(
+      `query($s: String!) { chatService(sid: $s) { channel(sidOrUniqueName: "general") { webhooks { nodes { id sid type channel { uniqueName }
+        configuration { url method filters triggers flowSid retryCount } } } } } }`,
+      { s: support },
+    );
+    const [webhook] = data.chatService.channel.webhooks.nodes;
+    expect(webhook).toMatchObject({
+      type: 'WEBHOOK',
+      channel: { uniqueName: 'general' },
+      configuration: { url: 'https://hooks.example.com/chat/general', method: 'POST', filters: ['onMessageSent', 'onMemberAdded'], triggers: null, flowSid: null, retryCount: 0 },
+    });
+    const one = await ok(`query($s: String!, $w: String!) { chatService(sid: $s) { channel(sidOrUniqueName: "general") { webhook(sid: $w) { id } } } }`, { s: support, w: webhook.sid });
+    expect(one.chatService.channel.webhook.id).toBe(webhook.id);
+    expect(await refetch(webhook.id, '... on ChatChannelWebhook { type configuration { url } }')).toMatchObject({ __typename: 'ChatChannelWebhook', type: 'WEBHOOK' });
+  });
+
+  it('refuses a malformed flow SID before any REST call', async () => {
+    expectBadInput(
+      await env.query(`mutation { createChatChannelWebhook(input: { serviceSid: "${community}", channelSidOrUniqueName: "general", type: STUDIO, configurationFlowSid: "FW1" }) { chatChannelWebhook { sid } } }`),
+      'input.configurationFlowSid',
+    );
+    expectBadInput(await env.query(`{ node(id: "x") { id } }`), 'id');
+  });
+
+  it('creates trigger and Studio webhooks, updates and deletes one, and puts refusals in userErrors', async () => {
+    const create = `mutation($input: CreateChatChannelWebhookInput!) { createChatChannelWebhook(input: $input) {
+      chatChannelWebhook { id sid type configuration { url method triggers flowSid retryCount } } userErrors { field message code } } }`;
+    const base = { serviceSid: community, channelSidOrUniqueName: 'general' };
+    const trigger = await ok(create, {
+      input: { ...base, type: 'TRIGGER', configurationUrl: 'https://bots.example.com/help', configurationMethod: 'GET', configurationTriggers: ['!help', '!status'], configurationRetryCount: 2 },
+    });
+    const webhook = trigger.createChatChannelWebhook.chatChannelWebhook;
+    expect(webhook).toMatchObject({ type: 'TRIGGER', configuration: { url: 'https://bots.example.com/help', method: 'GET', triggers: ['!help', '!status'], retryCount: 2 } });
+    const studio = await ok(create, { input: { ...base, type: 'STUDIO', configurationFlowSid: `FW${'1'.repeat(32)}` } });
+    expect(studio.createChatChannelWebhook.chatChannelWebhook).toMatchObject({ type: 'STUDIO', configuration: { flowSid: `FW${'1'.repeat(32)}` } });
+
+    // A WEBHOOK webhook needs a URL.
+    const refused = await ok(create, { input: { ...base, type: 'WEBHOOK', configurationFilters: ['onMessageSent'] } });
+    expect(refused.createChatChannelWebhook).toEqual({
+      chatChannelWebhook: null,
+      userErrors: [{ field: ['input', 'configurationUrl'], message: expect.stringContaining('Configuration.Url'), code: 'INVALID_INPUT' }],
+    });
+
+    const update = `mutation($input: UpdateChatChannelWebhookInput!) { updateChatChannelWebhook(input: $input) { chatChannelWebhook { id configuration { method triggers } } userErrors { code } } }`;
+    const updated = await ok(update, { input: { ...base, sid: webhook.sid, configurationMethod: 'POST', configurationTriggers: ['!help'] } });
+    expect(updated.updateChatChannelWebhook).toEqual({ chatChannelWebhook: { id: webhook.id, configuration: { method: 'POST', triggers: ['!help'] } }, userErrors: [] });
+    const missing = await ok(update, { input: { ...base, sid: `WH${MISSING}`, configurationRetryCount: 1 } });
+    expect(missing.updateChatChannelWebhook).toEqual({ chatChannelWebhook: null, userErrors: [{ code: 'NOT_FOUND' }] });
+
+    const remove = `mutation($input: DeleteChatChannelWebhookInput!) { deleteChatChannelWebhook(input: $input) { deletedId userErrors { code } } }`;
+    const channelSid = (await rest(`/v2/Services/${community}/Channels/general`)).sid;
+    env.resetCalls();
+    const deleted = await ok(remove, { input: { serviceSid: community, channelSidOrUniqueName: channelSid, sid: webhook.sid } });
+    expect(deleted.deleteChatChannelWebhook).toEqual({ deletedId: webhook.id, userErrors: [] });
+    // Named by SIDs, the webhook is deleted in one call.
+    expect(env.calls()).toEqual({ 'chat.DeleteChannelWebhook': 1 });
+    const again = await ok(remove, { input: { ...base, sid: webhook.sid } });
+    expect(again.deleteChatChannelWebhook).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND' }] });
   });
 });
