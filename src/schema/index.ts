@@ -11,5 +11,6 @@ import './chat/invite.ts';
 import './chat/webhook.ts';
 import './chat/binding.ts';
 import './chat/user-binding.ts';
+import './chat/user-channel.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

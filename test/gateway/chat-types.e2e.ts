@@ -1,9 +1,9 @@
 /**
  * The rest of the Chat graph end to end: push credentials and bindings, a
- * user's bindings, channel invites and channel webhooks. Each type is reached
- * through its parent and through `node(id:)`, each mutation succeeds once and
- * is refused once by Twilio, and the emulator counts the REST calls behind
- * every answer.
+ * user's bindings and channels, channel invites and channel webhooks. Each
+ * type is reached through its parent and through `node(id:)`, each mutation
+ * succeeds once and is refused once by Twilio, and the emulator counts the
+ * REST calls behind every answer.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGateway, type GatewayEnv, type GraphQLResponse } from '../support/harness.ts';
@@ -337,5 +337,80 @@ describe('ChatChannelWebhook', () => {
     expect(env.calls()).toEqual({ 'chat.DeleteChannelWebhook': 1 });
     const again = await ok(remove, { input: { ...base, sid: webhook.sid } });
     expect(again.deleteChatChannelWebhook).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND' }] });
+  });
+});
+
+describe('ChatUserChannel', () => {
+  it("reads a user's channels with channel and membership, counting the calls", async () => {
+    const data = await ok(
+      `query($s: String!) { chatService(sid: $s) { users(first: 1) { nodes { identity channels(first: 3) { nodes { id channelSid memberSid status notificationLevel unreadMessagesCount lastConsumedMessageIndex
+        user { identity } channel { sid messagesCount } member { sid identity lastConsumedMessageIndex } } } } } } }`,
+      { s: support },
+    );
+    const [user] = data.chatService.users.nodes;
+    const channels = user.channels.nodes;
+    expect(channels).toHaveLength(3);
+    for (const c of channels) {
+      expect(c).toMatchObject({ status: 'JOINED', notificationLevel: 'DEFAULT', user: { identity: user.identity } });
+      expect(c.channel.sid).toBe(c.channelSid);
+      expect(c.member).toMatchObject({ sid: c.memberSid, identity: user.identity, lastConsumedMessageIndex: c.lastConsumedMessageIndex });
+      expect(c.unreadMessagesCount).toBeLessThanOrEqual(c.channel.messagesCount);
+    }
+    // 1 ListUser (the service is only a path), 1 ListUserChannel, then one FetchChannel and one
+    // FetchMember per channel: a user channel carries only SIDs, and Twilio has no multi-get.
+    expect(env.calls()).toEqual({ 'chat.ListUser': 1, 'chat.ListUserChannel': 1, 'chat.FetchChannel': 3, 'chat.FetchMember': 3 });
+    expect(env.totalCalls()).toBe(8);
+  });
+
+  it('reads one channel of a user by unique name, and refetches it by node ID', async () => {
+    const [membership] = (await rest(`/v2/Services/${support}/Users/alice/Channels?PageSize=1`)).channels;
+    const channel = await rest(`/v2/Services/${support}/Channels/${membership.channel_sid}`);
+    const data = await ok(`query($s: String!, $c: String!) { chatService(sid: $s) { user(sidOrIdentity: "alice") { channel(sidOrUniqueName: $c) { id channelSid status } } } }`, {
+      s: support,
+      c: channel.unique_name,
+    });
+    const userChannel = data.chatService.user.channel;
+    expect(userChannel).toMatchObject({ channelSid: channel.sid, status: 'JOINED' });
+    expect(await refetch(userChannel.id, '... on ChatUserChannel { channel { uniqueName } }')).toMatchObject({ __typename: 'ChatUserChannel', channel: { uniqueName: channel.unique_name } });
+    const outside = await ok(`query($s: String!) { chatService(sid: $s) { user(sidOrIdentity: "alice") { channel(sidOrUniqueName: "no-such-channel") { id } } } }`, { s: support });
+    expect(outside.chatService.user.channel).toBeNull();
+  });
+
+  it('refuses malformed SIDs before any REST call', async () => {
+    expectBadInput(
+      await env.query(`mutation { updateChatUserChannel(input: { serviceSid: "IS1", userSidOrIdentity: "alice", channelSidOrUniqueName: "general", notificationLevel: MUTED }) { chatUserChannel { status } } }`),
+      'input.serviceSid',
+    );
+    expectBadInput(
+      await env.query(`mutation { deleteChatUserChannel(input: { serviceSid: "${community}", userSidOrIdentity: "alice", channelSidOrUniqueName: "" }) { deletedId } }`),
+      'input.channelSidOrUniqueName',
+    );
+  });
+
+  it('mutes a channel and moves the read position, then the user leaves it; refusals land in userErrors', async () => {
+    const [membership] = (await rest(`/v2/Services/${community}/Users/alice/Channels?PageSize=1`)).channels;
+    const channel = await rest(`/v2/Services/${community}/Channels/${membership.channel_sid}`);
+    const vars = { s: community, c: channel.unique_name };
+    const update = `mutation($s: String!, $c: String!) { updateChatUserChannel(input: { serviceSid: $s, userSidOrIdentity: "alice", channelSidOrUniqueName: $c,
+      notificationLevel: MUTED, lastConsumedMessageIndex: 0, lastConsumptionTimestamp: "2025-01-01T00:00:00Z" }) {
+      chatUserChannel { id notificationLevel lastConsumedMessageIndex member { lastConsumedMessageIndex } } userErrors { code } } }`;
+    const updated = await ok(update, vars);
+    expect(updated.updateChatUserChannel.userErrors).toEqual([]);
+    expect(updated.updateChatUserChannel.chatUserChannel).toMatchObject({ notificationLevel: 'MUTED', lastConsumedMessageIndex: 0, member: { lastConsumedMessageIndex: 0 } });
+    const id = updated.updateChatUserChannel.chatUserChannel.id;
+
+    env.resetCalls();
+    const leave = `mutation($s: String!, $c: String!) { deleteChatUserChannel(input: { serviceSid: $s, userSidOrIdentity: "alice", channelSidOrUniqueName: $c }) { deletedId userErrors { code } } }`;
+    const left = await ok(leave, vars);
+    expect(left.deleteChatUserChannel).toEqual({ deletedId: id, userErrors: [] });
+    // Named by identity and unique name, the user channel is read once for the SIDs the deleted ID carries.
+    expect(env.calls()).toEqual({ 'chat.FetchUserChannel': 1, 'chat.DeleteUserChannel': 1 });
+    expect((await rest(`/v2/Services/${community}/Channels/${channel.sid}/Members?Identity=alice`)).members).toEqual([]);
+
+    // Alice is no longer in the channel: both writes are refused.
+    const again = await ok(leave, vars);
+    expect(again.deleteChatUserChannel).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND' }] });
+    const stale = await ok(update, vars);
+    expect(stale.updateChatUserChannel).toEqual({ chatUserChannel: null, userErrors: [{ code: 'NOT_FOUND' }] });
   });
 });

@@ -1,0 +1,202 @@
+/** ChatUserChannel: a channel seen from one of its users, with the user's read position and notification level. */
+import { builder } from '../builder.ts';
+import * as chat from '../../twilio/chat.ts';
+import type { ChatUserChannelRecord } from '../../twilio/chat.ts';
+import type { GatewayContext } from '../../context.ts';
+import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { fetchEach } from '../shared/node.ts';
+import { resolveConnection } from '../shared/connection.ts';
+import { forwardArgs } from '../shared/args.ts';
+import { checkKey, checkSid, isSid } from '../shared/validate.ts';
+import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
+import { ChatService } from './service.ts';
+import { ChatUser } from './user.ts';
+import { ChatChannel, channelOf, forgetChannel } from './channel.ts';
+import { ChatMember } from './member.ts';
+
+export const ChatUserChannelStatus = builder.enumType('ChatUserChannelStatus', {
+  description: "The user's standing in a channel.",
+  values: {
+    JOINED: { value: 'joined', description: 'The user is a member of the channel.' },
+    INVITED: { value: 'invited', description: 'The user is invited to the channel and has not joined yet.' },
+    NOT_PARTICIPATING: { value: 'not_participating', description: 'The user can see the channel but is not a member of it.' },
+  } as const,
+});
+
+export const ChatUserChannelNotificationLevel = builder.enumType('ChatUserChannelNotificationLevel', {
+  description: 'Which push notifications a user gets for a channel.',
+  values: {
+    DEFAULT: { value: 'default', description: "Notifications as the service's push settings say." },
+    MUTED: { value: 'muted', description: 'No push notifications for new messages in this channel.' },
+  } as const,
+});
+
+/**
+ * Loader keys are `serviceSid:userSidOrIdentity:channelSidOrUniqueName`; a
+ * user channel fetched by names is also stored under its SID key.
+ */
+export const ChatUserChannel = builder.loadableNodeRef<ChatUserChannelRecord>('ChatUserChannel', {
+  id: { resolve: (u) => nodeKey(u.service_sid!, u.user_sid!, u.channel_sid!) },
+  load: async (keys, ctx) => {
+    const results = await fetchEach(keys, 3, 'ChatUserChannel', ([service, user, channel]) =>
+      chat.fetchUserChannel(ctx.twilio, { path: { ServiceSid: service!, UserSid: user!, ChannelSid: channel! } }),
+    );
+    for (const record of results) {
+      if (record && !(record instanceof Error)) ChatUserChannel.getDataloader(ctx).prime(nodeKey(record.service_sid!, record.user_sid!, record.channel_sid!), record);
+    }
+    return results;
+  },
+  cacheResolved: (u) => nodeKey(u.service_sid!, u.user_sid!, u.channel_sid!),
+});
+
+export const ChatUserChannelConnection = builder.connectionObject(
+  { type: ChatUserChannel, name: 'ChatUserChannelConnection', description: "A page of a user's channels." },
+  { description: "A user's channel with its cursor." },
+);
+
+ChatUserChannel.implement({
+  description: "A channel seen from one of its users: the user's membership, unread count and notification level there.",
+  fields: (t) => ({
+    accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the channel.' }),
+    serviceSid: t.exposeString('service_sid', { description: 'The SID of the service.' }),
+    service: t.field({ type: ChatService, description: 'The service of the user and channel.', resolve: (u, _, ctx) => ChatService.getDataloader(ctx).load(nodeKey(u.service_sid!)) }),
+    userSid: t.exposeString('user_sid', { description: 'The SID of the user.' }),
+    user: t.field({ type: ChatUser, description: 'The user.', resolve: (u, _, ctx) => (u.user_sid ? ChatUser.getDataloader(ctx).load(nodeKey(u.service_sid!, u.user_sid)) : null) }),
+    channelSid: t.exposeString('channel_sid', { description: 'The SID of the channel.' }),
+    channel: t.field({ type: ChatChannel, description: 'The channel.', resolve: (u, _, ctx) => channelOf(ctx, u.service_sid, u.channel_sid) }),
+    memberSid: t.exposeString('member_sid', { description: "The SID of the user's membership of the channel (`MB…`)." }),
+    member: t.field({
+      type: ChatMember,
+      description: "The user's membership of the channel; null when the user is not a member.",
+      resolve: (u, _, ctx) => (u.member_sid ? ChatMember.getDataloader(ctx).load(nodeKey(u.service_sid!, u.channel_sid!, u.member_sid)) : null),
+    }),
+    status: t.field({ type: ChatUserChannelStatus, description: 'Whether the user has joined the channel, is invited to it, or neither.', resolve: (u) => u.status }),
+    unreadMessagesCount: t.exposeInt('unread_messages_count', { description: 'How many messages of the channel the user has not read; null when the service does not track read status.' }),
+    lastConsumedMessageIndex: t.exposeInt('last_consumed_message_index', { description: 'Index of the last message the user has read; null when none.' }),
+    notificationLevel: t.field({ type: ChatUserChannelNotificationLevel, description: 'Which push notifications the user gets for the channel.', resolve: (u) => u.notification_level }),
+    url: t.field({ type: 'URL', description: 'The REST URL of the user channel.', resolve: (u) => u.url }),
+    links: t.field({ type: 'JSON', description: 'REST URLs of the channel and the membership.', resolve: (u) => u.links }),
+  }),
+});
+
+builder.objectFields(ChatUser, (t) => ({
+  channels: t.field({
+    type: ChatUserChannelConnection,
+    nullable: false,
+    description: "The channels the user belongs to, with the user's read position and notification level in each.",
+    args: forwardArgs(t.arg),
+    resolve: (u, args, ctx) =>
+      resolveConnection({ maxPageSize: 1000, fetch: (page) => chat.listUserChannels(ctx.twilio, { path: { ServiceSid: u.service_sid!, UserSid: u.sid! }, query: page }) }, args),
+  }),
+  channel: t.field({
+    type: ChatUserChannel,
+    description: 'One channel of the user, by SID or unique name; null when the user is not in it.',
+    args: { sidOrUniqueName: t.arg.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }) },
+    resolve: (u, { sidOrUniqueName }, ctx) =>
+      ChatUserChannel.getDataloader(ctx).load(nodeKey(u.service_sid!, u.sid!, checkKey('sidOrUniqueName', sidOrUniqueName, 'CH'))),
+  }),
+}));
+
+// ---- mutations ----
+
+const userChannelFields = { NotificationLevel: 'notificationLevel', LastConsumedMessageIndex: 'lastConsumedMessageIndex', LastConsumptionTimestamp: 'lastConsumptionTimestamp' };
+
+const UpdateChatUserChannelInput = builder.inputType('UpdateChatUserChannelInput', {
+  description: "Changes to a user's settings in a channel; fields left out stay as they are.",
+  fields: (t) => ({
+    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
+    userSidOrIdentity: t.string({ required: true, description: 'The SID (`US…`) or identity of the user.' }),
+    channelSidOrUniqueName: t.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }),
+    notificationLevel: t.field({ type: ChatUserChannelNotificationLevel, description: 'Which push notifications the user gets for the channel.' }),
+    lastConsumedMessageIndex: t.int({ description: 'Index of the last message the user has read.' }),
+    lastConsumptionTimestamp: t.field({ type: 'DateTime', description: 'When the user last read messages in the channel.' }),
+  }),
+});
+
+const DeleteChatUserChannelInput = builder.inputType('DeleteChatUserChannelInput', {
+  description: 'The user and the channel the user leaves.',
+  fields: (t) => ({
+    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
+    userSidOrIdentity: t.string({ required: true, description: 'The SID (`US…`) or identity of the user.' }),
+    channelSidOrUniqueName: t.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }),
+  }),
+});
+
+const UpdateChatUserChannelPayload = payloadType('UpdateChatUserChannelPayload', 'chatUserChannel', ChatUserChannel, 'The result of updateChatUserChannel.');
+const DeleteChatUserChannelPayload = deletePayloadType('DeleteChatUserChannelPayload', 'The result of deleteChatUserChannel.');
+
+/**
+ * After a user's membership changes, its cached copies are stale: the user
+ * channel, the membership (read position), and after leaving the channel's
+ * member count and the user's channel count too.
+ */
+function forgetUserChannel(ctx: GatewayContext, service: string, user: string, channel: string, record: ChatUserChannelRecord | null, left: boolean): void {
+  const loader = ChatUserChannel.getDataloader(ctx);
+  loader.clear(nodeKey(service, user, channel));
+  if (record) loader.clear(nodeKey(service, record.user_sid!, record.channel_sid!));
+  if (record?.member_sid) ChatMember.getDataloader(ctx).clear(nodeKey(service, record.channel_sid!, record.member_sid));
+  ctx.lookups.drop('chat.membersByIdentity');
+  if (!left) {
+    if (record) loader.prime(nodeKey(service, record.user_sid!, record.channel_sid!), record);
+    return;
+  }
+  // The membership is gone; without its record, its SID is unknown, so every cached member goes.
+  if (!record) ChatMember.getDataloader(ctx).clearAll();
+  forgetChannel(ctx, service, channel, null);
+  if (record) forgetChannel(ctx, service, record.channel_sid!, null);
+  const users = ChatUser.getDataloader(ctx);
+  users.clear(nodeKey(service, user));
+  if (record) users.clear(nodeKey(service, record.user_sid!));
+  ctx.lookups.forget(`chat.users:${service}`);
+  ctx.lookups.drop('chat.usersByIdentity');
+}
+
+builder.mutationFields((t) => ({
+  updateChatUserChannel: t.field({
+    type: UpdateChatUserChannelPayload,
+    nullable: false,
+    description: "Changes a user's notification level or read position in a channel.",
+    args: { input: t.arg({ type: UpdateChatUserChannelInput, required: true }) },
+    resolve: async (_, { input }, ctx) => {
+      const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
+      const user = checkKey('input.userSidOrIdentity', input.userSidOrIdentity, 'US');
+      const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
+      const payload = await runWrite(userChannelFields, () =>
+        chat.updateUserChannel(ctx.twilio, {
+          path: { ServiceSid: service, UserSid: user, ChannelSid: channel },
+          body: {
+            NotificationLevel: input.notificationLevel ?? undefined,
+            LastConsumedMessageIndex: input.lastConsumedMessageIndex ?? undefined,
+            LastConsumptionTimestamp: input.lastConsumptionTimestamp ?? undefined,
+          },
+        }),
+      );
+      forgetUserChannel(ctx, service, user, channel, payload.result, false);
+      return payload;
+    },
+  }),
+  deleteChatUserChannel: t.field({
+    type: DeleteChatUserChannelPayload,
+    nullable: false,
+    description: 'Takes a user out of a channel: the user leaves it, and its membership is deleted.',
+    args: { input: t.arg({ type: DeleteChatUserChannelInput, required: true }) },
+    resolve: async (_, { input }, ctx) => {
+      const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
+      const user = checkKey('input.userSidOrIdentity', input.userSidOrIdentity, 'US');
+      const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
+      let record: ChatUserChannelRecord | null = null;
+      const payload = await runWrite({}, async () => {
+        // The deleted ID must carry SIDs, so names are resolved first when given.
+        if (!isSid(user, 'US') || !isSid(channel, 'CH')) {
+          record = await chat.fetchUserChannel(ctx.twilio, { path: { ServiceSid: service, UserSid: user, ChannelSid: channel } });
+        }
+        const userSid = record?.user_sid ?? user;
+        const channelSid = record?.channel_sid ?? channel;
+        await chat.deleteUserChannel(ctx.twilio, { path: { ServiceSid: service, UserSid: userSid, ChannelSid: channelSid } });
+        return encodeGlobalId('ChatUserChannel', nodeKey(service, userSid, channelSid));
+      });
+      forgetUserChannel(ctx, service, user, channel, record, true);
+      return payload;
+    },
+  }),
+}));
