@@ -1,0 +1,6 @@
+/** Which schema field reaches each Twilio REST operation, per product (see each product's operations.ts). */
+import { chatOperations } from './chat/operations.ts';
+
+export const OPERATION_COVERAGE: Record<string, Record<string, string>> = {
+  chat: chatOperations,
+};

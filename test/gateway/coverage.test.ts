@@ -1,0 +1,43 @@
+/**
+ * Every REST operation in specs/ is reachable from the schema: each product's
+ * operation map must name exactly the spec's operations, and every coordinate
+ * it names must exist in the built schema.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { isObjectType } from 'graphql';
+import { schema } from '../../src/schema/index.ts';
+import { OPERATION_COVERAGE } from '../../src/schema/coverage.ts';
+
+const SPECS: Record<string, string> = {
+  chat: 'ip_messaging_v2.json',
+  proxy: 'proxy_v1.json',
+  events: 'events_v1.json',
+  accounts: 'accounts_v1.json',
+};
+
+function specOperations(product: string): string[] {
+  const spec = JSON.parse(readFileSync(new URL(`../../specs/${SPECS[product]}`, import.meta.url), 'utf8')) as {
+    paths: Record<string, Record<string, { operationId?: string }>>;
+  };
+  return Object.values(spec.paths).flatMap((item) =>
+    (['get', 'post', 'delete'] as const).flatMap((m) => (item[m]?.operationId ? [`${product}.${item[m]!.operationId}`] : [])),
+  );
+}
+
+describe('operation coverage', () => {
+  for (const [product, map] of Object.entries(OPERATION_COVERAGE)) {
+    it(`maps every ${product} operation of the spec, and nothing else`, () => {
+      expect(Object.keys(map).sort()).toEqual(specOperations(product).sort());
+    });
+
+    it(`reaches every ${product} operation through a field that exists`, () => {
+      const missing = Object.entries(map).filter(([, coordinate]) => {
+        const [typeName, fieldName] = coordinate.split('.');
+        const type = schema.getType(typeName!);
+        return !isObjectType(type) || !type.getFields()[fieldName!];
+      });
+      expect(missing).toEqual([]);
+    });
+  }
+});
