@@ -44,6 +44,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     maskedErrors: {
       // Twilio's failures are expected and explained; everything else stays masked.
       maskError(error, message, isDev) {
+        if (error instanceof GraphQLError && VARIABLE_VALUE.test(error.message)) return withoutVariableValue(error);
         const original = error instanceof GraphQLError ? error.originalError : error;
         const upstream = upstreamError(original);
         if (upstream && error instanceof GraphQLError) {
@@ -53,6 +54,19 @@ export function createGateway(options: GatewayOptions): Gateway {
       },
     },
   });
+}
+
+/**
+ * graphql-js repeats a whole invalid variable in its message (`Variable "$input"
+ * got invalid value { …, secret: "…" }; Field "type" … was not provided.`); a
+ * mutation input can hold an auth token or API secret, so the value is cut out
+ * and only the reason kept.
+ */
+const VARIABLE_VALUE = /^(Variable "\$[^"]+" got invalid value) [\s\S]*; ([\s\S]*)$/;
+
+function withoutVariableValue(error: GraphQLError): GraphQLError {
+  const message = error.message.replace(VARIABLE_VALUE, '$1; $2');
+  return new GraphQLError(message, { nodes: error.nodes, path: error.path, extensions: { ...error.extensions, code: 'BAD_USER_INPUT' } });
 }
 
 const DEFAULT_QUERY = /* GraphQL */ `# Chat services with their busiest channels, members and latest messages.

@@ -356,9 +356,9 @@ describe('ChatUserChannel', () => {
       expect(c.member).toMatchObject({ sid: c.memberSid, identity: user.identity, lastConsumedMessageIndex: c.lastConsumedMessageIndex });
       expect(c.unreadMessagesCount).toBeLessThanOrEqual(c.channel.messagesCount);
     }
-    // 1 ListUser (the service is only a path), 1 ListUserChannel, then one FetchChannel and one
-    // FetchMember per channel: a user channel carries only SIDs, and Twilio has no multi-get.
-    expect(env.calls()).toEqual({ 'chat.ListUser': 1, 'chat.ListUserChannel': 1, 'chat.FetchChannel': 3, 'chat.FetchMember': 3 });
+    // 1 ListUser (the service is only a path), 1 ListUserChannel, 1 ListChannel for the three channels
+    // of one service, and one FetchMember per channel: members have no list across channels.
+    expect(env.calls()).toEqual({ 'chat.ListUser': 1, 'chat.ListUserChannel': 1, 'chat.ListChannel': 1, 'chat.FetchMember': 3 });
     expect(env.totalCalls()).toBe(8);
   });
 

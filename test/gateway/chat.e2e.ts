@@ -225,6 +225,16 @@ describe('bad input', () => {
     expect(env.totalCalls()).toBe(0);
   });
 
+  it('never repeats a variable holding a secret in its error', async () => {
+    const res = await env.query(`mutation($input: CreateChatCredentialInput!) { createChatCredential(input: $input) { chatCredential { sid } } }`, {
+      input: { friendlyName: 'x', secret: 'TOP-SECRET; more' },
+    });
+    expect(res.errors?.[0]?.message).toBe('Variable "$input" got invalid value; Field "type" of required type "ChatPushService!" was not provided.');
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(JSON.stringify(res)).not.toContain('TOP-SECRET');
+    expect(env.totalCalls()).toBe(0);
+  });
+
   it('refuses a missing required field before execution', async () => {
     const res = await env.query(`mutation { createChatUser(input: { serviceSid: "${support}" }) { chatUser { sid } } }`);
     expect(res.errors?.[0]?.message).toMatch(/identity/);

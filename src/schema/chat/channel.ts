@@ -4,7 +4,7 @@ import * as chat from '../../twilio/chat.ts';
 import type { ChatChannelRecord } from '../../twilio/chat.ts';
 import type { GatewayContext } from '../../context.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
-import { fetchEach } from '../shared/node.ts';
+import { loadViaList } from '../shared/list-assisted.ts';
 import { resolveConnection } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
@@ -22,18 +22,27 @@ export const ChatChannelType = builder.enumType('ChatChannelType', {
 });
 
 /**
- * Loader keys are `serviceSid:channelSid`, or `serviceSid:uniqueName` for a lookup by name;
- * a channel fetched by name is also stored under its SID key.
+ * Loader keys are `serviceSid:channelSid` or `serviceSid:uniqueName`. One
+ * channel is one fetch; several channels of one service wanted at once (the
+ * channels of a user's memberships, of a page of invites) are served from one
+ * read of the service's channel list.
  */
 export const ChatChannel = builder.loadableNodeRef<ChatChannelRecord>('ChatChannel', {
   id: { resolve: (c) => nodeKey(c.service_sid!, c.sid!) },
-  load: async (keys, ctx) => {
-    const results = await fetchEach(keys, 2, 'ChatChannel', ([service, sid]) => chat.fetchChannel(ctx.twilio, { path: { ServiceSid: service!, Sid: sid! } }));
-    for (const record of results) {
-      if (record && !(record instanceof Error)) ChatChannel.getDataloader(ctx).prime(nodeKey(record.service_sid!, record.sid!), record);
-    }
-    return results;
-  },
+  load: (keys, ctx) =>
+    loadViaList<ChatChannelRecord>(ctx, keys, {
+      typename: 'ChatChannel',
+      memoKey: (service) => `chat.channels:${service}`,
+      listPage: (service) => chat.listChannels(ctx.twilio, { path: { ServiceSid: service }, query: { PageSize: 1000 } }),
+      fetchOne: async (service, id) => {
+        const record = await chat.fetchChannel(ctx.twilio, { path: { ServiceSid: service, Sid: id } });
+        // A channel fetched by unique name is also kept under its SID.
+        ChatChannel.getDataloader(ctx).prime(nodeKey(service, record.sid!), record);
+        return record;
+      },
+      idsOf: (c) => (c.unique_name ? [c.sid!, c.unique_name] : [c.sid!]),
+      prime: (service, c) => ChatChannel.getDataloader(ctx).prime(nodeKey(service, c.sid!), c),
+    }),
   cacheResolved: (c) => nodeKey(c.service_sid!, c.sid!),
 });
 
@@ -210,5 +219,6 @@ builder.mutationFields((t) => ({
 export function forgetChannel(ctx: GatewayContext, serviceSid: string, sidOrName: string, record: ChatChannelRecord | null): void {
   const loader = ChatChannel.getDataloader(ctx);
   loader.clear(nodeKey(serviceSid, sidOrName));
+  ctx.lookups.forget(`chat.channels:${serviceSid}`);
   if (record) loader.clear(nodeKey(serviceSid, record.sid!)).prime(nodeKey(serviceSid, record.sid!), record);
 }
