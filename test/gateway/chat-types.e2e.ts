@@ -359,7 +359,7 @@ describe('ChatUserChannel', () => {
     // 1 ListUser (the service is only a path), 1 ListUserChannel, 1 ListChannel for the three channels
     // of one service, and one FetchMember per channel: members have no list across channels.
     expect(env.calls()).toEqual({ 'chat.ListUser': 1, 'chat.ListUserChannel': 1, 'chat.ListChannel': 1, 'chat.FetchMember': 3 });
-    expect(env.totalCalls()).toBe(8);
+    expect(env.totalCalls()).toBe(6);
   });
 
   it('reads one channel of a user by unique name, and refetches it by node ID', async () => {
