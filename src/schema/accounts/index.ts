@@ -1,0 +1,2 @@
+/** Accounts v1 in the graph. Imported for their side effects. */
+export {};

@@ -1,0 +1,2 @@
+/** Proxy v1 in the graph. Imported for their side effects, parents before children. */
+export {};
