@@ -6,6 +6,8 @@ import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
+import DirectivesPlugin from '@pothos/plugin-directives';
+import FederationPlugin from '@pothos/plugin-federation';
 import { DateTimeResolver, JSONResolver, URLResolver } from 'graphql-scalars';
 import type { GatewayContext } from '../context.ts';
 import { decodeGlobalId, encodeGlobalId } from './shared/global-id.ts';
@@ -20,7 +22,8 @@ export const builder = new SchemaBuilder<{
   DefaultEdgesNullability: { list: false; items: false };
   DefaultNodeNullability: false;
 }>({
-  plugins: [RelayPlugin, DataloaderPlugin, SimpleObjectsPlugin],
+  // Federation last: it wraps what the others build; it writes its keys as directives.
+  plugins: [RelayPlugin, DataloaderPlugin, SimpleObjectsPlugin, DirectivesPlugin, FederationPlugin],
   relay: {
     clientMutationId: 'omit',
     idFieldOptions: { description: 'Global ID, for `node(id:)`; it carries every SID needed to fetch the object.' },

@@ -4,5 +4,7 @@ import './chat/index.ts';
 import './proxy/index.ts';
 import './events/index.ts';
 import './accounts/index.ts';
+import './federation.ts';
 
-export const schema = builder.toSchema({ sortSchema: true });
+/** The schema the gateway serves: the public schema plus Federation's `_service` and `_entities`. */
+export const schema = builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.6', sortSchema: true });
