@@ -58,7 +58,7 @@ ChatChannel.implement({
   fields: (t) => ({
     sid: t.string({ nullable: false, description: 'The SID of the channel (`CH…`).', resolve: (r) => r.sid! }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the channel.' }),
-    serviceSid: t.exposeString('service_sid', { description: 'The SID of the service the channel belongs to.' }),
+    serviceSid: t.string({ nullable: false, description: 'The SID of the service the channel belongs to.', resolve: (c) => c.service_sid! }),
     service: t.field({ type: ChatService, description: 'The service the channel belongs to.', resolve: (c, _, ctx) => ChatService.getDataloader(ctx).load(nodeKey(c.service_sid!)) }),
     friendlyName: t.exposeString('friendly_name', { description: 'The name shown for the channel.' }),
     uniqueName: t.exposeString('unique_name', { description: 'A name unique in the service, usable instead of the SID.' }),

@@ -28,8 +28,8 @@ function userSource(ctx: GatewayContext, listFrom: number) {
 
 export const ChatUser = builder.loadableNodeRef<ChatUserRecord>('ChatUser', {
   id: { resolve: (u) => nodeKey(u.service_sid!, u.sid!) },
-  // Looked up directly (by SID or identity), a user is one fetch, unless this request already read its service's users.
-  load: (keys, ctx) => loadViaList(ctx, keys, userSource(ctx, Infinity)),
+  // One user looked up directly is one fetch; several of one service at once are one list read.
+  load: (keys, ctx) => loadViaList(ctx, keys, userSource(ctx, 2)),
   cacheResolved: (u) => nodeKey(u.service_sid!, u.sid!),
 });
 
@@ -52,9 +52,9 @@ ChatUser.implement({
   fields: (t) => ({
     sid: t.string({ nullable: false, description: 'The SID of the user (`US…`).', resolve: (r) => r.sid! }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the user.' }),
-    serviceSid: t.exposeString('service_sid', { description: 'The SID of the service the user belongs to.' }),
+    serviceSid: t.string({ nullable: false, description: 'The SID of the service the user belongs to.', resolve: (u) => u.service_sid! }),
     service: t.field({ type: ChatService, description: 'The service the user belongs to.', resolve: (u, _, ctx) => ChatService.getDataloader(ctx).load(nodeKey(u.service_sid!)) }),
-    identity: t.exposeString('identity', { description: "The user's identity in your application, unique in the service." }),
+    identity: t.string({ nullable: false, description: "The user's identity in your application, unique in the service.", resolve: (u) => u.identity! }),
     friendlyName: t.exposeString('friendly_name', { description: 'The name shown for the user.' }),
     attributes: t.field({ type: 'JSON', description: 'Application data stored with the user.', resolve: (u) => parseAttributes(u.attributes) }),
     roleSid: t.exposeString('role_sid', { description: "The SID of the user's service-wide role." }),
