@@ -9,8 +9,10 @@
  * of file from it. Output is deterministic: declarations sorted by name,
  * fields and enum values in spec order.
  *
- * Run with `npm run generate`; `test/twilio/generated.test.ts` fails when
- * the committed files drift from the specs.
+ * It then prints the GraphQL SDL into `schema/` (see `schema-files.ts`).
+ *
+ * Run with `npm run generate`; `test/twilio/generated.test.ts` and
+ * `test/schema/sdl.test.ts` fail when the committed files drift.
  */
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -581,9 +583,17 @@ export function renderAll(root: string): Map<string, string> {
   return renderRestFiles(buildModel(join(root, 'specs')));
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-  for (const [path, contents] of renderAll(root)) {
+  // The SDL comes from the schema code, which imports the REST files written just before it.
+  const files = renderAll(root);
+  write(root, files);
+  const { renderSchemaFiles } = await import('./schema-files.ts');
+  write(root, renderSchemaFiles());
+}
+
+function write(root: string, files: Map<string, string>): void {
+  for (const [path, contents] of files) {
     const target = join(root, path);
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, contents);
@@ -591,4 +601,4 @@ function main(): void {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) main();
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await main();

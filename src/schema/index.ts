@@ -8,3 +8,6 @@ import './federation.ts';
 
 /** The schema the gateway serves: the public schema plus Federation's `_service` and `_entities`. */
 export const schema = builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.6', sortSchema: true });
+
+/** The same graph without Federation's additions: what clients code against (`schema/schema.graphql`). */
+export const publicSchema = builder.toSchema({ sortSchema: true });
