@@ -4,8 +4,9 @@
  * every REST call the gateway makes.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startGateway, type GatewayEnv } from '../support/harness.ts';
+import { startGateway, type GatewayEnv, type GraphQLResponse } from '../support/harness.ts';
 import { twilioFetch } from '../emulator/helpers.ts';
+import { ChannelPageDocument, ChannelsWithPeopleDocument, MessageHistoryDocument, type ChannelPageQuery, type MessageHistoryQuery } from '../generated/graphql.ts';
 
 let env: GatewayEnv;
 let support: string; // the "Acme Support" service of the demo data
@@ -24,23 +25,10 @@ beforeEach(() => {
 const rest = (path: string) => twilioFetch(env.emulator, 'GET', path).then((r) => r.body);
 
 describe('REST call counts', () => {
-  const QUERY = /* GraphQL */ `
-    query ChannelsWithPeople($sid: String!, $members: Int = 20) {
-      chatService(sid: $sid) {
-        channels(first: 20) {
-          nodes {
-            uniqueName
-            members(first: $members) { nodes { identity user { sid friendlyName } } }
-            messages(last: 5) { nodes { index body author { identity friendlyName } } }
-          }
-        }
-      }
-    }`;
-
   it('reads 20 channels with members, users, last messages and authors in the fewest calls Twilio allows', async () => {
-    const res = await env.query(QUERY, { sid: support });
+    const res = await env.run(ChannelsWithPeopleDocument, { sid: support });
     expect(res.errors).toBeUndefined();
-    const channels = res.data.chatService.channels.nodes;
+    const channels = res.data!.chatService!.channels.nodes;
     expect(channels).toHaveLength(20);
     // The minimum for this query is 42 REST calls:
     //   1  ListChannel (PageSize=20): the service itself is not fetched, since only its channels are asked for
@@ -51,11 +39,11 @@ describe('REST call counts', () => {
     expect(env.totalCalls()).toBe(42);
 
     // And the answer is right: members and their users agree, messages are the latest five in order.
-    const general = channels.find((c: any) => c.uniqueName === 'engineering');
+    const general = channels.find((c) => c.uniqueName === 'engineering')!;
     const restMessages = (await rest(`/v2/Services/${support}/Channels/engineering/Messages?Order=desc&PageSize=5`)).messages;
-    expect(general.messages.nodes.map((m: any) => m.index)).toEqual(restMessages.map((m: any) => m.index).reverse());
+    expect(general.messages.nodes.map((m) => m.index)).toEqual(restMessages.map((m: any) => m.index).reverse());
     for (const m of general.messages.nodes) expect(m.author?.identity ?? null).toBe(restMessages.find((r: any) => r.index === m.index).from);
-    for (const member of channels[0].members.nodes) expect(member.user.friendlyName.toLowerCase()).toBe(member.identity.replace(/\d+$/, ''));
+    for (const member of channels[0]!.members.nodes) expect(member.user!.friendlyName!.toLowerCase()).toBe(member.identity!.replace(/\d+$/, ''));
   });
 
   it('does not grow with the number of members per channel, beyond the extra pages needed', async () => {
@@ -77,9 +65,9 @@ describe('REST call counts', () => {
       expect(env.calls()).toEqual({ 'chat.FetchService': 1, 'chat.FetchChannel': 1, 'chat.ListMember': 1, 'chat.ListUser': 1 });
 
       env.resetCalls();
-      const res = await env.query(QUERY, { sid: support, members: 20 });
+      const res = await env.run(ChannelsWithPeopleDocument, { sid: support, members: 20 });
       expect(res.errors).toBeUndefined();
-      expect(res.data.chatService.channels.nodes.map((c: any) => c.uniqueName)).toHaveLength(20);
+      expect(res.data!.chatService!.channels.nodes.map((c) => c.uniqueName)).toHaveLength(20);
       expect(channelsBefore).toHaveLength(20);
       expect(env.totalCalls()).toBe(42);
     } finally {
@@ -123,16 +111,13 @@ describe('pagination', () => {
     let pages = 0;
     env.resetCalls();
     for (;;) {
-      const res: any = await env.query(
-        `query($sid: String!, $after: String) { chatService(sid: $sid) { channels(first: 7, after: $after) { pageInfo { hasNextPage hasPreviousPage endCursor } nodes { uniqueName } } } }`,
-        { sid: support, after },
-      );
-      const conn = res.data.chatService.channels;
-      seen.push(...conn.nodes.map((n: any) => n.uniqueName));
+      const res: GraphQLResponse<ChannelPageQuery> = await env.run(ChannelPageDocument, { sid: support, first: 7, after });
+      const conn = res.data!.chatService!.channels;
+      seen.push(...conn.nodes.map((n) => n.uniqueName!));
       pages++;
       expect(conn.pageInfo.hasPreviousPage).toBe(after !== null);
       if (!conn.pageInfo.hasNextPage) break;
-      after = conn.pageInfo.endCursor;
+      after = conn.pageInfo.endCursor ?? null;
     }
     expect(seen).toEqual(all);
     expect(pages).toBe(Math.ceil(all.length / 7));
@@ -145,16 +130,13 @@ describe('pagination', () => {
     const seen: number[] = [];
     let before: string | null = null;
     for (;;) {
-      const res: any = await env.query(
-        `query($sid: String!, $before: String) { chatService(sid: $sid) { channel(sidOrUniqueName: "engineering") { messages(last: 4, before: $before) { pageInfo { hasPreviousPage hasNextPage startCursor } nodes { index } } } } }`,
-        { sid: support, before },
-      );
+      const res: GraphQLResponse<MessageHistoryQuery> = await env.run(MessageHistoryDocument, { sid: support, channel: 'engineering', last: 4, before });
       expect(res.errors).toBeUndefined();
-      const conn = res.data.chatService.channel.messages;
-      seen.unshift(...conn.nodes.map((n: any) => n.index));
+      const conn = res.data!.chatService!.channel!.messages;
+      seen.unshift(...conn.nodes.map((n) => n.index!));
       expect(conn.pageInfo.hasNextPage).toBe(before !== null);
       if (!conn.pageInfo.hasPreviousPage) break;
-      before = conn.pageInfo.startCursor;
+      before = conn.pageInfo.startCursor ?? null;
     }
     expect(seen).toEqual(all);
   });

@@ -4,6 +4,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { print } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.ts';
 import { DEMO_ACCOUNT } from '../../src/emulator/accounts.ts';
 import { createGateway } from '../../src/gateway.ts';
@@ -22,6 +24,8 @@ export interface GatewayEnv {
   transport: TwilioTransport;
   /** POSTs a GraphQL operation to /graphql. */
   query<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** Runs a typed document from test/generated/ (see codegen.ts): data and variables are typed. */
+  run<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, variables: NoInfer<TVariables>, headers?: Record<string, string>): Promise<GraphQLResponse<TResult>>;
   /** REST calls the emulator served since the last reset, per operation. */
   calls(): Record<string, number>;
   /** Total REST calls the emulator served since the last reset. */
@@ -52,11 +56,7 @@ export async function startGateway(
       await transport.close();
       await emulator.close();
     })());
-  return {
-    emulator,
-    url,
-    transport,
-    async query(query, variables, headers) {
+  const query: GatewayEnv['query'] = async (query, variables, headers) => {
       const res = await fetch(`${url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
@@ -64,7 +64,13 @@ export async function startGateway(
       });
       const body = (await res.json()) as { data?: any; errors?: any };
       return { status: res.status, ...body };
-    },
+  };
+  return {
+    emulator,
+    url,
+    transport,
+    query,
+    run: (document, variables, headers) => query(print(document), variables as Record<string, unknown>, headers),
     calls: () => emulator.stats().operations,
     totalCalls: () => emulator.stats().total,
     resetCalls: () => emulator.resetStats(),
