@@ -14,6 +14,7 @@ import { schema } from '../../src/schema/index.ts';
 import { startGateway, type GatewayEnv } from '../support/harness.ts';
 import { twilioFetch } from '../emulator/helpers.ts';
 import { PROFILES_SDL, startProfilesSubgraph, type ProfilesSubgraph } from './profiles-subgraph.ts';
+import { composeSupergraph } from '../../scripts/compose.ts';
 
 let twilio: GatewayEnv;
 let profiles: ProfilesSubgraph;
@@ -40,12 +41,13 @@ beforeAll(async () => {
   identities = users.body.users.map((u: any) => u.identity);
   profiles = await startProfilesSubgraph(identities);
 
-  const composed = composeServices([
-    { name: 'twilio', typeDefs: parse(printSubgraphSchema(schema)), url: `${twilio.url}/graphql` },
-    { name: 'profiles', typeDefs: parse(PROFILES_SDL), url: profiles.url },
+  // What `npm run compose` does: read each running subgraph's SDL through _service, and compose.
+  const supergraph = await composeSupergraph([
+    { name: 'twilio', url: `${twilio.url}/graphql` },
+    { name: 'profiles', url: profiles.url },
   ]);
-  if (composed.errors?.length || !composed.supergraphSdl) throw new Error(`composition failed: ${(composed.errors ?? []).map((e) => e.message).join('; ')}`);
-  gateway = createGatewayRuntime({ supergraph: composed.supergraphSdl, logging: false });
+  // What `npm run supergraph` does: serve it with Hive Gateway.
+  gateway = createGatewayRuntime({ supergraph, logging: false });
   server = createServer(gateway);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   supergraphUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
