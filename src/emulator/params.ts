@@ -26,6 +26,14 @@ export function twilioDate(date: Date): string {
 
 const E164 = /^\+[1-9]\d{1,14}$/;
 
+// Patterns compiled once per schema node, not per request.
+const patterns = new WeakMap<SchemaNode, RegExp>();
+function patternOf(schema: SchemaNode): RegExp {
+  let pattern = patterns.get(schema);
+  if (!pattern) patterns.set(schema, (pattern = new RegExp(schema.pattern!)));
+  return pattern;
+}
+
 function describeExpected(schema: SchemaNode): string {
   if (schema.enum) return `one of ${schema.enum.join(', ')}`;
   switch (schema.type) {
@@ -61,7 +69,7 @@ function coerce(param: ParamSpec, schema: SchemaNode, raw: string, where: string
       return v === 'true';
     }
     case 'string': {
-      if (schema.pattern && !new RegExp(schema.pattern).test(raw)) throw bad(`expected a value matching ${schema.pattern}`);
+      if (schema.pattern && !patternOf(schema).test(raw)) throw bad(`expected a value matching ${schema.pattern}`);
       if (schema.minLength !== undefined && raw.length < schema.minLength) throw bad(`must be at least ${schema.minLength} characters`);
       if (schema.maxLength !== undefined && raw.length > schema.maxLength) throw bad(`must be at most ${schema.maxLength} characters`);
       if (schema.format === 'date-time') {
