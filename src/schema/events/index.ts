@@ -1,2 +1,7 @@
-/** Events v1 in the graph. Imported for their side effects, parents before children. */
-export {};
+/**
+ * Event Streams (Events v1) in the graph. Imported for their side effects,
+ * parents before children: a child type adds its fields to its parent.
+ */
+import './event-type.ts';
+import './schema.ts';
+import './schema-version.ts';

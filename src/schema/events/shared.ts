@@ -1,0 +1,80 @@
+/** Small pieces every Events type uses: argument checks for Twilio's names, and loading from lists that belong to the account. */
+import type { GatewayContext } from '../../context.ts';
+import type { TwilioPage } from '../../twilio/paging.ts';
+import { badInput } from '../shared/errors.ts';
+import { nodeKey } from '../shared/global-id.ts';
+import { loadViaList } from '../shared/list-assisted.ts';
+
+/**
+ * An event type (`com.twilio.messaging.message.sent`) or schema ID
+ * (`Messaging.MessageStatus`): a name, not a SID. It must be non-empty and
+ * hold no `:` or whitespace, since it is part of node keys and REST paths.
+ */
+export function checkName(field: string, value: string, example: string): string {
+  if (!/^[^\s:]+$/.test(value)) throw badInput(field, `expected a name such as ${example}, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+export const checkEventType = (field: string, value: string) => checkName(field, value, 'com.twilio.messaging.message.sent');
+export const checkSchemaId = (field: string, value: string) => checkName(field, value, 'Messaging.MessageStatus');
+
+/** A schema version: a positive integer. */
+export function checkSchemaVersion(field: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw badInput(field, `expected a schema version from 1, got ${value}`);
+  return value;
+}
+
+/** Stands in for the parent of lists that have none (the account's sinks, the event type catalogue). */
+const ACCOUNT = 'account';
+
+/**
+ * `loadViaList` for a list of the whole account, whose items are keyed by
+ * their own SID or name alone: several wanted at once cost one read of the
+ * list (up to 1000 items) instead of one fetch each.
+ */
+export async function loadViaAccountList<R>(
+  ctx: GatewayContext,
+  keys: readonly string[],
+  spec: {
+    typename: string;
+    listFrom: number;
+    memoKey: string;
+    listPage(): Promise<TwilioPage<R>>;
+    fetchOne(id: string): Promise<R>;
+    idOf(record: R): string;
+    prime(record: R): void;
+  },
+): Promise<Array<R | Error>> {
+  // A key holding `:` came from a forged global ID; it gets its own error instead of failing the batch.
+  const valid = keys.filter((key) => !key.includes(':'));
+  const loaded = await loadViaList<R>(
+    ctx,
+    valid.map((key) => nodeKey(ACCOUNT, key)),
+    {
+      typename: spec.typename,
+      listFrom: spec.listFrom,
+      memoKey: () => spec.memoKey,
+      listPage: () => spec.listPage(),
+      fetchOne: (_, id) => spec.fetchOne(id),
+      idsOf: (record) => [spec.idOf(record)],
+      prime: (_, record) => spec.prime(record),
+    },
+  );
+  const byKey = new Map(valid.map((key, i) => [key, loaded[i]!]));
+  return keys.map((key) => (byKey.has(key) ? byKey.get(key)! : badInput('id', `not a ${spec.typename} ID`)));
+}
+
+/**
+ * `loadViaList` for keys `parent:name`, where a forged global ID could hold a
+ * further `:`; such keys get their own error instead of failing the batch.
+ */
+export async function loadChildrenViaList<R>(
+  ctx: GatewayContext,
+  keys: readonly string[],
+  spec: Parameters<typeof loadViaList<R>>[2],
+): Promise<Array<R | Error>> {
+  const valid = keys.filter((key) => key.split(':').length === 2);
+  const loaded = await loadViaList<R>(ctx, valid, spec);
+  const byKey = new Map(valid.map((key, i) => [key, loaded[i]!]));
+  return keys.map((key) => (byKey.has(key) ? byKey.get(key)! : badInput('id', `not a ${spec.typename} ID`)));
+}
