@@ -5,3 +5,8 @@
 import './event-type.ts';
 import './schema.ts';
 import './schema-version.ts';
+import './sink-configuration.ts';
+import './sink.ts';
+import './sink-validation.ts';
+import './subscription.ts';
+import './subscribed-event.ts';

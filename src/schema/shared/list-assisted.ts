@@ -14,6 +14,12 @@ import { nodeKey, splitNodeKey } from './global-id.ts';
 export interface ListAssisted<R> {
   typename: string;
   /**
+   * How many SIDs a key holds, the child's last (2 by default: `parent:child`).
+   * A parent named by several SIDs (a session within its service) makes it 3,
+   * and the parent passed to the functions below is then `service:session`.
+   */
+  keyParts?: number;
+  /**
    * How many children of one parent a batch must want before the list is read
    * (2 by default). 1 suits small lists (a service's roles): one list read
    * costs what one fetch does, and serves the rest of the request.
@@ -30,12 +36,15 @@ export interface ListAssisted<R> {
   prime(parent: string, record: R): void;
 }
 
-/** Batch function for keys `parent:id`. Missing children resolve to null (see fetchEach for the cast). */
+/** Batch function for keys `parent:id` (`service:session:id` with `keyParts: 3`). Missing children resolve to null (see fetchEach for the cast). */
 export async function loadViaList<R>(ctx: GatewayContext, keys: readonly string[], spec: ListAssisted<R>): Promise<Array<R | Error>> {
+  const parts = spec.keyParts ?? 2;
   const byParent = new Map<string, string[]>();
   for (const key of keys) {
-    const [parent, id] = splitNodeKey(key, 2, spec.typename);
-    byParent.set(parent!, [...(byParent.get(parent!) ?? []), id!]);
+    const sids = splitNodeKey(key, parts, spec.typename);
+    const id = sids.pop()!;
+    const parent = nodeKey(...sids);
+    byParent.set(parent, [...(byParent.get(parent) ?? []), id]);
   }
   const found = new Map<string, R | Error | null>();
   await Promise.all(
@@ -62,7 +71,7 @@ export async function loadViaList<R>(ctx: GatewayContext, keys: readonly string[
           return;
         }
       }
-      const fetched = await fetchEach(remaining.map((id) => nodeKey(parent, id)), 2, spec.typename, ([, id]) => spec.fetchOne(parent, id!));
+      const fetched = await fetchEach(remaining.map((id) => nodeKey(parent, id)), parts, spec.typename, (sids) => spec.fetchOne(parent, sids[parts - 1]!));
       remaining.forEach((id, i) => found.set(nodeKey(parent, id), fetched[i]!));
     }),
   );

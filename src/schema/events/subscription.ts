@@ -1,0 +1,189 @@
+/** EventSubscription: a selection of event types that Twilio sends to one sink. */
+import { builder } from '../builder.ts';
+import * as events from '../../twilio/events.ts';
+import type { EventsSubscriptionRecord } from '../../twilio/events.ts';
+import type { GatewayContext } from '../../context.ts';
+import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { fetchEach } from '../shared/node.ts';
+import { resolveConnection } from '../shared/connection.ts';
+import { forwardArgs } from '../shared/args.ts';
+import { checkSid } from '../shared/validate.ts';
+import { cacheKeyOf, selectsOnly, stub } from '../shared/selection.ts';
+import { badInput } from '../shared/errors.ts';
+import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
+import { checkEventType, checkSchemaVersion } from './shared.ts';
+import { EventSink, sinkOf } from './sink.ts';
+
+export const EventSubscription = builder.loadableNodeRef<EventsSubscriptionRecord>('EventSubscription', {
+  id: { resolve: (s) => nodeKey(s.sid!) },
+  load: (keys, ctx) => fetchEach(keys, 1, 'EventSubscription', ([sid]) => events.fetchSubscription(ctx.twilio, { path: { Sid: sid! } })),
+  cacheResolved: (s) => cacheKeyOf(s, nodeKey(s.sid!)),
+});
+
+export const EventSubscriptionConnection = builder.connectionObject(
+  { type: EventSubscription, name: 'EventSubscriptionConnection', description: 'A page of subscriptions.' },
+  { description: 'A subscription with its cursor.' },
+);
+
+/** Names the memoised read of a subscription's subscribed events, dropped when the subscription changes. */
+export const subscribedEventsMemo = (subscriptionSid: string) => `events.subscribedEvents:${subscriptionSid}`;
+
+EventSubscription.implement({
+  description: 'A subscription: the event types Twilio sends to a sink, each at a schema version.',
+  fields: (t) => ({
+    sid: t.string({ nullable: false, description: 'A 34 character string that uniquely identifies this Subscription (`DF…`).', resolve: (s) => s.sid! }),
+    accountSid: t.exposeString('account_sid', { description: 'The unique SID identifier of the Account.' }),
+    description: t.exposeString('description', { description: 'A human readable description for the Subscription.' }),
+    sinkSid: t.exposeString('sink_sid', { description: 'The SID of the sink that events selected by this subscription should be sent to (`DG…`).' }),
+    sink: t.field({
+      type: EventSink,
+      description: 'The sink that events selected by this subscription are sent to. It had to be active when the subscription was created.',
+      resolve: (s, _, ctx) => sinkOf(ctx, s.sink_sid),
+    }),
+    dateCreated: t.field({ type: 'DateTime', description: 'The date that this Subscription was created, given in ISO 8601 format.', resolve: (s) => s.date_created }),
+    dateUpdated: t.field({ type: 'DateTime', description: 'The date that this Subscription was updated, given in ISO 8601 format.', resolve: (s) => s.date_updated }),
+    url: t.field({ type: 'URL', description: 'The URL of this resource.', resolve: (s) => s.url }),
+    links: t.field({ type: 'JSON', description: 'Contains a dictionary of URL links to nested resources of this Subscription.', resolve: (s) => s.links }),
+  }),
+});
+
+/** Fields of a subscription that need only its SID: its subscribed events list fails with 404 for a missing subscription. */
+const LIST_ONLY_FIELDS = new Set(['id', 'sid', 'subscribedEvents']);
+
+/** `first`/`after` and the `SinkSid` filter of ListSubscription, for the root and for a sink. */
+function listSubscriptions(ctx: GatewayContext, args: { first?: number | null; after?: string | null }, sinkSid: string | undefined) {
+  return resolveConnection({ maxPageSize: 1000, fetch: (page) => events.listSubscriptions(ctx.twilio, { query: { ...page, SinkSid: sinkSid } }) }, args);
+}
+
+builder.objectFields(EventSink, (t) => ({
+  subscriptions: t.field({
+    type: EventSubscriptionConnection,
+    nullable: false,
+    description: 'The subscriptions that send events to this sink, oldest first.',
+    args: forwardArgs(t.arg),
+    resolve: (s, args, ctx) => listSubscriptions(ctx, args, s.sid!),
+  }),
+}));
+
+builder.queryFields((t) => ({
+  eventSubscriptions: t.field({
+    type: EventSubscriptionConnection,
+    nullable: false,
+    description: "The account's subscriptions, oldest first.",
+    args: { ...forwardArgs(t.arg), sinkSid: t.arg.string({ description: 'Only the subscriptions that send to this sink (`DG…`).' }) },
+    resolve: (_, args, ctx) => listSubscriptions(ctx, args, args.sinkSid ? checkSid('sinkSid', args.sinkSid, 'DG') : undefined),
+  }),
+  eventSubscription: t.field({
+    type: EventSubscription,
+    description: 'A subscription by SID; null when there is none (with a `NOT_FOUND` error when only its subscribed events were asked for).',
+    args: { sid: t.arg.string({ required: true, description: 'A 34 character string that uniquely identifies the Subscription (`DF…`).' }) },
+    resolve: (_, { sid }, ctx, info) => {
+      checkSid('sid', sid, 'DF');
+      return selectsOnly(info, LIST_ONLY_FIELDS) ? stub<EventsSubscriptionRecord>({ sid }) : EventSubscription.getDataloader(ctx).load(nodeKey(sid));
+    },
+  }),
+}));
+
+// ---- mutations ----
+
+const subscriptionFields = { Description: 'description', SinkSid: 'sinkSid', Types: 'types' };
+
+const EventSubscriptionTypeInput = builder.inputType('EventSubscriptionTypeInput', {
+  description: 'An event type to subscribe to, sent as one JSON item of Twilio\'s `Types`: `{"type": …, "schema_version": …}`.',
+  fields: (t) => ({
+    type: t.string({ required: true, description: 'Type of event being subscribed to (`com.twilio.messaging.message.sent`).' }),
+    schemaVersion: t.int({ description: "The schema version that the Subscription should use; the schema's latest when omitted." }),
+  }),
+});
+
+const CreateEventSubscriptionInput = builder.inputType('CreateEventSubscriptionInput', {
+  description: 'A new subscription of an active sink to some event types.',
+  fields: (t) => ({
+    description: t.string({ required: true, description: 'A human readable description for the Subscription. **This value should not contain PII.**' }),
+    sinkSid: t.string({
+      required: true,
+      description: 'The SID of the sink that events selected by this subscription should be sent to (`DG…`). Sink must be active for the subscription to be created.',
+    }),
+    types: t.field({ type: [EventSubscriptionTypeInput], required: true, description: 'The subscribed event types, at least one, each once.' }),
+  }),
+});
+
+const UpdateEventSubscriptionInput = builder.inputType('UpdateEventSubscriptionInput', {
+  description: 'Changes to a subscription; fields left out stay as they are. Its event types change through the subscribed event mutations.',
+  fields: (t) => ({
+    sid: t.string({ required: true, description: 'A 34 character string that uniquely identifies the Subscription (`DF…`).' }),
+    description: t.string({ description: 'A human readable description for the Subscription.' }),
+    sinkSid: t.string({ description: 'The SID of the sink to send the events to from now on (`DG…`); it must be active.' }),
+  }),
+});
+
+const DeleteEventSubscriptionInput = builder.inputType('DeleteEventSubscriptionInput', {
+  description: 'The subscription to delete, with its subscribed events.',
+  fields: (t) => ({
+    sid: t.string({ required: true, description: 'A 34 character string that uniquely identifies the Subscription (`DF…`).' }),
+  }),
+});
+
+const CreateEventSubscriptionPayload = payloadType('CreateEventSubscriptionPayload', 'eventSubscription', EventSubscription, 'The result of createEventSubscription.');
+const UpdateEventSubscriptionPayload = payloadType('UpdateEventSubscriptionPayload', 'eventSubscription', EventSubscription, 'The result of updateEventSubscription.');
+const DeleteEventSubscriptionPayload = deletePayloadType('DeleteEventSubscriptionPayload', 'The result of deleteEventSubscription.');
+
+/** Drops cached copies of a subscription after a write, keeping the new one when Twilio returned it. */
+function forgetSubscription(ctx: GatewayContext, sid: string, record: EventsSubscriptionRecord | null): void {
+  const loader = EventSubscription.getDataloader(ctx);
+  loader.clear(nodeKey(sid));
+  ctx.lookups.forget(subscribedEventsMemo(sid));
+  if (record) loader.prime(nodeKey(sid), record);
+}
+
+builder.mutationFields((t) => ({
+  createEventSubscription: t.field({
+    type: CreateEventSubscriptionPayload,
+    nullable: false,
+    description: 'Subscribes an active sink to event types. Twilio refuses a sink that is not active.',
+    args: { input: t.arg({ type: CreateEventSubscriptionInput, required: true }) },
+    resolve: async (_, { input }, ctx) => {
+      const sinkSid = checkSid('input.sinkSid', input.sinkSid, 'DG');
+      if (input.types.length === 0) throw badInput('input.types', 'expected at least one event type');
+      const types = input.types.map((item, i) => ({
+        type: checkEventType(`input.types[${i}].type`, item.type),
+        ...(item.schemaVersion === null || item.schemaVersion === undefined ? {} : { schema_version: checkSchemaVersion(`input.types[${i}].schemaVersion`, item.schemaVersion) }),
+      }));
+      const payload = await runWrite(subscriptionFields, () =>
+        events.createSubscription(ctx.twilio, { body: { Description: input.description, SinkSid: sinkSid, Types: types } }),
+      );
+      if (payload.result) forgetSubscription(ctx, payload.result.sid!, payload.result);
+      return payload;
+    },
+  }),
+  updateEventSubscription: t.field({
+    type: UpdateEventSubscriptionPayload,
+    nullable: false,
+    description: "Changes a subscription's description, or moves it to another active sink.",
+    args: { input: t.arg({ type: UpdateEventSubscriptionInput, required: true }) },
+    resolve: async (_, { input }, ctx) => {
+      const sid = checkSid('input.sid', input.sid, 'DF');
+      const sinkSid = input.sinkSid ? checkSid('input.sinkSid', input.sinkSid, 'DG') : undefined;
+      const payload = await runWrite(subscriptionFields, () =>
+        events.updateSubscription(ctx.twilio, { path: { Sid: sid }, body: { Description: input.description ?? undefined, SinkSid: sinkSid } }),
+      );
+      forgetSubscription(ctx, sid, payload.result);
+      return payload;
+    },
+  }),
+  deleteEventSubscription: t.field({
+    type: DeleteEventSubscriptionPayload,
+    nullable: false,
+    description: 'Deletes a subscription with its subscribed events; Twilio stops sending those events to its sink.',
+    args: { input: t.arg({ type: DeleteEventSubscriptionInput, required: true }) },
+    resolve: async (_, { input }, ctx) => {
+      const sid = checkSid('input.sid', input.sid, 'DF');
+      const payload = await runWrite({}, async () => {
+        await events.deleteSubscription(ctx.twilio, { path: { Sid: sid } });
+        return encodeGlobalId('EventSubscription', nodeKey(sid));
+      });
+      forgetSubscription(ctx, sid, null);
+      return payload;
+    },
+  }),
+}));
