@@ -1,2 +1,3 @@
 /** Accounts v1 in the graph. Imported for their side effects. */
-export {};
+import './aws-credential.ts';
+import './public-key-credential.ts';

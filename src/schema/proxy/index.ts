@@ -1,2 +1,4 @@
 /** Proxy v1 in the graph. Imported for their side effects, parents before children. */
-export {};
+import './service.ts';
+import './phone-number.ts';
+import './short-code.ts';

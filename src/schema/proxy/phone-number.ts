@@ -1,0 +1,184 @@
+/** ProxyPhoneNumber: a Twilio phone number in a Proxy service's number pool. */
+import { builder } from '../builder.ts';
+import * as proxy from '../../twilio/proxy.ts';
+import type { ProxyPhoneNumberRecord } from '../../twilio/proxy.ts';
+import type { GatewayContext } from '../../context.ts';
+import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { loadViaList } from '../shared/list-assisted.ts';
+import { resolveConnection } from '../shared/connection.ts';
+import { forwardArgs } from '../shared/args.ts';
+import { checkSid } from '../shared/validate.ts';
+import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
+import { CAPABILITIES } from './shared.ts';
+import { ProxyService, serviceOf } from './service.ts';
+
+/** How phone numbers are read: the service's pool once it is worth it, else one fetch each. */
+function phoneNumberSource(ctx: GatewayContext, listFrom: number) {
+  return {
+    typename: 'ProxyPhoneNumber',
+    listFrom,
+    memoKey: (service: string) => `proxy.phoneNumbers:${service}`,
+    listPage: (service: string) => proxy.listPhoneNumbers(ctx.twilio, { path: { ServiceSid: service }, query: { PageSize: 1000 } }),
+    fetchOne: (service: string, sid: string) => proxy.fetchPhoneNumber(ctx.twilio, { path: { ServiceSid: service, Sid: sid } }),
+    idsOf: (n: ProxyPhoneNumberRecord) => [n.sid!],
+    prime: (service: string, n: ProxyPhoneNumberRecord) => ProxyPhoneNumber.getDataloader(ctx).prime(nodeKey(service, n.sid!), n),
+  };
+}
+
+/** Looked up directly, a number is one fetch; two or more of one service wanted at once are one read of its pool. */
+export const ProxyPhoneNumber = builder.loadableNodeRef<ProxyPhoneNumberRecord>('ProxyPhoneNumber', {
+  id: { resolve: (n) => nodeKey(n.service_sid!, n.sid!) },
+  load: (keys, ctx) => loadViaList(ctx, keys, phoneNumberSource(ctx, 2)),
+  cacheResolved: (n) => nodeKey(n.service_sid!, n.sid!),
+});
+
+export const ProxyPhoneNumberConnection = builder.connectionObject(
+  { type: ProxyPhoneNumber, name: 'ProxyPhoneNumberConnection', description: 'A page of pool phone numbers.' },
+  { description: 'A pool phone number with its cursor.' },
+);
+
+/**
+ * The pool number a participant was given. Participants of many sessions
+ * share a handful of pool numbers (often both participants of a session hold
+ * the same one), so these links read the service's pool once (up to 1000
+ * numbers in one call) rather than fetching each number.
+ */
+export function phoneNumberOf(ctx: GatewayContext, serviceSid: string, sid: string) {
+  return ctx.lookups
+    .loader<ProxyPhoneNumberRecord>('proxy.phoneNumbersOfParticipants', (keys) => loadViaList(ctx, keys, phoneNumberSource(ctx, 1)))
+    .load(nodeKey(serviceSid, sid));
+}
+
+ProxyPhoneNumber.implement({
+  description: "A phone number in a Proxy service's pool, given to participants as their proxy identifier.",
+  fields: (t) => ({
+    sid: t.string({ nullable: false, description: 'The unique string that Twilio created to identify the PhoneNumber resource (`PN…`).', resolve: (n) => n.sid! }),
+    accountSid: t.exposeString('account_sid', { description: 'The SID of the Account that created the PhoneNumber resource.' }),
+    serviceSid: t.exposeString('service_sid', { description: "The SID of the PhoneNumber resource's parent Service." }),
+    service: t.field({ type: ProxyService, description: 'The service whose pool holds the number.', resolve: (n, _, ctx) => serviceOf(ctx, n.service_sid) }),
+    phoneNumber: t.exposeString('phone_number', { description: 'The phone number in E.164 format: a + followed by the country code and subscriber number.' }),
+    friendlyName: t.exposeString('friendly_name', { description: 'The string that you assigned to describe the resource.' }),
+    isoCountry: t.exposeString('iso_country', { description: 'The ISO Country Code for the phone number.' }),
+    capabilities: t.field({ type: 'JSON', description: CAPABILITIES, resolve: (n) => n.capabilities }),
+    isReserved: t.exposeBoolean('is_reserved', {
+      description: 'Whether the phone number is reserved: not assigned to a participant by proxy pool logic, only when asked for by value.',
+    }),
+    inUse: t.exposeInt('in_use', { description: 'The number of open sessions assigned to the number.' }),
+    dateCreated: t.field({ type: 'DateTime', description: 'When the resource was created.', resolve: (n) => n.date_created }),
+    dateUpdated: t.field({ type: 'DateTime', description: 'When the resource was last updated.', resolve: (n) => n.date_updated }),
+    url: t.field({ type: 'URL', description: 'The absolute URL of the PhoneNumber resource.', resolve: (n) => n.url }),
+  }),
+});
+
+builder.objectFields(ProxyService, (t) => ({
+  phoneNumbers: t.field({
+    type: ProxyPhoneNumberConnection,
+    nullable: false,
+    description: "The phone numbers of the service's pool.",
+    args: forwardArgs(t.arg),
+    resolve: (s, args, ctx) =>
+      resolveConnection({ maxPageSize: 1000, fetch: (page) => proxy.listPhoneNumbers(ctx.twilio, { path: { ServiceSid: s.sid! }, query: page }) }, args),
+  }),
+  phoneNumber: t.field({
+    type: ProxyPhoneNumber,
+    description: "One phone number of the service's pool, by SID; null when there is none.",
+    args: { sid: t.arg.string({ required: true, description: 'The SID of the phone number (`PN…`).' }) },
+    resolve: (s, { sid }, ctx) => ProxyPhoneNumber.getDataloader(ctx).load(nodeKey(s.sid!, checkSid('sid', sid, 'PN'))),
+  }),
+}));
+
+// ---- mutations ----
+
+const phoneNumberFields = { Sid: 'sid', PhoneNumber: 'phoneNumber', IsReserved: 'isReserved' };
+
+const CreateProxyPhoneNumberInput = builder.inputType('CreateProxyPhoneNumberInput', {
+  description: "A Twilio phone number to add to a service's pool, named by its SID, its number, or both.",
+  fields: (t) => ({
+    serviceSid: t.string({ required: true, description: 'The SID of the service (`KS…`).' }),
+    sid: t.string({ description: 'The SID (`PN…`) of the Twilio IncomingPhoneNumber resource to assign to the Proxy Service.' }),
+    phoneNumber: t.string({ description: 'The phone number in E.164 format, without punctuation: for example `+14155551234`.' }),
+    isReserved: t.boolean({ description: 'Whether the number is reserved: not assigned to a participant by proxy pool logic, only when asked for by value.' }),
+  }),
+});
+
+const UpdateProxyPhoneNumberInput = builder.inputType('UpdateProxyPhoneNumberInput', {
+  description: 'Changes to a phone number of a pool; fields left out stay as they are.',
+  fields: (t) => ({
+    serviceSid: t.string({ required: true, description: 'The SID of the service (`KS…`).' }),
+    sid: t.string({ required: true, description: 'The SID of the phone number (`PN…`).' }),
+    isReserved: t.boolean({ description: 'Whether the number is reserved: not assigned to a participant by proxy pool logic, only when asked for by value.' }),
+  }),
+});
+
+const DeleteProxyPhoneNumberInput = builder.inputType('DeleteProxyPhoneNumberInput', {
+  description: "The phone number to remove from a service's pool.",
+  fields: (t) => ({
+    serviceSid: t.string({ required: true, description: 'The SID of the service (`KS…`).' }),
+    sid: t.string({ required: true, description: 'The SID of the phone number (`PN…`).' }),
+  }),
+});
+
+const CreateProxyPhoneNumberPayload = payloadType('CreateProxyPhoneNumberPayload', 'proxyPhoneNumber', ProxyPhoneNumber, 'The result of createProxyPhoneNumber.');
+const UpdateProxyPhoneNumberPayload = payloadType('UpdateProxyPhoneNumberPayload', 'proxyPhoneNumber', ProxyPhoneNumber, 'The result of updateProxyPhoneNumber.');
+const DeleteProxyPhoneNumberPayload = deletePayloadType('DeleteProxyPhoneNumberPayload', 'The result of deleteProxyPhoneNumber.');
+
+/** Drops cached copies of a pool number after a write, and the memoised pool; keeps the new record when Twilio returned it. */
+export function forgetPhoneNumber(ctx: GatewayContext, serviceSid: string, sid: string | null, record: ProxyPhoneNumberRecord | null): void {
+  ctx.lookups.forget(`proxy.phoneNumbers:${serviceSid}`);
+  ctx.lookups.drop('proxy.phoneNumbersOfParticipants');
+  const loader = ProxyPhoneNumber.getDataloader(ctx);
+  if (sid) loader.clear(nodeKey(serviceSid, sid));
+  if (record) loader.clear(nodeKey(serviceSid, record.sid!)).prime(nodeKey(serviceSid, record.sid!), record);
+}
+
+builder.mutationFields((t) => ({
+  createProxyPhoneNumber: t.field({
+    type: CreateProxyPhoneNumberPayload,
+    nullable: false,
+    description: "Adds a Twilio phone number to a service's pool.",
+    args: { input: t.arg({ type: CreateProxyPhoneNumberInput, required: true, description: 'What to create.' }) },
+    resolve: async (_, { input }, ctx) => {
+      const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
+      if (input.sid) checkSid('input.sid', input.sid, 'PN');
+      const payload = await runWrite(phoneNumberFields, () =>
+        proxy.createPhoneNumber(ctx.twilio, {
+          path: { ServiceSid: service },
+          body: { Sid: input.sid ?? undefined, PhoneNumber: input.phoneNumber ?? undefined, IsReserved: input.isReserved ?? undefined },
+        }),
+      );
+      forgetPhoneNumber(ctx, service, null, payload.result);
+      return payload;
+    },
+  }),
+  updateProxyPhoneNumber: t.field({
+    type: UpdateProxyPhoneNumberPayload,
+    nullable: false,
+    description: 'Reserves a pool phone number, or releases it to proxy pool logic.',
+    args: { input: t.arg({ type: UpdateProxyPhoneNumberInput, required: true, description: 'What to change, and how.' }) },
+    resolve: async (_, { input }, ctx) => {
+      const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
+      const sid = checkSid('input.sid', input.sid, 'PN');
+      const payload = await runWrite(phoneNumberFields, () =>
+        proxy.updatePhoneNumber(ctx.twilio, { path: { ServiceSid: service, Sid: sid }, body: { IsReserved: input.isReserved ?? undefined } }),
+      );
+      forgetPhoneNumber(ctx, service, sid, payload.result);
+      return payload;
+    },
+  }),
+  deleteProxyPhoneNumber: t.field({
+    type: DeleteProxyPhoneNumberPayload,
+    nullable: false,
+    description: "Removes a phone number from a service's pool.",
+    args: { input: t.arg({ type: DeleteProxyPhoneNumberInput, required: true, description: 'What to delete.' }) },
+    resolve: async (_, { input }, ctx) => {
+      const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
+      const sid = checkSid('input.sid', input.sid, 'PN');
+      const payload = await runWrite({}, async () => {
+        await proxy.deletePhoneNumber(ctx.twilio, { path: { ServiceSid: service, Sid: sid } });
+        return encodeGlobalId('ProxyPhoneNumber', nodeKey(service, sid));
+      });
+      forgetPhoneNumber(ctx, service, sid, null);
+      return payload;
+    },
+  }),
+}));

@@ -1,0 +1,255 @@
+/** ProxyService: a Proxy service, the root of sessions and of the number pool (phone numbers and short codes). */
+import { builder } from '../builder.ts';
+import * as proxy from '../../twilio/proxy.ts';
+import type { ProxyServiceRecord } from '../../twilio/proxy.ts';
+import type { GatewayContext } from '../../context.ts';
+import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { fetchEach } from '../shared/node.ts';
+import { resolveConnection } from '../shared/connection.ts';
+import { forwardArgs } from '../shared/args.ts';
+import { checkKey, checkSid, isSid } from '../shared/validate.ts';
+import { cacheKeyOf, selectsOnly, stub } from '../shared/selection.ts';
+import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
+import { ChatService } from '../chat/service.ts';
+
+export const ProxyGeoMatchLevel = builder.enumType('ProxyGeoMatchLevel', {
+  description: 'Where a proxy number must be located relative to the participant identifier. More specific areas than `COUNTRY` are only available in North America.',
+  values: {
+    AREA_CODE: { value: 'area-code', description: 'In the same area code as the participant.' },
+    OVERLAY: { value: 'overlay', description: "In an area code that overlays the participant's." },
+    RADIUS: { value: 'radius', description: "Within a radius of the participant's area." },
+    COUNTRY: { value: 'country', description: 'In the same country as the participant (the default).' },
+  } as const,
+});
+
+export const ProxyNumberSelectionBehavior = builder.enumType('ProxyNumberSelectionBehavior', {
+  description: 'The preference for Proxy Number selection in the Service.',
+  values: {
+    AVOID_STICKY: {
+      value: 'avoid-sticky',
+      description: 'Try to use different Proxy Numbers as long as that is possible within the pool, rather than a previously assigned number.',
+    },
+    PREFER_STICKY: {
+      value: 'prefer-sticky',
+      description: 'Try to select the same Proxy Number for a participant that had previous Sessions, without failing if it cannot be used (the default).',
+    },
+  } as const,
+});
+
+/** Loader keys are a service's SID or its unique name (Twilio fetches a service by either). */
+export const ProxyService = builder.loadableNodeRef<ProxyServiceRecord>('ProxyService', {
+  id: { resolve: (s) => nodeKey(s.sid!) },
+  load: (keys, ctx) =>
+    fetchEach(keys, 1, 'ProxyService', async ([sidOrName]) => {
+      const record = await proxy.fetchService(ctx.twilio, { path: { Sid: sidOrName! } });
+      // A service fetched by unique name is also kept under its SID.
+      if (record.sid !== sidOrName) ProxyService.getDataloader(ctx).prime(nodeKey(record.sid!), record);
+      return record;
+    }),
+  cacheResolved: (s) => cacheKeyOf(s, nodeKey(s.sid!)),
+});
+
+export const ProxyServiceConnection = builder.connectionObject(
+  { type: ProxyService, name: 'ProxyServiceConnection', description: 'A page of Proxy services.' },
+  { description: 'A Proxy service with its cursor.' },
+);
+
+/** The service a child resource belongs to, through the service loader. */
+export function serviceOf(ctx: GatewayContext, serviceSid: string | null) {
+  return serviceSid ? ProxyService.getDataloader(ctx).load(nodeKey(serviceSid)) : null;
+}
+
+ProxyService.implement({
+  description: 'A Proxy service: a pool of proxy numbers and the sessions that connect two participants through them, each seeing only the proxy number.',
+  fields: (t) => ({
+    sid: t.string({ nullable: false, description: 'The unique string that Twilio created to identify the Service resource (`KS…`).', resolve: (s) => s.sid! }),
+    accountSid: t.exposeString('account_sid', { description: 'The SID of the Account that created the Service resource.' }),
+    uniqueName: t.exposeString('unique_name', {
+      description: 'An application-defined string that uniquely identifies the resource, usable instead of the SID to fetch it. At most 191 characters; it should not hold PII.',
+    }),
+    chatInstanceSid: t.exposeString('chat_instance_sid', {
+      description: 'The SID of the Chat Service Instance managed by the Proxy Service, to which Proxy forwards SMS and channel messages. A one-to-one relationship.',
+    }),
+    chatService: t.field({
+      type: ChatService,
+      description: 'The Chat service Proxy forwards SMS and channel messages to; null when there is none.',
+      resolve: (s, _, ctx) => (s.chat_instance_sid ? ChatService.getDataloader(ctx).load(nodeKey(s.chat_instance_sid)) : null),
+    }),
+    defaultTtl: t.exposeInt('default_ttl', {
+      description: "The default `ttl` of Sessions created in the Service: seconds after the Session's last create or last Interaction. `0` means an unlimited Session length.",
+    }),
+    geoMatchLevel: t.field({ type: ProxyGeoMatchLevel, description: 'Where a proxy number must be located relative to the participant identifier.', resolve: (s) => s.geo_match_level }),
+    numberSelectionBehavior: t.field({
+      type: ProxyNumberSelectionBehavior,
+      description: 'The preference for Proxy Number selection in the Service.',
+      resolve: (s) => s.number_selection_behavior,
+    }),
+    callbackUrl: t.field({ type: 'URL', description: 'The URL Twilio calls when the interaction status changes.', resolve: (s) => s.callback_url }),
+    interceptCallbackUrl: t.field({
+      type: 'URL',
+      description: 'The URL Twilio calls on each interaction. A 403 answer blocks the interaction; any other lets it continue.',
+      resolve: (s) => s.intercept_callback_url,
+    }),
+    outOfSessionCallbackUrl: t.field({
+      type: 'URL',
+      description: 'The URL Twilio calls when an inbound call or SMS arrives for a closed or non-existent Session; valid TwiML in the answer is processed.',
+      resolve: (s) => s.out_of_session_callback_url,
+    }),
+    dateCreated: t.field({ type: 'DateTime', description: 'When the resource was created.', resolve: (s) => s.date_created }),
+    dateUpdated: t.field({ type: 'DateTime', description: 'When the resource was last updated.', resolve: (s) => s.date_updated }),
+    url: t.field({ type: 'URL', description: 'The absolute URL of the Service resource.', resolve: (s) => s.url }),
+    links: t.field({ type: 'JSON', description: 'The URLs of resources related to the Service.', resolve: (s) => s.links }),
+  }),
+});
+
+/** Fields of a service that need only its SID: lists whose REST call fails with 404 for a missing service. */
+const LIST_ONLY_FIELDS = new Set(['id', 'sid', 'sessions', 'phoneNumbers', 'shortCodes']);
+
+builder.queryFields((t) => ({
+  proxyServices: t.field({
+    type: ProxyServiceConnection,
+    nullable: false,
+    description: 'The Proxy services of the account.',
+    args: forwardArgs(t.arg),
+    resolve: (_, args, ctx) => resolveConnection({ maxPageSize: 1000, fetch: (page) => proxy.listServices(ctx.twilio, { query: page }) }, args),
+  }),
+  proxyService: t.field({
+    type: ProxyService,
+    description: 'A Proxy service by SID or unique name; null when there is none (with a `NOT_FOUND` error when only its lists were asked for by SID).',
+    args: { sidOrUniqueName: t.arg.string({ required: true, description: 'The SID (`KS…`) or unique name of the service.' }) },
+    resolve: (_, { sidOrUniqueName }, ctx, info) => {
+      const key = checkKey('sidOrUniqueName', sidOrUniqueName, 'KS');
+      // Lists need the SID in their path, so a service named by unique name is always fetched.
+      return isSid(key, 'KS') && selectsOnly(info, LIST_ONLY_FIELDS) ? stub<ProxyServiceRecord>({ sid: key }) : ProxyService.getDataloader(ctx).load(nodeKey(key));
+    },
+  }),
+}));
+
+// ---- mutations ----
+
+const serviceFields: Record<string, string> = {
+  UniqueName: 'uniqueName',
+  ChatInstanceSid: 'chatInstanceSid',
+  DefaultTtl: 'defaultTtl',
+  GeoMatchLevel: 'geoMatchLevel',
+  NumberSelectionBehavior: 'numberSelectionBehavior',
+  CallbackUrl: 'callbackUrl',
+  InterceptCallbackUrl: 'interceptCallbackUrl',
+  OutOfSessionCallbackUrl: 'outOfSessionCallbackUrl',
+};
+
+const CreateProxyServiceInput = builder.inputType('CreateProxyServiceInput', {
+  description: 'A new Proxy service.',
+  fields: (t) => ({
+    uniqueName: t.string({ required: true, description: 'An application-defined string that uniquely identifies the resource. At most 191 characters and unique; it should not hold PII.' }),
+    chatInstanceSid: t.string({ description: 'The SID (`IS…`) of the Chat Service Instance Proxy forwards SMS and channel messages to. A one-to-one relationship.' }),
+    defaultTtl: t.int({ description: "The default `ttl` of the Service's Sessions, in seconds after the Session's last create or last Interaction; `0` (the default) means unlimited." }),
+    geoMatchLevel: t.field({ type: ProxyGeoMatchLevel, description: 'Where a proxy number must be located relative to the participant identifier; `COUNTRY` when omitted.' }),
+    numberSelectionBehavior: t.field({ type: ProxyNumberSelectionBehavior, description: 'The preference for Proxy Number selection; `PREFER_STICKY` when omitted.' }),
+    callbackUrl: t.field({ type: 'URL', description: 'The URL Twilio should call when the interaction status changes.' }),
+    interceptCallbackUrl: t.field({ type: 'URL', description: 'The URL Twilio calls on each interaction; a 403 answer blocks it.' }),
+    outOfSessionCallbackUrl: t.field({ type: 'URL', description: 'The URL Twilio should call when an inbound call or SMS arrives for a closed or non-existent Session.' }),
+  }),
+});
+
+const UpdateProxyServiceInput = builder.inputType('UpdateProxyServiceInput', {
+  description: 'Changes to a Proxy service; fields left out stay as they are.',
+  fields: (t) => ({
+    sid: t.string({ required: true, description: 'The SID of the service (`KS…`).' }),
+    uniqueName: t.string({ description: 'An application-defined string that uniquely identifies the resource. At most 191 characters and unique; it should not hold PII.' }),
+    chatInstanceSid: t.string({ description: 'The SID (`IS…`) of the Chat Service Instance Proxy forwards SMS and channel messages to.' }),
+    defaultTtl: t.int({ description: "The default `ttl` of the Service's Sessions, in seconds; `0` means unlimited." }),
+    geoMatchLevel: t.field({ type: ProxyGeoMatchLevel, description: 'Where a proxy number must be located relative to the participant identifier.' }),
+    numberSelectionBehavior: t.field({ type: ProxyNumberSelectionBehavior, description: 'The preference for Proxy Number selection.' }),
+    callbackUrl: t.field({ type: 'URL', description: 'The URL Twilio should call when the interaction status changes.' }),
+    interceptCallbackUrl: t.field({ type: 'URL', description: 'The URL Twilio calls on each interaction; a 403 answer blocks it.' }),
+    outOfSessionCallbackUrl: t.field({ type: 'URL', description: 'The URL Twilio should call when an inbound call or SMS arrives for a closed or non-existent Session.' }),
+  }),
+});
+
+const DeleteProxyServiceInput = builder.inputType('DeleteProxyServiceInput', {
+  description: 'The Proxy service to delete, with its sessions and number pool.',
+  fields: (t) => ({ sid: t.string({ required: true, description: 'The SID of the service (`KS…`).' }) }),
+});
+
+const CreateProxyServicePayload = payloadType('CreateProxyServicePayload', 'proxyService', ProxyService, 'The result of createProxyService.');
+const UpdateProxyServicePayload = payloadType('UpdateProxyServicePayload', 'proxyService', ProxyService, 'The result of updateProxyService.');
+const DeleteProxyServicePayload = deletePayloadType('DeleteProxyServicePayload', 'The result of deleteProxyService.');
+
+/** Drops cached copies of a service after a write (by SID and unique name), and keeps the new one when Twilio returned it. */
+function forgetService(ctx: GatewayContext, sid: string, record: ProxyServiceRecord | null): void {
+  const loader = ProxyService.getDataloader(ctx);
+  loader.clear(nodeKey(sid));
+  if (record) {
+    if (record.unique_name) loader.clear(nodeKey(record.unique_name));
+    loader.prime(nodeKey(sid), record);
+  }
+}
+
+builder.mutationFields((t) => ({
+  createProxyService: t.field({
+    type: CreateProxyServicePayload,
+    nullable: false,
+    description: 'Creates a Proxy service.',
+    args: { input: t.arg({ type: CreateProxyServiceInput, required: true, description: 'What to create.' }) },
+    resolve: (_, { input }, ctx) => {
+      if (input.chatInstanceSid) checkSid('input.chatInstanceSid', input.chatInstanceSid, 'IS');
+      return runWrite(serviceFields, () =>
+        proxy.createService(ctx.twilio, {
+          body: {
+            UniqueName: input.uniqueName,
+            ChatInstanceSid: input.chatInstanceSid ?? undefined,
+            DefaultTtl: input.defaultTtl ?? undefined,
+            GeoMatchLevel: input.geoMatchLevel ?? undefined,
+            NumberSelectionBehavior: input.numberSelectionBehavior ?? undefined,
+            CallbackUrl: input.callbackUrl?.toString(),
+            InterceptCallbackUrl: input.interceptCallbackUrl?.toString(),
+            OutOfSessionCallbackUrl: input.outOfSessionCallbackUrl?.toString(),
+          },
+        }),
+      );
+    },
+  }),
+  updateProxyService: t.field({
+    type: UpdateProxyServicePayload,
+    nullable: false,
+    description: 'Changes a Proxy service.',
+    args: { input: t.arg({ type: UpdateProxyServiceInput, required: true, description: 'What to change, and how.' }) },
+    resolve: async (_, { input }, ctx) => {
+      const sid = checkSid('input.sid', input.sid, 'KS');
+      if (input.chatInstanceSid) checkSid('input.chatInstanceSid', input.chatInstanceSid, 'IS');
+      const payload = await runWrite(serviceFields, () =>
+        proxy.updateService(ctx.twilio, {
+          path: { Sid: sid },
+          body: {
+            UniqueName: input.uniqueName ?? undefined,
+            ChatInstanceSid: input.chatInstanceSid ?? undefined,
+            DefaultTtl: input.defaultTtl ?? undefined,
+            GeoMatchLevel: input.geoMatchLevel ?? undefined,
+            NumberSelectionBehavior: input.numberSelectionBehavior ?? undefined,
+            CallbackUrl: input.callbackUrl?.toString(),
+            InterceptCallbackUrl: input.interceptCallbackUrl?.toString(),
+            OutOfSessionCallbackUrl: input.outOfSessionCallbackUrl?.toString(),
+          },
+        }),
+      );
+      forgetService(ctx, sid, payload.result);
+      return payload;
+    },
+  }),
+  deleteProxyService: t.field({
+    type: DeleteProxyServicePayload,
+    nullable: false,
+    description: 'Deletes a Proxy service with its sessions, participants, interactions and number pool.',
+    args: { input: t.arg({ type: DeleteProxyServiceInput, required: true, description: 'What to delete.' }) },
+    resolve: async (_, { input }, ctx) => {
+      const sid = checkSid('input.sid', input.sid, 'KS');
+      const payload = await runWrite({}, async () => {
+        await proxy.deleteService(ctx.twilio, { path: { Sid: sid } });
+        return encodeGlobalId('ProxyService', nodeKey(sid));
+      });
+      forgetService(ctx, sid, null);
+      return payload;
+    },
+  }),
+}));

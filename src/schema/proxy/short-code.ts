@@ -1,0 +1,169 @@
+/** ProxyShortCode: a Twilio short code in a Proxy service's number pool. */
+import { builder } from '../builder.ts';
+import * as proxy from '../../twilio/proxy.ts';
+import type { ProxyShortCodeRecord } from '../../twilio/proxy.ts';
+import type { GatewayContext } from '../../context.ts';
+import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { loadViaList } from '../shared/list-assisted.ts';
+import { resolveConnection } from '../shared/connection.ts';
+import { forwardArgs } from '../shared/args.ts';
+import { checkSid } from '../shared/validate.ts';
+import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
+import { CAPABILITIES } from './shared.ts';
+import { ProxyService, serviceOf } from './service.ts';
+
+/** How short codes are read: the service's short codes once it is worth it, else one fetch each. */
+function shortCodeSource(ctx: GatewayContext, listFrom: number) {
+  return {
+    typename: 'ProxyShortCode',
+    listFrom,
+    memoKey: (service: string) => `proxy.shortCodes:${service}`,
+    listPage: (service: string) => proxy.listShortCodes(ctx.twilio, { path: { ServiceSid: service }, query: { PageSize: 1000 } }),
+    fetchOne: (service: string, sid: string) => proxy.fetchShortCode(ctx.twilio, { path: { ServiceSid: service, Sid: sid } }),
+    idsOf: (c: ProxyShortCodeRecord) => [c.sid!],
+    prime: (service: string, c: ProxyShortCodeRecord) => ProxyShortCode.getDataloader(ctx).prime(nodeKey(service, c.sid!), c),
+  };
+}
+
+/** Looked up directly, a short code is one fetch; two or more of one service wanted at once are one list read. */
+export const ProxyShortCode = builder.loadableNodeRef<ProxyShortCodeRecord>('ProxyShortCode', {
+  id: { resolve: (c) => nodeKey(c.service_sid!, c.sid!) },
+  load: (keys, ctx) => loadViaList(ctx, keys, shortCodeSource(ctx, 2)),
+  cacheResolved: (c) => nodeKey(c.service_sid!, c.sid!),
+});
+
+export const ProxyShortCodeConnection = builder.connectionObject(
+  { type: ProxyShortCode, name: 'ProxyShortCodeConnection', description: 'A page of pool short codes.' },
+  { description: 'A pool short code with its cursor.' },
+);
+
+/** The short code a participant was given: like pool phone numbers, read from the service's short code list once. */
+export function shortCodeOf(ctx: GatewayContext, serviceSid: string, sid: string) {
+  return ctx.lookups
+    .loader<ProxyShortCodeRecord>('proxy.shortCodesOfParticipants', (keys) => loadViaList(ctx, keys, shortCodeSource(ctx, 1)))
+    .load(nodeKey(serviceSid, sid));
+}
+
+ProxyShortCode.implement({
+  description: "A short code in a Proxy service's pool, given to participants of message-only sessions as their proxy identifier.",
+  fields: (t) => ({
+    sid: t.string({ nullable: false, description: 'The unique string that Twilio created to identify the ShortCode resource (`SC…`).', resolve: (c) => c.sid! }),
+    accountSid: t.exposeString('account_sid', { description: 'The SID of the Account that created the ShortCode resource.' }),
+    serviceSid: t.exposeString('service_sid', { description: "The SID of the ShortCode resource's parent Service." }),
+    service: t.field({ type: ProxyService, description: 'The service whose pool holds the short code.', resolve: (c, _, ctx) => serviceOf(ctx, c.service_sid) }),
+    shortCode: t.exposeString('short_code', { description: "The short code's number." }),
+    isoCountry: t.exposeString('iso_country', { description: 'The ISO Country Code for the short code.' }),
+    capabilities: t.field({ type: 'JSON', description: CAPABILITIES, resolve: (c) => c.capabilities }),
+    isReserved: t.exposeBoolean('is_reserved', {
+      description: 'Whether the short code is reserved: not assigned to a participant by proxy pool logic, only when asked for by value.',
+    }),
+    dateCreated: t.field({ type: 'DateTime', description: 'When the resource was created.', resolve: (c) => c.date_created }),
+    dateUpdated: t.field({ type: 'DateTime', description: 'When the resource was last updated.', resolve: (c) => c.date_updated }),
+    url: t.field({ type: 'URL', description: 'The absolute URL of the ShortCode resource.', resolve: (c) => c.url }),
+  }),
+});
+
+builder.objectFields(ProxyService, (t) => ({
+  shortCodes: t.field({
+    type: ProxyShortCodeConnection,
+    nullable: false,
+    description: "The short codes of the service's pool.",
+    args: forwardArgs(t.arg),
+    resolve: (s, args, ctx) =>
+      resolveConnection({ maxPageSize: 1000, fetch: (page) => proxy.listShortCodes(ctx.twilio, { path: { ServiceSid: s.sid! }, query: page }) }, args),
+  }),
+  shortCode: t.field({
+    type: ProxyShortCode,
+    description: "One short code of the service's pool, by SID; null when there is none.",
+    args: { sid: t.arg.string({ required: true, description: 'The SID of the short code (`SC…`).' }) },
+    resolve: (s, { sid }, ctx) => ProxyShortCode.getDataloader(ctx).load(nodeKey(s.sid!, checkSid('sid', sid, 'SC'))),
+  }),
+}));
+
+// ---- mutations ----
+
+const shortCodeFields = { Sid: 'sid', IsReserved: 'isReserved' };
+
+const CreateProxyShortCodeInput = builder.inputType('CreateProxyShortCodeInput', {
+  description: "A Twilio short code to add to a service's pool.",
+  fields: (t) => ({
+    serviceSid: t.string({ required: true, description: 'The SID of the service (`KS…`).' }),
+    sid: t.string({ required: true, description: 'The SID (`SC…`) of the Twilio ShortCode resource to assign to the Proxy Service.' }),
+  }),
+});
+
+const UpdateProxyShortCodeInput = builder.inputType('UpdateProxyShortCodeInput', {
+  description: 'Changes to a short code of a pool; fields left out stay as they are.',
+  fields: (t) => ({
+    serviceSid: t.string({ required: true, description: 'The SID of the service (`KS…`).' }),
+    sid: t.string({ required: true, description: 'The SID of the short code (`SC…`).' }),
+    isReserved: t.boolean({ description: 'Whether the short code is reserved: not assigned to a participant by proxy pool logic, only when asked for by value.' }),
+  }),
+});
+
+const DeleteProxyShortCodeInput = builder.inputType('DeleteProxyShortCodeInput', {
+  description: "The short code to remove from a service's pool.",
+  fields: (t) => ({
+    serviceSid: t.string({ required: true, description: 'The SID of the service (`KS…`).' }),
+    sid: t.string({ required: true, description: 'The SID of the short code (`SC…`).' }),
+  }),
+});
+
+const CreateProxyShortCodePayload = payloadType('CreateProxyShortCodePayload', 'proxyShortCode', ProxyShortCode, 'The result of createProxyShortCode.');
+const UpdateProxyShortCodePayload = payloadType('UpdateProxyShortCodePayload', 'proxyShortCode', ProxyShortCode, 'The result of updateProxyShortCode.');
+const DeleteProxyShortCodePayload = deletePayloadType('DeleteProxyShortCodePayload', 'The result of deleteProxyShortCode.');
+
+/** Drops cached copies of a short code after a write, and the memoised list; keeps the new record when Twilio returned it. */
+function forgetShortCode(ctx: GatewayContext, serviceSid: string, sid: string, record: ProxyShortCodeRecord | null): void {
+  ctx.lookups.forget(`proxy.shortCodes:${serviceSid}`);
+  ctx.lookups.drop('proxy.shortCodesOfParticipants');
+  const loader = ProxyShortCode.getDataloader(ctx).clear(nodeKey(serviceSid, sid));
+  if (record) loader.prime(nodeKey(serviceSid, sid), record);
+}
+
+builder.mutationFields((t) => ({
+  createProxyShortCode: t.field({
+    type: CreateProxyShortCodePayload,
+    nullable: false,
+    description: "Adds a Twilio short code to a service's pool.",
+    args: { input: t.arg({ type: CreateProxyShortCodeInput, required: true, description: 'What to create.' }) },
+    resolve: async (_, { input }, ctx) => {
+      const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
+      const sid = checkSid('input.sid', input.sid, 'SC');
+      const payload = await runWrite(shortCodeFields, () => proxy.createShortCode(ctx.twilio, { path: { ServiceSid: service }, body: { Sid: sid } }));
+      forgetShortCode(ctx, service, sid, payload.result);
+      return payload;
+    },
+  }),
+  updateProxyShortCode: t.field({
+    type: UpdateProxyShortCodePayload,
+    nullable: false,
+    description: 'Reserves a pool short code, or releases it to proxy pool logic.',
+    args: { input: t.arg({ type: UpdateProxyShortCodeInput, required: true, description: 'What to change, and how.' }) },
+    resolve: async (_, { input }, ctx) => {
+      const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
+      const sid = checkSid('input.sid', input.sid, 'SC');
+      const payload = await runWrite(shortCodeFields, () =>
+        proxy.updateShortCode(ctx.twilio, { path: { ServiceSid: service, Sid: sid }, body: { IsReserved: input.isReserved ?? undefined } }),
+      );
+      forgetShortCode(ctx, service, sid, payload.result);
+      return payload;
+    },
+  }),
+  deleteProxyShortCode: t.field({
+    type: DeleteProxyShortCodePayload,
+    nullable: false,
+    description: "Removes a short code from a service's pool.",
+    args: { input: t.arg({ type: DeleteProxyShortCodeInput, required: true, description: 'What to delete.' }) },
+    resolve: async (_, { input }, ctx) => {
+      const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
+      const sid = checkSid('input.sid', input.sid, 'SC');
+      const payload = await runWrite({}, async () => {
+        await proxy.deleteShortCode(ctx.twilio, { path: { ServiceSid: service, Sid: sid } });
+        return encodeGlobalId('ProxyShortCode', nodeKey(service, sid));
+      });
+      forgetShortCode(ctx, service, sid, null);
+      return payload;
+    },
+  }),
+}));
