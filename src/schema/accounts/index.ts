@@ -1,3 +1,4 @@
 /** Accounts v1 in the graph. Imported for their side effects. */
 import './aws-credential.ts';
 import './public-key-credential.ts';
+import './safe-list-number.ts';

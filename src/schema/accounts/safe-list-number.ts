@@ -1,0 +1,90 @@
+/**
+ * SafeListNumber: a phone number on the account's SafeList. Twilio fetches and
+ * deletes SafeList entries by phone number, not by SID, so the number is the
+ * node's key and its global ID carries it.
+ */
+import { builder } from '../builder.ts';
+import * as accounts from '../../twilio/accounts.ts';
+import type { AccountsSafelistRecord } from '../../twilio/accounts.ts';
+import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { fetchEach } from '../shared/node.ts';
+import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
+import { checkE164 } from './shared.ts';
+
+export const SafeListNumber = builder.loadableNodeRef<AccountsSafelistRecord>('SafeListNumber', {
+  id: { resolve: (n) => nodeKey(n.phone_number!), description: 'Global ID, for `node(id:)`; it carries the phone number, by which Twilio fetches the entry.' },
+  load: (keys, ctx) =>
+    fetchEach(keys, 1, 'SafeListNumber', ([number]) => accounts.fetchSafelist(ctx.twilio, { query: { PhoneNumber: checkE164('id', number!) } })),
+  cacheResolved: (n) => nodeKey(n.phone_number!),
+});
+
+SafeListNumber.implement({
+  description:
+    "A phone number on the account's SafeList: Twilio's fraud protections (Verify Fraud Guard, SMS Pumping Protection) do not block traffic to it. Twilio reads and removes entries by phone number.",
+  fields: (t) => ({
+    sid: t.string({ nullable: false, description: 'The unique string that Twilio created to identify the SafeList resource (`GN…`).', resolve: (n) => n.sid! }),
+    phoneNumber: t.string({ nullable: false, description: 'The phone number in SafeList, in E.164 format.', resolve: (n) => n.phone_number! }),
+  }),
+});
+
+const PHONE_NUMBER = 'The phone number, in [E.164 format](https://www.twilio.com/docs/glossary/what-e164) (`+14155550123`).';
+
+builder.queryFields((t) => ({
+  safeListNumber: t.field({
+    type: SafeListNumber,
+    description: 'Checks if a phone number exists in SafeList: the entry, or null when the number is not on the list.',
+    args: { phoneNumber: t.arg.string({ required: true, description: PHONE_NUMBER }) },
+    resolve: (_, { phoneNumber }, ctx) => SafeListNumber.getDataloader(ctx).load(nodeKey(checkE164('phoneNumber', phoneNumber))),
+  }),
+}));
+
+// ---- mutations ----
+
+const safeListFields = { PhoneNumber: 'phoneNumber' };
+
+const CreateSafeListNumberInput = builder.inputType('CreateSafeListNumberInput', {
+  description: 'A phone number to add to SafeList.',
+  fields: (t) => ({
+    phoneNumber: t.string({ required: true, description: PHONE_NUMBER }),
+  }),
+});
+
+const DeleteSafeListNumberInput = builder.inputType('DeleteSafeListNumberInput', {
+  description: 'A phone number to remove from SafeList.',
+  fields: (t) => ({
+    phoneNumber: t.string({ required: true, description: PHONE_NUMBER }),
+  }),
+});
+
+const CreateSafeListNumberPayload = payloadType('CreateSafeListNumberPayload', 'safeListNumber', SafeListNumber, 'The result of createSafeListNumber.');
+const DeleteSafeListNumberPayload = deletePayloadType('DeleteSafeListNumberPayload', 'The result of deleteSafeListNumber.');
+
+builder.mutationFields((t) => ({
+  createSafeListNumber: t.field({
+    type: CreateSafeListNumberPayload,
+    nullable: false,
+    description: 'Adds a phone number to SafeList. Twilio refuses a number that is already on it.',
+    args: { input: t.arg({ type: CreateSafeListNumberInput, required: true }) },
+    resolve: async (_, { input }, ctx) => {
+      const key = nodeKey(checkE164('input.phoneNumber', input.phoneNumber));
+      const payload = await runWrite(safeListFields, () => accounts.createSafelist(ctx.twilio, { body: { PhoneNumber: input.phoneNumber } }));
+      if (payload.result) SafeListNumber.getDataloader(ctx).clear(key).prime(key, payload.result);
+      return payload;
+    },
+  }),
+  deleteSafeListNumber: t.field({
+    type: DeleteSafeListNumberPayload,
+    nullable: false,
+    description: 'Removes a phone number from SafeList.',
+    args: { input: t.arg({ type: DeleteSafeListNumberInput, required: true }) },
+    resolve: async (_, { input }, ctx) => {
+      const key = nodeKey(checkE164('input.phoneNumber', input.phoneNumber));
+      const payload = await runWrite(safeListFields, async () => {
+        await accounts.deleteSafelist(ctx.twilio, { query: { PhoneNumber: input.phoneNumber } });
+        return encodeGlobalId('SafeListNumber', key);
+      });
+      SafeListNumber.getDataloader(ctx).clear(key);
+      return payload;
+    },
+  }),
+}));
