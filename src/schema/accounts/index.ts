@@ -2,3 +2,5 @@
 import './aws-credential.ts';
 import './public-key-credential.ts';
 import './safe-list-number.ts';
+import './secondary-auth-token.ts';
+import './auth-token-promotion.ts';
