@@ -4,3 +4,6 @@ import './public-key-credential.ts';
 import './safe-list-number.ts';
 import './secondary-auth-token.ts';
 import './auth-token-promotion.ts';
+import './bulk-item-result.ts';
+import './bulk-consent.ts';
+import './bulk-contact.ts';
