@@ -2,3 +2,7 @@
 import './service.ts';
 import './phone-number.ts';
 import './short-code.ts';
+import './session.ts';
+import './participant.ts';
+import './interaction.ts';
+import './message-interaction.ts';

@@ -1,0 +1,152 @@
+/** ProxyMessageInteraction: a message sent to one participant of a session through the API, from its proxy identifier. */
+import { builder } from '../builder.ts';
+import * as proxy from '../../twilio/proxy.ts';
+import type { ProxyMessageInteractionRecord } from '../../twilio/proxy.ts';
+import { nodeKey } from '../shared/global-id.ts';
+import { fetchEach } from '../shared/node.ts';
+import { resolveConnection } from '../shared/connection.ts';
+import { forwardArgs } from '../shared/args.ts';
+import { checkSid } from '../shared/validate.ts';
+import { payloadType, runWrite } from '../shared/mutation.ts';
+import { parseData } from './shared.ts';
+import { ProxyService, serviceOf } from './service.ts';
+import { ProxySession, forgetSession, sessionOf } from './session.ts';
+import { ProxyParticipant, participantOf } from './participant.ts';
+import { ProxyInteraction, ProxyInteractionResourceStatus, ProxyInteractionType } from './interaction.ts';
+
+export const ProxyMessageInteraction = builder.loadableNodeRef<ProxyMessageInteractionRecord>('ProxyMessageInteraction', {
+  id: { resolve: (m) => nodeKey(m.service_sid!, m.session_sid!, m.participant_sid!, m.sid!) },
+  load: (keys, ctx) =>
+    fetchEach(keys, 4, 'ProxyMessageInteraction', ([service, session, participant, sid]) =>
+      proxy.fetchMessageInteraction(ctx.twilio, { path: { ServiceSid: service!, SessionSid: session!, ParticipantSid: participant!, Sid: sid! } }),
+    ),
+  cacheResolved: (m) => nodeKey(m.service_sid!, m.session_sid!, m.participant_sid!, m.sid!),
+});
+
+export const ProxyMessageInteractionConnection = builder.connectionObject(
+  { type: ProxyMessageInteraction, name: 'ProxyMessageInteractionConnection', description: 'A page of message interactions.' },
+  { description: 'A message interaction with its cursor.' },
+);
+
+ProxyMessageInteraction.implement({
+  description: 'A message sent to a participant through the API, from its proxy identifier, so that it seems to come from its partner. It is also an Interaction of the session, under the same SID.',
+  fields: (t) => ({
+    sid: t.string({ nullable: false, description: 'The unique string that Twilio created to identify the MessageInteraction resource (`KI…`).', resolve: (m) => m.sid! }),
+    accountSid: t.exposeString('account_sid', { description: 'The SID of the Account that created the MessageInteraction resource.' }),
+    serviceSid: t.exposeString('service_sid', { description: 'The SID of the parent Service.' }),
+    service: t.field({ type: ProxyService, description: 'The parent Service.', resolve: (m, _, ctx) => serviceOf(ctx, m.service_sid) }),
+    sessionSid: t.exposeString('session_sid', { description: 'The SID of the parent Session.' }),
+    session: t.field({ type: ProxySession, description: 'The parent Session.', resolve: (m, _, ctx) => sessionOf(ctx, m.service_sid, m.session_sid) }),
+    participantSid: t.exposeString('participant_sid', { description: 'The SID of the Participant the message was sent to.' }),
+    participant: t.field({
+      type: ProxyParticipant,
+      description: 'The Participant the message was sent to.',
+      resolve: (m, _, ctx) => participantOf(ctx, m.service_sid, m.session_sid, m.participant_sid),
+    }),
+    interaction: t.field({
+      type: ProxyInteraction,
+      description: 'The same message as an Interaction of the session.',
+      resolve: (m, _, ctx) => (m.service_sid && m.session_sid && m.sid ? ProxyInteraction.getDataloader(ctx).load(nodeKey(m.service_sid, m.session_sid, m.sid)) : null),
+    }),
+    type: t.field({ type: ProxyInteractionType, description: 'The Type of Message Interaction: always `MESSAGE`.', resolve: (m) => m.type }),
+    data: t.field({ type: 'JSON', description: 'The message body sent to the participant (`{"body": "hello"}`).', resolve: (m) => parseData(m.data) }),
+    inboundParticipantSid: t.exposeString('inbound_participant_sid', { description: 'Always empty for created Message Interactions.' }),
+    inboundParticipant: t.field({
+      type: ProxyParticipant,
+      description: 'The inbound Participant: always null for created Message Interactions.',
+      resolve: (m, _, ctx) => participantOf(ctx, m.service_sid, m.session_sid, m.inbound_participant_sid),
+    }),
+    inboundResourceSid: t.exposeString('inbound_resource_sid', { description: 'Always empty for created Message Interactions.' }),
+    inboundResourceStatus: t.field({
+      type: ProxyInteractionResourceStatus,
+      description: 'Always empty for created Message Interactions.',
+      resolve: (m) => m.inbound_resource_status,
+    }),
+    inboundResourceType: t.exposeString('inbound_resource_type', { description: 'Always empty for created Message Interactions.' }),
+    inboundResourceUrl: t.field({ type: 'URL', description: 'Always empty for created Message Interactions.', resolve: (m) => m.inbound_resource_url }),
+    outboundParticipantSid: t.exposeString('outbound_participant_sid', { description: 'The SID of the outbound Participant.' }),
+    outboundParticipant: t.field({
+      type: ProxyParticipant,
+      description: 'The outbound Participant: the one the message was sent to.',
+      resolve: (m, _, ctx) => participantOf(ctx, m.service_sid, m.session_sid, m.outbound_participant_sid),
+    }),
+    outboundResourceSid: t.exposeString('outbound_resource_sid', { description: 'The SID of the outbound Message resource.' }),
+    outboundResourceStatus: t.field({
+      type: ProxyInteractionResourceStatus,
+      description: 'The outbound message resource status.',
+      resolve: (m) => m.outbound_resource_status,
+    }),
+    outboundResourceType: t.exposeString('outbound_resource_type', { description: 'The outbound resource type: always `Message`.' }),
+    outboundResourceUrl: t.field({ type: 'URL', description: 'The URL of the Twilio message resource.', resolve: (m) => m.outbound_resource_url }),
+    dateCreated: t.field({ type: 'DateTime', description: 'When the resource was created.', resolve: (m) => m.date_created }),
+    dateUpdated: t.field({ type: 'DateTime', description: 'When the resource was last updated.', resolve: (m) => m.date_updated }),
+    url: t.field({ type: 'URL', description: 'The absolute URL of the MessageInteraction resource.', resolve: (m) => m.url }),
+  }),
+});
+
+builder.objectFields(ProxyParticipant, (t) => ({
+  messageInteractions: t.field({
+    type: ProxyMessageInteractionConnection,
+    nullable: false,
+    description: 'The messages sent to the participant through the API.',
+    args: forwardArgs(t.arg),
+    resolve: (p, args, ctx) =>
+      resolveConnection(
+        {
+          maxPageSize: 1000,
+          fetch: (page) =>
+            proxy.listMessageInteractions(ctx.twilio, { path: { ServiceSid: p.service_sid!, SessionSid: p.session_sid!, ParticipantSid: p.sid! }, query: page }),
+        },
+        args,
+      ),
+  }),
+  messageInteraction: t.field({
+    type: ProxyMessageInteraction,
+    description: 'One message sent to the participant, by SID; null when there is none.',
+    args: { sid: t.arg.string({ required: true, description: 'The SID of the message interaction (`KI…`).' }) },
+    resolve: (p, { sid }, ctx) => ProxyMessageInteraction.getDataloader(ctx).load(nodeKey(p.service_sid!, p.session_sid!, p.sid!, checkSid('sid', sid, 'KI'))),
+  }),
+}));
+
+// ---- mutations ----
+
+const CreateProxyMessageInteractionInput = builder.inputType('CreateProxyMessageInteractionInput', {
+  description: 'A message to send to a participant from its proxy identifier. A first message takes an open session in progress.',
+  fields: (t) => ({
+    serviceSid: t.string({ required: true, description: 'The SID of the parent Service (`KS…`).' }),
+    sessionSid: t.string({ required: true, description: 'The SID of the parent Session (`KC…`).' }),
+    participantSid: t.string({ required: true, description: 'The SID of the Participant to send the message to (`KP…`).' }),
+    body: t.string({ description: 'The message to send to the participant.' }),
+    mediaUrl: t.field({ type: ['URL'], description: 'Reserved by Twilio: not currently supported.' }),
+  }),
+});
+
+const CreateProxyMessageInteractionPayload = payloadType(
+  'CreateProxyMessageInteractionPayload',
+  'proxyMessageInteraction',
+  ProxyMessageInteraction,
+  'The result of createProxyMessageInteraction.',
+);
+
+builder.mutationFields((t) => ({
+  createProxyMessageInteraction: t.field({
+    type: CreateProxyMessageInteractionPayload,
+    nullable: false,
+    description: 'Sends a message to a participant of a session, from its proxy identifier.',
+    args: { input: t.arg({ type: CreateProxyMessageInteractionInput, required: true, description: 'What to create.' }) },
+    resolve: async (_, { input }, ctx) => {
+      const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
+      const session = checkSid('input.sessionSid', input.sessionSid, 'KC');
+      const participant = checkSid('input.participantSid', input.participantSid, 'KP');
+      const payload = await runWrite({ Body: 'body', MediaUrl: 'mediaUrl' }, () =>
+        proxy.createMessageInteraction(ctx.twilio, {
+          path: { ServiceSid: service, SessionSid: session, ParticipantSid: participant },
+          body: { Body: input.body ?? undefined, MediaUrl: input.mediaUrl?.map((url) => url.toString()) },
+        }),
+      );
+      // The message is also an interaction of the session, and may take it from open to in progress.
+      forgetSession(ctx, service, session, null);
+      return payload;
+    },
+  }),
+}));

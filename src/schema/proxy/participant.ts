@@ -1,0 +1,193 @@
+/** ProxyParticipant: one of the two parties of a session, with the proxy identifier it reaches the other through. */
+import { builder } from '../builder.ts';
+import * as proxy from '../../twilio/proxy.ts';
+import type { ProxyParticipantRecord } from '../../twilio/proxy.ts';
+import type { GatewayContext } from '../../context.ts';
+import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { loadViaList } from '../shared/list-assisted.ts';
+import { resolveConnection } from '../shared/connection.ts';
+import { forwardArgs } from '../shared/args.ts';
+import { checkSid, isSid } from '../shared/validate.ts';
+import { cacheKeyOf, selectsOnly, stub } from '../shared/selection.ts';
+import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
+import { checkProxyIdentifierSid } from './shared.ts';
+import { ProxyService, serviceOf } from './service.ts';
+import { ProxyPhoneNumber, forgetPhoneNumber, phoneNumberOf } from './phone-number.ts';
+import { ProxyShortCode, shortCodeOf } from './short-code.ts';
+import { ProxySession, sessionOf } from './session.ts';
+
+/**
+ * Loader keys are `serviceSid:sessionSid:participantSid`. A session has at
+ * most two participants, so when a batch wants both (the inbound and outbound
+ * participants of a page of interactions) one read of the session's list
+ * serves them; one participant alone is one fetch.
+ */
+export const ProxyParticipant = builder.loadableNodeRef<ProxyParticipantRecord>('ProxyParticipant', {
+  id: { resolve: (p) => nodeKey(p.service_sid!, p.session_sid!, p.sid!) },
+  load: (keys, ctx) =>
+    loadViaList<ProxyParticipantRecord>(ctx, keys, {
+      typename: 'ProxyParticipant',
+      keyParts: 3,
+      memoKey: (session) => `proxy.participants:${session}`,
+      listPage: (session) => {
+        const [service, sid] = session.split(':') as [string, string];
+        return proxy.listParticipants(ctx.twilio, { path: { ServiceSid: service, SessionSid: sid }, query: { PageSize: 1000 } });
+      },
+      fetchOne: (session, sid) => {
+        const [service, sessionSid] = session.split(':') as [string, string];
+        return proxy.fetchParticipant(ctx.twilio, { path: { ServiceSid: service, SessionSid: sessionSid, Sid: sid } });
+      },
+      idsOf: (p) => [p.sid!],
+      prime: (session, p) => ProxyParticipant.getDataloader(ctx).prime(nodeKey(session, p.sid!), p),
+    }),
+  cacheResolved: (p) => cacheKeyOf(p, nodeKey(p.service_sid!, p.session_sid!, p.sid!)),
+});
+
+export const ProxyParticipantConnection = builder.connectionObject(
+  { type: ProxyParticipant, name: 'ProxyParticipantConnection', description: 'A page of participants.' },
+  { description: 'A participant with its cursor.' },
+);
+
+/** A participant of a session named by a child resource (an interaction's inbound or outbound participant). */
+export function participantOf(ctx: GatewayContext, serviceSid: string | null, sessionSid: string | null, sid: string | null) {
+  return serviceSid && sessionSid && sid ? ProxyParticipant.getDataloader(ctx).load(nodeKey(serviceSid, sessionSid, sid)) : null;
+}
+
+ProxyParticipant.implement({
+  description: 'A participant of a session: a phone number or channel identifier, and the proxy identifier it calls or messages its partner at.',
+  fields: (t) => ({
+    sid: t.string({ nullable: false, description: 'The unique string that Twilio created to identify the Participant resource (`KP…`).', resolve: (p) => p.sid! }),
+    accountSid: t.exposeString('account_sid', { description: 'The SID of the Account that created the Participant resource.' }),
+    serviceSid: t.exposeString('service_sid', { description: "The SID of the resource's parent Service." }),
+    service: t.field({ type: ProxyService, description: "The resource's parent Service.", resolve: (p, _, ctx) => serviceOf(ctx, p.service_sid) }),
+    sessionSid: t.exposeString('session_sid', { description: 'The SID of the parent Session.' }),
+    session: t.field({ type: ProxySession, description: 'The parent Session.', resolve: (p, _, ctx) => sessionOf(ctx, p.service_sid, p.session_sid) }),
+    friendlyName: t.exposeString('friendly_name', { description: 'The string that you assigned to describe the participant. At most 255 characters; it should not hold PII.' }),
+    identifier: t.exposeString('identifier', { description: 'The phone number or channel identifier of the Participant. At most 191 characters.' }),
+    proxyIdentifier: t.exposeString('proxy_identifier', {
+      description: "The phone number or short code (masked number) of the participant's partner. The participant calls or messages the partner at this number.",
+    }),
+    proxyIdentifierSid: t.exposeString('proxy_identifier_sid', { description: 'The SID of the Proxy Identifier assigned to the Participant (`PN…` or `SC…`).' }),
+    proxyPhoneNumber: t.field({
+      type: ProxyPhoneNumber,
+      description: "The pool phone number assigned to the Participant; null when it was given a short code, or the number has left the pool.",
+      resolve: (p, _, ctx) => (p.service_sid && p.proxy_identifier_sid && isSid(p.proxy_identifier_sid, 'PN') ? phoneNumberOf(ctx, p.service_sid, p.proxy_identifier_sid) : null),
+    }),
+    proxyShortCode: t.field({
+      type: ProxyShortCode,
+      description: "The pool short code assigned to the Participant; null when it was given a phone number, or the short code has left the pool.",
+      resolve: (p, _, ctx) => (p.service_sid && p.proxy_identifier_sid && isSid(p.proxy_identifier_sid, 'SC') ? shortCodeOf(ctx, p.service_sid, p.proxy_identifier_sid) : null),
+    }),
+    dateCreated: t.field({ type: 'DateTime', description: 'When the resource was created.', resolve: (p) => p.date_created }),
+    dateUpdated: t.field({ type: 'DateTime', description: 'When the resource was last updated.', resolve: (p) => p.date_updated }),
+    dateDeleted: t.field({ type: 'DateTime', description: 'When the Participant was removed from the session.', resolve: (p) => p.date_deleted }),
+    url: t.field({ type: 'URL', description: 'The absolute URL of the Participant resource.', resolve: (p) => p.url }),
+    links: t.field({ type: 'JSON', description: 'The URLs to resources related the participant.', resolve: (p) => p.links }),
+  }),
+});
+
+/** Fields of a participant that need only its SIDs: lists whose REST call fails with 404 for a missing participant. */
+const LIST_ONLY_FIELDS = new Set(['id', 'sid', 'messageInteractions']);
+
+builder.objectFields(ProxySession, (t) => ({
+  participants: t.field({
+    type: ProxyParticipantConnection,
+    nullable: false,
+    description: "The session's participants (at most two).",
+    args: forwardArgs(t.arg),
+    resolve: (s, args, ctx) =>
+      resolveConnection(
+        { maxPageSize: 1000, fetch: (page) => proxy.listParticipants(ctx.twilio, { path: { ServiceSid: s.service_sid!, SessionSid: s.sid! }, query: page }) },
+        args,
+      ),
+  }),
+  participant: t.field({
+    type: ProxyParticipant,
+    description: 'One participant of the session, by SID; null when there is none (with a `NOT_FOUND` error when only its lists were asked for).',
+    args: { sid: t.arg.string({ required: true, description: 'The SID of the participant (`KP…`).' }) },
+    resolve: (s, { sid }, ctx, info) => {
+      checkSid('sid', sid, 'KP');
+      if (selectsOnly(info, LIST_ONLY_FIELDS)) return stub<ProxyParticipantRecord>({ service_sid: s.service_sid, session_sid: s.sid, sid });
+      return ProxyParticipant.getDataloader(ctx).load(nodeKey(s.service_sid!, s.sid!, sid));
+    },
+  }),
+}));
+
+// ---- mutations ----
+
+const participantFields = { Identifier: 'identifier', FriendlyName: 'friendlyName', ProxyIdentifier: 'proxyIdentifier', ProxyIdentifierSid: 'proxyIdentifierSid' };
+
+const CreateProxyParticipantInput = builder.inputType('CreateProxyParticipantInput', {
+  description: 'A new participant of a session.',
+  fields: (t) => ({
+    serviceSid: t.string({ required: true, description: 'The SID of the parent Service (`KS…`).' }),
+    sessionSid: t.string({ required: true, description: 'The SID of the parent Session (`KC…`).' }),
+    identifier: t.string({ required: true, description: 'The phone number (E.164) or channel identifier of the Participant.' }),
+    friendlyName: t.string({ description: 'A string to describe the participant. At most 255 characters; it should not hold PII.' }),
+    proxyIdentifier: t.string({ description: 'The proxy phone number or short code to use for the Participant; Proxy selects one from the pool when omitted.' }),
+    proxyIdentifierSid: t.string({ description: 'The SID (`PN…` or `SC…`) of the Proxy Identifier to assign to the Participant.' }),
+  }),
+});
+
+const DeleteProxyParticipantInput = builder.inputType('DeleteProxyParticipantInput', {
+  description: 'The participant to remove from its session.',
+  fields: (t) => ({
+    serviceSid: t.string({ required: true, description: 'The SID of the parent Service (`KS…`).' }),
+    sessionSid: t.string({ required: true, description: 'The SID of the parent Session (`KC…`).' }),
+    sid: t.string({ required: true, description: 'The SID of the participant (`KP…`).' }),
+  }),
+});
+
+const CreateProxyParticipantPayload = payloadType('CreateProxyParticipantPayload', 'proxyParticipant', ProxyParticipant, 'The result of createProxyParticipant.');
+const DeleteProxyParticipantPayload = deletePayloadType('DeleteProxyParticipantPayload', 'The result of deleteProxyParticipant.');
+
+/** Drops cached copies of a participant after a write, with its session's memoised participant list and the pool's use counts. */
+function forgetParticipant(ctx: GatewayContext, serviceSid: string, sessionSid: string, sid: string | null): void {
+  if (sid) ProxyParticipant.getDataloader(ctx).clear(nodeKey(serviceSid, sessionSid, sid));
+  ctx.lookups.forget(`proxy.participants:${nodeKey(serviceSid, sessionSid)}`);
+  forgetPhoneNumber(ctx, serviceSid, null, null);
+}
+
+builder.mutationFields((t) => ({
+  createProxyParticipant: t.field({
+    type: CreateProxyParticipantPayload,
+    nullable: false,
+    description: 'Adds a participant to a session; Proxy gives it a proxy identifier from the pool unless one is named.',
+    args: { input: t.arg({ type: CreateProxyParticipantInput, required: true, description: 'What to create.' }) },
+    resolve: async (_, { input }, ctx) => {
+      const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
+      const session = checkSid('input.sessionSid', input.sessionSid, 'KC');
+      if (input.proxyIdentifierSid) checkProxyIdentifierSid('input.proxyIdentifierSid', input.proxyIdentifierSid);
+      const payload = await runWrite(participantFields, () =>
+        proxy.createParticipant(ctx.twilio, {
+          path: { ServiceSid: service, SessionSid: session },
+          body: {
+            Identifier: input.identifier,
+            FriendlyName: input.friendlyName ?? undefined,
+            ProxyIdentifier: input.proxyIdentifier ?? undefined,
+            ProxyIdentifierSid: input.proxyIdentifierSid ?? undefined,
+          },
+        }),
+      );
+      forgetParticipant(ctx, service, session, null);
+      return payload;
+    },
+  }),
+  deleteProxyParticipant: t.field({
+    type: DeleteProxyParticipantPayload,
+    nullable: false,
+    description: 'Removes a participant from a session.',
+    args: { input: t.arg({ type: DeleteProxyParticipantInput, required: true, description: 'What to delete.' }) },
+    resolve: async (_, { input }, ctx) => {
+      const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
+      const session = checkSid('input.sessionSid', input.sessionSid, 'KC');
+      const sid = checkSid('input.sid', input.sid, 'KP');
+      const payload = await runWrite({}, async () => {
+        await proxy.deleteParticipant(ctx.twilio, { path: { ServiceSid: service, SessionSid: session, Sid: sid } });
+        return encodeGlobalId('ProxyParticipant', nodeKey(service, session, sid));
+      });
+      forgetParticipant(ctx, service, session, sid);
+      return payload;
+    },
+  }),
+}));
