@@ -162,8 +162,14 @@ builder.mutationFields((t) => ({
     description: 'Creates a sink. Twilio checks its configuration against its type.',
     args: { input: t.arg({ type: CreateEventSinkInput, required: true }) },
     resolve: async (_, { input }, ctx) => {
-      const payload = await runWrite(sinkFields, () => events.createSink(ctx.twilio, { body: { Description: input.description, ...sinkParams(input.configuration) } }));
+      const params = sinkParams(input.configuration);
+      const payload = await runWrite(sinkFields, () => events.createSink(ctx.twilio, { body: { Description: input.description, ...params } }));
       if (payload.result) forgetSink(ctx, payload.result.sid!, payload.result);
+      // A refusal that quotes the configuration back must not carry the write key.
+      const writeKey = params.SinkConfiguration.write_key;
+      if (typeof writeKey === 'string' && writeKey !== '') {
+        for (const error of payload.userErrors) error.message = error.message.replaceAll(writeKey, '[write key]');
+      }
       return payload;
     },
   }),
