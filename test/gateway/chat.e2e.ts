@@ -3,9 +3,10 @@
  * loopback, queried over HTTP as a frontend would, with the emulator counting
  * every REST call the gateway makes.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startGateway, type GatewayEnv, type GraphQLResponse } from '../support/harness.ts';
 import { twilioFetch } from '../emulator/helpers.ts';
+import { createGateway } from '../../src/gateway.ts';
 import { ChannelPageDocument, ChannelsWithPeopleDocument, MessageHistoryDocument, type ChannelPageQuery, type MessageHistoryQuery } from '../generated/graphql.ts';
 
 let env: GatewayEnv;
@@ -215,6 +216,28 @@ describe('bad input', () => {
     expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(JSON.stringify(res)).not.toContain('TOP-SECRET');
     expect(env.totalCalls()).toBe(0);
+  });
+
+  it('never writes a variable holding a secret to the log', async () => {
+    const lines: string[] = [];
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
+      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' '))),
+    );
+    try {
+      const logged = createGateway({ transport: env.transport, credentials: null, logging: true });
+      const res = await logged.fetch('http://gateway/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Basic ' + Buffer.from(`AC${'1'.repeat(32)}:token`).toString('base64') },
+        body: JSON.stringify({
+          query: 'mutation($input: CreateChatCredentialInput!) { createChatCredential(input: $input) { chatCredential { sid } } }',
+          variables: { input: { secret: 'TOP-SECRET-IN-LOGS' } },
+        }),
+      });
+      expect(await res.text()).not.toContain('TOP-SECRET-IN-LOGS');
+      expect(lines.filter((line) => line.includes('TOP-SECRET-IN-LOGS'))).toEqual([]);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
   });
 
   it('refuses a missing required field before execution', async () => {
