@@ -104,6 +104,32 @@ describe('supergraph', () => {
     for (const m of res.data.featuredChannel.members.nodes) expect(m.user.profile.displayName.toLowerCase()).toBe(m.identity);
   });
 
+  it('resolves every entity of the subgraph from its key through _entities', async () => {
+    const proxyService = (await twilioFetch(twilio.emulator, 'GET', '/v1/Services?PageSize=1')).body.services[0];
+    const session = (await twilioFetch(twilio.emulator, 'GET', `/v1/Services/${proxyService.sid}/Sessions?PageSize=1`)).body.sessions[0];
+    const participant = (await twilioFetch(twilio.emulator, 'GET', `/v1/Services/${proxyService.sid}/Sessions/${session.sid}/Participants?PageSize=1`)).body.participants[0];
+    const subscription = (await twilioFetch(twilio.emulator, 'GET', '/v1/Subscriptions?PageSize=1')).body.subscriptions[0];
+    const channel = (await twilioFetch(twilio.emulator, 'GET', `/v2/Services/${support}/Channels?PageSize=1`)).body.channels[0];
+    const representations = [
+      { __typename: 'ChatService', sid: support },
+      { __typename: 'ChatChannel', serviceSid: support, sid: channel.sid },
+      { __typename: 'ChatUser', serviceSid: support, identity: identities[0] },
+      { __typename: 'ProxyService', sid: proxyService.sid },
+      { __typename: 'ProxySession', serviceSid: proxyService.sid, sid: session.sid },
+      { __typename: 'ProxyParticipant', serviceSid: proxyService.sid, sessionSid: session.sid, sid: participant.sid },
+      { __typename: 'EventSink', sid: subscription.sink_sid },
+      { __typename: 'EventSubscription', sid: subscription.sid },
+    ];
+    const res = await twilio.query(
+      `query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Node { id } ... on ChatService { sid } ... on ChatChannel { sid } ... on ChatUser { identity }
+        ... on ProxyService { sid } ... on ProxySession { sid } ... on ProxyParticipant { sid } ... on EventSink { sid } ... on EventSubscription { sid } } }`,
+      { r: representations },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data._entities.map((e: any) => e.__typename)).toEqual(representations.map((r) => r.__typename));
+    expect(res.data._entities.map((e: any) => e.sid ?? e.identity)).toEqual(representations.map((r) => r.sid ?? r.identity));
+  });
+
   it("serves the subgraph SDL with its keys through _service", async () => {
     const res = await twilio.query(`{ _service { sdl } }`);
     expect(res.data._service.sdl).toContain('@key(fields: "serviceSid identity")');
