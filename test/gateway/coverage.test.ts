@@ -26,6 +26,14 @@ function specOperations(product: string): string[] {
 }
 
 describe('operation coverage', () => {
+  it('covers all four products: 124 of 124 operations', () => {
+    expect(Object.keys(OPERATION_COVERAGE).sort()).toEqual(Object.keys(SPECS).sort());
+    const mapped = Object.values(OPERATION_COVERAGE).reduce((n, map) => n + Object.keys(map).length, 0);
+    const inSpecs = Object.keys(SPECS).reduce((n, product) => n + specOperations(product).length, 0);
+    expect(inSpecs).toBe(124);
+    expect(mapped).toBe(inSpecs);
+  });
+
   for (const [product, map] of Object.entries(OPERATION_COVERAGE)) {
     it(`maps every ${product} operation of the spec, and nothing else`, () => {
       expect(Object.keys(map).sort()).toEqual(specOperations(product).sort());

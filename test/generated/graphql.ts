@@ -318,6 +318,122 @@ export type CreateChatUserInput = {
   webhookEnabled?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+/** A new sink. It starts `INITIALIZED`; `testEventSink` and `validateEventSink` make it `ACTIVE`. */
+export type CreateEventSinkInput = {
+  /** Where the sink delivers: exactly one of `webhook`, `kinesis` or `segment`. Sent as `SinkType` and `SinkConfiguration`. */
+  configuration: EventSinkConfigurationInput;
+  /** A human readable description for the Sink. **This value should not contain PII.** */
+  description: Scalars['String']['input'];
+};
+
+/** An event type to add to a subscription. */
+export type CreateEventSubscribedEventInput = {
+  /** The schema version that the Subscription should use; the schema's latest when omitted. */
+  schemaVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** The unique SID identifier of the Subscription (`DF…`). */
+  subscriptionSid: Scalars['String']['input'];
+  /** Type of event being subscribed to (`com.twilio.messaging.message.sent`). */
+  type: Scalars['String']['input'];
+};
+
+/** A new subscription of an active sink to some event types. */
+export type CreateEventSubscriptionInput = {
+  /** A human readable description for the Subscription. **This value should not contain PII.** */
+  description: Scalars['String']['input'];
+  /** The SID of the sink that events selected by this subscription should be sent to (`DG…`). Sink must be active for the subscription to be created. */
+  sinkSid: Scalars['String']['input'];
+  /** The subscribed event types, at least one, each once. */
+  types: Array<EventSubscriptionTypeInput>;
+};
+
+/** A message to send to a participant from its proxy identifier. A first message takes an open session in progress. */
+export type CreateProxyMessageInteractionInput = {
+  /** The message to send to the participant. */
+  body?: InputMaybe<Scalars['String']['input']>;
+  /** Reserved by Twilio: not currently supported. */
+  mediaUrl?: InputMaybe<Array<Scalars['URL']['input']>>;
+  /** The SID of the Participant to send the message to (`KP…`). */
+  participantSid: Scalars['String']['input'];
+  /** The SID of the parent Service (`KS…`). */
+  serviceSid: Scalars['String']['input'];
+  /** The SID of the parent Session (`KC…`). */
+  sessionSid: Scalars['String']['input'];
+};
+
+/** A new participant of a session. */
+export type CreateProxyParticipantInput = {
+  /** A string to describe the participant. At most 255 characters; it should not hold PII. */
+  friendlyName?: InputMaybe<Scalars['String']['input']>;
+  /** The phone number (E.164) or channel identifier of the Participant. */
+  identifier: Scalars['String']['input'];
+  /** The proxy phone number or short code to use for the Participant; Proxy selects one from the pool when omitted. */
+  proxyIdentifier?: InputMaybe<Scalars['String']['input']>;
+  /** The SID (`PN…` or `SC…`) of the Proxy Identifier to assign to the Participant. */
+  proxyIdentifierSid?: InputMaybe<Scalars['String']['input']>;
+  /** The SID of the parent Service (`KS…`). */
+  serviceSid: Scalars['String']['input'];
+  /** The SID of the parent Session (`KC…`). */
+  sessionSid: Scalars['String']['input'];
+};
+
+/** A Twilio phone number to add to a service's pool, named by its SID, its number, or both. */
+export type CreateProxyPhoneNumberInput = {
+  /** Whether the number is reserved: not assigned to a participant by proxy pool logic, only when asked for by value. */
+  isReserved?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The phone number in E.164 format, without punctuation: for example `+14155551234`. */
+  phoneNumber?: InputMaybe<Scalars['String']['input']>;
+  /** The SID of the service (`KS…`). */
+  serviceSid: Scalars['String']['input'];
+  /** The SID (`PN…`) of the Twilio IncomingPhoneNumber resource to assign to the Proxy Service. */
+  sid?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A new Proxy service. */
+export type CreateProxyServiceInput = {
+  /** The URL Twilio should call when the interaction status changes. */
+  callbackUrl?: InputMaybe<Scalars['URL']['input']>;
+  /** The SID (`IS…`) of the Chat Service Instance Proxy forwards SMS and channel messages to. A one-to-one relationship. */
+  chatInstanceSid?: InputMaybe<Scalars['String']['input']>;
+  /** The default `ttl` of the Service's Sessions, in seconds after the Session's last create or last Interaction; `0` (the default) means unlimited. */
+  defaultTtl?: InputMaybe<Scalars['Int']['input']>;
+  /** Where a proxy number must be located relative to the participant identifier; `COUNTRY` when omitted. */
+  geoMatchLevel?: InputMaybe<ProxyGeoMatchLevel>;
+  /** The URL Twilio calls on each interaction; a 403 answer blocks it. */
+  interceptCallbackUrl?: InputMaybe<Scalars['URL']['input']>;
+  /** The preference for Proxy Number selection; `PREFER_STICKY` when omitted. */
+  numberSelectionBehavior?: InputMaybe<ProxyNumberSelectionBehavior>;
+  /** The URL Twilio should call when an inbound call or SMS arrives for a closed or non-existent Session. */
+  outOfSessionCallbackUrl?: InputMaybe<Scalars['URL']['input']>;
+  /** An application-defined string that uniquely identifies the resource. At most 191 characters and unique; it should not hold PII. */
+  uniqueName: Scalars['String']['input'];
+};
+
+/** A new session, optionally with its participants. */
+export type CreateProxySessionInput = {
+  /** When the Session should expire. If present, it overrides the `ttl` value. */
+  dateExpiry?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The Mode of the Session; `VOICE_AND_MESSAGE` when omitted. */
+  mode?: InputMaybe<ProxySessionMode>;
+  /** The Participants to include in the new session (at most two), sent as Twilio `Participants` items. */
+  participants?: InputMaybe<Array<ProxyParticipantInput>>;
+  /** The SID of the parent Service (`KS…`). */
+  serviceSid: Scalars['String']['input'];
+  /** The initial status of the Session; `OPEN` when omitted. */
+  status?: InputMaybe<ProxySessionStatus>;
+  /** The time, in seconds, when the session will expire, measured from the last Session create or the Session's last Interaction. */
+  ttl?: InputMaybe<Scalars['Int']['input']>;
+  /** An application-defined string that uniquely identifies the resource. At most 191 characters and unique; it should not hold PII. */
+  uniqueName?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A Twilio short code to add to a service's pool. */
+export type CreateProxyShortCodeInput = {
+  /** The SID of the service (`KS…`). */
+  serviceSid: Scalars['String']['input'];
+  /** The SID (`SC…`) of the Twilio ShortCode resource to assign to the Proxy Service. */
+  sid: Scalars['String']['input'];
+};
+
 /** A new public key credential. */
 export type CreatePublicKeyCredentialInput = {
   /** The SID of the Subaccount that this Credential should be associated with (`AC…`). Must be a valid Subaccount of the account issuing the request. */
@@ -450,6 +566,76 @@ export type DeleteChatUserInput = {
   sidOrIdentity: Scalars['String']['input'];
 };
 
+/** The sink to delete. Twilio refuses while a subscription uses it. */
+export type DeleteEventSinkInput = {
+  /** A 34 character string that uniquely identifies the Sink (`DG…`). */
+  sid: Scalars['String']['input'];
+};
+
+/** The event type to remove from a subscription. */
+export type DeleteEventSubscribedEventInput = {
+  /** The unique SID identifier of the Subscription (`DF…`). */
+  subscriptionSid: Scalars['String']['input'];
+  /** Type of event being subscribed to. */
+  type: Scalars['String']['input'];
+};
+
+/** The subscription to delete, with its subscribed events. */
+export type DeleteEventSubscriptionInput = {
+  /** A 34 character string that uniquely identifies the Subscription (`DF…`). */
+  sid: Scalars['String']['input'];
+};
+
+/** The interaction to delete. */
+export type DeleteProxyInteractionInput = {
+  /** The SID of the parent Service (`KS…`). */
+  serviceSid: Scalars['String']['input'];
+  /** The SID of the parent Session (`KC…`). */
+  sessionSid: Scalars['String']['input'];
+  /** The SID of the interaction (`KI…`). */
+  sid: Scalars['String']['input'];
+};
+
+/** The participant to remove from its session. */
+export type DeleteProxyParticipantInput = {
+  /** The SID of the parent Service (`KS…`). */
+  serviceSid: Scalars['String']['input'];
+  /** The SID of the parent Session (`KC…`). */
+  sessionSid: Scalars['String']['input'];
+  /** The SID of the participant (`KP…`). */
+  sid: Scalars['String']['input'];
+};
+
+/** The phone number to remove from a service's pool. */
+export type DeleteProxyPhoneNumberInput = {
+  /** The SID of the service (`KS…`). */
+  serviceSid: Scalars['String']['input'];
+  /** The SID of the phone number (`PN…`). */
+  sid: Scalars['String']['input'];
+};
+
+/** The Proxy service to delete, with its sessions and number pool. */
+export type DeleteProxyServiceInput = {
+  /** The SID of the service (`KS…`). */
+  sid: Scalars['String']['input'];
+};
+
+/** The session to delete, with its participants and interactions. */
+export type DeleteProxySessionInput = {
+  /** The SID of the parent Service (`KS…`). */
+  serviceSid: Scalars['String']['input'];
+  /** The SID of the session (`KC…`). */
+  sid: Scalars['String']['input'];
+};
+
+/** The short code to remove from a service's pool. */
+export type DeleteProxyShortCodeInput = {
+  /** The SID of the service (`KS…`). */
+  serviceSid: Scalars['String']['input'];
+  /** The SID of the short code (`SC…`). */
+  sid: Scalars['String']['input'];
+};
+
 /** The public key credential to delete. */
 export type DeletePublicKeyCredentialInput = {
   /** The SID of the public key credential (`CR…`). */
@@ -462,6 +648,76 @@ export type DeleteSafeListNumberInput = {
   phoneNumber: Scalars['String']['input'];
 };
 
+/** Where a new sink delivers: exactly one of `webhook`, `kinesis` or `segment`, which also sets the sink type. */
+export type EventSinkConfigurationInput =
+  /** An Amazon Kinesis sink. */
+  { kinesis: EventSinkKinesisConfigurationInput; segment?: never; webhook?: never; }
+  |  /** A Segment sink. */
+  { kinesis?: never; segment: EventSinkSegmentConfigurationInput; webhook?: never; }
+  |  /** A webhook sink. */
+  { kinesis?: never; segment?: never; webhook: EventSinkWebhookConfigurationInput; };
+
+/** A Kinesis sink: Twilio writes the events to this stream through an IAM role it assumes. */
+export type EventSinkKinesisConfigurationInput = {
+  /** Sent as `arn`: the ARN of the Kinesis stream. */
+  arn: Scalars['String']['input'];
+  /** Sent as `external_id`: the external ID the role's trust policy requires. */
+  externalId: Scalars['String']['input'];
+  /** Sent as `role_arn`: the ARN of the IAM role Twilio assumes to write to the stream. */
+  roleArn: Scalars['String']['input'];
+};
+
+/** A Segment sink: Twilio sends the events to the Segment source with this write key. */
+export type EventSinkSegmentConfigurationInput = {
+  /** Sent as `write_key`: the write key of the Segment source. Write-only: sent to Twilio, never returned. */
+  writeKey: Scalars['String']['input'];
+};
+
+/** Where a sink stands in the test-and-validate handshake that lets subscriptions use it. */
+export type EventSinkStatus =
+  /** Validated: subscriptions can send events to it. */
+  | 'ACTIVE'
+  /** Twilio could not deliver to it. */
+  | 'FAILED'
+  /** Created; no test event sent yet. */
+  | 'INITIALIZED'
+  /** A test event was sent; waiting for its ID to be sent back with `validateEventSink`. */
+  | 'VALIDATING';
+
+/** Where a sink delivers events. */
+export type EventSinkType =
+  /** An Amazon Kinesis data stream. */
+  | 'KINESIS'
+  /** A Segment source. */
+  | 'SEGMENT'
+  /** An HTTP(S) URL. */
+  | 'WEBHOOK';
+
+/** A webhook sink: Twilio calls this URL with the events. */
+export type EventSinkWebhookConfigurationInput = {
+  /** Sent as `batch_events`: whether Twilio sends several events in one call rather than one call per event. */
+  batchEvents: Scalars['Boolean']['input'];
+  /** Sent as `destination`: the HTTP(S) URL Twilio sends the events to. */
+  destination: Scalars['URL']['input'];
+  /** Sent as `method`: the HTTP method Twilio calls the URL with. */
+  method: EventSinkWebhookMethod;
+};
+
+/** The HTTP method Twilio calls a webhook sink with. */
+export type EventSinkWebhookMethod =
+  /** Events in the query string. */
+  | 'GET'
+  /** Events in the request body. */
+  | 'POST';
+
+/** An event type to subscribe to, sent as one JSON item of Twilio's `Types`: `{"type": …, "schema_version": …}`. */
+export type EventSubscriptionTypeInput = {
+  /** The schema version that the Subscription should use; the schema's latest when omitted. */
+  schemaVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** Type of event being subscribed to (`com.twilio.messaging.message.sent`). */
+  type: Scalars['String']['input'];
+};
+
 /** An HTTP method Twilio uses to call a webhook. */
 export type HttpMethod =
   | 'DELETE'
@@ -470,6 +726,122 @@ export type HttpMethod =
   | 'PATCH'
   | 'POST'
   | 'PUT';
+
+/** Where a proxy number must be located relative to the participant identifier. More specific areas than `COUNTRY` are only available in North America. */
+export type ProxyGeoMatchLevel =
+  /** In the same area code as the participant. */
+  | 'AREA_CODE'
+  /** In the same country as the participant (the default). */
+  | 'COUNTRY'
+  /** In an area code that overlays the participant's. */
+  | 'OVERLAY'
+  /** Within a radius of the participant's area. */
+  | 'RADIUS';
+
+/** The status of the Call or Message behind one leg of an Interaction. Messages go through `ACCEPTED`, `QUEUED`, `SENDING`, `SENT`, `DELIVERED` (or `UNDELIVERED`, `FAILED`) and `RECEIVING`, `RECEIVED`; calls through `INITIATED`, `RINGING`, `IN_PROGRESS`, `COMPLETED` (or `BUSY`, `NO_ANSWER`, `CANCELED`, `FAILED`). */
+export type ProxyInteractionResourceStatus =
+  /** A message accepted by Twilio. */
+  | 'ACCEPTED'
+  /** A call answered. */
+  | 'ANSWERED'
+  /** A call that got a busy signal. */
+  | 'BUSY'
+  /** A call or message canceled before it went out. */
+  | 'CANCELED'
+  /** A call that ended normally. */
+  | 'COMPLETED'
+  /** A message deleted. */
+  | 'DELETED'
+  /** A message delivered (always so for an inbound message). */
+  | 'DELIVERED'
+  /** A message whose delivery the carrier did not confirm. */
+  | 'DELIVERY_UNKNOWN'
+  /** A call or message that could not be sent. */
+  | 'FAILED'
+  /** A call being placed. */
+  | 'INITIATED'
+  /** A call under way (always so for an inbound call). */
+  | 'IN_PROGRESS'
+  /** A call not answered. */
+  | 'NO_ANSWER'
+  /** A message only partly delivered (listed in the spec's field description, not its enum). */
+  | 'PARTIALLY_DELIVERED'
+  /** A message or call waiting to go out. */
+  | 'QUEUED'
+  /** A message read by its recipient (listed in the spec's field description, not its enum). */
+  | 'READ'
+  /** A message received. */
+  | 'RECEIVED'
+  /** A message being received. */
+  | 'RECEIVING'
+  /** A call ringing. */
+  | 'RINGING'
+  /** A message scheduled for later. */
+  | 'SCHEDULED'
+  /** A message being sent. */
+  | 'SENDING'
+  /** A message sent to the carrier. */
+  | 'SENT'
+  /** A message the carrier could not deliver. */
+  | 'UNDELIVERED'
+  /** Twilio could not tell. */
+  | 'UNKNOWN';
+
+/** The kind of an Interaction. */
+export type ProxyInteractionType =
+  /** A message. */
+  | 'MESSAGE'
+  /** Twilio could not tell. */
+  | 'UNKNOWN'
+  /** A call. */
+  | 'VOICE';
+
+/** The preference for Proxy Number selection in the Service. */
+export type ProxyNumberSelectionBehavior =
+  /** Try to use different Proxy Numbers as long as that is possible within the pool, rather than a previously assigned number. */
+  | 'AVOID_STICKY'
+  /** Try to select the same Proxy Number for a participant that had previous Sessions, without failing if it cannot be used (the default). */
+  | 'PREFER_STICKY';
+
+/** A participant to add to a session. */
+export type ProxyParticipantInput = {
+  /** A string to describe the participant. At most 255 characters; it should not hold PII. */
+  friendlyName?: InputMaybe<Scalars['String']['input']>;
+  /** The phone number (E.164) or channel identifier of the Participant. At most 191 characters. */
+  identifier: Scalars['String']['input'];
+  /** The proxy phone number or short code to use for the Participant; Proxy selects one from the pool when omitted. */
+  proxyIdentifier?: InputMaybe<Scalars['String']['input']>;
+  /** The SID (`PN…` or `SC…`) of the Proxy Identifier to assign to the Participant. */
+  proxyIdentifierSid?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** What a Session carries. */
+export type ProxySessionMode =
+  /** Messages only; participants may be channel identifiers and short codes may serve as proxy identifiers. */
+  | 'MESSAGE_ONLY'
+  /** Calls and messages (the default). */
+  | 'VOICE_AND_MESSAGE'
+  /** Calls only. */
+  | 'VOICE_ONLY';
+
+/** The status of a Session. */
+export type ProxySessionStatus =
+  /** Ended: closed by request or expired; its proxy numbers are free for other Sessions. */
+  | 'CLOSED'
+  /** The Session could not be set up. */
+  | 'FAILED'
+  /** Interactions have started; also the status to set to re-open a closed Session. */
+  | 'IN_PROGRESS'
+  /** Created, with no interaction yet (the default on create). */
+  | 'OPEN'
+  /** Twilio could not tell. */
+  | 'UNKNOWN';
+
+/** The sink to send a test event to. */
+export type TestEventSinkInput = {
+  /** A 34 character string that uniquely identifies the Sink to be Tested (`DG…`). */
+  sid: Scalars['String']['input'];
+};
 
 /** Changes to an AWS credential: only its name can change; its keys cannot (create a new credential instead). */
 export type UpdateAwsCredentialInput = {
@@ -650,12 +1022,104 @@ export type UpdateChatUserInput = {
   webhookEnabled?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+/** A sink's new description; Twilio lets nothing else of a sink change. */
+export type UpdateEventSinkInput = {
+  /** A human readable description for the Sink. **This value should not contain PII.** */
+  description: Scalars['String']['input'];
+  /** A 34 character string that uniquely identifies the Sink (`DG…`). */
+  sid: Scalars['String']['input'];
+};
+
+/** A new schema version for an event type of a subscription. */
+export type UpdateEventSubscribedEventInput = {
+  /** The schema version that the Subscription should use. */
+  schemaVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** The unique SID identifier of the Subscription (`DF…`). */
+  subscriptionSid: Scalars['String']['input'];
+  /** Type of event being subscribed to. */
+  type: Scalars['String']['input'];
+};
+
+/** Changes to a subscription; fields left out stay as they are. Its event types change through the subscribed event mutations. */
+export type UpdateEventSubscriptionInput = {
+  /** A human readable description for the Subscription. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** A 34 character string that uniquely identifies the Subscription (`DF…`). */
+  sid: Scalars['String']['input'];
+  /** The SID of the sink to send the events to from now on (`DG…`); it must be active. */
+  sinkSid?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Changes to a phone number of a pool; fields left out stay as they are. */
+export type UpdateProxyPhoneNumberInput = {
+  /** Whether the number is reserved: not assigned to a participant by proxy pool logic, only when asked for by value. */
+  isReserved?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The SID of the service (`KS…`). */
+  serviceSid: Scalars['String']['input'];
+  /** The SID of the phone number (`PN…`). */
+  sid: Scalars['String']['input'];
+};
+
+/** Changes to a Proxy service; fields left out stay as they are. */
+export type UpdateProxyServiceInput = {
+  /** The URL Twilio should call when the interaction status changes. */
+  callbackUrl?: InputMaybe<Scalars['URL']['input']>;
+  /** The SID (`IS…`) of the Chat Service Instance Proxy forwards SMS and channel messages to. */
+  chatInstanceSid?: InputMaybe<Scalars['String']['input']>;
+  /** The default `ttl` of the Service's Sessions, in seconds; `0` means unlimited. */
+  defaultTtl?: InputMaybe<Scalars['Int']['input']>;
+  /** Where a proxy number must be located relative to the participant identifier. */
+  geoMatchLevel?: InputMaybe<ProxyGeoMatchLevel>;
+  /** The URL Twilio calls on each interaction; a 403 answer blocks it. */
+  interceptCallbackUrl?: InputMaybe<Scalars['URL']['input']>;
+  /** The preference for Proxy Number selection. */
+  numberSelectionBehavior?: InputMaybe<ProxyNumberSelectionBehavior>;
+  /** The URL Twilio should call when an inbound call or SMS arrives for a closed or non-existent Session. */
+  outOfSessionCallbackUrl?: InputMaybe<Scalars['URL']['input']>;
+  /** The SID of the service (`KS…`). */
+  sid: Scalars['String']['input'];
+  /** An application-defined string that uniquely identifies the resource. At most 191 characters and unique; it should not hold PII. */
+  uniqueName?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Changes to a session; fields left out stay as they are. */
+export type UpdateProxySessionInput = {
+  /** When the Session should expire. If present, it overrides the `ttl` value. */
+  dateExpiry?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The SID of the parent Service (`KS…`). */
+  serviceSid: Scalars['String']['input'];
+  /** The SID of the session (`KC…`). */
+  sid: Scalars['String']['input'];
+  /** The new status: `IN_PROGRESS` to re-open a session, or `CLOSED` to close it. */
+  status?: InputMaybe<ProxySessionStatus>;
+  /** The time, in seconds, when the session will expire, measured from the last Session create or the Session's last Interaction. */
+  ttl?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Changes to a short code of a pool; fields left out stay as they are. */
+export type UpdateProxyShortCodeInput = {
+  /** Whether the short code is reserved: not assigned to a participant by proxy pool logic, only when asked for by value. */
+  isReserved?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The SID of the service (`KS…`). */
+  serviceSid: Scalars['String']['input'];
+  /** The SID of the short code (`SC…`). */
+  sid: Scalars['String']['input'];
+};
+
 /** Changes to a public key credential: only its name can change; its key cannot (create a new credential instead). */
 export type UpdatePublicKeyCredentialInput = {
   /** A descriptive string that you create to describe the resource. It can be up to 64 characters long. */
   friendlyName?: InputMaybe<Scalars['String']['input']>;
   /** The SID of the public key credential (`CR…`). */
   sid: Scalars['String']['input'];
+};
+
+/** The sink being validated, and the ID of the test event it received. */
+export type ValidateEventSinkInput = {
+  /** A 34 character string that uniquely identifies the Sink being validated (`DG…`). */
+  sid: Scalars['String']['input'];
+  /** A 34 character string that uniquely identifies the test event for a Sink being validated, as the sink received it. */
+  testId: Scalars['String']['input'];
 };
 
 export type ChannelsWithPeopleQueryVariables = Exact<{

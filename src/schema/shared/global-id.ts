@@ -26,11 +26,15 @@ export function nodeKey(...sids: Array<string | number>): string {
   return sids.map(String).join(':');
 }
 
-/** Splits a node key back into its SIDs; `count` guards against IDs of another shape. */
+/**
+ * Splits a node key back into its SIDs; `count` guards against IDs of another
+ * shape. The last part may itself hold `:` (a unique name or identity).
+ */
 export function splitNodeKey(key: string, count: number, typename: string): string[] {
   const parts = key.split(':');
-  if (parts.length !== count || parts.some((p) => p === '')) {
+  const split = parts.length < count ? parts : [...parts.slice(0, count - 1), parts.slice(count - 1).join(':')];
+  if (split.length !== count || split.some((p) => p === '')) {
     throw badInput('id', `not a ${typename} ID`);
   }
-  return parts;
+  return split;
 }
