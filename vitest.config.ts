@@ -7,6 +7,7 @@ export default defineConfig({
   // CommonJS for both, so tests do too.
   resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
   test: {
+    reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'] } },
       { extends: true, test: { name: 'e2e', include: ['test/**/*.e2e.ts'], testTimeout: 30_000, hookTimeout: 30_000 } },
