@@ -6,7 +6,7 @@ import { accountsOperations } from './accounts/operations.ts';
 
 export const OPERATION_COVERAGE: Record<string, Record<string, string>> = {
   chat: chatOperations,
-  events: eventsOperations,
   proxy: proxyOperations,
+  events: eventsOperations,
   accounts: accountsOperations,
 };
