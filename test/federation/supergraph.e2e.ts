@@ -37,7 +37,9 @@ beforeAll(async () => {
   twilio = await startGateway();
   const services = await twilioFetch(twilio.emulator, 'GET', '/v2/Services');
   support = services.body.services.find((s: any) => s.friendly_name === 'Acme Support').sid;
-  const users = await twilioFetch(twilio.emulator, 'GET', `/v2/Services/${support}/Users?PageSize=100`);
+  // A hundred users in the service: 40 from the demo data, 60 more.
+  for (let i = 0; i < 60; i++) await twilioFetch(twilio.emulator, 'POST', `/v2/Services/${support}/Users`, { Identity: `member-${i}`, FriendlyName: `Member-${i}` });
+  const users = await twilioFetch(twilio.emulator, 'GET', `/v2/Services/${support}/Users?PageSize=1000`);
   identities = users.body.users.map((u: any) => u.identity);
   profiles = await startProfilesSubgraph(identities);
 
@@ -81,13 +83,15 @@ describe('supergraph', () => {
     for (const u of users) expect(u.profile.displayName.toLowerCase()).toBe(u.identity);
   });
 
-  it('resolves many ChatUser references from another subgraph in one batch and one REST call', async () => {
+  it('resolves a hundred ChatUser references from another subgraph in one batch and one REST call', async () => {
+    expect(identities).toHaveLength(100);
     const res = await query(`query($sid: String!) { featuredUsers(serviceSid: $sid) { identity friendlyName joinedChannelsCount profile { team } } }`, { sid: support });
     expect(res.errors).toBeUndefined();
     expect(res.data.featuredUsers).toHaveLength(identities.length);
     expect(res.data.featuredUsers.map((u: any) => u.identity)).toEqual(identities);
     for (const u of res.data.featuredUsers) expect(u.friendlyName.toLowerCase()).toBe(u.identity);
-    // 40 representations reach `_entities` at once; they are one read of the service's user list.
+    expect(profiles.entityBatches.length).toBeGreaterThan(0);
+    // 100 representations reach `_entities` at once; they are one read of the service's user list.
     expect(twilio.calls()).toEqual({ 'chat.ListUser': 1 });
   });
 
