@@ -4,6 +4,7 @@
  */
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { TwilioCredentials, TwilioTransport } from './twilio/client.ts';
 import { contextFactory, type RequestContext } from './context.ts';
 import { schema } from './schema/index.ts';
@@ -38,6 +39,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     graphqlEndpoint: '/graphql',
     context: contextFactory(options.transport, options.credentials),
     graphiql: options.graphiql === false ? false : { title: 'Twilio GraphQL gateway', defaultQuery: DEFAULT_QUERY },
+    // GraphiQL served from the installed package, not a CDN, so it works offline too.
+    renderGraphiQL,
     landingPage: false,
     logging: options.logging ?? true,
     plugins: [healthz()],
