@@ -315,9 +315,12 @@ describe('server', () => {
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 
-  it('serves GraphiQL to a browser', async () => {
+  it('serves GraphiQL to a browser, with no asset from a CDN', async () => {
     const res = await fetch(`${env.url}/graphql`, { headers: { accept: 'text/html' } });
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain('GraphiQL');
+    const html = await res.text();
+    expect(html).toContain('GraphiQL');
+    expect(html).toContain('Twilio GraphQL gateway');
+    expect(html).not.toMatch(/<(script|link)[^>]+(src|href)=["']?https?:/);
   });
 });
