@@ -22,6 +22,14 @@ export interface Config {
   maxRetries: number;
   /** REST calls in flight at once per account (`TWILIO_MAX_IN_FLIGHT`, default 32). */
   maxInFlightPerAccount: number;
+  /**
+   * Browser origins allowed to call the gateway from another origin (`CORS_ORIGINS`,
+   * comma-separated). Empty by default: only same-origin pages (GraphiQL) and
+   * non-browser clients, so no web page can use the gateway's credentials.
+   */
+  corsOrigins: string[];
+  /** Most REST calls one GraphQL request may make (`MAX_REST_CALLS_PER_REQUEST`, default 1000). */
+  maxRestCallsPerRequest: number;
   /** Port of the embedded emulator when it runs (`EMULATOR_PORT`, default 0: any free port). */
   emulatorPort: number;
   /**
@@ -78,6 +86,22 @@ function credentialsFrom(env: Record<string, string | undefined>): TwilioCredent
   return { accountSid, authToken };
 }
 
+function origins(env: Record<string, string | undefined>): string[] {
+  const raw = env.CORS_ORIGINS?.trim();
+  if (!raw) return [];
+  return raw.split(',').map((entry) => {
+    const value = entry.trim();
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new ConfigError('CORS_ORIGINS', `each entry must be an origin such as https://app.example.com, got ${JSON.stringify(value)}`);
+    }
+    if (url.origin !== value.replace(/\/$/, '')) throw new ConfigError('CORS_ORIGINS', `${JSON.stringify(value)} is not a bare origin (scheme, host and port only)`);
+    return url.origin;
+  });
+}
+
 /** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   for (const name of BASE_URL_VARS) {
@@ -99,6 +123,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     timeoutMs: integer(env, 'TWILIO_TIMEOUT_MS', 10_000, 1, 600_000),
     maxRetries: integer(env, 'TWILIO_MAX_RETRIES', 3, 0, 10),
     maxInFlightPerAccount: integer(env, 'TWILIO_MAX_IN_FLIGHT', 32, 1, 10_000),
+    corsOrigins: origins(env),
+    maxRestCallsPerRequest: integer(env, 'MAX_REST_CALLS_PER_REQUEST', 1000, 1, 1_000_000),
     emulatorPort: integer(env, 'EMULATOR_PORT', 0, 0, 65535),
     env: { ...env },
   };

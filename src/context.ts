@@ -6,7 +6,7 @@
 import { initContextCache } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import type { YogaInitialContext } from 'graphql-yoga';
-import type { TwilioClient, TwilioCredentials, TwilioTransport } from './twilio/client.ts';
+import { TwilioClient, type CallOptions, type RawRequest, type TwilioCredentials, type TwilioTransport } from './twilio/client.ts';
 import { Lookups } from './schema/shared/lookups.ts';
 
 /** What the context factory adds to Yoga's own context for each request. */
@@ -29,9 +29,9 @@ function unauthenticated(message: string): GraphQLError {
 
 /**
  * Credentials a request carries in `Authorization: Basic …`: an account SID and
- * auth token, or an API key SID and secret (with `X-Twilio-Account-Sid` naming
- * the account, as Twilio's API keys belong to one). Without the header, the
- * gateway's own credentials are used.
+ * auth token, or an API key SID and secret with `X-Twilio-Account-Sid` naming
+ * the account the key belongs to. Without the header, the gateway's own
+ * credentials are used.
  */
 export function requestCredentials(request: Request, fallback: TwilioCredentials | null): TwilioCredentials {
   const header = request.headers.get('authorization');
@@ -48,18 +48,61 @@ export function requestCredentials(request: Request, fallback: TwilioCredentials
   if (!secret) throw unauthenticated('Authorization: the auth token or secret is empty');
   if (ACCOUNT_SID.test(user)) return { accountSid: user, authToken: secret };
   if (API_KEY_SID.test(user)) {
-    const account = request.headers.get('x-twilio-account-sid') ?? undefined;
-    if (account !== undefined && !ACCOUNT_SID.test(account)) throw unauthenticated('X-Twilio-Account-Sid must be AC followed by 32 hexadecimal digits');
-    // The account SID keys the in-flight cap; without one, the key's SID stands in for it.
-    return { accountSid: account ?? user, apiKey: user, apiSecret: secret };
+    const account = request.headers.get('x-twilio-account-sid');
+    if (!account) throw unauthenticated('X-Twilio-Account-Sid is required with an API key: the SID of the account the key belongs to');
+    if (!ACCOUNT_SID.test(account)) throw unauthenticated('X-Twilio-Account-Sid must be AC followed by 32 hexadecimal digits');
+    return { accountSid: account, apiKey: user, apiSecret: secret };
   }
   throw unauthenticated('Authorization: the user name must be an account SID (AC…) or an API key SID (SK…)');
 }
 
+/**
+ * The REST client of one GraphQL request. The same read (same path and query)
+ * is sent once however many fields want it; a write forgets earlier reads, as
+ * they may be stale; and a budget stops a query that would make too many calls.
+ */
+export class RequestTwilioClient extends TwilioClient {
+  readonly #reads = new Map<string, Promise<unknown>>();
+  #calls = 0;
+
+  constructor(
+    transport: TwilioTransport,
+    credentials: TwilioCredentials,
+    private readonly maxCalls: number,
+  ) {
+    super(transport, credentials);
+  }
+
+  override send(request: RawRequest, options?: CallOptions): Promise<unknown> {
+    if (request.method !== 'GET') {
+      this.#reads.clear();
+      return this.#counted(() => super.send(request, options));
+    }
+    const key = `${request.product} ${request.path}`;
+    let read = this.#reads.get(key);
+    if (!read) {
+      read = this.#counted(() => super.send(request, options));
+      this.#reads.set(key, read);
+    }
+    return read;
+  }
+
+  #counted(send: () => Promise<unknown>): Promise<unknown> {
+    if (++this.#calls > this.maxCalls) {
+      return Promise.reject(
+        new GraphQLError(`This request needs more than ${this.maxCalls} REST calls to Twilio: ask for fewer items, or split the query`, {
+          extensions: { code: 'QUERY_TOO_EXPENSIVE', limit: this.maxCalls },
+        }),
+      );
+    }
+    return send();
+  }
+}
+
 /** Builds the context factory Yoga calls once per request. */
-export function contextFactory(transport: TwilioTransport, fallback: TwilioCredentials | null) {
+export function contextFactory(transport: TwilioTransport, fallback: TwilioCredentials | null, maxRestCalls = 1000) {
   return ({ request }: YogaInitialContext): RequestContext => {
-    const twilio = transport.client(requestCredentials(request, fallback));
+    const twilio = new RequestTwilioClient(transport, requestCredentials(request, fallback), maxRestCalls);
     return { ...initContextCache(), twilio, lookups: new Lookups(twilio) };
   };
 }

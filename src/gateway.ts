@@ -5,6 +5,7 @@
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import type { TwilioCredentials, TwilioTransport } from './twilio/client.ts';
 import { contextFactory, type RequestContext } from './context.ts';
 import { schema } from './schema/index.ts';
@@ -18,7 +19,14 @@ export interface GatewayOptions {
   graphiql?: boolean;
   /** Yoga's logger; `false` silences it (tests). */
   logging?: boolean;
+  /** Browser origins allowed to call from another origin; none by default. */
+  corsOrigins?: string[];
+  /** Most REST calls one request may make (default 1000). */
+  maxRestCallsPerRequest?: number;
 }
+
+/** The header a request whose body a browser could send without a preflight (a form post) must carry. */
+export const CSRF_HEADER = 'x-graphql-yoga-csrf';
 
 export type Gateway = YogaServerInstance<Record<string, never>, RequestContext>;
 
@@ -37,13 +45,16 @@ export function createGateway(options: GatewayOptions): Gateway {
   return createYoga<Record<string, never>, RequestContext>({
     schema,
     graphqlEndpoint: '/graphql',
-    context: contextFactory(options.transport, options.credentials),
+    context: contextFactory(options.transport, options.credentials, options.maxRestCallsPerRequest),
     graphiql: options.graphiql === false ? false : { title: 'Twilio GraphQL gateway', defaultQuery: DEFAULT_QUERY },
     // GraphiQL served from the installed package, not a CDN, so it works offline too.
     renderGraphiQL,
     landingPage: false,
     logging: options.logging ?? true,
-    plugins: [healthz()],
+    // The gateway acts with its own Twilio credentials for requests that bring none: no web page on
+    // another origin may read its answers (no CORS unless allowed), nor send it a form post (CSRF).
+    cors: options.corsOrigins?.length ? { origin: options.corsOrigins, credentials: true } : false,
+    plugins: [healthz(), useCSRFPrevention({ requestHeaders: [CSRF_HEADER] })],
     maskedErrors: {
       // Twilio's failures are expected and explained; everything else stays masked.
       maskError(error, message, isDev) {

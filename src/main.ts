@@ -41,7 +41,7 @@ const transport = new TwilioTransport({
   retry: { maxRetries: config.maxRetries },
   maxInFlightPerAccount: config.maxInFlightPerAccount,
 });
-const gateway = createGateway({ transport, credentials });
+const gateway = createGateway({ transport, credentials, corsOrigins: config.corsOrigins, maxRestCallsPerRequest: config.maxRestCallsPerRequest });
 const server = createServer(gateway);
 await new Promise<void>((resolve, reject) => {
   server.once('error', reject);
@@ -59,8 +59,12 @@ let stopping = false;
 async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  // Finish the requests in flight (for up to 10 s), then drop idle keep-alive connections.
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const force = setTimeout(() => server.closeAllConnections(), 10_000);
+  await closed;
+  clearTimeout(force);
   await transport.close();
   await emulator?.close();
   process.exit(0);

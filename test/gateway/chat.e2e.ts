@@ -309,6 +309,15 @@ describe('credentials', () => {
 });
 
 describe('server', () => {
+  it('gives no CORS permission to any origin unless configured', async () => {
+    const res = await fetch(`${env.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+      body: JSON.stringify({ query: '{ chatServices { nodes { sid } } }' }),
+    });
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('answers /healthz', async () => {
     const res = await fetch(`${env.url}/healthz`);
     expect(res.status).toBe(200);

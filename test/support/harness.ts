@@ -8,7 +8,7 @@ import { print } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.ts';
 import { DEMO_ACCOUNT } from '../../src/emulator/accounts.ts';
-import { createGateway } from '../../src/gateway.ts';
+import { createGateway, type GatewayOptions } from '../../src/gateway.ts';
 import { TwilioTransport, type TwilioTransportOptions } from '../../src/twilio/client.ts';
 
 export interface GraphQLResponse<T = any> {
@@ -36,7 +36,7 @@ export interface GatewayEnv {
 }
 
 export async function startGateway(
-  options: { emulator?: EmulatorOptions; transport?: Omit<TwilioTransportOptions, 'baseUrl'> } = {},
+  options: { emulator?: EmulatorOptions; transport?: Omit<TwilioTransportOptions, 'baseUrl'>; gateway?: Partial<Omit<GatewayOptions, 'transport'>> } = {},
 ): Promise<GatewayEnv> {
   const emulator = await createEmulator({ port: 0, seed: 'demo', ...options.emulator });
   const transport = new TwilioTransport({ baseUrl: emulator.url, env: {}, keepAliveTimeoutMs: 10, ...options.transport });
@@ -44,6 +44,7 @@ export async function startGateway(
     transport,
     credentials: { accountSid: DEMO_ACCOUNT.accountSid, authToken: DEMO_ACCOUNT.authToken },
     logging: false,
+    ...options.gateway,
   });
   const server: Server = createServer(gateway);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
