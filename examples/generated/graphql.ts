@@ -248,11 +248,13 @@ export type CreateChatMemberInput = {
   channelSidOrUniqueName: Scalars['String']['input'];
   /** Join date to record, for imports. */
   dateCreated?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Update date to record, for imports. */
   dateUpdated?: InputMaybe<Scalars['DateTime']['input']>;
   /** The identity of the user to add. */
   identity: Scalars['String']['input'];
   /** Index of the last message the member has read. */
   lastConsumedMessageIndex?: InputMaybe<Scalars['Int']['input']>;
+  /** When the member last read messages. */
   lastConsumptionTimestamp?: InputMaybe<Scalars['DateTime']['input']>;
   /** SID of the member's channel role; the service's default when omitted. */
   roleSid?: InputMaybe<Scalars['String']['input']>;
@@ -272,9 +274,11 @@ export type CreateChatMessageInput = {
   channelSidOrUniqueName: Scalars['String']['input'];
   /** Send date to record, for imports. */
   dateCreated?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Update date to record, for imports. */
   dateUpdated?: InputMaybe<Scalars['DateTime']['input']>;
   /** The identity of the author; `system` when omitted. */
   from?: InputMaybe<Scalars['String']['input']>;
+  /** The identity to record as the last to change the message, for imports. */
   lastUpdatedBy?: InputMaybe<Scalars['String']['input']>;
   /** SID of uploaded media (`ME…`) for a media message. */
   mediaSid?: InputMaybe<Scalars['String']['input']>;
@@ -853,15 +857,21 @@ export type UpdateAwsCredentialInput = {
 
 /** Changes to a channel; fields left out stay as they are. */
 export type UpdateChatChannelInput = {
+  /** Application data to store with the channel, replacing what is stored. */
   attributes?: InputMaybe<Scalars['JSON']['input']>;
+  /** The identity to record as the creator. */
   createdBy?: InputMaybe<Scalars['String']['input']>;
+  /** Creation date to record, for imports. */
   dateCreated?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Update date to record, for imports. */
   dateUpdated?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The name shown for the channel. */
   friendlyName?: InputMaybe<Scalars['String']['input']>;
   /** The SID of the service (`IS…`). */
   serviceSid: Scalars['String']['input'];
   /** The SID (`CH…`) or unique name of the channel. */
   sidOrUniqueName: Scalars['String']['input'];
+  /** A name unique in the service, usable instead of the SID. */
   uniqueName?: InputMaybe<Scalars['String']['input']>;
   /** Sent as `X-Twilio-Webhook-Enabled`: whether Twilio calls the service webhooks for this change. */
   webhookEnabled?: InputMaybe<Scalars['Boolean']['input']>;
@@ -909,13 +919,19 @@ export type UpdateChatCredentialInput = {
 
 /** Changes to a member; fields left out stay as they are. */
 export type UpdateChatMemberInput = {
+  /** Application data to store with the member, replacing what is stored. */
   attributes?: InputMaybe<Scalars['JSON']['input']>;
   /** The SID (`CH…`) or unique name of the channel. */
   channelSidOrUniqueName: Scalars['String']['input'];
+  /** Join date to record, for imports. */
   dateCreated?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Update date to record, for imports. */
   dateUpdated?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Index of the last message the member has read. */
   lastConsumedMessageIndex?: InputMaybe<Scalars['Int']['input']>;
+  /** When the member last read messages. */
   lastConsumptionTimestamp?: InputMaybe<Scalars['DateTime']['input']>;
+  /** SID of the member's new channel role (`RL…`). */
   roleSid?: InputMaybe<Scalars['String']['input']>;
   /** The SID of the service (`IS…`). */
   serviceSid: Scalars['String']['input'];
@@ -927,12 +943,17 @@ export type UpdateChatMemberInput = {
 
 /** Changes to a message; fields left out stay as they are. */
 export type UpdateChatMessageInput = {
+  /** Application data to store with the message, replacing what is stored. */
   attributes?: InputMaybe<Scalars['JSON']['input']>;
+  /** The new text of the message. */
   body?: InputMaybe<Scalars['String']['input']>;
   /** The SID (`CH…`) or unique name of the channel. */
   channelSidOrUniqueName: Scalars['String']['input'];
+  /** Send date to record, for imports. */
   dateCreated?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Update date to record, for imports. */
   dateUpdated?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The identity to record as the author. */
   from?: InputMaybe<Scalars['String']['input']>;
   /** The identity of whoever makes the change. */
   lastUpdatedBy?: InputMaybe<Scalars['String']['input']>;
@@ -956,6 +977,7 @@ export type UpdateChatRoleInput = {
 
 /** Changes to a Chat service; fields left out stay as they are. */
 export type UpdateChatServiceInput = {
+  /** Deprecated: seconds between consumption reports from clients. */
   consumptionReportInterval?: InputMaybe<Scalars['Int']['input']>;
   /** SID of the role channel creators get. */
   defaultChannelCreatorRoleSid?: InputMaybe<Scalars['String']['input']>;
@@ -963,6 +985,7 @@ export type UpdateChatServiceInput = {
   defaultChannelRoleSid?: InputMaybe<Scalars['String']['input']>;
   /** SID of the role new users get. */
   defaultServiceRoleSid?: InputMaybe<Scalars['String']['input']>;
+  /** A new name for the service. */
   friendlyName?: InputMaybe<Scalars['String']['input']>;
   /** The most members a channel may have. */
   limitsChannelMembers?: InputMaybe<Scalars['Int']['input']>;
@@ -970,7 +993,9 @@ export type UpdateChatServiceInput = {
   limitsUserChannels?: InputMaybe<Scalars['Int']['input']>;
   /** Text shown to clients that cannot show media messages. */
   mediaCompatibilityMessage?: InputMaybe<Scalars['String']['input']>;
+  /** Notification for a user added to a channel. */
   notificationsAddedToChannel?: InputMaybe<ChatNotificationSettingsInput>;
+  /** Notification for a user invited to a channel. */
   notificationsInvitedToChannel?: InputMaybe<ChatNotificationSettingsInput>;
   /** Whether to log notifications. */
   notificationsLogEnabled?: InputMaybe<Scalars['Boolean']['input']>;
@@ -978,16 +1003,25 @@ export type UpdateChatServiceInput = {
   notificationsNewMessage?: InputMaybe<ChatNotificationSettingsInput>;
   /** Whether new-message notifications carry a badge count. */
   notificationsNewMessageBadgeCountEnabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Notification for a user removed from a channel. */
   notificationsRemovedFromChannel?: InputMaybe<ChatNotificationSettingsInput>;
+  /** How many times to retry a post-event webhook that times out (after 5 seconds) or answers 429, 503 or 504; 0 by default. */
   postWebhookRetryCount?: InputMaybe<Scalars['Int']['input']>;
+  /** The URL Twilio calls after an event, with `webhookMethod`. */
   postWebhookUrl?: InputMaybe<Scalars['URL']['input']>;
+  /** How many times to retry a pre-event webhook that times out (after 5 seconds) or answers 429, 503 or 504; 0 by default. */
   preWebhookRetryCount?: InputMaybe<Scalars['Int']['input']>;
+  /** The URL Twilio calls before an event, with `webhookMethod`; its answer can block the event. */
   preWebhookUrl?: InputMaybe<Scalars['URL']['input']>;
+  /** Whether the Reachability Indicator (user online state) is on. */
   reachabilityEnabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Whether the Message Consumption Horizon (read status) is on. */
   readStatusEnabled?: InputMaybe<Scalars['Boolean']['input']>;
   /** The SID of the service (`IS…`). */
   sid: Scalars['String']['input'];
+  /** Seconds after a "typing" event before clients assume the user stopped typing; 5 by default. */
   typingIndicatorTimeout?: InputMaybe<Scalars['Int']['input']>;
+  /** The events that trigger webhooks (`onMessageSend`, `onChannelAdded`, …). */
   webhookFilters?: InputMaybe<Array<Scalars['String']['input']>>;
   /** The HTTP method for webhooks. */
   webhookMethod?: InputMaybe<HttpMethod>;
@@ -1011,8 +1045,11 @@ export type UpdateChatUserChannelInput = {
 
 /** Changes to a user; fields left out stay as they are. */
 export type UpdateChatUserInput = {
+  /** Application data to store with the user, replacing what is stored. */
   attributes?: InputMaybe<Scalars['JSON']['input']>;
+  /** The name shown for the user. */
   friendlyName?: InputMaybe<Scalars['String']['input']>;
+  /** SID of the user's new service-wide role (`RL…`). */
   roleSid?: InputMaybe<Scalars['String']['input']>;
   /** The SID of the service (`IS…`). */
   serviceSid: Scalars['String']['input'];

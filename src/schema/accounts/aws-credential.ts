@@ -104,7 +104,7 @@ builder.mutationFields((t) => ({
     type: CreateAwsCredentialPayload,
     nullable: false,
     description: 'Creates an AWS credential. Twilio keeps the secret access key to itself: no field, list or error ever returns it.',
-    args: { input: t.arg({ type: CreateAwsCredentialInput, required: true }) },
+    args: { input: t.arg({ type: CreateAwsCredentialInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
       const { credentials, secret } = checkAwsCredentials(input.credentials);
       const accountSid = input.accountSid == null ? undefined : checkSid('input.accountSid', input.accountSid, 'AC');
@@ -121,7 +121,7 @@ builder.mutationFields((t) => ({
     type: UpdateAwsCredentialPayload,
     nullable: false,
     description: 'Renames an AWS credential.',
-    args: { input: t.arg({ type: UpdateAwsCredentialInput, required: true }) },
+    args: { input: t.arg({ type: UpdateAwsCredentialInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
       const key = nodeKey(checkSid('input.sid', input.sid, 'CR'));
       const payload = await runWrite(awsFields, () =>
@@ -135,7 +135,7 @@ builder.mutationFields((t) => ({
     type: DeleteAwsCredentialPayload,
     nullable: false,
     description: 'Deletes an AWS credential. Twilio features that use it can no longer reach AWS with it.',
-    args: { input: t.arg({ type: DeleteAwsCredentialInput, required: true }) },
+    args: { input: t.arg({ type: DeleteAwsCredentialInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {
       const key = nodeKey(checkSid('input.sid', input.sid, 'CR'));
       const payload = await runWrite({}, async () => {

@@ -54,7 +54,7 @@ builder.mutationFields((t) => ({
     nullable: false,
     description:
       "Records contacts' opt-in or opt-out status in bulk (Twilio's `Items`). Twilio checks each item on its own: a bad item is reported in its result and does not stop the others. A request Twilio cannot answer item by item is refused whole (`userErrors`).",
-    args: { input: t.arg({ type: CreateBulkConsentsInput, required: true }) },
+    args: { input: t.arg({ type: CreateBulkConsentsInput, required: true, description: 'The consents to record.' }) },
     resolve: (_, { input }, ctx) => {
       checkBulkItems(input.items);
       const items = input.items.map((item) => ({

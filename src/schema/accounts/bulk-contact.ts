@@ -33,7 +33,7 @@ builder.mutationFields((t) => ({
     nullable: false,
     description:
       "Records contacts' details in bulk (Twilio's `Items`). Twilio checks each item on its own: a bad item is reported in its result and does not stop the others. A request Twilio cannot answer item by item is refused whole (`userErrors`).",
-    args: { input: t.arg({ type: CreateBulkContactsInput, required: true }) },
+    args: { input: t.arg({ type: CreateBulkContactsInput, required: true, description: 'The contacts to record.' }) },
     resolve: (_, { input }, ctx) => {
       checkBulkItems(input.items);
       const items = input.items.map((item) => ({

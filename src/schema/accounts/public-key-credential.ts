@@ -107,7 +107,7 @@ builder.mutationFields((t) => ({
     type: CreatePublicKeyCredentialPayload,
     nullable: false,
     description: 'Adds a public key for Public Key Client Validation. Twilio refuses a key that is not RSA.',
-    args: { input: t.arg({ type: CreatePublicKeyCredentialInput, required: true }) },
+    args: { input: t.arg({ type: CreatePublicKeyCredentialInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
       if (!PEM_PUBLIC_KEY.test(input.publicKey)) throw badInput('input.publicKey', 'expected a PEM block from -----BEGIN PUBLIC KEY----- to -----END PUBLIC KEY-----');
       const accountSid = input.accountSid == null ? undefined : checkSid('input.accountSid', input.accountSid, 'AC');
@@ -122,7 +122,7 @@ builder.mutationFields((t) => ({
     type: UpdatePublicKeyCredentialPayload,
     nullable: false,
     description: 'Renames a public key credential.',
-    args: { input: t.arg({ type: UpdatePublicKeyCredentialInput, required: true }) },
+    args: { input: t.arg({ type: UpdatePublicKeyCredentialInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
       const key = nodeKey(checkSid('input.sid', input.sid, 'CR'));
       const payload = await runWrite(publicKeyFields, () =>
@@ -136,7 +136,7 @@ builder.mutationFields((t) => ({
     type: DeletePublicKeyCredentialPayload,
     nullable: false,
     description: 'Deletes a public key credential. Requests signed with its private key are no longer accepted.',
-    args: { input: t.arg({ type: DeletePublicKeyCredentialInput, required: true }) },
+    args: { input: t.arg({ type: DeletePublicKeyCredentialInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {
       const key = nodeKey(checkSid('input.sid', input.sid, 'CR'));
       const payload = await runWrite({}, async () => {

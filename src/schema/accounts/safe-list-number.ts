@@ -64,7 +64,7 @@ builder.mutationFields((t) => ({
     type: CreateSafeListNumberPayload,
     nullable: false,
     description: 'Adds a phone number to SafeList. Twilio refuses a number that is already on it.',
-    args: { input: t.arg({ type: CreateSafeListNumberInput, required: true }) },
+    args: { input: t.arg({ type: CreateSafeListNumberInput, required: true, description: 'The number to add.' }) },
     resolve: async (_, { input }, ctx) => {
       const key = nodeKey(checkE164('input.phoneNumber', input.phoneNumber));
       const payload = await runWrite(safeListFields, () => accounts.createSafelist(ctx.twilio, { body: { PhoneNumber: input.phoneNumber } }));
@@ -76,7 +76,7 @@ builder.mutationFields((t) => ({
     type: DeleteSafeListNumberPayload,
     nullable: false,
     description: 'Removes a phone number from SafeList.',
-    args: { input: t.arg({ type: DeleteSafeListNumberInput, required: true }) },
+    args: { input: t.arg({ type: DeleteSafeListNumberInput, required: true, description: 'The number to remove.' }) },
     resolve: async (_, { input }, ctx) => {
       const key = nodeKey(checkE164('input.phoneNumber', input.phoneNumber));
       const payload = await runWrite(safeListFields, async () => {

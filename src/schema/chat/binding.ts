@@ -113,7 +113,7 @@ builder.mutationFields((t) => ({
     type: DeleteChatBindingPayload,
     nullable: false,
     description: 'Deletes a push binding: the device gets no more push notifications until the SDK registers it again.',
-    args: { input: t.arg({ type: DeleteChatBindingInput, required: true }) },
+    args: { input: t.arg({ type: DeleteChatBindingInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {
       const key = nodeKey(checkSid('input.serviceSid', input.serviceSid, 'IS'), checkSid('input.sid', input.sid, 'BS'));
       const payload = await runWrite({}, async () => {

@@ -46,7 +46,10 @@ export const ChatChannel = builder.loadableNodeRef<ChatChannelRecord>('ChatChann
   cacheResolved: (c) => nodeKey(c.service_sid!, c.sid!),
 });
 
-export const ChatChannelConnection = builder.connectionObject({ type: ChatChannel, name: 'ChatChannelConnection' });
+export const ChatChannelConnection = builder.connectionObject(
+  { type: ChatChannel, name: 'ChatChannelConnection', description: 'A page of channels.' },
+  { description: 'A channel with its cursor.' },
+);
 
 /** The channel a child resource belongs to, through the channel loader. */
 export function channelOf(ctx: GatewayContext, serviceSid: string | null, channelSid: string | null) {
@@ -123,12 +126,12 @@ const UpdateChatChannelInput = builder.inputType('UpdateChatChannelInput', {
   fields: (t) => ({
     serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
     sidOrUniqueName: t.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }),
-    friendlyName: t.string(),
-    uniqueName: t.string(),
-    attributes: t.field({ type: 'JSON' }),
-    createdBy: t.string(),
-    dateCreated: t.field({ type: 'DateTime' }),
-    dateUpdated: t.field({ type: 'DateTime' }),
+    friendlyName: t.string({ description: 'The name shown for the channel.' }),
+    uniqueName: t.string({ description: 'A name unique in the service, usable instead of the SID.' }),
+    attributes: t.field({ type: 'JSON', description: 'Application data to store with the channel, replacing what is stored.' }),
+    createdBy: t.string({ description: 'The identity to record as the creator.' }),
+    dateCreated: t.field({ type: 'DateTime', description: 'Creation date to record, for imports.' }),
+    dateUpdated: t.field({ type: 'DateTime', description: 'Update date to record, for imports.' }),
     webhookEnabled: t.boolean({ description: WEBHOOK_ENABLED }),
   }),
 });
@@ -151,7 +154,7 @@ builder.mutationFields((t) => ({
     type: CreateChatChannelPayload,
     nullable: false,
     description: 'Creates a channel in a Chat service.',
-    args: { input: t.arg({ type: CreateChatChannelInput, required: true }) },
+    args: { input: t.arg({ type: CreateChatChannelInput, required: true, description: 'What to create.' }) },
     resolve: (_, { input }, ctx) =>
       runWrite(channelFields, () =>
         chat.createChannel(ctx.twilio, {
@@ -173,7 +176,7 @@ builder.mutationFields((t) => ({
     type: UpdateChatChannelPayload,
     nullable: false,
     description: 'Changes a channel.',
-    args: { input: t.arg({ type: UpdateChatChannelInput, required: true }) },
+    args: { input: t.arg({ type: UpdateChatChannelInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       const channel = checkKey('input.sidOrUniqueName', input.sidOrUniqueName, 'CH');
@@ -199,7 +202,7 @@ builder.mutationFields((t) => ({
     type: DeleteChatChannelPayload,
     nullable: false,
     description: 'Deletes a channel with its members, messages, invites and webhooks.',
-    args: { input: t.arg({ type: DeleteChatChannelInput, required: true }) },
+    args: { input: t.arg({ type: DeleteChatChannelInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       const channel = checkKey('input.sidOrUniqueName', input.sidOrUniqueName, 'CH');

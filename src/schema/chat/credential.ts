@@ -127,7 +127,7 @@ builder.mutationFields((t) => ({
     type: CreateChatCredentialPayload,
     nullable: false,
     description: 'Creates a push credential for Chat.',
-    args: { input: t.arg({ type: CreateChatCredentialInput, required: true }) },
+    args: { input: t.arg({ type: CreateChatCredentialInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
       const payload = await runWrite(credentialFields, () =>
         chat.createCredential(ctx.twilio, {
@@ -150,7 +150,7 @@ builder.mutationFields((t) => ({
     type: UpdateChatCredentialPayload,
     nullable: false,
     description: 'Changes a push credential: its name, or new keys for the same push service.',
-    args: { input: t.arg({ type: UpdateChatCredentialInput, required: true }) },
+    args: { input: t.arg({ type: UpdateChatCredentialInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
       const key = nodeKey(checkSid('input.sid', input.sid, 'CR'));
       const payload = await runWrite(credentialFields, () =>
@@ -174,7 +174,7 @@ builder.mutationFields((t) => ({
     type: DeleteChatCredentialPayload,
     nullable: false,
     description: 'Deletes a push credential. Bindings that use it can no longer get push notifications.',
-    args: { input: t.arg({ type: DeleteChatCredentialInput, required: true }) },
+    args: { input: t.arg({ type: DeleteChatCredentialInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {
       const key = nodeKey(checkSid('input.sid', input.sid, 'CR'));
       const payload = await runWrite({}, async () => {

@@ -105,7 +105,7 @@ builder.mutationFields((t) => ({
     type: CreateChatInvitePayload,
     nullable: false,
     description: 'Invites a user to a channel. Twilio refuses an identity that is already a member or already invited.',
-    args: { input: t.arg({ type: CreateChatInviteInput, required: true }) },
+    args: { input: t.arg({ type: CreateChatInviteInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
@@ -127,7 +127,7 @@ builder.mutationFields((t) => ({
     type: DeleteChatInvitePayload,
     nullable: false,
     description: 'Withdraws an invite.',
-    args: { input: t.arg({ type: DeleteChatInviteInput, required: true }) },
+    args: { input: t.arg({ type: DeleteChatInviteInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');

@@ -24,7 +24,10 @@ export const ChatMember = builder.loadableNodeRef<ChatMemberRecord>('ChatMember'
   cacheResolved: (m) => nodeKey(m.service_sid!, m.channel_sid!, m.sid!),
 });
 
-export const ChatMemberConnection = builder.connectionObject({ type: ChatMember, name: 'ChatMemberConnection' });
+export const ChatMemberConnection = builder.connectionObject(
+  { type: ChatMember, name: 'ChatMemberConnection', description: 'A page of channel members.' },
+  { description: 'A channel member with its cursor.' },
+);
 
 /** How many identities go into one `ListMember?Identity=…` call, keeping its URL short. */
 const IDENTITIES_PER_CALL = 50;
@@ -130,9 +133,9 @@ const CreateChatMemberInput = builder.inputType('CreateChatMemberInput', {
     roleSid: t.string({ description: "SID of the member's channel role; the service's default when omitted." }),
     attributes: t.field({ type: 'JSON', description: 'Application data to store with the member.' }),
     lastConsumedMessageIndex: t.int({ description: 'Index of the last message the member has read.' }),
-    lastConsumptionTimestamp: t.field({ type: 'DateTime' }),
+    lastConsumptionTimestamp: t.field({ type: 'DateTime', description: 'When the member last read messages.' }),
     dateCreated: t.field({ type: 'DateTime', description: 'Join date to record, for imports.' }),
-    dateUpdated: t.field({ type: 'DateTime' }),
+    dateUpdated: t.field({ type: 'DateTime', description: 'Update date to record, for imports.' }),
     webhookEnabled: t.boolean({ description: WEBHOOK_ENABLED }),
   }),
 });
@@ -143,12 +146,12 @@ const UpdateChatMemberInput = builder.inputType('UpdateChatMemberInput', {
     serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
     channelSidOrUniqueName: t.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }),
     sidOrIdentity: t.string({ required: true, description: 'The SID (`MB…`) or identity of the member.' }),
-    roleSid: t.string(),
-    attributes: t.field({ type: 'JSON' }),
-    lastConsumedMessageIndex: t.int(),
-    lastConsumptionTimestamp: t.field({ type: 'DateTime' }),
-    dateCreated: t.field({ type: 'DateTime' }),
-    dateUpdated: t.field({ type: 'DateTime' }),
+    roleSid: t.string({ description: "SID of the member's new channel role (`RL…`)." }),
+    attributes: t.field({ type: 'JSON', description: 'Application data to store with the member, replacing what is stored.' }),
+    lastConsumedMessageIndex: t.int({ description: 'Index of the last message the member has read.' }),
+    lastConsumptionTimestamp: t.field({ type: 'DateTime', description: 'When the member last read messages.' }),
+    dateCreated: t.field({ type: 'DateTime', description: 'Join date to record, for imports.' }),
+    dateUpdated: t.field({ type: 'DateTime', description: 'Update date to record, for imports.' }),
     webhookEnabled: t.boolean({ description: WEBHOOK_ENABLED }),
   }),
 });
@@ -184,7 +187,7 @@ builder.mutationFields((t) => ({
     type: CreateChatMemberPayload,
     nullable: false,
     description: 'Adds a user to a channel.',
-    args: { input: t.arg({ type: CreateChatMemberInput, required: true }) },
+    args: { input: t.arg({ type: CreateChatMemberInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
@@ -212,7 +215,7 @@ builder.mutationFields((t) => ({
     type: UpdateChatMemberPayload,
     nullable: false,
     description: 'Changes a member: its role, attributes or read position.',
-    args: { input: t.arg({ type: UpdateChatMemberInput, required: true }) },
+    args: { input: t.arg({ type: UpdateChatMemberInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
@@ -240,7 +243,7 @@ builder.mutationFields((t) => ({
     type: DeleteChatMemberPayload,
     nullable: false,
     description: 'Removes a member from its channel.',
-    args: { input: t.arg({ type: DeleteChatMemberInput, required: true }) },
+    args: { input: t.arg({ type: DeleteChatMemberInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');

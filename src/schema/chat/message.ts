@@ -23,7 +23,10 @@ export const ChatMessage = builder.loadableNodeRef<ChatMessageRecord>('ChatMessa
   cacheResolved: (m) => nodeKey(m.service_sid!, m.channel_sid!, m.sid!),
 });
 
-export const ChatMessageConnection = builder.connectionObject({ type: ChatMessage, name: 'ChatMessageConnection' });
+export const ChatMessageConnection = builder.connectionObject(
+  { type: ChatMessage, name: 'ChatMessageConnection', description: 'A page of messages.' },
+  { description: 'A message with its cursor.' },
+);
 
 ChatMessage.implement({
   description: 'A message sent in a channel.',
@@ -96,9 +99,9 @@ const CreateChatMessageInput = builder.inputType('CreateChatMessageInput', {
     from: t.string({ description: 'The identity of the author; `system` when omitted.' }),
     attributes: t.field({ type: 'JSON', description: 'Application data to store with the message.' }),
     mediaSid: t.string({ description: 'SID of uploaded media (`ME…`) for a media message.' }),
-    lastUpdatedBy: t.string(),
+    lastUpdatedBy: t.string({ description: 'The identity to record as the last to change the message, for imports.' }),
     dateCreated: t.field({ type: 'DateTime', description: 'Send date to record, for imports.' }),
-    dateUpdated: t.field({ type: 'DateTime' }),
+    dateUpdated: t.field({ type: 'DateTime', description: 'Update date to record, for imports.' }),
     webhookEnabled: t.boolean({ description: WEBHOOK_ENABLED }),
   }),
 });
@@ -109,12 +112,12 @@ const UpdateChatMessageInput = builder.inputType('UpdateChatMessageInput', {
     serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
     channelSidOrUniqueName: t.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }),
     sid: t.string({ required: true, description: 'The SID of the message (`IM…`).' }),
-    body: t.string(),
-    from: t.string(),
-    attributes: t.field({ type: 'JSON' }),
+    body: t.string({ description: 'The new text of the message.' }),
+    from: t.string({ description: 'The identity to record as the author.' }),
+    attributes: t.field({ type: 'JSON', description: 'Application data to store with the message, replacing what is stored.' }),
     lastUpdatedBy: t.string({ description: 'The identity of whoever makes the change.' }),
-    dateCreated: t.field({ type: 'DateTime' }),
-    dateUpdated: t.field({ type: 'DateTime' }),
+    dateCreated: t.field({ type: 'DateTime', description: 'Send date to record, for imports.' }),
+    dateUpdated: t.field({ type: 'DateTime', description: 'Update date to record, for imports.' }),
     webhookEnabled: t.boolean({ description: WEBHOOK_ENABLED }),
   }),
 });
@@ -138,7 +141,7 @@ builder.mutationFields((t) => ({
     type: CreateChatMessagePayload,
     nullable: false,
     description: 'Sends a message to a channel.',
-    args: { input: t.arg({ type: CreateChatMessageInput, required: true }) },
+    args: { input: t.arg({ type: CreateChatMessageInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
@@ -167,7 +170,7 @@ builder.mutationFields((t) => ({
     type: UpdateChatMessagePayload,
     nullable: false,
     description: 'Changes a message: its body, attributes or author.',
-    args: { input: t.arg({ type: UpdateChatMessageInput, required: true }) },
+    args: { input: t.arg({ type: UpdateChatMessageInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
@@ -197,7 +200,7 @@ builder.mutationFields((t) => ({
     type: DeleteChatMessagePayload,
     nullable: false,
     description: 'Deletes a message. Indexes of later messages do not change.',
-    args: { input: t.arg({ type: DeleteChatMessageInput, required: true }) },
+    args: { input: t.arg({ type: DeleteChatMessageInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');

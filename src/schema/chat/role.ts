@@ -35,7 +35,10 @@ export const ChatRole = builder.loadableNodeRef<ChatRoleRecord>('ChatRole', {
   cacheResolved: (r) => nodeKey(r.service_sid!, r.sid!),
 });
 
-export const ChatRoleConnection = builder.connectionObject({ type: ChatRole, name: 'ChatRoleConnection' });
+export const ChatRoleConnection = builder.connectionObject(
+  { type: ChatRole, name: 'ChatRoleConnection', description: 'A page of roles.' },
+  { description: 'A role with its cursor.' },
+);
 
 ChatRole.implement({
   description: 'A role: the permissions of the users or channel members that hold it.',
@@ -116,7 +119,7 @@ builder.mutationFields((t) => ({
     type: CreateChatRolePayload,
     nullable: false,
     description: 'Creates a role in a Chat service.',
-    args: { input: t.arg({ type: CreateChatRoleInput, required: true }) },
+    args: { input: t.arg({ type: CreateChatRoleInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
       const payload = await runWrite(roleFields, () =>
         chat.createRole(ctx.twilio, {
@@ -132,7 +135,7 @@ builder.mutationFields((t) => ({
     type: UpdateChatRolePayload,
     nullable: false,
     description: "Replaces a role's permissions.",
-    args: { input: t.arg({ type: UpdateChatRoleInput, required: true }) },
+    args: { input: t.arg({ type: UpdateChatRoleInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
       const key = nodeKey(checkSid('input.serviceSid', input.serviceSid, 'IS'), checkSid('input.sid', input.sid, 'RL'));
       const payload = await runWrite(roleFields, () =>
@@ -147,7 +150,7 @@ builder.mutationFields((t) => ({
     type: DeleteChatRolePayload,
     nullable: false,
     description: 'Deletes a role. Twilio refuses to delete a default role of the service.',
-    args: { input: t.arg({ type: DeleteChatRoleInput, required: true }) },
+    args: { input: t.arg({ type: DeleteChatRoleInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {
       const key = nodeKey(checkSid('input.serviceSid', input.serviceSid, 'IS'), checkSid('input.sid', input.sid, 'RL'));
       const payload = await runWrite({}, async () => {

@@ -18,7 +18,10 @@ export const ChatService = builder.loadableNodeRef<ChatServiceRecord>('ChatServi
   cacheResolved: (s) => cacheKeyOf(s, nodeKey(s.sid!)),
 });
 
-export const ChatServiceConnection = builder.connectionObject({ type: ChatService, name: 'ChatServiceConnection' });
+export const ChatServiceConnection = builder.connectionObject(
+  { type: ChatService, name: 'ChatServiceConnection', description: 'A page of Chat services.' },
+  { description: 'A Chat service with its cursor.' },
+);
 
 const ChatServiceLimits = builder.objectRef<{ channel_members?: number; user_channels?: number }>('ChatServiceLimits').implement({
   description: 'Limits a Chat service enforces.',
@@ -104,29 +107,29 @@ const UpdateChatServiceInput = builder.inputType('UpdateChatServiceInput', {
   description: 'Changes to a Chat service; fields left out stay as they are.',
   fields: (t) => ({
     sid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
-    friendlyName: t.string(),
+    friendlyName: t.string({ description: 'A new name for the service.' }),
     defaultServiceRoleSid: t.string({ description: 'SID of the role new users get.' }),
     defaultChannelRoleSid: t.string({ description: 'SID of the role new channel members get.' }),
     defaultChannelCreatorRoleSid: t.string({ description: 'SID of the role channel creators get.' }),
-    readStatusEnabled: t.boolean(),
-    reachabilityEnabled: t.boolean(),
-    typingIndicatorTimeout: t.int(),
-    consumptionReportInterval: t.int(),
-    preWebhookUrl: t.field({ type: 'URL' }),
-    postWebhookUrl: t.field({ type: 'URL' }),
+    readStatusEnabled: t.boolean({ description: 'Whether the Message Consumption Horizon (read status) is on.' }),
+    reachabilityEnabled: t.boolean({ description: 'Whether the Reachability Indicator (user online state) is on.' }),
+    typingIndicatorTimeout: t.int({ description: 'Seconds after a "typing" event before clients assume the user stopped typing; 5 by default.' }),
+    consumptionReportInterval: t.int({ description: 'Deprecated: seconds between consumption reports from clients.' }),
+    preWebhookUrl: t.field({ type: 'URL', description: 'The URL Twilio calls before an event, with `webhookMethod`; its answer can block the event.' }),
+    postWebhookUrl: t.field({ type: 'URL', description: 'The URL Twilio calls after an event, with `webhookMethod`.' }),
     webhookMethod: t.field({ type: HttpMethod, description: 'The HTTP method for webhooks.' }),
-    webhookFilters: t.stringList(),
-    preWebhookRetryCount: t.int(),
-    postWebhookRetryCount: t.int(),
+    webhookFilters: t.stringList({ description: 'The events that trigger webhooks (`onMessageSend`, `onChannelAdded`, …).' }),
+    preWebhookRetryCount: t.int({ description: 'How many times to retry a pre-event webhook that times out (after 5 seconds) or answers 429, 503 or 504; 0 by default.' }),
+    postWebhookRetryCount: t.int({ description: 'How many times to retry a post-event webhook that times out (after 5 seconds) or answers 429, 503 or 504; 0 by default.' }),
     limitsChannelMembers: t.int({ description: 'The most members a channel may have.' }),
     limitsUserChannels: t.int({ description: 'The most channels a user may belong to.' }),
     mediaCompatibilityMessage: t.string({ description: 'Text shown to clients that cannot show media messages.' }),
     notificationsLogEnabled: t.boolean({ description: 'Whether to log notifications.' }),
     notificationsNewMessage: t.field({ type: NotificationInput, description: 'Notification for a new message.' }),
     notificationsNewMessageBadgeCountEnabled: t.boolean({ description: 'Whether new-message notifications carry a badge count.' }),
-    notificationsAddedToChannel: t.field({ type: NotificationInput }),
-    notificationsRemovedFromChannel: t.field({ type: NotificationInput }),
-    notificationsInvitedToChannel: t.field({ type: NotificationInput }),
+    notificationsAddedToChannel: t.field({ type: NotificationInput, description: 'Notification for a user added to a channel.' }),
+    notificationsRemovedFromChannel: t.field({ type: NotificationInput, description: 'Notification for a user removed from a channel.' }),
+    notificationsInvitedToChannel: t.field({ type: NotificationInput, description: 'Notification for a user invited to a channel.' }),
   }),
 });
 
@@ -145,14 +148,14 @@ builder.mutationFields((t) => ({
     type: CreateChatServicePayload,
     nullable: false,
     description: 'Creates a Chat service (with its four default roles).',
-    args: { input: t.arg({ type: CreateChatServiceInput, required: true }) },
+    args: { input: t.arg({ type: CreateChatServiceInput, required: true, description: 'What to create.' }) },
     resolve: (_, { input }, ctx) => runWrite(serviceFields, () => chat.createService(ctx.twilio, { body: { FriendlyName: input.friendlyName } })),
   }),
   updateChatService: t.field({
     type: UpdateChatServicePayload,
     nullable: false,
     description: 'Changes a Chat service.',
-    args: { input: t.arg({ type: UpdateChatServiceInput, required: true }) },
+    args: { input: t.arg({ type: UpdateChatServiceInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
       const sid = checkSid('input.sid', input.sid, 'IS');
       for (const [field, value] of [
@@ -200,7 +203,7 @@ builder.mutationFields((t) => ({
     type: DeleteChatServicePayload,
     nullable: false,
     description: 'Deletes a Chat service with all its channels, users and messages.',
-    args: { input: t.arg({ type: builder.inputType('DeleteChatServiceInput', { description: 'The Chat service to delete.', fields: (f) => ({ sid: f.string({ required: true, description: 'The SID of the service (`IS…`).' }) }) }), required: true }) },
+    args: { input: t.arg({ type: builder.inputType('DeleteChatServiceInput', { description: 'The Chat service to delete.', fields: (f) => ({ sid: f.string({ required: true, description: 'The SID of the service (`IS…`).' }) }) }), required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {
       const sid = checkSid('input.sid', input.sid, 'IS');
       const payload = await runWrite({}, async () => {

@@ -98,7 +98,7 @@ builder.mutationFields((t) => ({
     type: DeleteChatUserBindingPayload,
     nullable: false,
     description: "Deletes one of a user's push bindings: the device gets no more push notifications until the SDK registers it again.",
-    args: { input: t.arg({ type: DeleteChatUserBindingInput, required: true }) },
+    args: { input: t.arg({ type: DeleteChatUserBindingInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       const user = checkKey('input.userSidOrIdentity', input.userSidOrIdentity, 'US');

@@ -156,7 +156,7 @@ builder.mutationFields((t) => ({
     type: UpdateChatUserChannelPayload,
     nullable: false,
     description: "Changes a user's notification level or read position in a channel.",
-    args: { input: t.arg({ type: UpdateChatUserChannelInput, required: true }) },
+    args: { input: t.arg({ type: UpdateChatUserChannelInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       const user = checkKey('input.userSidOrIdentity', input.userSidOrIdentity, 'US');
@@ -179,7 +179,7 @@ builder.mutationFields((t) => ({
     type: DeleteChatUserChannelPayload,
     nullable: false,
     description: 'Takes a user out of a channel: the user leaves it, and its membership is deleted.',
-    args: { input: t.arg({ type: DeleteChatUserChannelInput, required: true }) },
+    args: { input: t.arg({ type: DeleteChatUserChannelInput, required: true, description: 'The user and the channel it leaves.' }) },
     resolve: async (_, { input }, ctx) => {
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       const user = checkKey('input.userSidOrIdentity', input.userSidOrIdentity, 'US');

@@ -33,7 +33,10 @@ export const ChatUser = builder.loadableNodeRef<ChatUserRecord>('ChatUser', {
   cacheResolved: (u) => nodeKey(u.service_sid!, u.sid!),
 });
 
-export const ChatUserConnection = builder.connectionObject({ type: ChatUser, name: 'ChatUserConnection' });
+export const ChatUserConnection = builder.connectionObject(
+  { type: ChatUser, name: 'ChatUserConnection', description: 'A page of users.' },
+  { description: 'A user with its cursor.' },
+);
 
 /**
  * The user behind an identity (a member, a message author, a channel creator).
@@ -107,9 +110,9 @@ const UpdateChatUserInput = builder.inputType('UpdateChatUserInput', {
   fields: (t) => ({
     serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
     sidOrIdentity: t.string({ required: true, description: 'The SID (`US…`) or identity of the user.' }),
-    friendlyName: t.string(),
-    attributes: t.field({ type: 'JSON' }),
-    roleSid: t.string(),
+    friendlyName: t.string({ description: 'The name shown for the user.' }),
+    attributes: t.field({ type: 'JSON', description: 'Application data to store with the user, replacing what is stored.' }),
+    roleSid: t.string({ description: "SID of the user's new service-wide role (`RL…`)." }),
     webhookEnabled: t.boolean({ description: WEBHOOK_ENABLED }),
   }),
 });
@@ -143,7 +146,7 @@ builder.mutationFields((t) => ({
     type: CreateChatUserPayload,
     nullable: false,
     description: 'Creates a user in a Chat service.',
-    args: { input: t.arg({ type: CreateChatUserInput, required: true }) },
+    args: { input: t.arg({ type: CreateChatUserInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       if (input.roleSid) checkSid('input.roleSid', input.roleSid, 'RL');
@@ -162,7 +165,7 @@ builder.mutationFields((t) => ({
     type: UpdateChatUserPayload,
     nullable: false,
     description: 'Changes a user.',
-    args: { input: t.arg({ type: UpdateChatUserInput, required: true }) },
+    args: { input: t.arg({ type: UpdateChatUserInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       const user = checkKey('input.sidOrIdentity', input.sidOrIdentity, 'US');
@@ -182,7 +185,7 @@ builder.mutationFields((t) => ({
     type: DeleteChatUserPayload,
     nullable: false,
     description: 'Deletes a user; it leaves every channel it was a member of.',
-    args: { input: t.arg({ type: DeleteChatUserInput, required: true }) },
+    args: { input: t.arg({ type: DeleteChatUserInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       const user = checkKey('input.sidOrIdentity', input.sidOrIdentity, 'US');

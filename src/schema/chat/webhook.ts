@@ -191,7 +191,7 @@ builder.mutationFields((t) => ({
     type: CreateChatChannelWebhookPayload,
     nullable: false,
     description: 'Adds a webhook to a channel.',
-    args: { input: t.arg({ type: CreateChatChannelWebhookInput, required: true }) },
+    args: { input: t.arg({ type: CreateChatChannelWebhookInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
@@ -210,7 +210,7 @@ builder.mutationFields((t) => ({
     type: UpdateChatChannelWebhookPayload,
     nullable: false,
     description: "Changes a channel webhook's configuration.",
-    args: { input: t.arg({ type: UpdateChatChannelWebhookInput, required: true }) },
+    args: { input: t.arg({ type: UpdateChatChannelWebhookInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
@@ -232,7 +232,7 @@ builder.mutationFields((t) => ({
     type: DeleteChatChannelWebhookPayload,
     nullable: false,
     description: 'Removes a webhook from its channel.',
-    args: { input: t.arg({ type: DeleteChatChannelWebhookInput, required: true }) },
+    args: { input: t.arg({ type: DeleteChatChannelWebhookInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');

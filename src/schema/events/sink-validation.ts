@@ -65,7 +65,7 @@ builder.mutationFields((t) => ({
     type: TestEventSinkPayload,
     nullable: false,
     description: 'Has Twilio send a test event to a sink; an `INITIALIZED` or `FAILED` sink becomes `VALIDATING`. The event carries the test ID `validateEventSink` needs.',
-    args: { input: t.arg({ type: TestEventSinkInput, required: true }) },
+    args: { input: t.arg({ type: TestEventSinkInput, required: true, description: 'The sink to send a test event to.' }) },
     resolve: async (_, { input }, ctx) => {
       const sid = checkSid('input.sid', input.sid, 'DG');
       const payload = await runWrite({}, async () => ({ result: (await events.createSinkTest(ctx.twilio, { path: { Sid: sid } })).result, sinkSid: sid }));
@@ -77,7 +77,7 @@ builder.mutationFields((t) => ({
     type: ValidateEventSinkPayload,
     nullable: false,
     description: 'Sends back the ID of a test event the sink received, which makes the sink `ACTIVE`.',
-    args: { input: t.arg({ type: ValidateEventSinkInput, required: true }) },
+    args: { input: t.arg({ type: ValidateEventSinkInput, required: true, description: 'The sink and the ID of the test event it received.' }) },
     resolve: async (_, { input }, ctx) => {
       const sid = checkSid('input.sid', input.sid, 'DG');
       if (input.testId.trim() === '') throw badInput('input.testId', 'expected the ID of a test event the sink received, got an empty string');

@@ -160,7 +160,7 @@ builder.mutationFields((t) => ({
     type: CreateEventSinkPayload,
     nullable: false,
     description: 'Creates a sink. Twilio checks its configuration against its type.',
-    args: { input: t.arg({ type: CreateEventSinkInput, required: true }) },
+    args: { input: t.arg({ type: CreateEventSinkInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
       const params = sinkParams(input.configuration);
       const payload = await runWrite(sinkFields, () => events.createSink(ctx.twilio, { body: { Description: input.description, ...params } }));
@@ -177,7 +177,7 @@ builder.mutationFields((t) => ({
     type: UpdateEventSinkPayload,
     nullable: false,
     description: "Changes a sink's description.",
-    args: { input: t.arg({ type: UpdateEventSinkInput, required: true }) },
+    args: { input: t.arg({ type: UpdateEventSinkInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
       const sid = checkSid('input.sid', input.sid, 'DG');
       const payload = await runWrite(sinkFields, () => events.updateSink(ctx.twilio, { path: { Sid: sid }, body: { Description: input.description } }));
@@ -189,7 +189,7 @@ builder.mutationFields((t) => ({
     type: DeleteEventSinkPayload,
     nullable: false,
     description: 'Deletes a sink. Twilio refuses while a subscription uses it: delete or move the subscriptions first.',
-    args: { input: t.arg({ type: DeleteEventSinkInput, required: true }) },
+    args: { input: t.arg({ type: DeleteEventSinkInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {
       const sid = checkSid('input.sid', input.sid, 'DG');
       const payload = await runWrite({}, async () => {

@@ -140,7 +140,7 @@ builder.mutationFields((t) => ({
     type: CreateEventSubscribedEventPayload,
     nullable: false,
     description: 'Adds an event type to a subscription.',
-    args: { input: t.arg({ type: CreateEventSubscribedEventInput, required: true }) },
+    args: { input: t.arg({ type: CreateEventSubscribedEventInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
       const { subscription, type, schemaVersion } = keyOf(input);
       const payload = await runWrite(subscribedEventFields, () =>
@@ -154,7 +154,7 @@ builder.mutationFields((t) => ({
     type: UpdateEventSubscribedEventPayload,
     nullable: false,
     description: 'Changes the schema version an event type of a subscription uses.',
-    args: { input: t.arg({ type: UpdateEventSubscribedEventInput, required: true }) },
+    args: { input: t.arg({ type: UpdateEventSubscribedEventInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
       const { subscription, type, schemaVersion } = keyOf(input);
       const payload = await runWrite(subscribedEventFields, () =>
@@ -168,7 +168,7 @@ builder.mutationFields((t) => ({
     type: DeleteEventSubscribedEventPayload,
     nullable: false,
     description: 'Removes an event type from a subscription.',
-    args: { input: t.arg({ type: DeleteEventSubscribedEventInput, required: true }) },
+    args: { input: t.arg({ type: DeleteEventSubscribedEventInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {
       const { subscription, type } = keyOf(input);
       const payload = await runWrite({}, async () => {

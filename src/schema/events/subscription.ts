@@ -141,7 +141,7 @@ builder.mutationFields((t) => ({
     type: CreateEventSubscriptionPayload,
     nullable: false,
     description: 'Subscribes an active sink to event types. Twilio refuses a sink that is not active.',
-    args: { input: t.arg({ type: CreateEventSubscriptionInput, required: true }) },
+    args: { input: t.arg({ type: CreateEventSubscriptionInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
       const sinkSid = checkSid('input.sinkSid', input.sinkSid, 'DG');
       if (input.types.length === 0) throw badInput('input.types', 'expected at least one event type');
@@ -160,7 +160,7 @@ builder.mutationFields((t) => ({
     type: UpdateEventSubscriptionPayload,
     nullable: false,
     description: "Changes a subscription's description, or moves it to another active sink.",
-    args: { input: t.arg({ type: UpdateEventSubscriptionInput, required: true }) },
+    args: { input: t.arg({ type: UpdateEventSubscriptionInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
       const sid = checkSid('input.sid', input.sid, 'DF');
       const sinkSid = input.sinkSid ? checkSid('input.sinkSid', input.sinkSid, 'DG') : undefined;
@@ -175,7 +175,7 @@ builder.mutationFields((t) => ({
     type: DeleteEventSubscriptionPayload,
     nullable: false,
     description: 'Deletes a subscription with its subscribed events; Twilio stops sending those events to its sink.',
-    args: { input: t.arg({ type: DeleteEventSubscriptionInput, required: true }) },
+    args: { input: t.arg({ type: DeleteEventSubscriptionInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {
       const sid = checkSid('input.sid', input.sid, 'DF');
       const payload = await runWrite({}, async () => {
