@@ -282,6 +282,27 @@ describe('upstream failures', () => {
     expect(res.data.chatService).toBeNull();
   });
 
+  it('answers null for a missing service even when only its sid is asked for', async () => {
+    const res = await env.query(`{ chatService(sid: "IS${'0'.repeat(32)}") { id sid } }`);
+    expect(res.errors).toBeUndefined();
+    expect(res.data.chatService).toBeNull();
+  });
+
+  it('tells whether a list has items when first is 0', async () => {
+    const res = await env.query(`query($sid: String!) { chatService(sid: $sid) { channels(first: 0) { pageInfo { hasNextPage } nodes { sid } } } }`, { sid: support });
+    expect(res.data.chatService.channels).toEqual({ pageInfo: { hasNextPage: true }, nodes: [] });
+  });
+
+  it('fails a malformed ID alone, not the other nodes of its batch', async () => {
+    const channel = (await rest(`/v2/Services/${support}/Channels?PageSize=1`)).channels[0];
+    const good = Buffer.from(`v1:ChatChannel:${support}:${channel.sid}`).toString('base64url');
+    const forged = Buffer.from(`v1:ChatChannel:${support}`).toString('base64url');
+    const res = await env.query(`query($ids: [ID!]!) { nodes(ids: $ids) { ... on ChatChannel { sid } } }`, { ids: [good, forged] });
+    expect(res.data.nodes[0]).toEqual({ sid: channel.sid });
+    expect(res.data.nodes[1]).toBeNull();
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('reports NOT_FOUND when only lists of a missing service were asked for', async () => {
     const res = await env.query(`{ chatService(sid: "IS${'0'.repeat(32)}") { channels { nodes { sid } } } }`);
     expect(res.data.chatService).toBeNull();

@@ -151,7 +151,9 @@ export async function resolveConnection<Item>(source: ListSource<Item>, args: Co
   let page: ReadPage<Item>;
   let pending: Edge<Item>[];
   if (count === 0) {
-    return { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
+    // No items asked for, but whether there are any (and whether the list exists at all) is: one item is read.
+    const any = cursor ? false : (await read(source, backward ? 'desc' : 'asc', 1)).items.length > 0;
+    return { edges: [], pageInfo: { hasNextPage: !backward && any, hasPreviousPage: backward && any, startCursor: null, endCursor: null } };
   }
   if (!cursor) {
     // `last` alone reads newest first; `first` alone reads from the start.

@@ -40,13 +40,20 @@ export interface ListAssisted<R> {
 export async function loadViaList<R>(ctx: GatewayContext, keys: readonly string[], spec: ListAssisted<R>): Promise<Array<R | Error>> {
   const parts = spec.keyParts ?? 2;
   const byParent = new Map<string, string[]>();
+  const found = new Map<string, R | Error | null>();
   for (const key of keys) {
-    const sids = splitNodeKey(key, parts, spec.typename);
+    let sids: string[];
+    try {
+      sids = splitNodeKey(key, parts, spec.typename);
+    } catch (error) {
+      // A malformed key (a forged ID or federation key) fails alone, not its whole batch.
+      found.set(key, error as Error);
+      continue;
+    }
     const id = sids.pop()!;
     const parent = nodeKey(...sids);
     byParent.set(parent, [...(byParent.get(parent) ?? []), id]);
   }
-  const found = new Map<string, R | Error | null>();
   await Promise.all(
     [...byParent].map(async ([parent, ids]) => {
       let remaining = ids;

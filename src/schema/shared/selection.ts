@@ -9,17 +9,29 @@ import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 
 const STUB = Symbol('stub');
 
-/** Whether the field's selection asks for nothing but `allowed` fields (and `__typename`). */
+/** Fields that only echo what the caller already gave: they prove nothing about existence. */
+const ECHOES = new Set(['__typename', 'id', 'sid', 'schemaId']);
+
+/**
+ * Whether the field's selection asks for nothing but `allowed` fields, and for at
+ * least one of them that is a list: without a list call, nothing would reveal
+ * that the object does not exist, so a selection of only `id`/`sid` still fetches.
+ */
 export function selectsOnly(info: GraphQLResolveInfo, allowed: ReadonlySet<string>): boolean {
+  let asksForList = false;
   const visit = (set: SelectionSetNode | undefined): boolean =>
     !set ||
     set.selections.every((selection) => {
-      if (selection.kind === Kind.FIELD) return selection.name.value === '__typename' || allowed.has(selection.name.value);
+      if (selection.kind === Kind.FIELD) {
+        const name = selection.name.value;
+        if (!ECHOES.has(name) && allowed.has(name)) asksForList = true;
+        return ECHOES.has(name) || allowed.has(name);
+      }
       if (selection.kind === Kind.INLINE_FRAGMENT) return visit(selection.selectionSet);
       const fragment = info.fragments[selection.name.value];
       return fragment ? visit(fragment.selectionSet) : false;
     });
-  return info.fieldNodes.every((node) => visit(node.selectionSet));
+  return info.fieldNodes.every((node) => visit(node.selectionSet)) && asksForList;
 }
 
 /** A record with only its SIDs, standing in for one whose other fields are not asked for. */
