@@ -102,6 +102,13 @@ export type ChatChannelWebhookType =
   /** Calls a URL for the channel events its filters select. */
   | 'WEBHOOK';
 
+/** What a message carries. */
+export type ChatMessageType =
+  /** A file: the message has `media`, and may have a `body` too. */
+  | 'MEDIA'
+  /** Text: the message has a `body`. */
+  | 'TEXT';
+
 /** Push notification settings for one kind of event. */
 export type ChatNotificationSettingsInput = {
   /** Whether to send the notification. */

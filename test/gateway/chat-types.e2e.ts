@@ -414,3 +414,17 @@ describe('ChatUserChannel', () => {
     expect(stale.updateChatUserChannel).toEqual({ chatUserChannel: null, userErrors: [{ code: 'NOT_FOUND' }] });
   });
 });
+
+describe('ChatMessage', () => {
+  it('serves its type as TEXT or MEDIA, with its service and channel SIDs', async () => {
+    const [channel] = (await rest(`/v2/Services/${community}/Channels?PageSize=1`)).channels;
+    env.resetCalls();
+    const create = `mutation($input: CreateChatMessageInput!) { createChatMessage(input: $input) { chatMessage { type serviceSid channelSid media } userErrors { message } } }`;
+    const base = { serviceSid: community, channelSidOrUniqueName: channel.sid };
+    const text = await ok(create, { input: { ...base, body: 'Plain text' } });
+    expect(text.createChatMessage).toEqual({ chatMessage: { type: 'TEXT', serviceSid: community, channelSid: channel.sid, media: null }, userErrors: [] });
+    const media = await ok(create, { input: { ...base, mediaSid: `ME${'a'.repeat(32)}` } });
+    expect(media.createChatMessage.chatMessage).toMatchObject({ type: 'MEDIA', serviceSid: community, channelSid: channel.sid, media: { sid: `ME${'a'.repeat(32)}` } });
+    expect(env.calls()).toEqual({ 'chat.CreateMessage': 2 });
+  });
+});

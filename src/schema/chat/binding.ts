@@ -44,7 +44,7 @@ ChatBinding.implement({
   fields: (t) => ({
     sid: t.string({ nullable: false, description: 'The SID of the binding (`BS…`).', resolve: (r) => r.sid! }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the binding.' }),
-    serviceSid: t.exposeString('service_sid', { description: 'The SID of the service the binding belongs to.' }),
+    serviceSid: t.string({ nullable: false, description: 'The SID of the service the binding belongs to.', resolve: (b) => b.service_sid! }),
     service: t.field({ type: ChatService, description: 'The service the binding belongs to.', resolve: (b, _, ctx) => ChatService.getDataloader(ctx).load(nodeKey(b.service_sid!)) }),
     identity: t.exposeString('identity', { description: 'The identity of the user the device belongs to.' }),
     user: t.field({

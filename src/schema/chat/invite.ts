@@ -32,9 +32,9 @@ ChatInvite.implement({
   fields: (t) => ({
     sid: t.string({ nullable: false, description: 'The SID of the invite (`IN…`).', resolve: (r) => r.sid! }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the invite.' }),
-    serviceSid: t.exposeString('service_sid', { description: 'The SID of the service.' }),
+    serviceSid: t.string({ nullable: false, description: 'The SID of the service.', resolve: (i) => i.service_sid! }),
     service: t.field({ type: ChatService, description: 'The service of the channel.', resolve: (i, _, ctx) => ChatService.getDataloader(ctx).load(nodeKey(i.service_sid!)) }),
-    channelSid: t.exposeString('channel_sid', { description: 'The SID of the channel the user is invited to.' }),
+    channelSid: t.string({ nullable: false, description: 'The SID of the channel the user is invited to.', resolve: (i) => i.channel_sid! }),
     channel: t.field({ type: ChatChannel, description: 'The channel the user is invited to.', resolve: (i, _, ctx) => channelOf(ctx, i.service_sid, i.channel_sid) }),
     identity: t.exposeString('identity', { description: 'The identity of the invited user.' }),
     user: t.field({

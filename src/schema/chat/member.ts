@@ -77,9 +77,9 @@ ChatMember.implement({
   fields: (t) => ({
     sid: t.string({ nullable: false, description: 'The SID of the member (`MB…`).', resolve: (r) => r.sid! }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the member.' }),
-    serviceSid: t.exposeString('service_sid', { description: 'The SID of the service.' }),
+    serviceSid: t.string({ nullable: false, description: 'The SID of the service.', resolve: (m) => m.service_sid! }),
     service: t.field({ type: ChatService, description: 'The service of the channel.', resolve: (m, _, ctx) => ChatService.getDataloader(ctx).load(nodeKey(m.service_sid!)) }),
-    channelSid: t.exposeString('channel_sid', { description: 'The SID of the channel.' }),
+    channelSid: t.string({ nullable: false, description: 'The SID of the channel.', resolve: (m) => m.channel_sid! }),
     channel: t.field({ type: ChatChannel, description: 'The channel of the membership.', resolve: (m, _, ctx) => channelOf(ctx, m.service_sid, m.channel_sid) }),
     identity: t.exposeString('identity', { description: "The member's user identity." }),
     user: t.field({ type: ChatUser, description: 'The user who is the member.', resolve: (m, _, ctx) => (m.identity ? userByIdentity(ctx, m.service_sid!, m.identity) : null) }),

@@ -14,6 +14,19 @@ import { ChatUser, userByIdentity } from './user.ts';
 import { ChatMember, memberByIdentity } from './member.ts';
 import { ChatService } from './service.ts';
 
+export const ChatMessageType = builder.enumType('ChatMessageType', {
+  description: 'What a message carries.',
+  values: {
+    TEXT: { value: 'text', description: 'Text: the message has a `body`.' },
+    MEDIA: { value: 'media', description: 'A file: the message has `media`, and may have a `body` too.' },
+  } as const,
+});
+
+/** Twilio sends the type as free text; only the types it documents are served. */
+function messageType(value: string | null): 'text' | 'media' | null {
+  return value === 'text' || value === 'media' ? value : null;
+}
+
 export const ChatMessage = builder.loadableNodeRef<ChatMessageRecord>('ChatMessage', {
   id: { resolve: (m) => nodeKey(m.service_sid!, m.channel_sid!, m.sid!) },
   load: (keys, ctx) =>
@@ -33,9 +46,9 @@ ChatMessage.implement({
   fields: (t) => ({
     sid: t.string({ nullable: false, description: 'The SID of the message (`IM…`).', resolve: (r) => r.sid! }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the message.' }),
-    serviceSid: t.exposeString('service_sid', { description: 'The SID of the service.' }),
+    serviceSid: t.string({ nullable: false, description: 'The SID of the service.', resolve: (m) => m.service_sid! }),
     service: t.field({ type: ChatService, description: 'The service of the channel.', resolve: (m, _, ctx) => ChatService.getDataloader(ctx).load(nodeKey(m.service_sid!)) }),
-    channelSid: t.exposeString('channel_sid', { description: 'The SID of the channel the message was sent in.' }),
+    channelSid: t.string({ nullable: false, description: 'The SID of the channel the message was sent in.', resolve: (m) => m.channel_sid! }),
     channel: t.field({ type: ChatChannel, description: 'The channel the message was sent in.', resolve: (m, _, ctx) => channelOf(ctx, m.service_sid, m.channel_sid) }),
     to: t.exposeString('to', { description: 'The SID of the channel the message was sent to.' }),
     from: t.exposeString('from', { description: 'The identity of the author, or `system`.' }),
@@ -51,7 +64,7 @@ ChatMessage.implement({
     }),
     body: t.exposeString('body', { description: 'The text of the message.' }),
     index: t.exposeInt('index', { description: 'The position of the message in its channel, from 0; never reused.' }),
-    type: t.exposeString('type', { description: '`text` or `media`.' }),
+    type: t.field({ type: ChatMessageType, description: 'Whether the message is text or a file; null for a type Twilio does not document.', resolve: (m) => messageType(m.type) }),
     media: t.field({ type: 'JSON', description: 'The media of a media message (`sid`, `content_type`, `filename`, `size`).', resolve: (m) => m.media }),
     attributes: t.field({ type: 'JSON', description: 'Application data stored with the message.', resolve: (m) => parseAttributes(m.attributes) }),
     wasEdited: t.exposeBoolean('was_edited', { description: 'Whether the body was changed after sending.' }),

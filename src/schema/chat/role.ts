@@ -45,7 +45,7 @@ ChatRole.implement({
   fields: (t) => ({
     sid: t.string({ nullable: false, description: 'The SID of the role (`RL…`).', resolve: (r) => r.sid! }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the role.' }),
-    serviceSid: t.exposeString('service_sid', { description: 'The SID of the service the role belongs to.' }),
+    serviceSid: t.string({ nullable: false, description: 'The SID of the service the role belongs to.', resolve: (r) => r.service_sid! }),
     service: t.field({ type: ChatService, description: 'The service the role belongs to.', resolve: (r, _, ctx) => ChatService.getDataloader(ctx).load(nodeKey(r.service_sid!)) }),
     friendlyName: t.exposeString('friendly_name', { description: 'The name of the role.' }),
     type: t.field({ type: ChatRoleType, description: 'Whether the role is for channel members or service users.', resolve: (r) => r.type }),

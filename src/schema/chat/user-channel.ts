@@ -58,11 +58,11 @@ ChatUserChannel.implement({
   description: "A channel seen from one of its users: the user's membership, unread count and notification level there.",
   fields: (t) => ({
     accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the channel.' }),
-    serviceSid: t.exposeString('service_sid', { description: 'The SID of the service.' }),
+    serviceSid: t.string({ nullable: false, description: 'The SID of the service.', resolve: (u) => u.service_sid! }),
     service: t.field({ type: ChatService, description: 'The service of the user and channel.', resolve: (u, _, ctx) => ChatService.getDataloader(ctx).load(nodeKey(u.service_sid!)) }),
-    userSid: t.exposeString('user_sid', { description: 'The SID of the user.' }),
+    userSid: t.string({ nullable: false, description: 'The SID of the user.', resolve: (u) => u.user_sid! }),
     user: t.field({ type: ChatUser, description: 'The user.', resolve: (u, _, ctx) => (u.user_sid ? ChatUser.getDataloader(ctx).load(nodeKey(u.service_sid!, u.user_sid)) : null) }),
-    channelSid: t.exposeString('channel_sid', { description: 'The SID of the channel.' }),
+    channelSid: t.string({ nullable: false, description: 'The SID of the channel.', resolve: (u) => u.channel_sid! }),
     channel: t.field({ type: ChatChannel, description: 'The channel.', resolve: (u, _, ctx) => channelOf(ctx, u.service_sid, u.channel_sid) }),
     memberSid: t.exposeString('member_sid', { description: "The SID of the user's membership of the channel (`MB…`)." }),
     member: t.field({

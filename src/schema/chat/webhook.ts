@@ -73,9 +73,9 @@ ChatChannelWebhook.implement({
   fields: (t) => ({
     sid: t.string({ nullable: false, description: 'The SID of the webhook (`WH…`).', resolve: (r) => r.sid! }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the webhook.' }),
-    serviceSid: t.exposeString('service_sid', { description: 'The SID of the service.' }),
+    serviceSid: t.string({ nullable: false, description: 'The SID of the service.', resolve: (w) => w.service_sid! }),
     service: t.field({ type: ChatService, description: 'The service of the channel.', resolve: (w, _, ctx) => ChatService.getDataloader(ctx).load(nodeKey(w.service_sid!)) }),
-    channelSid: t.exposeString('channel_sid', { description: 'The SID of the channel the webhook belongs to.' }),
+    channelSid: t.string({ nullable: false, description: 'The SID of the channel the webhook belongs to.', resolve: (w) => w.channel_sid! }),
     channel: t.field({ type: ChatChannel, description: 'The channel the webhook belongs to.', resolve: (w, _, ctx) => channelOf(ctx, w.service_sid, w.channel_sid) }),
     type: t.field({ type: ChatChannelWebhookType, description: 'Whether the webhook calls a URL for events or on trigger keywords, or hands messages to Studio.', resolve: (w) => w.type as 'webhook' | 'trigger' | 'studio' | null }),
     configuration: t.field({

@@ -72,9 +72,9 @@ ProxyInteraction.implement({
   fields: (t) => ({
     sid: t.string({ nullable: false, description: 'The unique string that Twilio created to identify the Interaction resource (`KI…`).', resolve: (i) => i.sid! }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the Account that created the Interaction resource.' }),
-    serviceSid: t.exposeString('service_sid', { description: 'The SID of the parent Service.' }),
+    serviceSid: t.string({ nullable: false, description: 'The SID of the parent Service.', resolve: (i) => i.service_sid! }),
     service: t.field({ type: ProxyService, description: 'The parent Service.', resolve: (i, _, ctx) => serviceOf(ctx, i.service_sid) }),
-    sessionSid: t.exposeString('session_sid', { description: 'The SID of the parent Session.' }),
+    sessionSid: t.string({ nullable: false, description: 'The SID of the parent Session.', resolve: (i) => i.session_sid! }),
     session: t.field({ type: ProxySession, description: 'The parent Session.', resolve: (i, _, ctx) => sessionOf(ctx, i.service_sid, i.session_sid) }),
     type: t.field({ type: ProxyInteractionType, description: 'The Type of the Interaction.', resolve: (i) => i.type }),
     data: t.field({

@@ -33,11 +33,11 @@ ProxyMessageInteraction.implement({
   fields: (t) => ({
     sid: t.string({ nullable: false, description: 'The unique string that Twilio created to identify the MessageInteraction resource (`KI…`).', resolve: (m) => m.sid! }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the Account that created the MessageInteraction resource.' }),
-    serviceSid: t.exposeString('service_sid', { description: 'The SID of the parent Service.' }),
+    serviceSid: t.string({ nullable: false, description: 'The SID of the parent Service.', resolve: (m) => m.service_sid! }),
     service: t.field({ type: ProxyService, description: 'The parent Service.', resolve: (m, _, ctx) => serviceOf(ctx, m.service_sid) }),
-    sessionSid: t.exposeString('session_sid', { description: 'The SID of the parent Session.' }),
+    sessionSid: t.string({ nullable: false, description: 'The SID of the parent Session.', resolve: (m) => m.session_sid! }),
     session: t.field({ type: ProxySession, description: 'The parent Session.', resolve: (m, _, ctx) => sessionOf(ctx, m.service_sid, m.session_sid) }),
-    participantSid: t.exposeString('participant_sid', { description: 'The SID of the Participant the message was sent to.' }),
+    participantSid: t.string({ nullable: false, description: 'The SID of the Participant the message was sent to.', resolve: (m) => m.participant_sid! }),
     participant: t.field({
       type: ProxyParticipant,
       description: 'The Participant the message was sent to.',

@@ -58,9 +58,9 @@ ProxyParticipant.implement({
   fields: (t) => ({
     sid: t.string({ nullable: false, description: 'The unique string that Twilio created to identify the Participant resource (`KP…`).', resolve: (p) => p.sid! }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the Account that created the Participant resource.' }),
-    serviceSid: t.exposeString('service_sid', { description: "The SID of the resource's parent Service." }),
+    serviceSid: t.string({ nullable: false, description: "The SID of the resource's parent Service.", resolve: (p) => p.service_sid! }),
     service: t.field({ type: ProxyService, description: "The resource's parent Service.", resolve: (p, _, ctx) => serviceOf(ctx, p.service_sid) }),
-    sessionSid: t.exposeString('session_sid', { description: 'The SID of the parent Session.' }),
+    sessionSid: t.string({ nullable: false, description: 'The SID of the parent Session.', resolve: (p) => p.session_sid! }),
     session: t.field({ type: ProxySession, description: 'The parent Session.', resolve: (p, _, ctx) => sessionOf(ctx, p.service_sid, p.session_sid) }),
     friendlyName: t.exposeString('friendly_name', { description: 'The string that you assigned to describe the participant. At most 255 characters; it should not hold PII.' }),
     identifier: t.exposeString('identifier', { description: 'The phone number or channel identifier of the Participant. At most 191 characters.' }),

@@ -54,7 +54,7 @@ ProxyPhoneNumber.implement({
   fields: (t) => ({
     sid: t.string({ nullable: false, description: 'The unique string that Twilio created to identify the PhoneNumber resource (`PN…`).', resolve: (n) => n.sid! }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the Account that created the PhoneNumber resource.' }),
-    serviceSid: t.exposeString('service_sid', { description: "The SID of the PhoneNumber resource's parent Service." }),
+    serviceSid: t.string({ nullable: false, description: "The SID of the PhoneNumber resource's parent Service.", resolve: (n) => n.service_sid! }),
     service: t.field({ type: ProxyService, description: 'The service whose pool holds the number.', resolve: (n, _, ctx) => serviceOf(ctx, n.service_sid) }),
     phoneNumber: t.exposeString('phone_number', { description: 'The phone number in E.164 format: a + followed by the country code and subscriber number.' }),
     friendlyName: t.exposeString('friendly_name', { description: 'The string that you assigned to describe the resource.' }),

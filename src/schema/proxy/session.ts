@@ -74,7 +74,7 @@ ProxySession.implement({
   fields: (t) => ({
     sid: t.string({ nullable: false, description: 'The unique string that Twilio created to identify the Session resource (`KC…`).', resolve: (s) => s.sid! }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the Account that created the Session resource.' }),
-    serviceSid: t.exposeString('service_sid', { description: 'The SID of the Service the session is associated with.' }),
+    serviceSid: t.string({ nullable: false, description: 'The SID of the Service the session is associated with.', resolve: (s) => s.service_sid! }),
     service: t.field({ type: ProxyService, description: 'The Service the session is associated with.', resolve: (s, _, ctx) => serviceOf(ctx, s.service_sid) }),
     uniqueName: t.exposeString('unique_name', {
       description: 'An application-defined string that uniquely identifies the resource, usable instead of the SID to fetch it. At most 191 characters; it should not hold PII.',

@@ -49,7 +49,7 @@ ProxyShortCode.implement({
   fields: (t) => ({
     sid: t.string({ nullable: false, description: 'The unique string that Twilio created to identify the ShortCode resource (`SC…`).', resolve: (c) => c.sid! }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the Account that created the ShortCode resource.' }),
-    serviceSid: t.exposeString('service_sid', { description: "The SID of the ShortCode resource's parent Service." }),
+    serviceSid: t.string({ nullable: false, description: "The SID of the ShortCode resource's parent Service.", resolve: (c) => c.service_sid! }),
     service: t.field({ type: ProxyService, description: 'The service whose pool holds the short code.', resolve: (c, _, ctx) => serviceOf(ctx, c.service_sid) }),
     shortCode: t.exposeString('short_code', { description: "The short code's number." }),
     isoCountry: t.exposeString('iso_country', { description: 'The ISO Country Code for the short code.' }),
