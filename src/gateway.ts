@@ -58,11 +58,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     maskedErrors: {
       // Twilio's failures are expected and explained; everything else stays masked.
       maskError(error, message, isDev) {
-        if (error instanceof GraphQLError && VARIABLE_VALUE.test(error.message)) return withoutVariableValue(error);
-        const original = error instanceof GraphQLError ? error.originalError : error;
-        const upstream = upstreamError(original);
-        if (upstream && error instanceof GraphQLError) {
-          return new GraphQLError(upstream.message, { nodes: error.nodes, path: error.path, extensions: upstream.extensions });
+        if (error instanceof GraphQLError) {
+          if (VARIABLE_VALUE.test(error.message)) return withoutVariableValue(error);
+          const upstream = upstreamError(error.originalError);
+          // Changed in place and returned as is, like withoutVariableValue: these failures are expected, not logged.
+          if (upstream) {
+            error.message = upstream.message;
+            Object.assign(error.extensions, upstream.extensions);
+            return error;
+          }
         }
         return maskError(error, message, isDev);
       },
@@ -76,12 +80,19 @@ export function createGateway(options: GatewayOptions): Gateway {
  * mutation input can hold an auth token or API secret, so the value is cut out
  * and only the reason kept.
  */
-const VARIABLE_VALUE = /^(Variable "\$[^"]+" got invalid value) [\s\S]*; ([\s\S]*)$/;
+const VARIABLE_VALUE = /^(Variable "\$[^"]+" got invalid value) ([\s\S]*); ([\s\S]*)$/;
 
 function withoutVariableValue(error: GraphQLError): GraphQLError {
+  const [, head, value, reason] = VARIABLE_VALUE.exec(error.message)!;
+  // The path inside the variable (`at "input.friendlyName"`) is kept; the value is not, nor any value the reason repeats.
+  const at = / at "([^"]+)"$/.exec(value!)?.[1];
+  const cleanReason = reason!
+    .replace(/(cannot represent [^:]*?value)[:\s][\s\S]*$/, '$1.')
+    .replace(/^Value [\s\S]* (does not exist in "[^"]+" enum)[\s\S]*$/, 'Value $1.')
+    .replace(/^([^":]*?): [\s\S]*$/, '$1.');
   // Changed in place and returned as is: Yoga logs the original of any error it is handed a replacement for.
-  error.message = error.message.replace(VARIABLE_VALUE, '$1; $2');
-  (error.extensions as Record<string, unknown>).code = 'BAD_USER_INPUT';
+  error.message = `${head}${at ? ` at "${at}"` : ''}; ${cleanReason}`;
+  Object.assign(error.extensions, { code: 'BAD_USER_INPUT', ...(at ? { field: at } : {}) });
   return error;
 }
 

@@ -34,7 +34,8 @@ export const builder = new SchemaBuilder<{
     nodeQueryOptions: { description: 'Fetches any object by its global ID.' },
     nodesQueryOptions: { description: 'Fetches objects by their global IDs, in the order given.' },
     nodeTypeOptions: { description: 'An object with a global ID, fetchable with `node(id:)`.' },
-    pageInfoTypeOptions: { description: 'Where a page of a connection sits in the whole list.' },
+    // Shareable: every Relay subgraph of a supergraph defines the same PageInfo.
+    pageInfoTypeOptions: { description: 'Where a page of a connection sits in the whole list.', shareable: true },
     edgesFieldOptions: { nullable: { list: false, items: false }, description: 'The items of this page, each with its cursor.' },
     pageInfoFieldOptions: { description: 'Whether there are items beyond this page, and the cursors to reach them.' },
     cursorFieldOptions: { description: 'Pass as `after` (or `before`) to continue from this item.' },

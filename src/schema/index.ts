@@ -1,5 +1,7 @@
 /** Imports every product's types and builds the schema; defines nothing itself. */
+import { isObjectType } from 'graphql';
 import { builder } from './builder.ts';
+import { registerNodeTypes } from './shared/global-id.ts';
 import './chat/index.ts';
 import './proxy/index.ts';
 import './events/index.ts';
@@ -11,3 +13,9 @@ export const schema = builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.
 
 /** The same graph without Federation's additions: what clients code against (`schema/schema.graphql`). */
 export const publicSchema = builder.toSchema({ sortSchema: true });
+
+registerNodeTypes(
+  Object.values(publicSchema.getTypeMap())
+    .filter((type) => isObjectType(type) && type.getInterfaces().some((i) => i.name === 'Node'))
+    .map((type) => type.name),
+);

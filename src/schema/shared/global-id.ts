@@ -8,6 +8,13 @@ import { badInput } from './errors.ts';
 
 const VERSION = 'v1';
 
+/** Names of the types that are nodes, filled once the schema is built; an ID of any other type is refused. */
+const nodeTypes = new Set<string>();
+
+export function registerNodeTypes(names: Iterable<string>): void {
+  for (const name of names) nodeTypes.add(name);
+}
+
 export function encodeGlobalId(typename: string, id: string | number | bigint): string {
   return Buffer.from(`${VERSION}:${typename}:${String(id)}`).toString('base64url');
 }
@@ -18,6 +25,7 @@ export function decodeGlobalId(globalId: string): { typename: string; id: string
   if (version !== VERSION || !typename || rest.length === 0 || rest.some((part) => part === '')) {
     throw badInput('id', `${JSON.stringify(globalId)} is not a global ID issued by this gateway`);
   }
+  if (nodeTypes.size > 0 && !nodeTypes.has(typename)) throw badInput('id', `${JSON.stringify(globalId)} names ${typename}, which is not a node type`);
   return { typename, id: rest.join(':') };
 }
 

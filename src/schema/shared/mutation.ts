@@ -7,22 +7,49 @@ import type { OutputRef } from '@pothos/core';
 import { builder } from '../builder.ts';
 import { TwilioApiError } from '../../twilio/errors.ts';
 
+export type UserErrorCode = 'NOT_FOUND' | 'CONFLICT' | 'INVALID_INPUT';
+
 export interface UserErrorShape {
   field: string[] | null;
   message: string;
-  code: string;
+  code: UserErrorCode;
   twilioCode: number | null;
 }
 
-export const UserError = builder.objectRef<UserErrorShape>('UserError').implement({
+const UserErrorCodeEnum = builder.enumType('TwilioUserErrorCode', {
+  description: 'Why Twilio refused a write.',
+  values: {
+    NOT_FOUND: { description: 'Something the input names does not exist (Twilio answered 404).' },
+    CONFLICT: { description: 'The input clashes with something that exists, such as a unique name in use (Twilio answered 409).' },
+    INVALID_INPUT: { description: 'An input value is missing or not acceptable (Twilio answered 400 or another 4xx).' },
+  } as const,
+});
+
+// Named for Twilio so it cannot clash with another subgraph's UserError in a supergraph.
+export const UserError = builder.objectRef<UserErrorShape>('TwilioUserError').implement({
   description: 'Why Twilio refused a write: a problem the caller can fix by changing the input.',
   fields: (t) => ({
-    field: t.exposeStringList('field', { nullable: true, description: 'Path to the input field at fault (`["input", "uniqueName"]`), when Twilio named one.' }),
+    field: t.exposeStringList('field', { nullable: true, description: 'Path to the input field at fault (`["input", "uniqueName"]`), when known.' }),
     message: t.exposeString('message', { nullable: false, description: "Twilio's explanation." }),
-    code: t.exposeString('code', { nullable: false, description: 'Stable category: `NOT_FOUND`, `CONFLICT` or `INVALID_INPUT`.' }),
+    code: t.field({ type: UserErrorCodeEnum, nullable: false, description: 'Stable category of the refusal.', resolve: (e) => e.code }),
     twilioCode: t.exposeInt('twilioCode', { nullable: true, description: "Twilio's error code (see https://www.twilio.com/docs/errors)." }),
   }),
 });
+
+/**
+ * Twilio error codes that mean one parameter was at fault even when the message
+ * does not name it: duplicate unique names and identities, a number already listed.
+ */
+const PARAM_OF_CODE: Record<number, string> = {
+  50103: 'FriendlyName',
+  50201: 'Identity',
+  50307: 'UniqueName',
+  50404: 'Identity',
+  50405: 'Identity',
+  60411: 'PhoneNumber',
+  80602: 'UniqueName',
+  80603: 'UniqueName',
+};
 
 export interface Payload<T> {
   result: T | null;
@@ -43,7 +70,9 @@ export async function runWrite<T>(inputFields: Record<string, string>, write: ()
     return { result: await write(), userErrors: [] };
   } catch (error) {
     if (!isUserError(error)) throw error;
-    const param = Object.keys(inputFields).find((name) => new RegExp(`\\b${name.replace('.', '\\.')}\\b`).test(error.message));
+    const named = Object.keys(inputFields).find((name) => new RegExp(`\\b${name.replace('.', '\\.')}\\b`).test(error.message));
+    const byCode = error.code === undefined ? undefined : PARAM_OF_CODE[error.code];
+    const param = named ?? (byCode && byCode in inputFields ? byCode : undefined);
     return {
       result: null,
       userErrors: [
