@@ -113,6 +113,22 @@ describe('ChatCredential', () => {
     const del = await ok(`mutation { deleteChatCredential(input: { sid: "${missing}" }) { deletedId userErrors { code } } }`);
     expect(del.deleteChatCredential).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND' }] });
   });
+
+  it('keeps the secrets out of a refusal or an error that quotes them back', async () => {
+    const create = `mutation($input: CreateChatCredentialInput!) { createChatCredential(input: $input) { chatCredential { sid } userErrors { field message code twilioCode } } }`;
+    const secrets = { certificate: '-----BEGIN CERTIFICATE-----CERT-TOP-SECRET', privateKey: '-----BEGIN RSA PRIVATE KEY-----KEY-TOP-SECRET' };
+    env.emulator.injectFault({ operation: 'chat.CreateCredential', status: 400, code: 20001, message: `Invalid parameter PrivateKey: ${secrets.privateKey} does not match ${secrets.certificate}` });
+    const refused = await env.query(create, { input: { type: 'APN', ...secrets } });
+    expect(refused.data.createChatCredential).toEqual({
+      chatCredential: null,
+      userErrors: [{ field: ['input', 'privateKey'], message: 'Invalid parameter PrivateKey: [redacted] does not match [redacted]', code: 'INVALID_INPUT', twilioCode: 20001 }],
+    });
+
+    env.emulator.injectFault({ operation: 'chat.UpdateCredential', status: 500, message: 'Upstream failure for fcm-TOP-SECRET' });
+    const failed = await env.query(`mutation { updateChatCredential(input: { sid: "CR${MISSING}", secret: "fcm-TOP-SECRET" }) { chatCredential { sid } } }`);
+    expect(failed.errors?.[0]).toMatchObject({ message: 'Upstream failure for [redacted]', extensions: { code: 'UPSTREAM_ERROR', operation: 'chat.UpdateCredential' } });
+    for (const answer of [refused, failed]) expect(JSON.stringify(answer)).not.toContain('TOP-SECRET');
+  });
 });
 
 describe('ChatBinding', () => {

@@ -449,12 +449,15 @@ describe('mutations', () => {
     });
   });
 
-  it('keeps the write key out of a refusal that quotes the configuration back', async () => {
+  it('keeps the write key out of a refusal or an error that quotes the configuration back', async () => {
+    const create = `mutation($key: String!) { createEventSink(input: { description: "x", configuration: { segment: { writeKey: $key } } }) { eventSink { sid } userErrors { message twilioCode } } }`;
     env.emulator.injectFault({ operation: 'events.CreateSink', status: 400, code: 91000, message: `Invalid SinkConfiguration: {"write_key":"${NEW_WRITE_KEY}"}` });
-    const res = await ok(`mutation($key: String!) { createEventSink(input: { description: "x", configuration: { segment: { writeKey: $key } } }) { eventSink { sid } userErrors { message twilioCode } } }`, {
-      key: NEW_WRITE_KEY,
-    });
-    expect(res.createEventSink).toEqual({ eventSink: null, userErrors: [{ message: 'Invalid SinkConfiguration: {"write_key":"[write key]"}', twilioCode: 91000 }] });
+    const res = await ok(create, { key: NEW_WRITE_KEY });
+    expect(res.createEventSink).toEqual({ eventSink: null, userErrors: [{ message: 'Invalid SinkConfiguration: {"write_key":"[redacted]"}', twilioCode: 91000 }] });
+
+    env.emulator.injectFault({ operation: 'events.CreateSink', status: 500, message: `Upstream failure for {"write_key":"${NEW_WRITE_KEY}"}` });
+    const failed = await query(create, { key: NEW_WRITE_KEY });
+    expect(failed.errors?.[0]).toMatchObject({ message: 'Upstream failure for {"write_key":"[redacted]"}', extensions: { code: 'UPSTREAM_ERROR', operation: 'events.CreateSink' } });
   });
 
   it("updates a sink's description, and reports a missing sink", async () => {
@@ -575,7 +578,7 @@ describe('write keys', () => {
     for (const answer of answers) {
       for (const key of [...DEMO_WRITE_KEYS, NEW_WRITE_KEY]) expect(answer).not.toContain(key);
       // The field name appears only where a quoted refusal had its value replaced.
-      expect(answer.replaceAll('\\"write_key\\":\\"[write key]\\"', '')).not.toContain('write_key');
+      expect(answer.replaceAll('\\"write_key\\":\\"[redacted]\\"', '')).not.toContain('write_key');
     }
   });
 });

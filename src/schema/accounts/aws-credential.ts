@@ -9,7 +9,8 @@ import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { badInput } from '../shared/errors.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
-import { dateOf, hidingSecrets, urlOf } from './shared.ts';
+import { hidingSecrets } from '../shared/secrets.ts';
+import { dateOf, urlOf } from './shared.ts';
 
 export const AwsCredential = builder.loadableNodeRef<AccountsCredentialAwsRecord>('AwsCredential', {
   id: { resolve: (c) => nodeKey(c.sid!) },

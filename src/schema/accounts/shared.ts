@@ -1,5 +1,4 @@
 /** Small pieces every Accounts type uses. */
-import type { Payload } from '../shared/mutation.ts';
 import { badInput } from '../shared/errors.ts';
 
 const E164 = /^\+[1-9]\d{1,14}$/;
@@ -29,30 +28,5 @@ export function urlOf(value: string | null | undefined): URL | null {
     return new URL(value, 'https://accounts.twilio.com');
   } catch {
     return null;
-  }
-}
-
-const REDACTED = '[redacted]';
-
-function redact(text: string, secrets: readonly string[]): string {
-  return secrets.reduce((t, secret) => t.split(secret).join(REDACTED), text);
-}
-
-/**
- * Runs a write that sends secrets (an AWS secret access key). Should Twilio
- * ever repeat one in a refusal or error, it is cut out of the message before
- * the message reaches a payload, an error response or a log line.
- */
-export async function hidingSecrets<T>(secrets: ReadonlyArray<string | null | undefined>, write: () => Promise<Payload<T>>): Promise<Payload<T>> {
-  const hidden = secrets.filter((s): s is string => typeof s === 'string' && s.length > 0);
-  try {
-    const payload = await write();
-    return { ...payload, userErrors: payload.userErrors.map((e) => ({ ...e, message: redact(e.message, hidden) })) };
-  } catch (error) {
-    if (error instanceof Error) {
-      error.message = redact(error.message, hidden);
-      if (error.stack) error.stack = redact(error.stack, hidden);
-    }
-    throw error;
   }
 }

@@ -8,6 +8,7 @@ import { resolveConnection } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
+import { hidingSecrets } from '../shared/secrets.ts';
 
 export const ChatPushService = builder.enumType('ChatPushService', {
   description: 'A push notification service a credential sends through.',
@@ -72,7 +73,7 @@ builder.queryFields((t) => ({
 
 // ---- mutations ----
 
-// Twilio's refusals name the parameter at fault; the secrets' values never appear in them or here.
+// Twilio's refusals name the parameter at fault; should one quote a secret's value, `hidingSecrets` cuts it out.
 const credentialFields = {
   FriendlyName: 'friendlyName',
   Certificate: 'certificate',
@@ -84,6 +85,11 @@ const credentialFields = {
 };
 
 const SECRET = 'Write-only: sent to Twilio, never returned.';
+
+/** The write-only values a credential input carries, cut out of any message that quotes them. */
+function secretsOf(input: { certificate?: string | null; privateKey?: string | null; apiKey?: string | null; secret?: string | null }) {
+  return [input.certificate, input.privateKey, input.apiKey, input.secret];
+}
 
 const CreateChatCredentialInput = builder.inputType('CreateChatCredentialInput', {
   description: 'A new push credential. APN takes a certificate and private key; FCM a secret (server key); GCM an API key.',
@@ -129,18 +135,20 @@ builder.mutationFields((t) => ({
     description: 'Creates a push credential for Chat.',
     args: { input: t.arg({ type: CreateChatCredentialInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
-      const payload = await runWrite(credentialFields, () =>
-        chat.createCredential(ctx.twilio, {
-          body: {
-            Type: input.type,
-            FriendlyName: input.friendlyName ?? undefined,
-            Certificate: input.certificate ?? undefined,
-            PrivateKey: input.privateKey ?? undefined,
-            Sandbox: input.sandbox ?? undefined,
-            ApiKey: input.apiKey ?? undefined,
-            Secret: input.secret ?? undefined,
-          },
-        }),
+      const payload = await hidingSecrets(secretsOf(input), () =>
+        runWrite(credentialFields, () =>
+          chat.createCredential(ctx.twilio, {
+            body: {
+              Type: input.type,
+              FriendlyName: input.friendlyName ?? undefined,
+              Certificate: input.certificate ?? undefined,
+              PrivateKey: input.privateKey ?? undefined,
+              Sandbox: input.sandbox ?? undefined,
+              ApiKey: input.apiKey ?? undefined,
+              Secret: input.secret ?? undefined,
+            },
+          }),
+        ),
       );
       if (payload.result) ChatCredential.getDataloader(ctx).prime(nodeKey(payload.result.sid!), payload.result);
       return payload;
@@ -153,18 +161,20 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: UpdateChatCredentialInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
       const key = nodeKey(checkSid('input.sid', input.sid, 'CR'));
-      const payload = await runWrite(credentialFields, () =>
-        chat.updateCredential(ctx.twilio, {
-          path: { Sid: input.sid },
-          body: {
-            FriendlyName: input.friendlyName ?? undefined,
-            Certificate: input.certificate ?? undefined,
-            PrivateKey: input.privateKey ?? undefined,
-            Sandbox: input.sandbox ?? undefined,
-            ApiKey: input.apiKey ?? undefined,
-            Secret: input.secret ?? undefined,
-          },
-        }),
+      const payload = await hidingSecrets(secretsOf(input), () =>
+        runWrite(credentialFields, () =>
+          chat.updateCredential(ctx.twilio, {
+            path: { Sid: input.sid },
+            body: {
+              FriendlyName: input.friendlyName ?? undefined,
+              Certificate: input.certificate ?? undefined,
+              PrivateKey: input.privateKey ?? undefined,
+              Sandbox: input.sandbox ?? undefined,
+              ApiKey: input.apiKey ?? undefined,
+              Secret: input.secret ?? undefined,
+            },
+          }),
+        ),
       );
       if (payload.result) ChatCredential.getDataloader(ctx).clear(key).prime(key, payload.result);
       return payload;

@@ -8,6 +8,7 @@ import { resolveConnection } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
+import { hidingSecrets } from '../shared/secrets.ts';
 import { loadViaAccountList } from './shared.ts';
 import { EventSinkConfiguration, EventSinkConfigurationInput, servedConfiguration, sinkParams, typedConfiguration } from './sink-configuration.ts';
 
@@ -163,13 +164,12 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateEventSinkInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
       const params = sinkParams(input.configuration);
-      const payload = await runWrite(sinkFields, () => events.createSink(ctx.twilio, { body: { Description: input.description, ...params } }));
-      if (payload.result) forgetSink(ctx, payload.result.sid!, payload.result);
-      // A refusal that quotes the configuration back must not carry the write key.
+      // A refusal or error that quotes the configuration back must not carry the write key.
       const writeKey = params.SinkConfiguration.write_key;
-      if (typeof writeKey === 'string' && writeKey !== '') {
-        for (const error of payload.userErrors) error.message = error.message.replaceAll(writeKey, '[write key]');
-      }
+      const payload = await hidingSecrets([typeof writeKey === 'string' ? writeKey : null], () =>
+        runWrite(sinkFields, () => events.createSink(ctx.twilio, { body: { Description: input.description, ...params } })),
+      );
+      if (payload.result) forgetSink(ctx, payload.result.sid!, payload.result);
       return payload;
     },
   }),
