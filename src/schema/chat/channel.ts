@@ -9,7 +9,8 @@ import { resolveConnection } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
-import { WEBHOOK_ENABLED, attributesParam, parseAttributes, webhookHeader } from './shared.ts';
+import { parseJsonText } from '../shared/json.ts';
+import { WEBHOOK_ENABLED, attributesParam, webhookHeader } from './shared.ts';
 import { ChatService } from './service.ts';
 import { ChatUser, userByIdentity } from './user.ts';
 
@@ -65,7 +66,7 @@ ChatChannel.implement({
     service: t.field({ type: ChatService, description: 'The service the channel belongs to.', resolve: (c, _, ctx) => ChatService.getDataloader(ctx).load(nodeKey(c.service_sid!)) }),
     friendlyName: t.exposeString('friendly_name', { description: 'The name shown for the channel.' }),
     uniqueName: t.exposeString('unique_name', { description: 'A name unique in the service, usable instead of the SID.' }),
-    attributes: t.field({ type: 'JSON', description: 'Application data stored with the channel.', resolve: (c) => parseAttributes(c.attributes) }),
+    attributes: t.field({ type: 'JSON', description: 'Application data stored with the channel.', resolve: (c) => parseJsonText(c.attributes) }),
     type: t.field({ type: ChatChannelType, description: 'Whether the channel is public or private.', resolve: (c) => c.type }),
     createdBy: t.exposeString('created_by', { description: 'The identity of the user who created the channel, or `system`.' }),
     creator: t.field({

@@ -9,7 +9,8 @@ import { resolveConnection } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
-import { WEBHOOK_ENABLED, attributesParam, parseAttributes, webhookHeader } from './shared.ts';
+import { parseJsonText } from '../shared/json.ts';
+import { WEBHOOK_ENABLED, attributesParam, webhookHeader } from './shared.ts';
 import { ChatChannel, channelOf, forgetChannel } from './channel.ts';
 import { ChatUser, userByIdentity } from './user.ts';
 import { ChatRole } from './role.ts';
@@ -85,7 +86,7 @@ ChatMember.implement({
     user: t.field({ type: ChatUser, description: 'The user who is the member.', resolve: (m, _, ctx) => (m.identity ? userByIdentity(ctx, m.service_sid!, m.identity) : null) }),
     roleSid: t.exposeString('role_sid', { description: "The SID of the member's channel role." }),
     role: t.field({ type: ChatRole, description: "The member's channel role.", resolve: (m, _, ctx) => (m.role_sid ? ChatRole.getDataloader(ctx).load(nodeKey(m.service_sid!, m.role_sid)) : null) }),
-    attributes: t.field({ type: 'JSON', description: 'Application data stored with the member.', resolve: (m) => parseAttributes(m.attributes) }),
+    attributes: t.field({ type: 'JSON', description: 'Application data stored with the member.', resolve: (m) => parseJsonText(m.attributes) }),
     lastConsumedMessageIndex: t.exposeInt('last_consumed_message_index', { description: 'Index of the last message the member has read; null when none.' }),
     lastConsumptionTimestamp: t.field({ type: 'DateTime', description: 'When the member last read messages.', resolve: (m) => m.last_consumption_timestamp }),
     dateCreated: t.field({ type: 'DateTime', description: 'When the member joined.', resolve: (m) => m.date_created }),

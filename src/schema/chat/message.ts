@@ -8,7 +8,8 @@ import { resolveConnection } from '../shared/connection.ts';
 import { bothWaysArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
-import { WEBHOOK_ENABLED, attributesParam, parseAttributes, webhookHeader } from './shared.ts';
+import { parseJsonText } from '../shared/json.ts';
+import { WEBHOOK_ENABLED, attributesParam, webhookHeader } from './shared.ts';
 import { ChatChannel, channelOf, forgetChannel } from './channel.ts';
 import { ChatUser, userByIdentity } from './user.ts';
 import { ChatMember, memberByIdentity } from './member.ts';
@@ -66,7 +67,7 @@ ChatMessage.implement({
     index: t.exposeInt('index', { description: 'The position of the message in its channel, from 0; never reused.' }),
     type: t.field({ type: ChatMessageType, description: 'Whether the message is text or a file; null for a type Twilio does not document.', resolve: (m) => messageType(m.type) }),
     media: t.field({ type: 'JSON', description: 'The media of a media message (`sid`, `content_type`, `filename`, `size`).', resolve: (m) => m.media }),
-    attributes: t.field({ type: 'JSON', description: 'Application data stored with the message.', resolve: (m) => parseAttributes(m.attributes) }),
+    attributes: t.field({ type: 'JSON', description: 'Application data stored with the message.', resolve: (m) => parseJsonText(m.attributes) }),
     wasEdited: t.exposeBoolean('was_edited', { description: 'Whether the body was changed after sending.' }),
     lastUpdatedBy: t.exposeString('last_updated_by', { description: 'The identity of whoever last changed the message.' }),
     dateCreated: t.field({ type: 'DateTime', description: 'When the message was sent.', resolve: (m) => m.date_created }),

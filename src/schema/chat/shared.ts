@@ -9,16 +9,6 @@ export function webhookHeader(enabled: boolean | null | undefined): { 'X-Twilio-
   return { 'X-Twilio-Webhook-Enabled': enabled ? 'true' : 'false' };
 }
 
-/** Chat keeps application data as JSON text; the schema serves it parsed (as the text itself if it is not JSON). */
-export function parseAttributes(text: string | null | undefined): unknown {
-  if (text === null || text === undefined) return null;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
 /** JSON input for an `Attributes` parameter. */
 export function attributesParam(value: unknown): string | undefined {
   return value === undefined || value === null ? undefined : JSON.stringify(value);

@@ -9,7 +9,8 @@ import { resolveConnection } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
-import { WEBHOOK_ENABLED, attributesParam, parseAttributes, webhookHeader } from './shared.ts';
+import { parseJsonText } from '../shared/json.ts';
+import { WEBHOOK_ENABLED, attributesParam, webhookHeader } from './shared.ts';
 import { ChatService } from './service.ts';
 import { ChatRole } from './role.ts';
 
@@ -59,7 +60,7 @@ ChatUser.implement({
     service: t.field({ type: ChatService, description: 'The service the user belongs to.', resolve: (u, _, ctx) => ChatService.getDataloader(ctx).load(nodeKey(u.service_sid!)) }),
     identity: t.string({ nullable: false, description: "The user's identity in your application, unique in the service.", resolve: (u) => u.identity! }),
     friendlyName: t.exposeString('friendly_name', { description: 'The name shown for the user.' }),
-    attributes: t.field({ type: 'JSON', description: 'Application data stored with the user.', resolve: (u) => parseAttributes(u.attributes) }),
+    attributes: t.field({ type: 'JSON', description: 'Application data stored with the user.', resolve: (u) => parseJsonText(u.attributes) }),
     roleSid: t.exposeString('role_sid', { description: "The SID of the user's service-wide role." }),
     role: t.field({ type: ChatRole, description: "The user's service-wide role.", resolve: (u, _, ctx) => (u.role_sid ? ChatRole.getDataloader(ctx).load(nodeKey(u.service_sid!, u.role_sid)) : null) }),
     isOnline: t.exposeBoolean('is_online', { description: 'Whether the user is connected; null unless the service has reachability on.' }),

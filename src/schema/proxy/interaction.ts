@@ -9,7 +9,7 @@ import { resolveConnection } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { deletePayloadType, runWrite } from '../shared/mutation.ts';
-import { parseData } from './shared.ts';
+import { parseJsonText } from '../shared/json.ts';
 import { ProxyService, serviceOf } from './service.ts';
 import { ProxySession, forgetSession, sessionOf } from './session.ts';
 import { ProxyParticipant, participantOf } from './participant.ts';
@@ -80,7 +80,7 @@ ProxyInteraction.implement({
     data: t.field({
       type: 'JSON',
       description: 'The message body of a message interaction (`{"body": "hello"}`) or the call duration, when available, of a call (`{"duration": "5"}`).',
-      resolve: (i) => parseData(i.data),
+      resolve: (i) => parseJsonText(i.data),
     }),
     inboundParticipantSid: t.exposeString('inbound_participant_sid', { description: 'The SID of the inbound Participant.' }),
     inboundParticipant: t.field({

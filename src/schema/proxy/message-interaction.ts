@@ -8,7 +8,7 @@ import { resolveConnection } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { payloadType, runWrite } from '../shared/mutation.ts';
-import { parseData } from './shared.ts';
+import { parseJsonText } from '../shared/json.ts';
 import { ProxyService, serviceOf } from './service.ts';
 import { ProxySession, forgetSession, sessionOf } from './session.ts';
 import { ProxyParticipant, participantOf } from './participant.ts';
@@ -49,7 +49,7 @@ ProxyMessageInteraction.implement({
       resolve: (m, _, ctx) => (m.service_sid && m.session_sid && m.sid ? ProxyInteraction.getDataloader(ctx).load(nodeKey(m.service_sid, m.session_sid, m.sid)) : null),
     }),
     type: t.field({ type: ProxyInteractionType, description: 'The Type of Message Interaction: always `MESSAGE`.', resolve: (m) => m.type }),
-    data: t.field({ type: 'JSON', description: 'The message body sent to the participant (`{"body": "hello"}`).', resolve: (m) => parseData(m.data) }),
+    data: t.field({ type: 'JSON', description: 'The message body sent to the participant (`{"body": "hello"}`).', resolve: (m) => parseJsonText(m.data) }),
     inboundParticipantSid: t.exposeString('inbound_participant_sid', { description: 'Always empty for created Message Interactions.' }),
     inboundParticipant: t.field({
       type: ProxyParticipant,

@@ -2,16 +2,6 @@
 import { badInput } from '../shared/errors.ts';
 import { isSid } from '../shared/validate.ts';
 
-/** Proxy keeps interaction data as JSON text (`{"body": "hello"}`); the schema serves it parsed (as the text itself if it is not JSON). */
-export function parseData(text: string | null | undefined): unknown {
-  if (text === null || text === undefined) return null;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
 /** Description of a number's `capabilities`, which Twilio serves as an object of flags. */
 export const CAPABILITIES = 'What the number can carry, as Twilio reports it: flags such as `sms_inbound`, `sms_outbound`, `voice_inbound`, `mms_outbound`.';
 
