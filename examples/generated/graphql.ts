@@ -854,6 +854,15 @@ export type TestEventSinkInput = {
   sid: Scalars['String']['input'];
 };
 
+/** Why Twilio refused a write. */
+export type TwilioUserErrorCode =
+  /** The input clashes with something that exists, such as a unique name in use (Twilio answered 409). */
+  | 'CONFLICT'
+  /** An input value is missing or not acceptable (Twilio answered 400 or another 4xx). */
+  | 'INVALID_INPUT'
+  /** Something the input names does not exist (Twilio answered 404). */
+  | 'NOT_FOUND';
+
 /** Changes to an AWS credential: only its name can change; its keys cannot (create a new credential instead). */
 export type UpdateAwsCredentialInput = {
   /** A descriptive string that you create to describe the resource. It can be up to 64 characters long. */
@@ -1173,7 +1182,7 @@ export type ChatInboxQueryVariables = Exact<{
 }>;
 
 
-export type ChatInboxQuery = { __typename?: 'Query', chatService?: { __typename?: 'ChatService', id: string, friendlyName?: string | null, channels: { __typename?: 'ChatChannelConnection', pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, nodes: Array<{ __typename?: 'ChatChannel', id: string, uniqueName?: string | null, friendlyName?: string | null, type?: ChatChannelType | null, membersCount?: number | null, messagesCount?: number | null, messages: { __typename?: 'ChatMessageConnection', nodes: Array<{ __typename?: 'ChatMessage', body?: string | null, dateCreated?: string | null, author?: { __typename?: 'ChatUser', friendlyName?: string | null } | null }> } }> } } | null };
+export type ChatInboxQuery = { __typename?: 'Query', chatService?: { __typename?: 'ChatService', id: string, friendlyName?: string | null, channels: { __typename?: 'ChatChannelConnection', pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, nodes: Array<{ __typename?: 'ChatChannel', id: string, uniqueName?: string | null, friendlyName?: string | null, type?: ChatChannelType | null, membersCount?: number | null, messagesCount?: number | null, messages: { __typename?: 'ChatMessageConnection', nodes: Array<{ __typename?: 'ChatMessage', body?: string | null, dateCreated?: string | null, author?: { __typename?: 'ChatUser', friendlyName?: string | null } | null } | null> } } | null> } } | null };
 
 export type ChatConversationQueryVariables = Exact<{
   service: Scalars['String']['input'];
@@ -1183,7 +1192,7 @@ export type ChatConversationQueryVariables = Exact<{
 }>;
 
 
-export type ChatConversationQuery = { __typename?: 'Query', chatService?: { __typename?: 'ChatService', channel?: { __typename?: 'ChatChannel', id: string, friendlyName?: string | null, members: { __typename?: 'ChatMemberConnection', nodes: Array<{ __typename?: 'ChatMember', identity?: string | null, lastConsumedMessageIndex?: number | null, user?: { __typename?: 'ChatUser', friendlyName?: string | null, isOnline?: boolean | null } | null }> }, messages: { __typename?: 'ChatMessageConnection', pageInfo: { __typename?: 'PageInfo', hasPreviousPage: boolean, startCursor?: string | null }, edges: Array<{ __typename?: 'ChatMessageEdge', cursor: string, node: { __typename?: 'ChatMessage', id: string, index?: number | null, body?: string | null, attributes?: unknown | null, dateCreated?: string | null, wasEdited?: boolean | null, author?: { __typename?: 'ChatUser', identity: string, friendlyName?: string | null } | null } }> } } | null } | null };
+export type ChatConversationQuery = { __typename?: 'Query', chatService?: { __typename?: 'ChatService', channel?: { __typename?: 'ChatChannel', id: string, friendlyName?: string | null, members: { __typename?: 'ChatMemberConnection', nodes: Array<{ __typename?: 'ChatMember', identity?: string | null, lastConsumedMessageIndex?: number | null, user?: { __typename?: 'ChatUser', friendlyName?: string | null, isOnline?: boolean | null } | null } | null> }, messages: { __typename?: 'ChatMessageConnection', pageInfo: { __typename?: 'PageInfo', hasPreviousPage: boolean, startCursor?: string | null }, edges: Array<{ __typename?: 'ChatMessageEdge', cursor: string, node?: { __typename?: 'ChatMessage', id: string, index?: number | null, body?: string | null, attributes?: unknown | null, dateCreated?: string | null, wasEdited?: boolean | null, author?: { __typename?: 'ChatUser', identity: string, friendlyName?: string | null } | null } | null } | null> } } | null } | null };
 
 export type SendChatMessageMutationVariables = Exact<{
   service: Scalars['String']['input'];
@@ -1193,7 +1202,7 @@ export type SendChatMessageMutationVariables = Exact<{
 }>;
 
 
-export type SendChatMessageMutation = { __typename?: 'Mutation', createChatMessage: { __typename?: 'CreateChatMessagePayload', chatMessage?: { __typename?: 'ChatMessage', id: string, index?: number | null, body?: string | null, dateCreated?: string | null } | null, userErrors: Array<{ __typename?: 'UserError', field?: Array<string> | null, message: string, code: string }> } };
+export type SendChatMessageMutation = { __typename?: 'Mutation', createChatMessage: { __typename?: 'CreateChatMessagePayload', chatMessage?: { __typename?: 'ChatMessage', id: string, index?: number | null, body?: string | null, dateCreated?: string | null } | null, userErrors: Array<{ __typename?: 'TwilioUserError', field?: Array<string> | null, message: string, code: TwilioUserErrorCode }> } };
 
 export type MarkChatChannelReadMutationVariables = Exact<{
   service: Scalars['String']['input'];
@@ -1203,7 +1212,7 @@ export type MarkChatChannelReadMutationVariables = Exact<{
 }>;
 
 
-export type MarkChatChannelReadMutation = { __typename?: 'Mutation', updateChatMember: { __typename?: 'UpdateChatMemberPayload', chatMember?: { __typename?: 'ChatMember', lastConsumedMessageIndex?: number | null } | null, userErrors: Array<{ __typename?: 'UserError', field?: Array<string> | null, message: string }> } };
+export type MarkChatChannelReadMutation = { __typename?: 'Mutation', updateChatMember: { __typename?: 'UpdateChatMemberPayload', chatMember?: { __typename?: 'ChatMember', lastConsumedMessageIndex?: number | null } | null, userErrors: Array<{ __typename?: 'TwilioUserError', field?: Array<string> | null, message: string }> } };
 
 
 export const ChatInboxDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ChatInbox"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"service"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"20"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"chatService"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"sid"},"value":{"kind":"Variable","name":{"kind":"Name","value":"service"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"friendlyName"}},{"kind":"Field","name":{"kind":"Name","value":"channels"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"uniqueName"}},{"kind":"Field","name":{"kind":"Name","value":"friendlyName"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"membersCount"}},{"kind":"Field","name":{"kind":"Name","value":"messagesCount"}},{"kind":"Field","name":{"kind":"Name","value":"messages"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"IntValue","value":"1"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"body"}},{"kind":"Field","name":{"kind":"Name","value":"dateCreated"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"friendlyName"}}]}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<ChatInboxQuery, ChatInboxQueryVariables>;

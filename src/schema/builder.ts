@@ -19,8 +19,8 @@ export const builder = new SchemaBuilder<{
     URL: { Input: URL; Output: URL | string };
     JSON: { Input: unknown; Output: unknown };
   };
-  DefaultEdgesNullability: { list: false; items: false };
-  DefaultNodeNullability: false;
+  DefaultEdgesNullability: { list: false; items: true };
+  DefaultNodeNullability: true;
 }>({
   // Federation last: it wraps what the others build; it writes its keys as directives.
   plugins: [RelayPlugin, DataloaderPlugin, SimpleObjectsPlugin, DirectivesPlugin, FederationPlugin],
@@ -28,6 +28,8 @@ export const builder = new SchemaBuilder<{
     clientMutationId: 'omit',
     idFieldOptions: { description: 'Global ID, for `node(id:)`; it carries every SID needed to fetch the object.' },
     cursorType: 'String',
+    // Items are nullable, as in GitHub's schema: an item whose own lists fail is null with an error at
+    // its path, and the rest of the page still answers.
     nodesOnConnection: { description: 'The items of this page, without their cursors.' },
     encodeGlobalID: encodeGlobalId,
     decodeGlobalID: decodeGlobalId,
@@ -36,10 +38,10 @@ export const builder = new SchemaBuilder<{
     nodeTypeOptions: { description: 'An object with a global ID, fetchable with `node(id:)`.' },
     // Shareable: every Relay subgraph of a supergraph defines the same PageInfo.
     pageInfoTypeOptions: { description: 'Where a page of a connection sits in the whole list.', shareable: true },
-    edgesFieldOptions: { nullable: { list: false, items: false }, description: 'The items of this page, each with its cursor.' },
+    edgesFieldOptions: { nullable: { list: false, items: true }, description: 'The items of this page, each with its cursor.' },
     pageInfoFieldOptions: { description: 'Whether there are items beyond this page, and the cursors to reach them.' },
     cursorFieldOptions: { description: 'Pass as `after` (or `before`) to continue from this item.' },
-    nodeFieldOptions: { nullable: false, description: 'The item.' },
+    nodeFieldOptions: { nullable: true, description: 'The item.' },
     hasNextPageFieldOptions: { description: 'Whether items follow this page.' },
     hasPreviousPageFieldOptions: { description: 'Whether items precede this page.' },
     startCursorFieldOptions: { description: 'The cursor of the first item of this page.' },

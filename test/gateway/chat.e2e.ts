@@ -40,11 +40,11 @@ describe('REST call counts', () => {
     expect(env.totalCalls()).toBe(42);
 
     // And the answer is right: members and their users agree, messages are the latest five in order.
-    const general = channels.find((c) => c.uniqueName === 'engineering')!;
+    const general = channels.find((c) => c?.uniqueName === 'engineering')!;
     const restMessages = (await rest(`/v2/Services/${support}/Channels/engineering/Messages?Order=desc&PageSize=5`)).messages;
-    expect(general.messages.nodes.map((m) => m.index)).toEqual(restMessages.map((m: any) => m.index).reverse());
-    for (const m of general.messages.nodes) expect(m.author?.identity ?? null).toBe(restMessages.find((r: any) => r.index === m.index).from);
-    for (const member of channels[0]!.members.nodes) expect(member.user!.friendlyName!.toLowerCase()).toBe(member.identity!.replace(/\d+$/, ''));
+    expect(general.messages.nodes.map((m) => m!.index)).toEqual(restMessages.map((m: any) => m.index).reverse());
+    for (const m of general.messages.nodes) expect(m!.author?.identity ?? null).toBe(restMessages.find((r: any) => r.index === m!.index).from);
+    for (const member of channels[0]!.members.nodes) expect(member!.user!.friendlyName!.toLowerCase()).toBe(member!.identity!.replace(/\d+$/, ''));
   });
 
   it('does not grow with the number of members per channel, beyond the extra pages needed', async () => {
@@ -68,7 +68,7 @@ describe('REST call counts', () => {
       env.resetCalls();
       const res = await env.run(ChannelsWithPeopleDocument, { sid: support, members: 20 });
       expect(res.errors).toBeUndefined();
-      expect(res.data!.chatService!.channels.nodes.map((c) => c.uniqueName)).toHaveLength(20);
+      expect(res.data!.chatService!.channels.nodes.map((c) => c!.uniqueName)).toHaveLength(20);
       expect(channelsBefore).toHaveLength(20);
       expect(env.totalCalls()).toBe(42);
     } finally {
@@ -114,7 +114,7 @@ describe('pagination', () => {
     for (;;) {
       const res: GraphQLResponse<ChannelPageQuery> = await env.run(ChannelPageDocument, { sid: support, first: 7, after });
       const conn = res.data!.chatService!.channels;
-      seen.push(...conn.nodes.map((n) => n.uniqueName!));
+      seen.push(...conn.nodes.map((n) => n!.uniqueName!));
       pages++;
       expect(conn.pageInfo.hasPreviousPage).toBe(after !== null);
       if (!conn.pageInfo.hasNextPage) break;
@@ -134,7 +134,7 @@ describe('pagination', () => {
       const res: GraphQLResponse<MessageHistoryQuery> = await env.run(MessageHistoryDocument, { sid: support, channel: 'engineering', last: 4, before });
       expect(res.errors).toBeUndefined();
       const conn = res.data!.chatService!.channel!.messages;
-      seen.unshift(...conn.nodes.map((n) => n.index!));
+      seen.unshift(...conn.nodes.map((n) => n!.index!));
       expect(conn.pageInfo.hasNextPage).toBe(before !== null);
       if (!conn.pageInfo.hasPreviousPage) break;
       before = conn.pageInfo.startCursor ?? null;
@@ -273,6 +273,17 @@ describe('upstream failures', () => {
     expect(res.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', twilioCode: 20500, status: 500, moreInfo: 'https://www.twilio.com/docs/errors/20500', operation: 'chat.ListRole' });
     // A 500 on a read is not retried.
     expect(env.calls()['chat.ListRole']).toBe(1);
+  });
+
+  it("keeps the rest of a page when one item's list fails", async () => {
+    env.emulator.injectFault({ operation: 'chat.ListMessage', status: 500, count: 1 });
+    const res = await env.query(`query($sid: String!) { chatService(sid: $sid) { channels(first: 5) { nodes { uniqueName messages(last: 2) { nodes { index } } } } } }`, { sid: support });
+    const nodes = res.data.chatService.channels.nodes;
+    expect(nodes).toHaveLength(5);
+    expect(nodes.filter((n: any) => n === null)).toHaveLength(1);
+    expect(nodes.filter((n: any) => n !== null)).toHaveLength(4);
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors![0]!.path).toEqual(['chatService', 'channels', 'nodes', nodes.indexOf(null), 'messages']);
   });
 
   it('turns a timeout into UPSTREAM_TIMEOUT after the retries', async () => {

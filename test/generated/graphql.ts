@@ -854,6 +854,15 @@ export type TestEventSinkInput = {
   sid: Scalars['String']['input'];
 };
 
+/** Why Twilio refused a write. */
+export type TwilioUserErrorCode =
+  /** The input clashes with something that exists, such as a unique name in use (Twilio answered 409). */
+  | 'CONFLICT'
+  /** An input value is missing or not acceptable (Twilio answered 400 or another 4xx). */
+  | 'INVALID_INPUT'
+  /** Something the input names does not exist (Twilio answered 404). */
+  | 'NOT_FOUND';
+
 /** Changes to an AWS credential: only its name can change; its keys cannot (create a new credential instead). */
 export type UpdateAwsCredentialInput = {
   /** A descriptive string that you create to describe the resource. It can be up to 64 characters long. */
@@ -1172,7 +1181,7 @@ export type ChannelsWithPeopleQueryVariables = Exact<{
 }>;
 
 
-export type ChannelsWithPeopleQuery = { __typename?: 'Query', chatService?: { __typename?: 'ChatService', channels: { __typename?: 'ChatChannelConnection', nodes: Array<{ __typename?: 'ChatChannel', uniqueName?: string | null, members: { __typename?: 'ChatMemberConnection', nodes: Array<{ __typename?: 'ChatMember', identity?: string | null, user?: { __typename?: 'ChatUser', sid: string, friendlyName?: string | null } | null }> }, messages: { __typename?: 'ChatMessageConnection', nodes: Array<{ __typename?: 'ChatMessage', index?: number | null, body?: string | null, author?: { __typename?: 'ChatUser', identity: string, friendlyName?: string | null } | null }> } }> } } | null };
+export type ChannelsWithPeopleQuery = { __typename?: 'Query', chatService?: { __typename?: 'ChatService', channels: { __typename?: 'ChatChannelConnection', nodes: Array<{ __typename?: 'ChatChannel', uniqueName?: string | null, members: { __typename?: 'ChatMemberConnection', nodes: Array<{ __typename?: 'ChatMember', identity?: string | null, user?: { __typename?: 'ChatUser', sid: string, friendlyName?: string | null } | null } | null> }, messages: { __typename?: 'ChatMessageConnection', nodes: Array<{ __typename?: 'ChatMessage', index?: number | null, body?: string | null, author?: { __typename?: 'ChatUser', identity: string, friendlyName?: string | null } | null } | null> } } | null> } } | null };
 
 export type ChannelPageQueryVariables = Exact<{
   sid: Scalars['String']['input'];
@@ -1181,7 +1190,7 @@ export type ChannelPageQueryVariables = Exact<{
 }>;
 
 
-export type ChannelPageQuery = { __typename?: 'Query', chatService?: { __typename?: 'ChatService', channels: { __typename?: 'ChatChannelConnection', pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, endCursor?: string | null }, nodes: Array<{ __typename?: 'ChatChannel', uniqueName?: string | null }> } } | null };
+export type ChannelPageQuery = { __typename?: 'Query', chatService?: { __typename?: 'ChatService', channels: { __typename?: 'ChatChannelConnection', pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, endCursor?: string | null }, nodes: Array<{ __typename?: 'ChatChannel', uniqueName?: string | null } | null> } } | null };
 
 export type MessageHistoryQueryVariables = Exact<{
   sid: Scalars['String']['input'];
@@ -1191,7 +1200,7 @@ export type MessageHistoryQueryVariables = Exact<{
 }>;
 
 
-export type MessageHistoryQuery = { __typename?: 'Query', chatService?: { __typename?: 'ChatService', channel?: { __typename?: 'ChatChannel', messages: { __typename?: 'ChatMessageConnection', pageInfo: { __typename?: 'PageInfo', hasPreviousPage: boolean, hasNextPage: boolean, startCursor?: string | null }, nodes: Array<{ __typename?: 'ChatMessage', index?: number | null }> } } | null } | null };
+export type MessageHistoryQuery = { __typename?: 'Query', chatService?: { __typename?: 'ChatService', channel?: { __typename?: 'ChatChannel', messages: { __typename?: 'ChatMessageConnection', pageInfo: { __typename?: 'PageInfo', hasPreviousPage: boolean, hasNextPage: boolean, startCursor?: string | null }, nodes: Array<{ __typename?: 'ChatMessage', index?: number | null } | null> } } | null } | null };
 
 
 export const ChannelsWithPeopleDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ChannelsWithPeople"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"sid"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"members"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"chatService"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"sid"},"value":{"kind":"Variable","name":{"kind":"Name","value":"sid"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"channels"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"uniqueName"}},{"kind":"Field","name":{"kind":"Name","value":"members"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"members"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"identity"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sid"}},{"kind":"Field","name":{"kind":"Name","value":"friendlyName"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"messages"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"IntValue","value":"5"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"index"}},{"kind":"Field","name":{"kind":"Name","value":"body"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"identity"}},{"kind":"Field","name":{"kind":"Name","value":"friendlyName"}}]}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<ChannelsWithPeopleQuery, ChannelsWithPeopleQueryVariables>;
