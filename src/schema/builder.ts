@@ -33,8 +33,8 @@ export const builder = new SchemaBuilder<{
     nodesOnConnection: { description: 'The items of this page, without their cursors.' },
     encodeGlobalID: encodeGlobalId,
     decodeGlobalID: decodeGlobalId,
-    nodeQueryOptions: { description: 'Fetches any object by its global ID.' },
-    nodesQueryOptions: { description: 'Fetches objects by their global IDs, in the order given.' },
+    nodeQueryOptions: { description: 'Fetches any object by its global ID.', args: { id: { description: 'The global ID of the object (its `id` field).' } } },
+    nodesQueryOptions: { description: 'Fetches objects by their global IDs, in the order given.', args: { ids: { description: 'The global IDs of the objects (their `id` fields).' } } },
     nodeTypeOptions: { description: 'An object with a global ID, fetchable with `node(id:)`.' },
     // Shareable: every Relay subgraph of a supergraph defines the same PageInfo.
     pageInfoTypeOptions: { description: 'Where a page of a connection sits in the whole list.', shareable: true },

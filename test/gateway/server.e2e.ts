@@ -82,6 +82,23 @@ describe('cost of a request', () => {
     expect(env.calls()['chat.ListUserChannel']).toBeLessThanOrEqual(6);
   });
 
+  it("reads the memberships behind users' channels once per channel, not once per membership", async () => {
+    const roomy = await startGateway();
+    try {
+      const res = await roomy.query(
+        `query($sid: String!) { chatService(sid: $sid) { users(first: 10) { nodes { channels(first: 10) { nodes { channelSid member { lastConsumedMessageIndex } } } } } } }`,
+        { sid: support },
+      );
+      expect(res.errors).toBeUndefined();
+      const channels = new Set<string>();
+      for (const user of res.data.chatService.users.nodes) for (const c of user.channels.nodes) channels.add(c.channelSid);
+      // 1 ListUser, 10 ListUserChannel (one per user), one ListMember per distinct channel: no FetchMember at all.
+      expect(roomy.calls()).toEqual({ 'chat.ListUser': 1, 'chat.ListUserChannel': 10, 'chat.ListMember': channels.size });
+    } finally {
+      await roomy.close();
+    }
+  });
+
   it('stops a request that would make more REST calls than allowed, with a stable code', async () => {
     const res = await env.query(`query($sid: String!) { chatService(sid: $sid) { channels(first: 40) { nodes { members(first: 5) { nodes { identity } } } } } }`, { sid: support });
     const codes = new Set(res.errors?.map((e) => e.extensions?.code));

@@ -731,11 +731,17 @@ export type EventSubscriptionTypeInput = {
 
 /** An HTTP method Twilio uses to call a webhook. */
 export type HttpMethod =
+  /** Parameters in the query string, as a deletion. */
   | 'DELETE'
+  /** Parameters in the query string. */
   | 'GET'
+  /** Like GET, without a response body. */
   | 'HEAD'
+  /** Parameters in the body, as a partial update. */
   | 'PATCH'
+  /** Parameters in a form-encoded body. */
   | 'POST'
+  /** Parameters in the body, as a replacement. */
   | 'PUT';
 
 /** Where a proxy number must be located relative to the participant identifier. More specific areas than `COUNTRY` are only available in North America. */

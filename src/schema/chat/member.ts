@@ -5,6 +5,7 @@ import type { ChatMemberRecord } from '../../twilio/chat.ts';
 import type { GatewayContext } from '../../context.ts';
 import { encodeGlobalId, nodeKey, splitNodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
+import { loadViaList } from '../shared/list-assisted.ts';
 import { resolveConnection } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
@@ -71,6 +72,34 @@ export function memberByIdentity(ctx: GatewayContext, serviceSid: string, channe
     return keys.map((key) => found.get(key) ?? null);
   });
   return loader.load(nodeKey(serviceSid, channelSid, identity));
+}
+
+/**
+ * A membership a link points at by SID (a user's channels): read from its
+ * channel's member list, one call per channel for the whole request, rather
+ * than one fetch per membership.
+ */
+export function memberBySid(ctx: GatewayContext, serviceSid: string, channelSid: string, memberSid: string) {
+  return ctx.lookups
+    .loader<ChatMemberRecord>('chat.membersBySid', (keys) =>
+      loadViaList<ChatMemberRecord>(ctx, keys, {
+        typename: 'ChatMember',
+        keyParts: 3,
+        listFrom: 1,
+        memoKey: (channel) => `chat.members:${channel}`,
+        listPage: (channel) => {
+          const [service, sid] = splitNodeKey(channel, 2, 'ChatChannel') as [string, string];
+          return chat.listMembers(ctx.twilio, { path: { ServiceSid: service, ChannelSid: sid }, query: { PageSize: 1000 } });
+        },
+        fetchOne: (channel, sid) => {
+          const [service, channelSid] = splitNodeKey(channel, 2, 'ChatChannel') as [string, string];
+          return chat.fetchMember(ctx.twilio, { path: { ServiceSid: service, ChannelSid: channelSid, Sid: sid } });
+        },
+        idsOf: (m) => [m.sid!],
+        prime: (channel, m) => ChatMember.getDataloader(ctx).prime(nodeKey(channel, m.sid!), m),
+      }),
+    )
+    .load(nodeKey(serviceSid, channelSid, memberSid));
 }
 
 ChatMember.implement({
@@ -181,6 +210,8 @@ function forgetMember(ctx: GatewayContext, service: string, channel: string, mem
   ctx.lookups.forget(`chat.users:${service}`);
   ctx.lookups.drop('chat.usersByIdentity');
   ctx.lookups.drop('chat.membersByIdentity');
+  ctx.lookups.drop('chat.membersBySid');
+  ctx.lookups.forget(`chat.members:${service}:`);
 }
 
 builder.mutationFields((t) => ({

@@ -12,7 +12,7 @@ import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts'
 import { ChatService } from './service.ts';
 import { ChatUser } from './user.ts';
 import { ChatChannel, channelOf, forgetChannel } from './channel.ts';
-import { ChatMember } from './member.ts';
+import { ChatMember, memberBySid } from './member.ts';
 
 export const ChatUserChannelStatus = builder.enumType('ChatUserChannelStatus', {
   description: "The user's standing in a channel.",
@@ -68,7 +68,7 @@ ChatUserChannel.implement({
     member: t.field({
       type: ChatMember,
       description: "The user's membership of the channel; null when the user is not a member.",
-      resolve: (u, _, ctx) => (u.member_sid ? ChatMember.getDataloader(ctx).load(nodeKey(u.service_sid!, u.channel_sid!, u.member_sid)) : null),
+      resolve: (u, _, ctx) => (u.member_sid ? memberBySid(ctx, u.service_sid!, u.channel_sid!, u.member_sid) : null),
     }),
     status: t.field({ type: ChatUserChannelStatus, description: 'Whether the user has joined the channel, is invited to it, or neither.', resolve: (u) => u.status }),
     unreadMessagesCount: t.exposeInt('unread_messages_count', { description: 'How many messages of the channel the user has not read; null when the service does not track read status.' }),
