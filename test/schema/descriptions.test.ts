@@ -18,15 +18,6 @@ import { publicSchema } from '../../src/schema/index.ts';
 /** Scalars graphql-scalars defines and describes itself. */
 const LIBRARY_SCALARS = new Set(['DateTime', 'URL', 'JSON']);
 
-/**
- * Not yet described. The relay plugin adds `node(id:)` and `nodes(ids:)` itself:
- * their arguments are described in the builder's relay options
- * (`nodeQueryOptions.args.id`, `nodesQueryOptions.args.ids`). `HttpMethod`'s
- * values are described where the enum is defined (`src/schema/shared/enums.ts`).
- * Remove an entry once it is described.
- */
-
-
 const described = (description: string | null | undefined) => typeof description === 'string' && description.trim() !== '';
 
 /** Schema coordinates (`Type.field(arg:)`) of every element without a description. */
