@@ -201,8 +201,9 @@ export class Engine {
 
   /** Finds an instance of `resource` in `collection` by id, or by an alternate key where allowed. */
   lookup(account: AccountStore, resource: ResourceSpec, collection: string, value: string, altAllowed: boolean): StoredRecord | undefined {
+    // A value with an encoded `/` must not reach a record of another collection (`CH…%2FMembers%2FMB…`).
     const direct = account.get(`${collection}/${value}`);
-    if (direct) return direct;
+    if (direct && direct.collection === collection) return direct;
     const altKeys = this.ruleFor(resource).altKeys;
     if (!altAllowed || !altKeys || (resource.sidPattern && resource.sidPattern.test(value))) return undefined;
     return account.list(collection).find((r) => altKeys.some((k) => r.data[k] === value));

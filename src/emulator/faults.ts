@@ -31,11 +31,18 @@ const STATUS_MESSAGES: Record<number, string> = {
   504: 'Gateway Timeout',
 };
 
-export function validateFault(input: unknown): ActiveFault {
+/** Checks a fault from the control API; `operations` are the operation ids that exist. */
+export function validateFault(input: unknown, operations: ReadonlySet<string>): ActiveFault {
   const f = input as FaultSpec;
-  if (!f || typeof f.operation !== 'string' || !f.operation) throw new Error('fault.operation must be an operation id such as chat.FetchChannel, or *');
-  if (f.status !== undefined && (!Number.isInteger(f.status) || f.status < 100 || f.status > 599)) throw new Error('fault.status must be an HTTP status');
+  if (!f || typeof f.operation !== 'string' || !(f.operation === '*' || operations.has(f.operation))) {
+    throw new Error('fault.operation must be an operation id such as chat.FetchChannel (see GET /__emulator/stats), or *');
+  }
+  if (f.status !== undefined && (!Number.isInteger(f.status) || f.status < 400 || f.status > 599)) throw new Error('fault.status must be an HTTP error status, 400 to 599');
   if (f.count !== undefined && (!Number.isInteger(f.count) || f.count < 1)) throw new Error('fault.count must be a positive integer');
+  if (f.retryAfter !== undefined && (!Number.isInteger(f.retryAfter) || f.retryAfter < 0)) throw new Error('fault.retryAfter must be a whole number of seconds');
+  if (f.stallMs !== undefined && (!Number.isInteger(f.stallMs) || f.stallMs < 0 || f.stallMs > 600_000)) throw new Error('fault.stallMs must be 0 to 600000 milliseconds');
+  if (f.code !== undefined && !Number.isInteger(f.code)) throw new Error('fault.code must be an integer Twilio error code');
+  if (f.message !== undefined && typeof f.message !== 'string') throw new Error('fault.message must be a string');
   if (f.status === undefined && f.stallMs === undefined) throw new Error('a fault needs a status, a stallMs, or both');
   return { ...f, count: f.count ?? 1 };
 }
@@ -68,6 +75,6 @@ export class Faults {
 /** The error a fault answers with, in Twilio's form. */
 export function faultError(fault: ActiveFault): EmulatorError {
   const status = fault.status!;
-  const code = fault.code ?? (status === 429 ? 20429 : status >= 500 ? 20000 + status : 20000 + status);
+  const code = fault.code ?? 20000 + status;
   return new EmulatorError(status, code, fault.message ?? STATUS_MESSAGES[status] ?? `Injected ${status}`);
 }

@@ -15,6 +15,7 @@ import { AccountRegistry, DEFAULT_ACCOUNTS, type EmulatorAccount } from './accou
 import { Faults, faultError, validateFault, type FaultSpec } from './faults.ts';
 import { PRODUCT_RULES, initAccount } from './rules/index.ts';
 import { seedDemo } from './seed/index.ts';
+import { sinkTestIds } from './rules/events.ts';
 
 export type SeedName = 'demo' | 'none';
 
@@ -65,6 +66,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const store = new Store();
   const engine = new Engine(model, store, PRODUCT_RULES, (e, account) => initAccount(e, account, registry));
   const faults = new Faults();
+  const knownOperations = new Set(model.operationsById.keys());
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
   let latencyMs = options.latencyMs ?? 0;
   let stats: EmulatorStats = { total: 0, operations: {} };
@@ -146,7 +148,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
         if (method === 'POST') {
           const body = JSON.parse((await readRaw(req, maxBody)) || 'null') as unknown;
           const list = Array.isArray(body) ? body : [body];
-          const valid = list.map(validateFault);
+          const valid = list.map((f) => validateFault(f, knownOperations));
           valid.forEach((f) => faults.add(f));
           return send(res, 201, { faults: faults.list() });
         }
@@ -160,6 +162,12 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
           latencyMs = ms;
           return send(res, 200, { ms });
         }
+      }
+      // Twilio delivers a sink test to the sink itself; here its test ids are read back, to validate the sink.
+      const sinkTest = /^sinks\/(DG[0-9a-fA-F]{32})\/tests$/.exec(what);
+      if (sinkTest && method === 'GET') {
+        const ids = accountList.flatMap((a) => sinkTestIds(engine.account(a.accountSid), sinkTest[1]!));
+        return send(res, 200, { sink_sid: sinkTest[1], test_ids: ids });
       }
       if (what === 'reset' && method === 'POST') {
         const { seed } = JSON.parse((await readRaw(req, maxBody)) || '{}') as { seed?: unknown };
@@ -196,7 +204,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     resetStats: () => {
       stats = { total: 0, operations: {} };
     },
-    injectFault: (fault) => faults.add(validateFault(fault)),
+    injectFault: (fault) => faults.add(validateFault(fault, knownOperations)),
     clearFaults: () => faults.clear(),
     setLatency: (ms) => {
       latencyMs = ms;

@@ -345,6 +345,8 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   if (value === undefined) return undefined;
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // Otherwise only an HTTP-date counts (`Wed, 21 Oct 2015 07:28:00 GMT`); `1.5` or `-1` are not a wait.
+  if (!/GMT$/.test(text)) return undefined;
   const date = Date.parse(text);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);

@@ -114,6 +114,8 @@ describe('channels, members and messages', () => {
     const channel = (await get(`${base}/Channels/general`)).body;
     expect(channel).toMatchObject({ members_count: 2, messages_count: 2 });
     expect((await post(`${base}/Channels/general/Messages`, {})).status).toBe(400);
+    // A refused message uses up no index.
+    expect((await post(`${base}/Channels/general/Messages`, { Body: 'after' })).body.index).toBe(3);
   });
 
   it('fetches, updates and deletes members by SID or identity, and filters them by identity', async () => {

@@ -118,6 +118,20 @@ describe('routing and validation', () => {
     expect((await twilioFetch(emu, 'GET', `/v2/Services/${sid}/Channels/general`)).body.friendly_name).toBeNull();
   });
 
+  it('never lets an encoded / in a name reach a record of another collection', async () => {
+    const sid = await newService();
+    const channel = (await twilioFetch(emu, 'POST', `/v2/Services/${sid}/Channels`, { UniqueName: 'c' })).body.sid;
+    const member = (await twilioFetch(emu, 'POST', `/v2/Services/${sid}/Channels/c/Members`, { Identity: 'ann' })).body.sid;
+    const smuggled = `/v2/Services/${sid}/Channels/${channel}%2FMembers%2F${member}`;
+    expect((await twilioFetch(emu, 'GET', smuggled)).status).toBe(404);
+    expect((await twilioFetch(emu, 'POST', smuggled, { UniqueName: 'hijack' })).status).toBe(404);
+    expect((await twilioFetch(emu, 'POST', `${smuggled}/Messages`, { Body: 'x' })).status).toBe(404);
+    expect((await twilioFetch(emu, 'GET', `/v2/Services/${sid}/Channels/c/Members/${member}`)).body.identity).toBe('ann');
+    // A unique name may itself hold a slash, and is still found by it.
+    await twilioFetch(emu, 'POST', `/v2/Services/${sid}/Channels`, { UniqueName: 'team/ops' });
+    expect((await twilioFetch(emu, 'GET', `/v2/Services/${sid}/Channels/team%2Fops`)).body.unique_name).toBe('team/ops');
+  });
+
   it('survives hostile input', async () => {
     const sid = await newService();
     const bodies = ['%E0%A4%A', 'a=%zz&&&=', '\u0000'.repeat(100), 'FriendlyName=' + 'x'.repeat(10_000)];
@@ -309,10 +323,16 @@ describe('control API', () => {
     expect(performance.now() - t).toBeGreaterThanOrEqual(140);
   });
 
-  it('refuses a malformed fault', async () => {
-    const res = await fetch(`${emu.url}/__emulator/faults`, { method: 'POST', body: JSON.stringify({ status: 500 }) });
+  it.each([
+    [{ status: 500 }, /operation/],
+    [{ operation: 'chat.FetchChanel', status: 503 }, /operation/],
+    [{ operation: '*', status: 200 }, /status/],
+    [{ operation: 'chat.FetchChannel', status: 503, retryAfter: 'x\r\nSet-Cookie: a=b' }, /retryAfter/],
+    [{ operation: 'chat.FetchChannel', stallMs: -5 }, /stallMs/],
+  ])('refuses a malformed fault %j', async (fault, reason) => {
+    const res = await fetch(`${emu.url}/__emulator/faults`, { method: 'POST', body: JSON.stringify(fault) });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { message: string }).message).toMatch(/operation/);
+    expect(((await res.json()) as { message: string }).message).toMatch(reason);
   });
 
   it('resets to the seed over HTTP', async () => {

@@ -202,8 +202,11 @@ describe('sinks', () => {
     expect(test.status).toBe(201);
     expect(test.body).toEqual({ result: 'submitted' });
     expect((await call('GET', base)).body.status).toBe('validating');
-    const [testId] = sinkTestIds(emu.engine.account(DEMO_ACCOUNT.accountSid), sink.sid);
+    // A client outside the process reads the test id the sink received from the control API.
+    const control = (await (await fetch(`${emu.url}/__emulator/sinks/${sink.sid}/tests`)).json()) as { test_ids: string[] };
+    const [testId] = control.test_ids;
     expect(testId).toMatch(/^\w{34}$/);
+    expect(control.test_ids).toEqual(sinkTestIds(emu.engine.account(DEMO_ACCOUNT.accountSid), sink.sid));
     expectTwilioError(await call('POST', `${base}/Validate`, { TestId: 'wrong' }), 400, 20001, 'TestId');
     expectTwilioError(await call('POST', `${base}/Validate`, {}), 400, 20001, 'TestId');
     expect((await call('GET', base)).body.status).toBe('validating');

@@ -250,4 +250,10 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('soon', now)).toBeUndefined();
     expect(parseRetryAfter(undefined, now)).toBeUndefined();
   });
+
+  it('ignores values that are neither whole seconds nor an HTTP date, rather than retrying at once', () => {
+    expect(parseRetryAfter('1.5', now)).toBeUndefined();
+    expect(parseRetryAfter('-1', now)).toBeUndefined();
+    expect(parseRetryAfter('2024-01-01', now)).toBeUndefined();
+  });
 });

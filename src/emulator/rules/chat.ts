@@ -238,12 +238,13 @@ export const chatRules: ProductRules = {
         last_updated_by: null,
       }),
       beforeCreate(ctx, data) {
+        // Checked before the index is taken: a refused message must not use one up.
+        if (data.body === null && !ctx.given.has('MediaSid')) throw invalidParameter('Missing required parameter Body in the post body (or MediaSid)', 20001);
         const channel = ctx.account.get(channelPath(ctx))!;
         // Index is per channel and never reused, even after deletes.
         const next = (channel.data._next_index as number | undefined) ?? 0;
         channel.data._next_index = next + 1;
         data.index = next;
-        if (data.body === null && !ctx.given.has('MediaSid')) throw invalidParameter('Missing required parameter Body in the post body (or MediaSid)', 20001);
         if (ctx.given.has('MediaSid')) {
           data.type = 'media';
           data.media = { sid: ctx.inputs.MediaSid, content_type: 'application/octet-stream', filename: null, size: 0 };
