@@ -22,6 +22,8 @@ export class AccountStore {
   private readonly collections = new Map<string, StoredRecord[]>();
   /** Account-level state that is no resource of its own (auth tokens, pending sink tests). */
   readonly state: Record<string, unknown> = {};
+  /** Bumped by every insert and remove, so values derived from the tables can be cached until they change. */
+  version = 0;
 
   constructor(
     readonly accountSid: string,
@@ -39,6 +41,7 @@ export class AccountStore {
 
   insert(collection: string, id: string, data: Record<string, unknown>): StoredRecord {
     const record: StoredRecord = { seq: this.nextSeq(), path: `${collection}/${id}`, collection, data };
+    this.version++;
     this.records.set(record.path, record);
     let list = this.collections.get(collection);
     if (!list) this.collections.set(collection, (list = []));
@@ -50,6 +53,7 @@ export class AccountStore {
   remove(path: string): boolean {
     const record = this.records.get(path);
     if (!record) return false;
+    this.version++;
     this.records.delete(path);
     const list = this.collections.get(record.collection);
     if (list) list.splice(list.indexOf(record), 1);
