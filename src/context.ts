@@ -3,7 +3,7 @@
  * client bound to them, and fresh loaders. Nothing in it outlives the request,
  * so no cached object can cross from one caller to another.
  */
-import { initContextCache } from '@pothos/core';
+import { contextCacheSymbol, initContextCache } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import type { YogaInitialContext } from 'graphql-yoga';
 import { TwilioClient, type CallOptions, type RawRequest, type TwilioCredentials, type TwilioTransport } from './twilio/client.ts';
@@ -105,4 +105,14 @@ export function contextFactory(transport: TwilioTransport, fallback: TwilioCrede
     const twilio = new RequestTwilioClient(transport, requestCredentials(request, fallback), maxRestCalls);
     return { ...initContextCache(), twilio, lookups: new Lookups(twilio) };
   };
+}
+
+/**
+ * Forgets everything the request has read: every type's loader (Pothos keeps
+ * them under the context cache key) and the batched lookups. Called after a
+ * write, which may have changed any of it.
+ */
+export function forgetReads(ctx: GatewayContext): void {
+  (ctx as unknown as Record<symbol, unknown>)[contextCacheSymbol] = {};
+  ctx.lookups.reset();
 }

@@ -347,6 +347,33 @@ describe('credentials', () => {
   });
 });
 
+describe('reads after writes in one request', () => {
+  it('never serves what a write in the same request changed', async () => {
+    const path = `/v2/Services/${support}/Channels`;
+    await twilioFetch(env.emulator, 'POST', path, { UniqueName: 'fresh-room' });
+    for (const identity of ['ann', 'bob']) await twilioFetch(env.emulator, 'POST', `${path}/fresh-room/Members`, { Identity: identity });
+    const message = (await twilioFetch(env.emulator, 'POST', `${path}/fresh-room/Messages`, { Body: 'soon gone' })).body.sid;
+    try {
+      const res = await env.query(
+        `mutation($svc: String!, $msg: String!) {
+          before: updateChatChannel(input: { serviceSid: $svc, sidOrUniqueName: "fresh-room", friendlyName: "Fresh" }) { chatChannel { membersCount } }
+          leave: deleteChatMember(input: { serviceSid: $svc, channelSidOrUniqueName: "fresh-room", sidOrIdentity: "ann" }) { deletedId }
+          gone: deleteChatMessage(input: { serviceSid: $svc, channelSidOrUniqueName: "fresh-room", sid: $msg }) { deletedId }
+          after: createChatInvite(input: { serviceSid: $svc, channelSidOrUniqueName: "fresh-room", identity: "cid" }) {
+            chatInvite { channel { membersCount messagesCount message(sid: $msg) { sid } } }
+          }
+        }`,
+        { svc: support, msg: message },
+      );
+      expect(res.errors).toBeUndefined();
+      expect(res.data.before.chatChannel.membersCount).toBe(2);
+      expect(res.data.after.chatInvite.channel).toEqual({ membersCount: 1, messagesCount: 0, message: null });
+    } finally {
+      await twilioFetch(env.emulator, 'DELETE', `${path}/fresh-room`);
+    }
+  });
+});
+
 describe('server', () => {
   it('gives no CORS permission to any origin unless configured', async () => {
     const res = await fetch(`${env.url}/graphql`, {

@@ -41,6 +41,6 @@ builder.mutationFields((t) => ({
       'A gateway configured with the old token (`TWILIO_AUTH_TOKEN`) answers every later request that does not bring its own `Authorization` header ' +
       'with `UNAUTHENTICATED`, until it is configured with the new token and restarted. Requests that send their own credentials keep working ' +
       'if those are the new token, or an API key and secret (promotion does not change API keys).',
-    resolve: (_, _args, ctx) => runWrite({}, () => accounts.updateAuthTokenPromotion(ctx.twilio)),
+    resolve: (_, _args, ctx) => runWrite(ctx, {}, () => accounts.updateAuthTokenPromotion(ctx.twilio)),
   }),
 }));

@@ -110,7 +110,7 @@ builder.mutationFields((t) => ({
       const { credentials, secret } = checkAwsCredentials(input.credentials);
       const accountSid = input.accountSid == null ? undefined : checkSid('input.accountSid', input.accountSid, 'AC');
       const payload = await hidingSecrets([credentials, secret], () =>
-        runWrite(awsFields, () =>
+        runWrite(ctx, awsFields, () =>
           accounts.createCredentialAws(ctx.twilio, { body: { Credentials: credentials, FriendlyName: input.friendlyName ?? undefined, AccountSid: accountSid } }),
         ),
       );
@@ -125,7 +125,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: UpdateAwsCredentialInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
       const key = nodeKey(checkSid('input.sid', input.sid, 'CR'));
-      const payload = await runWrite(awsFields, () =>
+      const payload = await runWrite(ctx, awsFields, () =>
         accounts.updateCredentialAws(ctx.twilio, { path: { Sid: input.sid }, body: { FriendlyName: input.friendlyName ?? undefined } }),
       );
       if (payload.result) AwsCredential.getDataloader(ctx).clear(key).prime(key, payload.result);
@@ -139,7 +139,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: DeleteAwsCredentialInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {
       const key = nodeKey(checkSid('input.sid', input.sid, 'CR'));
-      const payload = await runWrite({}, async () => {
+      const payload = await runWrite(ctx, {}, async () => {
         await accounts.deleteCredentialAws(ctx.twilio, { path: { Sid: input.sid } });
         return encodeGlobalId('AwsCredential', key);
       });

@@ -65,7 +65,7 @@ builder.mutationFields((t) => ({
         source: item.source,
         date_of_consent: item.dateOfConsent?.toISOString(),
       }));
-      return runWrite({ Items: 'items' }, () => accounts.createBulkConsents(ctx.twilio, { body: { Items: items } }));
+      return runWrite(ctx, { Items: 'items' }, () => accounts.createBulkConsents(ctx.twilio, { body: { Items: items } }));
     },
   }),
 }));

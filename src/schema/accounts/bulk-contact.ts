@@ -42,7 +42,7 @@ builder.mutationFields((t) => ({
         country_iso_code: item.countryIsoCode ?? undefined,
         zip_code: item.zipCode ?? undefined,
       }));
-      return runWrite({ Items: 'items' }, () => accounts.createBulkContacts(ctx.twilio, { body: { Items: items } }));
+      return runWrite(ctx, { Items: 'items' }, () => accounts.createBulkContacts(ctx.twilio, { body: { Items: items } }));
     },
   }),
 }));

@@ -111,7 +111,7 @@ builder.mutationFields((t) => ({
     resolve: async (_, { input }, ctx) => {
       if (!PEM_PUBLIC_KEY.test(input.publicKey)) throw badInput('input.publicKey', 'expected a PEM block from -----BEGIN PUBLIC KEY----- to -----END PUBLIC KEY-----');
       const accountSid = input.accountSid == null ? undefined : checkSid('input.accountSid', input.accountSid, 'AC');
-      const payload = await runWrite(publicKeyFields, () =>
+      const payload = await runWrite(ctx, publicKeyFields, () =>
         accounts.createCredentialPublicKey(ctx.twilio, { body: { PublicKey: input.publicKey, FriendlyName: input.friendlyName ?? undefined, AccountSid: accountSid } }),
       );
       if (payload.result) PublicKeyCredential.getDataloader(ctx).prime(nodeKey(payload.result.sid!), payload.result);
@@ -125,7 +125,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: UpdatePublicKeyCredentialInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
       const key = nodeKey(checkSid('input.sid', input.sid, 'CR'));
-      const payload = await runWrite(publicKeyFields, () =>
+      const payload = await runWrite(ctx, publicKeyFields, () =>
         accounts.updateCredentialPublicKey(ctx.twilio, { path: { Sid: input.sid }, body: { FriendlyName: input.friendlyName ?? undefined } }),
       );
       if (payload.result) PublicKeyCredential.getDataloader(ctx).clear(key).prime(key, payload.result);
@@ -139,7 +139,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: DeletePublicKeyCredentialInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {
       const key = nodeKey(checkSid('input.sid', input.sid, 'CR'));
-      const payload = await runWrite({}, async () => {
+      const payload = await runWrite(ctx, {}, async () => {
         await accounts.deleteCredentialPublicKey(ctx.twilio, { path: { Sid: input.sid } });
         return encodeGlobalId('PublicKeyCredential', key);
       });

@@ -67,7 +67,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateSafeListNumberInput, required: true, description: 'The number to add.' }) },
     resolve: async (_, { input }, ctx) => {
       const key = nodeKey(checkE164('input.phoneNumber', input.phoneNumber));
-      const payload = await runWrite(safeListFields, () => accounts.createSafelist(ctx.twilio, { body: { PhoneNumber: input.phoneNumber } }));
+      const payload = await runWrite(ctx, safeListFields, () => accounts.createSafelist(ctx.twilio, { body: { PhoneNumber: input.phoneNumber } }));
       if (payload.result) SafeListNumber.getDataloader(ctx).clear(key).prime(key, payload.result);
       return payload;
     },
@@ -79,7 +79,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: DeleteSafeListNumberInput, required: true, description: 'The number to remove.' }) },
     resolve: async (_, { input }, ctx) => {
       const key = nodeKey(checkE164('input.phoneNumber', input.phoneNumber));
-      const payload = await runWrite(safeListFields, async () => {
+      const payload = await runWrite(ctx, safeListFields, async () => {
         await accounts.deleteSafelist(ctx.twilio, { query: { PhoneNumber: input.phoneNumber } });
         return encodeGlobalId('SafeListNumber', key);
       });

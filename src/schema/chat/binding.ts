@@ -116,7 +116,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: DeleteChatBindingInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {
       const key = nodeKey(checkSid('input.serviceSid', input.serviceSid, 'IS'), checkSid('input.sid', input.sid, 'BS'));
-      const payload = await runWrite({}, async () => {
+      const payload = await runWrite(ctx, {}, async () => {
         await chat.deleteBinding(ctx.twilio, { path: { ServiceSid: input.serviceSid, Sid: input.sid } });
         return encodeGlobalId('ChatBinding', key);
       });

@@ -157,7 +157,7 @@ builder.mutationFields((t) => ({
     description: 'Creates a channel in a Chat service.',
     args: { input: t.arg({ type: CreateChatChannelInput, required: true, description: 'What to create.' }) },
     resolve: (_, { input }, ctx) =>
-      runWrite(channelFields, () =>
+      runWrite(ctx, channelFields, () =>
         chat.createChannel(ctx.twilio, {
           path: { ServiceSid: checkSid('input.serviceSid', input.serviceSid, 'IS') },
           body: {
@@ -181,7 +181,7 @@ builder.mutationFields((t) => ({
     resolve: async (_, { input }, ctx) => {
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       const channel = checkKey('input.sidOrUniqueName', input.sidOrUniqueName, 'CH');
-      const payload = await runWrite(channelFields, () =>
+      const payload = await runWrite(ctx, channelFields, () =>
         chat.updateChannel(ctx.twilio, {
           path: { ServiceSid: service, Sid: channel },
           body: {
@@ -208,7 +208,7 @@ builder.mutationFields((t) => ({
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       const channel = checkKey('input.sidOrUniqueName', input.sidOrUniqueName, 'CH');
       // The deleted ID must carry the SID, so a channel named by unique name is looked up first.
-      const payload = await runWrite({}, async () => {
+      const payload = await runWrite(ctx, {}, async () => {
         const sid = isSid(channel, 'CH') ? channel : (await chat.fetchChannel(ctx.twilio, { path: { ServiceSid: service, Sid: channel } })).sid!;
         await chat.deleteChannel(ctx.twilio, { path: { ServiceSid: service, Sid: sid }, headers: webhookHeader(input.webhookEnabled) });
         return encodeGlobalId('ChatChannel', nodeKey(service, sid));

@@ -136,7 +136,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateChatCredentialInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
       const payload = await hidingSecrets(secretsOf(input), () =>
-        runWrite(credentialFields, () =>
+        runWrite(ctx, credentialFields, () =>
           chat.createCredential(ctx.twilio, {
             body: {
               Type: input.type,
@@ -162,7 +162,7 @@ builder.mutationFields((t) => ({
     resolve: async (_, { input }, ctx) => {
       const key = nodeKey(checkSid('input.sid', input.sid, 'CR'));
       const payload = await hidingSecrets(secretsOf(input), () =>
-        runWrite(credentialFields, () =>
+        runWrite(ctx, credentialFields, () =>
           chat.updateCredential(ctx.twilio, {
             path: { Sid: input.sid },
             body: {
@@ -187,7 +187,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: DeleteChatCredentialInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {
       const key = nodeKey(checkSid('input.sid', input.sid, 'CR'));
-      const payload = await runWrite({}, async () => {
+      const payload = await runWrite(ctx, {}, async () => {
         await chat.deleteCredential(ctx.twilio, { path: { Sid: input.sid } });
         return encodeGlobalId('ChatCredential', key);
       });

@@ -110,7 +110,7 @@ builder.mutationFields((t) => ({
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
       if (input.roleSid) checkSid('input.roleSid', input.roleSid, 'RL');
-      const payload = await runWrite(inviteFields, () =>
+      const payload = await runWrite(ctx, inviteFields, () =>
         chat.createInvite(ctx.twilio, {
           path: { ServiceSid: service, ChannelSid: channel },
           body: { Identity: input.identity, RoleSid: input.roleSid ?? undefined },
@@ -133,7 +133,7 @@ builder.mutationFields((t) => ({
       const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
       const sid = checkSid('input.sid', input.sid, 'IN');
       let channelSid = channel;
-      const payload = await runWrite({}, async () => {
+      const payload = await runWrite(ctx, {}, async () => {
         // The deleted ID must carry the channel's SID, so a channel named by unique name is looked up first.
         if (!isSid(channel, 'CH')) channelSid = (await chat.fetchChannel(ctx.twilio, { path: { ServiceSid: service, Sid: channel } })).sid!;
         await chat.deleteInvite(ctx.twilio, { path: { ServiceSid: service, ChannelSid: channelSid, Sid: sid } });

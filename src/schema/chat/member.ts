@@ -224,7 +224,7 @@ builder.mutationFields((t) => ({
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
       if (input.roleSid) checkSid('input.roleSid', input.roleSid, 'RL');
-      const payload = await runWrite(memberFields, () =>
+      const payload = await runWrite(ctx, memberFields, () =>
         chat.createMember(ctx.twilio, {
           path: { ServiceSid: service, ChannelSid: channel },
           body: {
@@ -253,7 +253,7 @@ builder.mutationFields((t) => ({
       const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
       const member = checkKey('input.sidOrIdentity', input.sidOrIdentity, 'MB');
       if (input.roleSid) checkSid('input.roleSid', input.roleSid, 'RL');
-      const payload = await runWrite(memberFields, () =>
+      const payload = await runWrite(ctx, memberFields, () =>
         chat.updateMember(ctx.twilio, {
           path: { ServiceSid: service, ChannelSid: channel, Sid: member },
           body: {
@@ -280,7 +280,7 @@ builder.mutationFields((t) => ({
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
       const member = checkKey('input.sidOrIdentity', input.sidOrIdentity, 'MB');
-      const payload = await runWrite({}, async () => {
+      const payload = await runWrite(ctx, {}, async () => {
         // The deleted ID must carry SIDs, so names are resolved first when given.
         const record = isSid(member, 'MB') && isSid(channel, 'CH') ? null : await chat.fetchMember(ctx.twilio, { path: { ServiceSid: service, ChannelSid: channel, Sid: member } });
         const channelSid = record?.channel_sid ?? channel;

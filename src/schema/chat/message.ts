@@ -160,7 +160,7 @@ builder.mutationFields((t) => ({
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
       if (input.mediaSid) checkSid('input.mediaSid', input.mediaSid, 'ME');
-      const payload = await runWrite(messageFields, () =>
+      const payload = await runWrite(ctx, messageFields, () =>
         chat.createMessage(ctx.twilio, {
           path: { ServiceSid: service, ChannelSid: channel },
           body: {
@@ -189,7 +189,7 @@ builder.mutationFields((t) => ({
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
       const sid = checkSid('input.sid', input.sid, 'IM');
-      const payload = await runWrite(messageFields, () =>
+      const payload = await runWrite(ctx, messageFields, () =>
         chat.updateMessage(ctx.twilio, {
           path: { ServiceSid: service, ChannelSid: channel, Sid: sid },
           body: {
@@ -219,7 +219,7 @@ builder.mutationFields((t) => ({
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
       const sid = checkSid('input.sid', input.sid, 'IM');
-      const payload = await runWrite({}, async () => {
+      const payload = await runWrite(ctx, {}, async () => {
         const channelSid = isSid(channel, 'CH') ? channel : (await chat.fetchChannel(ctx.twilio, { path: { ServiceSid: service, Sid: channel } })).sid!;
         await chat.deleteMessage(ctx.twilio, { path: { ServiceSid: service, ChannelSid: channelSid, Sid: sid }, headers: webhookHeader(input.webhookEnabled) });
         return encodeGlobalId('ChatMessage', nodeKey(service, channelSid, sid));

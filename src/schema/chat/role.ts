@@ -121,7 +121,7 @@ builder.mutationFields((t) => ({
     description: 'Creates a role in a Chat service.',
     args: { input: t.arg({ type: CreateChatRoleInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
-      const payload = await runWrite(roleFields, () =>
+      const payload = await runWrite(ctx, roleFields, () =>
         chat.createRole(ctx.twilio, {
           path: { ServiceSid: checkSid('input.serviceSid', input.serviceSid, 'IS') },
           body: { FriendlyName: input.friendlyName, Type: input.type, Permission: input.permissions },
@@ -138,7 +138,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: UpdateChatRoleInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
       const key = nodeKey(checkSid('input.serviceSid', input.serviceSid, 'IS'), checkSid('input.sid', input.sid, 'RL'));
-      const payload = await runWrite(roleFields, () =>
+      const payload = await runWrite(ctx, roleFields, () =>
         chat.updateRole(ctx.twilio, { path: { ServiceSid: input.serviceSid, Sid: input.sid }, body: { Permission: input.permissions } }),
       );
       if (payload.result) ChatRole.getDataloader(ctx).clear(key).prime(key, payload.result);
@@ -153,7 +153,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: DeleteChatRoleInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {
       const key = nodeKey(checkSid('input.serviceSid', input.serviceSid, 'IS'), checkSid('input.sid', input.sid, 'RL'));
-      const payload = await runWrite({}, async () => {
+      const payload = await runWrite(ctx, {}, async () => {
         await chat.deleteRole(ctx.twilio, { path: { ServiceSid: input.serviceSid, Sid: input.sid } });
         return encodeGlobalId('ChatRole', key);
       });

@@ -149,7 +149,7 @@ builder.mutationFields((t) => ({
     nullable: false,
     description: 'Creates a Chat service (with its four default roles).',
     args: { input: t.arg({ type: CreateChatServiceInput, required: true, description: 'What to create.' }) },
-    resolve: (_, { input }, ctx) => runWrite(serviceFields, () => chat.createService(ctx.twilio, { body: { FriendlyName: input.friendlyName } })),
+    resolve: (_, { input }, ctx) => runWrite(ctx, serviceFields, () => chat.createService(ctx.twilio, { body: { FriendlyName: input.friendlyName } })),
   }),
   updateChatService: t.field({
     type: UpdateChatServicePayload,
@@ -165,7 +165,7 @@ builder.mutationFields((t) => ({
       ] as const) {
         if (value) checkSid(`input.${field}`, value, 'RL');
       }
-      const payload = await runWrite({ ...serviceFields, DefaultServiceRoleSid: 'defaultServiceRoleSid', PreWebhookUrl: 'preWebhookUrl', PostWebhookUrl: 'postWebhookUrl', WebhookMethod: 'webhookMethod' }, () =>
+      const payload = await runWrite(ctx, { ...serviceFields, DefaultServiceRoleSid: 'defaultServiceRoleSid', PreWebhookUrl: 'preWebhookUrl', PostWebhookUrl: 'postWebhookUrl', WebhookMethod: 'webhookMethod' }, () =>
         chat.updateService(ctx.twilio, {
           path: { Sid: sid },
           body: {
@@ -206,7 +206,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: builder.inputType('DeleteChatServiceInput', { description: 'The Chat service to delete.', fields: (f) => ({ sid: f.string({ required: true, description: 'The SID of the service (`IS…`).' }) }) }), required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {
       const sid = checkSid('input.sid', input.sid, 'IS');
-      const payload = await runWrite({}, async () => {
+      const payload = await runWrite(ctx, {}, async () => {
         await chat.deleteService(ctx.twilio, { path: { Sid: sid } });
         return encodeGlobalId('ChatService', nodeKey(sid));
       });

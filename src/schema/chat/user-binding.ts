@@ -104,7 +104,7 @@ builder.mutationFields((t) => ({
       const user = checkKey('input.userSidOrIdentity', input.userSidOrIdentity, 'US');
       const sid = checkSid('input.sid', input.sid, 'BS');
       let userSid = user;
-      const payload = await runWrite({}, async () => {
+      const payload = await runWrite(ctx, {}, async () => {
         // The deleted ID must carry the user's SID, so a user named by identity is looked up first.
         if (!isSid(user, 'US')) userSid = (await chat.fetchUserBinding(ctx.twilio, { path: { ServiceSid: service, UserSid: user, Sid: sid } })).user_sid!;
         await chat.deleteUserBinding(ctx.twilio, { path: { ServiceSid: service, UserSid: userSid, Sid: sid } });

@@ -161,7 +161,7 @@ builder.mutationFields((t) => ({
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       const user = checkKey('input.userSidOrIdentity', input.userSidOrIdentity, 'US');
       const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
-      const payload = await runWrite(userChannelFields, () =>
+      const payload = await runWrite(ctx, userChannelFields, () =>
         chat.updateUserChannel(ctx.twilio, {
           path: { ServiceSid: service, UserSid: user, ChannelSid: channel },
           body: {
@@ -185,7 +185,7 @@ builder.mutationFields((t) => ({
       const user = checkKey('input.userSidOrIdentity', input.userSidOrIdentity, 'US');
       const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
       let record: ChatUserChannelRecord | null = null;
-      const payload = await runWrite({}, async () => {
+      const payload = await runWrite(ctx, {}, async () => {
         // The deleted ID must carry SIDs, so names are resolved first when given.
         if (!isSid(user, 'US') || !isSid(channel, 'CH')) {
           record = await chat.fetchUserChannel(ctx.twilio, { path: { ServiceSid: service, UserSid: user, ChannelSid: channel } });

@@ -151,7 +151,7 @@ builder.mutationFields((t) => ({
     resolve: async (_, { input }, ctx) => {
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       if (input.roleSid) checkSid('input.roleSid', input.roleSid, 'RL');
-      const payload = await runWrite(userFields, () =>
+      const payload = await runWrite(ctx, userFields, () =>
         chat.createUser(ctx.twilio, {
           path: { ServiceSid: service },
           body: { Identity: input.identity, FriendlyName: input.friendlyName ?? undefined, Attributes: attributesParam(input.attributes), RoleSid: input.roleSid ?? undefined },
@@ -171,7 +171,7 @@ builder.mutationFields((t) => ({
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       const user = checkKey('input.sidOrIdentity', input.sidOrIdentity, 'US');
       if (input.roleSid) checkSid('input.roleSid', input.roleSid, 'RL');
-      const payload = await runWrite(userFields, () =>
+      const payload = await runWrite(ctx, userFields, () =>
         chat.updateUser(ctx.twilio, {
           path: { ServiceSid: service, Sid: user },
           body: { FriendlyName: input.friendlyName ?? undefined, Attributes: attributesParam(input.attributes), RoleSid: input.roleSid ?? undefined },
@@ -190,7 +190,7 @@ builder.mutationFields((t) => ({
     resolve: async (_, { input }, ctx) => {
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       const user = checkKey('input.sidOrIdentity', input.sidOrIdentity, 'US');
-      const payload = await runWrite({}, async () => {
+      const payload = await runWrite(ctx, {}, async () => {
         const sid = isSid(user, 'US') ? user : (await chat.fetchUser(ctx.twilio, { path: { ServiceSid: service, Sid: user } })).sid!;
         await chat.deleteUser(ctx.twilio, { path: { ServiceSid: service, Sid: sid } });
         return encodeGlobalId('ChatUser', nodeKey(service, sid));

@@ -196,7 +196,7 @@ builder.mutationFields((t) => ({
       const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
       const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
       const configuration = configurationParams(input);
-      const payload = await runWrite(webhookFields, () =>
+      const payload = await runWrite(ctx, webhookFields, () =>
         chat.createChannelWebhook(ctx.twilio, { path: { ServiceSid: service, ChannelSid: channel }, body: { Type: input.type, ...configuration } }),
       );
       if (payload.result) {
@@ -216,7 +216,7 @@ builder.mutationFields((t) => ({
       const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
       const sid = checkSid('input.sid', input.sid, 'WH');
       const configuration = configurationParams(input);
-      const payload = await runWrite(webhookFields, () =>
+      const payload = await runWrite(ctx, webhookFields, () =>
         chat.updateChannelWebhook(ctx.twilio, { path: { ServiceSid: service, ChannelSid: channel, Sid: sid }, body: configuration }),
       );
       const loader = ChatChannelWebhook.getDataloader(ctx);
@@ -238,7 +238,7 @@ builder.mutationFields((t) => ({
       const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
       const sid = checkSid('input.sid', input.sid, 'WH');
       let channelSid = channel;
-      const payload = await runWrite({}, async () => {
+      const payload = await runWrite(ctx, {}, async () => {
         // The deleted ID must carry the channel's SID, so a channel named by unique name is looked up first.
         if (!isSid(channel, 'CH')) channelSid = (await chat.fetchChannel(ctx.twilio, { path: { ServiceSid: service, Sid: channel } })).sid!;
         await chat.deleteChannelWebhook(ctx.twilio, { path: { ServiceSid: service, ChannelSid: channelSid, Sid: sid } });

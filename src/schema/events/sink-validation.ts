@@ -68,7 +68,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: TestEventSinkInput, required: true, description: 'The sink to send a test event to.' }) },
     resolve: async (_, { input }, ctx) => {
       const sid = checkSid('input.sid', input.sid, 'DG');
-      const payload = await runWrite({}, async () => ({ result: (await events.createSinkTest(ctx.twilio, { path: { Sid: sid } })).result, sinkSid: sid }));
+      const payload = await runWrite(ctx, {}, async () => ({ result: (await events.createSinkTest(ctx.twilio, { path: { Sid: sid } })).result, sinkSid: sid }));
       forgetSink(ctx, sid, null);
       return payload;
     },
@@ -81,7 +81,7 @@ builder.mutationFields((t) => ({
     resolve: async (_, { input }, ctx) => {
       const sid = checkSid('input.sid', input.sid, 'DG');
       if (input.testId.trim() === '') throw badInput('input.testId', 'expected the ID of a test event the sink received, got an empty string');
-      const payload = await runWrite({ TestId: 'testId' }, async () => ({
+      const payload = await runWrite(ctx, { TestId: 'testId' }, async () => ({
         result: (await events.createSinkValidate(ctx.twilio, { path: { Sid: sid }, body: { TestId: input.testId } })).result,
         sinkSid: sid,
       }));

@@ -167,7 +167,7 @@ builder.mutationFields((t) => ({
       // A refusal or error that quotes the configuration back must not carry the write key.
       const writeKey = params.SinkConfiguration.write_key;
       const payload = await hidingSecrets([typeof writeKey === 'string' ? writeKey : null], () =>
-        runWrite(sinkFields, () => events.createSink(ctx.twilio, { body: { Description: input.description, ...params } })),
+        runWrite(ctx, sinkFields, () => events.createSink(ctx.twilio, { body: { Description: input.description, ...params } })),
       );
       if (payload.result) forgetSink(ctx, payload.result.sid!, payload.result);
       return payload;
@@ -180,7 +180,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: UpdateEventSinkInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
       const sid = checkSid('input.sid', input.sid, 'DG');
-      const payload = await runWrite(sinkFields, () => events.updateSink(ctx.twilio, { path: { Sid: sid }, body: { Description: input.description } }));
+      const payload = await runWrite(ctx, sinkFields, () => events.updateSink(ctx.twilio, { path: { Sid: sid }, body: { Description: input.description } }));
       forgetSink(ctx, sid, payload.result);
       return payload;
     },
@@ -192,7 +192,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: DeleteEventSinkInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {
       const sid = checkSid('input.sid', input.sid, 'DG');
-      const payload = await runWrite({}, async () => {
+      const payload = await runWrite(ctx, {}, async () => {
         await events.deleteSink(ctx.twilio, { path: { Sid: sid } });
         return encodeGlobalId('EventSink', nodeKey(sid));
       });

@@ -143,7 +143,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateEventSubscribedEventInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
       const { subscription, type, schemaVersion } = keyOf(input);
-      const payload = await runWrite(subscribedEventFields, () =>
+      const payload = await runWrite(ctx, subscribedEventFields, () =>
         events.createSubscribedEvent(ctx.twilio, { path: { SubscriptionSid: subscription }, body: { Type: type, SchemaVersion: schemaVersion } }),
       );
       if (payload.result) forgetSubscribedEvent(ctx, subscription, type, payload.result);
@@ -157,7 +157,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: UpdateEventSubscribedEventInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
       const { subscription, type, schemaVersion } = keyOf(input);
-      const payload = await runWrite(subscribedEventFields, () =>
+      const payload = await runWrite(ctx, subscribedEventFields, () =>
         events.updateSubscribedEvent(ctx.twilio, { path: { SubscriptionSid: subscription, Type: type }, body: { SchemaVersion: schemaVersion } }),
       );
       forgetSubscribedEvent(ctx, subscription, type, payload.result);
@@ -171,7 +171,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: DeleteEventSubscribedEventInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {
       const { subscription, type } = keyOf(input);
-      const payload = await runWrite({}, async () => {
+      const payload = await runWrite(ctx, {}, async () => {
         await events.deleteSubscribedEvent(ctx.twilio, { path: { SubscriptionSid: subscription, Type: type } });
         return encodeGlobalId('EventSubscribedEvent', nodeKey(subscription, type));
       });

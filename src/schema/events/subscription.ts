@@ -149,7 +149,7 @@ builder.mutationFields((t) => ({
         type: checkEventType(`input.types[${i}].type`, item.type),
         ...(item.schemaVersion === null || item.schemaVersion === undefined ? {} : { schema_version: checkSchemaVersion(`input.types[${i}].schemaVersion`, item.schemaVersion) }),
       }));
-      const payload = await runWrite(subscriptionFields, () =>
+      const payload = await runWrite(ctx, subscriptionFields, () =>
         events.createSubscription(ctx.twilio, { body: { Description: input.description, SinkSid: sinkSid, Types: types } }),
       );
       if (payload.result) forgetSubscription(ctx, payload.result.sid!, payload.result);
@@ -164,7 +164,7 @@ builder.mutationFields((t) => ({
     resolve: async (_, { input }, ctx) => {
       const sid = checkSid('input.sid', input.sid, 'DF');
       const sinkSid = input.sinkSid ? checkSid('input.sinkSid', input.sinkSid, 'DG') : undefined;
-      const payload = await runWrite(subscriptionFields, () =>
+      const payload = await runWrite(ctx, subscriptionFields, () =>
         events.updateSubscription(ctx.twilio, { path: { Sid: sid }, body: { Description: input.description ?? undefined, SinkSid: sinkSid } }),
       );
       forgetSubscription(ctx, sid, payload.result);
@@ -178,7 +178,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: DeleteEventSubscriptionInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {
       const sid = checkSid('input.sid', input.sid, 'DF');
-      const payload = await runWrite({}, async () => {
+      const payload = await runWrite(ctx, {}, async () => {
         await events.deleteSubscription(ctx.twilio, { path: { Sid: sid } });
         return encodeGlobalId('EventSubscription', nodeKey(sid));
       });

@@ -165,7 +165,7 @@ builder.mutationFields((t) => ({
       const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
       const session = checkSid('input.sessionSid', input.sessionSid, 'KC');
       const sid = checkSid('input.sid', input.sid, 'KI');
-      const payload = await runWrite({}, async () => {
+      const payload = await runWrite(ctx, {}, async () => {
         await proxy.deleteInteraction(ctx.twilio, { path: { ServiceSid: service, SessionSid: session, Sid: sid } });
         return encodeGlobalId('ProxyInteraction', nodeKey(service, session, sid));
       });

@@ -138,7 +138,7 @@ builder.mutationFields((t) => ({
       const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
       const session = checkSid('input.sessionSid', input.sessionSid, 'KC');
       const participant = checkSid('input.participantSid', input.participantSid, 'KP');
-      const payload = await runWrite({ Body: 'body', MediaUrl: 'mediaUrl' }, () =>
+      const payload = await runWrite(ctx, { Body: 'body', MediaUrl: 'mediaUrl' }, () =>
         proxy.createMessageInteraction(ctx.twilio, {
           path: { ServiceSid: service, SessionSid: session, ParticipantSid: participant },
           body: { Body: input.body ?? undefined, MediaUrl: input.mediaUrl?.map((url) => url.toString()) },

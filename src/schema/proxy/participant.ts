@@ -158,7 +158,7 @@ builder.mutationFields((t) => ({
       const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
       const session = checkSid('input.sessionSid', input.sessionSid, 'KC');
       if (input.proxyIdentifierSid) checkProxyIdentifierSid('input.proxyIdentifierSid', input.proxyIdentifierSid);
-      const payload = await runWrite(participantFields, () =>
+      const payload = await runWrite(ctx, participantFields, () =>
         proxy.createParticipant(ctx.twilio, {
           path: { ServiceSid: service, SessionSid: session },
           body: {
@@ -182,7 +182,7 @@ builder.mutationFields((t) => ({
       const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
       const session = checkSid('input.sessionSid', input.sessionSid, 'KC');
       const sid = checkSid('input.sid', input.sid, 'KP');
-      const payload = await runWrite({}, async () => {
+      const payload = await runWrite(ctx, {}, async () => {
         await proxy.deleteParticipant(ctx.twilio, { path: { ServiceSid: service, SessionSid: session, Sid: sid } });
         return encodeGlobalId('ProxyParticipant', nodeKey(service, session, sid));
       });

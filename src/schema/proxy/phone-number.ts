@@ -140,7 +140,7 @@ builder.mutationFields((t) => ({
     resolve: async (_, { input }, ctx) => {
       const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
       if (input.sid) checkSid('input.sid', input.sid, 'PN');
-      const payload = await runWrite(phoneNumberFields, () =>
+      const payload = await runWrite(ctx, phoneNumberFields, () =>
         proxy.createPhoneNumber(ctx.twilio, {
           path: { ServiceSid: service },
           body: { Sid: input.sid ?? undefined, PhoneNumber: input.phoneNumber ?? undefined, IsReserved: input.isReserved ?? undefined },
@@ -158,7 +158,7 @@ builder.mutationFields((t) => ({
     resolve: async (_, { input }, ctx) => {
       const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
       const sid = checkSid('input.sid', input.sid, 'PN');
-      const payload = await runWrite(phoneNumberFields, () =>
+      const payload = await runWrite(ctx, phoneNumberFields, () =>
         proxy.updatePhoneNumber(ctx.twilio, { path: { ServiceSid: service, Sid: sid }, body: { IsReserved: input.isReserved ?? undefined } }),
       );
       forgetPhoneNumber(ctx, service, sid, payload.result);
@@ -173,7 +173,7 @@ builder.mutationFields((t) => ({
     resolve: async (_, { input }, ctx) => {
       const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
       const sid = checkSid('input.sid', input.sid, 'PN');
-      const payload = await runWrite({}, async () => {
+      const payload = await runWrite(ctx, {}, async () => {
         await proxy.deletePhoneNumber(ctx.twilio, { path: { ServiceSid: service, Sid: sid } });
         return encodeGlobalId('ProxyPhoneNumber', nodeKey(service, sid));
       });

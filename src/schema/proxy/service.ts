@@ -194,7 +194,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateProxyServiceInput, required: true, description: 'What to create.' }) },
     resolve: (_, { input }, ctx) => {
       if (input.chatInstanceSid) checkSid('input.chatInstanceSid', input.chatInstanceSid, 'IS');
-      return runWrite(serviceFields, () =>
+      return runWrite(ctx, serviceFields, () =>
         proxy.createService(ctx.twilio, {
           body: {
             UniqueName: input.uniqueName,
@@ -218,7 +218,7 @@ builder.mutationFields((t) => ({
     resolve: async (_, { input }, ctx) => {
       const sid = checkSid('input.sid', input.sid, 'KS');
       if (input.chatInstanceSid) checkSid('input.chatInstanceSid', input.chatInstanceSid, 'IS');
-      const payload = await runWrite(serviceFields, () =>
+      const payload = await runWrite(ctx, serviceFields, () =>
         proxy.updateService(ctx.twilio, {
           path: { Sid: sid },
           body: {
@@ -244,7 +244,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: DeleteProxyServiceInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {
       const sid = checkSid('input.sid', input.sid, 'KS');
-      const payload = await runWrite({}, async () => {
+      const payload = await runWrite(ctx, {}, async () => {
         await proxy.deleteService(ctx.twilio, { path: { Sid: sid } });
         return encodeGlobalId('ProxyService', nodeKey(sid));
       });

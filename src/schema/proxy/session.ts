@@ -208,7 +208,7 @@ builder.mutationFields((t) => ({
     resolve: async (_, { input }, ctx) => {
       const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
       const participants = input.participants?.map(participantItem);
-      const payload = await runWrite(sessionFields, () =>
+      const payload = await runWrite(ctx, sessionFields, () =>
         proxy.createSession(ctx.twilio, {
           path: { ServiceSid: service },
           body: {
@@ -233,7 +233,7 @@ builder.mutationFields((t) => ({
     resolve: async (_, { input }, ctx) => {
       const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
       const sid = checkSid('input.sid', input.sid, 'KC');
-      const payload = await runWrite(sessionFields, () =>
+      const payload = await runWrite(ctx, sessionFields, () =>
         proxy.updateSession(ctx.twilio, {
           path: { ServiceSid: service, Sid: sid },
           body: { DateExpiry: input.dateExpiry ?? undefined, Ttl: input.ttl ?? undefined, Status: input.status ?? undefined },
@@ -251,7 +251,7 @@ builder.mutationFields((t) => ({
     resolve: async (_, { input }, ctx) => {
       const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
       const sid = checkSid('input.sid', input.sid, 'KC');
-      const payload = await runWrite({}, async () => {
+      const payload = await runWrite(ctx, {}, async () => {
         await proxy.deleteSession(ctx.twilio, { path: { ServiceSid: service, Sid: sid } });
         return encodeGlobalId('ProxySession', nodeKey(service, sid));
       });

@@ -130,7 +130,7 @@ builder.mutationFields((t) => ({
     resolve: async (_, { input }, ctx) => {
       const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
       const sid = checkSid('input.sid', input.sid, 'SC');
-      const payload = await runWrite(shortCodeFields, () => proxy.createShortCode(ctx.twilio, { path: { ServiceSid: service }, body: { Sid: sid } }));
+      const payload = await runWrite(ctx, shortCodeFields, () => proxy.createShortCode(ctx.twilio, { path: { ServiceSid: service }, body: { Sid: sid } }));
       forgetShortCode(ctx, service, sid, payload.result);
       return payload;
     },
@@ -143,7 +143,7 @@ builder.mutationFields((t) => ({
     resolve: async (_, { input }, ctx) => {
       const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
       const sid = checkSid('input.sid', input.sid, 'SC');
-      const payload = await runWrite(shortCodeFields, () =>
+      const payload = await runWrite(ctx, shortCodeFields, () =>
         proxy.updateShortCode(ctx.twilio, { path: { ServiceSid: service, Sid: sid }, body: { IsReserved: input.isReserved ?? undefined } }),
       );
       forgetShortCode(ctx, service, sid, payload.result);
@@ -158,7 +158,7 @@ builder.mutationFields((t) => ({
     resolve: async (_, { input }, ctx) => {
       const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
       const sid = checkSid('input.sid', input.sid, 'SC');
-      const payload = await runWrite({}, async () => {
+      const payload = await runWrite(ctx, {}, async () => {
         await proxy.deleteShortCode(ctx.twilio, { path: { ServiceSid: service, Sid: sid } });
         return encodeGlobalId('ProxyShortCode', nodeKey(service, sid));
       });

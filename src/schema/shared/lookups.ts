@@ -42,6 +42,12 @@ export class Lookups {
     this.loaders.delete(name);
   }
 
+  /** Forgets every loader and memoised read. */
+  reset(): void {
+    this.loaders.clear();
+    this.memo.clear();
+  }
+
   /** Forgets memoised reads whose key starts with `prefix` (after a write that changes them). */
   forget(prefix: string): void {
     for (const key of this.memo.keys()) if (key.startsWith(prefix)) this.memo.delete(key);

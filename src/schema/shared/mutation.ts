@@ -6,6 +6,7 @@
 import type { OutputRef } from '@pothos/core';
 import { builder } from '../builder.ts';
 import { TwilioApiError } from '../../twilio/errors.ts';
+import { forgetReads, type GatewayContext } from '../../context.ts';
 
 export type UserErrorCode = 'NOT_FOUND' | 'CONFLICT' | 'INVALID_INPUT';
 
@@ -64,8 +65,10 @@ function isUserError(error: unknown): error is TwilioApiError {
 /**
  * Runs one write. `inputFields` maps Twilio parameter names to input field names
  * (`UniqueName` -> `uniqueName`) so a refusal that names a parameter points at the field.
+ * Whatever the request read before the write may now be stale, so it is all forgotten:
+ * later fields of the same request read afresh.
  */
-export async function runWrite<T>(inputFields: Record<string, string>, write: () => Promise<T>): Promise<Payload<T>> {
+export async function runWrite<T>(ctx: GatewayContext, inputFields: Record<string, string>, write: () => Promise<T>): Promise<Payload<T>> {
   try {
     return { result: await write(), userErrors: [] };
   } catch (error) {
@@ -84,6 +87,8 @@ export async function runWrite<T>(inputFields: Record<string, string>, write: ()
         },
       ],
     };
+  } finally {
+    forgetReads(ctx);
   }
 }
 
