@@ -4,7 +4,7 @@
  * each product hooked in where Twilio does more than CRUD.
  */
 import type { OperationSpec, Product, ResourceSpec, SpecModel } from './spec-model.ts';
-import { snakeCase } from './spec-model.ts';
+import { shape, snakeCase } from './spec-model.ts';
 import type { AccountStore, StoredRecord, Store } from './store.ts';
 import { EmulatorError, conflict, notFound } from './errors.ts';
 import { parseInputs, parsePaging, twilioDate, type Inputs } from './params.ts';
@@ -244,7 +244,7 @@ export class Engine {
   }
 
   /** Serves one page of `records` (creation order) as Twilio does, with its `meta`. */
-  page(ctx: OpContext, resource: ResourceSpec, records: readonly StoredRecord[], serialize?: (r: StoredRecord) => unknown): OpResult {
+  page(ctx: OpContext, resource: ResourceSpec, records: readonly StoredRecord[]): OpResult {
     const paging = parsePaging(ctx.query);
     const order = ctx.inputs.Order === 'desc' ? 'desc' : 'asc';
     const result = paginate(records, { ...paging, order });
@@ -259,7 +259,7 @@ export class Engine {
       return `${base}?${q}`;
     };
     const key = resource.listKey!;
-    const toJson = serialize ?? ((r: StoredRecord) => this.serialize(ctx.account, resource, r));
+    const toJson = (r: StoredRecord) => this.serialize(ctx.account, resource, r);
     return {
       status: 200,
       body: {
@@ -393,10 +393,6 @@ export class Engine {
   }
 }
 
-/** `/v2/Services/{ServiceSid}/Channels` -> `/v2/Services/{}/Channels`. */
-function shape(template: string): string {
-  return template.replace(/\{\w+\}/g, '{}');
-}
 
 /** Fills a path template with (already canonical or raw) parameter values, each segment encoded. */
 export function fill(template: string, params: Record<string, string>): string {

@@ -24,7 +24,8 @@ export function twilioDate(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-const E164 = /^\+[1-9]\d{1,14}$/;
+/** An E.164 phone number as Twilio takes it: `+`, a country code, at most 15 digits in all. */
+export const E164 = /^\+[1-9]\d{6,14}$/;
 
 // Patterns compiled once per schema node, not per request.
 const patterns = new WeakMap<SchemaNode, RegExp>();

@@ -290,7 +290,7 @@ export function loadSpecModel(specsDir = SPECS_DIR): SpecModel {
     for (const [pathTemplate, pathItem] of pathEntries) {
       const m = pathTemplate.match(/^(.*\})\/([A-Za-z]+)$/);
       if (!m) continue;
-      const parent = [...resources.values()].find((r) => r.product === product && r.instancePath && sameShape(r.instancePath, m[1]!));
+      const parent = [...resources.values()].find((r) => r.product === product && r.instancePath && shape(r.instancePath) === shape(m[1]!));
       if (!parent) continue;
       const linkName = pathItem['x-twilio']?.mountName ?? snakeCase(m[2]!);
       parent.links[linkName] = pathTemplate;
@@ -320,9 +320,9 @@ export function loadSpecModel(specsDir = SPECS_DIR): SpecModel {
   };
 }
 
-/** Two templates are the same path when they differ only in parameter names. */
-function sameShape(a: string, b: string): boolean {
-  return a.replace(/\{\w+\}/g, '{}') === b.replace(/\{\w+\}/g, '{}');
+/** `/v2/Services/{ServiceSid}/Channels` -> `/v2/Services/{}/Channels`: templates that differ only in parameter names are one path. */
+export function shape(template: string): string {
+  return template.replace(/\{\w+\}/g, '{}');
 }
 
 function safeDecode(segment: string): string {

@@ -62,11 +62,6 @@ export class AccountStore {
     for (const key of this.collections.keys()) if (key.startsWith(prefix)) this.collections.delete(key);
     return true;
   }
-
-  /** Collections whose path starts with `prefix` (e.g. all member lists of a service). */
-  *collectionsUnder(prefix: string): Iterable<[string, readonly StoredRecord[]]> {
-    for (const entry of this.collections) if (entry[0].startsWith(prefix)) yield entry;
-  }
 }
 
 const EMPTY: readonly StoredRecord[] = Object.freeze([]);

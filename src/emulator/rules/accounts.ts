@@ -10,8 +10,8 @@ import type { StoredRecord } from '../store.ts';
 import type { AccountRegistry } from '../accounts.ts';
 import { EmulatorError, invalidParameter, notFound } from '../errors.ts';
 import type { OpContext, OpResult, ProductRules, ResourceRule } from './types.ts';
+import { E164 } from '../params.ts';
 
-const E164 = /^\+[1-9]\d{6,14}$/;
 const MAX_FRIENDLY_NAME = 64;
 /** Twilio's limit of items in one bulk consents or contacts request. */
 const MAX_BULK_ITEMS = 25;

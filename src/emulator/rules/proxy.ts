@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import type { AccountStore, StoredRecord } from '../store.ts';
 import { EmulatorError, invalidParameter } from '../errors.ts';
 import type { OpContext, ProductRules } from './types.ts';
+import { E164 } from '../params.ts';
 
 const SERVICE = 'proxy.v1.service';
 const PHONE_NUMBER = 'proxy.v1.service.phone_number';
@@ -24,7 +25,6 @@ const MESSAGE_INTERACTION = 'proxy.v1.service.session.participant.message_intera
 const MAX_UNIQUE_NAME = 191;
 const MAX_PARTICIPANTS = 2;
 
-const E164 = /^\+[1-9]\d{6,14}$/;
 
 /** Proxy's errors, with Twilio's codes. */
 const proxyError = (code: number, message: string, status = 400) => new EmulatorError(status, code, message);
