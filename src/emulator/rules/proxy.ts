@@ -227,8 +227,13 @@ function planParticipant(
   }
 
   const pool = poolOf(account, service.path, mode);
-  const holders = activeHolders(account, service.path);
-  const pairInUse = (entry: PoolEntry) => holders.some((p) => p.data.identifier === identifier && p.data.proxy_identifier_sid === entry.sid);
+  // The numbers this identifier holds in active sessions, gathered once rather than per pool entry.
+  const heldByIdentifier = new Set(
+    activeHolders(account, service.path)
+      .filter((p) => p.data.identifier === identifier)
+      .map((p) => String(p.data.proxy_identifier_sid)),
+  );
+  const pairInUse = (entry: PoolEntry) => heldByIdentifier.has(entry.sid);
   const plan = (entry: PoolEntry): ParticipantPlan => ({
     identifier,
     friendly_name: input.friendlyName,
