@@ -314,6 +314,7 @@ export class Engine {
     this.checkUnique(ctx.account, resource, record.collection, { ...record.data, ...changes }, record);
     rule.beforeUpdate?.(ctx, record, changes);
     record.data = { ...record.data, ...changes };
+    ctx.account.version++;
     rule.afterUpdate?.(ctx, record);
     return record;
   }

@@ -22,7 +22,7 @@ export class AccountStore {
   private readonly collections = new Map<string, StoredRecord[]>();
   /** Account-level state that is no resource of its own (auth tokens, pending sink tests). */
   readonly state: Record<string, unknown> = {};
-  /** Bumped by every insert and remove, so values derived from the tables can be cached until they change. */
+  /** Bumped by every insert, remove and update, so values derived from the tables can be cached until they change. */
   version = 0;
 
   constructor(

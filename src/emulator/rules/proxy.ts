@@ -157,6 +157,27 @@ function activeHolders(account: AccountStore, service: string): StoredRecord[] {
   return out;
 }
 
+/**
+ * How many active sessions of a service hold a number, counted once per change
+ * of the tables rather than once per number served (a page of the pool).
+ */
+const numberUse = new WeakMap<AccountStore, { version: number; byService: Map<string, Map<string, Set<unknown>>> }>();
+
+function sessionsUsing(account: AccountStore, service: string, numberSid: string): number {
+  let cache = numberUse.get(account);
+  if (!cache || cache.version !== account.version) numberUse.set(account, (cache = { version: account.version, byService: new Map() }));
+  let sessions = cache.byService.get(service);
+  if (!sessions) {
+    sessions = new Map();
+    for (const p of activeHolders(account, service)) {
+      const sid = String(p.data.proxy_identifier_sid);
+      sessions.set(sid, (sessions.get(sid) ?? new Set()).add(p.data.session_sid));
+    }
+    cache.byService.set(service, sessions);
+  }
+  return sessions.get(numberSid)?.size ?? 0;
+}
+
 // ---- participants: choosing a proxy identifier ----
 
 interface ParticipantInput {
@@ -383,11 +404,7 @@ export const proxyRules: ProductRules = {
         book.bySid.set(String(record.data.sid), String(record.data.phone_number));
         book.byValue.set(String(record.data.phone_number), String(record.data.sid));
       },
-      computed: (account, record) => {
-        // The number of active sessions in which some participant holds the number.
-        const holders = activeHolders(account, record.collection.replace(/\/PhoneNumbers$/, '')).filter((p) => p.data.proxy_identifier_sid === record.data.sid);
-        return { in_use: new Set(holders.map((p) => p.data.session_sid)).size };
-      },
+      computed: (account, record) => ({ in_use: sessionsUsing(account, record.collection.replace(/\/PhoneNumbers$/, ''), String(record.data.sid)) }),
     },
 
     [SHORT_CODE]: {
