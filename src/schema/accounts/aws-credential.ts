@@ -128,7 +128,7 @@ builder.mutationFields((t) => ({
       const payload = await runWrite(ctx, awsFields, () =>
         accounts.updateCredentialAws(ctx.twilio, { path: { Sid: input.sid }, body: { FriendlyName: input.friendlyName ?? undefined } }),
       );
-      if (payload.result) AwsCredential.getDataloader(ctx).clear(key).prime(key, payload.result);
+      if (payload.result) AwsCredential.getDataloader(ctx).prime(key, payload.result);
       return payload;
     },
   }),
@@ -143,7 +143,6 @@ builder.mutationFields((t) => ({
         await accounts.deleteCredentialAws(ctx.twilio, { path: { Sid: input.sid } });
         return encodeGlobalId('AwsCredential', key);
       });
-      AwsCredential.getDataloader(ctx).clear(key);
       return payload;
     },
   }),

@@ -128,7 +128,7 @@ builder.mutationFields((t) => ({
       const payload = await runWrite(ctx, publicKeyFields, () =>
         accounts.updateCredentialPublicKey(ctx.twilio, { path: { Sid: input.sid }, body: { FriendlyName: input.friendlyName ?? undefined } }),
       );
-      if (payload.result) PublicKeyCredential.getDataloader(ctx).clear(key).prime(key, payload.result);
+      if (payload.result) PublicKeyCredential.getDataloader(ctx).prime(key, payload.result);
       return payload;
     },
   }),
@@ -143,7 +143,6 @@ builder.mutationFields((t) => ({
         await accounts.deleteCredentialPublicKey(ctx.twilio, { path: { Sid: input.sid } });
         return encodeGlobalId('PublicKeyCredential', key);
       });
-      PublicKeyCredential.getDataloader(ctx).clear(key);
       return payload;
     },
   }),

@@ -68,7 +68,7 @@ builder.mutationFields((t) => ({
     resolve: async (_, { input }, ctx) => {
       const key = nodeKey(checkE164('input.phoneNumber', input.phoneNumber));
       const payload = await runWrite(ctx, safeListFields, () => accounts.createSafelist(ctx.twilio, { body: { PhoneNumber: input.phoneNumber } }));
-      if (payload.result) SafeListNumber.getDataloader(ctx).clear(key).prime(key, payload.result);
+      if (payload.result) SafeListNumber.getDataloader(ctx).prime(key, payload.result);
       return payload;
     },
   }),
@@ -83,7 +83,6 @@ builder.mutationFields((t) => ({
         await accounts.deleteSafelist(ctx.twilio, { query: { PhoneNumber: input.phoneNumber } });
         return encodeGlobalId('SafeListNumber', key);
       });
-      SafeListNumber.getDataloader(ctx).clear(key);
       return payload;
     },
   }),

@@ -120,7 +120,6 @@ builder.mutationFields((t) => ({
         await chat.deleteBinding(ctx.twilio, { path: { ServiceSid: input.serviceSid, Sid: input.sid } });
         return encodeGlobalId('ChatBinding', key);
       });
-      ChatBinding.getDataloader(ctx).clear(key);
       return payload;
     },
   }),

@@ -195,7 +195,7 @@ builder.mutationFields((t) => ({
           headers: webhookHeader(input.webhookEnabled),
         }),
       );
-      forgetChannel(ctx, service, channel, payload.result);
+      rememberChannel(ctx, payload.result);
       return payload;
     },
   }),
@@ -213,16 +213,12 @@ builder.mutationFields((t) => ({
         await chat.deleteChannel(ctx.twilio, { path: { ServiceSid: service, Sid: sid }, headers: webhookHeader(input.webhookEnabled) });
         return encodeGlobalId('ChatChannel', nodeKey(service, sid));
       });
-      forgetChannel(ctx, service, channel, null);
       return payload;
     },
   }),
 }));
 
 /** Drops cached copies of a channel after a write, and keeps the new one when Twilio returned it. */
-export function forgetChannel(ctx: GatewayContext, serviceSid: string, sidOrName: string, record: ChatChannelRecord | null): void {
-  const loader = ChatChannel.getDataloader(ctx);
-  loader.clear(nodeKey(serviceSid, sidOrName));
-  ctx.lookups.forget(`chat.channels:${serviceSid}`);
-  if (record) loader.clear(nodeKey(serviceSid, record.sid!)).prime(nodeKey(serviceSid, record.sid!), record);
+export function rememberChannel(ctx: GatewayContext, record: ChatChannelRecord | null): void {
+  if (record) ChatChannel.getDataloader(ctx).prime(nodeKey(record.service_sid!, record.sid!), record);
 }

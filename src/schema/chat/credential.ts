@@ -176,7 +176,7 @@ builder.mutationFields((t) => ({
           }),
         ),
       );
-      if (payload.result) ChatCredential.getDataloader(ctx).clear(key).prime(key, payload.result);
+      if (payload.result) ChatCredential.getDataloader(ctx).prime(key, payload.result);
       return payload;
     },
   }),
@@ -191,7 +191,6 @@ builder.mutationFields((t) => ({
         await chat.deleteCredential(ctx.twilio, { path: { Sid: input.sid } });
         return encodeGlobalId('ChatCredential', key);
       });
-      ChatCredential.getDataloader(ctx).clear(key);
       return payload;
     },
   }),

@@ -118,7 +118,7 @@ builder.mutationFields((t) => ({
       );
       if (payload.result) {
         const key = nodeKey(service, payload.result.channel_sid!, payload.result.sid!);
-        ChatInvite.getDataloader(ctx).clear(key).prime(key, payload.result);
+        ChatInvite.getDataloader(ctx).prime(key, payload.result);
       }
       return payload;
     },
@@ -139,7 +139,6 @@ builder.mutationFields((t) => ({
         await chat.deleteInvite(ctx.twilio, { path: { ServiceSid: service, ChannelSid: channelSid, Sid: sid } });
         return encodeGlobalId('ChatInvite', nodeKey(service, channelSid, sid));
       });
-      ChatInvite.getDataloader(ctx).clear(nodeKey(service, channelSid, sid));
       return payload;
     },
   }),

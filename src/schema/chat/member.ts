@@ -12,7 +12,7 @@ import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
 import { parseJsonText } from '../shared/json.ts';
 import { WEBHOOK_ENABLED, attributesParam, webhookHeader } from './shared.ts';
-import { ChatChannel, channelOf, forgetChannel } from './channel.ts';
+import { ChatChannel, channelOf } from './channel.ts';
 import { ChatUser, userByIdentity } from './user.ts';
 import { ChatRole } from './role.ts';
 import { ChatService } from './service.ts';
@@ -201,17 +201,8 @@ const UpdateChatMemberPayload = payloadType('UpdateChatMemberPayload', 'chatMemb
 const DeleteChatMemberPayload = deletePayloadType('DeleteChatMemberPayload', 'The result of deleteChatMember.');
 
 /** After a membership changes, the channel's count and the member's cached copies are stale. */
-function forgetMember(ctx: GatewayContext, service: string, channel: string, member: string, record: ChatMemberRecord | null): void {
-  forgetChannel(ctx, service, channel, null);
-  if (record) forgetChannel(ctx, service, record.channel_sid!, null);
-  const loader = ChatMember.getDataloader(ctx);
-  loader.clear(nodeKey(service, channel, member));
-  if (record) loader.clear(nodeKey(service, record.channel_sid!, record.sid!)).prime(nodeKey(service, record.channel_sid!, record.sid!), record);
-  ctx.lookups.forget(`chat.users:${service}`);
-  ctx.lookups.drop('chat.usersByIdentity');
-  ctx.lookups.drop('chat.membersByIdentity');
-  ctx.lookups.drop('chat.membersBySid');
-  ctx.lookups.forget(`chat.members:${service}:`);
+function rememberMember(ctx: GatewayContext, record: ChatMemberRecord | null): void {
+  if (record) ChatMember.getDataloader(ctx).prime(nodeKey(record.service_sid!, record.channel_sid!, record.sid!), record);
 }
 
 builder.mutationFields((t) => ({
@@ -239,7 +230,7 @@ builder.mutationFields((t) => ({
           headers: webhookHeader(input.webhookEnabled),
         }),
       );
-      forgetMember(ctx, service, channel, input.identity, payload.result);
+      rememberMember(ctx, payload.result);
       return payload;
     },
   }),
@@ -267,7 +258,7 @@ builder.mutationFields((t) => ({
           headers: webhookHeader(input.webhookEnabled),
         }),
       );
-      forgetMember(ctx, service, channel, member, payload.result);
+      rememberMember(ctx, payload.result);
       return payload;
     },
   }),
@@ -288,7 +279,6 @@ builder.mutationFields((t) => ({
         await chat.deleteMember(ctx.twilio, { path: { ServiceSid: service, ChannelSid: channelSid, Sid: sid }, headers: webhookHeader(input.webhookEnabled) });
         return encodeGlobalId('ChatMember', nodeKey(service, channelSid, sid));
       });
-      forgetMember(ctx, service, channel, member, null);
       return payload;
     },
   }),

@@ -10,7 +10,7 @@ import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
 import { parseJsonText } from '../shared/json.ts';
 import { WEBHOOK_ENABLED, attributesParam, webhookHeader } from './shared.ts';
-import { ChatChannel, channelOf, forgetChannel } from './channel.ts';
+import { ChatChannel, channelOf } from './channel.ts';
 import { ChatUser, userByIdentity } from './user.ts';
 import { ChatMember, memberByIdentity } from './member.ts';
 import { ChatService } from './service.ts';
@@ -175,8 +175,6 @@ builder.mutationFields((t) => ({
           headers: webhookHeader(input.webhookEnabled),
         }),
       );
-      forgetChannel(ctx, service, channel, null);
-      if (payload.result) forgetChannel(ctx, service, payload.result.channel_sid!, null);
       return payload;
     },
   }),
@@ -205,7 +203,7 @@ builder.mutationFields((t) => ({
       );
       if (payload.result) {
         const key = nodeKey(service, payload.result.channel_sid!, sid);
-        ChatMessage.getDataloader(ctx).clear(key).prime(key, payload.result);
+        ChatMessage.getDataloader(ctx).prime(key, payload.result);
       }
       return payload;
     },
@@ -224,8 +222,6 @@ builder.mutationFields((t) => ({
         await chat.deleteMessage(ctx.twilio, { path: { ServiceSid: service, ChannelSid: channelSid, Sid: sid }, headers: webhookHeader(input.webhookEnabled) });
         return encodeGlobalId('ChatMessage', nodeKey(service, channelSid, sid));
       });
-      forgetChannel(ctx, service, channel, null);
-      ChatMessage.getDataloader(ctx).clear(nodeKey(service, channel, sid));
       return payload;
     },
   }),

@@ -127,7 +127,6 @@ builder.mutationFields((t) => ({
           body: { FriendlyName: input.friendlyName, Type: input.type, Permission: input.permissions },
         }),
       );
-      ctx.lookups.forget(`chat.roles:${input.serviceSid}`);
       return payload;
     },
   }),
@@ -141,8 +140,7 @@ builder.mutationFields((t) => ({
       const payload = await runWrite(ctx, roleFields, () =>
         chat.updateRole(ctx.twilio, { path: { ServiceSid: input.serviceSid, Sid: input.sid }, body: { Permission: input.permissions } }),
       );
-      if (payload.result) ChatRole.getDataloader(ctx).clear(key).prime(key, payload.result);
-      ctx.lookups.forget(`chat.roles:${input.serviceSid}`);
+      if (payload.result) ChatRole.getDataloader(ctx).prime(key, payload.result);
       return payload;
     },
   }),
@@ -157,8 +155,6 @@ builder.mutationFields((t) => ({
         await chat.deleteRole(ctx.twilio, { path: { ServiceSid: input.serviceSid, Sid: input.sid } });
         return encodeGlobalId('ChatRole', key);
       });
-      ChatRole.getDataloader(ctx).clear(key);
-      ctx.lookups.forget(`chat.roles:${input.serviceSid}`);
       return payload;
     },
   }),

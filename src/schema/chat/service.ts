@@ -195,7 +195,7 @@ builder.mutationFields((t) => ({
           },
         }),
       );
-      if (payload.result) ChatService.getDataloader(ctx).clear(nodeKey(sid)).prime(nodeKey(sid), payload.result);
+      if (payload.result) ChatService.getDataloader(ctx).prime(nodeKey(sid), payload.result);
       return payload;
     },
   }),
@@ -210,7 +210,6 @@ builder.mutationFields((t) => ({
         await chat.deleteService(ctx.twilio, { path: { Sid: sid } });
         return encodeGlobalId('ChatService', nodeKey(sid));
       });
-      ChatService.getDataloader(ctx).clear(nodeKey(sid));
       return payload;
     },
   }),

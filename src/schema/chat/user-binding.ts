@@ -11,7 +11,7 @@ import { deletePayloadType, runWrite } from '../shared/mutation.ts';
 import { ChatService } from './service.ts';
 import { ChatUser } from './user.ts';
 import { ChatCredential } from './credential.ts';
-import { BINDING_DESCRIPTIONS, ChatBinding, ChatBindingType } from './binding.ts';
+import { BINDING_DESCRIPTIONS, ChatBindingType } from './binding.ts';
 
 export const ChatUserBinding = builder.loadableNodeRef<ChatUserBindingRecord>('ChatUserBinding', {
   id: { resolve: (b) => nodeKey(b.service_sid!, b.user_sid!, b.sid!) },
@@ -110,9 +110,6 @@ builder.mutationFields((t) => ({
         await chat.deleteUserBinding(ctx.twilio, { path: { ServiceSid: service, UserSid: userSid, Sid: sid } });
         return encodeGlobalId('ChatUserBinding', nodeKey(service, userSid, sid));
       });
-      const loader = ChatUserBinding.getDataloader(ctx);
-      loader.clear(nodeKey(service, user, sid)).clear(nodeKey(service, userSid, sid));
-      ChatBinding.getDataloader(ctx).clear(nodeKey(service, sid));
       return payload;
     },
   }),

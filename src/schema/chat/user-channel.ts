@@ -11,7 +11,7 @@ import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
 import { ChatService } from './service.ts';
 import { ChatUser } from './user.ts';
-import { ChatChannel, channelOf, forgetChannel } from './channel.ts';
+import { ChatChannel, channelOf } from './channel.ts';
 import { ChatMember, memberBySid } from './member.ts';
 
 export const ChatUserChannelStatus = builder.enumType('ChatUserChannelStatus', {
@@ -130,25 +130,8 @@ const DeleteChatUserChannelPayload = deletePayloadType('DeleteChatUserChannelPay
  * channel, the membership (read position), and after leaving the channel's
  * member count and the user's channel count too.
  */
-function forgetUserChannel(ctx: GatewayContext, service: string, user: string, channel: string, record: ChatUserChannelRecord | null, left: boolean): void {
-  const loader = ChatUserChannel.getDataloader(ctx);
-  loader.clear(nodeKey(service, user, channel));
-  if (record) loader.clear(nodeKey(service, record.user_sid!, record.channel_sid!));
-  if (record?.member_sid) ChatMember.getDataloader(ctx).clear(nodeKey(service, record.channel_sid!, record.member_sid));
-  ctx.lookups.drop('chat.membersByIdentity');
-  if (!left) {
-    if (record) loader.prime(nodeKey(service, record.user_sid!, record.channel_sid!), record);
-    return;
-  }
-  // The membership is gone; without its record, its SID is unknown, so every cached member goes.
-  if (!record) ChatMember.getDataloader(ctx).clearAll();
-  forgetChannel(ctx, service, channel, null);
-  if (record) forgetChannel(ctx, service, record.channel_sid!, null);
-  const users = ChatUser.getDataloader(ctx);
-  users.clear(nodeKey(service, user));
-  if (record) users.clear(nodeKey(service, record.user_sid!));
-  ctx.lookups.forget(`chat.users:${service}`);
-  ctx.lookups.drop('chat.usersByIdentity');
+function rememberUserChannel(ctx: GatewayContext, record: ChatUserChannelRecord | null): void {
+  if (record) ChatUserChannel.getDataloader(ctx).prime(nodeKey(record.service_sid!, record.user_sid!, record.channel_sid!), record);
 }
 
 builder.mutationFields((t) => ({
@@ -171,7 +154,7 @@ builder.mutationFields((t) => ({
           },
         }),
       );
-      forgetUserChannel(ctx, service, user, channel, payload.result, false);
+      rememberUserChannel(ctx, payload.result);
       return payload;
     },
   }),
@@ -195,7 +178,6 @@ builder.mutationFields((t) => ({
         await chat.deleteUserChannel(ctx.twilio, { path: { ServiceSid: service, UserSid: userSid, ChannelSid: channelSid } });
         return encodeGlobalId('ChatUserChannel', nodeKey(service, userSid, channelSid));
       });
-      forgetUserChannel(ctx, service, user, channel, record, true);
       return payload;
     },
   }),

@@ -131,15 +131,8 @@ const UpdateChatUserPayload = payloadType('UpdateChatUserPayload', 'chatUser', C
 const DeleteChatUserPayload = deletePayloadType('DeleteChatUserPayload', 'The result of deleteChatUser.');
 
 /** Drops cached copies of a user after a write (by SID and identity, and the memoised user page). */
-function forgetUser(ctx: GatewayContext, service: string, sidOrIdentity: string, record: ChatUserRecord | null): void {
-  const loader = ChatUser.getDataloader(ctx);
-  loader.clear(nodeKey(service, sidOrIdentity));
-  ctx.lookups.forget(`chat.users:${service}`);
-  ctx.lookups.drop('chat.usersByIdentity');
-  if (record) {
-    loader.clear(nodeKey(service, record.identity!));
-    loader.clear(nodeKey(service, record.sid!)).prime(nodeKey(service, record.sid!), record);
-  }
+function rememberUser(ctx: GatewayContext, record: ChatUserRecord | null): void {
+  if (record) ChatUser.getDataloader(ctx).prime(nodeKey(record.service_sid!, record.sid!), record);
 }
 
 builder.mutationFields((t) => ({
@@ -158,7 +151,7 @@ builder.mutationFields((t) => ({
           headers: webhookHeader(input.webhookEnabled),
         }),
       );
-      if (payload.result) forgetUser(ctx, service, input.identity, payload.result);
+      if (payload.result) rememberUser(ctx, payload.result);
       return payload;
     },
   }),
@@ -178,7 +171,7 @@ builder.mutationFields((t) => ({
           headers: webhookHeader(input.webhookEnabled),
         }),
       );
-      forgetUser(ctx, service, user, payload.result);
+      rememberUser(ctx, payload.result);
       return payload;
     },
   }),
@@ -195,7 +188,6 @@ builder.mutationFields((t) => ({
         await chat.deleteUser(ctx.twilio, { path: { ServiceSid: service, Sid: sid } });
         return encodeGlobalId('ChatUser', nodeKey(service, sid));
       });
-      forgetUser(ctx, service, user, null);
       return payload;
     },
   }),

@@ -201,7 +201,7 @@ builder.mutationFields((t) => ({
       );
       if (payload.result) {
         const key = nodeKey(service, payload.result.channel_sid!, payload.result.sid!);
-        ChatChannelWebhook.getDataloader(ctx).clear(key).prime(key, payload.result);
+        ChatChannelWebhook.getDataloader(ctx).prime(key, payload.result);
       }
       return payload;
     },
@@ -220,10 +220,9 @@ builder.mutationFields((t) => ({
         chat.updateChannelWebhook(ctx.twilio, { path: { ServiceSid: service, ChannelSid: channel, Sid: sid }, body: configuration }),
       );
       const loader = ChatChannelWebhook.getDataloader(ctx);
-      loader.clear(nodeKey(service, channel, sid));
       if (payload.result) {
         const key = nodeKey(service, payload.result.channel_sid!, sid);
-        loader.clear(key).prime(key, payload.result);
+        loader.prime(key, payload.result);
       }
       return payload;
     },
@@ -244,7 +243,6 @@ builder.mutationFields((t) => ({
         await chat.deleteChannelWebhook(ctx.twilio, { path: { ServiceSid: service, ChannelSid: channelSid, Sid: sid } });
         return encodeGlobalId('ChatChannelWebhook', nodeKey(service, channelSid, sid));
       });
-      ChatChannelWebhook.getDataloader(ctx).clear(nodeKey(service, channelSid, sid));
       return payload;
     },
   }),

@@ -9,7 +9,7 @@ import { nodeKey } from '../shared/global-id.ts';
 import { checkSid } from '../shared/validate.ts';
 import { badInput } from '../shared/errors.ts';
 import { UserError, runWrite, type Payload } from '../shared/mutation.ts';
-import { EventSink, forgetSink } from './sink.ts';
+import { EventSink } from './sink.ts';
 
 /** What Twilio answered, with the sink it answered about. */
 interface HandshakeResult {
@@ -69,7 +69,6 @@ builder.mutationFields((t) => ({
     resolve: async (_, { input }, ctx) => {
       const sid = checkSid('input.sid', input.sid, 'DG');
       const payload = await runWrite(ctx, {}, async () => ({ result: (await events.createSinkTest(ctx.twilio, { path: { Sid: sid } })).result, sinkSid: sid }));
-      forgetSink(ctx, sid, null);
       return payload;
     },
   }),
@@ -85,7 +84,6 @@ builder.mutationFields((t) => ({
         result: (await events.createSinkValidate(ctx.twilio, { path: { Sid: sid }, body: { TestId: input.testId } })).result,
         sinkSid: sid,
       }));
-      forgetSink(ctx, sid, null);
       return payload;
     },
   }),

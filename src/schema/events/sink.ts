@@ -66,11 +66,8 @@ export function sinkOf(ctx: GatewayContext, sid: string | null) {
 }
 
 /** Drops cached copies of a sink after a write (and the memoised sink list), keeping the new one when Twilio returned it. */
-export function forgetSink(ctx: GatewayContext, sid: string, record: EventsSinkRecord | null): void {
-  const loader = EventSink.getDataloader(ctx);
-  loader.clear(nodeKey(sid));
-  ctx.lookups.forget(SINK_LIST);
-  if (record) loader.prime(nodeKey(sid), record);
+function rememberSink(ctx: GatewayContext, record: EventsSinkRecord | null): void {
+  if (record) EventSink.getDataloader(ctx).prime(nodeKey(record.sid!), record);
 }
 
 EventSink.implement({
@@ -169,7 +166,7 @@ builder.mutationFields((t) => ({
       const payload = await hidingSecrets([typeof writeKey === 'string' ? writeKey : null], () =>
         runWrite(ctx, sinkFields, () => events.createSink(ctx.twilio, { body: { Description: input.description, ...params } })),
       );
-      if (payload.result) forgetSink(ctx, payload.result.sid!, payload.result);
+      if (payload.result) rememberSink(ctx, payload.result);
       return payload;
     },
   }),
@@ -181,7 +178,7 @@ builder.mutationFields((t) => ({
     resolve: async (_, { input }, ctx) => {
       const sid = checkSid('input.sid', input.sid, 'DG');
       const payload = await runWrite(ctx, sinkFields, () => events.updateSink(ctx.twilio, { path: { Sid: sid }, body: { Description: input.description } }));
-      forgetSink(ctx, sid, payload.result);
+      rememberSink(ctx, payload.result);
       return payload;
     },
   }),
@@ -196,7 +193,6 @@ builder.mutationFields((t) => ({
         await events.deleteSink(ctx.twilio, { path: { Sid: sid } });
         return encodeGlobalId('EventSink', nodeKey(sid));
       });
-      forgetSink(ctx, sid, null);
       return payload;
     },
   }),

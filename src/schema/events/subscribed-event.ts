@@ -119,11 +119,8 @@ const UpdateEventSubscribedEventPayload = payloadType('UpdateEventSubscribedEven
 const DeleteEventSubscribedEventPayload = deletePayloadType('DeleteEventSubscribedEventPayload', 'The result of deleteEventSubscribedEvent.');
 
 /** Drops cached copies of a subscribed event after a write (and its subscription's memoised list), keeping the new one when Twilio returned it. */
-function forgetSubscribedEvent(ctx: GatewayContext, subscription: string, type: string, record: EventsSubscribedEventRecord | null): void {
-  const loader = EventSubscribedEvent.getDataloader(ctx);
-  loader.clear(nodeKey(subscription, type));
-  ctx.lookups.forget(subscribedEventsMemo(subscription));
-  if (record) loader.prime(nodeKey(subscription, type), record);
+function rememberSubscribedEvent(ctx: GatewayContext, subscription: string, type: string, record: EventsSubscribedEventRecord | null): void {
+  if (record) EventSubscribedEvent.getDataloader(ctx).prime(nodeKey(subscription, type), record);
 }
 
 /** The checked subscription SID, event type and schema version of a subscribed event input. */
@@ -146,7 +143,7 @@ builder.mutationFields((t) => ({
       const payload = await runWrite(ctx, subscribedEventFields, () =>
         events.createSubscribedEvent(ctx.twilio, { path: { SubscriptionSid: subscription }, body: { Type: type, SchemaVersion: schemaVersion } }),
       );
-      if (payload.result) forgetSubscribedEvent(ctx, subscription, type, payload.result);
+      if (payload.result) rememberSubscribedEvent(ctx, subscription, type, payload.result);
       return payload;
     },
   }),
@@ -160,7 +157,7 @@ builder.mutationFields((t) => ({
       const payload = await runWrite(ctx, subscribedEventFields, () =>
         events.updateSubscribedEvent(ctx.twilio, { path: { SubscriptionSid: subscription, Type: type }, body: { SchemaVersion: schemaVersion } }),
       );
-      forgetSubscribedEvent(ctx, subscription, type, payload.result);
+      rememberSubscribedEvent(ctx, subscription, type, payload.result);
       return payload;
     },
   }),
@@ -175,7 +172,6 @@ builder.mutationFields((t) => ({
         await events.deleteSubscribedEvent(ctx.twilio, { path: { SubscriptionSid: subscription, Type: type } });
         return encodeGlobalId('EventSubscribedEvent', nodeKey(subscription, type));
       });
-      forgetSubscribedEvent(ctx, subscription, type, null);
       return payload;
     },
   }),

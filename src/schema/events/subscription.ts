@@ -129,11 +129,8 @@ const UpdateEventSubscriptionPayload = payloadType('UpdateEventSubscriptionPaylo
 const DeleteEventSubscriptionPayload = deletePayloadType('DeleteEventSubscriptionPayload', 'The result of deleteEventSubscription.');
 
 /** Drops cached copies of a subscription after a write, keeping the new one when Twilio returned it. */
-function forgetSubscription(ctx: GatewayContext, sid: string, record: EventsSubscriptionRecord | null): void {
-  const loader = EventSubscription.getDataloader(ctx);
-  loader.clear(nodeKey(sid));
-  ctx.lookups.forget(subscribedEventsMemo(sid));
-  if (record) loader.prime(nodeKey(sid), record);
+function rememberSubscription(ctx: GatewayContext, record: EventsSubscriptionRecord | null): void {
+  if (record) EventSubscription.getDataloader(ctx).prime(nodeKey(record.sid!), record);
 }
 
 builder.mutationFields((t) => ({
@@ -152,7 +149,7 @@ builder.mutationFields((t) => ({
       const payload = await runWrite(ctx, subscriptionFields, () =>
         events.createSubscription(ctx.twilio, { body: { Description: input.description, SinkSid: sinkSid, Types: types } }),
       );
-      if (payload.result) forgetSubscription(ctx, payload.result.sid!, payload.result);
+      if (payload.result) rememberSubscription(ctx, payload.result);
       return payload;
     },
   }),
@@ -167,7 +164,7 @@ builder.mutationFields((t) => ({
       const payload = await runWrite(ctx, subscriptionFields, () =>
         events.updateSubscription(ctx.twilio, { path: { Sid: sid }, body: { Description: input.description ?? undefined, SinkSid: sinkSid } }),
       );
-      forgetSubscription(ctx, sid, payload.result);
+      rememberSubscription(ctx, payload.result);
       return payload;
     },
   }),
@@ -182,7 +179,6 @@ builder.mutationFields((t) => ({
         await events.deleteSubscription(ctx.twilio, { path: { Sid: sid } });
         return encodeGlobalId('EventSubscription', nodeKey(sid));
       });
-      forgetSubscription(ctx, sid, null);
       return payload;
     },
   }),

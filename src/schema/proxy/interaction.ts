@@ -2,7 +2,6 @@
 import { builder } from '../builder.ts';
 import * as proxy from '../../twilio/proxy.ts';
 import type { ProxyInteractionRecord } from '../../twilio/proxy.ts';
-import type { GatewayContext } from '../../context.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
 import { resolveConnection } from '../shared/connection.ts';
@@ -11,7 +10,7 @@ import { checkSid } from '../shared/validate.ts';
 import { deletePayloadType, runWrite } from '../shared/mutation.ts';
 import { parseJsonText } from '../shared/json.ts';
 import { ProxyService, serviceOf } from './service.ts';
-import { ProxySession, forgetSession, sessionOf } from './session.ts';
+import { ProxySession, sessionOf } from './session.ts';
 import { ProxyParticipant, participantOf } from './participant.ts';
 
 export const ProxyInteractionType = builder.enumType('ProxyInteractionType', {
@@ -150,10 +149,7 @@ const DeleteProxyInteractionInput = builder.inputType('DeleteProxyInteractionInp
 const DeleteProxyInteractionPayload = deletePayloadType('DeleteProxyInteractionPayload', 'The result of deleteProxyInteraction.');
 
 /** Drops cached copies of an interaction after a write, and of its session, whose last interaction may change. */
-export function forgetInteraction(ctx: GatewayContext, serviceSid: string, sessionSid: string, sid: string): void {
-  ProxyInteraction.getDataloader(ctx).clear(nodeKey(serviceSid, sessionSid, sid));
-  forgetSession(ctx, serviceSid, sessionSid, null);
-}
+
 
 builder.mutationFields((t) => ({
   deleteProxyInteraction: t.field({
@@ -169,7 +165,6 @@ builder.mutationFields((t) => ({
         await proxy.deleteInteraction(ctx.twilio, { path: { ServiceSid: service, SessionSid: session, Sid: sid } });
         return encodeGlobalId('ProxyInteraction', nodeKey(service, session, sid));
       });
-      forgetInteraction(ctx, service, session, sid);
       return payload;
     },
   }),

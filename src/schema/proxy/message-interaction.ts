@@ -10,7 +10,7 @@ import { checkSid } from '../shared/validate.ts';
 import { payloadType, runWrite } from '../shared/mutation.ts';
 import { parseJsonText } from '../shared/json.ts';
 import { ProxyService, serviceOf } from './service.ts';
-import { ProxySession, forgetSession, sessionOf } from './session.ts';
+import { ProxySession, sessionOf } from './session.ts';
 import { ProxyParticipant, participantOf } from './participant.ts';
 import { ProxyInteraction, ProxyInteractionResourceStatus, ProxyInteractionType } from './interaction.ts';
 
@@ -145,7 +145,6 @@ builder.mutationFields((t) => ({
         }),
       );
       // The message is also an interaction of the session, and may take it from open to in progress.
-      forgetSession(ctx, service, session, null);
       return payload;
     },
   }),

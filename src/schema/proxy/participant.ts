@@ -12,7 +12,7 @@ import { cacheKeyOf, selectsOnly, stub } from '../shared/selection.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
 import { checkProxyIdentifierSid } from './shared.ts';
 import { ProxyService, serviceOf } from './service.ts';
-import { ProxyPhoneNumber, forgetPhoneNumber, phoneNumberOf } from './phone-number.ts';
+import { ProxyPhoneNumber, phoneNumberOf } from './phone-number.ts';
 import { ProxyShortCode, shortCodeOf } from './short-code.ts';
 import { ProxySession, sessionOf } from './session.ts';
 
@@ -142,11 +142,7 @@ const CreateProxyParticipantPayload = payloadType('CreateProxyParticipantPayload
 const DeleteProxyParticipantPayload = deletePayloadType('DeleteProxyParticipantPayload', 'The result of deleteProxyParticipant.');
 
 /** Drops cached copies of a participant after a write, with its session's memoised participant list and the pool's use counts. */
-function forgetParticipant(ctx: GatewayContext, serviceSid: string, sessionSid: string, sid: string | null): void {
-  if (sid) ProxyParticipant.getDataloader(ctx).clear(nodeKey(serviceSid, sessionSid, sid));
-  ctx.lookups.forget(`proxy.participants:${nodeKey(serviceSid, sessionSid)}`);
-  forgetPhoneNumber(ctx, serviceSid, null, null);
-}
+
 
 builder.mutationFields((t) => ({
   createProxyParticipant: t.field({
@@ -169,7 +165,6 @@ builder.mutationFields((t) => ({
           },
         }),
       );
-      forgetParticipant(ctx, service, session, null);
       return payload;
     },
   }),
@@ -186,7 +181,6 @@ builder.mutationFields((t) => ({
         await proxy.deleteParticipant(ctx.twilio, { path: { ServiceSid: service, SessionSid: session, Sid: sid } });
         return encodeGlobalId('ProxyParticipant', nodeKey(service, session, sid));
       });
-      forgetParticipant(ctx, service, session, sid);
       return payload;
     },
   }),

@@ -123,12 +123,8 @@ const UpdateProxyPhoneNumberPayload = payloadType('UpdateProxyPhoneNumberPayload
 const DeleteProxyPhoneNumberPayload = deletePayloadType('DeleteProxyPhoneNumberPayload', 'The result of deleteProxyPhoneNumber.');
 
 /** Drops cached copies of a pool number after a write, and the memoised pool; keeps the new record when Twilio returned it. */
-export function forgetPhoneNumber(ctx: GatewayContext, serviceSid: string, sid: string | null, record: ProxyPhoneNumberRecord | null): void {
-  ctx.lookups.forget(`proxy.phoneNumbers:${serviceSid}`);
-  ctx.lookups.drop('proxy.phoneNumbersOfParticipants');
-  const loader = ProxyPhoneNumber.getDataloader(ctx);
-  if (sid) loader.clear(nodeKey(serviceSid, sid));
-  if (record) loader.clear(nodeKey(serviceSid, record.sid!)).prime(nodeKey(serviceSid, record.sid!), record);
+function rememberPhoneNumber(ctx: GatewayContext, record: ProxyPhoneNumberRecord | null): void {
+  if (record) ProxyPhoneNumber.getDataloader(ctx).prime(nodeKey(record.service_sid!, record.sid!), record);
 }
 
 builder.mutationFields((t) => ({
@@ -146,7 +142,7 @@ builder.mutationFields((t) => ({
           body: { Sid: input.sid ?? undefined, PhoneNumber: input.phoneNumber ?? undefined, IsReserved: input.isReserved ?? undefined },
         }),
       );
-      forgetPhoneNumber(ctx, service, null, payload.result);
+      rememberPhoneNumber(ctx, payload.result);
       return payload;
     },
   }),
@@ -161,7 +157,7 @@ builder.mutationFields((t) => ({
       const payload = await runWrite(ctx, phoneNumberFields, () =>
         proxy.updatePhoneNumber(ctx.twilio, { path: { ServiceSid: service, Sid: sid }, body: { IsReserved: input.isReserved ?? undefined } }),
       );
-      forgetPhoneNumber(ctx, service, sid, payload.result);
+      rememberPhoneNumber(ctx, payload.result);
       return payload;
     },
   }),
@@ -177,7 +173,6 @@ builder.mutationFields((t) => ({
         await proxy.deletePhoneNumber(ctx.twilio, { path: { ServiceSid: service, Sid: sid } });
         return encodeGlobalId('ProxyPhoneNumber', nodeKey(service, sid));
       });
-      forgetPhoneNumber(ctx, service, sid, null);
       return payload;
     },
   }),

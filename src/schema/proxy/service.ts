@@ -177,13 +177,8 @@ const UpdateProxyServicePayload = payloadType('UpdateProxyServicePayload', 'prox
 const DeleteProxyServicePayload = deletePayloadType('DeleteProxyServicePayload', 'The result of deleteProxyService.');
 
 /** Drops cached copies of a service after a write (by SID and unique name), and keeps the new one when Twilio returned it. */
-function forgetService(ctx: GatewayContext, sid: string, record: ProxyServiceRecord | null): void {
-  const loader = ProxyService.getDataloader(ctx);
-  loader.clear(nodeKey(sid));
-  if (record) {
-    if (record.unique_name) loader.clear(nodeKey(record.unique_name));
-    loader.prime(nodeKey(sid), record);
-  }
+function rememberService(ctx: GatewayContext, record: ProxyServiceRecord | null): void {
+  if (record) ProxyService.getDataloader(ctx).prime(nodeKey(record.sid!), record);
 }
 
 builder.mutationFields((t) => ({
@@ -233,7 +228,7 @@ builder.mutationFields((t) => ({
           },
         }),
       );
-      forgetService(ctx, sid, payload.result);
+      rememberService(ctx, payload.result);
       return payload;
     },
   }),
@@ -248,7 +243,6 @@ builder.mutationFields((t) => ({
         await proxy.deleteService(ctx.twilio, { path: { Sid: sid } });
         return encodeGlobalId('ProxyService', nodeKey(sid));
       });
-      forgetService(ctx, sid, null);
       return payload;
     },
   }),

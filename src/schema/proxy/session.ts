@@ -12,7 +12,6 @@ import { cacheKeyOf, selectsOnly, stub } from '../shared/selection.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
 import { checkProxyIdentifierSid } from './shared.ts';
 import { ProxyService, serviceOf } from './service.ts';
-import { forgetPhoneNumber } from './phone-number.ts';
 
 export const ProxySessionStatus = builder.enumType('ProxySessionStatus', {
   description: 'The status of a Session.',
@@ -187,16 +186,8 @@ function participantItem(p: ParticipantItem, index: number): Record<string, stri
  * numbers count the open sessions using them); keeps the new record when
  * Twilio returned it.
  */
-export function forgetSession(ctx: GatewayContext, serviceSid: string, sid: string | null, record: ProxySessionRecord | null): void {
-  const loader = ProxySession.getDataloader(ctx);
-  if (sid) loader.clear(nodeKey(serviceSid, sid));
-  ctx.lookups.forget(`proxy.sessions:${serviceSid}`);
-  if (sid) ctx.lookups.forget(`proxy.participants:${nodeKey(serviceSid, sid)}`);
-  forgetPhoneNumber(ctx, serviceSid, null, null);
-  if (record) {
-    if (record.unique_name) loader.clear(nodeKey(serviceSid, record.unique_name));
-    loader.clear(nodeKey(serviceSid, record.sid!)).prime(nodeKey(serviceSid, record.sid!), record);
-  }
+function rememberSession(ctx: GatewayContext, record: ProxySessionRecord | null): void {
+  if (record) ProxySession.getDataloader(ctx).prime(nodeKey(record.service_sid!, record.sid!), record);
 }
 
 builder.mutationFields((t) => ({
@@ -221,7 +212,7 @@ builder.mutationFields((t) => ({
           },
         }),
       );
-      if (payload.result) forgetSession(ctx, service, payload.result.sid, payload.result);
+      if (payload.result) rememberSession(ctx, payload.result);
       return payload;
     },
   }),
@@ -239,7 +230,7 @@ builder.mutationFields((t) => ({
           body: { DateExpiry: input.dateExpiry ?? undefined, Ttl: input.ttl ?? undefined, Status: input.status ?? undefined },
         }),
       );
-      forgetSession(ctx, service, sid, payload.result);
+      rememberSession(ctx, payload.result);
       return payload;
     },
   }),
@@ -255,7 +246,6 @@ builder.mutationFields((t) => ({
         await proxy.deleteSession(ctx.twilio, { path: { ServiceSid: service, Sid: sid } });
         return encodeGlobalId('ProxySession', nodeKey(service, sid));
       });
-      forgetSession(ctx, service, sid, null);
       return payload;
     },
   }),

@@ -114,11 +114,8 @@ const UpdateProxyShortCodePayload = payloadType('UpdateProxyShortCodePayload', '
 const DeleteProxyShortCodePayload = deletePayloadType('DeleteProxyShortCodePayload', 'The result of deleteProxyShortCode.');
 
 /** Drops cached copies of a short code after a write, and the memoised list; keeps the new record when Twilio returned it. */
-function forgetShortCode(ctx: GatewayContext, serviceSid: string, sid: string, record: ProxyShortCodeRecord | null): void {
-  ctx.lookups.forget(`proxy.shortCodes:${serviceSid}`);
-  ctx.lookups.drop('proxy.shortCodesOfParticipants');
-  const loader = ProxyShortCode.getDataloader(ctx).clear(nodeKey(serviceSid, sid));
-  if (record) loader.prime(nodeKey(serviceSid, sid), record);
+function rememberShortCode(ctx: GatewayContext, record: ProxyShortCodeRecord | null): void {
+  if (record) ProxyShortCode.getDataloader(ctx).prime(nodeKey(record.service_sid!, record.sid!), record);
 }
 
 builder.mutationFields((t) => ({
@@ -131,7 +128,7 @@ builder.mutationFields((t) => ({
       const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
       const sid = checkSid('input.sid', input.sid, 'SC');
       const payload = await runWrite(ctx, shortCodeFields, () => proxy.createShortCode(ctx.twilio, { path: { ServiceSid: service }, body: { Sid: sid } }));
-      forgetShortCode(ctx, service, sid, payload.result);
+      rememberShortCode(ctx, payload.result);
       return payload;
     },
   }),
@@ -146,7 +143,7 @@ builder.mutationFields((t) => ({
       const payload = await runWrite(ctx, shortCodeFields, () =>
         proxy.updateShortCode(ctx.twilio, { path: { ServiceSid: service, Sid: sid }, body: { IsReserved: input.isReserved ?? undefined } }),
       );
-      forgetShortCode(ctx, service, sid, payload.result);
+      rememberShortCode(ctx, payload.result);
       return payload;
     },
   }),
@@ -162,7 +159,6 @@ builder.mutationFields((t) => ({
         await proxy.deleteShortCode(ctx.twilio, { path: { ServiceSid: service, Sid: sid } });
         return encodeGlobalId('ProxyShortCode', nodeKey(service, sid));
       });
-      forgetShortCode(ctx, service, sid, null);
       return payload;
     },
   }),

@@ -37,19 +37,9 @@ export class Lookups {
     return this.memo.has(key);
   }
 
-  /** Drops the loader named `name` with everything it cached (after a write that changes what it serves). */
-  drop(name: string): void {
-    this.loaders.delete(name);
-  }
-
   /** Forgets every loader and memoised read. */
   reset(): void {
     this.loaders.clear();
     this.memo.clear();
-  }
-
-  /** Forgets memoised reads whose key starts with `prefix` (after a write that changes them). */
-  forget(prefix: string): void {
-    for (const key of this.memo.keys()) if (key.startsWith(prefix)) this.memo.delete(key);
   }
 }
