@@ -103,7 +103,7 @@ export class RequestTwilioClient extends TwilioClient {
 export function contextFactory(transport: TwilioTransport, fallback: TwilioCredentials | null, maxRestCalls = 1000) {
   return ({ request }: YogaInitialContext): RequestContext => {
     const twilio = new RequestTwilioClient(transport, requestCredentials(request, fallback), maxRestCalls);
-    return { ...initContextCache(), twilio, lookups: new Lookups(twilio) };
+    return { ...initContextCache(), twilio, lookups: new Lookups() };
   };
 }
 

@@ -4,13 +4,10 @@
  * list page) that several batches share. Created fresh for every request.
  */
 import DataLoader from 'dataloader';
-import type { TwilioClient } from '../../twilio/client.ts';
 
 export class Lookups {
   private readonly loaders = new Map<string, DataLoader<string, unknown>>();
   private readonly memo = new Map<string, Promise<unknown>>();
-
-  constructor(readonly twilio: TwilioClient) {}
 
   /** The request's DataLoader named `name`, created on first use with `batch`. */
   loader<V>(name: string, batch: (keys: readonly string[]) => Promise<Array<V | Error>>, options?: DataLoader.Options<string, V>): DataLoader<string, V> {
