@@ -70,7 +70,7 @@ export class RequestTwilioClient extends TwilioClient {
     credentials: TwilioCredentials,
     private readonly maxCalls: number,
   ) {
-    super(transport, credentials);
+    super(transport, credentials, { fairShare: true });
   }
 
   override send(request: RawRequest, options?: CallOptions): Promise<unknown> {

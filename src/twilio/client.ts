@@ -126,7 +126,7 @@ export class TwilioTransport {
       maxDelayMs: nonNegative(options.retry?.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs, 'retry.maxDelayMs'),
     });
     this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
-    this.limiter = new KeyedLimiter(options.maxInFlightPerAccount ?? DEFAULT_MAX_IN_FLIGHT);
+    this.limiter = new KeyedLimiter(options.maxInFlightPerAccount ?? DEFAULT_MAX_IN_FLIGHT, { holderShare: fairShare });
     this.onRetry = options.onRetry;
     this.random = options.random ?? Math.random;
     this.#ownsDispatcher = options.dispatcher === undefined;
@@ -161,6 +161,26 @@ export class TwilioTransport {
   }
 }
 
+/**
+ * The most slots of an account one client with `fairShare` may hold: an equal
+ * part of the limit, counting one more client than there are, so that a new
+ * client always finds a slot free at once even when the others' calls all
+ * stall.
+ */
+export function fairShare(limit: number, clients: number): number {
+  return Math.max(1, Math.floor(limit / (clients + 1)));
+}
+
+/** Options for one client. */
+export interface ClientOptions {
+  /**
+   * Hold at most a fair share of the account's in-flight slots (see
+   * `fairShare`), and take turns with the account's other such clients. For a
+   * client that serves one caller among many, such as a GraphQL request.
+   */
+  fairShare?: boolean;
+}
+
 /** Makes Twilio REST calls with one account's credentials. */
 export class TwilioClient {
   /** The account the calls are made for (and counted against). */
@@ -169,11 +189,14 @@ export class TwilioClient {
   readonly transport: TwilioTransport;
   // Private so the secret never shows in util.inspect, JSON or error objects.
   readonly #authorization: string;
+  // Whose share of the account's slots this client's calls count against; undefined: not capped.
+  readonly #slotHolder: object | undefined;
 
-  constructor(transport: TwilioTransport, credentials: TwilioCredentials) {
+  constructor(transport: TwilioTransport, credentials: TwilioCredentials, options: ClientOptions = {}) {
     this.transport = transport;
     this.accountSid = credentials.accountSid;
     this.#authorization = authorizationHeader(credentials);
+    this.#slotHolder = options.fairShare ? this : undefined;
   }
 
   /**
@@ -238,7 +261,7 @@ export class TwilioClient {
   async #attempt({ site, exchange: exchangeOptions }: Prepared, attempt: number): Promise<Outcome> {
     let release: () => void;
     try {
-      release = await this.transport.limiter.acquire(this.accountSid, exchangeOptions.signal);
+      release = await this.transport.limiter.acquire(this.accountSid, exchangeOptions.signal, this.#slotHolder);
     } catch (cause) {
       throw aborted(site, attempt - 1, cause);
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as chat from '../../src/twilio/chat.ts';
+import { fairShare } from '../../src/twilio/client.ts';
 import { KeyedLimiter } from '../../src/twilio/limiter.ts';
 import { ACCOUNT_SID, AUTH_TOKEN, json, startServer, testTransport } from './support/http.ts';
 
@@ -40,6 +41,91 @@ describe('KeyedLimiter', () => {
     expect(limiter.stats('a')).toEqual({ active: 1, queued: 0 });
     held();
     expect(limiter.stats('a')).toEqual({ active: 0, queued: 0 });
+  });
+});
+
+describe('KeyedLimiter with a share per holder', () => {
+  it('keeps room for another holder: one holder alone gets the share its formula allows, not every slot', async () => {
+    const limiter = new KeyedLimiter(8, { holderShare: fairShare });
+    const a = { name: 'a' };
+    const granted: string[] = [];
+    const held: Array<Promise<() => void>> = [];
+    for (let i = 0; i < 10; i++) held.push(limiter.acquire('acct', undefined, a).then((r) => (granted.push('a'), r)));
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(granted).toHaveLength(4); // 8 / (1 + 1)
+    expect(limiter.stats('acct')).toEqual({ active: 4, queued: 6 });
+
+    // A second holder is served at once from the slots the first could not take.
+    const b = { name: 'b' };
+    const releaseB = await limiter.acquire('acct', undefined, b);
+    expect(limiter.stats('acct')).toEqual({ active: 5, queued: 6 });
+    releaseB();
+    // Releases let the first holder's waiters in, never past its share.
+    (await held[0]!)();
+    await Promise.resolve();
+    expect(limiter.stats('acct')).toEqual({ active: 4, queued: 5 });
+    for (const h of held) void h.then((release) => release());
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+    expect(limiter.stats('acct')).toEqual({ active: 0, queued: 0 });
+  });
+
+  it('serves waiting holders in turn rather than first come first served', async () => {
+    const limiter = new KeyedLimiter(2, { holderShare: () => 2 });
+    const a = {};
+    const b = {};
+    const first = await limiter.acquire('k', undefined, a);
+    const second = await limiter.acquire('k', undefined, a);
+    const order: string[] = [];
+    const waiters = [
+      limiter.acquire('k', undefined, a).then((r) => (order.push('a1'), r)),
+      limiter.acquire('k', undefined, a).then((r) => (order.push('a2'), r)),
+      limiter.acquire('k', undefined, b).then((r) => (order.push('b1'), r)),
+    ];
+    first();
+    await Promise.resolve();
+    second();
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    // a1 was served, then b's turn came before a's second waiter.
+    expect(order).toEqual(['a1', 'b1']);
+    (await waiters[0]!)();
+    (await waiters[2]!)();
+    (await waiters[1]!)();
+    expect(limiter.stats('k')).toEqual({ active: 0, queued: 0 });
+  });
+
+  it('gives a holder more as others leave', async () => {
+    const limiter = new KeyedLimiter(6, { holderShare: fairShare });
+    const a = {};
+    const b = {};
+    const releaseB = await limiter.acquire('k', undefined, b);
+    const aHeld: Array<() => void> = [];
+    const aAll = Array.from({ length: 4 }, () => limiter.acquire('k', undefined, a).then((r) => (aHeld.push(r), r)));
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(aHeld).toHaveLength(2); // 6 / (2 + 1)
+    releaseB(); // a is alone now: 6 / (1 + 1) = 3
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(aHeld).toHaveLength(3);
+    aHeld.forEach((r) => r());
+    (await aAll[3]!)();
+    expect(limiter.stats('k')).toEqual({ active: 0, queued: 0 });
+  });
+
+  it('drops the waiter of a holder whose signal aborts, and forgets the key once idle', async () => {
+    const limiter = new KeyedLimiter(1, { holderShare: fairShare });
+    const a = {};
+    const b = {};
+    const aHeld = await limiter.acquire('k', undefined, a);
+    const controller = new AbortController();
+    const bWaiting = limiter.acquire('k', controller.signal, b);
+    expect(limiter.stats('k')).toEqual({ active: 1, queued: 1 });
+    controller.abort(new Error('gone'));
+    await expect(bWaiting).rejects.toThrow('gone');
+    expect(limiter.stats('k')).toEqual({ active: 1, queued: 0 });
+    aHeld();
+    expect(limiter.stats('k')).toEqual({ active: 0, queued: 0 });
+    // b's abandoned turn holds nothing: the next caller is served at once.
+    (await limiter.acquire('k', undefined, b))();
   });
 });
 
