@@ -59,43 +59,58 @@ export function requestCredentials(request: Request, fallback: TwilioCredentials
 /**
  * The REST client of one GraphQL request. The same read (same path and query)
  * is sent once however many fields want it; a write forgets earlier reads, as
- * they may be stale; and a budget stops a query that would make too many calls.
+ * they may be stale; and a budget stops a query that would make too many
+ * calls. Every HTTP attempt counts against the budget, retries included.
  */
 export class RequestTwilioClient extends TwilioClient {
   readonly #reads = new Map<string, Promise<unknown>>();
-  #calls = 0;
+  readonly #maxCalls: number;
+  #sent = 0;
 
-  constructor(
-    transport: TwilioTransport,
-    credentials: TwilioCredentials,
-    private readonly maxCalls: number,
-  ) {
+  constructor(transport: TwilioTransport, credentials: TwilioCredentials, maxCalls: number) {
     super(transport, credentials, { fairShare: true });
+    this.#maxCalls = maxCalls;
+  }
+
+  /** HTTP attempts sent to Twilio so far, retries included. */
+  get restCalls(): number {
+    return this.#sent;
+  }
+
+  /** The request's REST budget: the most HTTP attempts it may send. */
+  get maxRestCalls(): number {
+    return this.#maxCalls;
   }
 
   override send(request: RawRequest, options?: CallOptions): Promise<unknown> {
     if (request.method !== 'GET') {
       this.#reads.clear();
-      return this.#counted(() => super.send(request, options));
+      return this.#withinBudget(request, options);
     }
     const key = `${request.product} ${request.path}`;
     let read = this.#reads.get(key);
     if (!read) {
-      read = this.#counted(() => super.send(request, options));
+      read = this.#withinBudget(request, options);
       this.#reads.set(key, read);
     }
     return read;
   }
 
-  #counted(send: () => Promise<unknown>): Promise<unknown> {
-    if (++this.#calls > this.maxCalls) {
-      return Promise.reject(
-        new GraphQLError(`This request needs more than ${this.maxCalls} REST calls to Twilio: ask for fewer items, or split the query`, {
-          extensions: { code: 'QUERY_TOO_EXPENSIVE', limit: this.maxCalls },
-        }),
-      );
-    }
-    return send();
+  protected override beforeAttempt(): void {
+    if (this.#sent >= this.#maxCalls) throw this.#tooExpensive();
+    this.#sent++;
+  }
+
+  #withinBudget(request: RawRequest, options: CallOptions | undefined): Promise<unknown> {
+    // Refused at once when the budget is spent, rather than after waiting for a slot.
+    if (this.#sent >= this.#maxCalls) return Promise.reject(this.#tooExpensive());
+    return super.send(request, options);
+  }
+
+  #tooExpensive(): GraphQLError {
+    return new GraphQLError(`This request needs more than ${this.#maxCalls} REST calls to Twilio, retries included: ask for fewer items, or split the query`, {
+      extensions: { code: 'QUERY_TOO_EXPENSIVE', limit: this.#maxCalls },
+    });
   }
 }
 

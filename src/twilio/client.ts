@@ -265,6 +265,12 @@ export class TwilioClient {
     } catch (cause) {
       throw aborted(site, attempt - 1, cause);
     }
+    try {
+      this.beforeAttempt(site, attempt);
+    } catch (error) {
+      release();
+      throw error;
+    }
     let response: Exchanged;
     try {
       response = await exchange(this.transport.dispatcher, exchangeOptions);
@@ -297,6 +303,13 @@ export class TwilioClient {
       retryAfterMs: parseRetryAfter(header(response.headers, 'retry-after'), Date.now()),
     };
   }
+
+  /**
+   * Called just before each HTTP attempt is sent, the first and every retry,
+   * with its slot held. Throwing stops the call there, unsent: a subclass
+   * counts attempts against a budget this way.
+   */
+  protected beforeAttempt(_site: TwilioCallSite, _attempt: number): void {}
 
   #headers(request: RawRequest): Record<string, string> {
     const headers: Record<string, string> = {};
