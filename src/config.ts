@@ -30,6 +30,10 @@ export interface Config {
   corsOrigins: string[];
   /** Most REST calls one GraphQL request may make (`MAX_REST_CALLS_PER_REQUEST`, default 1000). */
   maxRestCallsPerRequest: number;
+  /** Time one GraphQL request may take before its REST calls are cancelled (`REQUEST_TIMEOUT_MS`, default 30000). */
+  requestTimeoutMs: number;
+  /** On SIGTERM/SIGINT, time left to running requests before they are cancelled (`SHUTDOWN_GRACE_MS`, default 10000). */
+  shutdownGraceMs: number;
   /** Port of the embedded emulator when it runs (`EMULATOR_PORT`, default 0: any free port). */
   emulatorPort: number;
   /**
@@ -125,6 +129,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxInFlightPerAccount: integer(env, 'TWILIO_MAX_IN_FLIGHT', 32, 1, 10_000),
     corsOrigins: origins(env),
     maxRestCallsPerRequest: integer(env, 'MAX_REST_CALLS_PER_REQUEST', 1000, 1, 1_000_000),
+    requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 1, 3_600_000),
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 3_600_000),
     emulatorPort: integer(env, 'EMULATOR_PORT', 0, 0, 65535),
     env: { ...env },
   };

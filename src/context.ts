@@ -8,6 +8,8 @@ import { GraphQLError } from 'graphql';
 import type { YogaInitialContext } from 'graphql-yoga';
 import { TwilioClient, type CallOptions, type RawRequest, type TwilioCredentials, type TwilioTransport } from './twilio/client.ts';
 import { Lookups } from './schema/shared/lookups.ts';
+import { TwilioTransportError } from './twilio/errors.ts';
+import { RequestEnded } from './limits/lifetime.ts';
 
 /** What the context factory adds to Yoga's own context for each request. */
 export interface RequestContext {
@@ -65,11 +67,14 @@ export function requestCredentials(request: Request, fallback: TwilioCredentials
 export class RequestTwilioClient extends TwilioClient {
   readonly #reads = new Map<string, Promise<unknown>>();
   readonly #maxCalls: number;
+  readonly #signal: AbortSignal | undefined;
   #sent = 0;
 
-  constructor(transport: TwilioTransport, credentials: TwilioCredentials, maxCalls: number) {
+  /** `signal` is the request's: when it aborts, every call of the request stops. */
+  constructor(transport: TwilioTransport, credentials: TwilioCredentials, maxCalls: number, signal?: AbortSignal) {
     super(transport, credentials, { fairShare: true });
     this.#maxCalls = maxCalls;
+    this.#signal = signal;
   }
 
   /** HTTP attempts sent to Twilio so far, retries included. */
@@ -101,10 +106,16 @@ export class RequestTwilioClient extends TwilioClient {
     this.#sent++;
   }
 
-  #withinBudget(request: RawRequest, options: CallOptions | undefined): Promise<unknown> {
+  #withinBudget(request: RawRequest, options: CallOptions = {}): Promise<unknown> {
+    const signal = this.#signal;
+    if (signal?.aborted) return Promise.reject(ended(signal.reason));
     // Refused at once when the budget is spent, rather than after waiting for a slot.
     if (this.#sent >= this.#maxCalls) return Promise.reject(this.#tooExpensive());
-    return super.send(request, options);
+    if (!signal) return super.send(request, options);
+    const either = options.signal ? AbortSignal.any([options.signal, signal]) : signal;
+    return super.send(request, { ...options, signal: either }).catch((error: unknown) => {
+      throw signal.aborted && error instanceof TwilioTransportError && error.kind === 'aborted' ? ended(signal.reason) : error;
+    });
   }
 
   #tooExpensive(): GraphQLError {
@@ -114,10 +125,24 @@ export class RequestTwilioClient extends TwilioClient {
   }
 }
 
-/** Builds the context factory Yoga calls once per request. */
-export function contextFactory(transport: TwilioTransport, fallback: TwilioCredentials | null, maxRestCalls = 1000) {
+/** The error of a field whose calls the request's end cancelled. */
+function ended(reason: unknown): GraphQLError {
+  if (reason instanceof RequestEnded) return reason.toGraphQLError();
+  return new GraphQLError('The request was cancelled', { extensions: { code: 'CLIENT_CLOSED_REQUEST' } });
+}
+
+/**
+ * Builds the context factory Yoga calls once per request; `signalOf` gives
+ * the request's lifetime signal, which all its REST calls carry.
+ */
+export function contextFactory(
+  transport: TwilioTransport,
+  fallback: TwilioCredentials | null,
+  maxRestCalls = 1000,
+  signalOf: (request: Request) => AbortSignal | undefined = () => undefined,
+) {
   return ({ request }: YogaInitialContext): RequestContext => {
-    const twilio = new RequestTwilioClient(transport, requestCredentials(request, fallback), maxRestCalls);
+    const twilio = new RequestTwilioClient(transport, requestCredentials(request, fallback), maxRestCalls, signalOf(request));
     return { ...initContextCache(), twilio, lookups: new Lookups() };
   };
 }

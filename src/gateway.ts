@@ -10,6 +10,7 @@ import type { TwilioCredentials, TwilioTransport } from './twilio/client.ts';
 import { contextFactory, type RequestContext } from './context.ts';
 import { schema } from './schema/index.ts';
 import { upstreamError } from './schema/shared/errors.ts';
+import { InFlightRequests } from './limits/lifetime.ts';
 
 export interface GatewayOptions {
   transport: TwilioTransport;
@@ -23,12 +24,17 @@ export interface GatewayOptions {
   corsOrigins?: string[];
   /** Most REST calls one request may make (default 1000). */
   maxRestCallsPerRequest?: number;
+  /** Time one request may take; past it, its REST calls are cancelled and it answers with what it has (default 30000). */
+  requestTimeoutMs?: number;
 }
 
 /** The header a request whose body a browser could send without a preflight (a form post) must carry. */
 export const CSRF_HEADER = 'x-graphql-yoga-csrf';
 
-export type Gateway = YogaServerInstance<Record<string, never>, RequestContext>;
+export type Gateway = YogaServerInstance<Record<string, never>, RequestContext> & {
+  /** The requests being answered, each with its lifetime signal; `abortAll` cancels them (shutdown). */
+  readonly requests: InFlightRequests;
+};
 
 /** Answers `/healthz` while the process lives, before any GraphQL work. */
 function healthz(): Plugin {
@@ -42,10 +48,11 @@ function healthz(): Plugin {
 }
 
 export function createGateway(options: GatewayOptions): Gateway {
-  return createYoga<Record<string, never>, RequestContext>({
+  const requests = new InFlightRequests({ timeoutMs: options.requestTimeoutMs ?? 30_000 });
+  const yoga = createYoga<Record<string, never>, RequestContext>({
     schema,
     graphqlEndpoint: '/graphql',
-    context: contextFactory(options.transport, options.credentials, options.maxRestCallsPerRequest),
+    context: contextFactory(options.transport, options.credentials, options.maxRestCallsPerRequest, (request) => requests.signalOf(request)),
     graphiql: options.graphiql === false ? false : { title: 'Twilio GraphQL gateway', defaultQuery: DEFAULT_QUERY },
     // GraphiQL served from the installed package, not a CDN, so it works offline too.
     renderGraphiQL,
@@ -54,7 +61,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     // The gateway acts with its own Twilio credentials for requests that bring none: no web page on
     // another origin may read its answers (no CORS unless allowed), nor send it a form post (CSRF).
     cors: options.corsOrigins?.length ? { origin: options.corsOrigins, credentials: true } : false,
-    plugins: [healthz(), useCSRFPrevention({ requestHeaders: [CSRF_HEADER] })],
+    plugins: [healthz(), requests.plugin(), useCSRFPrevention({ requestHeaders: [CSRF_HEADER] })],
     maskedErrors: {
       // Twilio's failures are expected and explained; everything else stays masked.
       maskError(error, message, isDev) {
@@ -72,6 +79,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       },
     },
   });
+  return Object.assign(yoga, { requests });
 }
 
 /**

@@ -8,7 +8,7 @@ import { print } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.ts';
 import { DEMO_ACCOUNT } from '../../src/emulator/accounts.ts';
-import { createGateway, type GatewayOptions } from '../../src/gateway.ts';
+import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway.ts';
 import { TwilioTransport, type TwilioTransportOptions } from '../../src/twilio/client.ts';
 
 export interface GraphQLResponse<T = any> {
@@ -19,6 +19,7 @@ export interface GraphQLResponse<T = any> {
 
 export interface GatewayEnv {
   emulator: Emulator;
+  gateway: Gateway;
   /** Origin of the gateway, e.g. http://127.0.0.1:53211. */
   url: string;
   transport: TwilioTransport;
@@ -68,6 +69,7 @@ export async function startGateway(
   };
   return {
     emulator,
+    gateway,
     url,
     transport,
     query,

@@ -1,0 +1,151 @@
+/**
+ * A request's lifetime. Every GraphQL request gets one AbortSignal that fires
+ * when its client goes away, when its deadline passes, or when the gateway
+ * shuts down; every REST call of the request carries it, so all of them
+ * (in flight, waiting for a slot, or sleeping before a retry) stop at once.
+ * The deadline's timer and the listener on the client's signal are removed
+ * when the response is ready, so a request leaves nothing behind.
+ */
+import { setMaxListeners } from 'node:events';
+import { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+
+export type RequestEndCode = 'DEADLINE_EXCEEDED' | 'SHUTTING_DOWN' | 'CLIENT_CLOSED_REQUEST';
+
+/** Why a request's work was cut short: the reason its signal carries. */
+export class RequestEnded extends Error {
+  override readonly name = 'RequestEnded';
+
+  constructor(
+    readonly code: RequestEndCode,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  /** The error of a field whose REST calls were cancelled (a new one per field). */
+  toGraphQLError(): GraphQLError {
+    return new GraphQLError(this.message, { extensions: { code: this.code } });
+  }
+}
+
+export function deadlineExceeded(timeoutMs: number): RequestEnded {
+  return new RequestEnded(
+    'DEADLINE_EXCEEDED',
+    `The request ran past its deadline of ${timeoutMs} ms: the REST calls of this field were cancelled, and the answer holds what was ready`,
+  );
+}
+
+export function shuttingDown(): RequestEnded {
+  return new RequestEnded('SHUTTING_DOWN', 'The gateway is shutting down: the REST calls of this field were cancelled; send the request again');
+}
+
+function clientClosed(): RequestEnded {
+  return new RequestEnded('CLIENT_CLOSED_REQUEST', 'The client closed the request');
+}
+
+/** One request's signal and the means to end it. */
+export class RequestLifetime {
+  readonly #controller = new AbortController();
+  readonly #clientSignal: AbortSignal | undefined;
+  readonly #onClientGone = () => this.abort(clientClosed());
+  readonly #onDone: (lifetime: RequestLifetime) => void;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(clientSignal: AbortSignal | undefined, timeoutMs: number, onDone: (lifetime: RequestLifetime) => void) {
+    this.#onDone = onDone;
+    // Each REST call of the request listens on this signal while it waits or runs; there can be hundreds.
+    setMaxListeners(0, this.#controller.signal);
+    this.#timer = setTimeout(() => this.abort(deadlineExceeded(timeoutMs)), timeoutMs);
+    // Never the reason the process stays up.
+    this.#timer.unref();
+    this.#clientSignal = clientSignal;
+    if (clientSignal?.aborted) this.abort(clientClosed());
+    else clientSignal?.addEventListener('abort', this.#onClientGone, { once: true });
+  }
+
+  /** Aborted when the client leaves, the deadline passes or the gateway shuts down; the reason is a `RequestEnded`. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** Cancels the request's work with `reason`. Once aborted, there is nothing left to time. */
+  abort(reason: RequestEnded): void {
+    if (this.#controller.signal.aborted) return;
+    this.#release();
+    this.#controller.abort(reason);
+  }
+
+  /** The request is answered: drops the timer and the listener. Idempotent. */
+  end(): void {
+    this.#release();
+  }
+
+  #release(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#clientSignal?.removeEventListener('abort', this.#onClientGone);
+    this.#onDone(this);
+  }
+}
+
+export interface InFlightRequestsOptions {
+  /** Time a request may take, from its arrival to its answer. */
+  timeoutMs: number;
+}
+
+/**
+ * The requests a gateway is answering, each with its lifetime. `plugin()`
+ * starts a lifetime as a request arrives and ends it with the response;
+ * `abortAll()` cancels every one (shutdown).
+ */
+export class InFlightRequests {
+  readonly timeoutMs: number;
+  readonly #byRequest = new WeakMap<Request, RequestLifetime>();
+  readonly #running = new Set<RequestLifetime>();
+
+  constructor(options: InFlightRequestsOptions) {
+    if (!(Number.isInteger(options.timeoutMs) && options.timeoutMs > 0)) {
+      throw new RangeError(`The request timeout must be a positive whole number of milliseconds, but got ${options.timeoutMs}`);
+    }
+    this.timeoutMs = options.timeoutMs;
+  }
+
+  /** Requests running and not yet aborted. */
+  get size(): number {
+    return this.#running.size;
+  }
+
+  start(request: Request): RequestLifetime {
+    const lifetime = new RequestLifetime(request.signal, this.timeoutMs, (done) => this.#running.delete(done));
+    if (!lifetime.signal.aborted) this.#running.add(lifetime);
+    this.#byRequest.set(request, lifetime);
+    return lifetime;
+  }
+
+  /** The signal of a request started here, for its REST client. */
+  signalOf(request: Request): AbortSignal | undefined {
+    return this.#byRequest.get(request)?.signal;
+  }
+
+  end(request: Request): void {
+    this.#byRequest.get(request)?.end();
+    this.#byRequest.delete(request);
+  }
+
+  abortAll(reason: RequestEnded): void {
+    for (const lifetime of [...this.#running]) lifetime.abort(reason);
+  }
+
+  /** The Yoga plugin that starts and ends each request's lifetime. */
+  plugin(): Plugin {
+    return {
+      onRequest: ({ request }) => {
+        this.start(request);
+      },
+      onResponse: ({ request }) => {
+        this.end(request);
+      },
+    };
+  }
+}
