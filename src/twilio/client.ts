@@ -23,6 +23,7 @@ import {
   type TwilioTransportErrorKind,
 } from './errors.ts';
 import { KeyedLimiter } from './limiter.ts';
+import { CredentialVerdicts, REFUSED_CREDENTIAL_MS, credentialKey } from './credential-verdicts.ts';
 import type { HttpMethod, TwilioOperation, TwilioProduct, TwilioRequest } from './operation.ts';
 
 /**
@@ -67,6 +68,11 @@ export interface TwilioTransportOptions extends BaseUrlOptions {
   retry?: RetryOptions;
   /** Requests in flight at once per account SID; more wait in line. **Default:** 32. */
   maxInFlightPerAccount?: number;
+  /**
+   * How long a credential Twilio answered 401 is refused without asking Twilio
+   * again. **Default:** 30000.
+   */
+  refusedCredentialMs?: number;
   /** Sent as `User-Agent`. */
   userAgent?: string;
   /** Use this dispatcher instead of creating an Agent; `close()` then leaves it open. */
@@ -112,6 +118,14 @@ export class TwilioTransport {
   readonly userAgent: string;
   /** @internal */ readonly dispatcher: Dispatcher;
   /** @internal */ readonly limiter: KeyedLimiter;
+  /**
+   * @internal Probing slots of credentials Twilio has not accepted yet (perhaps
+   * someone guessing): one call at a time each, and a quarter of the account's
+   * slots between them all, so they cannot crowd out the account's real callers.
+   */
+  readonly unverified: KeyedLimiter;
+  /** @internal What Twilio last said of each credential. */
+  readonly verdicts: CredentialVerdicts;
   /** @internal */ readonly onRetry: ((event: RetryEvent) => void) | undefined;
   /** @internal */ readonly random: () => number;
   readonly #ownsDispatcher: boolean;
@@ -126,7 +140,10 @@ export class TwilioTransport {
       maxDelayMs: nonNegative(options.retry?.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs, 'retry.maxDelayMs'),
     });
     this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
-    this.limiter = new KeyedLimiter(options.maxInFlightPerAccount ?? DEFAULT_MAX_IN_FLIGHT, { holderShare: fairShare });
+    const maxInFlight = options.maxInFlightPerAccount ?? DEFAULT_MAX_IN_FLIGHT;
+    this.limiter = new KeyedLimiter(maxInFlight, { holderShare: fairShare });
+    this.unverified = new KeyedLimiter(Math.max(1, Math.floor(maxInFlight / 4)), { holderShare: () => 1 });
+    this.verdicts = new CredentialVerdicts({ refusedForMs: options.refusedCredentialMs ?? REFUSED_CREDENTIAL_MS });
     this.onRetry = options.onRetry;
     this.random = options.random ?? Math.random;
     this.#ownsDispatcher = options.dispatcher === undefined;
@@ -191,12 +208,18 @@ export class TwilioClient {
   readonly #authorization: string;
   // Whose share of the account's slots this client's calls count against; undefined: not capped.
   readonly #slotHolder: object | undefined;
+  // Names the credential in the transport's memory of Twilio's verdicts, without the secret.
+  readonly #credentialKey: string;
+  #accepted = false;
+  // Set by the first 401: every later call of this client fails at once.
+  #refusal: { code: number | undefined; moreInfo: string | undefined } | undefined;
 
   constructor(transport: TwilioTransport, credentials: TwilioCredentials, options: ClientOptions = {}) {
     this.transport = transport;
     this.accountSid = credentials.accountSid;
     this.#authorization = authorizationHeader(credentials);
     this.#slotHolder = options.fairShare ? this : undefined;
+    this.#credentialKey = credentialKey(this.accountSid, this.#authorization);
   }
 
   /**
@@ -228,6 +251,7 @@ export class TwilioClient {
     const { transport } = this;
     if (transport.closed) throw new Error(`TwilioTransport is closed; cannot send ${request.method} ${request.path}`);
     const site: TwilioCallSite = { method: request.method, path: request.path, operation: request.operation };
+    this.#throwIfRefused(site, 1);
     const prepared: Prepared = {
       site,
       exchange: {
@@ -257,30 +281,43 @@ export class TwilioClient {
     }
   }
 
-  /** One attempt: wait for a slot under the account, exchange, read the outcome. */
+  /**
+   * One attempt: wait for a slot under the account, exchange, read the
+   * outcome. A credential Twilio has not accepted yet first waits for its one
+   * probing slot; a credential Twilio refused is not sent at all.
+   */
   async #attempt({ site, exchange: exchangeOptions }: Prepared, attempt: number): Promise<Outcome> {
-    let release: () => void;
+    const { signal } = exchangeOptions;
+    const held: Array<() => void> = [];
+    const releaseAll = () => {
+      for (const release of held.splice(0)) release();
+    };
     try {
-      release = await this.transport.limiter.acquire(this.accountSid, exchangeOptions.signal, this.#slotHolder);
-    } catch (cause) {
-      throw aborted(site, attempt - 1, cause);
-    }
-    try {
+      if (!this.#isAccepted()) {
+        held.push(await this.#slot(this.transport.unverified, this.#credentialKey, site, attempt, signal));
+        // Accepted while this call waited: the probing slot goes straight to the next waiter.
+        if (this.#isAccepted()) releaseAll();
+      }
+      this.#throwIfRefused(site, attempt);
+      held.push(await this.#slot(this.transport.limiter, this.#slotHolder, site, attempt, signal));
+      this.#throwIfRefused(site, attempt);
       this.beforeAttempt(site, attempt);
     } catch (error) {
-      release();
+      releaseAll();
       throw error;
     }
     let response: Exchanged;
     try {
       response = await exchange(this.transport.dispatcher, exchangeOptions);
     } catch (failure) {
+      releaseAll();
       const error = transportError(failure as ExchangeFailure, site, attempt, exchangeOptions.timeoutMs);
       if (error.kind === 'aborted') throw error;
       return { ok: false, error, retryAfterMs: undefined };
-    } finally {
-      release();
     }
+    // Learnt before the slots are released, so the calls waiting behind this one see it.
+    this.#learn(response.status);
+    releaseAll();
 
     const { status, text } = response;
     if (status >= 200 && status < 300) {
@@ -297,11 +334,52 @@ export class TwilioClient {
         });
       }
     }
-    return {
-      ok: false,
-      error: TwilioApiError.fromResponse(status, text, site, attempt),
-      retryAfterMs: parseRetryAfter(header(response.headers, 'retry-after'), Date.now()),
-    };
+    const error = TwilioApiError.fromResponse(status, text, site, attempt);
+    if (status === 401) this.#refusal = { code: error.code, moreInfo: error.moreInfo };
+    return { ok: false, error, retryAfterMs: parseRetryAfter(header(response.headers, 'retry-after'), Date.now()) };
+  }
+
+  async #slot(limiter: KeyedLimiter, holder: unknown, site: TwilioCallSite, attempt: number, signal: AbortSignal | undefined): Promise<() => void> {
+    try {
+      return await limiter.acquire(this.accountSid, signal, holder);
+    } catch (cause) {
+      throw aborted(site, attempt - 1, cause);
+    }
+  }
+
+  #isAccepted(): boolean {
+    if (this.#accepted) return true;
+    this.#accepted = this.#refusal === undefined && this.transport.verdicts.isAccepted(this.#credentialKey);
+    return this.#accepted;
+  }
+
+  /**
+   * What an answer says of the credential. A 401 refuses it. A 2xx, or a 4xx
+   * other than 401 and 429, can only come after Twilio authenticated it. 429
+   * and 5xx prove nothing: they may be answered before authentication.
+   */
+  #learn(status: number): void {
+    if (status === 401) {
+      this.#accepted = false;
+      this.#refusal ??= { code: undefined, moreInfo: undefined };
+      this.transport.verdicts.refused(this.#credentialKey);
+    } else if ((status >= 200 && status < 300) || (status >= 400 && status < 500 && status !== 429)) {
+      if (!this.#accepted) this.transport.verdicts.accepted(this.#credentialKey);
+      this.#accepted = true;
+    }
+  }
+
+  /** Fails a call, unsent, when Twilio refused this credential earlier in this client's life or moments ago. */
+  #throwIfRefused(site: TwilioCallSite, attempt: number): void {
+    if (!this.#refusal && !this.transport.verdicts.isRefused(this.#credentialKey)) return;
+    throw new TwilioApiError({
+      status: 401,
+      code: this.#refusal?.code ?? 20003,
+      message: 'Twilio refused these credentials (HTTP 401) a moment ago, so this call was not sent: check the account SID and auth token, or the API key and its secret',
+      moreInfo: this.#refusal?.moreInfo,
+      site,
+      attempts: attempt - 1,
+    });
   }
 
   /**
