@@ -114,7 +114,9 @@ export class RequestTwilioClient extends TwilioClient {
     if (!signal) return super.send(request, options);
     const either = options.signal ? AbortSignal.any([options.signal, signal]) : signal;
     return super.send(request, { ...options, signal: either }).catch((error: unknown) => {
-      throw signal.aborted && error instanceof TwilioTransportError && error.kind === 'aborted' ? ended(signal.reason) : error;
+      // A write cancelled after it was sent keeps its own error: its outcome is unknown, not merely cut short.
+      const cancelled = signal.aborted && error instanceof TwilioTransportError && error.kind === 'aborted';
+      throw cancelled && !(request.method !== 'GET' && error.requestSent) ? ended(signal.reason) : error;
     });
   }
 

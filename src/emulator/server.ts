@@ -83,6 +83,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
 
   const server: Server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
+      // A client that went away mid-request is no fault of the emulator's.
+      if (req.destroyed && res.destroyed) return;
       // Nothing a client sends may crash the emulator; an unexpected fault is a Twilio-style 500.
       console.error('emulator: unexpected error', err instanceof Error ? err.stack : err);
       if (!res.headersSent) send(res, 500, new EmulatorError(500, 20500, 'Internal Server Error').toBody());
@@ -114,13 +116,15 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       const method = req.method ?? 'GET';
       const { op, rawParams } = engine.route(method, pathname);
       stats.operations[op.id] = (stats.operations[op.id] ?? 0) + 1;
+      // Read before any stall, as Twilio has the whole request before it is slow to answer: a stalled
+      // write whose client gave up is still applied, and only its answer is lost.
+      const body = await readBody(req, maxBody);
       const fault = faults.take(op.id);
       if (fault?.stallMs) await sleep(fault.stallMs);
       if (fault?.status) {
         if (fault.retryAfter !== undefined) res.setHeader('Retry-After', String(fault.retryAfter));
         throw faultError(fault);
       }
-      const body = await readBody(req, maxBody);
       const result = engine.handle({ accountSid, method, pathname, query, body, headers: req.headers }, op, rawParams);
       if (res.destroyed) return;
       if (result.status === 204) {

@@ -475,7 +475,7 @@ const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'
  */
 function transportError(failure: ExchangeFailure, site: TwilioCallSite, attempt: number, timeoutMs: number): TwilioTransportError {
   const cause = failure.cause;
-  if (failure.aborted) return aborted(site, attempt, cause);
+  if (failure.aborted) return aborted(site, attempt, cause, failure.sent);
   const code = errorCode(cause);
   // Misuse of undici (bad arguments) is a bug here, not a network failure.
   if (code?.startsWith('UND_ERR_INVALID')) throw cause;
@@ -503,6 +503,7 @@ function transportError(failure: ExchangeFailure, site: TwilioCallSite, attempt:
     site,
     attempts: attempt,
     errorCode: failure.timedOut ? (failure.timedOut === 'headers' ? 'UND_ERR_HEADERS_TIMEOUT' : 'UND_ERR_BODY_TIMEOUT') : code,
+    requestSent: failure.sent,
     cause,
   });
 }
@@ -511,8 +512,8 @@ function describeCause(cause: unknown): string {
   return cause instanceof Error ? cause.message : 'unknown error';
 }
 
-function aborted(site: TwilioCallSite, attempts: number, cause: unknown): TwilioTransportError {
-  return new TwilioTransportError({ kind: 'aborted', message: `${site.method} ${site.path} was aborted`, site, attempts, cause });
+function aborted(site: TwilioCallSite, attempts: number, cause: unknown, requestSent = false): TwilioTransportError {
+  return new TwilioTransportError({ kind: 'aborted', message: `${site.method} ${site.path} was aborted`, site, attempts, requestSent, cause });
 }
 
 function errorCode(error: unknown): string | undefined {

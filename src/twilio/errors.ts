@@ -126,6 +126,11 @@ export class TwilioTransportError extends Error {
   readonly attempts: number;
   /** The low-level error code, e.g. `ECONNREFUSED` or `UND_ERR_HEADERS_TIMEOUT`. */
   readonly errorCode: string | undefined;
+  /**
+   * Whether the last attempt was written to a connected socket: Twilio may
+   * have received it, and a write may have been applied.
+   */
+  readonly requestSent: boolean;
 
   constructor(init: {
     kind: TwilioTransportErrorKind;
@@ -133,6 +138,7 @@ export class TwilioTransportError extends Error {
     site: TwilioCallSite;
     attempts: number;
     errorCode?: string | undefined;
+    requestSent?: boolean;
     cause?: unknown;
   }) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -142,5 +148,6 @@ export class TwilioTransportError extends Error {
     this.operation = init.site.operation;
     this.attempts = init.attempts;
     this.errorCode = init.errorCode;
+    this.requestSent = init.requestSent ?? false;
   }
 }

@@ -17,7 +17,8 @@ export type ErrorCode =
   | 'UPSTREAM_ERROR'
   | 'UPSTREAM_TIMEOUT'
   | 'UPSTREAM_UNAVAILABLE'
-  | 'UPSTREAM_INVALID_RESPONSE';
+  | 'UPSTREAM_INVALID_RESPONSE'
+  | 'WRITE_OUTCOME_UNKNOWN';
 
 /** A bad argument, caught before any REST call: names the argument or input field and the reason. */
 export function badInput(field: string, reason: string): GraphQLError {
@@ -46,6 +47,17 @@ export function upstreamError(error: unknown): GraphQLError | undefined {
       },
     });
   }
+  if (error instanceof TwilioTransportError && isOutcomeUnknown(error)) {
+    const where = error.operation ?? `${error.method} ${error.path.split('?')[0]}`;
+    const why = { timeout: 'Twilio did not answer in time', connection: 'the connection was lost', aborted: 'the request was cancelled' }[
+      error.kind as 'timeout' | 'connection' | 'aborted'
+    ];
+    return new GraphQLError(
+      `The write (${where}) was sent to Twilio but its answer was lost (${why}): it may or may not have been applied. ` +
+        'Read the object back (by its unique name or identity, or list and compare) before sending it again, or Twilio may apply it twice.',
+      { extensions: { code: 'WRITE_OUTCOME_UNKNOWN', twilioCode: null, status: null, moreInfo: null, operation: error.operation ?? null } },
+    );
+  }
   if (error instanceof TwilioTransportError) {
     const code: ErrorCode =
       error.kind === 'timeout' ? 'UPSTREAM_TIMEOUT' : error.kind === 'invalid_response' ? 'UPSTREAM_INVALID_RESPONSE' : 'UPSTREAM_UNAVAILABLE';
@@ -55,6 +67,11 @@ export function upstreamError(error: unknown): GraphQLError | undefined {
     });
   }
   return undefined;
+}
+
+/** A write that reached a socket and got no answer: Twilio may have applied it. */
+function isOutcomeUnknown(error: TwilioTransportError): boolean {
+  return error.method !== 'GET' && error.requestSent && (error.kind === 'timeout' || error.kind === 'connection' || error.kind === 'aborted');
 }
 
 /** True when a REST failure means the object does not exist. */
