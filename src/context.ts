@@ -10,6 +10,7 @@ import { TwilioClient, type CallOptions, type RawRequest, type TwilioCredentials
 import { Lookups } from './schema/shared/lookups.ts';
 import { TwilioTransportError } from './twilio/errors.ts';
 import { RequestEnded } from './limits/lifetime.ts';
+import { credentialSecrets, withoutSecrets, type SecretForm } from './schema/shared/secrets.ts';
 
 /** What the context factory adds to Yoga's own context for each request. */
 export interface RequestContext {
@@ -68,6 +69,9 @@ export class RequestTwilioClient extends TwilioClient {
   readonly #reads = new Map<string, Promise<unknown>>();
   readonly #maxCalls: number;
   readonly #signal: AbortSignal | undefined;
+  // Private, like the client's Authorization: only read to cut the credentials out of Twilio's errors.
+  readonly #credentials: TwilioCredentials;
+  #credentialForms: SecretForm[] | undefined;
   #sent = 0;
 
   /** `signal` is the request's: when it aborts, every call of the request stops. */
@@ -75,6 +79,7 @@ export class RequestTwilioClient extends TwilioClient {
     super(transport, credentials, { fairShare: true });
     this.#maxCalls = maxCalls;
     this.#signal = signal;
+    this.#credentials = credentials;
   }
 
   /** HTTP attempts sent to Twilio so far, retries included. */
@@ -111,12 +116,13 @@ export class RequestTwilioClient extends TwilioClient {
     if (signal?.aborted) return Promise.reject(ended(signal.reason));
     // Refused at once when the budget is spent, rather than after waiting for a slot.
     if (this.#sent >= this.#maxCalls) return Promise.reject(this.#tooExpensive());
-    if (!signal) return super.send(request, options);
-    const either = options.signal ? AbortSignal.any([options.signal, signal]) : signal;
+    const either = signal && options.signal ? AbortSignal.any([options.signal, signal]) : (signal ?? options.signal);
     return super.send(request, { ...options, signal: either }).catch((error: unknown) => {
       // A write cancelled after it was sent keeps its own error: its outcome is unknown, not merely cut short.
-      const cancelled = signal.aborted && error instanceof TwilioTransportError && error.kind === 'aborted';
-      throw cancelled && !(request.method !== 'GET' && error.requestSent) ? ended(signal.reason) : error;
+      const cancelled = signal?.aborted && error instanceof TwilioTransportError && error.kind === 'aborted';
+      if (cancelled && !(request.method !== 'GET' && error.requestSent)) throw ended(signal.reason);
+      // Twilio may quote the credentials back (or something before it may); they never go further.
+      throw withoutSecrets(error, (this.#credentialForms ??= credentialSecrets(this.#credentials)));
     });
   }
 

@@ -12,13 +12,15 @@ export class EmulatorError extends Error {
     readonly status: number,
     readonly code: number,
     message: string,
+    /** `more_info` when it is not Twilio's page for the code (scripted faults). */
+    readonly moreInfoUrl?: string,
   ) {
     super(message);
     this.name = 'EmulatorError';
   }
 
   toBody(): TwilioErrorBody {
-    return { code: this.code, message: this.message, more_info: moreInfo(this.code), status: this.status };
+    return { code: this.code, message: this.message, more_info: this.moreInfoUrl ?? moreInfo(this.code), status: this.status };
   }
 }
 

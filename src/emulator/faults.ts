@@ -19,6 +19,8 @@ export interface FaultSpec {
   /** Twilio error code in the body (default: 20429 for 429, 20500 for 500, 20503 for 503, else 20000 + status). */
   code?: number;
   message?: string;
+  /** `more_info` of the error body (default: Twilio's page for the code). */
+  moreInfo?: string;
 }
 
 export type ActiveFault = FaultSpec & { count: number };
@@ -43,6 +45,7 @@ export function validateFault(input: unknown, operations: ReadonlySet<string>): 
   if (f.stallMs !== undefined && (!Number.isInteger(f.stallMs) || f.stallMs < 0 || f.stallMs > 600_000)) throw new Error('fault.stallMs must be 0 to 600000 milliseconds');
   if (f.code !== undefined && !Number.isInteger(f.code)) throw new Error('fault.code must be an integer Twilio error code');
   if (f.message !== undefined && typeof f.message !== 'string') throw new Error('fault.message must be a string');
+  if (f.moreInfo !== undefined && typeof f.moreInfo !== 'string') throw new Error('fault.moreInfo must be a string');
   if (f.status === undefined && f.stallMs === undefined) throw new Error('a fault needs a status, a stallMs, or both');
   return { ...f, count: f.count ?? 1 };
 }
@@ -76,5 +79,5 @@ export class Faults {
 export function faultError(fault: ActiveFault): EmulatorError {
   const status = fault.status!;
   const code = fault.code ?? 20000 + status;
-  return new EmulatorError(status, code, fault.message ?? STATUS_MESSAGES[status] ?? `Injected ${status}`);
+  return new EmulatorError(status, code, fault.message ?? STATUS_MESSAGES[status] ?? `Injected ${status}`, fault.moreInfo);
 }

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNT } from '../../src/emulator/accounts.ts';
 import { startGateway, type GatewayEnv } from '../support/harness.ts';
-import { supportServiceSid, waitFor } from './helpers.ts';
+import { supportServiceSid } from './helpers.ts';
 
 let env: GatewayEnv | undefined;
 afterEach(async () => {
