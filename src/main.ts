@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, ConfigError, type Config } from './config.ts';
 import { createGateway } from './gateway.ts';
+import { shuttingDown } from './limits/lifetime.ts';
 import { TwilioTransport, type TwilioCredentials } from './twilio/client.ts';
 import { createEmulator, type Emulator } from './emulator/server.ts';
 import { DEMO_ACCOUNT } from './emulator/accounts.ts';
@@ -61,19 +62,40 @@ if (!emulator) {
   console.log(`  Twilio: ${upstream}${credentials ? ` as ${credentials.accountSid}` : '; every request must bring its own credentials'}`);
 }
 
+/** Time the requests cancelled at the end of the grace get to write their answer before connections close. */
+const ANSWER_MS = 1_000;
+
 let stopping = false;
 async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
-  // Finish the requests in flight (for up to 10 s), then drop idle keep-alive connections.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // server.close() takes no new connections and closes the idle ones once; a busy keep-alive
+  // connection would stay open after its answer, so idle ones are closed again until none is left.
   server.closeIdleConnections();
-  const force = setTimeout(() => server.closeAllConnections(), 10_000);
-  await closed;
-  clearTimeout(force);
-  await transport.close();
+  const closeIdle = setInterval(() => server.closeIdleConnections(), 25);
+  if (!(await settlesWithin(closed, config.shutdownGraceMs))) {
+    // Requests still running are cancelled through their own signal, so each answers with SHUTTING_DOWN ...
+    gateway.requests.abortAll(shuttingDown());
+    // ... and writes that answer before the connections are closed.
+    if (!(await settlesWithin(closed, ANSWER_MS))) server.closeAllConnections();
+    await closed;
+  }
+  clearInterval(closeIdle);
+  await settlesWithin(transport.close(), ANSWER_MS);
   await emulator?.close();
   process.exit(0);
+}
+
+/** True when `promise` settles within `ms`. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 process.once('SIGINT', () => void stop());
 process.once('SIGTERM', () => void stop());
