@@ -8,7 +8,7 @@ import { GraphQLError } from 'graphql';
 import type { YogaInitialContext } from 'graphql-yoga';
 import { TwilioClient, type CallOptions, type RawRequest, type TwilioCredentials, type TwilioTransport } from './twilio/client.ts';
 import { Lookups } from './schema/shared/lookups.ts';
-import { TwilioTransportError } from './twilio/errors.ts';
+import { TwilioTransportError, type TwilioCallSite } from './twilio/errors.ts';
 import { RequestEnded } from './limits/lifetime.ts';
 import { credentialSecrets, withoutSecrets, type SecretForm } from './schema/shared/secrets.ts';
 
@@ -73,6 +73,7 @@ export class RequestTwilioClient extends TwilioClient {
   readonly #credentials: TwilioCredentials;
   #credentialForms: SecretForm[] | undefined;
   #sent = 0;
+  #retries = 0;
 
   /** `signal` is the request's: when it aborts, every call of the request stops. */
   constructor(transport: TwilioTransport, credentials: TwilioCredentials, maxCalls: number, signal?: AbortSignal) {
@@ -85,6 +86,11 @@ export class RequestTwilioClient extends TwilioClient {
   /** HTTP attempts sent to Twilio so far, retries included. */
   get restCalls(): number {
     return this.#sent;
+  }
+
+  /** Of `restCalls`, the attempts that were retries of an earlier one. */
+  get retries(): number {
+    return this.#retries;
   }
 
   /** The request's REST budget: the most HTTP attempts it may send. */
@@ -106,9 +112,10 @@ export class RequestTwilioClient extends TwilioClient {
     return read;
   }
 
-  protected override beforeAttempt(): void {
+  protected override beforeAttempt(_site: TwilioCallSite, attempt: number): void {
     if (this.#sent >= this.#maxCalls) throw this.#tooExpensive();
     this.#sent++;
+    if (attempt > 1) this.#retries++;
   }
 
   #withinBudget(request: RawRequest, options: CallOptions = {}): Promise<unknown> {

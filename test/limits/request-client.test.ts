@@ -18,6 +18,8 @@ describe('RequestTwilioClient budget', () => {
     // Two reads of four attempts each would be 8; the budget allows 6.
     expect(server.requests).toHaveLength(6);
     expect(client.restCalls).toBe(6);
+    // Two first attempts; the rest were retries.
+    expect(client.retries).toBe(4);
     const reasons = results.map((r) => (r.status === 'rejected' ? r.reason : undefined));
     expect(reasons.some((e) => e instanceof GraphQLError && e.extensions.code === 'QUERY_TOO_EXPENSIVE')).toBe(true);
   });
