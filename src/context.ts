@@ -15,7 +15,7 @@ import { credentialSecrets, withoutSecrets, type SecretForm } from './schema/sha
 /** What the context factory adds to Yoga's own context for each request. */
 export interface RequestContext {
   /** REST client for this request's credentials. */
-  twilio: TwilioClient;
+  twilio: RequestTwilioClient;
   /** Batched lookups that are no single type's loader (users by identity, members by identity). */
   lookups: Lookups;
 }
