@@ -315,12 +315,13 @@ export class TwilioClient {
       if (error.kind === 'aborted') throw error;
       return { ok: false, error, retryAfterMs: undefined };
     }
+    const { status, text } = response;
+    const failed = status >= 200 && status < 300 ? undefined : TwilioApiError.fromResponse(status, text, site, attempt);
     // Learnt before the slots are released, so the calls waiting behind this one see it.
-    this.#learn(response.status);
+    this.#learn(status, failed);
     releaseAll();
 
-    const { status, text } = response;
-    if (status >= 200 && status < 300) {
+    if (!failed) {
       if (status === 204 || text === '') return { ok: true, value: undefined };
       try {
         return { ok: true, value: JSON.parse(text) as unknown };
@@ -334,9 +335,7 @@ export class TwilioClient {
         });
       }
     }
-    const error = TwilioApiError.fromResponse(status, text, site, attempt);
-    if (status === 401) this.#refusal = { code: error.code, moreInfo: error.moreInfo };
-    return { ok: false, error, retryAfterMs: parseRetryAfter(header(response.headers, 'retry-after'), Date.now()) };
+    return { ok: false, error: failed, retryAfterMs: parseRetryAfter(header(response.headers, 'retry-after'), Date.now()) };
   }
 
   async #slot(limiter: KeyedLimiter, holder: unknown, site: TwilioCallSite, attempt: number, signal: AbortSignal | undefined): Promise<() => void> {
@@ -358,10 +357,10 @@ export class TwilioClient {
    * other than 401 and 429, can only come after Twilio authenticated it. 429
    * and 5xx prove nothing: they may be answered before authentication.
    */
-  #learn(status: number): void {
+  #learn(status: number, failed: TwilioApiError | undefined): void {
     if (status === 401) {
       this.#accepted = false;
-      this.#refusal ??= { code: undefined, moreInfo: undefined };
+      this.#refusal = { code: failed?.code, moreInfo: failed?.moreInfo };
       this.transport.verdicts.refused(this.#credentialKey);
     } else if ((status >= 200 && status < 300) || (status >= 400 && status < 500 && status !== 429)) {
       if (!this.#accepted) this.transport.verdicts.accepted(this.#credentialKey);
