@@ -54,7 +54,7 @@ export function upstreamError(error: unknown): GraphQLError | undefined {
     ];
     return new GraphQLError(
       `The write (${where}) was sent to Twilio but its answer was lost (${why}): it may or may not have been applied. ` +
-        'Read the object back (by its unique name or identity, or list and compare) before sending it again, or Twilio may apply it twice.',
+        'Read the object back (by its unique name or identity, or list and compare) to find out; sending it again blindly may apply it twice.',
       { extensions: { code: 'WRITE_OUTCOME_UNKNOWN', twilioCode: null, status: null, moreInfo: null, operation: error.operation ?? null } },
     );
   }
