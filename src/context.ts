@@ -12,7 +12,7 @@ import { Lookups } from './schema/shared/lookups.ts';
 /** What the context factory adds to Yoga's own context for each request. */
 export interface RequestContext {
   /** REST client for this request's credentials. */
-  twilio: TwilioClient;
+  twilio: RequestTwilioClient;
   /** Batched lookups that are no single type's loader (users by identity, members by identity). */
   lookups: Lookups;
 }
@@ -71,6 +71,11 @@ export class RequestTwilioClient extends TwilioClient {
     private readonly maxCalls: number,
   ) {
     super(transport, credentials);
+  }
+
+  /** REST calls this request has sent so far. */
+  get restCalls(): number {
+    return Math.min(this.#calls, this.maxCalls);
   }
 
   override send(request: RawRequest, options?: CallOptions): Promise<unknown> {

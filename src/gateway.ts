@@ -10,6 +10,9 @@ import type { TwilioCredentials, TwilioTransport } from './twilio/client.ts';
 import { contextFactory, type RequestContext } from './context.ts';
 import { schema } from './schema/index.ts';
 import { upstreamError } from './schema/shared/errors.ts';
+import { OPERATION_COVERAGE } from './schema/coverage.ts';
+import { CostModel } from './limits/cost.ts';
+import { useCostLimit } from './limits/cost-plugin.ts';
 
 export interface GatewayOptions {
   transport: TwilioTransport;
@@ -21,9 +24,14 @@ export interface GatewayOptions {
   logging?: boolean;
   /** Browser origins allowed to call from another origin; none by default. */
   corsOrigins?: string[];
-  /** Most REST calls one request may make (default 1000). */
+  /** Most REST calls one request may make (default 1000); an operation predicted to need more is refused before it runs. */
   maxRestCallsPerRequest?: number;
+  /** Most objects one answer may hold (default 100000); an operation predicted to return more is refused before it runs. */
+  maxResultNodes?: number;
 }
+
+/** Built once: the cost model depends only on the schema. */
+const costModel = new CostModel(schema, OPERATION_COVERAGE);
 
 /** The header a request whose body a browser could send without a preflight (a form post) must carry. */
 export const CSRF_HEADER = 'x-graphql-yoga-csrf';
@@ -54,7 +62,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     // The gateway acts with its own Twilio credentials for requests that bring none: no web page on
     // another origin may read its answers (no CORS unless allowed), nor send it a form post (CSRF).
     cors: options.corsOrigins?.length ? { origin: options.corsOrigins, credentials: true } : false,
-    plugins: [healthz(), useCSRFPrevention({ requestHeaders: [CSRF_HEADER] })],
+    plugins: [
+      healthz(),
+      useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
+      useCostLimit(costModel, { restCalls: options.maxRestCallsPerRequest ?? 1000, nodes: options.maxResultNodes ?? 100_000 }),
+    ],
     maskedErrors: {
       // Twilio's failures are expected and explained; everything else stays masked.
       maskError(error, message, isDev) {

@@ -1,5 +1,6 @@
 /** ChatBinding: a device registered for a user's push notifications in a Chat service. */
 import { builder } from '../builder.ts';
+import { listedPer } from '../../limits/cost.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatBindingRecord } from '../../twilio/chat.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
@@ -48,6 +49,7 @@ ChatBinding.implement({
     service: t.field({ type: ChatService, description: 'The service the binding belongs to.', resolve: (b, _, ctx) => ChatService.getDataloader(ctx).load(nodeKey(b.service_sid!)) }),
     identity: t.exposeString('identity', { description: 'The identity of the user the device belongs to.' }),
     user: t.field({
+      extensions: listedPer('ChatService'),
       type: ChatUser,
       description: 'The user the device belongs to; null when no user of the service has that identity.',
       resolve: (b, _, ctx) => (b.identity ? userByIdentity(ctx, b.service_sid!, b.identity) : null),

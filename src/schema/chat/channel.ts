@@ -1,5 +1,6 @@
 /** ChatChannel: a conversation in a Chat service, with its members, messages, invites and webhooks. */
 import { builder } from '../builder.ts';
+import { listedPer } from '../../limits/cost.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatChannelRecord } from '../../twilio/chat.ts';
 import type { GatewayContext } from '../../context.ts';
@@ -70,6 +71,7 @@ ChatChannel.implement({
     type: t.field({ type: ChatChannelType, description: 'Whether the channel is public or private.', resolve: (c) => c.type }),
     createdBy: t.exposeString('created_by', { description: 'The identity of the user who created the channel, or `system`.' }),
     creator: t.field({
+      extensions: listedPer('ChatService'),
       type: ChatUser,
       description: 'The user who created the channel; null when the system created it.',
       resolve: (c, _, ctx) => (c.created_by && c.created_by !== 'system' ? userByIdentity(ctx, c.service_sid!, c.created_by) : null),

@@ -1,5 +1,6 @@
 /** ChatInvite: an invitation for a user to join a channel. */
 import { builder } from '../builder.ts';
+import { listedPer } from '../../limits/cost.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatInviteRecord } from '../../twilio/chat.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
@@ -38,12 +39,13 @@ ChatInvite.implement({
     channel: t.field({ type: ChatChannel, description: 'The channel the user is invited to.', resolve: (i, _, ctx) => channelOf(ctx, i.service_sid, i.channel_sid) }),
     identity: t.exposeString('identity', { description: 'The identity of the invited user.' }),
     user: t.field({
+      extensions: listedPer('ChatService'),
       type: ChatUser,
       description: 'The invited user; null when no user of the service has that identity yet.',
       resolve: (i, _, ctx) => (i.identity ? userByIdentity(ctx, i.service_sid!, i.identity) : null),
     }),
     roleSid: t.exposeString('role_sid', { description: 'The SID of the channel role the user gets on joining.' }),
-    role: t.field({ type: ChatRole, description: 'The channel role the user gets on joining.', resolve: (i, _, ctx) => (i.role_sid ? ChatRole.getDataloader(ctx).load(nodeKey(i.service_sid!, i.role_sid)) : null) }),
+    role: t.field({ type: ChatRole, extensions: listedPer('ChatService'), description: 'The channel role the user gets on joining.', resolve: (i, _, ctx) => (i.role_sid ? ChatRole.getDataloader(ctx).load(nodeKey(i.service_sid!, i.role_sid)) : null) }),
     createdBy: t.exposeString('created_by', { description: 'The identity of the user who sent the invite, or `system`.' }),
     dateCreated: t.field({ type: 'DateTime', description: 'When the invite was sent.', resolve: (i) => i.date_created }),
     dateUpdated: t.field({ type: 'DateTime', description: 'When the invite was last updated.', resolve: (i) => i.date_updated }),

@@ -1,5 +1,6 @@
 /** ChatMember: a user's membership of one channel. */
 import { builder } from '../builder.ts';
+import { listedPer } from '../../limits/cost.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatMemberRecord } from '../../twilio/chat.ts';
 import type { GatewayContext } from '../../context.ts';
@@ -32,7 +33,7 @@ export const ChatMemberConnection = builder.connectionObject(
 );
 
 /** How many identities go into one `ListMember?Identity=…` call, keeping its URL short. */
-const IDENTITIES_PER_CALL = 50;
+export const IDENTITIES_PER_CALL = 50;
 
 /**
  * Members wanted by identity (`serviceSid:channelSid:identity`), batched per
@@ -112,9 +113,9 @@ ChatMember.implement({
     channelSid: t.string({ nullable: false, description: 'The SID of the channel.', resolve: (m) => m.channel_sid! }),
     channel: t.field({ type: ChatChannel, description: 'The channel of the membership.', resolve: (m, _, ctx) => channelOf(ctx, m.service_sid, m.channel_sid) }),
     identity: t.exposeString('identity', { description: "The member's user identity." }),
-    user: t.field({ type: ChatUser, description: 'The user who is the member.', resolve: (m, _, ctx) => (m.identity ? userByIdentity(ctx, m.service_sid!, m.identity) : null) }),
+    user: t.field({ type: ChatUser, extensions: listedPer('ChatService'), description: 'The user who is the member.', resolve: (m, _, ctx) => (m.identity ? userByIdentity(ctx, m.service_sid!, m.identity) : null) }),
     roleSid: t.exposeString('role_sid', { description: "The SID of the member's channel role." }),
-    role: t.field({ type: ChatRole, description: "The member's channel role.", resolve: (m, _, ctx) => (m.role_sid ? ChatRole.getDataloader(ctx).load(nodeKey(m.service_sid!, m.role_sid)) : null) }),
+    role: t.field({ type: ChatRole, extensions: listedPer('ChatService'), description: "The member's channel role.", resolve: (m, _, ctx) => (m.role_sid ? ChatRole.getDataloader(ctx).load(nodeKey(m.service_sid!, m.role_sid)) : null) }),
     attributes: t.field({ type: 'JSON', description: 'Application data stored with the member.', resolve: (m) => parseJsonText(m.attributes) }),
     lastConsumedMessageIndex: t.exposeInt('last_consumed_message_index', { description: 'Index of the last message the member has read; null when none.' }),
     lastConsumptionTimestamp: t.field({ type: 'DateTime', description: 'When the member last read messages.', resolve: (m) => m.last_consumption_timestamp }),

@@ -1,5 +1,6 @@
 /** ChatMessage: a message in a channel. */
 import { builder } from '../builder.ts';
+import { listedPer } from '../../limits/cost.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatMessageRecord } from '../../twilio/chat.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
@@ -12,7 +13,7 @@ import { parseJsonText } from '../shared/json.ts';
 import { WEBHOOK_ENABLED, attributesParam, webhookHeader } from './shared.ts';
 import { ChatChannel, channelOf } from './channel.ts';
 import { ChatUser, userByIdentity } from './user.ts';
-import { ChatMember, memberByIdentity } from './member.ts';
+import { ChatMember, IDENTITIES_PER_CALL, memberByIdentity } from './member.ts';
 import { ChatService } from './service.ts';
 
 export const ChatMessageType = builder.enumType('ChatMessageType', {
@@ -54,11 +55,13 @@ ChatMessage.implement({
     to: t.exposeString('to', { description: 'The SID of the channel the message was sent to.' }),
     from: t.exposeString('from', { description: 'The identity of the author, or `system`.' }),
     author: t.field({
+      extensions: listedPer('ChatService'),
       type: ChatUser,
       description: 'The user who wrote the message; null for system messages and authors no longer in the service.',
       resolve: (m, _, ctx) => (m.from && m.from !== 'system' ? userByIdentity(ctx, m.service_sid!, m.from) : null),
     }),
     member: t.field({
+      extensions: listedPer('ChatChannel', IDENTITIES_PER_CALL),
       type: ChatMember,
       description: "The author's membership of the channel; null when the author is not (or no longer) a member.",
       resolve: (m, _, ctx) => (m.from && m.from !== 'system' ? memberByIdentity(ctx, m.service_sid!, m.channel_sid!, m.from) : null),

@@ -1,5 +1,6 @@
 /** ChatRole: a named set of permissions, given to users (deployment roles) or channel members (channel roles). */
 import { builder } from '../builder.ts';
+import { listedPer } from '../../limits/cost.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatRoleRecord } from '../../twilio/chat.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
@@ -60,9 +61,9 @@ const serviceRole = (ctx: GatewayContext, serviceSid: string | null, sid: string
   serviceSid && sid ? ChatRole.getDataloader(ctx).load(nodeKey(serviceSid, sid)) : null;
 
 builder.objectFields(ChatService, (t) => ({
-  defaultServiceRole: t.field({ type: ChatRole, description: 'The role new users get.', resolve: (s, _, ctx) => serviceRole(ctx, s.sid, s.default_service_role_sid) }),
-  defaultChannelRole: t.field({ type: ChatRole, description: 'The role new channel members get.', resolve: (s, _, ctx) => serviceRole(ctx, s.sid, s.default_channel_role_sid) }),
-  defaultChannelCreatorRole: t.field({ type: ChatRole, description: 'The role a channel creator gets.', resolve: (s, _, ctx) => serviceRole(ctx, s.sid, s.default_channel_creator_role_sid) }),
+  defaultServiceRole: t.field({ type: ChatRole, extensions: listedPer('ChatService'), description: 'The role new users get.', resolve: (s, _, ctx) => serviceRole(ctx, s.sid, s.default_service_role_sid) }),
+  defaultChannelRole: t.field({ type: ChatRole, extensions: listedPer('ChatService'), description: 'The role new channel members get.', resolve: (s, _, ctx) => serviceRole(ctx, s.sid, s.default_channel_role_sid) }),
+  defaultChannelCreatorRole: t.field({ type: ChatRole, extensions: listedPer('ChatService'), description: 'The role a channel creator gets.', resolve: (s, _, ctx) => serviceRole(ctx, s.sid, s.default_channel_creator_role_sid) }),
   roles: t.field({
     type: ChatRoleConnection,
     nullable: false,

@@ -1,5 +1,6 @@
 /** ChatUserChannel: a channel seen from one of its users, with the user's read position and notification level. */
 import { builder } from '../builder.ts';
+import { listedPer } from '../../limits/cost.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatUserChannelRecord } from '../../twilio/chat.ts';
 import type { GatewayContext } from '../../context.ts';
@@ -66,6 +67,7 @@ ChatUserChannel.implement({
     channel: t.field({ type: ChatChannel, description: 'The channel.', resolve: (u, _, ctx) => channelOf(ctx, u.service_sid, u.channel_sid) }),
     memberSid: t.exposeString('member_sid', { description: "The SID of the user's membership of the channel (`MB…`)." }),
     member: t.field({
+      extensions: listedPer('ChatChannel'),
       type: ChatMember,
       description: "The user's membership of the channel; null when the user is not a member.",
       resolve: (u, _, ctx) => (u.member_sid ? memberBySid(ctx, u.service_sid!, u.channel_sid!, u.member_sid) : null),

@@ -1,5 +1,6 @@
 /** ChatUser: a person (an identity) in a Chat service. */
 import { builder } from '../builder.ts';
+import { listedPer } from '../../limits/cost.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatUserRecord } from '../../twilio/chat.ts';
 import type { GatewayContext } from '../../context.ts';
@@ -62,7 +63,7 @@ ChatUser.implement({
     friendlyName: t.exposeString('friendly_name', { description: 'The name shown for the user.' }),
     attributes: t.field({ type: 'JSON', description: 'Application data stored with the user.', resolve: (u) => parseJsonText(u.attributes) }),
     roleSid: t.exposeString('role_sid', { description: "The SID of the user's service-wide role." }),
-    role: t.field({ type: ChatRole, description: "The user's service-wide role.", resolve: (u, _, ctx) => (u.role_sid ? ChatRole.getDataloader(ctx).load(nodeKey(u.service_sid!, u.role_sid)) : null) }),
+    role: t.field({ type: ChatRole, extensions: listedPer('ChatService'), description: "The user's service-wide role.", resolve: (u, _, ctx) => (u.role_sid ? ChatRole.getDataloader(ctx).load(nodeKey(u.service_sid!, u.role_sid)) : null) }),
     isOnline: t.exposeBoolean('is_online', { description: 'Whether the user is connected; null unless the service has reachability on.' }),
     isNotifiable: t.exposeBoolean('is_notifiable', { description: 'Whether the user can get push notifications; null unless the service has reachability on.' }),
     joinedChannelsCount: t.exposeInt('joined_channels_count', { description: 'How many channels the user is a member of.' }),

@@ -1,5 +1,6 @@
 /** EventSubscribedEvent: one event type of a subscription, at the schema version its payloads follow. */
 import { builder } from '../builder.ts';
+import { listedPer } from '../../limits/cost.ts';
 import * as events from '../../twilio/events.ts';
 import type { EventsSubscribedEventRecord } from '../../twilio/events.ts';
 import type { GatewayContext } from '../../context.ts';
@@ -56,7 +57,7 @@ EventSubscribedEvent.implement({
       resolve: (e, _, ctx) => (e.subscription_sid ? EventSubscription.getDataloader(ctx).load(nodeKey(e.subscription_sid)) : null),
     }),
     type: t.string({ nullable: false, description: 'Type of event being subscribed to.', resolve: (e) => e.type! }),
-    eventType: t.field({ type: EventType, description: 'The event type being subscribed to.', resolve: (e, _, ctx) => eventTypeOf(ctx, e.type) }),
+    eventType: t.field({ type: EventType, extensions: listedPer('account'), description: 'The event type being subscribed to.', resolve: (e, _, ctx) => eventTypeOf(ctx, e.type) }),
     schemaVersionNumber: t.exposeInt('schema_version', { description: 'The schema version that the Subscription should use.' }),
     schemaVersion: t.field({
       type: EventSchemaVersion,

@@ -1,5 +1,6 @@
 /** ProxyParticipant: one of the two parties of a session, with the proxy identifier it reaches the other through. */
 import { builder } from '../builder.ts';
+import { atMostItems, listedPer } from '../../limits/cost.ts';
 import * as proxy from '../../twilio/proxy.ts';
 import type { ProxyParticipantRecord } from '../../twilio/proxy.ts';
 import type { GatewayContext } from '../../context.ts';
@@ -69,11 +70,13 @@ ProxyParticipant.implement({
     }),
     proxyIdentifierSid: t.exposeString('proxy_identifier_sid', { description: 'The SID of the Proxy Identifier assigned to the Participant (`PN…` or `SC…`).' }),
     proxyPhoneNumber: t.field({
+      extensions: listedPer('ProxyService'),
       type: ProxyPhoneNumber,
       description: "The pool phone number assigned to the Participant; null when it was given a short code, or the number has left the pool.",
       resolve: (p, _, ctx) => (p.service_sid && p.proxy_identifier_sid && isSid(p.proxy_identifier_sid, 'PN') ? phoneNumberOf(ctx, p.service_sid, p.proxy_identifier_sid) : null),
     }),
     proxyShortCode: t.field({
+      extensions: listedPer('ProxyService'),
       type: ProxyShortCode,
       description: "The pool short code assigned to the Participant; null when it was given a phone number, or the short code has left the pool.",
       resolve: (p, _, ctx) => (p.service_sid && p.proxy_identifier_sid && isSid(p.proxy_identifier_sid, 'SC') ? shortCodeOf(ctx, p.service_sid, p.proxy_identifier_sid) : null),
@@ -94,6 +97,8 @@ builder.objectFields(ProxySession, (t) => ({
     type: ProxyParticipantConnection,
     nullable: false,
     description: "The session's participants (at most two).",
+    // "There is a limit of two Participants per Session": https://www.twilio.com/docs/proxy/api/participant
+    extensions: atMostItems(2),
     args: forwardArgs(t.arg),
     resolve: (s, args, ctx) =>
       resolveConnection(
