@@ -28,8 +28,10 @@ export interface Config {
    * non-browser clients, so no web page can use the gateway's credentials.
    */
   corsOrigins: string[];
-  /** Most REST calls one GraphQL request may make (`MAX_REST_CALLS_PER_REQUEST`, default 1000). */
+  /** Most REST calls one GraphQL request may make (`MAX_REST_CALLS_PER_REQUEST`, default 1000); checked before it runs, and as it runs. */
   maxRestCallsPerRequest: number;
+  /** Most objects one answer may hold (`MAX_RESULT_NODES`, default 100000); checked before it runs. */
+  maxResultNodes: number;
   /** Port of the embedded emulator when it runs (`EMULATOR_PORT`, default 0: any free port). */
   emulatorPort: number;
   /**
@@ -125,6 +127,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxInFlightPerAccount: integer(env, 'TWILIO_MAX_IN_FLIGHT', 32, 1, 10_000),
     corsOrigins: origins(env),
     maxRestCallsPerRequest: integer(env, 'MAX_REST_CALLS_PER_REQUEST', 1000, 1, 1_000_000),
+    maxResultNodes: integer(env, 'MAX_RESULT_NODES', 100_000, 1, 10_000_000),
     emulatorPort: integer(env, 'EMULATOR_PORT', 0, 0, 65535),
     env: { ...env },
   };
