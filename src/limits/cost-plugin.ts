@@ -29,7 +29,7 @@ export function useCostLimit(model: CostModel, budget: CostBudget): Plugin<Gatew
   return {
     onExecute({ args, setResultAndStopExecution }) {
       const context = args.contextValue as GatewayContext;
-      const estimate = model.estimate(args.document, args.operationName, args.variableValues as Record<string, unknown> | undefined);
+      const estimate = model.estimate(args.document, args.operationName, args.variableValues as Record<string, unknown> | undefined, budget);
       const refusal = tooExpensive(estimate, budget);
       if (refusal) {
         setResultAndStopExecution(withCost({ errors: [refusal] }, report(estimate, context)));

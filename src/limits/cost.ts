@@ -70,6 +70,8 @@ export interface CostEstimate {
   restCalls: number;
   /** Most objects the answer can hold (every object, edge and page info). */
   nodes: number;
+  /** False when the walk stopped at the first budget it passed: the figures are then a lower bound. */
+  complete: boolean;
 }
 
 export interface CostBudget {
@@ -141,21 +143,31 @@ export class CostModel {
    * request's raw values; invalid ones make execution fail before any resolver,
    * so they cost nothing.
    */
-  estimate(document: DocumentNode, operationName: string | null | undefined, rawVariables: Record<string, unknown> | null | undefined): CostEstimate {
+  estimate(
+    document: DocumentNode,
+    operationName: string | null | undefined,
+    rawVariables: Record<string, unknown> | null | undefined,
+    budget?: CostBudget,
+  ): CostEstimate {
     const fragments = new Map<string, FragmentDefinitionNode>();
     let operation: OperationDefinitionNode | undefined;
     for (const definition of document.definitions) {
       if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
       else if (definition.kind === Kind.OPERATION_DEFINITION && (!operationName || definition.name?.value === operationName)) operation ??= definition;
     }
-    const total: CostEstimate = { restCalls: 0, nodes: 0 };
+    const total: CostEstimate = { restCalls: 0, nodes: 0, complete: true };
     if (!operation) return total;
     const root = this.schema.getRootType(operation.operation);
     if (!root) return total;
     const coerced = getVariableValues(this.schema, operation.variableDefinitions ?? [], rawVariables ?? {});
     if (coerced.errors) return total;
-    const walk = new Walk(this, fragments, coerced.coerced, total);
-    walk.selectionSet(operation.selectionSet, { type: root, count: 1, entity: null, pageSize: 1, scopes: new Map() }, operation.operation === 'mutation');
+    const walk = new Walk(this, fragments, coerced.coerced, total, budget);
+    try {
+      walk.selectionSet([operation.selectionSet], { type: root, count: 1, entity: null, pageSize: 1, scopes: new Map() }, operation.operation === 'mutation');
+    } catch (error) {
+      if (!(error instanceof OverBudget)) throw error;
+      total.complete = false;
+    }
     return total;
   }
 
@@ -173,35 +185,68 @@ export class CostModel {
   }
 }
 
+/** Thrown inside the walk once a budget is passed: nothing beyond it changes the verdict. */
+class OverBudget extends Error {}
+
 class Walk {
   constructor(
     private readonly model: CostModel,
     private readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>,
     private readonly variables: Record<string, unknown>,
     private readonly total: CostEstimate,
+    private readonly budget: CostBudget | undefined,
   ) {}
 
-  selectionSet(set: SelectionSetNode, frame: Frame, isMutationRoot = false): void {
-    for (const selection of set.selections) {
-      if (!this.#included(selection)) continue;
-      if (selection.kind === Kind.FIELD) {
-        this.#field(selection, frame, isMutationRoot);
-      } else {
+  /**
+   * Walks the fields one selection set yields, collected as execution collects
+   * them: each fragment once per selection set, fields of one response key
+   * merged. A fragment spread many times therefore costs what execution does,
+   * not a walk exponential in the spreads.
+   */
+  selectionSet(sets: readonly SelectionSetNode[], frame: Frame, isMutationRoot = false): void {
+    // Nothing under an empty page runs (`first: 0`).
+    if (frame.count === 0) return;
+    const fields = new Map<string, { nodes: FieldNode[]; frame: Frame }>();
+    const visited = new Set<string>();
+    const collect = (set: SelectionSetNode, at: Frame) => {
+      for (const selection of set.selections) {
+        if (!this.#included(selection)) continue;
+        if (selection.kind === Kind.FIELD) {
+          const key = `${at.type.name}.${selection.alias?.value ?? selection.name.value}`;
+          const entry = fields.get(key);
+          if (entry) entry.nodes.push(selection);
+          else fields.set(key, { nodes: [selection], frame: at });
+          continue;
+        }
+        if (selection.kind === Kind.FRAGMENT_SPREAD) {
+          if (visited.has(selection.name.value)) continue;
+          visited.add(selection.name.value);
+        }
         const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : this.fragments.get(selection.name.value);
         if (!fragment) continue;
-        const condition = fragment.typeCondition ? this.model.schema.getType(fragment.typeCondition.name.value) : frame.type;
+        const condition = fragment.typeCondition ? this.model.schema.getType(fragment.typeCondition.name.value) : at.type;
         if (!condition || !isCompositeType(condition)) continue;
         // A fragment on a concrete type under `node` or `_entities` narrows the resource.
-        const narrowed = condition !== frame.type && isObjectType(condition) && this.model.isFetched(condition) && frame.entity !== condition.name;
-        const next: Frame = narrowed
-          ? { ...frame, type: condition, entity: condition.name, scopes: this.#scopes(null, condition.name, frame.count, frame.scopes) }
-          : { ...frame, type: condition };
-        this.selectionSet(fragment.selectionSet, next, isMutationRoot);
+        const narrowed = condition !== at.type && isObjectType(condition) && this.model.isFetched(condition) && at.entity !== condition.name;
+        collect(
+          fragment.selectionSet,
+          narrowed ? { ...at, type: condition, entity: condition.name, scopes: this.#scopes(null, condition.name, at.count, at.scopes) } : { ...at, type: condition },
+        );
       }
-    }
+    };
+    for (const set of sets) collect(set, frame);
+    for (const { nodes, frame: at } of fields.values()) this.#field(nodes, at, isMutationRoot);
   }
 
-  #field(node: FieldNode, frame: Frame, isMutationRoot: boolean): void {
+  /** Adds to the totals, and stops the walk once a budget is passed. */
+  #add(restCalls: number, nodes: number): void {
+    this.total.restCalls += restCalls;
+    this.total.nodes += nodes;
+    if (this.budget && (this.total.restCalls > this.budget.restCalls || this.total.nodes > this.budget.nodes)) throw new OverBudget();
+  }
+
+  #field(nodes: FieldNode[], frame: Frame, isMutationRoot: boolean): void {
+    const node = nodes[0]!;
     const name = node.name.value;
     // Introspection answers from the schema alone.
     if (name.startsWith('__')) return;
@@ -217,48 +262,52 @@ class Walk {
     // Inside a connection: its items come from the page already read.
     if (isConnection(parent)) {
       const count = name === 'edges' || name === 'nodes' ? frame.count * frame.pageSize : frame.count;
-      this.total.nodes += count;
-      if (node.selectionSet) this.selectionSet(node.selectionSet, { ...frame, type: named, count });
+      this.#add(0, count);
+      this.#children(nodes, { ...frame, type: named, count });
       return;
     }
     if (isEdge(parent)) {
-      this.total.nodes += frame.count;
-      if (node.selectionSet) this.selectionSet(node.selectionSet, { ...frame, type: named });
+      this.#add(0, frame.count);
+      this.#children(nodes, { ...frame, type: named });
       return;
     }
 
     const count = frame.count * (list ? listLength(args) : 1);
-    this.total.nodes += count;
-
     if (isMutationRoot) {
-      this.total.restCalls += MUTATION_CALLS * count;
-      if (node.selectionSet) this.selectionSet(node.selectionSet, { type: named, count, entity: null, pageSize: 1, scopes: new Map() });
+      this.#add(MUTATION_CALLS * count, count);
+      this.#children(nodes, { type: named, count, entity: null, pageSize: 1, scopes: new Map() });
       return;
     }
 
     if (isObjectType(named) && isConnection(named)) {
       const cursor = Boolean(args.after || args.before);
-      this.total.restCalls += count * (cursor ? CURSOR_CONNECTION_CALLS : 1);
+      this.#add(count * (cursor ? CURSOR_CONNECTION_CALLS : 1), count);
       const asked = typeof args.first === 'number' ? args.first : typeof args.last === 'number' ? args.last : DEFAULT_PAGE_SIZE;
       const pageSize = Math.min(asked, (field.extensions?.cost as FieldCostHint | undefined)?.maxItems ?? asked);
       const resource = edgeNode(named).name;
       const scopes = this.#scopes(frame.entity, resource, count * pageSize, frame.scopes);
-      if (node.selectionSet) this.selectionSet(node.selectionSet, { type: named, count, entity: resource, pageSize, scopes });
+      this.#children(nodes, { type: named, count, entity: resource, pageSize, scopes });
       return;
     }
 
     if (!this.model.isFetched(named)) {
       // Carried in the parent's record (or a payload's): no call of its own.
-      const embeddedCount = list ? frame.count * EMBEDDED_LIST_ITEMS : count;
-      this.total.nodes += embeddedCount - count;
-      if (node.selectionSet) this.selectionSet(node.selectionSet, { ...frame, type: named, count: embeddedCount });
+      const embedded = list ? frame.count * EMBEDDED_LIST_ITEMS : count;
+      this.#add(0, embedded);
+      this.#children(nodes, { ...frame, type: named, count: embedded });
       return;
     }
 
     const resource = isObjectType(named) ? named.name : null;
     const scopes = resource ? this.#scopes(frame.entity, resource, count, frame.scopes) : new Map<string, number>();
-    this.total.restCalls += this.#linkCalls(field, resource, count, scopes);
-    if (node.selectionSet) this.selectionSet(node.selectionSet, { type: named, count, entity: resource, pageSize: 1, scopes });
+    this.#add(this.#linkCalls(field, resource, count, scopes), count);
+    this.#children(nodes, { type: named, count, entity: resource, pageSize: 1, scopes });
+  }
+
+  /** The merged sub-selections of one response key. */
+  #children(nodes: FieldNode[], frame: Frame): void {
+    const sets = nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
+    if (sets.length) this.selectionSet(sets, frame);
   }
 
   /** Calls for `count` loads of a fetchable object: at most one per distinct object, or per listed parent. */
@@ -317,15 +366,16 @@ function edgeNode(connection: GraphQLObjectType): GraphQLNamedType {
 
 /** The error for an operation over budget: names the budget, the prediction and the limit. */
 export function tooExpensive(estimate: CostEstimate, budget: CostBudget): GraphQLError | undefined {
+  const upTo = estimate.complete ? 'up to' : 'more than';
   if (estimate.restCalls > budget.restCalls) {
     return new GraphQLError(
-      `This operation can make up to ${estimate.restCalls} REST calls to Twilio, over the budget of ${budget.restCalls}: ask for fewer items (first/last), or split the query`,
+      `This operation can make ${upTo} ${estimate.restCalls} REST calls to Twilio, over the budget of ${budget.restCalls}: ask for fewer items (first/last), or split the query`,
       { extensions: { code: 'QUERY_TOO_EXPENSIVE', budget: 'restCalls', predicted: estimate.restCalls, limit: budget.restCalls } },
     );
   }
   if (estimate.nodes > budget.nodes) {
     return new GraphQLError(
-      `This operation can return up to ${estimate.nodes} objects, over the budget of ${budget.nodes}: ask for fewer items (first/last), or split the query`,
+      `This operation can return ${upTo} ${estimate.nodes} objects, over the budget of ${budget.nodes}: ask for fewer items (first/last), or split the query`,
       { extensions: { code: 'QUERY_TOO_EXPENSIVE', budget: 'nodes', predicted: estimate.nodes, limit: budget.nodes } },
     );
   }

@@ -16,6 +16,7 @@ function estimate(query: string, variables: Record<string, unknown> = {}) {
 }
 
 const SERVICE = 'IS' + '0'.repeat(32);
+const CYCLE = `{ chatService(sid: "${SERVICE}") { channels(first: 50) { nodes { members(first: 50) { nodes { channel { members(first: 50) { nodes { channel { members(first: 50) { nodes { identity } } } } } } } } } } } }`;
 
 /** A value for each variable an example declares: a SID-like string, or 50 for a page size. */
 function sampleVariables(operation: OperationDefinitionNode): Record<string, unknown> {
@@ -44,9 +45,10 @@ describe('cost model', () => {
     expect(estimate(`{ chatService(sid: "${SERVICE}") { friendlyName channels(first: 20) { nodes { members(first: 20) { nodes { identity } } } } } }`)).toEqual({
       restCalls: 22,
       nodes: 442,
+      complete: true,
     });
     // No first: 50 items; edges and their nodes both count.
-    expect(estimate(`{ chatServices { edges { cursor node { sid } } pageInfo { hasNextPage } } }`)).toEqual({ restCalls: 1, nodes: 1 + 50 + 50 + 1 });
+    expect(estimate(`{ chatServices { edges { cursor node { sid } } pageInfo { hasNextPage } } }`)).toEqual({ restCalls: 1, nodes: 1 + 50 + 50 + 1, complete: true });
   });
 
   it('costs a link at most once per distinct object it can reach', () => {
@@ -90,10 +92,39 @@ describe('cost model', () => {
   });
 
   it('refuses a cycle through links before it runs, naming the budget and the prediction', () => {
-    const cycle = estimate(`{ chatService(sid: "${SERVICE}") { channels(first: 50) { nodes { members(first: 50) { nodes { channel { members(first: 50) { nodes { channel { members(first: 50) { nodes { identity } } } } } } } } } } } }`);
+    const cycle = estimate(CYCLE);
     const error = tooExpensive(cycle, DEFAULT_BUDGET);
     expect(error?.extensions).toMatchObject({ code: 'QUERY_TOO_EXPENSIVE', budget: 'restCalls', predicted: cycle.restCalls, limit: 1000 });
     expect(error?.message).toContain(`up to ${cycle.restCalls} REST calls`);
+    // Given the budget, the walk stops where it is passed, and says the figure is a floor.
+    const stopped = model.estimate(parse(CYCLE), undefined, {}, DEFAULT_BUDGET);
+    expect(stopped.complete).toBe(false);
+    expect(stopped.restCalls).toBeGreaterThan(1000);
+    expect(tooExpensive(stopped, DEFAULT_BUDGET)?.message).toContain(`more than ${stopped.restCalls} REST calls`);
+  });
+
+  it('walks a fragment spread many times as execution does, once per selection set', () => {
+    // 30 levels of three spreads each: 3^30 paths if every spread were walked again.
+    let document = `query { ...F0 }\n`;
+    for (let i = 0; i < 30; i++) document += `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} ...F${i + 1} }\n`;
+    document += `fragment F30 on Query { chatServices(first: 2) { nodes { sid } } }`;
+    const started = performance.now();
+    expect(model.estimate(parse(document), undefined, {}, DEFAULT_BUDGET)).toEqual({ restCalls: 1, nodes: 3, complete: true });
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('stops walking once a budget is passed, however many paths remain', () => {
+    // Each level doubles the paths (two aliases spread the next level): without the stop, 2^40 walks.
+    let document = `{ chatService(sid: "${SERVICE}") { channel(sidOrUniqueName: "general") { ...F0 } } }\n`;
+    for (let i = 0; i < 40; i++) {
+      document += `fragment F${i} on ChatChannel { a: members(first: 1) { nodes { channel { ...F${i + 1} } } } b: members(first: 1) { nodes { channel { ...F${i + 1} } } } }\n`;
+    }
+    document += `fragment F40 on ChatChannel { sid }`;
+    const started = performance.now();
+    const estimate = model.estimate(parse(document), undefined, {}, { restCalls: 30, nodes: 100_000 });
+    expect(estimate.complete).toBe(false);
+    expect(estimate.restCalls).toBe(31);
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 
   it('refuses an answer too large even when its calls are few', () => {
