@@ -10,6 +10,7 @@ import type { TwilioCredentials, TwilioTransport } from './twilio/client.ts';
 import { contextFactory, type RequestContext } from './context.ts';
 import { schema } from './schema/index.ts';
 import { upstreamError } from './schema/shared/errors.ts';
+import { CursorSigner } from './schema/shared/cursor.ts';
 
 export interface GatewayOptions {
   transport: TwilioTransport;
@@ -23,6 +24,8 @@ export interface GatewayOptions {
   corsOrigins?: string[];
   /** Most REST calls one request may make (default 1000). */
   maxRestCallsPerRequest?: number;
+  /** Key that signs connection cursors (`CURSOR_SECRET`); without it, a random key per process. */
+  cursorSecret?: string | null;
 }
 
 /** The header a request whose body a browser could send without a preflight (a form post) must carry. */
@@ -45,7 +48,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   return createYoga<Record<string, never>, RequestContext>({
     schema,
     graphqlEndpoint: '/graphql',
-    context: contextFactory(options.transport, options.credentials, options.maxRestCallsPerRequest),
+    context: contextFactory(options.transport, options.credentials, options.maxRestCallsPerRequest, new CursorSigner(options.cursorSecret)),
     graphiql: options.graphiql === false ? false : { title: 'Twilio GraphQL gateway', defaultQuery: DEFAULT_QUERY },
     // GraphiQL served from the installed package, not a CDN, so it works offline too.
     renderGraphiQL,

@@ -4,7 +4,7 @@ import * as accounts from '../../twilio/accounts.ts';
 import type { AccountsCredentialAwsRecord } from '../../twilio/accounts.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { badInput } from '../shared/errors.ts';
@@ -42,7 +42,7 @@ builder.queryFields((t) => ({
     nullable: false,
     description: 'The AWS credentials belonging to the account.',
     args: forwardArgs(t.arg),
-    resolve: (_, args, ctx) => resolveConnection({ maxPageSize: 1000, fetch: (page) => accounts.listCredentialAws(ctx.twilio, { query: page }) }, args),
+    resolve: (_, args, ctx) => resolveConnection(twilioList(ctx, accounts.accountsOperations.ListCredentialAws, {}), args),
   }),
   awsCredential: t.field({
     type: AwsCredential,

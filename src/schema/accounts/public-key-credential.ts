@@ -4,7 +4,7 @@ import * as accounts from '../../twilio/accounts.ts';
 import type { AccountsCredentialPublicKeyRecord } from '../../twilio/accounts.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { badInput } from '../shared/errors.ts';
@@ -42,7 +42,7 @@ builder.queryFields((t) => ({
     nullable: false,
     description: 'The public key credentials belonging to the account.',
     args: forwardArgs(t.arg),
-    resolve: (_, args, ctx) => resolveConnection({ maxPageSize: 1000, fetch: (page) => accounts.listCredentialPublicKeys(ctx.twilio, { query: page }) }, args),
+    resolve: (_, args, ctx) => resolveConnection(twilioList(ctx, accounts.accountsOperations.ListCredentialPublicKey, {}), args),
   }),
   publicKeyCredential: t.field({
     type: PublicKeyCredential,

@@ -4,7 +4,7 @@ import * as chat from '../../twilio/chat.ts';
 import type { ChatBindingRecord } from '../../twilio/chat.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { deletePayloadType, runWrite } from '../shared/mutation.ts';
@@ -79,14 +79,7 @@ builder.objectFields(ChatService, (t) => ({
       bindingType: t.arg({ type: [ChatBindingType], description: 'Only the bindings through these push services.' }),
     },
     resolve: (s, args, ctx) =>
-      resolveConnection(
-        {
-          maxPageSize: 1000,
-          fetch: (page) =>
-            chat.listBindings(ctx.twilio, { path: { ServiceSid: s.sid! }, query: { ...page, Identity: args.identity ?? undefined, BindingType: args.bindingType ?? undefined } }),
-        },
-        args,
-      ),
+      resolveConnection(twilioList(ctx, chat.chatOperations.ListBinding, { path: { ServiceSid: s.sid! }, query: { Identity: args.identity ?? undefined, BindingType: args.bindingType ?? undefined } }), args),
   }),
   binding: t.field({
     type: ChatBinding,

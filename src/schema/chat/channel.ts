@@ -5,7 +5,7 @@ import type { ChatChannelRecord } from '../../twilio/chat.ts';
 import type { GatewayContext } from '../../context.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
@@ -90,10 +90,7 @@ builder.objectFields(ChatService, (t) => ({
     description: "The service's channels, oldest first.",
     args: { ...forwardArgs(t.arg), type: t.arg({ type: [ChatChannelType], description: 'Only channels of these types.' }) },
     resolve: (s, args, ctx) =>
-      resolveConnection(
-        { maxPageSize: 1000, fetch: (page) => chat.listChannels(ctx.twilio, { path: { ServiceSid: s.sid! }, query: { ...page, Type: args.type ?? undefined } }) },
-        args,
-      ),
+      resolveConnection(twilioList(ctx, chat.chatOperations.ListChannel, { path: { ServiceSid: s.sid! }, query: { Type: args.type ?? undefined } }), args),
   }),
   channel: t.field({
     type: ChatChannel,

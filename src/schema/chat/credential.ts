@@ -4,7 +4,7 @@ import * as chat from '../../twilio/chat.ts';
 import type { ChatCredentialRecord } from '../../twilio/chat.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
@@ -61,7 +61,7 @@ builder.queryFields((t) => ({
     nullable: false,
     description: "The account's Chat push credentials.",
     args: forwardArgs(t.arg),
-    resolve: (_, args, ctx) => resolveConnection({ maxPageSize: 1000, fetch: (page) => chat.listCredentials(ctx.twilio, { query: page }) }, args),
+    resolve: (_, args, ctx) => resolveConnection(twilioList(ctx, chat.chatOperations.ListCredential, {}), args),
   }),
   chatCredential: t.field({
     type: ChatCredential,

@@ -4,7 +4,7 @@ import * as chat from '../../twilio/chat.ts';
 import type { ChatInviteRecord } from '../../twilio/chat.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
@@ -58,13 +58,7 @@ builder.objectFields(ChatChannel, (t) => ({
     description: "The channel's pending invites, oldest first.",
     args: { ...forwardArgs(t.arg), identity: t.arg.stringList({ description: 'Only the invites of these identities.' }) },
     resolve: (c, args, ctx) =>
-      resolveConnection(
-        {
-          maxPageSize: 1000,
-          fetch: (page) => chat.listInvites(ctx.twilio, { path: { ServiceSid: c.service_sid!, ChannelSid: c.sid! }, query: { ...page, Identity: args.identity ?? undefined } }),
-        },
-        args,
-      ),
+      resolveConnection(twilioList(ctx, chat.chatOperations.ListInvite, { path: { ServiceSid: c.service_sid!, ChannelSid: c.sid! }, query: { Identity: args.identity ?? undefined } }), args),
   }),
   invite: t.field({
     type: ChatInvite,

@@ -6,7 +6,7 @@ import type { GatewayContext } from '../../context.ts';
 import { encodeGlobalId, nodeKey, splitNodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
@@ -131,13 +131,7 @@ builder.objectFields(ChatChannel, (t) => ({
     description: "The channel's members, in the order they joined.",
     args: { ...forwardArgs(t.arg), identity: t.arg.stringList({ description: 'Only the members with these identities.' }) },
     resolve: (c, args, ctx) =>
-      resolveConnection(
-        {
-          maxPageSize: 1000,
-          fetch: (page) => chat.listMembers(ctx.twilio, { path: { ServiceSid: c.service_sid!, ChannelSid: c.sid! }, query: { ...page, Identity: args.identity ?? undefined } }),
-        },
-        args,
-      ),
+      resolveConnection(twilioList(ctx, chat.chatOperations.ListMember, { path: { ServiceSid: c.service_sid!, ChannelSid: c.sid! }, query: { Identity: args.identity ?? undefined } }), args),
   }),
   member: t.field({
     type: ChatMember,

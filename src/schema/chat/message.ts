@@ -4,7 +4,7 @@ import * as chat from '../../twilio/chat.ts';
 import type { ChatMessageRecord } from '../../twilio/chat.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { bothWaysArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
@@ -83,14 +83,7 @@ builder.objectFields(ChatChannel, (t) => ({
     description: "The channel's messages, oldest first. `last: n` gives the n latest; `before` pages back through history.",
     args: bothWaysArgs(t.arg),
     resolve: (c, args, ctx) =>
-      resolveConnection(
-        {
-          maxPageSize: 1000,
-          orderable: true,
-          fetch: (page) => chat.listMessages(ctx.twilio, { path: { ServiceSid: c.service_sid!, ChannelSid: c.sid! }, query: page }),
-        },
-        args,
-      ),
+      resolveConnection(twilioList(ctx, chat.chatOperations.ListMessage, { path: { ServiceSid: c.service_sid!, ChannelSid: c.sid! } }, { orderable: true }), args),
   }),
   message: t.field({
     type: ChatMessage,

@@ -4,7 +4,7 @@ import * as chat from '../../twilio/chat.ts';
 import type { ChatServiceRecord } from '../../twilio/chat.ts';
 import { nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { cacheKeyOf, selectsOnly, stub } from '../shared/selection.ts';
@@ -70,7 +70,7 @@ builder.queryFields((t) => ({
     description: 'The Chat services of the account.',
     args: forwardArgs(t.arg),
     resolve: (_, args, ctx) =>
-      resolveConnection({ maxPageSize: 1000, fetch: (page) => chat.listServices(ctx.twilio, { query: page }) }, args),
+      resolveConnection(twilioList(ctx, chat.chatOperations.ListService, {}), args),
   }),
   chatService: t.field({
     type: ChatService,

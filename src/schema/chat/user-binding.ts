@@ -4,7 +4,7 @@ import * as chat from '../../twilio/chat.ts';
 import type { ChatUserBindingRecord } from '../../twilio/chat.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, runWrite } from '../shared/mutation.ts';
@@ -63,14 +63,7 @@ builder.objectFields(ChatUser, (t) => ({
     description: "The user's push bindings (devices), oldest first.",
     args: { ...forwardArgs(t.arg), bindingType: t.arg({ type: [ChatBindingType], description: 'Only the bindings through these push services.' }) },
     resolve: (u, args, ctx) =>
-      resolveConnection(
-        {
-          maxPageSize: 1000,
-          fetch: (page) =>
-            chat.listUserBindings(ctx.twilio, { path: { ServiceSid: u.service_sid!, UserSid: u.sid! }, query: { ...page, BindingType: args.bindingType ?? undefined } }),
-        },
-        args,
-      ),
+      resolveConnection(twilioList(ctx, chat.chatOperations.ListUserBinding, { path: { ServiceSid: u.service_sid!, UserSid: u.sid! }, query: { BindingType: args.bindingType ?? undefined } }), args),
   }),
   binding: t.field({
     type: ChatUserBinding,

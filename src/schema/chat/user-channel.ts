@@ -5,7 +5,7 @@ import type { ChatUserChannelRecord } from '../../twilio/chat.ts';
 import type { GatewayContext } from '../../context.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
@@ -86,7 +86,7 @@ builder.objectFields(ChatUser, (t) => ({
     description: "The channels the user belongs to, with the user's read position and notification level in each.",
     args: forwardArgs(t.arg),
     resolve: (u, args, ctx) =>
-      resolveConnection({ maxPageSize: 1000, fetch: (page) => chat.listUserChannels(ctx.twilio, { path: { ServiceSid: u.service_sid!, UserSid: u.sid! }, query: page }) }, args),
+      resolveConnection(twilioList(ctx, chat.chatOperations.ListUserChannel, { path: { ServiceSid: u.service_sid!, UserSid: u.sid! } }), args),
   }),
   channel: t.field({
     type: ChatUserChannel,

@@ -4,7 +4,7 @@ import * as chat from '../../twilio/chat.ts';
 import type { ChatChannelWebhookRecord } from '../../twilio/chat.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
@@ -96,10 +96,7 @@ builder.objectFields(ChatChannel, (t) => ({
     description: "The channel's webhooks, oldest first.",
     args: forwardArgs(t.arg),
     resolve: (c, args, ctx) =>
-      resolveConnection(
-        { maxPageSize: 1000, fetch: (page) => chat.listChannelWebhooks(ctx.twilio, { path: { ServiceSid: c.service_sid!, ChannelSid: c.sid! }, query: page }) },
-        args,
-      ),
+      resolveConnection(twilioList(ctx, chat.chatOperations.ListChannelWebhook, { path: { ServiceSid: c.service_sid!, ChannelSid: c.sid! } }), args),
   }),
   webhook: t.field({
     type: ChatChannelWebhook,

@@ -4,7 +4,7 @@ import * as events from '../../twilio/events.ts';
 import type { EventsSchemaVersionRecord } from '../../twilio/events.ts';
 import type { GatewayContext } from '../../context.ts';
 import { nodeKey } from '../shared/global-id.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSchemaVersion, loadChildrenViaList } from './shared.ts';
 import { EventSchema, schemaOf } from './schema.ts';
@@ -67,15 +67,11 @@ builder.objectFields(EventSchema, (t) => ({
     nullable: false,
     description: "The schema's versions, oldest first.",
     args: forwardArgs(t.arg),
-    resolve: (s, args, ctx) =>
-      resolveConnection(
-        {
-          maxPageSize: 1000,
-          // Published versions never change, so the event types of one schema share each page read.
-          fetch: (page) => ctx.lookups.once(`events.schemaVersionPage:${s.id}:${JSON.stringify(page)}`, () => events.listSchemaVersions(ctx.twilio, { path: { Id: s.id! }, query: page })),
-        },
-        args,
-      ),
+    resolve: (s, args, ctx) => {
+      const versions = twilioList(ctx, events.eventsOperations.ListSchemaVersion, { path: { Id: s.id! } });
+      // Published versions never change, so the event types of one schema share each page read.
+      return resolveConnection({ ...versions, fetch: (page) => ctx.lookups.once(`events.schemaVersionPage:${s.id}:${JSON.stringify(page)}`, () => versions.fetch(page)) }, args);
+    },
   }),
   version: t.field({
     type: EventSchemaVersion,

@@ -4,7 +4,7 @@ import * as events from '../../twilio/events.ts';
 import type { EventsSinkRecord } from '../../twilio/events.ts';
 import type { GatewayContext } from '../../context.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
@@ -105,10 +105,7 @@ builder.queryFields((t) => ({
       status: t.arg({ type: EventSinkStatus, description: 'Only the sinks with this status.' }),
     },
     resolve: (_, args, ctx) =>
-      resolveConnection(
-        { maxPageSize: 1000, fetch: (page) => events.listSinks(ctx.twilio, { query: { ...page, InUse: args.inUse ?? undefined, Status: args.status ?? undefined } }) },
-        args,
-      ),
+      resolveConnection(twilioList(ctx, events.eventsOperations.ListSink, { query: { InUse: args.inUse ?? undefined, Status: args.status ?? undefined } }), args),
   }),
   eventSink: t.field({
     type: EventSink,

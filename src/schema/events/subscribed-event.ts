@@ -4,7 +4,7 @@ import * as events from '../../twilio/events.ts';
 import type { EventsSubscribedEventRecord } from '../../twilio/events.ts';
 import type { GatewayContext } from '../../context.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
@@ -74,7 +74,7 @@ builder.objectFields(EventSubscription, (t) => ({
     description: 'The event types this subscription sends, in the order they were added.',
     args: forwardArgs(t.arg),
     resolve: (s, args, ctx) =>
-      resolveConnection({ maxPageSize: 1000, fetch: (page) => events.listSubscribedEvents(ctx.twilio, { path: { SubscriptionSid: s.sid! }, query: page }) }, args),
+      resolveConnection(twilioList(ctx, events.eventsOperations.ListSubscribedEvent, { path: { SubscriptionSid: s.sid! } }), args),
   }),
   subscribedEvent: t.field({
     type: EventSubscribedEvent,

@@ -5,7 +5,7 @@ import type { EventsSubscriptionRecord } from '../../twilio/events.ts';
 import type { GatewayContext } from '../../context.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { cacheKeyOf, selectsOnly, stub } from '../shared/selection.ts';
@@ -52,7 +52,7 @@ const LIST_ONLY_FIELDS = new Set(['id', 'sid', 'subscribedEvents']);
 
 /** `first`/`after` and the `SinkSid` filter of ListSubscription, for the root and for a sink. */
 function listSubscriptions(ctx: GatewayContext, args: { first?: number | null; after?: string | null }, sinkSid: string | undefined) {
-  return resolveConnection({ maxPageSize: 1000, fetch: (page) => events.listSubscriptions(ctx.twilio, { query: { ...page, SinkSid: sinkSid } }) }, args);
+  return resolveConnection(twilioList(ctx, events.eventsOperations.ListSubscription, { query: { SinkSid: sinkSid } }), args);
 }
 
 builder.objectFields(EventSink, (t) => ({

@@ -4,7 +4,7 @@ import * as proxy from '../../twilio/proxy.ts';
 import type { ProxyMessageInteractionRecord } from '../../twilio/proxy.ts';
 import { nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { payloadType, runWrite } from '../shared/mutation.ts';
@@ -91,14 +91,7 @@ builder.objectFields(ProxyParticipant, (t) => ({
     description: 'The messages sent to the participant through the API.',
     args: forwardArgs(t.arg),
     resolve: (p, args, ctx) =>
-      resolveConnection(
-        {
-          maxPageSize: 1000,
-          fetch: (page) =>
-            proxy.listMessageInteractions(ctx.twilio, { path: { ServiceSid: p.service_sid!, SessionSid: p.session_sid!, ParticipantSid: p.sid! }, query: page }),
-        },
-        args,
-      ),
+      resolveConnection(twilioList(ctx, proxy.proxyOperations.ListMessageInteraction, { path: { ServiceSid: p.service_sid!, SessionSid: p.session_sid!, ParticipantSid: p.sid! } }), args),
   }),
   messageInteraction: t.field({
     type: ProxyMessageInteraction,

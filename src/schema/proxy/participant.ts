@@ -5,7 +5,7 @@ import type { ProxyParticipantRecord } from '../../twilio/proxy.ts';
 import type { GatewayContext } from '../../context.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid, isSid } from '../shared/validate.ts';
 import { cacheKeyOf, selectsOnly, stub } from '../shared/selection.ts';
@@ -96,10 +96,7 @@ builder.objectFields(ProxySession, (t) => ({
     description: "The session's participants (at most two).",
     args: forwardArgs(t.arg),
     resolve: (s, args, ctx) =>
-      resolveConnection(
-        { maxPageSize: 1000, fetch: (page) => proxy.listParticipants(ctx.twilio, { path: { ServiceSid: s.service_sid!, SessionSid: s.sid! }, query: page }) },
-        args,
-      ),
+      resolveConnection(twilioList(ctx, proxy.proxyOperations.ListParticipant, { path: { ServiceSid: s.service_sid!, SessionSid: s.sid! } }), args),
   }),
   participant: t.field({
     type: ProxyParticipant,

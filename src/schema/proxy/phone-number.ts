@@ -5,7 +5,7 @@ import type { ProxyPhoneNumberRecord } from '../../twilio/proxy.ts';
 import type { GatewayContext } from '../../context.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
@@ -77,7 +77,7 @@ builder.objectFields(ProxyService, (t) => ({
     description: "The phone numbers of the service's pool.",
     args: forwardArgs(t.arg),
     resolve: (s, args, ctx) =>
-      resolveConnection({ maxPageSize: 1000, fetch: (page) => proxy.listPhoneNumbers(ctx.twilio, { path: { ServiceSid: s.sid! }, query: page }) }, args),
+      resolveConnection(twilioList(ctx, proxy.proxyOperations.ListPhoneNumber, { path: { ServiceSid: s.sid! } }), args),
   }),
   phoneNumber: t.field({
     type: ProxyPhoneNumber,
