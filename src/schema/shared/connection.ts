@@ -22,6 +22,14 @@ import { buildPath, encodeForm, withQuery } from '../../twilio/encoding.ts';
 import type { ListCursors } from './cursor.ts';
 import { badInput } from './errors.ts';
 
+/**
+ * The most REST calls one connection field makes: a first read (the page
+ * asked for, or the cursor's page again), and one more only when that read
+ * left the page short (Twilio served fewer items than asked, or a cursor
+ * from the middle of a page left fewer after it). The cost model relies on it.
+ */
+export const MAX_READS_PER_CONNECTION = 2;
+
 export type Order = 'asc' | 'desc';
 
 type PageRequest = { PageSize: number; Page?: number; PageToken?: string; Order?: Order };
@@ -166,8 +174,9 @@ function checkCount(value: number | null | undefined, arg: string, max: number):
 
 /**
  * Resolves a connection over a Twilio list. With no `first` or `last`,
- * answers the first `defaultSize` items. Makes no REST call before the
- * arguments and the cursor are checked.
+ * answers the first `defaultSize` items. Makes at most
+ * MAX_READS_PER_CONNECTION (2) REST calls, with or without a cursor, and none
+ * before the arguments and the cursor are checked.
  */
 export async function resolveConnection<Item>(source: ListSource<Item>, args: ConnectionArgs, defaultSize = 50): Promise<Connection<Item>> {
   const first = checkCount(args.first, 'first', source.maxPageSize);
@@ -213,19 +222,18 @@ export async function resolveConnection<Item>(source: ListSource<Item>, args: Co
     }
   }
   // In a backward read the edges nearest the cursor are the last ones.
-  const takeFrom = (edges: Edge<Item>[]) => (direction === 'forward' ? edges.splice(0, count - taken.length) : edges.splice(Math.max(0, edges.length - (count - taken.length))));
-  let chunk = takeFrom(pending);
-  if (direction === 'forward') taken.push(...chunk);
-  else taken.unshift(...chunk);
-  while (taken.length < count && pending.length === 0) {
-    const more = beyond(page, direction);
-    if (!more) break;
+  const take = () => {
+    const wanted = count - taken.length;
+    if (direction === 'forward') taken.push(...pending.splice(0, wanted));
+    else taken.unshift(...pending.splice(Math.max(0, pending.length - wanted)));
+  };
+  take();
+  // One more read at most (MAX_READS_PER_CONNECTION); a page still short is answered short, with hasNextPage.
+  const more = taken.length < count && pending.length === 0 ? beyond(page, direction) : null;
+  if (more) {
     page = await read(source, page.order, Math.min(source.maxPageSize, count - taken.length), more);
     pending = edgesOf(source.cursors, page);
-    if (pending.length === 0) break;
-    chunk = takeFrom(pending);
-    if (direction === 'forward') taken.push(...chunk);
-    else taken.unshift(...chunk);
+    take();
   }
   const moreBeyond = pending.length > 0 || beyond(page, direction) !== null;
   return {
