@@ -14,7 +14,7 @@ import { dateOf, urlOf } from './shared.ts';
 
 export const AwsCredential = builder.loadableNodeRef<AccountsCredentialAwsRecord>('AwsCredential', {
   id: { resolve: (c) => nodeKey(c.sid!) },
-  load: (keys, ctx) => fetchEach(keys, 1, 'AwsCredential', ([sid]) => accounts.fetchCredentialAws(ctx.twilio, { path: { Sid: checkSid('id', sid!, 'CR') } })),
+  load: (keys, ctx) => fetchEach(keys, 'AwsCredential', ([sid]) => accounts.fetchCredentialAws(ctx.twilio, { path: { Sid: sid! } })),
   cacheResolved: (c) => nodeKey(c.sid!),
 });
 

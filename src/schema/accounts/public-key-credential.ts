@@ -14,7 +14,7 @@ import { dateOf, urlOf } from './shared.ts';
 export const PublicKeyCredential = builder.loadableNodeRef<AccountsCredentialPublicKeyRecord>('PublicKeyCredential', {
   id: { resolve: (c) => nodeKey(c.sid!) },
   load: (keys, ctx) =>
-    fetchEach(keys, 1, 'PublicKeyCredential', ([sid]) => accounts.fetchCredentialPublicKey(ctx.twilio, { path: { Sid: checkSid('id', sid!, 'CR') } })),
+    fetchEach(keys, 'PublicKeyCredential', ([sid]) => accounts.fetchCredentialPublicKey(ctx.twilio, { path: { Sid: sid! } })),
   cacheResolved: (c) => nodeKey(c.sid!),
 });
 

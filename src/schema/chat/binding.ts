@@ -23,7 +23,7 @@ export const ChatBindingType = builder.enumType('ChatBindingType', {
 
 export const ChatBinding = builder.loadableNodeRef<ChatBindingRecord>('ChatBinding', {
   id: { resolve: (b) => nodeKey(b.service_sid!, b.sid!) },
-  load: (keys, ctx) => fetchEach(keys, 2, 'ChatBinding', ([service, sid]) => chat.fetchBinding(ctx.twilio, { path: { ServiceSid: service!, Sid: sid! } })),
+  load: (keys, ctx) => fetchEach(keys, 'ChatBinding', ([service, sid]) => chat.fetchBinding(ctx.twilio, { path: { ServiceSid: service!, Sid: sid! } })),
   cacheResolved: (b) => nodeKey(b.service_sid!, b.sid!),
 });
 

@@ -21,7 +21,7 @@ export const ChatPushService = builder.enumType('ChatPushService', {
 
 export const ChatCredential = builder.loadableNodeRef<ChatCredentialRecord>('ChatCredential', {
   id: { resolve: (c) => nodeKey(c.sid!) },
-  load: (keys, ctx) => fetchEach(keys, 1, 'ChatCredential', ([sid]) => chat.fetchCredential(ctx.twilio, { path: { Sid: sid! } })),
+  load: (keys, ctx) => fetchEach(keys, 'ChatCredential', ([sid]) => chat.fetchCredential(ctx.twilio, { path: { Sid: sid! } })),
   cacheResolved: (c) => nodeKey(c.sid!),
 });
 

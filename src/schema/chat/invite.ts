@@ -16,7 +16,7 @@ import { ChatService } from './service.ts';
 export const ChatInvite = builder.loadableNodeRef<ChatInviteRecord>('ChatInvite', {
   id: { resolve: (i) => nodeKey(i.service_sid!, i.channel_sid!, i.sid!) },
   load: (keys, ctx) =>
-    fetchEach(keys, 3, 'ChatInvite', ([service, channel, sid]) =>
+    fetchEach(keys, 'ChatInvite', ([service, channel, sid]) =>
       chat.fetchInvite(ctx.twilio, { path: { ServiceSid: service!, ChannelSid: channel!, Sid: sid! } }),
     ),
   cacheResolved: (i) => nodeKey(i.service_sid!, i.channel_sid!, i.sid!),

@@ -20,7 +20,7 @@ import { ChatService } from './service.ts';
 export const ChatMember = builder.loadableNodeRef<ChatMemberRecord>('ChatMember', {
   id: { resolve: (m) => nodeKey(m.service_sid!, m.channel_sid!, m.sid!) },
   load: (keys, ctx) =>
-    fetchEach(keys, 3, 'ChatMember', ([service, channel, sid]) =>
+    fetchEach(keys, 'ChatMember', ([service, channel, sid]) =>
       chat.fetchMember(ctx.twilio, { path: { ServiceSid: service!, ChannelSid: channel!, Sid: sid! } }),
     ),
   cacheResolved: (m) => nodeKey(m.service_sid!, m.channel_sid!, m.sid!),
@@ -43,7 +43,7 @@ export function memberByIdentity(ctx: GatewayContext, serviceSid: string, channe
   const loader = ctx.lookups.loader<ChatMemberRecord | null>('chat.membersByIdentity', async (keys) => {
     const byChannel = new Map<string, string[]>();
     for (const key of keys) {
-      const [service, channel, who] = splitNodeKey(key, 3, 'ChatMember');
+      const [service, channel, who] = splitNodeKey(key, 'ChatMember');
       const channelKey = nodeKey(service!, channel!);
       byChannel.set(channelKey, [...(byChannel.get(channelKey) ?? []), who!]);
     }
@@ -84,15 +84,14 @@ export function memberBySid(ctx: GatewayContext, serviceSid: string, channelSid:
     .loader<ChatMemberRecord>('chat.membersBySid', (keys) =>
       loadViaList<ChatMemberRecord>(ctx, keys, {
         typename: 'ChatMember',
-        keyParts: 3,
         listFrom: 1,
         memoKey: (channel) => `chat.members:${channel}`,
         listPage: (channel) => {
-          const [service, sid] = splitNodeKey(channel, 2, 'ChatChannel') as [string, string];
+          const [service, sid] = splitNodeKey(channel, 'ChatChannel') as [string, string];
           return chat.listMembers(ctx.twilio, { path: { ServiceSid: service, ChannelSid: sid }, query: { PageSize: 1000 } });
         },
         fetchOne: (channel, sid) => {
-          const [service, channelSid] = splitNodeKey(channel, 2, 'ChatChannel') as [string, string];
+          const [service, channelSid] = splitNodeKey(channel, 'ChatChannel') as [string, string];
           return chat.fetchMember(ctx.twilio, { path: { ServiceSid: service, ChannelSid: channelSid, Sid: sid } });
         },
         idsOf: (m) => [m.sid!],

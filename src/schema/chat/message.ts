@@ -31,7 +31,7 @@ function messageType(value: string | null): 'text' | 'media' | null {
 export const ChatMessage = builder.loadableNodeRef<ChatMessageRecord>('ChatMessage', {
   id: { resolve: (m) => nodeKey(m.service_sid!, m.channel_sid!, m.sid!) },
   load: (keys, ctx) =>
-    fetchEach(keys, 3, 'ChatMessage', ([service, channel, sid]) =>
+    fetchEach(keys, 'ChatMessage', ([service, channel, sid]) =>
       chat.fetchMessage(ctx.twilio, { path: { ServiceSid: service!, ChannelSid: channel!, Sid: sid! } }),
     ),
   cacheResolved: (m) => nodeKey(m.service_sid!, m.channel_sid!, m.sid!),

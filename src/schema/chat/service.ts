@@ -14,7 +14,7 @@ import { HttpMethod } from '../shared/enums.ts';
 
 export const ChatService = builder.loadableNodeRef<ChatServiceRecord>('ChatService', {
   id: { resolve: (s) => nodeKey(s.sid!) },
-  load: (keys, ctx) => fetchEach(keys, 1, 'ChatService', ([sid]) => chat.fetchService(ctx.twilio, { path: { Sid: sid! } })),
+  load: (keys, ctx) => fetchEach(keys, 'ChatService', ([sid]) => chat.fetchService(ctx.twilio, { path: { Sid: sid! } })),
   cacheResolved: (s) => cacheKeyOf(s, nodeKey(s.sid!)),
 });
 

@@ -16,7 +16,7 @@ import { BINDING_DESCRIPTIONS, ChatBindingType } from './binding.ts';
 export const ChatUserBinding = builder.loadableNodeRef<ChatUserBindingRecord>('ChatUserBinding', {
   id: { resolve: (b) => nodeKey(b.service_sid!, b.user_sid!, b.sid!) },
   load: (keys, ctx) =>
-    fetchEach(keys, 3, 'ChatUserBinding', ([service, user, sid]) =>
+    fetchEach(keys, 'ChatUserBinding', ([service, user, sid]) =>
       chat.fetchUserBinding(ctx.twilio, { path: { ServiceSid: service!, UserSid: user!, Sid: sid! } }),
     ),
   cacheResolved: (b) => nodeKey(b.service_sid!, b.user_sid!, b.sid!),

@@ -38,7 +38,7 @@ export const ChatUserChannelNotificationLevel = builder.enumType('ChatUserChanne
 export const ChatUserChannel = builder.loadableNodeRef<ChatUserChannelRecord>('ChatUserChannel', {
   id: { resolve: (u) => nodeKey(u.service_sid!, u.user_sid!, u.channel_sid!) },
   load: async (keys, ctx) => {
-    const results = await fetchEach(keys, 3, 'ChatUserChannel', ([service, user, channel]) =>
+    const results = await fetchEach(keys, 'ChatUserChannel', ([service, user, channel]) =>
       chat.fetchUserChannel(ctx.twilio, { path: { ServiceSid: service!, UserSid: user!, ChannelSid: channel! } }),
     );
     for (const record of results) {

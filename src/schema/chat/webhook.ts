@@ -57,7 +57,7 @@ const ChatChannelWebhookConfiguration = builder.objectRef<ConfigurationShape>('C
 export const ChatChannelWebhook = builder.loadableNodeRef<ChatChannelWebhookRecord>('ChatChannelWebhook', {
   id: { resolve: (w) => nodeKey(w.service_sid!, w.channel_sid!, w.sid!) },
   load: (keys, ctx) =>
-    fetchEach(keys, 3, 'ChatChannelWebhook', ([service, channel, sid]) =>
+    fetchEach(keys, 'ChatChannelWebhook', ([service, channel, sid]) =>
       chat.fetchChannelWebhook(ctx.twilio, { path: { ServiceSid: service!, ChannelSid: channel!, Sid: sid! } }),
     ),
   cacheResolved: (w) => nodeKey(w.service_sid!, w.channel_sid!, w.sid!),

@@ -6,7 +6,8 @@ import type { GatewayContext } from '../../context.ts';
 import { nodeKey } from '../shared/global-id.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
-import { checkSchemaVersion, loadChildrenViaList } from './shared.ts';
+import { loadViaList } from '../shared/list-assisted.ts';
+import { checkSchemaVersion } from './shared.ts';
 import { EventSchema, schemaOf } from './schema.ts';
 
 /** How versions are read: a schema's version list once it is worth it, else one fetch each. */
@@ -25,7 +26,7 @@ function versionSource(ctx: GatewayContext, listFrom: number) {
 /** Keyed `schemaId:schemaVersion`. One version is one fetch; several of one schema at once, one read of its versions. */
 export const EventSchemaVersion = builder.loadableNodeRef<EventsSchemaVersionRecord>('EventSchemaVersion', {
   id: { resolve: (v) => nodeKey(v.id!, v.schema_version!) },
-  load: (keys, ctx) => loadChildrenViaList(ctx, keys, versionSource(ctx, 2)),
+  load: (keys, ctx) => loadViaList(ctx, keys, versionSource(ctx, 2)),
   cacheResolved: (v) => nodeKey(v.id!, v.schema_version!),
 });
 
@@ -36,7 +37,7 @@ export const EventSchemaVersion = builder.loadableNodeRef<EventsSchemaVersionRec
  */
 export function schemaVersionOf(ctx: GatewayContext, schemaId: string, version: number) {
   return ctx.lookups
-    .loader<EventsSchemaVersionRecord>('events.schemaVersionsOfLinks', (keys) => loadChildrenViaList(ctx, keys, versionSource(ctx, 1)))
+    .loader<EventsSchemaVersionRecord>('events.schemaVersionsOfLinks', (keys) => loadViaList(ctx, keys, versionSource(ctx, 1)))
     .load(nodeKey(schemaId, version));
 }
 

@@ -15,7 +15,7 @@ import { EventType, EventTypeConnection } from './event-type.ts';
 /** Keyed by the schema's ID (`Messaging.MessageStatus`). Twilio lists no schemas, so each is one fetch. */
 export const EventSchema = builder.loadableNodeRef<EventsSchemaRecord>('EventSchema', {
   id: { resolve: (s) => nodeKey(s.id!) },
-  load: (keys, ctx) => fetchEach(keys, 1, 'EventSchema', ([id]) => events.fetchSchema(ctx.twilio, { path: { Id: id! } })),
+  load: (keys, ctx) => fetchEach(keys, 'EventSchema', ([id]) => events.fetchSchema(ctx.twilio, { path: { Id: id! } })),
   cacheResolved: (s) => cacheKeyOf(s, nodeKey(s.id!)),
 });
 

@@ -6,9 +6,10 @@ import type { GatewayContext } from '../../context.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
+import { loadViaList } from '../shared/list-assisted.ts';
 import { checkSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
-import { checkEventType, checkSchemaVersion, loadChildrenViaList } from './shared.ts';
+import { checkEventType, checkSchemaVersion } from './shared.ts';
 import { EventType, eventTypeOf } from './event-type.ts';
 import { EventSchemaVersion, schemaVersionOf } from './schema-version.ts';
 import { EventSubscription, subscribedEventsMemo } from './subscription.ts';
@@ -21,7 +22,7 @@ import { EventSubscription, subscribedEventsMemo } from './subscription.ts';
 export const EventSubscribedEvent = builder.loadableNodeRef<EventsSubscribedEventRecord>('EventSubscribedEvent', {
   id: { resolve: (e) => nodeKey(e.subscription_sid!, e.type!) },
   load: (keys, ctx) =>
-    loadChildrenViaList<EventsSubscribedEventRecord>(ctx, keys, {
+    loadViaList<EventsSubscribedEventRecord>(ctx, keys, {
       typename: 'EventSubscribedEvent',
       listFrom: 2,
       memoKey: subscribedEventsMemo,

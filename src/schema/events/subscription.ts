@@ -16,7 +16,7 @@ import { EventSink, sinkOf } from './sink.ts';
 
 export const EventSubscription = builder.loadableNodeRef<EventsSubscriptionRecord>('EventSubscription', {
   id: { resolve: (s) => nodeKey(s.sid!) },
-  load: (keys, ctx) => fetchEach(keys, 1, 'EventSubscription', ([sid]) => events.fetchSubscription(ctx.twilio, { path: { Sid: sid! } })),
+  load: (keys, ctx) => fetchEach(keys, 'EventSubscription', ([sid]) => events.fetchSubscription(ctx.twilio, { path: { Sid: sid! } })),
   cacheResolved: (s) => cacheKeyOf(s, nodeKey(s.sid!)),
 });
 

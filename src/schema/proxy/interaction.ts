@@ -55,7 +55,7 @@ export const ProxyInteractionResourceStatus = builder.enumType('ProxyInteraction
 export const ProxyInteraction = builder.loadableNodeRef<ProxyInteractionRecord>('ProxyInteraction', {
   id: { resolve: (i) => nodeKey(i.service_sid!, i.session_sid!, i.sid!) },
   load: (keys, ctx) =>
-    fetchEach(keys, 3, 'ProxyInteraction', ([service, session, sid]) =>
+    fetchEach(keys, 'ProxyInteraction', ([service, session, sid]) =>
       proxy.fetchInteraction(ctx.twilio, { path: { ServiceSid: service!, SessionSid: session!, Sid: sid! } }),
     ),
   cacheResolved: (i) => nodeKey(i.service_sid!, i.session_sid!, i.sid!),

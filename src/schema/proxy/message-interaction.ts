@@ -17,7 +17,7 @@ import { ProxyInteraction, ProxyInteractionResourceStatus, ProxyInteractionType 
 export const ProxyMessageInteraction = builder.loadableNodeRef<ProxyMessageInteractionRecord>('ProxyMessageInteraction', {
   id: { resolve: (m) => nodeKey(m.service_sid!, m.session_sid!, m.participant_sid!, m.sid!) },
   load: (keys, ctx) =>
-    fetchEach(keys, 4, 'ProxyMessageInteraction', ([service, session, participant, sid]) =>
+    fetchEach(keys, 'ProxyMessageInteraction', ([service, session, participant, sid]) =>
       proxy.fetchMessageInteraction(ctx.twilio, { path: { ServiceSid: service!, SessionSid: session!, ParticipantSid: participant!, Sid: sid! } }),
     ),
   cacheResolved: (m) => nodeKey(m.service_sid!, m.session_sid!, m.participant_sid!, m.sid!),

@@ -27,7 +27,6 @@ export const ProxyParticipant = builder.loadableNodeRef<ProxyParticipantRecord>(
   load: (keys, ctx) =>
     loadViaList<ProxyParticipantRecord>(ctx, keys, {
       typename: 'ProxyParticipant',
-      keyParts: 3,
       memoKey: (session) => `proxy.participants:${session}`,
       listPage: (session) => {
         const [service, sid] = session.split(':') as [string, string];

@@ -40,7 +40,7 @@ export const ProxyNumberSelectionBehavior = builder.enumType('ProxyNumberSelecti
 export const ProxyService = builder.loadableNodeRef<ProxyServiceRecord>('ProxyService', {
   id: { resolve: (s) => nodeKey(s.sid!) },
   load: (keys, ctx) =>
-    fetchEach(keys, 1, 'ProxyService', async ([sidOrName]) => {
+    fetchEach(keys, 'ProxyService', async ([sidOrName]) => {
       const record = await proxy.fetchService(ctx.twilio, { path: { Sid: sidOrName! } });
       // A service fetched by unique name is also kept under its SID.
       if (record.sid !== sidOrName) ProxyService.getDataloader(ctx).prime(nodeKey(record.sid!), record);

@@ -29,3 +29,9 @@ export function checkKey(field: string, value: string, prefix: string): string {
 export function isSid(value: string, prefix: string): boolean {
   return sidPattern(prefix).test(value);
 }
+
+/** False for text holding a lone UTF-16 surrogate: not text UTF-8 can encode, and encodeURIComponent throws on it. */
+export function isWellFormedText(value: string): boolean {
+  // With the u flag a surrogate pair is one code point, so \p{Cs} matches lone surrogates only.
+  return !/\p{Cs}/u.test(value);
+}
