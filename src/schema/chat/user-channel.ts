@@ -32,8 +32,8 @@ export const ChatUserChannelNotificationLevel = builder.enumType('ChatUserChanne
 });
 
 /**
- * Loader keys are `serviceSid:userSidOrIdentity:channelSidOrUniqueName`; a
- * user channel fetched by names is also stored under its SID key.
+ * Loader keys are `serviceSid:userSid:channelSidOrUniqueName`; a user
+ * channel fetched by unique name is also stored under its SID key.
  */
 export const ChatUserChannel = builder.loadableNodeRef<ChatUserChannelRecord>('ChatUserChannel', {
   id: { resolve: (u) => nodeKey(u.service_sid!, u.user_sid!, u.channel_sid!) },

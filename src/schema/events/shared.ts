@@ -2,6 +2,7 @@
 import type { GatewayContext } from '../../context.ts';
 import type { TwilioPage } from '../../twilio/paging.ts';
 import { badInput } from '../shared/errors.ts';
+import { LONE_SURROGATE, isWellFormedText } from '../shared/validate.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
 
 /**
@@ -11,6 +12,7 @@ import { loadViaList } from '../shared/list-assisted.ts';
  */
 export function checkName(field: string, value: string, example: string): string {
   if (!/^[^\s:]+$/.test(value)) throw badInput(field, `expected a name such as ${example}, got ${JSON.stringify(value)}`);
+  if (!isWellFormedText(value)) throw badInput(field, LONE_SURROGATE);
   return value;
 }
 
