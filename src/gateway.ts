@@ -11,6 +11,7 @@ import { contextFactory, type RequestContext } from './context.ts';
 import { schema } from './schema/index.ts';
 import { upstreamError } from './schema/shared/errors.ts';
 import { CursorSigner } from './schema/shared/cursor.ts';
+import { JsonLiteralBoundsRule } from './schema/shared/json.ts';
 
 export interface GatewayOptions {
   transport: TwilioTransport;
@@ -32,6 +33,15 @@ export interface GatewayOptions {
 export const CSRF_HEADER = 'x-graphql-yoga-csrf';
 
 export type Gateway = YogaServerInstance<Record<string, never>, RequestContext>;
+
+/** Bounds JSON literals of documents, as the JSON scalar bounds variables (shared/json.ts). */
+function jsonLiteralBounds(): Plugin {
+  return {
+    onValidate({ addValidationRule }) {
+      addValidationRule(JsonLiteralBoundsRule);
+    },
+  };
+}
 
 /** Answers `/healthz` while the process lives, before any GraphQL work. */
 function healthz(): Plugin {
@@ -57,7 +67,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     // The gateway acts with its own Twilio credentials for requests that bring none: no web page on
     // another origin may read its answers (no CORS unless allowed), nor send it a form post (CSRF).
     cors: options.corsOrigins?.length ? { origin: options.corsOrigins, credentials: true } : false,
-    plugins: [healthz(), useCSRFPrevention({ requestHeaders: [CSRF_HEADER] })],
+    plugins: [healthz(), useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }), jsonLiteralBounds()],
     maskedErrors: {
       // Twilio's failures are expected and explained; everything else stays masked.
       maskError(error, message, isDev) {
