@@ -56,4 +56,9 @@ builder.addScalarType('URL', URLResolver, {});
 builder.addScalarType('JSON', BoundedJSON, {});
 
 builder.queryType({ description: 'The root of every query.' });
-builder.mutationType({ description: 'Every write the gateway offers: one mutation per Twilio write operation.' });
+// Mutation fields keep Pothos's default, nullable (as GitHub's and Shopify's are): a write that fails upstream is null
+// with its error, while the writes before it in the same request keep their payloads.
+builder.mutationType({
+  description:
+    'Every write the gateway offers: one mutation per Twilio write operation. Each is nullable: one that fails upstream is null with its error, and the results of those before it in the request stand.',
+});

@@ -103,7 +103,6 @@ const DeleteAwsCredentialPayload = deletePayloadType('DeleteAwsCredentialPayload
 builder.mutationFields((t) => ({
   createAwsCredential: t.field({
     type: CreateAwsCredentialPayload,
-    nullable: false,
     description: 'Creates an AWS credential. Twilio keeps the secret access key to itself: no field, list or error ever returns it.',
     args: { input: t.arg({ type: CreateAwsCredentialInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -120,7 +119,6 @@ builder.mutationFields((t) => ({
   }),
   updateAwsCredential: t.field({
     type: UpdateAwsCredentialPayload,
-    nullable: false,
     description: 'Renames an AWS credential.',
     args: { input: t.arg({ type: UpdateAwsCredentialInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -134,7 +132,6 @@ builder.mutationFields((t) => ({
   }),
   deleteAwsCredential: t.field({
     type: DeleteAwsCredentialPayload,
-    nullable: false,
     description: 'Deletes an AWS credential. Twilio features that use it can no longer reach AWS with it.',
     args: { input: t.arg({ type: DeleteAwsCredentialInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

@@ -105,7 +105,6 @@ const DeletePublicKeyCredentialPayload = deletePayloadType('DeletePublicKeyCrede
 builder.mutationFields((t) => ({
   createPublicKeyCredential: t.field({
     type: CreatePublicKeyCredentialPayload,
-    nullable: false,
     description: 'Adds a public key for Public Key Client Validation. Twilio refuses a key that is not RSA.',
     args: { input: t.arg({ type: CreatePublicKeyCredentialInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -120,7 +119,6 @@ builder.mutationFields((t) => ({
   }),
   updatePublicKeyCredential: t.field({
     type: UpdatePublicKeyCredentialPayload,
-    nullable: false,
     description: 'Renames a public key credential.',
     args: { input: t.arg({ type: UpdatePublicKeyCredentialInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -134,7 +132,6 @@ builder.mutationFields((t) => ({
   }),
   deletePublicKeyCredential: t.field({
     type: DeletePublicKeyCredentialPayload,
-    nullable: false,
     description: 'Deletes a public key credential. Requests signed with its private key are no longer accepted.',
     args: { input: t.arg({ type: DeletePublicKeyCredentialInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

@@ -104,7 +104,6 @@ const DeleteChatBindingPayload = deletePayloadType('DeleteChatBindingPayload', '
 builder.mutationFields((t) => ({
   deleteChatBinding: t.field({
     type: DeleteChatBindingPayload,
-    nullable: false,
     description: 'Deletes a push binding: the device gets no more push notifications until the SDK registers it again.',
     args: { input: t.arg({ type: DeleteChatBindingInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

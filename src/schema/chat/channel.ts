@@ -150,7 +150,6 @@ const DeleteChatChannelPayload = deletePayloadType('DeleteChatChannelPayload', '
 builder.mutationFields((t) => ({
   createChatChannel: t.field({
     type: CreateChatChannelPayload,
-    nullable: false,
     description: 'Creates a channel in a Chat service.',
     args: { input: t.arg({ type: CreateChatChannelInput, required: true, description: 'What to create.' }) },
     resolve: (_, { input }, ctx) =>
@@ -172,7 +171,6 @@ builder.mutationFields((t) => ({
   }),
   updateChatChannel: t.field({
     type: UpdateChatChannelPayload,
-    nullable: false,
     description: 'Changes a channel.',
     args: { input: t.arg({ type: UpdateChatChannelInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -198,7 +196,6 @@ builder.mutationFields((t) => ({
   }),
   deleteChatChannel: t.field({
     type: DeleteChatChannelPayload,
-    nullable: false,
     description: 'Deletes a channel with its members, messages, invites and webhooks.',
     args: { input: t.arg({ type: DeleteChatChannelInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

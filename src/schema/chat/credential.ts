@@ -131,7 +131,6 @@ const DeleteChatCredentialPayload = deletePayloadType('DeleteChatCredentialPaylo
 builder.mutationFields((t) => ({
   createChatCredential: t.field({
     type: CreateChatCredentialPayload,
-    nullable: false,
     description: 'Creates a push credential for Chat.',
     args: { input: t.arg({ type: CreateChatCredentialInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -156,7 +155,6 @@ builder.mutationFields((t) => ({
   }),
   updateChatCredential: t.field({
     type: UpdateChatCredentialPayload,
-    nullable: false,
     description: 'Changes a push credential: its name, or new keys for the same push service.',
     args: { input: t.arg({ type: UpdateChatCredentialInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -182,7 +180,6 @@ builder.mutationFields((t) => ({
   }),
   deleteChatCredential: t.field({
     type: DeleteChatCredentialPayload,
-    nullable: false,
     description: 'Deletes a push credential. Bindings that use it can no longer get push notifications.',
     args: { input: t.arg({ type: DeleteChatCredentialInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

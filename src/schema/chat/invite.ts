@@ -97,7 +97,6 @@ const DeleteChatInvitePayload = deletePayloadType('DeleteChatInvitePayload', 'Th
 builder.mutationFields((t) => ({
   createChatInvite: t.field({
     type: CreateChatInvitePayload,
-    nullable: false,
     description: 'Invites a user to a channel. Twilio refuses an identity that is already a member or already invited.',
     args: { input: t.arg({ type: CreateChatInviteInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -119,7 +118,6 @@ builder.mutationFields((t) => ({
   }),
   deleteChatInvite: t.field({
     type: DeleteChatInvitePayload,
-    nullable: false,
     description: 'Withdraws an invite.',
     args: { input: t.arg({ type: DeleteChatInviteInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

@@ -201,7 +201,6 @@ function rememberMember(ctx: GatewayContext, record: ChatMemberRecord | null): v
 builder.mutationFields((t) => ({
   createChatMember: t.field({
     type: CreateChatMemberPayload,
-    nullable: false,
     description: 'Adds a user to a channel.',
     args: { input: t.arg({ type: CreateChatMemberInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -229,7 +228,6 @@ builder.mutationFields((t) => ({
   }),
   updateChatMember: t.field({
     type: UpdateChatMemberPayload,
-    nullable: false,
     description: 'Changes a member: its role, attributes or read position.',
     args: { input: t.arg({ type: UpdateChatMemberInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -257,7 +255,6 @@ builder.mutationFields((t) => ({
   }),
   deleteChatMember: t.field({
     type: DeleteChatMemberPayload,
-    nullable: false,
     description: 'Removes a member from its channel.',
     args: { input: t.arg({ type: DeleteChatMemberInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

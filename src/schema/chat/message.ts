@@ -146,7 +146,6 @@ const DeleteChatMessagePayload = deletePayloadType('DeleteChatMessagePayload', '
 builder.mutationFields((t) => ({
   createChatMessage: t.field({
     type: CreateChatMessagePayload,
-    nullable: false,
     description: 'Sends a message to a channel.',
     args: { input: t.arg({ type: CreateChatMessageInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -173,7 +172,6 @@ builder.mutationFields((t) => ({
   }),
   updateChatMessage: t.field({
     type: UpdateChatMessagePayload,
-    nullable: false,
     description: 'Changes a message: its body, attributes or author.',
     args: { input: t.arg({ type: UpdateChatMessageInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -203,7 +201,6 @@ builder.mutationFields((t) => ({
   }),
   deleteChatMessage: t.field({
     type: DeleteChatMessagePayload,
-    nullable: false,
     description: 'Deletes a message. Indexes of later messages do not change.',
     args: { input: t.arg({ type: DeleteChatMessageInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

@@ -117,7 +117,6 @@ const DeleteChatRolePayload = deletePayloadType('DeleteChatRolePayload', 'The re
 builder.mutationFields((t) => ({
   createChatRole: t.field({
     type: CreateChatRolePayload,
-    nullable: false,
     description: 'Creates a role in a Chat service.',
     args: { input: t.arg({ type: CreateChatRoleInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -132,7 +131,6 @@ builder.mutationFields((t) => ({
   }),
   updateChatRole: t.field({
     type: UpdateChatRolePayload,
-    nullable: false,
     description: "Replaces a role's permissions.",
     args: { input: t.arg({ type: UpdateChatRoleInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -146,7 +144,6 @@ builder.mutationFields((t) => ({
   }),
   deleteChatRole: t.field({
     type: DeleteChatRolePayload,
-    nullable: false,
     description: 'Deletes a role. Twilio refuses to delete a default role of the service.',
     args: { input: t.arg({ type: DeleteChatRoleInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

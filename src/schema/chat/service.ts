@@ -146,14 +146,12 @@ function notification(prefix: string, value: NotificationSettings): Record<strin
 builder.mutationFields((t) => ({
   createChatService: t.field({
     type: CreateChatServicePayload,
-    nullable: false,
     description: 'Creates a Chat service (with its four default roles).',
     args: { input: t.arg({ type: CreateChatServiceInput, required: true, description: 'What to create.' }) },
     resolve: (_, { input }, ctx) => runWrite(ctx, serviceFields, () => chat.createService(ctx.twilio, { body: { FriendlyName: input.friendlyName } })),
   }),
   updateChatService: t.field({
     type: UpdateChatServicePayload,
-    nullable: false,
     description: 'Changes a Chat service.',
     args: { input: t.arg({ type: UpdateChatServiceInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -201,7 +199,6 @@ builder.mutationFields((t) => ({
   }),
   deleteChatService: t.field({
     type: DeleteChatServicePayload,
-    nullable: false,
     description: 'Deletes a Chat service with all its channels, users and messages.',
     args: { input: t.arg({ type: builder.inputType('DeleteChatServiceInput', { description: 'The Chat service to delete.', fields: (f) => ({ sid: f.string({ required: true, description: 'The SID of the service (`IS…`).' }) }) }), required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

@@ -89,7 +89,6 @@ const DeleteChatUserBindingPayload = deletePayloadType('DeleteChatUserBindingPay
 builder.mutationFields((t) => ({
   deleteChatUserBinding: t.field({
     type: DeleteChatUserBindingPayload,
-    nullable: false,
     description: "Deletes one of a user's push bindings: the device gets no more push notifications until the SDK registers it again.",
     args: { input: t.arg({ type: DeleteChatUserBindingInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

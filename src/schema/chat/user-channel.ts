@@ -137,7 +137,6 @@ function rememberUserChannel(ctx: GatewayContext, record: ChatUserChannelRecord 
 builder.mutationFields((t) => ({
   updateChatUserChannel: t.field({
     type: UpdateChatUserChannelPayload,
-    nullable: false,
     description: "Changes a user's notification level or read position in a channel.",
     args: { input: t.arg({ type: UpdateChatUserChannelInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -160,7 +159,6 @@ builder.mutationFields((t) => ({
   }),
   deleteChatUserChannel: t.field({
     type: DeleteChatUserChannelPayload,
-    nullable: false,
     description: 'Takes a user out of a channel: the user leaves it, and its membership is deleted.',
     args: { input: t.arg({ type: DeleteChatUserChannelInput, required: true, description: 'The user and the channel it leaves.' }) },
     resolve: async (_, { input }, ctx) => {

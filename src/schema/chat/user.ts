@@ -138,7 +138,6 @@ function rememberUser(ctx: GatewayContext, record: ChatUserRecord | null): void 
 builder.mutationFields((t) => ({
   createChatUser: t.field({
     type: CreateChatUserPayload,
-    nullable: false,
     description: 'Creates a user in a Chat service.',
     args: { input: t.arg({ type: CreateChatUserInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -157,7 +156,6 @@ builder.mutationFields((t) => ({
   }),
   updateChatUser: t.field({
     type: UpdateChatUserPayload,
-    nullable: false,
     description: 'Changes a user.',
     args: { input: t.arg({ type: UpdateChatUserInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -177,7 +175,6 @@ builder.mutationFields((t) => ({
   }),
   deleteChatUser: t.field({
     type: DeleteChatUserPayload,
-    nullable: false,
     description: 'Deletes a user; it leaves every channel it was a member of.',
     args: { input: t.arg({ type: DeleteChatUserInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

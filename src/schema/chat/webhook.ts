@@ -186,7 +186,6 @@ const DeleteChatChannelWebhookPayload = deletePayloadType('DeleteChatChannelWebh
 builder.mutationFields((t) => ({
   createChatChannelWebhook: t.field({
     type: CreateChatChannelWebhookPayload,
-    nullable: false,
     description: 'Adds a webhook to a channel.',
     args: { input: t.arg({ type: CreateChatChannelWebhookInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -205,7 +204,6 @@ builder.mutationFields((t) => ({
   }),
   updateChatChannelWebhook: t.field({
     type: UpdateChatChannelWebhookPayload,
-    nullable: false,
     description: "Changes a channel webhook's configuration.",
     args: { input: t.arg({ type: UpdateChatChannelWebhookInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -226,7 +224,6 @@ builder.mutationFields((t) => ({
   }),
   deleteChatChannelWebhook: t.field({
     type: DeleteChatChannelWebhookPayload,
-    nullable: false,
     description: 'Removes a webhook from its channel.',
     args: { input: t.arg({ type: DeleteChatChannelWebhookInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

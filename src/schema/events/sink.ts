@@ -153,7 +153,6 @@ const DeleteEventSinkPayload = deletePayloadType('DeleteEventSinkPayload', 'The 
 builder.mutationFields((t) => ({
   createEventSink: t.field({
     type: CreateEventSinkPayload,
-    nullable: false,
     description: 'Creates a sink. Twilio checks its configuration against its type.',
     args: { input: t.arg({ type: CreateEventSinkInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -169,7 +168,6 @@ builder.mutationFields((t) => ({
   }),
   updateEventSink: t.field({
     type: UpdateEventSinkPayload,
-    nullable: false,
     description: "Changes a sink's description.",
     args: { input: t.arg({ type: UpdateEventSinkInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -181,7 +179,6 @@ builder.mutationFields((t) => ({
   }),
   deleteEventSink: t.field({
     type: DeleteEventSinkPayload,
-    nullable: false,
     description: 'Deletes a sink. Twilio refuses while a subscription uses it: delete or move the subscriptions first.',
     args: { input: t.arg({ type: DeleteEventSinkInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

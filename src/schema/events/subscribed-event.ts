@@ -136,7 +136,6 @@ function keyOf(input: { subscriptionSid: string; type: string; schemaVersion?: n
 builder.mutationFields((t) => ({
   createEventSubscribedEvent: t.field({
     type: CreateEventSubscribedEventPayload,
-    nullable: false,
     description: 'Adds an event type to a subscription.',
     args: { input: t.arg({ type: CreateEventSubscribedEventInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -150,7 +149,6 @@ builder.mutationFields((t) => ({
   }),
   updateEventSubscribedEvent: t.field({
     type: UpdateEventSubscribedEventPayload,
-    nullable: false,
     description: 'Changes the schema version an event type of a subscription uses.',
     args: { input: t.arg({ type: UpdateEventSubscribedEventInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -164,7 +162,6 @@ builder.mutationFields((t) => ({
   }),
   deleteEventSubscribedEvent: t.field({
     type: DeleteEventSubscribedEventPayload,
-    nullable: false,
     description: 'Removes an event type from a subscription.',
     args: { input: t.arg({ type: DeleteEventSubscribedEventInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

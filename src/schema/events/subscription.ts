@@ -136,7 +136,6 @@ function rememberSubscription(ctx: GatewayContext, record: EventsSubscriptionRec
 builder.mutationFields((t) => ({
   createEventSubscription: t.field({
     type: CreateEventSubscriptionPayload,
-    nullable: false,
     description: 'Subscribes an active sink to event types. Twilio refuses a sink that is not active.',
     args: { input: t.arg({ type: CreateEventSubscriptionInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -155,7 +154,6 @@ builder.mutationFields((t) => ({
   }),
   updateEventSubscription: t.field({
     type: UpdateEventSubscriptionPayload,
-    nullable: false,
     description: "Changes a subscription's description, or moves it to another active sink.",
     args: { input: t.arg({ type: UpdateEventSubscriptionInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -170,7 +168,6 @@ builder.mutationFields((t) => ({
   }),
   deleteEventSubscription: t.field({
     type: DeleteEventSubscriptionPayload,
-    nullable: false,
     description: 'Deletes a subscription with its subscribed events; Twilio stops sending those events to its sink.',
     args: { input: t.arg({ type: DeleteEventSubscriptionInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

@@ -151,7 +151,6 @@ const DeleteProxyInteractionPayload = deletePayloadType('DeleteProxyInteractionP
 builder.mutationFields((t) => ({
   deleteProxyInteraction: t.field({
     type: DeleteProxyInteractionPayload,
-    nullable: false,
     description: 'Deletes an interaction of a session.',
     args: { input: t.arg({ type: DeleteProxyInteractionInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

@@ -124,7 +124,6 @@ const CreateProxyMessageInteractionPayload = payloadType(
 builder.mutationFields((t) => ({
   createProxyMessageInteraction: t.field({
     type: CreateProxyMessageInteractionPayload,
-    nullable: false,
     description: 'Sends a message to a participant of a session, from its proxy identifier.',
     args: { input: t.arg({ type: CreateProxyMessageInteractionInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {

@@ -143,7 +143,6 @@ const DeleteProxyParticipantPayload = deletePayloadType('DeleteProxyParticipantP
 builder.mutationFields((t) => ({
   createProxyParticipant: t.field({
     type: CreateProxyParticipantPayload,
-    nullable: false,
     description: 'Adds a participant to a session; Proxy gives it a proxy identifier from the pool unless one is named.',
     args: { input: t.arg({ type: CreateProxyParticipantInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -166,7 +165,6 @@ builder.mutationFields((t) => ({
   }),
   deleteProxyParticipant: t.field({
     type: DeleteProxyParticipantPayload,
-    nullable: false,
     description: 'Removes a participant from a session.',
     args: { input: t.arg({ type: DeleteProxyParticipantInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

@@ -130,7 +130,6 @@ function rememberPhoneNumber(ctx: GatewayContext, record: ProxyPhoneNumberRecord
 builder.mutationFields((t) => ({
   createProxyPhoneNumber: t.field({
     type: CreateProxyPhoneNumberPayload,
-    nullable: false,
     description: "Adds a Twilio phone number to a service's pool.",
     args: { input: t.arg({ type: CreateProxyPhoneNumberInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -148,7 +147,6 @@ builder.mutationFields((t) => ({
   }),
   updateProxyPhoneNumber: t.field({
     type: UpdateProxyPhoneNumberPayload,
-    nullable: false,
     description: 'Reserves a pool phone number, or releases it to proxy pool logic.',
     args: { input: t.arg({ type: UpdateProxyPhoneNumberInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -163,7 +161,6 @@ builder.mutationFields((t) => ({
   }),
   deleteProxyPhoneNumber: t.field({
     type: DeleteProxyPhoneNumberPayload,
-    nullable: false,
     description: "Removes a phone number from a service's pool.",
     args: { input: t.arg({ type: DeleteProxyPhoneNumberInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

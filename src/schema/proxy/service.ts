@@ -184,7 +184,6 @@ function rememberService(ctx: GatewayContext, record: ProxyServiceRecord | null)
 builder.mutationFields((t) => ({
   createProxyService: t.field({
     type: CreateProxyServicePayload,
-    nullable: false,
     description: 'Creates a Proxy service.',
     args: { input: t.arg({ type: CreateProxyServiceInput, required: true, description: 'What to create.' }) },
     resolve: (_, { input }, ctx) => {
@@ -207,7 +206,6 @@ builder.mutationFields((t) => ({
   }),
   updateProxyService: t.field({
     type: UpdateProxyServicePayload,
-    nullable: false,
     description: 'Changes a Proxy service.',
     args: { input: t.arg({ type: UpdateProxyServiceInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -234,7 +232,6 @@ builder.mutationFields((t) => ({
   }),
   deleteProxyService: t.field({
     type: DeleteProxyServicePayload,
-    nullable: false,
     description: 'Deletes a Proxy service with its sessions, participants, interactions and number pool.',
     args: { input: t.arg({ type: DeleteProxyServiceInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

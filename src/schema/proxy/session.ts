@@ -193,7 +193,6 @@ function rememberSession(ctx: GatewayContext, record: ProxySessionRecord | null)
 builder.mutationFields((t) => ({
   createProxySession: t.field({
     type: CreateProxySessionPayload,
-    nullable: false,
     description: 'Creates a session in a Proxy service, with up to two participants given proxy identifiers from the pool.',
     args: { input: t.arg({ type: CreateProxySessionInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -218,7 +217,6 @@ builder.mutationFields((t) => ({
   }),
   updateProxySession: t.field({
     type: UpdateProxySessionPayload,
-    nullable: false,
     description: 'Changes a session: closes it, re-opens it, or changes when it expires.',
     args: { input: t.arg({ type: UpdateProxySessionInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -236,7 +234,6 @@ builder.mutationFields((t) => ({
   }),
   deleteProxySession: t.field({
     type: DeleteProxySessionPayload,
-    nullable: false,
     description: 'Deletes a session with its participants and interactions.',
     args: { input: t.arg({ type: DeleteProxySessionInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

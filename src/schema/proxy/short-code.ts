@@ -121,7 +121,6 @@ function rememberShortCode(ctx: GatewayContext, record: ProxyShortCodeRecord | n
 builder.mutationFields((t) => ({
   createProxyShortCode: t.field({
     type: CreateProxyShortCodePayload,
-    nullable: false,
     description: "Adds a Twilio short code to a service's pool.",
     args: { input: t.arg({ type: CreateProxyShortCodeInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -134,7 +133,6 @@ builder.mutationFields((t) => ({
   }),
   updateProxyShortCode: t.field({
     type: UpdateProxyShortCodePayload,
-    nullable: false,
     description: 'Reserves a pool short code, or releases it to proxy pool logic.',
     args: { input: t.arg({ type: UpdateProxyShortCodeInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -149,7 +147,6 @@ builder.mutationFields((t) => ({
   }),
   deleteProxyShortCode: t.field({
     type: DeleteProxyShortCodePayload,
-    nullable: false,
     description: "Removes a short code from a service's pool.",
     args: { input: t.arg({ type: DeleteProxyShortCodeInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {
