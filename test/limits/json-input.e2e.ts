@@ -71,6 +71,12 @@ describe('JSON nested too deep', () => {
     expect(env.totalCalls()).toBe(0);
   });
 
+  it("in a variable's default value is BAD_USER_INPUT naming the variable, with no REST call", async () => {
+    const res = await env.query(`mutation($a: JSON = ${nestedLiteral(150)}) { createChatChannel(input: { serviceSid: "${chat}", friendlyName: "deep", attributes: $a }) { chatChannel { sid } } }`);
+    expectBadInput(res, '$a');
+    expect(env.totalCalls()).toBe(0);
+  });
+
   it('up to 100 levels is written and read back as sent, both ways in', async () => {
     const viaVariable = await postRaw(`{"query":${JSON.stringify(CREATE)},"variables":{"input":{"serviceSid":"${chat}","friendlyName":"deep-100","attributes":${nested(100)}}}}`);
     expect(viaVariable.errors).toBeUndefined();

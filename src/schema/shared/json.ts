@@ -74,26 +74,31 @@ function literalSize(node: ValueNode): { depth: number; bytes: number } {
 }
 
 /**
- * Bounds `JSON` literals of the document, naming the argument or input field
- * (`input.attributes`). A variable inside a literal is bounded as a variable,
- * so together they nest at most twice the limit.
+ * Bounds `JSON` literals of the document (and variables' default values),
+ * naming the argument or input field (`input.attributes`) or the variable. A
+ * variable inside a literal is bounded as a variable, so together they nest
+ * at most twice the limit.
  */
 export function JsonLiteralBoundsRule(context: ValidationContext): ASTVisitor {
   const path: string[] = [];
   // Fields inside a JSON value have no input type, so only the argument or field holding it is checked.
-  const enter = (node: { name: { value: string }; value: ValueNode }) => {
-    path.push(node.name.value);
-    if (getNamedType(context.getInputType())?.name !== 'JSON') return;
-    const { depth, bytes } = literalSize(node.value);
+  const enter = (name: string, value: ValueNode | undefined) => {
+    path.push(name);
+    if (!value || getNamedType(context.getInputType())?.name !== 'JSON') return;
+    const { depth, bytes } = literalSize(value);
     const problem = depth > MAX_JSON_DEPTH ? TOO_DEEP : bytes > MAX_JSON_BYTES ? TOO_LONG : undefined;
     if (problem) {
       const error = badInput(path.join('.'), problem);
-      context.reportError(new GraphQLError(error.message, { nodes: node.value, extensions: error.extensions }));
+      context.reportError(new GraphQLError(error.message, { nodes: value, extensions: error.extensions }));
     }
   };
   // Never skips a node (returning false would skip its leave too, and the path would drift).
   const leave = () => void path.pop();
-  return { Argument: { enter, leave }, ObjectField: { enter, leave } };
+  return {
+    VariableDefinition: { enter: (node) => enter(`$${node.variable.name.value}`, node.defaultValue), leave },
+    Argument: { enter: (node) => enter(node.name.value, node.value), leave },
+    ObjectField: { enter: (node) => enter(node.name.value, node.value), leave },
+  };
 }
 
 /** The text parsed, served as `JSON`; the text itself when it is not JSON or nests too deep to serve, and null when there is none. */
