@@ -23,10 +23,13 @@ import type { ListCursors } from './cursor.ts';
 import { badInput } from './errors.ts';
 
 /**
- * The most REST calls one connection field makes: a first read (the page
- * asked for, or the cursor's page again), and one more only when that read
- * left the page short (Twilio served fewer items than asked, or a cursor
- * from the middle of a page left fewer after it). The cost model relies on it.
+ * The most REST calls one connection field makes, with or without a cursor:
+ * one read (the first page, the page beyond an edge cursor, or a mid-page
+ * cursor's own page again), and a second only when that read left the answer
+ * short (Twilio served fewer items than asked, or a mid-page cursor had fewer
+ * after it) and Twilio gave a page beyond. `first: 0` or `last: 0` reads one
+ * item without a cursor, nothing with one. A query's cost can be predicted
+ * from this bound.
  */
 export const MAX_READS_PER_CONNECTION = 2;
 
