@@ -35,6 +35,11 @@ export interface Config {
   /** Port of the embedded emulator when it runs (`EMULATOR_PORT`, default 0: any free port). */
   emulatorPort: number;
   /**
+   * Key that signs connection cursors (`CURSOR_SECRET`, at least 32 characters), the same on
+   * every replica. Null when unset: a random key per process, so cursors do not survive a restart.
+   */
+  cursorSecret: string | null;
+  /**
    * The REST layer reads `TWILIO_BASE_URL`, `TWILIO_<PRODUCT>_BASE_URL`,
    * `TWILIO_EDGE` and `TWILIO_REGION` itself; they are kept here so start-up
    * can validate them and say where requests go.
@@ -104,6 +109,14 @@ function origins(env: Record<string, string | undefined>): string[] {
   });
 }
 
+function cursorSecret(env: Record<string, string | undefined>): string | null {
+  const value = env.CURSOR_SECRET;
+  if (value === undefined || value === '') return null;
+  // Its value is never shown: it is a secret.
+  if (value.length < 32) throw new ConfigError('CURSOR_SECRET', `must be at least 32 characters, got ${value.length}`);
+  return value;
+}
+
 /** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   for (const name of BASE_URL_VARS) {
@@ -129,6 +142,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxRestCallsPerRequest: integer(env, 'MAX_REST_CALLS_PER_REQUEST', 1000, 1, 1_000_000),
     maxResultNodes: integer(env, 'MAX_RESULT_NODES', 100_000, 1, 10_000_000),
     emulatorPort: integer(env, 'EMULATOR_PORT', 0, 0, 65535),
+    cursorSecret: cursorSecret(env),
     env: { ...env },
   };
 }

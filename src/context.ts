@@ -8,6 +8,7 @@ import { GraphQLError } from 'graphql';
 import type { YogaInitialContext } from 'graphql-yoga';
 import { TwilioClient, type CallOptions, type RawRequest, type TwilioCredentials, type TwilioTransport } from './twilio/client.ts';
 import { Lookups } from './schema/shared/lookups.ts';
+import { CursorSigner } from './schema/shared/cursor.ts';
 
 /** What the context factory adds to Yoga's own context for each request. */
 export interface RequestContext {
@@ -15,6 +16,8 @@ export interface RequestContext {
   twilio: RequestTwilioClient;
   /** Batched lookups that are no single type's loader (users by identity, members by identity). */
   lookups: Lookups;
+  /** Signs and checks connection cursors with the gateway's key. */
+  cursors: CursorSigner;
 }
 
 /** The context every resolver sees. */
@@ -105,10 +108,10 @@ export class RequestTwilioClient extends TwilioClient {
 }
 
 /** Builds the context factory Yoga calls once per request. */
-export function contextFactory(transport: TwilioTransport, fallback: TwilioCredentials | null, maxRestCalls = 1000) {
+export function contextFactory(transport: TwilioTransport, fallback: TwilioCredentials | null, maxRestCalls = 1000, cursors = new CursorSigner()) {
   return ({ request }: YogaInitialContext): RequestContext => {
     const twilio = new RequestTwilioClient(transport, requestCredentials(request, fallback), maxRestCalls);
-    return { ...initContextCache(), twilio, lookups: new Lookups() };
+    return { ...initContextCache(), twilio, lookups: new Lookups(), cursors };
   };
 }
 

@@ -13,6 +13,8 @@ import { upstreamError } from './schema/shared/errors.ts';
 import { OPERATION_COVERAGE } from './schema/coverage.ts';
 import { CostModel } from './limits/cost.ts';
 import { useCostLimit } from './limits/cost-plugin.ts';
+import { CursorSigner } from './schema/shared/cursor.ts';
+import { JsonLiteralBoundsRule } from './schema/shared/json.ts';
 
 export interface GatewayOptions {
   transport: TwilioTransport;
@@ -28,6 +30,8 @@ export interface GatewayOptions {
   maxRestCallsPerRequest?: number;
   /** Most objects one answer may hold (default 100000); an operation predicted to return more is refused before it runs. */
   maxResultNodes?: number;
+  /** Key that signs connection cursors (`CURSOR_SECRET`); without it, a random key per process. */
+  cursorSecret?: string | null;
 }
 
 /** Built once: the cost model depends only on the schema. */
@@ -37,6 +41,15 @@ const costModel = new CostModel(schema, OPERATION_COVERAGE);
 export const CSRF_HEADER = 'x-graphql-yoga-csrf';
 
 export type Gateway = YogaServerInstance<Record<string, never>, RequestContext>;
+
+/** Bounds JSON literals of documents, as the JSON scalar bounds variables (shared/json.ts). */
+function jsonLiteralBounds(): Plugin {
+  return {
+    onValidate({ addValidationRule }) {
+      addValidationRule(JsonLiteralBoundsRule);
+    },
+  };
+}
 
 /** Answers `/healthz` while the process lives, before any GraphQL work. */
 function healthz(): Plugin {
@@ -53,7 +66,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   return createYoga<Record<string, never>, RequestContext>({
     schema,
     graphqlEndpoint: '/graphql',
-    context: contextFactory(options.transport, options.credentials, options.maxRestCallsPerRequest),
+    context: contextFactory(options.transport, options.credentials, options.maxRestCallsPerRequest, new CursorSigner(options.cursorSecret)),
     graphiql: options.graphiql === false ? false : { title: 'Twilio GraphQL gateway', defaultQuery: DEFAULT_QUERY },
     // GraphiQL served from the installed package, not a CDN, so it works offline too.
     renderGraphiQL,
@@ -65,6 +78,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     plugins: [
       healthz(),
       useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
+      jsonLiteralBounds(),
       useCostLimit(costModel, { restCalls: options.maxRestCallsPerRequest ?? 1000, nodes: options.maxResultNodes ?? 100_000 }),
     ],
     maskedErrors: {

@@ -41,7 +41,7 @@ const transport = new TwilioTransport({
   retry: { maxRetries: config.maxRetries },
   maxInFlightPerAccount: config.maxInFlightPerAccount,
 });
-const gateway = createGateway({ transport, credentials, corsOrigins: config.corsOrigins, maxRestCallsPerRequest: config.maxRestCallsPerRequest, maxResultNodes: config.maxResultNodes });
+const gateway = createGateway({ transport, credentials, corsOrigins: config.corsOrigins, maxRestCallsPerRequest: config.maxRestCallsPerRequest, maxResultNodes: config.maxResultNodes, cursorSecret: config.cursorSecret });
 const server = createServer(gateway);
 await new Promise<void>((resolve, reject) => {
   server.once('error', reject);

@@ -54,6 +54,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { MAX_READS_PER_CONNECTION, READS_WITHOUT_CURSOR } from '../schema/shared/connection.ts';
 
 /** What a field may declare about its loader (`extensions: { cost: … }` on a Pothos field). */
 export interface FieldCostHint {
@@ -81,8 +82,6 @@ export interface CostBudget {
 
 /** A lookup by unique name or identity, then the write. */
 export const MUTATION_CALLS = 2;
-/** A connection read from a cursor in the middle of a page reads that page again, then the next. */
-const CURSOR_CONNECTION_CALLS = 2;
 /** Items of a connection asked for without `first` or `last` (`resolveConnection`'s default). */
 const DEFAULT_PAGE_SIZE = 50;
 /** Lists carried in a record or a payload (user errors, bulk results): at most one Twilio bulk request's items. */
@@ -281,7 +280,7 @@ class Walk {
 
     if (isObjectType(named) && isConnection(named)) {
       const cursor = Boolean(args.after || args.before);
-      this.#add(count * (cursor ? CURSOR_CONNECTION_CALLS : 1), count);
+      this.#add(count * (cursor ? MAX_READS_PER_CONNECTION : READS_WITHOUT_CURSOR), count);
       const asked = typeof args.first === 'number' ? args.first : typeof args.last === 'number' ? args.last : DEFAULT_PAGE_SIZE;
       const pageSize = Math.min(asked, (field.extensions?.cost as FieldCostHint | undefined)?.maxItems ?? asked);
       const resource = edgeNode(named).name;

@@ -5,7 +5,7 @@ import * as chat from '../../twilio/chat.ts';
 import type { ChatInviteRecord } from '../../twilio/chat.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
@@ -17,7 +17,7 @@ import { ChatService } from './service.ts';
 export const ChatInvite = builder.loadableNodeRef<ChatInviteRecord>('ChatInvite', {
   id: { resolve: (i) => nodeKey(i.service_sid!, i.channel_sid!, i.sid!) },
   load: (keys, ctx) =>
-    fetchEach(keys, 3, 'ChatInvite', ([service, channel, sid]) =>
+    fetchEach(keys, 'ChatInvite', ([service, channel, sid]) =>
       chat.fetchInvite(ctx.twilio, { path: { ServiceSid: service!, ChannelSid: channel!, Sid: sid! } }),
     ),
   cacheResolved: (i) => nodeKey(i.service_sid!, i.channel_sid!, i.sid!),
@@ -60,13 +60,7 @@ builder.objectFields(ChatChannel, (t) => ({
     description: "The channel's pending invites, oldest first.",
     args: { ...forwardArgs(t.arg), identity: t.arg.stringList({ description: 'Only the invites of these identities.' }) },
     resolve: (c, args, ctx) =>
-      resolveConnection(
-        {
-          maxPageSize: 1000,
-          fetch: (page) => chat.listInvites(ctx.twilio, { path: { ServiceSid: c.service_sid!, ChannelSid: c.sid! }, query: { ...page, Identity: args.identity ?? undefined } }),
-        },
-        args,
-      ),
+      resolveConnection(twilioList(ctx, chat.chatOperations.ListInvite, { path: { ServiceSid: c.service_sid!, ChannelSid: c.sid! }, query: { Identity: args.identity ?? undefined } }), args),
   }),
   invite: t.field({
     type: ChatInvite,
@@ -105,7 +99,6 @@ const DeleteChatInvitePayload = deletePayloadType('DeleteChatInvitePayload', 'Th
 builder.mutationFields((t) => ({
   createChatInvite: t.field({
     type: CreateChatInvitePayload,
-    nullable: false,
     description: 'Invites a user to a channel. Twilio refuses an identity that is already a member or already invited.',
     args: { input: t.arg({ type: CreateChatInviteInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -127,7 +120,6 @@ builder.mutationFields((t) => ({
   }),
   deleteChatInvite: t.field({
     type: DeleteChatInvitePayload,
-    nullable: false,
     description: 'Withdraws an invite.',
     args: { input: t.arg({ type: DeleteChatInviteInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

@@ -5,7 +5,7 @@ import * as chat from '../../twilio/chat.ts';
 import type { ChatRoleRecord } from '../../twilio/chat.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
@@ -70,7 +70,7 @@ builder.objectFields(ChatService, (t) => ({
     description: "The service's roles, its four default roles among them.",
     args: forwardArgs(t.arg),
     resolve: (s, args, ctx) =>
-      resolveConnection({ maxPageSize: 1000, fetch: (page) => chat.listRoles(ctx.twilio, { path: { ServiceSid: s.sid! }, query: page }) }, args),
+      resolveConnection(twilioList(ctx, chat.chatOperations.ListRole, { path: { ServiceSid: s.sid! } }), args),
   }),
   role: t.field({
     type: ChatRole,
@@ -118,7 +118,6 @@ const DeleteChatRolePayload = deletePayloadType('DeleteChatRolePayload', 'The re
 builder.mutationFields((t) => ({
   createChatRole: t.field({
     type: CreateChatRolePayload,
-    nullable: false,
     description: 'Creates a role in a Chat service.',
     args: { input: t.arg({ type: CreateChatRoleInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -133,7 +132,6 @@ builder.mutationFields((t) => ({
   }),
   updateChatRole: t.field({
     type: UpdateChatRolePayload,
-    nullable: false,
     description: "Replaces a role's permissions.",
     args: { input: t.arg({ type: UpdateChatRoleInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -147,7 +145,6 @@ builder.mutationFields((t) => ({
   }),
   deleteChatRole: t.field({
     type: DeleteChatRolePayload,
-    nullable: false,
     description: 'Deletes a role. Twilio refuses to delete a default role of the service.',
     args: { input: t.arg({ type: DeleteChatRoleInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

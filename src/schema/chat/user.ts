@@ -6,7 +6,7 @@ import type { ChatUserRecord } from '../../twilio/chat.ts';
 import type { GatewayContext } from '../../context.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
@@ -81,7 +81,7 @@ builder.objectFields(ChatService, (t) => ({
     description: "The service's users, oldest first.",
     args: forwardArgs(t.arg),
     resolve: (s, args, ctx) =>
-      resolveConnection({ maxPageSize: 1000, fetch: (page) => chat.listUsers(ctx.twilio, { path: { ServiceSid: s.sid! }, query: page }) }, args),
+      resolveConnection(twilioList(ctx, chat.chatOperations.ListUser, { path: { ServiceSid: s.sid! } }), args),
   }),
   user: t.field({
     type: ChatUser,
@@ -139,7 +139,6 @@ function rememberUser(ctx: GatewayContext, record: ChatUserRecord | null): void 
 builder.mutationFields((t) => ({
   createChatUser: t.field({
     type: CreateChatUserPayload,
-    nullable: false,
     description: 'Creates a user in a Chat service.',
     args: { input: t.arg({ type: CreateChatUserInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -158,7 +157,6 @@ builder.mutationFields((t) => ({
   }),
   updateChatUser: t.field({
     type: UpdateChatUserPayload,
-    nullable: false,
     description: 'Changes a user.',
     args: { input: t.arg({ type: UpdateChatUserInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -178,7 +176,6 @@ builder.mutationFields((t) => ({
   }),
   deleteChatUser: t.field({
     type: DeleteChatUserPayload,
-    nullable: false,
     description: 'Deletes a user; it leaves every channel it was a member of.',
     args: { input: t.arg({ type: DeleteChatUserInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

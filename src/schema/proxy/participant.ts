@@ -6,7 +6,7 @@ import type { ProxyParticipantRecord } from '../../twilio/proxy.ts';
 import type { GatewayContext } from '../../context.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid, isSid } from '../shared/validate.ts';
 import { cacheKeyOf, selectsOnly, stub } from '../shared/selection.ts';
@@ -28,7 +28,6 @@ export const ProxyParticipant = builder.loadableNodeRef<ProxyParticipantRecord>(
   load: (keys, ctx) =>
     loadViaList<ProxyParticipantRecord>(ctx, keys, {
       typename: 'ProxyParticipant',
-      keyParts: 3,
       memoKey: (session) => `proxy.participants:${session}`,
       listPage: (session) => {
         const [service, sid] = session.split(':') as [string, string];
@@ -101,10 +100,7 @@ builder.objectFields(ProxySession, (t) => ({
     extensions: atMostItems(2),
     args: forwardArgs(t.arg),
     resolve: (s, args, ctx) =>
-      resolveConnection(
-        { maxPageSize: 1000, fetch: (page) => proxy.listParticipants(ctx.twilio, { path: { ServiceSid: s.service_sid!, SessionSid: s.sid! }, query: page }) },
-        args,
-      ),
+      resolveConnection(twilioList(ctx, proxy.proxyOperations.ListParticipant, { path: { ServiceSid: s.service_sid!, SessionSid: s.sid! } }), args),
   }),
   participant: t.field({
     type: ProxyParticipant,
@@ -152,7 +148,6 @@ const DeleteProxyParticipantPayload = deletePayloadType('DeleteProxyParticipantP
 builder.mutationFields((t) => ({
   createProxyParticipant: t.field({
     type: CreateProxyParticipantPayload,
-    nullable: false,
     description: 'Adds a participant to a session; Proxy gives it a proxy identifier from the pool unless one is named.',
     args: { input: t.arg({ type: CreateProxyParticipantInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -175,7 +170,6 @@ builder.mutationFields((t) => ({
   }),
   deleteProxyParticipant: t.field({
     type: DeleteProxyParticipantPayload,
-    nullable: false,
     description: 'Removes a participant from a session.',
     args: { input: t.arg({ type: DeleteProxyParticipantInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {
