@@ -28,14 +28,21 @@ export interface Config {
    * non-browser clients, so no web page can use the gateway's credentials.
    */
   corsOrigins: string[];
-  /** Most REST calls one GraphQL request may make (`MAX_REST_CALLS_PER_REQUEST`, default 1000). */
+  /** Most REST calls one GraphQL request may make (`MAX_REST_CALLS_PER_REQUEST`, default 1000); checked before it runs, and as it runs. */
   maxRestCallsPerRequest: number;
+  /** Most objects one answer may hold (`MAX_RESULT_NODES`, default 100000); checked before it runs. */
+  maxResultNodes: number;
   /** Time one GraphQL request may take before its REST calls are cancelled (`REQUEST_TIMEOUT_MS`, default 30000). */
   requestTimeoutMs: number;
   /** On SIGTERM/SIGINT, time left to running requests before they are cancelled (`SHUTDOWN_GRACE_MS`, default 10000). */
   shutdownGraceMs: number;
   /** Port of the embedded emulator when it runs (`EMULATOR_PORT`, default 0: any free port). */
   emulatorPort: number;
+  /**
+   * Key that signs connection cursors (`CURSOR_SECRET`, at least 32 characters), the same on
+   * every replica. Null when unset: a random key per process, so cursors do not survive a restart.
+   */
+  cursorSecret: string | null;
   /**
    * The REST layer reads `TWILIO_BASE_URL`, `TWILIO_<PRODUCT>_BASE_URL`,
    * `TWILIO_EDGE` and `TWILIO_REGION` itself; they are kept here so start-up
@@ -106,6 +113,14 @@ function origins(env: Record<string, string | undefined>): string[] {
   });
 }
 
+function cursorSecret(env: Record<string, string | undefined>): string | null {
+  const value = env.CURSOR_SECRET;
+  if (value === undefined || value === '') return null;
+  // Its value is never shown: it is a secret.
+  if (value.length < 32) throw new ConfigError('CURSOR_SECRET', `must be at least 32 characters, got ${value.length}`);
+  return value;
+}
+
 /** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   for (const name of BASE_URL_VARS) {
@@ -129,9 +144,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxInFlightPerAccount: integer(env, 'TWILIO_MAX_IN_FLIGHT', 32, 1, 10_000),
     corsOrigins: origins(env),
     maxRestCallsPerRequest: integer(env, 'MAX_REST_CALLS_PER_REQUEST', 1000, 1, 1_000_000),
+    maxResultNodes: integer(env, 'MAX_RESULT_NODES', 100_000, 1, 10_000_000),
     requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 1, 3_600_000),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 3_600_000),
     emulatorPort: integer(env, 'EMULATOR_PORT', 0, 0, 65535),
+    cursorSecret: cursorSecret(env),
     env: { ...env },
   };
 }

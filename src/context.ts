@@ -8,6 +8,7 @@ import { GraphQLError } from 'graphql';
 import type { YogaInitialContext } from 'graphql-yoga';
 import { TwilioClient, type CallOptions, type RawRequest, type TwilioCredentials, type TwilioTransport } from './twilio/client.ts';
 import { Lookups } from './schema/shared/lookups.ts';
+import { CursorSigner } from './schema/shared/cursor.ts';
 import { TwilioTransportError, type TwilioCallSite } from './twilio/errors.ts';
 import { RequestEnded } from './limits/lifetime.ts';
 import { credentialSecrets, withoutSecrets, type SecretForm } from './schema/shared/secrets.ts';
@@ -18,6 +19,8 @@ export interface RequestContext {
   twilio: RequestTwilioClient;
   /** Batched lookups that are no single type's loader (users by identity, members by identity). */
   lookups: Lookups;
+  /** Signs and checks connection cursors with the gateway's key. */
+  cursors: CursorSigner;
 }
 
 /** The context every resolver sees. */
@@ -154,11 +157,12 @@ export function contextFactory(
   transport: TwilioTransport,
   fallback: TwilioCredentials | null,
   maxRestCalls = 1000,
+  cursors = new CursorSigner(),
   signalOf: (request: Request) => AbortSignal | undefined = () => undefined,
 ) {
   return ({ request }: YogaInitialContext): RequestContext => {
     const twilio = new RequestTwilioClient(transport, requestCredentials(request, fallback), maxRestCalls, signalOf(request));
-    return { ...initContextCache(), twilio, lookups: new Lookups() };
+    return { ...initContextCache(), twilio, lookups: new Lookups(), cursors };
   };
 }
 

@@ -10,6 +10,11 @@ import type { TwilioCredentials, TwilioTransport } from './twilio/client.ts';
 import { contextFactory, type RequestContext } from './context.ts';
 import { schema } from './schema/index.ts';
 import { upstreamError } from './schema/shared/errors.ts';
+import { OPERATION_COVERAGE } from './schema/coverage.ts';
+import { CostModel } from './limits/cost.ts';
+import { useCostLimit } from './limits/cost-plugin.ts';
+import { CursorSigner } from './schema/shared/cursor.ts';
+import { JsonLiteralBoundsRule } from './schema/shared/json.ts';
 import { InFlightRequests } from './limits/lifetime.ts';
 
 export interface GatewayOptions {
@@ -22,11 +27,18 @@ export interface GatewayOptions {
   logging?: boolean;
   /** Browser origins allowed to call from another origin; none by default. */
   corsOrigins?: string[];
-  /** Most REST calls one request may make (default 1000). */
+  /** Most REST calls one request may make (default 1000); an operation predicted to need more is refused before it runs. */
   maxRestCallsPerRequest?: number;
+  /** Most objects one answer may hold (default 100000); an operation predicted to return more is refused before it runs. */
+  maxResultNodes?: number;
+  /** Key that signs connection cursors (`CURSOR_SECRET`); without it, a random key per process. */
+  cursorSecret?: string | null;
   /** Time one request may take; past it, its REST calls are cancelled and it answers with what it has (default 30000). */
   requestTimeoutMs?: number;
 }
+
+/** Built once: the cost model depends only on the schema. */
+const costModel = new CostModel(schema, OPERATION_COVERAGE);
 
 /** The header a request whose body a browser could send without a preflight (a form post) must carry. */
 export const CSRF_HEADER = 'x-graphql-yoga-csrf';
@@ -35,6 +47,15 @@ export type Gateway = YogaServerInstance<Record<string, never>, RequestContext> 
   /** The requests being answered, each with its lifetime signal; `abortAll` cancels them (shutdown). */
   readonly requests: InFlightRequests;
 };
+
+/** Bounds JSON literals of documents, as the JSON scalar bounds variables (shared/json.ts). */
+function jsonLiteralBounds(): Plugin {
+  return {
+    onValidate({ addValidationRule }) {
+      addValidationRule(JsonLiteralBoundsRule);
+    },
+  };
+}
 
 /** Answers `/healthz` while the process lives, before any GraphQL work. */
 function healthz(): Plugin {
@@ -52,7 +73,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   const yoga = createYoga<Record<string, never>, RequestContext>({
     schema,
     graphqlEndpoint: '/graphql',
-    context: contextFactory(options.transport, options.credentials, options.maxRestCallsPerRequest, (request) => requests.signalOf(request)),
+    context: contextFactory(options.transport, options.credentials, options.maxRestCallsPerRequest, new CursorSigner(options.cursorSecret), (request) =>
+      requests.signalOf(request),
+    ),
     graphiql: options.graphiql === false ? false : { title: 'Twilio GraphQL gateway', defaultQuery: DEFAULT_QUERY },
     // GraphiQL served from the installed package, not a CDN, so it works offline too.
     renderGraphiQL,
@@ -61,7 +84,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     // The gateway acts with its own Twilio credentials for requests that bring none: no web page on
     // another origin may read its answers (no CORS unless allowed), nor send it a form post (CSRF).
     cors: options.corsOrigins?.length ? { origin: options.corsOrigins, credentials: true } : false,
-    plugins: [healthz(), requests.plugin(), useCSRFPrevention({ requestHeaders: [CSRF_HEADER] })],
+    plugins: [
+      healthz(),
+      requests.plugin(),
+      useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
+      jsonLiteralBounds(),
+      useCostLimit(costModel, { restCalls: options.maxRestCallsPerRequest ?? 1000, nodes: options.maxResultNodes ?? 100_000 }),
+    ],
     maskedErrors: {
       // Twilio's failures are expected and explained; everything else stays masked.
       maskError(error, message, isDev) {

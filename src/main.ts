@@ -47,6 +47,8 @@ const gateway = createGateway({
   credentials,
   corsOrigins: config.corsOrigins,
   maxRestCallsPerRequest: config.maxRestCallsPerRequest,
+  maxResultNodes: config.maxResultNodes,
+  cursorSecret: config.cursorSecret,
   requestTimeoutMs: config.requestTimeoutMs,
 });
 const server = createServer(gateway);

@@ -8,9 +8,10 @@ import DataloaderPlugin from '@pothos/plugin-dataloader';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import DirectivesPlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
-import { DateTimeResolver, JSONResolver, URLResolver } from 'graphql-scalars';
+import { DateTimeResolver, URLResolver } from 'graphql-scalars';
 import type { GatewayContext } from '../context.ts';
 import { decodeGlobalId, encodeGlobalId } from './shared/global-id.ts';
+import { BoundedJSON } from './shared/json.ts';
 
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;
@@ -51,7 +52,13 @@ export const builder = new SchemaBuilder<{
 
 builder.addScalarType('DateTime', DateTimeResolver, {});
 builder.addScalarType('URL', URLResolver, {});
-builder.addScalarType('JSON', JSONResolver, {});
+// Bounded in depth and length: see shared/json.ts.
+builder.addScalarType('JSON', BoundedJSON, {});
 
 builder.queryType({ description: 'The root of every query.' });
-builder.mutationType({ description: 'Every write the gateway offers: one mutation per Twilio write operation.' });
+// Mutation fields keep Pothos's default, nullable (as GitHub's and Shopify's are): a write that fails upstream is null
+// with its error, while the writes before it in the same request keep their payloads.
+builder.mutationType({
+  description:
+    'Every write the gateway offers: one mutation per Twilio write operation. Each is nullable: one that fails upstream is null with its error, and the results of those before it in the request stand.',
+});

@@ -92,12 +92,13 @@ describe('REST call counts', () => {
   });
 
   it('reads subscriptions, sinks, subscribed events, event types, schemas and their versions in one call per list', async () => {
+    // Page sizes stated: at the default 50 × 50, the schemas' version lists alone could be 2,500 calls.
     const data = await ok(/* GraphQL */ `{
-      eventSubscriptions {
+      eventSubscriptions(first: 10) {
         nodes {
           description
           sink { description }
-          subscribedEvents {
+          subscribedEvents(first: 20) {
             nodes {
               type schemaVersionNumber
               eventType { type description schemaId schema { schemaId versions { nodes { schemaVersion dateCreated } } } }
@@ -133,7 +134,7 @@ describe('REST call counts', () => {
 
   it("reads each subscribed event's schema version from one version list per schema", async () => {
     const data = await ok(/* GraphQL */ `{
-      eventSubscriptions { nodes { subscribedEvents { nodes { type schemaVersionNumber schemaVersion { id schemaId schemaVersion dateCreated raw } } } } }
+      eventSubscriptions(first: 10) { nodes { subscribedEvents(first: 20) { nodes { type schemaVersionNumber schemaVersion { id schemaId schemaVersion dateCreated raw } } } } }
     }`);
     const subscribed = data.eventSubscriptions.nodes.flatMap((s: any) => s.subscribedEvents.nodes);
     for (const e of subscribed) {

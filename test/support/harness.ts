@@ -15,6 +15,20 @@ export interface GraphQLResponse<T = any> {
   status: number;
   data?: T;
   errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, any> }>;
+  extensions?: Record<string, any>;
+}
+
+/**
+ * Every answer any test receives checks the cost model: the REST calls a
+ * request made (first attempts) are never more than it predicted before it ran.
+ */
+function checkCostPrediction(body: Omit<GraphQLResponse, 'status'>): void {
+  const cost = body.extensions?.cost;
+  if (!cost) return;
+  const firstAttempts = cost.restCalls - (cost.retries ?? 0);
+  if (firstAttempts > cost.predictedRestCalls) {
+    throw new Error(`The cost model predicted ${cost.predictedRestCalls} REST calls, but the request made ${firstAttempts}: ${JSON.stringify(body).slice(0, 500)}`);
+  }
 }
 
 export interface GatewayEnv {
@@ -64,7 +78,8 @@ export async function startGateway(
         headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
         body: JSON.stringify({ query, variables }),
       });
-      const body = (await res.json()) as { data?: any; errors?: any };
+      const body = (await res.json()) as Omit<GraphQLResponse, "status">;
+      checkCostPrediction(body);
       return { status: res.status, ...body };
   };
   return {

@@ -33,7 +33,6 @@ const PromoteSecondaryAuthTokenPayload = payloadType(
 builder.mutationFields((t) => ({
   promoteSecondaryAuthToken: t.field({
     type: PromoteSecondaryAuthTokenPayload,
-    nullable: false,
     description:
       'Promotes the secondary Auth Token to primary. The promoted token replaces the primary Auth Token and the old primary stops working at once: ' +
       'after promoting, all requests to Twilio using the old primary Auth Token result in an error (401, Twilio code 20003), whoever sends them. ' +

@@ -4,7 +4,7 @@ import * as accounts from '../../twilio/accounts.ts';
 import type { AccountsCredentialAwsRecord } from '../../twilio/accounts.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { badInput } from '../shared/errors.ts';
@@ -14,7 +14,7 @@ import { dateOf, urlOf } from './shared.ts';
 
 export const AwsCredential = builder.loadableNodeRef<AccountsCredentialAwsRecord>('AwsCredential', {
   id: { resolve: (c) => nodeKey(c.sid!) },
-  load: (keys, ctx) => fetchEach(keys, 1, 'AwsCredential', ([sid]) => accounts.fetchCredentialAws(ctx.twilio, { path: { Sid: checkSid('id', sid!, 'CR') } })),
+  load: (keys, ctx) => fetchEach(keys, 'AwsCredential', ([sid]) => accounts.fetchCredentialAws(ctx.twilio, { path: { Sid: sid! } })),
   cacheResolved: (c) => nodeKey(c.sid!),
 });
 
@@ -42,7 +42,7 @@ builder.queryFields((t) => ({
     nullable: false,
     description: 'The AWS credentials belonging to the account.',
     args: forwardArgs(t.arg),
-    resolve: (_, args, ctx) => resolveConnection({ maxPageSize: 1000, fetch: (page) => accounts.listCredentialAws(ctx.twilio, { query: page }) }, args),
+    resolve: (_, args, ctx) => resolveConnection(twilioList(ctx, accounts.accountsOperations.ListCredentialAws, {}), args),
   }),
   awsCredential: t.field({
     type: AwsCredential,
@@ -103,7 +103,6 @@ const DeleteAwsCredentialPayload = deletePayloadType('DeleteAwsCredentialPayload
 builder.mutationFields((t) => ({
   createAwsCredential: t.field({
     type: CreateAwsCredentialPayload,
-    nullable: false,
     description: 'Creates an AWS credential. Twilio keeps the secret access key to itself: no field, list or error ever returns it.',
     args: { input: t.arg({ type: CreateAwsCredentialInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -120,7 +119,6 @@ builder.mutationFields((t) => ({
   }),
   updateAwsCredential: t.field({
     type: UpdateAwsCredentialPayload,
-    nullable: false,
     description: 'Renames an AWS credential.',
     args: { input: t.arg({ type: UpdateAwsCredentialInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -134,7 +132,6 @@ builder.mutationFields((t) => ({
   }),
   deleteAwsCredential: t.field({
     type: DeleteAwsCredentialPayload,
-    nullable: false,
     description: 'Deletes an AWS credential. Twilio features that use it can no longer reach AWS with it.',
     args: { input: t.arg({ type: DeleteAwsCredentialInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

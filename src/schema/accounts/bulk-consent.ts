@@ -51,7 +51,6 @@ const CreateBulkConsentsPayload = bulkPayloadType('CreateBulkConsentsPayload', '
 builder.mutationFields((t) => ({
   createBulkConsents: t.field({
     type: CreateBulkConsentsPayload,
-    nullable: false,
     description:
       "Records contacts' opt-in or opt-out status in bulk (Twilio's `Items`). Twilio checks each item on its own: a bad item is reported in its result and does not stop the others. A request Twilio cannot answer item by item is refused whole (`userErrors`).",
     args: { input: t.arg({ type: CreateBulkConsentsInput, required: true, description: 'The consents to record.' }) },

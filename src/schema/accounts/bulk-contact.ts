@@ -30,7 +30,6 @@ const CreateBulkContactsPayload = bulkPayloadType('CreateBulkContactsPayload', '
 builder.mutationFields((t) => ({
   createBulkContacts: t.field({
     type: CreateBulkContactsPayload,
-    nullable: false,
     description:
       "Records contacts' details in bulk (Twilio's `Items`). Twilio checks each item on its own: a bad item is reported in its result and does not stop the others. A request Twilio cannot answer item by item is refused whole (`userErrors`).",
     args: { input: t.arg({ type: CreateBulkContactsInput, required: true, description: 'The contacts to record.' }) },

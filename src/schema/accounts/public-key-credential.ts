@@ -4,7 +4,7 @@ import * as accounts from '../../twilio/accounts.ts';
 import type { AccountsCredentialPublicKeyRecord } from '../../twilio/accounts.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { badInput } from '../shared/errors.ts';
@@ -14,7 +14,7 @@ import { dateOf, urlOf } from './shared.ts';
 export const PublicKeyCredential = builder.loadableNodeRef<AccountsCredentialPublicKeyRecord>('PublicKeyCredential', {
   id: { resolve: (c) => nodeKey(c.sid!) },
   load: (keys, ctx) =>
-    fetchEach(keys, 1, 'PublicKeyCredential', ([sid]) => accounts.fetchCredentialPublicKey(ctx.twilio, { path: { Sid: checkSid('id', sid!, 'CR') } })),
+    fetchEach(keys, 'PublicKeyCredential', ([sid]) => accounts.fetchCredentialPublicKey(ctx.twilio, { path: { Sid: sid! } })),
   cacheResolved: (c) => nodeKey(c.sid!),
 });
 
@@ -42,7 +42,7 @@ builder.queryFields((t) => ({
     nullable: false,
     description: 'The public key credentials belonging to the account.',
     args: forwardArgs(t.arg),
-    resolve: (_, args, ctx) => resolveConnection({ maxPageSize: 1000, fetch: (page) => accounts.listCredentialPublicKeys(ctx.twilio, { query: page }) }, args),
+    resolve: (_, args, ctx) => resolveConnection(twilioList(ctx, accounts.accountsOperations.ListCredentialPublicKey, {}), args),
   }),
   publicKeyCredential: t.field({
     type: PublicKeyCredential,
@@ -105,7 +105,6 @@ const DeletePublicKeyCredentialPayload = deletePayloadType('DeletePublicKeyCrede
 builder.mutationFields((t) => ({
   createPublicKeyCredential: t.field({
     type: CreatePublicKeyCredentialPayload,
-    nullable: false,
     description: 'Adds a public key for Public Key Client Validation. Twilio refuses a key that is not RSA.',
     args: { input: t.arg({ type: CreatePublicKeyCredentialInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -120,7 +119,6 @@ builder.mutationFields((t) => ({
   }),
   updatePublicKeyCredential: t.field({
     type: UpdatePublicKeyCredentialPayload,
-    nullable: false,
     description: 'Renames a public key credential.',
     args: { input: t.arg({ type: UpdatePublicKeyCredentialInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -134,7 +132,6 @@ builder.mutationFields((t) => ({
   }),
   deletePublicKeyCredential: t.field({
     type: DeletePublicKeyCredentialPayload,
-    nullable: false,
     description: 'Deletes a public key credential. Requests signed with its private key are no longer accepted.',
     args: { input: t.arg({ type: DeletePublicKeyCredentialInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

@@ -14,7 +14,7 @@ import { checkE164 } from './shared.ts';
 export const SafeListNumber = builder.loadableNodeRef<AccountsSafelistRecord>('SafeListNumber', {
   id: { resolve: (n) => nodeKey(n.phone_number!), description: 'Global ID, for `node(id:)`; it carries the phone number, by which Twilio fetches the entry.' },
   load: (keys, ctx) =>
-    fetchEach(keys, 1, 'SafeListNumber', ([number]) => accounts.fetchSafelist(ctx.twilio, { query: { PhoneNumber: checkE164('id', number!) } })),
+    fetchEach(keys, 'SafeListNumber', ([number]) => accounts.fetchSafelist(ctx.twilio, { query: { PhoneNumber: number! } })),
   cacheResolved: (n) => nodeKey(n.phone_number!),
 });
 
@@ -62,7 +62,6 @@ const DeleteSafeListNumberPayload = deletePayloadType('DeleteSafeListNumberPaylo
 builder.mutationFields((t) => ({
   createSafeListNumber: t.field({
     type: CreateSafeListNumberPayload,
-    nullable: false,
     description: 'Adds a phone number to SafeList. Twilio refuses a number that is already on it.',
     args: { input: t.arg({ type: CreateSafeListNumberInput, required: true, description: 'The number to add.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -74,7 +73,6 @@ builder.mutationFields((t) => ({
   }),
   deleteSafeListNumber: t.field({
     type: DeleteSafeListNumberPayload,
-    nullable: false,
     description: 'Removes a phone number from SafeList.',
     args: { input: t.arg({ type: DeleteSafeListNumberInput, required: true, description: 'The number to remove.' }) },
     resolve: async (_, { input }, ctx) => {

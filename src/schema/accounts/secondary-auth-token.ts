@@ -43,14 +43,12 @@ const DeleteSecondaryAuthTokenPayload = builder.objectRef<Payload<true>>('Delete
 builder.mutationFields((t) => ({
   createSecondaryAuthToken: t.field({
     type: CreateSecondaryAuthTokenPayload,
-    nullable: false,
     description:
       'Creates a secondary Auth Token for the account, replacing any earlier secondary token. The payload carries the token, which no later query returns: store it at once. It authenticates requests alongside the primary token until deleted or promoted.',
     resolve: (_, _args, ctx) => runWrite(ctx, {}, () => accounts.createSecondaryAuthToken(ctx.twilio)),
   }),
   deleteSecondaryAuthToken: t.field({
     type: DeleteSecondaryAuthTokenPayload,
-    nullable: false,
     description: 'Deletes the secondary Auth Token from the account: requests made with it fail from now on. The primary Auth Token is unaffected.',
     resolve: (_, _args, ctx) =>
       runWrite(ctx, {}, async () => {

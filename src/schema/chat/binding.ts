@@ -1,10 +1,11 @@
 /** ChatBinding: a device registered for a user's push notifications in a Chat service. */
 import { builder } from '../builder.ts';
+import { listedPer } from '../../limits/cost.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatBindingRecord } from '../../twilio/chat.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { deletePayloadType, runWrite } from '../shared/mutation.ts';
@@ -23,7 +24,7 @@ export const ChatBindingType = builder.enumType('ChatBindingType', {
 
 export const ChatBinding = builder.loadableNodeRef<ChatBindingRecord>('ChatBinding', {
   id: { resolve: (b) => nodeKey(b.service_sid!, b.sid!) },
-  load: (keys, ctx) => fetchEach(keys, 2, 'ChatBinding', ([service, sid]) => chat.fetchBinding(ctx.twilio, { path: { ServiceSid: service!, Sid: sid! } })),
+  load: (keys, ctx) => fetchEach(keys, 'ChatBinding', ([service, sid]) => chat.fetchBinding(ctx.twilio, { path: { ServiceSid: service!, Sid: sid! } })),
   cacheResolved: (b) => nodeKey(b.service_sid!, b.sid!),
 });
 
@@ -48,6 +49,7 @@ ChatBinding.implement({
     service: t.field({ type: ChatService, description: 'The service the binding belongs to.', resolve: (b, _, ctx) => ChatService.getDataloader(ctx).load(nodeKey(b.service_sid!)) }),
     identity: t.exposeString('identity', { description: 'The identity of the user the device belongs to.' }),
     user: t.field({
+      extensions: listedPer('ChatService'),
       type: ChatUser,
       description: 'The user the device belongs to; null when no user of the service has that identity.',
       resolve: (b, _, ctx) => (b.identity ? userByIdentity(ctx, b.service_sid!, b.identity) : null),
@@ -79,14 +81,7 @@ builder.objectFields(ChatService, (t) => ({
       bindingType: t.arg({ type: [ChatBindingType], description: 'Only the bindings through these push services.' }),
     },
     resolve: (s, args, ctx) =>
-      resolveConnection(
-        {
-          maxPageSize: 1000,
-          fetch: (page) =>
-            chat.listBindings(ctx.twilio, { path: { ServiceSid: s.sid! }, query: { ...page, Identity: args.identity ?? undefined, BindingType: args.bindingType ?? undefined } }),
-        },
-        args,
-      ),
+      resolveConnection(twilioList(ctx, chat.chatOperations.ListBinding, { path: { ServiceSid: s.sid! }, query: { Identity: args.identity ?? undefined, BindingType: args.bindingType ?? undefined } }), args),
   }),
   binding: t.field({
     type: ChatBinding,
@@ -111,7 +106,6 @@ const DeleteChatBindingPayload = deletePayloadType('DeleteChatBindingPayload', '
 builder.mutationFields((t) => ({
   deleteChatBinding: t.field({
     type: DeleteChatBindingPayload,
-    nullable: false,
     description: 'Deletes a push binding: the device gets no more push notifications until the SDK registers it again.',
     args: { input: t.arg({ type: DeleteChatBindingInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

@@ -1,11 +1,12 @@
 /** ChatChannel: a conversation in a Chat service, with its members, messages, invites and webhooks. */
 import { builder } from '../builder.ts';
+import { listedPer } from '../../limits/cost.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatChannelRecord } from '../../twilio/chat.ts';
 import type { GatewayContext } from '../../context.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
@@ -70,6 +71,7 @@ ChatChannel.implement({
     type: t.field({ type: ChatChannelType, description: 'Whether the channel is public or private.', resolve: (c) => c.type }),
     createdBy: t.exposeString('created_by', { description: 'The identity of the user who created the channel, or `system`.' }),
     creator: t.field({
+      extensions: listedPer('ChatService'),
       type: ChatUser,
       description: 'The user who created the channel; null when the system created it.',
       resolve: (c, _, ctx) => (c.created_by && c.created_by !== 'system' ? userByIdentity(ctx, c.service_sid!, c.created_by) : null),
@@ -90,10 +92,7 @@ builder.objectFields(ChatService, (t) => ({
     description: "The service's channels, oldest first.",
     args: { ...forwardArgs(t.arg), type: t.arg({ type: [ChatChannelType], description: 'Only channels of these types.' }) },
     resolve: (s, args, ctx) =>
-      resolveConnection(
-        { maxPageSize: 1000, fetch: (page) => chat.listChannels(ctx.twilio, { path: { ServiceSid: s.sid! }, query: { ...page, Type: args.type ?? undefined } }) },
-        args,
-      ),
+      resolveConnection(twilioList(ctx, chat.chatOperations.ListChannel, { path: { ServiceSid: s.sid! }, query: { Type: args.type ?? undefined } }), args),
   }),
   channel: t.field({
     type: ChatChannel,
@@ -153,7 +152,6 @@ const DeleteChatChannelPayload = deletePayloadType('DeleteChatChannelPayload', '
 builder.mutationFields((t) => ({
   createChatChannel: t.field({
     type: CreateChatChannelPayload,
-    nullable: false,
     description: 'Creates a channel in a Chat service.',
     args: { input: t.arg({ type: CreateChatChannelInput, required: true, description: 'What to create.' }) },
     resolve: (_, { input }, ctx) =>
@@ -175,7 +173,6 @@ builder.mutationFields((t) => ({
   }),
   updateChatChannel: t.field({
     type: UpdateChatChannelPayload,
-    nullable: false,
     description: 'Changes a channel.',
     args: { input: t.arg({ type: UpdateChatChannelInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -201,7 +198,6 @@ builder.mutationFields((t) => ({
   }),
   deleteChatChannel: t.field({
     type: DeleteChatChannelPayload,
-    nullable: false,
     description: 'Deletes a channel with its members, messages, invites and webhooks.',
     args: { input: t.arg({ type: DeleteChatChannelInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

@@ -4,7 +4,7 @@ import * as chat from '../../twilio/chat.ts';
 import type { ChatCredentialRecord } from '../../twilio/chat.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
@@ -21,7 +21,7 @@ export const ChatPushService = builder.enumType('ChatPushService', {
 
 export const ChatCredential = builder.loadableNodeRef<ChatCredentialRecord>('ChatCredential', {
   id: { resolve: (c) => nodeKey(c.sid!) },
-  load: (keys, ctx) => fetchEach(keys, 1, 'ChatCredential', ([sid]) => chat.fetchCredential(ctx.twilio, { path: { Sid: sid! } })),
+  load: (keys, ctx) => fetchEach(keys, 'ChatCredential', ([sid]) => chat.fetchCredential(ctx.twilio, { path: { Sid: sid! } })),
   cacheResolved: (c) => nodeKey(c.sid!),
 });
 
@@ -61,7 +61,7 @@ builder.queryFields((t) => ({
     nullable: false,
     description: "The account's Chat push credentials.",
     args: forwardArgs(t.arg),
-    resolve: (_, args, ctx) => resolveConnection({ maxPageSize: 1000, fetch: (page) => chat.listCredentials(ctx.twilio, { query: page }) }, args),
+    resolve: (_, args, ctx) => resolveConnection(twilioList(ctx, chat.chatOperations.ListCredential, {}), args),
   }),
   chatCredential: t.field({
     type: ChatCredential,
@@ -131,7 +131,6 @@ const DeleteChatCredentialPayload = deletePayloadType('DeleteChatCredentialPaylo
 builder.mutationFields((t) => ({
   createChatCredential: t.field({
     type: CreateChatCredentialPayload,
-    nullable: false,
     description: 'Creates a push credential for Chat.',
     args: { input: t.arg({ type: CreateChatCredentialInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -156,7 +155,6 @@ builder.mutationFields((t) => ({
   }),
   updateChatCredential: t.field({
     type: UpdateChatCredentialPayload,
-    nullable: false,
     description: 'Changes a push credential: its name, or new keys for the same push service.',
     args: { input: t.arg({ type: UpdateChatCredentialInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -182,7 +180,6 @@ builder.mutationFields((t) => ({
   }),
   deleteChatCredential: t.field({
     type: DeleteChatCredentialPayload,
-    nullable: false,
     description: 'Deletes a push credential. Bindings that use it can no longer get push notifications.',
     args: { input: t.arg({ type: DeleteChatCredentialInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

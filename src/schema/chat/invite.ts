@@ -1,10 +1,11 @@
 /** ChatInvite: an invitation for a user to join a channel. */
 import { builder } from '../builder.ts';
+import { listedPer } from '../../limits/cost.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatInviteRecord } from '../../twilio/chat.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
@@ -16,7 +17,7 @@ import { ChatService } from './service.ts';
 export const ChatInvite = builder.loadableNodeRef<ChatInviteRecord>('ChatInvite', {
   id: { resolve: (i) => nodeKey(i.service_sid!, i.channel_sid!, i.sid!) },
   load: (keys, ctx) =>
-    fetchEach(keys, 3, 'ChatInvite', ([service, channel, sid]) =>
+    fetchEach(keys, 'ChatInvite', ([service, channel, sid]) =>
       chat.fetchInvite(ctx.twilio, { path: { ServiceSid: service!, ChannelSid: channel!, Sid: sid! } }),
     ),
   cacheResolved: (i) => nodeKey(i.service_sid!, i.channel_sid!, i.sid!),
@@ -38,12 +39,13 @@ ChatInvite.implement({
     channel: t.field({ type: ChatChannel, description: 'The channel the user is invited to.', resolve: (i, _, ctx) => channelOf(ctx, i.service_sid, i.channel_sid) }),
     identity: t.exposeString('identity', { description: 'The identity of the invited user.' }),
     user: t.field({
+      extensions: listedPer('ChatService'),
       type: ChatUser,
       description: 'The invited user; null when no user of the service has that identity yet.',
       resolve: (i, _, ctx) => (i.identity ? userByIdentity(ctx, i.service_sid!, i.identity) : null),
     }),
     roleSid: t.exposeString('role_sid', { description: 'The SID of the channel role the user gets on joining.' }),
-    role: t.field({ type: ChatRole, description: 'The channel role the user gets on joining.', resolve: (i, _, ctx) => (i.role_sid ? ChatRole.getDataloader(ctx).load(nodeKey(i.service_sid!, i.role_sid)) : null) }),
+    role: t.field({ type: ChatRole, extensions: listedPer('ChatService'), description: 'The channel role the user gets on joining.', resolve: (i, _, ctx) => (i.role_sid ? ChatRole.getDataloader(ctx).load(nodeKey(i.service_sid!, i.role_sid)) : null) }),
     createdBy: t.exposeString('created_by', { description: 'The identity of the user who sent the invite, or `system`.' }),
     dateCreated: t.field({ type: 'DateTime', description: 'When the invite was sent.', resolve: (i) => i.date_created }),
     dateUpdated: t.field({ type: 'DateTime', description: 'When the invite was last updated.', resolve: (i) => i.date_updated }),
@@ -58,13 +60,7 @@ builder.objectFields(ChatChannel, (t) => ({
     description: "The channel's pending invites, oldest first.",
     args: { ...forwardArgs(t.arg), identity: t.arg.stringList({ description: 'Only the invites of these identities.' }) },
     resolve: (c, args, ctx) =>
-      resolveConnection(
-        {
-          maxPageSize: 1000,
-          fetch: (page) => chat.listInvites(ctx.twilio, { path: { ServiceSid: c.service_sid!, ChannelSid: c.sid! }, query: { ...page, Identity: args.identity ?? undefined } }),
-        },
-        args,
-      ),
+      resolveConnection(twilioList(ctx, chat.chatOperations.ListInvite, { path: { ServiceSid: c.service_sid!, ChannelSid: c.sid! }, query: { Identity: args.identity ?? undefined } }), args),
   }),
   invite: t.field({
     type: ChatInvite,
@@ -103,7 +99,6 @@ const DeleteChatInvitePayload = deletePayloadType('DeleteChatInvitePayload', 'Th
 builder.mutationFields((t) => ({
   createChatInvite: t.field({
     type: CreateChatInvitePayload,
-    nullable: false,
     description: 'Invites a user to a channel. Twilio refuses an identity that is already a member or already invited.',
     args: { input: t.arg({ type: CreateChatInviteInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -125,7 +120,6 @@ builder.mutationFields((t) => ({
   }),
   deleteChatInvite: t.field({
     type: DeleteChatInvitePayload,
-    nullable: false,
     description: 'Withdraws an invite.',
     args: { input: t.arg({ type: DeleteChatInviteInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

@@ -1,12 +1,13 @@
 /** ChatMember: a user's membership of one channel. */
 import { builder } from '../builder.ts';
+import { listedPer } from '../../limits/cost.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatMemberRecord } from '../../twilio/chat.ts';
 import type { GatewayContext } from '../../context.ts';
 import { encodeGlobalId, nodeKey, splitNodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
@@ -20,7 +21,7 @@ import { ChatService } from './service.ts';
 export const ChatMember = builder.loadableNodeRef<ChatMemberRecord>('ChatMember', {
   id: { resolve: (m) => nodeKey(m.service_sid!, m.channel_sid!, m.sid!) },
   load: (keys, ctx) =>
-    fetchEach(keys, 3, 'ChatMember', ([service, channel, sid]) =>
+    fetchEach(keys, 'ChatMember', ([service, channel, sid]) =>
       chat.fetchMember(ctx.twilio, { path: { ServiceSid: service!, ChannelSid: channel!, Sid: sid! } }),
     ),
   cacheResolved: (m) => nodeKey(m.service_sid!, m.channel_sid!, m.sid!),
@@ -32,7 +33,7 @@ export const ChatMemberConnection = builder.connectionObject(
 );
 
 /** How many identities go into one `ListMember?Identity=…` call, keeping its URL short. */
-const IDENTITIES_PER_CALL = 50;
+export const IDENTITIES_PER_CALL = 50;
 
 /**
  * Members wanted by identity (`serviceSid:channelSid:identity`), batched per
@@ -43,7 +44,7 @@ export function memberByIdentity(ctx: GatewayContext, serviceSid: string, channe
   const loader = ctx.lookups.loader<ChatMemberRecord | null>('chat.membersByIdentity', async (keys) => {
     const byChannel = new Map<string, string[]>();
     for (const key of keys) {
-      const [service, channel, who] = splitNodeKey(key, 3, 'ChatMember');
+      const [service, channel, who] = splitNodeKey(key, 'ChatMember');
       const channelKey = nodeKey(service!, channel!);
       byChannel.set(channelKey, [...(byChannel.get(channelKey) ?? []), who!]);
     }
@@ -84,15 +85,14 @@ export function memberBySid(ctx: GatewayContext, serviceSid: string, channelSid:
     .loader<ChatMemberRecord>('chat.membersBySid', (keys) =>
       loadViaList<ChatMemberRecord>(ctx, keys, {
         typename: 'ChatMember',
-        keyParts: 3,
         listFrom: 1,
         memoKey: (channel) => `chat.members:${channel}`,
         listPage: (channel) => {
-          const [service, sid] = splitNodeKey(channel, 2, 'ChatChannel') as [string, string];
+          const [service, sid] = splitNodeKey(channel, 'ChatChannel') as [string, string];
           return chat.listMembers(ctx.twilio, { path: { ServiceSid: service, ChannelSid: sid }, query: { PageSize: 1000 } });
         },
         fetchOne: (channel, sid) => {
-          const [service, channelSid] = splitNodeKey(channel, 2, 'ChatChannel') as [string, string];
+          const [service, channelSid] = splitNodeKey(channel, 'ChatChannel') as [string, string];
           return chat.fetchMember(ctx.twilio, { path: { ServiceSid: service, ChannelSid: channelSid, Sid: sid } });
         },
         idsOf: (m) => [m.sid!],
@@ -112,9 +112,9 @@ ChatMember.implement({
     channelSid: t.string({ nullable: false, description: 'The SID of the channel.', resolve: (m) => m.channel_sid! }),
     channel: t.field({ type: ChatChannel, description: 'The channel of the membership.', resolve: (m, _, ctx) => channelOf(ctx, m.service_sid, m.channel_sid) }),
     identity: t.exposeString('identity', { description: "The member's user identity." }),
-    user: t.field({ type: ChatUser, description: 'The user who is the member.', resolve: (m, _, ctx) => (m.identity ? userByIdentity(ctx, m.service_sid!, m.identity) : null) }),
+    user: t.field({ type: ChatUser, extensions: listedPer('ChatService'), description: 'The user who is the member.', resolve: (m, _, ctx) => (m.identity ? userByIdentity(ctx, m.service_sid!, m.identity) : null) }),
     roleSid: t.exposeString('role_sid', { description: "The SID of the member's channel role." }),
-    role: t.field({ type: ChatRole, description: "The member's channel role.", resolve: (m, _, ctx) => (m.role_sid ? ChatRole.getDataloader(ctx).load(nodeKey(m.service_sid!, m.role_sid)) : null) }),
+    role: t.field({ type: ChatRole, extensions: listedPer('ChatService'), description: "The member's channel role.", resolve: (m, _, ctx) => (m.role_sid ? ChatRole.getDataloader(ctx).load(nodeKey(m.service_sid!, m.role_sid)) : null) }),
     attributes: t.field({ type: 'JSON', description: 'Application data stored with the member.', resolve: (m) => parseJsonText(m.attributes) }),
     lastConsumedMessageIndex: t.exposeInt('last_consumed_message_index', { description: 'Index of the last message the member has read; null when none.' }),
     lastConsumptionTimestamp: t.field({ type: 'DateTime', description: 'When the member last read messages.', resolve: (m) => m.last_consumption_timestamp }),
@@ -131,13 +131,7 @@ builder.objectFields(ChatChannel, (t) => ({
     description: "The channel's members, in the order they joined.",
     args: { ...forwardArgs(t.arg), identity: t.arg.stringList({ description: 'Only the members with these identities.' }) },
     resolve: (c, args, ctx) =>
-      resolveConnection(
-        {
-          maxPageSize: 1000,
-          fetch: (page) => chat.listMembers(ctx.twilio, { path: { ServiceSid: c.service_sid!, ChannelSid: c.sid! }, query: { ...page, Identity: args.identity ?? undefined } }),
-        },
-        args,
-      ),
+      resolveConnection(twilioList(ctx, chat.chatOperations.ListMember, { path: { ServiceSid: c.service_sid!, ChannelSid: c.sid! }, query: { Identity: args.identity ?? undefined } }), args),
   }),
   member: t.field({
     type: ChatMember,
@@ -208,7 +202,6 @@ function rememberMember(ctx: GatewayContext, record: ChatMemberRecord | null): v
 builder.mutationFields((t) => ({
   createChatMember: t.field({
     type: CreateChatMemberPayload,
-    nullable: false,
     description: 'Adds a user to a channel.',
     args: { input: t.arg({ type: CreateChatMemberInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -236,7 +229,6 @@ builder.mutationFields((t) => ({
   }),
   updateChatMember: t.field({
     type: UpdateChatMemberPayload,
-    nullable: false,
     description: 'Changes a member: its role, attributes or read position.',
     args: { input: t.arg({ type: UpdateChatMemberInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -264,7 +256,6 @@ builder.mutationFields((t) => ({
   }),
   deleteChatMember: t.field({
     type: DeleteChatMemberPayload,
-    nullable: false,
     description: 'Removes a member from its channel.',
     args: { input: t.arg({ type: DeleteChatMemberInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

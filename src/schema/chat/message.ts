@@ -1,10 +1,11 @@
 /** ChatMessage: a message in a channel. */
 import { builder } from '../builder.ts';
+import { listedPer } from '../../limits/cost.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatMessageRecord } from '../../twilio/chat.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { bothWaysArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
@@ -12,7 +13,7 @@ import { parseJsonText } from '../shared/json.ts';
 import { WEBHOOK_ENABLED, attributesParam, webhookHeader } from './shared.ts';
 import { ChatChannel, channelOf } from './channel.ts';
 import { ChatUser, userByIdentity } from './user.ts';
-import { ChatMember, memberByIdentity } from './member.ts';
+import { ChatMember, IDENTITIES_PER_CALL, memberByIdentity } from './member.ts';
 import { ChatService } from './service.ts';
 
 export const ChatMessageType = builder.enumType('ChatMessageType', {
@@ -31,7 +32,7 @@ function messageType(value: string | null): 'text' | 'media' | null {
 export const ChatMessage = builder.loadableNodeRef<ChatMessageRecord>('ChatMessage', {
   id: { resolve: (m) => nodeKey(m.service_sid!, m.channel_sid!, m.sid!) },
   load: (keys, ctx) =>
-    fetchEach(keys, 3, 'ChatMessage', ([service, channel, sid]) =>
+    fetchEach(keys, 'ChatMessage', ([service, channel, sid]) =>
       chat.fetchMessage(ctx.twilio, { path: { ServiceSid: service!, ChannelSid: channel!, Sid: sid! } }),
     ),
   cacheResolved: (m) => nodeKey(m.service_sid!, m.channel_sid!, m.sid!),
@@ -54,11 +55,13 @@ ChatMessage.implement({
     to: t.exposeString('to', { description: 'The SID of the channel the message was sent to.' }),
     from: t.exposeString('from', { description: 'The identity of the author, or `system`.' }),
     author: t.field({
+      extensions: listedPer('ChatService'),
       type: ChatUser,
       description: 'The user who wrote the message; null for system messages and authors no longer in the service.',
       resolve: (m, _, ctx) => (m.from && m.from !== 'system' ? userByIdentity(ctx, m.service_sid!, m.from) : null),
     }),
     member: t.field({
+      extensions: listedPer('ChatChannel', IDENTITIES_PER_CALL),
       type: ChatMember,
       description: "The author's membership of the channel; null when the author is not (or no longer) a member.",
       resolve: (m, _, ctx) => (m.from && m.from !== 'system' ? memberByIdentity(ctx, m.service_sid!, m.channel_sid!, m.from) : null),
@@ -83,14 +86,7 @@ builder.objectFields(ChatChannel, (t) => ({
     description: "The channel's messages, oldest first. `last: n` gives the n latest; `before` pages back through history.",
     args: bothWaysArgs(t.arg),
     resolve: (c, args, ctx) =>
-      resolveConnection(
-        {
-          maxPageSize: 1000,
-          orderable: true,
-          fetch: (page) => chat.listMessages(ctx.twilio, { path: { ServiceSid: c.service_sid!, ChannelSid: c.sid! }, query: page }),
-        },
-        args,
-      ),
+      resolveConnection(twilioList(ctx, chat.chatOperations.ListMessage, { path: { ServiceSid: c.service_sid!, ChannelSid: c.sid! } }, { orderable: true }), args),
   }),
   message: t.field({
     type: ChatMessage,
@@ -153,7 +149,6 @@ const DeleteChatMessagePayload = deletePayloadType('DeleteChatMessagePayload', '
 builder.mutationFields((t) => ({
   createChatMessage: t.field({
     type: CreateChatMessagePayload,
-    nullable: false,
     description: 'Sends a message to a channel.',
     args: { input: t.arg({ type: CreateChatMessageInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -180,7 +175,6 @@ builder.mutationFields((t) => ({
   }),
   updateChatMessage: t.field({
     type: UpdateChatMessagePayload,
-    nullable: false,
     description: 'Changes a message: its body, attributes or author.',
     args: { input: t.arg({ type: UpdateChatMessageInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -210,7 +204,6 @@ builder.mutationFields((t) => ({
   }),
   deleteChatMessage: t.field({
     type: DeleteChatMessagePayload,
-    nullable: false,
     description: 'Deletes a message. Indexes of later messages do not change.',
     args: { input: t.arg({ type: DeleteChatMessageInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

@@ -1,10 +1,11 @@
 /** ChatRole: a named set of permissions, given to users (deployment roles) or channel members (channel roles). */
 import { builder } from '../builder.ts';
+import { listedPer } from '../../limits/cost.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatRoleRecord } from '../../twilio/chat.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
@@ -60,16 +61,16 @@ const serviceRole = (ctx: GatewayContext, serviceSid: string | null, sid: string
   serviceSid && sid ? ChatRole.getDataloader(ctx).load(nodeKey(serviceSid, sid)) : null;
 
 builder.objectFields(ChatService, (t) => ({
-  defaultServiceRole: t.field({ type: ChatRole, description: 'The role new users get.', resolve: (s, _, ctx) => serviceRole(ctx, s.sid, s.default_service_role_sid) }),
-  defaultChannelRole: t.field({ type: ChatRole, description: 'The role new channel members get.', resolve: (s, _, ctx) => serviceRole(ctx, s.sid, s.default_channel_role_sid) }),
-  defaultChannelCreatorRole: t.field({ type: ChatRole, description: 'The role a channel creator gets.', resolve: (s, _, ctx) => serviceRole(ctx, s.sid, s.default_channel_creator_role_sid) }),
+  defaultServiceRole: t.field({ type: ChatRole, extensions: listedPer('ChatService'), description: 'The role new users get.', resolve: (s, _, ctx) => serviceRole(ctx, s.sid, s.default_service_role_sid) }),
+  defaultChannelRole: t.field({ type: ChatRole, extensions: listedPer('ChatService'), description: 'The role new channel members get.', resolve: (s, _, ctx) => serviceRole(ctx, s.sid, s.default_channel_role_sid) }),
+  defaultChannelCreatorRole: t.field({ type: ChatRole, extensions: listedPer('ChatService'), description: 'The role a channel creator gets.', resolve: (s, _, ctx) => serviceRole(ctx, s.sid, s.default_channel_creator_role_sid) }),
   roles: t.field({
     type: ChatRoleConnection,
     nullable: false,
     description: "The service's roles, its four default roles among them.",
     args: forwardArgs(t.arg),
     resolve: (s, args, ctx) =>
-      resolveConnection({ maxPageSize: 1000, fetch: (page) => chat.listRoles(ctx.twilio, { path: { ServiceSid: s.sid! }, query: page }) }, args),
+      resolveConnection(twilioList(ctx, chat.chatOperations.ListRole, { path: { ServiceSid: s.sid! } }), args),
   }),
   role: t.field({
     type: ChatRole,
@@ -117,7 +118,6 @@ const DeleteChatRolePayload = deletePayloadType('DeleteChatRolePayload', 'The re
 builder.mutationFields((t) => ({
   createChatRole: t.field({
     type: CreateChatRolePayload,
-    nullable: false,
     description: 'Creates a role in a Chat service.',
     args: { input: t.arg({ type: CreateChatRoleInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -132,7 +132,6 @@ builder.mutationFields((t) => ({
   }),
   updateChatRole: t.field({
     type: UpdateChatRolePayload,
-    nullable: false,
     description: "Replaces a role's permissions.",
     args: { input: t.arg({ type: UpdateChatRoleInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -146,7 +145,6 @@ builder.mutationFields((t) => ({
   }),
   deleteChatRole: t.field({
     type: DeleteChatRolePayload,
-    nullable: false,
     description: 'Deletes a role. Twilio refuses to delete a default role of the service.',
     args: { input: t.arg({ type: DeleteChatRoleInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

@@ -4,7 +4,7 @@ import * as chat from '../../twilio/chat.ts';
 import type { ChatServiceRecord } from '../../twilio/chat.ts';
 import { nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { cacheKeyOf, selectsOnly, stub } from '../shared/selection.ts';
@@ -14,7 +14,7 @@ import { HttpMethod } from '../shared/enums.ts';
 
 export const ChatService = builder.loadableNodeRef<ChatServiceRecord>('ChatService', {
   id: { resolve: (s) => nodeKey(s.sid!) },
-  load: (keys, ctx) => fetchEach(keys, 1, 'ChatService', ([sid]) => chat.fetchService(ctx.twilio, { path: { Sid: sid! } })),
+  load: (keys, ctx) => fetchEach(keys, 'ChatService', ([sid]) => chat.fetchService(ctx.twilio, { path: { Sid: sid! } })),
   cacheResolved: (s) => cacheKeyOf(s, nodeKey(s.sid!)),
 });
 
@@ -70,7 +70,7 @@ builder.queryFields((t) => ({
     description: 'The Chat services of the account.',
     args: forwardArgs(t.arg),
     resolve: (_, args, ctx) =>
-      resolveConnection({ maxPageSize: 1000, fetch: (page) => chat.listServices(ctx.twilio, { query: page }) }, args),
+      resolveConnection(twilioList(ctx, chat.chatOperations.ListService, {}), args),
   }),
   chatService: t.field({
     type: ChatService,
@@ -146,14 +146,12 @@ function notification(prefix: string, value: NotificationSettings): Record<strin
 builder.mutationFields((t) => ({
   createChatService: t.field({
     type: CreateChatServicePayload,
-    nullable: false,
     description: 'Creates a Chat service (with its four default roles).',
     args: { input: t.arg({ type: CreateChatServiceInput, required: true, description: 'What to create.' }) },
     resolve: (_, { input }, ctx) => runWrite(ctx, serviceFields, () => chat.createService(ctx.twilio, { body: { FriendlyName: input.friendlyName } })),
   }),
   updateChatService: t.field({
     type: UpdateChatServicePayload,
-    nullable: false,
     description: 'Changes a Chat service.',
     args: { input: t.arg({ type: UpdateChatServiceInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -201,7 +199,6 @@ builder.mutationFields((t) => ({
   }),
   deleteChatService: t.field({
     type: DeleteChatServicePayload,
-    nullable: false,
     description: 'Deletes a Chat service with all its channels, users and messages.',
     args: { input: t.arg({ type: builder.inputType('DeleteChatServiceInput', { description: 'The Chat service to delete.', fields: (f) => ({ sid: f.string({ required: true, description: 'The SID of the service (`IS…`).' }) }) }), required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

@@ -4,7 +4,7 @@ import * as chat from '../../twilio/chat.ts';
 import type { ChatUserBindingRecord } from '../../twilio/chat.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, runWrite } from '../shared/mutation.ts';
@@ -16,7 +16,7 @@ import { BINDING_DESCRIPTIONS, ChatBindingType } from './binding.ts';
 export const ChatUserBinding = builder.loadableNodeRef<ChatUserBindingRecord>('ChatUserBinding', {
   id: { resolve: (b) => nodeKey(b.service_sid!, b.user_sid!, b.sid!) },
   load: (keys, ctx) =>
-    fetchEach(keys, 3, 'ChatUserBinding', ([service, user, sid]) =>
+    fetchEach(keys, 'ChatUserBinding', ([service, user, sid]) =>
       chat.fetchUserBinding(ctx.twilio, { path: { ServiceSid: service!, UserSid: user!, Sid: sid! } }),
     ),
   cacheResolved: (b) => nodeKey(b.service_sid!, b.user_sid!, b.sid!),
@@ -63,14 +63,7 @@ builder.objectFields(ChatUser, (t) => ({
     description: "The user's push bindings (devices), oldest first.",
     args: { ...forwardArgs(t.arg), bindingType: t.arg({ type: [ChatBindingType], description: 'Only the bindings through these push services.' }) },
     resolve: (u, args, ctx) =>
-      resolveConnection(
-        {
-          maxPageSize: 1000,
-          fetch: (page) =>
-            chat.listUserBindings(ctx.twilio, { path: { ServiceSid: u.service_sid!, UserSid: u.sid! }, query: { ...page, BindingType: args.bindingType ?? undefined } }),
-        },
-        args,
-      ),
+      resolveConnection(twilioList(ctx, chat.chatOperations.ListUserBinding, { path: { ServiceSid: u.service_sid!, UserSid: u.sid! }, query: { BindingType: args.bindingType ?? undefined } }), args),
   }),
   binding: t.field({
     type: ChatUserBinding,
@@ -96,7 +89,6 @@ const DeleteChatUserBindingPayload = deletePayloadType('DeleteChatUserBindingPay
 builder.mutationFields((t) => ({
   deleteChatUserBinding: t.field({
     type: DeleteChatUserBindingPayload,
-    nullable: false,
     description: "Deletes one of a user's push bindings: the device gets no more push notifications until the SDK registers it again.",
     args: { input: t.arg({ type: DeleteChatUserBindingInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

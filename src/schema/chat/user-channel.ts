@@ -1,11 +1,12 @@
 /** ChatUserChannel: a channel seen from one of its users, with the user's read position and notification level. */
 import { builder } from '../builder.ts';
+import { listedPer } from '../../limits/cost.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatUserChannelRecord } from '../../twilio/chat.ts';
 import type { GatewayContext } from '../../context.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
@@ -32,13 +33,13 @@ export const ChatUserChannelNotificationLevel = builder.enumType('ChatUserChanne
 });
 
 /**
- * Loader keys are `serviceSid:userSidOrIdentity:channelSidOrUniqueName`; a
- * user channel fetched by names is also stored under its SID key.
+ * Loader keys are `serviceSid:userSid:channelSidOrUniqueName`; a user
+ * channel fetched by unique name is also stored under its SID key.
  */
 export const ChatUserChannel = builder.loadableNodeRef<ChatUserChannelRecord>('ChatUserChannel', {
   id: { resolve: (u) => nodeKey(u.service_sid!, u.user_sid!, u.channel_sid!) },
   load: async (keys, ctx) => {
-    const results = await fetchEach(keys, 3, 'ChatUserChannel', ([service, user, channel]) =>
+    const results = await fetchEach(keys, 'ChatUserChannel', ([service, user, channel]) =>
       chat.fetchUserChannel(ctx.twilio, { path: { ServiceSid: service!, UserSid: user!, ChannelSid: channel! } }),
     );
     for (const record of results) {
@@ -66,6 +67,7 @@ ChatUserChannel.implement({
     channel: t.field({ type: ChatChannel, description: 'The channel.', resolve: (u, _, ctx) => channelOf(ctx, u.service_sid, u.channel_sid) }),
     memberSid: t.exposeString('member_sid', { description: "The SID of the user's membership of the channel (`MB…`)." }),
     member: t.field({
+      extensions: listedPer('ChatChannel'),
       type: ChatMember,
       description: "The user's membership of the channel; null when the user is not a member.",
       resolve: (u, _, ctx) => (u.member_sid ? memberBySid(ctx, u.service_sid!, u.channel_sid!, u.member_sid) : null),
@@ -86,7 +88,7 @@ builder.objectFields(ChatUser, (t) => ({
     description: "The channels the user belongs to, with the user's read position and notification level in each.",
     args: forwardArgs(t.arg),
     resolve: (u, args, ctx) =>
-      resolveConnection({ maxPageSize: 1000, fetch: (page) => chat.listUserChannels(ctx.twilio, { path: { ServiceSid: u.service_sid!, UserSid: u.sid! }, query: page }) }, args),
+      resolveConnection(twilioList(ctx, chat.chatOperations.ListUserChannel, { path: { ServiceSid: u.service_sid!, UserSid: u.sid! } }), args),
   }),
   channel: t.field({
     type: ChatUserChannel,
@@ -137,7 +139,6 @@ function rememberUserChannel(ctx: GatewayContext, record: ChatUserChannelRecord 
 builder.mutationFields((t) => ({
   updateChatUserChannel: t.field({
     type: UpdateChatUserChannelPayload,
-    nullable: false,
     description: "Changes a user's notification level or read position in a channel.",
     args: { input: t.arg({ type: UpdateChatUserChannelInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -160,7 +161,6 @@ builder.mutationFields((t) => ({
   }),
   deleteChatUserChannel: t.field({
     type: DeleteChatUserChannelPayload,
-    nullable: false,
     description: 'Takes a user out of a channel: the user leaves it, and its membership is deleted.',
     args: { input: t.arg({ type: DeleteChatUserChannelInput, required: true, description: 'The user and the channel it leaves.' }) },
     resolve: async (_, { input }, ctx) => {

@@ -1,11 +1,12 @@
 /** ChatUser: a person (an identity) in a Chat service. */
 import { builder } from '../builder.ts';
+import { listedPer } from '../../limits/cost.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatUserRecord } from '../../twilio/chat.ts';
 import type { GatewayContext } from '../../context.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
@@ -62,7 +63,7 @@ ChatUser.implement({
     friendlyName: t.exposeString('friendly_name', { description: 'The name shown for the user.' }),
     attributes: t.field({ type: 'JSON', description: 'Application data stored with the user.', resolve: (u) => parseJsonText(u.attributes) }),
     roleSid: t.exposeString('role_sid', { description: "The SID of the user's service-wide role." }),
-    role: t.field({ type: ChatRole, description: "The user's service-wide role.", resolve: (u, _, ctx) => (u.role_sid ? ChatRole.getDataloader(ctx).load(nodeKey(u.service_sid!, u.role_sid)) : null) }),
+    role: t.field({ type: ChatRole, extensions: listedPer('ChatService'), description: "The user's service-wide role.", resolve: (u, _, ctx) => (u.role_sid ? ChatRole.getDataloader(ctx).load(nodeKey(u.service_sid!, u.role_sid)) : null) }),
     isOnline: t.exposeBoolean('is_online', { description: 'Whether the user is connected; null unless the service has reachability on.' }),
     isNotifiable: t.exposeBoolean('is_notifiable', { description: 'Whether the user can get push notifications; null unless the service has reachability on.' }),
     joinedChannelsCount: t.exposeInt('joined_channels_count', { description: 'How many channels the user is a member of.' }),
@@ -80,7 +81,7 @@ builder.objectFields(ChatService, (t) => ({
     description: "The service's users, oldest first.",
     args: forwardArgs(t.arg),
     resolve: (s, args, ctx) =>
-      resolveConnection({ maxPageSize: 1000, fetch: (page) => chat.listUsers(ctx.twilio, { path: { ServiceSid: s.sid! }, query: page }) }, args),
+      resolveConnection(twilioList(ctx, chat.chatOperations.ListUser, { path: { ServiceSid: s.sid! } }), args),
   }),
   user: t.field({
     type: ChatUser,
@@ -138,7 +139,6 @@ function rememberUser(ctx: GatewayContext, record: ChatUserRecord | null): void 
 builder.mutationFields((t) => ({
   createChatUser: t.field({
     type: CreateChatUserPayload,
-    nullable: false,
     description: 'Creates a user in a Chat service.',
     args: { input: t.arg({ type: CreateChatUserInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -157,7 +157,6 @@ builder.mutationFields((t) => ({
   }),
   updateChatUser: t.field({
     type: UpdateChatUserPayload,
-    nullable: false,
     description: 'Changes a user.',
     args: { input: t.arg({ type: UpdateChatUserInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -177,7 +176,6 @@ builder.mutationFields((t) => ({
   }),
   deleteChatUser: t.field({
     type: DeleteChatUserPayload,
-    nullable: false,
     description: 'Deletes a user; it leaves every channel it was a member of.',
     args: { input: t.arg({ type: DeleteChatUserInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

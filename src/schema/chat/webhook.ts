@@ -4,7 +4,7 @@ import * as chat from '../../twilio/chat.ts';
 import type { ChatChannelWebhookRecord } from '../../twilio/chat.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
@@ -57,7 +57,7 @@ const ChatChannelWebhookConfiguration = builder.objectRef<ConfigurationShape>('C
 export const ChatChannelWebhook = builder.loadableNodeRef<ChatChannelWebhookRecord>('ChatChannelWebhook', {
   id: { resolve: (w) => nodeKey(w.service_sid!, w.channel_sid!, w.sid!) },
   load: (keys, ctx) =>
-    fetchEach(keys, 3, 'ChatChannelWebhook', ([service, channel, sid]) =>
+    fetchEach(keys, 'ChatChannelWebhook', ([service, channel, sid]) =>
       chat.fetchChannelWebhook(ctx.twilio, { path: { ServiceSid: service!, ChannelSid: channel!, Sid: sid! } }),
     ),
   cacheResolved: (w) => nodeKey(w.service_sid!, w.channel_sid!, w.sid!),
@@ -96,10 +96,7 @@ builder.objectFields(ChatChannel, (t) => ({
     description: "The channel's webhooks, oldest first.",
     args: forwardArgs(t.arg),
     resolve: (c, args, ctx) =>
-      resolveConnection(
-        { maxPageSize: 1000, fetch: (page) => chat.listChannelWebhooks(ctx.twilio, { path: { ServiceSid: c.service_sid!, ChannelSid: c.sid! }, query: page }) },
-        args,
-      ),
+      resolveConnection(twilioList(ctx, chat.chatOperations.ListChannelWebhook, { path: { ServiceSid: c.service_sid!, ChannelSid: c.sid! } }), args),
   }),
   webhook: t.field({
     type: ChatChannelWebhook,
@@ -189,7 +186,6 @@ const DeleteChatChannelWebhookPayload = deletePayloadType('DeleteChatChannelWebh
 builder.mutationFields((t) => ({
   createChatChannelWebhook: t.field({
     type: CreateChatChannelWebhookPayload,
-    nullable: false,
     description: 'Adds a webhook to a channel.',
     args: { input: t.arg({ type: CreateChatChannelWebhookInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -208,7 +204,6 @@ builder.mutationFields((t) => ({
   }),
   updateChatChannelWebhook: t.field({
     type: UpdateChatChannelWebhookPayload,
-    nullable: false,
     description: "Changes a channel webhook's configuration.",
     args: { input: t.arg({ type: UpdateChatChannelWebhookInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -229,7 +224,6 @@ builder.mutationFields((t) => ({
   }),
   deleteChatChannelWebhook: t.field({
     type: DeleteChatChannelWebhookPayload,
-    nullable: false,
     description: 'Removes a webhook from its channel.',
     args: { input: t.arg({ type: DeleteChatChannelWebhookInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

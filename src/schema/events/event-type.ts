@@ -4,7 +4,7 @@ import * as events from '../../twilio/events.ts';
 import type { EventsEventTypeRecord } from '../../twilio/events.ts';
 import type { GatewayContext } from '../../context.ts';
 import { nodeKey } from '../shared/global-id.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkEventType, checkSchemaId, loadViaAccountList } from './shared.ts';
 
@@ -68,7 +68,7 @@ builder.queryFields((t) => ({
     },
     resolve: (_, args, ctx) => {
       const schemaId = args.schemaId ? checkSchemaId('schemaId', args.schemaId) : undefined;
-      return resolveConnection({ maxPageSize: 1000, fetch: (page) => events.listEventTypes(ctx.twilio, { query: { ...page, SchemaId: schemaId } }) }, args);
+      return resolveConnection(twilioList(ctx, events.eventsOperations.ListEventType, { query: { SchemaId: schemaId } }), args);
     },
   }),
   eventType: t.field({

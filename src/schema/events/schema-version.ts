@@ -4,9 +4,10 @@ import * as events from '../../twilio/events.ts';
 import type { EventsSchemaVersionRecord } from '../../twilio/events.ts';
 import type { GatewayContext } from '../../context.ts';
 import { nodeKey } from '../shared/global-id.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
-import { checkSchemaVersion, loadChildrenViaList } from './shared.ts';
+import { loadViaList } from '../shared/list-assisted.ts';
+import { checkSchemaVersion } from './shared.ts';
 import { EventSchema, schemaOf } from './schema.ts';
 
 /** How versions are read: a schema's version list once it is worth it, else one fetch each. */
@@ -25,7 +26,7 @@ function versionSource(ctx: GatewayContext, listFrom: number) {
 /** Keyed `schemaId:schemaVersion`. One version is one fetch; several of one schema at once, one read of its versions. */
 export const EventSchemaVersion = builder.loadableNodeRef<EventsSchemaVersionRecord>('EventSchemaVersion', {
   id: { resolve: (v) => nodeKey(v.id!, v.schema_version!) },
-  load: (keys, ctx) => loadChildrenViaList(ctx, keys, versionSource(ctx, 2)),
+  load: (keys, ctx) => loadViaList(ctx, keys, versionSource(ctx, 2)),
   cacheResolved: (v) => nodeKey(v.id!, v.schema_version!),
 });
 
@@ -36,7 +37,7 @@ export const EventSchemaVersion = builder.loadableNodeRef<EventsSchemaVersionRec
  */
 export function schemaVersionOf(ctx: GatewayContext, schemaId: string, version: number) {
   return ctx.lookups
-    .loader<EventsSchemaVersionRecord>('events.schemaVersionsOfLinks', (keys) => loadChildrenViaList(ctx, keys, versionSource(ctx, 1)))
+    .loader<EventsSchemaVersionRecord>('events.schemaVersionsOfLinks', (keys) => loadViaList(ctx, keys, versionSource(ctx, 1)))
     .load(nodeKey(schemaId, version));
 }
 
@@ -67,15 +68,11 @@ builder.objectFields(EventSchema, (t) => ({
     nullable: false,
     description: "The schema's versions, oldest first.",
     args: forwardArgs(t.arg),
-    resolve: (s, args, ctx) =>
-      resolveConnection(
-        {
-          maxPageSize: 1000,
-          // Published versions never change, so the event types of one schema share each page read.
-          fetch: (page) => ctx.lookups.once(`events.schemaVersionPage:${s.id}:${JSON.stringify(page)}`, () => events.listSchemaVersions(ctx.twilio, { path: { Id: s.id! }, query: page })),
-        },
-        args,
-      ),
+    resolve: (s, args, ctx) => {
+      const versions = twilioList(ctx, events.eventsOperations.ListSchemaVersion, { path: { Id: s.id! } });
+      // Published versions never change, so the event types of one schema share each page read.
+      return resolveConnection({ ...versions, fetch: (page) => ctx.lookups.once(`events.schemaVersionPage:${s.id}:${JSON.stringify(page)}`, () => versions.fetch(page)) }, args);
+    },
   }),
   version: t.field({
     type: EventSchemaVersion,

@@ -6,7 +6,7 @@ import type { EventsSchemaRecord } from '../../twilio/events.ts';
 import type { GatewayContext } from '../../context.ts';
 import { nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { cacheKeyOf, selectsOnly, stub } from '../shared/selection.ts';
 import { checkSchemaId } from './shared.ts';
@@ -15,7 +15,7 @@ import { EventType, EventTypeConnection } from './event-type.ts';
 /** Keyed by the schema's ID (`Messaging.MessageStatus`). Twilio lists no schemas, so each is one fetch. */
 export const EventSchema = builder.loadableNodeRef<EventsSchemaRecord>('EventSchema', {
   id: { resolve: (s) => nodeKey(s.id!) },
-  load: (keys, ctx) => fetchEach(keys, 1, 'EventSchema', ([id]) => events.fetchSchema(ctx.twilio, { path: { Id: id! } })),
+  load: (keys, ctx) => fetchEach(keys, 'EventSchema', ([id]) => events.fetchSchema(ctx.twilio, { path: { Id: id! } })),
   cacheResolved: (s) => cacheKeyOf(s, nodeKey(s.id!)),
 });
 
@@ -53,7 +53,7 @@ EventSchema.implement({
       description: 'The event types whose payloads follow this schema.',
       args: forwardArgs(t.arg),
       resolve: (s, args, ctx) =>
-        resolveConnection({ maxPageSize: 1000, fetch: (page) => events.listEventTypes(ctx.twilio, { query: { ...page, SchemaId: s.id! } }) }, args),
+        resolveConnection(twilioList(ctx, events.eventsOperations.ListEventType, { query: { SchemaId: s.id! } }), args),
     }),
   }),
 });

@@ -2,7 +2,7 @@
 import type { GatewayContext } from '../../context.ts';
 import type { TwilioPage } from '../../twilio/paging.ts';
 import { badInput } from '../shared/errors.ts';
-import { nodeKey } from '../shared/global-id.ts';
+import { LONE_SURROGATE, isWellFormedText } from '../shared/validate.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
 
 /**
@@ -12,6 +12,7 @@ import { loadViaList } from '../shared/list-assisted.ts';
  */
 export function checkName(field: string, value: string, example: string): string {
   if (!/^[^\s:]+$/.test(value)) throw badInput(field, `expected a name such as ${example}, got ${JSON.stringify(value)}`);
+  if (!isWellFormedText(value)) throw badInput(field, LONE_SURROGATE);
   return value;
 }
 
@@ -24,15 +25,12 @@ export function checkSchemaVersion(field: string, value: number): number {
   return value;
 }
 
-/** Stands in for the parent of lists that have none (the account's sinks, the event type catalogue). */
-const ACCOUNT = 'account';
-
 /**
  * `loadViaList` for a list of the whole account, whose items are keyed by
  * their own SID or name alone: several wanted at once cost one read of the
  * list (up to 1000 items) instead of one fetch each.
  */
-export async function loadViaAccountList<R>(
+export function loadViaAccountList<R>(
   ctx: GatewayContext,
   keys: readonly string[],
   spec: {
@@ -45,36 +43,13 @@ export async function loadViaAccountList<R>(
     prime(record: R): void;
   },
 ): Promise<Array<R | Error>> {
-  // A key holding `:` came from a forged global ID; it gets its own error instead of failing the batch.
-  const valid = keys.filter((key) => !key.includes(':'));
-  const loaded = await loadViaList<R>(
-    ctx,
-    valid.map((key) => nodeKey(ACCOUNT, key)),
-    {
-      typename: spec.typename,
-      listFrom: spec.listFrom,
-      memoKey: () => spec.memoKey,
-      listPage: () => spec.listPage(),
-      fetchOne: (_, id) => spec.fetchOne(id),
-      idsOf: (record) => [spec.idOf(record)],
-      prime: (_, record) => spec.prime(record),
-    },
-  );
-  const byKey = new Map(valid.map((key, i) => [key, loaded[i]!]));
-  return keys.map((key) => (byKey.has(key) ? byKey.get(key)! : badInput('id', `not a ${spec.typename} ID`)));
-}
-
-/**
- * `loadViaList` for keys `parent:name`, where a forged global ID could hold a
- * further `:`; such keys get their own error instead of failing the batch.
- */
-export async function loadChildrenViaList<R>(
-  ctx: GatewayContext,
-  keys: readonly string[],
-  spec: Parameters<typeof loadViaList<R>>[2],
-): Promise<Array<R | Error>> {
-  const valid = keys.filter((key) => key.split(':').length === 2);
-  const loaded = await loadViaList<R>(ctx, valid, spec);
-  const byKey = new Map(valid.map((key, i) => [key, loaded[i]!]));
-  return keys.map((key) => (byKey.has(key) ? byKey.get(key)! : badInput('id', `not a ${spec.typename} ID`)));
+  return loadViaList<R>(ctx, keys, {
+    typename: spec.typename,
+    listFrom: spec.listFrom,
+    memoKey: () => spec.memoKey,
+    listPage: () => spec.listPage(),
+    fetchOne: (_, id) => spec.fetchOne(id),
+    idsOf: (record) => [spec.idOf(record)],
+    prime: (_, record) => spec.prime(record),
+  });
 }

@@ -63,7 +63,6 @@ const ValidateEventSinkInput = builder.inputType('ValidateEventSinkInput', {
 builder.mutationFields((t) => ({
   testEventSink: t.field({
     type: TestEventSinkPayload,
-    nullable: false,
     description: 'Has Twilio send a test event to a sink; an `INITIALIZED` or `FAILED` sink becomes `VALIDATING`. The event carries the test ID `validateEventSink` needs.',
     args: { input: t.arg({ type: TestEventSinkInput, required: true, description: 'The sink to send a test event to.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -74,7 +73,6 @@ builder.mutationFields((t) => ({
   }),
   validateEventSink: t.field({
     type: ValidateEventSinkPayload,
-    nullable: false,
     description: 'Sends back the ID of a test event the sink received, which makes the sink `ACTIVE`.',
     args: { input: t.arg({ type: ValidateEventSinkInput, required: true, description: 'The sink and the ID of the test event it received.' }) },
     resolve: async (_, { input }, ctx) => {

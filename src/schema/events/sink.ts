@@ -4,7 +4,7 @@ import * as events from '../../twilio/events.ts';
 import type { EventsSinkRecord } from '../../twilio/events.ts';
 import type { GatewayContext } from '../../context.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
@@ -105,10 +105,7 @@ builder.queryFields((t) => ({
       status: t.arg({ type: EventSinkStatus, description: 'Only the sinks with this status.' }),
     },
     resolve: (_, args, ctx) =>
-      resolveConnection(
-        { maxPageSize: 1000, fetch: (page) => events.listSinks(ctx.twilio, { query: { ...page, InUse: args.inUse ?? undefined, Status: args.status ?? undefined } }) },
-        args,
-      ),
+      resolveConnection(twilioList(ctx, events.eventsOperations.ListSink, { query: { InUse: args.inUse ?? undefined, Status: args.status ?? undefined } }), args),
   }),
   eventSink: t.field({
     type: EventSink,
@@ -156,7 +153,6 @@ const DeleteEventSinkPayload = deletePayloadType('DeleteEventSinkPayload', 'The 
 builder.mutationFields((t) => ({
   createEventSink: t.field({
     type: CreateEventSinkPayload,
-    nullable: false,
     description: 'Creates a sink. Twilio checks its configuration against its type.',
     args: { input: t.arg({ type: CreateEventSinkInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -172,7 +168,6 @@ builder.mutationFields((t) => ({
   }),
   updateEventSink: t.field({
     type: UpdateEventSinkPayload,
-    nullable: false,
     description: "Changes a sink's description.",
     args: { input: t.arg({ type: UpdateEventSinkInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -184,7 +179,6 @@ builder.mutationFields((t) => ({
   }),
   deleteEventSink: t.field({
     type: DeleteEventSinkPayload,
-    nullable: false,
     description: 'Deletes a sink. Twilio refuses while a subscription uses it: delete or move the subscriptions first.',
     args: { input: t.arg({ type: DeleteEventSinkInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

@@ -1,14 +1,16 @@
 /** EventSubscribedEvent: one event type of a subscription, at the schema version its payloads follow. */
 import { builder } from '../builder.ts';
+import { listedPer } from '../../limits/cost.ts';
 import * as events from '../../twilio/events.ts';
 import type { EventsSubscribedEventRecord } from '../../twilio/events.ts';
 import type { GatewayContext } from '../../context.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
+import { loadViaList } from '../shared/list-assisted.ts';
 import { checkSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
-import { checkEventType, checkSchemaVersion, loadChildrenViaList } from './shared.ts';
+import { checkEventType, checkSchemaVersion } from './shared.ts';
 import { EventType, eventTypeOf } from './event-type.ts';
 import { EventSchemaVersion, schemaVersionOf } from './schema-version.ts';
 import { EventSubscription, subscribedEventsMemo } from './subscription.ts';
@@ -21,7 +23,7 @@ import { EventSubscription, subscribedEventsMemo } from './subscription.ts';
 export const EventSubscribedEvent = builder.loadableNodeRef<EventsSubscribedEventRecord>('EventSubscribedEvent', {
   id: { resolve: (e) => nodeKey(e.subscription_sid!, e.type!) },
   load: (keys, ctx) =>
-    loadChildrenViaList<EventsSubscribedEventRecord>(ctx, keys, {
+    loadViaList<EventsSubscribedEventRecord>(ctx, keys, {
       typename: 'EventSubscribedEvent',
       listFrom: 2,
       memoKey: subscribedEventsMemo,
@@ -56,7 +58,7 @@ EventSubscribedEvent.implement({
       resolve: (e, _, ctx) => (e.subscription_sid ? EventSubscription.getDataloader(ctx).load(nodeKey(e.subscription_sid)) : null),
     }),
     type: t.string({ nullable: false, description: 'Type of event being subscribed to.', resolve: (e) => e.type! }),
-    eventType: t.field({ type: EventType, description: 'The event type being subscribed to.', resolve: (e, _, ctx) => eventTypeOf(ctx, e.type) }),
+    eventType: t.field({ type: EventType, extensions: listedPer('account'), description: 'The event type being subscribed to.', resolve: (e, _, ctx) => eventTypeOf(ctx, e.type) }),
     schemaVersionNumber: t.exposeInt('schema_version', { description: 'The schema version that the Subscription should use.' }),
     schemaVersion: t.field({
       type: EventSchemaVersion,
@@ -74,7 +76,7 @@ builder.objectFields(EventSubscription, (t) => ({
     description: 'The event types this subscription sends, in the order they were added.',
     args: forwardArgs(t.arg),
     resolve: (s, args, ctx) =>
-      resolveConnection({ maxPageSize: 1000, fetch: (page) => events.listSubscribedEvents(ctx.twilio, { path: { SubscriptionSid: s.sid! }, query: page }) }, args),
+      resolveConnection(twilioList(ctx, events.eventsOperations.ListSubscribedEvent, { path: { SubscriptionSid: s.sid! } }), args),
   }),
   subscribedEvent: t.field({
     type: EventSubscribedEvent,
@@ -135,7 +137,6 @@ function keyOf(input: { subscriptionSid: string; type: string; schemaVersion?: n
 builder.mutationFields((t) => ({
   createEventSubscribedEvent: t.field({
     type: CreateEventSubscribedEventPayload,
-    nullable: false,
     description: 'Adds an event type to a subscription.',
     args: { input: t.arg({ type: CreateEventSubscribedEventInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -149,7 +150,6 @@ builder.mutationFields((t) => ({
   }),
   updateEventSubscribedEvent: t.field({
     type: UpdateEventSubscribedEventPayload,
-    nullable: false,
     description: 'Changes the schema version an event type of a subscription uses.',
     args: { input: t.arg({ type: UpdateEventSubscribedEventInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -163,7 +163,6 @@ builder.mutationFields((t) => ({
   }),
   deleteEventSubscribedEvent: t.field({
     type: DeleteEventSubscribedEventPayload,
-    nullable: false,
     description: 'Removes an event type from a subscription.',
     args: { input: t.arg({ type: DeleteEventSubscribedEventInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

@@ -5,7 +5,7 @@ import type { EventsSubscriptionRecord } from '../../twilio/events.ts';
 import type { GatewayContext } from '../../context.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { cacheKeyOf, selectsOnly, stub } from '../shared/selection.ts';
@@ -16,7 +16,7 @@ import { EventSink, sinkOf } from './sink.ts';
 
 export const EventSubscription = builder.loadableNodeRef<EventsSubscriptionRecord>('EventSubscription', {
   id: { resolve: (s) => nodeKey(s.sid!) },
-  load: (keys, ctx) => fetchEach(keys, 1, 'EventSubscription', ([sid]) => events.fetchSubscription(ctx.twilio, { path: { Sid: sid! } })),
+  load: (keys, ctx) => fetchEach(keys, 'EventSubscription', ([sid]) => events.fetchSubscription(ctx.twilio, { path: { Sid: sid! } })),
   cacheResolved: (s) => cacheKeyOf(s, nodeKey(s.sid!)),
 });
 
@@ -52,7 +52,7 @@ const LIST_ONLY_FIELDS = new Set(['id', 'sid', 'subscribedEvents']);
 
 /** `first`/`after` and the `SinkSid` filter of ListSubscription, for the root and for a sink. */
 function listSubscriptions(ctx: GatewayContext, args: { first?: number | null; after?: string | null }, sinkSid: string | undefined) {
-  return resolveConnection({ maxPageSize: 1000, fetch: (page) => events.listSubscriptions(ctx.twilio, { query: { ...page, SinkSid: sinkSid } }) }, args);
+  return resolveConnection(twilioList(ctx, events.eventsOperations.ListSubscription, { query: { SinkSid: sinkSid } }), args);
 }
 
 builder.objectFields(EventSink, (t) => ({
@@ -136,7 +136,6 @@ function rememberSubscription(ctx: GatewayContext, record: EventsSubscriptionRec
 builder.mutationFields((t) => ({
   createEventSubscription: t.field({
     type: CreateEventSubscriptionPayload,
-    nullable: false,
     description: 'Subscribes an active sink to event types. Twilio refuses a sink that is not active.',
     args: { input: t.arg({ type: CreateEventSubscriptionInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -155,7 +154,6 @@ builder.mutationFields((t) => ({
   }),
   updateEventSubscription: t.field({
     type: UpdateEventSubscriptionPayload,
-    nullable: false,
     description: "Changes a subscription's description, or moves it to another active sink.",
     args: { input: t.arg({ type: UpdateEventSubscriptionInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -170,7 +168,6 @@ builder.mutationFields((t) => ({
   }),
   deleteEventSubscription: t.field({
     type: DeleteEventSubscriptionPayload,
-    nullable: false,
     description: 'Deletes a subscription with its subscribed events; Twilio stops sending those events to its sink.',
     args: { input: t.arg({ type: DeleteEventSubscriptionInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

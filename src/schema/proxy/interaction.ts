@@ -4,7 +4,7 @@ import * as proxy from '../../twilio/proxy.ts';
 import type { ProxyInteractionRecord } from '../../twilio/proxy.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { deletePayloadType, runWrite } from '../shared/mutation.ts';
@@ -55,7 +55,7 @@ export const ProxyInteractionResourceStatus = builder.enumType('ProxyInteraction
 export const ProxyInteraction = builder.loadableNodeRef<ProxyInteractionRecord>('ProxyInteraction', {
   id: { resolve: (i) => nodeKey(i.service_sid!, i.session_sid!, i.sid!) },
   load: (keys, ctx) =>
-    fetchEach(keys, 3, 'ProxyInteraction', ([service, session, sid]) =>
+    fetchEach(keys, 'ProxyInteraction', ([service, session, sid]) =>
       proxy.fetchInteraction(ctx.twilio, { path: { ServiceSid: service!, SessionSid: session!, Sid: sid! } }),
     ),
   cacheResolved: (i) => nodeKey(i.service_sid!, i.session_sid!, i.sid!),
@@ -122,10 +122,7 @@ builder.objectFields(ProxySession, (t) => ({
     description: "The session's interactions: its messages and calls.",
     args: forwardArgs(t.arg),
     resolve: (s, args, ctx) =>
-      resolveConnection(
-        { maxPageSize: 1000, fetch: (page) => proxy.listInteractions(ctx.twilio, { path: { ServiceSid: s.service_sid!, SessionSid: s.sid! }, query: page }) },
-        args,
-      ),
+      resolveConnection(twilioList(ctx, proxy.proxyOperations.ListInteraction, { path: { ServiceSid: s.service_sid!, SessionSid: s.sid! } }), args),
   }),
   interaction: t.field({
     type: ProxyInteraction,
@@ -154,7 +151,6 @@ const DeleteProxyInteractionPayload = deletePayloadType('DeleteProxyInteractionP
 builder.mutationFields((t) => ({
   deleteProxyInteraction: t.field({
     type: DeleteProxyInteractionPayload,
-    nullable: false,
     description: 'Deletes an interaction of a session.',
     args: { input: t.arg({ type: DeleteProxyInteractionInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

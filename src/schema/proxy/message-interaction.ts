@@ -4,7 +4,7 @@ import * as proxy from '../../twilio/proxy.ts';
 import type { ProxyMessageInteractionRecord } from '../../twilio/proxy.ts';
 import { nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { payloadType, runWrite } from '../shared/mutation.ts';
@@ -17,7 +17,7 @@ import { ProxyInteraction, ProxyInteractionResourceStatus, ProxyInteractionType 
 export const ProxyMessageInteraction = builder.loadableNodeRef<ProxyMessageInteractionRecord>('ProxyMessageInteraction', {
   id: { resolve: (m) => nodeKey(m.service_sid!, m.session_sid!, m.participant_sid!, m.sid!) },
   load: (keys, ctx) =>
-    fetchEach(keys, 4, 'ProxyMessageInteraction', ([service, session, participant, sid]) =>
+    fetchEach(keys, 'ProxyMessageInteraction', ([service, session, participant, sid]) =>
       proxy.fetchMessageInteraction(ctx.twilio, { path: { ServiceSid: service!, SessionSid: session!, ParticipantSid: participant!, Sid: sid! } }),
     ),
   cacheResolved: (m) => nodeKey(m.service_sid!, m.session_sid!, m.participant_sid!, m.sid!),
@@ -91,14 +91,7 @@ builder.objectFields(ProxyParticipant, (t) => ({
     description: 'The messages sent to the participant through the API.',
     args: forwardArgs(t.arg),
     resolve: (p, args, ctx) =>
-      resolveConnection(
-        {
-          maxPageSize: 1000,
-          fetch: (page) =>
-            proxy.listMessageInteractions(ctx.twilio, { path: { ServiceSid: p.service_sid!, SessionSid: p.session_sid!, ParticipantSid: p.sid! }, query: page }),
-        },
-        args,
-      ),
+      resolveConnection(twilioList(ctx, proxy.proxyOperations.ListMessageInteraction, { path: { ServiceSid: p.service_sid!, SessionSid: p.session_sid!, ParticipantSid: p.sid! } }), args),
   }),
   messageInteraction: t.field({
     type: ProxyMessageInteraction,
@@ -131,7 +124,6 @@ const CreateProxyMessageInteractionPayload = payloadType(
 builder.mutationFields((t) => ({
   createProxyMessageInteraction: t.field({
     type: CreateProxyMessageInteractionPayload,
-    nullable: false,
     description: 'Sends a message to a participant of a session, from its proxy identifier.',
     args: { input: t.arg({ type: CreateProxyMessageInteractionInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {

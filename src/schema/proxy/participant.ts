@@ -1,11 +1,12 @@
 /** ProxyParticipant: one of the two parties of a session, with the proxy identifier it reaches the other through. */
 import { builder } from '../builder.ts';
+import { atMostItems, listedPer } from '../../limits/cost.ts';
 import * as proxy from '../../twilio/proxy.ts';
 import type { ProxyParticipantRecord } from '../../twilio/proxy.ts';
 import type { GatewayContext } from '../../context.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid, isSid } from '../shared/validate.ts';
 import { cacheKeyOf, selectsOnly, stub } from '../shared/selection.ts';
@@ -27,7 +28,6 @@ export const ProxyParticipant = builder.loadableNodeRef<ProxyParticipantRecord>(
   load: (keys, ctx) =>
     loadViaList<ProxyParticipantRecord>(ctx, keys, {
       typename: 'ProxyParticipant',
-      keyParts: 3,
       memoKey: (session) => `proxy.participants:${session}`,
       listPage: (session) => {
         const [service, sid] = session.split(':') as [string, string];
@@ -69,11 +69,13 @@ ProxyParticipant.implement({
     }),
     proxyIdentifierSid: t.exposeString('proxy_identifier_sid', { description: 'The SID of the Proxy Identifier assigned to the Participant (`PN…` or `SC…`).' }),
     proxyPhoneNumber: t.field({
+      extensions: listedPer('ProxyService'),
       type: ProxyPhoneNumber,
       description: "The pool phone number assigned to the Participant; null when it was given a short code, or the number has left the pool.",
       resolve: (p, _, ctx) => (p.service_sid && p.proxy_identifier_sid && isSid(p.proxy_identifier_sid, 'PN') ? phoneNumberOf(ctx, p.service_sid, p.proxy_identifier_sid) : null),
     }),
     proxyShortCode: t.field({
+      extensions: listedPer('ProxyService'),
       type: ProxyShortCode,
       description: "The pool short code assigned to the Participant; null when it was given a phone number, or the short code has left the pool.",
       resolve: (p, _, ctx) => (p.service_sid && p.proxy_identifier_sid && isSid(p.proxy_identifier_sid, 'SC') ? shortCodeOf(ctx, p.service_sid, p.proxy_identifier_sid) : null),
@@ -94,12 +96,11 @@ builder.objectFields(ProxySession, (t) => ({
     type: ProxyParticipantConnection,
     nullable: false,
     description: "The session's participants (at most two).",
+    // "There is a limit of two Participants per Session": https://www.twilio.com/docs/proxy/api/participant
+    extensions: atMostItems(2),
     args: forwardArgs(t.arg),
     resolve: (s, args, ctx) =>
-      resolveConnection(
-        { maxPageSize: 1000, fetch: (page) => proxy.listParticipants(ctx.twilio, { path: { ServiceSid: s.service_sid!, SessionSid: s.sid! }, query: page }) },
-        args,
-      ),
+      resolveConnection(twilioList(ctx, proxy.proxyOperations.ListParticipant, { path: { ServiceSid: s.service_sid!, SessionSid: s.sid! } }), args),
   }),
   participant: t.field({
     type: ProxyParticipant,
@@ -147,7 +148,6 @@ const DeleteProxyParticipantPayload = deletePayloadType('DeleteProxyParticipantP
 builder.mutationFields((t) => ({
   createProxyParticipant: t.field({
     type: CreateProxyParticipantPayload,
-    nullable: false,
     description: 'Adds a participant to a session; Proxy gives it a proxy identifier from the pool unless one is named.',
     args: { input: t.arg({ type: CreateProxyParticipantInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -170,7 +170,6 @@ builder.mutationFields((t) => ({
   }),
   deleteProxyParticipant: t.field({
     type: DeleteProxyParticipantPayload,
-    nullable: false,
     description: 'Removes a participant from a session.',
     args: { input: t.arg({ type: DeleteProxyParticipantInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

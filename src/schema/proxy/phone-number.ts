@@ -5,7 +5,7 @@ import type { ProxyPhoneNumberRecord } from '../../twilio/proxy.ts';
 import type { GatewayContext } from '../../context.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
@@ -77,7 +77,7 @@ builder.objectFields(ProxyService, (t) => ({
     description: "The phone numbers of the service's pool.",
     args: forwardArgs(t.arg),
     resolve: (s, args, ctx) =>
-      resolveConnection({ maxPageSize: 1000, fetch: (page) => proxy.listPhoneNumbers(ctx.twilio, { path: { ServiceSid: s.sid! }, query: page }) }, args),
+      resolveConnection(twilioList(ctx, proxy.proxyOperations.ListPhoneNumber, { path: { ServiceSid: s.sid! } }), args),
   }),
   phoneNumber: t.field({
     type: ProxyPhoneNumber,
@@ -130,7 +130,6 @@ function rememberPhoneNumber(ctx: GatewayContext, record: ProxyPhoneNumberRecord
 builder.mutationFields((t) => ({
   createProxyPhoneNumber: t.field({
     type: CreateProxyPhoneNumberPayload,
-    nullable: false,
     description: "Adds a Twilio phone number to a service's pool.",
     args: { input: t.arg({ type: CreateProxyPhoneNumberInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -148,7 +147,6 @@ builder.mutationFields((t) => ({
   }),
   updateProxyPhoneNumber: t.field({
     type: UpdateProxyPhoneNumberPayload,
-    nullable: false,
     description: 'Reserves a pool phone number, or releases it to proxy pool logic.',
     args: { input: t.arg({ type: UpdateProxyPhoneNumberInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -163,7 +161,6 @@ builder.mutationFields((t) => ({
   }),
   deleteProxyPhoneNumber: t.field({
     type: DeleteProxyPhoneNumberPayload,
-    nullable: false,
     description: "Removes a phone number from a service's pool.",
     args: { input: t.arg({ type: DeleteProxyPhoneNumberInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

@@ -5,7 +5,7 @@ import type { ProxyServiceRecord } from '../../twilio/proxy.ts';
 import type { GatewayContext } from '../../context.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { cacheKeyOf, selectsOnly, stub } from '../shared/selection.ts';
@@ -40,7 +40,7 @@ export const ProxyNumberSelectionBehavior = builder.enumType('ProxyNumberSelecti
 export const ProxyService = builder.loadableNodeRef<ProxyServiceRecord>('ProxyService', {
   id: { resolve: (s) => nodeKey(s.sid!) },
   load: (keys, ctx) =>
-    fetchEach(keys, 1, 'ProxyService', async ([sidOrName]) => {
+    fetchEach(keys, 'ProxyService', async ([sidOrName]) => {
       const record = await proxy.fetchService(ctx.twilio, { path: { Sid: sidOrName! } });
       // A service fetched by unique name is also kept under its SID.
       if (record.sid !== sidOrName) ProxyService.getDataloader(ctx).prime(nodeKey(record.sid!), record);
@@ -111,7 +111,7 @@ builder.queryFields((t) => ({
     nullable: false,
     description: 'The Proxy services of the account.',
     args: forwardArgs(t.arg),
-    resolve: (_, args, ctx) => resolveConnection({ maxPageSize: 1000, fetch: (page) => proxy.listServices(ctx.twilio, { query: page }) }, args),
+    resolve: (_, args, ctx) => resolveConnection(twilioList(ctx, proxy.proxyOperations.ListService, {}), args),
   }),
   proxyService: t.field({
     type: ProxyService,
@@ -184,7 +184,6 @@ function rememberService(ctx: GatewayContext, record: ProxyServiceRecord | null)
 builder.mutationFields((t) => ({
   createProxyService: t.field({
     type: CreateProxyServicePayload,
-    nullable: false,
     description: 'Creates a Proxy service.',
     args: { input: t.arg({ type: CreateProxyServiceInput, required: true, description: 'What to create.' }) },
     resolve: (_, { input }, ctx) => {
@@ -207,7 +206,6 @@ builder.mutationFields((t) => ({
   }),
   updateProxyService: t.field({
     type: UpdateProxyServicePayload,
-    nullable: false,
     description: 'Changes a Proxy service.',
     args: { input: t.arg({ type: UpdateProxyServiceInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -234,7 +232,6 @@ builder.mutationFields((t) => ({
   }),
   deleteProxyService: t.field({
     type: DeleteProxyServicePayload,
-    nullable: false,
     description: 'Deletes a Proxy service with its sessions, participants, interactions and number pool.',
     args: { input: t.arg({ type: DeleteProxyServiceInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

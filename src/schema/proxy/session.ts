@@ -5,7 +5,7 @@ import type { ProxySessionRecord } from '../../twilio/proxy.ts';
 import type { GatewayContext } from '../../context.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { cacheKeyOf, selectsOnly, stub } from '../shared/selection.ts';
@@ -103,7 +103,7 @@ builder.objectFields(ProxyService, (t) => ({
     description: "The service's sessions.",
     args: forwardArgs(t.arg),
     resolve: (s, args, ctx) =>
-      resolveConnection({ maxPageSize: 1000, fetch: (page) => proxy.listSessions(ctx.twilio, { path: { ServiceSid: s.sid! }, query: page }) }, args),
+      resolveConnection(twilioList(ctx, proxy.proxyOperations.ListSession, { path: { ServiceSid: s.sid! } }), args),
   }),
   session: t.field({
     type: ProxySession,
@@ -193,7 +193,6 @@ function rememberSession(ctx: GatewayContext, record: ProxySessionRecord | null)
 builder.mutationFields((t) => ({
   createProxySession: t.field({
     type: CreateProxySessionPayload,
-    nullable: false,
     description: 'Creates a session in a Proxy service, with up to two participants given proxy identifiers from the pool.',
     args: { input: t.arg({ type: CreateProxySessionInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -218,7 +217,6 @@ builder.mutationFields((t) => ({
   }),
   updateProxySession: t.field({
     type: UpdateProxySessionPayload,
-    nullable: false,
     description: 'Changes a session: closes it, re-opens it, or changes when it expires.',
     args: { input: t.arg({ type: UpdateProxySessionInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -236,7 +234,6 @@ builder.mutationFields((t) => ({
   }),
   deleteProxySession: t.field({
     type: DeleteProxySessionPayload,
-    nullable: false,
     description: 'Deletes a session with its participants and interactions.',
     args: { input: t.arg({ type: DeleteProxySessionInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

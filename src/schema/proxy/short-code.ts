@@ -5,7 +5,7 @@ import type { ProxyShortCodeRecord } from '../../twilio/proxy.ts';
 import type { GatewayContext } from '../../context.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
-import { resolveConnection } from '../shared/connection.ts';
+import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
@@ -70,7 +70,7 @@ builder.objectFields(ProxyService, (t) => ({
     description: "The short codes of the service's pool.",
     args: forwardArgs(t.arg),
     resolve: (s, args, ctx) =>
-      resolveConnection({ maxPageSize: 1000, fetch: (page) => proxy.listShortCodes(ctx.twilio, { path: { ServiceSid: s.sid! }, query: page }) }, args),
+      resolveConnection(twilioList(ctx, proxy.proxyOperations.ListShortCode, { path: { ServiceSid: s.sid! } }), args),
   }),
   shortCode: t.field({
     type: ProxyShortCode,
@@ -121,7 +121,6 @@ function rememberShortCode(ctx: GatewayContext, record: ProxyShortCodeRecord | n
 builder.mutationFields((t) => ({
   createProxyShortCode: t.field({
     type: CreateProxyShortCodePayload,
-    nullable: false,
     description: "Adds a Twilio short code to a service's pool.",
     args: { input: t.arg({ type: CreateProxyShortCodeInput, required: true, description: 'What to create.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -134,7 +133,6 @@ builder.mutationFields((t) => ({
   }),
   updateProxyShortCode: t.field({
     type: UpdateProxyShortCodePayload,
-    nullable: false,
     description: 'Reserves a pool short code, or releases it to proxy pool logic.',
     args: { input: t.arg({ type: UpdateProxyShortCodeInput, required: true, description: 'What to change, and how.' }) },
     resolve: async (_, { input }, ctx) => {
@@ -149,7 +147,6 @@ builder.mutationFields((t) => ({
   }),
   deleteProxyShortCode: t.field({
     type: DeleteProxyShortCodePayload,
-    nullable: false,
     description: "Removes a short code from a service's pool.",
     args: { input: t.arg({ type: DeleteProxyShortCodeInput, required: true, description: 'What to delete.' }) },
     resolve: async (_, { input }, ctx) => {

@@ -7,22 +7,67 @@
  * records the page it came from (its token, number, size and order), its
  * index in that page, and for the first and last edge the token of the page
  * beyond. Following `endCursor` or `startCursor` therefore costs exactly one
- * REST call; a cursor from the middle of a page costs one more (its page is
- * read again).
+ * REST call when Twilio serves the page asked for; a cursor from the middle of
+ * a page costs one more (its page is read again).
+ *
+ * Cursors are signed over their contents and the identity of their list (see
+ * cursor.ts), so a cursor of another list, or altered, is refused before any
+ * REST call.
  */
+import type { GatewayContext } from '../../context.ts';
 import type { TwilioPage } from '../../twilio/paging.ts';
-import { pageParams } from '../../twilio/paging.ts';
+import { fetchPage, pageParams } from '../../twilio/paging.ts';
+import type { TwilioListOperation, TwilioRequest } from '../../twilio/operation.ts';
+import { buildPath, encodeForm, withQuery } from '../../twilio/encoding.ts';
+import type { ListCursors } from './cursor.ts';
 import { badInput } from './errors.ts';
+
+/**
+ * The most REST calls one connection field makes: one read (the first page,
+ * or the page beyond an edge cursor), and a second only from a cursor in the
+ * middle of a page (its page is read again, and the items after the cursor
+ * may leave the answer short, so the page beyond is read too). A page Twilio
+ * serves short is answered short, with `hasNextPage`, as Relay allows.
+ * `first: 0` or `last: 0` reads one item without a cursor, nothing with one.
+ * The cost model (`src/limits/cost.ts`) predicts from these figures.
+ */
+export const READS_WITHOUT_CURSOR = 1;
+export const MAX_READS_PER_CONNECTION = 2;
 
 export type Order = 'asc' | 'desc';
 
-/** What a connection needs from one Twilio list: a way to read a page. */
+type PageRequest = { PageSize: number; Page?: number; PageToken?: string; Order?: Order };
+
+/** What a connection needs from one Twilio list: a way to read a page, and its cursors. */
 export interface ListSource<Item> {
   /** The largest `PageSize` the spec allows for this list. */
   maxPageSize: number;
   /** True when the list takes `Order=desc` (Chat messages), so `last` works without `before`. */
   orderable?: boolean;
-  fetch(params: { PageSize: number; Page?: number; PageToken?: string; Order?: Order }): Promise<TwilioPage<Item>>;
+  /** Signs this list's cursors and checks those it is given: bound to the list, so another list's are refused. */
+  cursors: ListCursors;
+  fetch(params: PageRequest): Promise<TwilioPage<Item>>;
+}
+
+/**
+ * The source of a connection over one Twilio list operation: `request` holds
+ * its path and filters, and paging parameters are added per page. The list's
+ * identity, which its cursors are signed over, is the account, the operation
+ * and that path with its filters, so it cannot drift from what is read.
+ */
+export function twilioList<Req extends TwilioRequest, Key extends string, Item>(
+  ctx: Pick<GatewayContext, 'twilio' | 'cursors'>,
+  operation: TwilioListOperation<Req, Key, Item>,
+  request: NoInfer<Req>,
+  options: { orderable?: boolean } = {},
+): ListSource<Item> {
+  const identity = [ctx.twilio.accountSid, operation.key, withQuery(buildPath(operation.path, request.path), encodeForm(request.query))].join('\n');
+  return {
+    maxPageSize: operation.maxPageSize ?? 1000,
+    ...(options.orderable ? { orderable: true } : {}),
+    cursors: ctx.cursors.forList(identity),
+    fetch: (page) => fetchPage(ctx.twilio, operation, { ...request, query: { ...request.query, ...page } }),
+  };
 }
 
 export interface ConnectionArgs {
@@ -60,18 +105,22 @@ interface CursorData {
   p?: string;
 }
 
-function encodeCursor(data: CursorData): string {
-  return Buffer.from(JSON.stringify(data)).toString('base64url');
+function encodeCursor(cursors: ListCursors, data: CursorData): string {
+  return cursors.seal(JSON.stringify(data));
 }
 
-function decodeCursor(cursor: string, arg: string): CursorData {
-  try {
-    const data = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as CursorData;
-    if (Number.isInteger(data.g) && Number.isInteger(data.s) && Number.isInteger(data.i) && (data.o === 'asc' || data.o === 'desc')) return data;
-  } catch {
-    // fall through to the error below
+function decodeCursor(cursors: ListCursors, cursor: string, arg: string): CursorData {
+  const contents = cursors.open(cursor);
+  if (contents !== undefined) {
+    try {
+      const data = JSON.parse(contents) as CursorData;
+      if (Number.isInteger(data.g) && Number.isInteger(data.s) && Number.isInteger(data.i) && (data.o === 'asc' || data.o === 'desc')) return data;
+    } catch {
+      // fall through to the error below
+    }
   }
-  throw badInput(arg, `${JSON.stringify(cursor)} is not a cursor from this connection`);
+  // The cursor is not repeated: it may be long, and it is the caller's own text.
+  throw badInput(arg, 'not a cursor of this list: pass an endCursor, startCursor or edge cursor this connection gave');
 }
 
 /** A page as read, with what is needed to make its cursors. */
@@ -86,7 +135,7 @@ interface ReadPage<Item> {
 }
 
 async function read<Item>(source: ListSource<Item>, order: Order, size: number, at?: { token?: string | undefined; page: number }): Promise<ReadPage<Item>> {
-  const params: { PageSize: number; Page?: number; PageToken?: string; Order?: Order } = { PageSize: size };
+  const params: PageRequest = { PageSize: size };
   if (at?.token) {
     params.PageToken = at.token;
     params.Page = at.page;
@@ -102,14 +151,14 @@ async function read<Item>(source: ListSource<Item>, order: Order, size: number, 
 }
 
 /** Edges of a page in chronological (ascending) order, each with its cursor. */
-function edgesOf<Item>(page: ReadPage<Item>): Edge<Item>[] {
+function edgesOf<Item>(cursors: ListCursors, page: ReadPage<Item>): Edge<Item>[] {
   const last = page.items.length - 1;
   const edges = page.items.map((node, i) => {
     const data: CursorData = { g: page.number, s: page.size, i, o: page.order };
     if (page.token) data.t = page.token;
     if (i === last && page.next) data.n = page.next.token;
     if (i === 0 && page.previous) data.p = page.previous.token;
-    return { cursor: encodeCursor(data), node };
+    return { cursor: encodeCursor(cursors, data), node };
   });
   return page.order === 'asc' ? edges : edges.reverse();
 }
@@ -129,7 +178,10 @@ function checkCount(value: number | null | undefined, arg: string, max: number):
 
 /**
  * Resolves a connection over a Twilio list. With no `first` or `last`,
- * answers the first `defaultSize` items.
+ * answers the first `defaultSize` items. Makes at most
+ * READS_WITHOUT_CURSOR (1) REST call without a cursor and MAX_READS_PER_CONNECTION (2)
+ * with one, and none
+ * before the arguments and the cursor are checked.
  */
 export async function resolveConnection<Item>(source: ListSource<Item>, args: ConnectionArgs, defaultSize = 50): Promise<Connection<Item>> {
   const first = checkCount(args.first, 'first', source.maxPageSize);
@@ -142,7 +194,7 @@ export async function resolveConnection<Item>(source: ListSource<Item>, args: Co
   const count = (backward ? last : first) ?? defaultSize;
   const direction = backward ? 'backward' : 'forward';
   const cursorArg = backward ? args.before : args.after;
-  const cursor = cursorArg ? decodeCursor(cursorArg, backward ? 'before' : 'after') : undefined;
+  const cursor = cursorArg ? decodeCursor(source.cursors, cursorArg, backward ? 'before' : 'after') : undefined;
   if (backward && !cursor && !source.orderable) {
     throw badInput('last', 'this list can only be read from its start: use first, or last with a before cursor');
   }
@@ -150,6 +202,7 @@ export async function resolveConnection<Item>(source: ListSource<Item>, args: Co
   const taken: Edge<Item>[] = [];
   let page: ReadPage<Item>;
   let pending: Edge<Item>[];
+  let midPage = false;
   if (count === 0) {
     // No items asked for, but whether there are any (and whether the list exists at all) is: one item is read.
     const any = cursor ? false : (await read(source, backward ? 'desc' : 'asc', 1)).items.length > 0;
@@ -158,36 +211,36 @@ export async function resolveConnection<Item>(source: ListSource<Item>, args: Co
   if (!cursor) {
     // `last` alone reads newest first; `first` alone reads from the start.
     page = await read(source, backward ? 'desc' : 'asc', count);
-    pending = edgesOf(page);
+    pending = edgesOf(source.cursors, page);
   } else {
     const atEdge = direction === 'forward' ? (cursor.o === 'asc' ? cursor.n : cursor.p) : cursor.o === 'asc' ? cursor.p : cursor.n;
     if (atEdge) {
       // The cursor sits at its page's edge: the adjacent page is one call away.
       const wireNext = atEdge === cursor.n;
       page = await read(source, cursor.o, count, { token: atEdge, page: cursor.g + (wireNext ? 1 : -1) });
-      pending = edgesOf(page);
+      pending = edgesOf(source.cursors, page);
     } else {
       // A cursor from inside a page: read that page again and continue after the cursor's item.
+      midPage = true;
       page = await read(source, cursor.o, cursor.s, { token: cursor.t, page: cursor.g });
-      const all = edgesOf(page);
+      const all = edgesOf(source.cursors, page);
       const position = cursor.o === 'asc' ? cursor.i : all.length - 1 - cursor.i;
       pending = direction === 'forward' ? all.slice(position + 1) : all.slice(0, Math.max(0, position));
     }
   }
   // In a backward read the edges nearest the cursor are the last ones.
-  const takeFrom = (edges: Edge<Item>[]) => (direction === 'forward' ? edges.splice(0, count - taken.length) : edges.splice(Math.max(0, edges.length - (count - taken.length))));
-  let chunk = takeFrom(pending);
-  if (direction === 'forward') taken.push(...chunk);
-  else taken.unshift(...chunk);
-  while (taken.length < count && pending.length === 0) {
-    const more = beyond(page, direction);
-    if (!more) break;
+  const take = () => {
+    const wanted = count - taken.length;
+    if (direction === 'forward') taken.push(...pending.splice(0, wanted));
+    else taken.unshift(...pending.splice(Math.max(0, pending.length - wanted)));
+  };
+  take();
+  // After a mid-page cursor, one more read (MAX_READS_PER_CONNECTION); any page still short is answered short, with hasNextPage.
+  const more = midPage && taken.length < count && pending.length === 0 ? beyond(page, direction) : null;
+  if (more) {
     page = await read(source, page.order, Math.min(source.maxPageSize, count - taken.length), more);
-    pending = edgesOf(page);
-    if (pending.length === 0) break;
-    chunk = takeFrom(pending);
-    if (direction === 'forward') taken.push(...chunk);
-    else taken.unshift(...chunk);
+    pending = edgesOf(source.cursors, page);
+    take();
   }
   const moreBeyond = pending.length > 0 || beyond(page, direction) !== null;
   return {

@@ -5,14 +5,19 @@
  * breaking IDs clients have stored.
  */
 import { badInput } from './errors.ts';
+import { NODE_KEY_PARTS } from './node-keys.ts';
 
 const VERSION = 'v1';
 
 /** Names of the types that are nodes, filled once the schema is built; an ID of any other type is refused. */
 const nodeTypes = new Set<string>();
 
+/** Every node type must say what its key is made of (node-keys.ts): checked as the schema is built. */
 export function registerNodeTypes(names: Iterable<string>): void {
-  for (const name of names) nodeTypes.add(name);
+  for (const name of names) {
+    if (!NODE_KEY_PARTS[name]) throw new Error(`Node type ${name} has no entry in NODE_KEY_PARTS (src/schema/shared/node-keys.ts)`);
+    nodeTypes.add(name);
+  }
 }
 
 export function encodeGlobalId(typename: string, id: string | number | bigint): string {
@@ -35,14 +40,20 @@ export function nodeKey(...sids: Array<string | number>): string {
 }
 
 /**
- * Splits a node key back into its SIDs; `count` guards against IDs of another
- * shape. The last part may itself hold `:` (a unique name or identity).
+ * Splits a node key back into its parts, each checked against the type's
+ * entry in NODE_KEY_PARTS, so a key from a forged ID or a federation
+ * representation fails here, before any REST call. The last part may itself
+ * hold `:` (a unique name or identity).
  */
-export function splitNodeKey(key: string, count: number, typename: string): string[] {
+export function splitNodeKey(key: string, typename: string): string[] {
+  const expected = NODE_KEY_PARTS[typename];
+  if (!expected) throw new Error(`Node type ${typename} has no entry in NODE_KEY_PARTS`);
   const parts = key.split(':');
-  const split = parts.length < count ? parts : [...parts.slice(0, count - 1), parts.slice(count - 1).join(':')];
-  if (split.length !== count || split.some((p) => p === '')) {
-    throw badInput('id', `not a ${typename} ID`);
-  }
+  const split = parts.length < expected.length ? parts : [...parts.slice(0, expected.length - 1), parts.slice(expected.length - 1).join(':')];
+  if (split.length !== expected.length) throw badInput('id', `not a ${typename} ID: it has ${split.length} of its ${expected.length} parts`);
+  split.forEach((part, i) => {
+    // The value is not repeated: it is the caller's text, and may be long.
+    if (!expected[i]!.accepts(part)) throw badInput('id', `not a ${typename} ID: part ${i + 1} must be ${expected[i]!.description}`);
+  });
   return split;
 }

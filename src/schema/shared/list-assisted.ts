@@ -12,13 +12,12 @@ import { fetchEach } from './node.ts';
 import { nodeKey, splitNodeKey } from './global-id.ts';
 
 export interface ListAssisted<R> {
-  typename: string;
   /**
-   * How many SIDs a key holds, the child's last (2 by default: `parent:child`).
-   * A parent named by several SIDs (a session within its service) makes it 3,
-   * and the parent passed to the functions below is then `service:session`.
+   * The child's node type. Its keys are split as NODE_KEY_PARTS says, the
+   * child's own id last: the parent passed to the functions below is the rest
+   * (`service`, `service:session`), or '' for a list of the whole account.
    */
-  keyParts?: number;
+  typename: string;
   /**
    * How many children of one parent a batch must want before the list is read
    * (2 by default). 1 suits small lists (a service's roles): one list read
@@ -36,17 +35,19 @@ export interface ListAssisted<R> {
   prime(parent: string, record: R): void;
 }
 
-/** Batch function for keys `parent:id` (`service:session:id` with `keyParts: 3`). Missing children resolve to null (see fetchEach for the cast). */
+/** The key of child `id` under `parent`. */
+const childKey = (parent: string, id: string) => (parent === '' ? id : nodeKey(parent, id));
+
+/** Batch function for keys `parent:id` (`service:session:id`, or `id` alone for a list of the account). Missing children resolve to null (see fetchEach for the cast). */
 export async function loadViaList<R>(ctx: GatewayContext, keys: readonly string[], spec: ListAssisted<R>): Promise<Array<R | Error>> {
-  const parts = spec.keyParts ?? 2;
   const byParent = new Map<string, string[]>();
   const found = new Map<string, R | Error | null>();
   for (const key of keys) {
     let sids: string[];
     try {
-      sids = splitNodeKey(key, parts, spec.typename);
+      sids = splitNodeKey(key, spec.typename);
     } catch (error) {
-      // A malformed key (a forged ID or federation key) fails alone, not its whole batch.
+      // A malformed key (a forged ID or federation key) fails alone, before any call, not its whole batch.
       found.set(key, error as Error);
       continue;
     }
@@ -69,17 +70,17 @@ export async function loadViaList<R>(ctx: GatewayContext, keys: readonly string[
           remaining = [];
           for (const id of ids) {
             const record = index.get(id);
-            if (record) found.set(nodeKey(parent, id), record);
+            if (record) found.set(childKey(parent, id), record);
             else if (page.nextPageUrl) remaining.push(id);
-            else found.set(nodeKey(parent, id), null);
+            else found.set(childKey(parent, id), null);
           }
         } catch (error) {
-          for (const id of ids) found.set(nodeKey(parent, id), error instanceof Error ? error : new Error(String(error)));
+          for (const id of ids) found.set(childKey(parent, id), error instanceof Error ? error : new Error(String(error)));
           return;
         }
       }
-      const fetched = await fetchEach(remaining.map((id) => nodeKey(parent, id)), parts, spec.typename, (sids) => spec.fetchOne(parent, sids[parts - 1]!));
-      remaining.forEach((id, i) => found.set(nodeKey(parent, id), fetched[i]!));
+      const fetched = await fetchEach(remaining.map((id) => childKey(parent, id)), spec.typename, (sids) => spec.fetchOne(parent, sids[sids.length - 1]!));
+      remaining.forEach((id, i) => found.set(childKey(parent, id), fetched[i]!));
     }),
   );
   return keys.map((key) => (found.get(key) ?? null) as R | Error);

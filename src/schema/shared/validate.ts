@@ -19,13 +19,23 @@ export function checkSid(field: string, value: string, prefix: string): string {
   return value;
 }
 
-/** Where Twilio takes a SID or a name (unique name, identity): any non-empty string. */
+/** Where Twilio takes a SID or a name (unique name, identity): any non-empty text a path can carry. */
 export function checkKey(field: string, value: string, prefix: string): string {
   if (value.trim() === '') throw badInput(field, `expected a ${prefix} SID or a name, got an empty string`);
+  if (!isWellFormedText(value)) throw badInput(field, LONE_SURROGATE);
   return value;
 }
+
+/** Why text holding a lone surrogate is refused; the text itself is not repeated. */
+export const LONE_SURROGATE = 'holds a lone UTF-16 surrogate (half of a pair), which is not text a REST path can carry';
 
 /** Whether a value is a SID of the given prefix rather than a name. */
 export function isSid(value: string, prefix: string): boolean {
   return sidPattern(prefix).test(value);
+}
+
+/** False for text holding a lone UTF-16 surrogate: not text UTF-8 can encode, and encodeURIComponent throws on it. */
+export function isWellFormedText(value: string): boolean {
+  // With the u flag a surrogate pair is one code point, so \p{Cs} matches lone surrogates only.
+  return !/\p{Cs}/u.test(value);
 }

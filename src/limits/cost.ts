@@ -1,0 +1,392 @@
+/**
+ * What an operation can cost, known before any resolver runs: the most REST
+ * calls it can make and the most objects its answer can hold. The gateway
+ * refuses an operation over either budget without calling Twilio (see
+ * `useCostLimit`), and reports the prediction beside the real count in every
+ * answer's `extensions.cost`.
+ *
+ * The model reads the schema, not hand-kept lists per field:
+ * - a connection field reads one page per parent (two when it starts from a
+ *   cursor: the cursor's page again, then the next), and its items multiply
+ *   by `first`/`last` (50 when omitted);
+ * - a field that returns a fetchable object costs at most one call per
+ *   distinct object it can reach. Containment comes from the REST paths (a
+ *   member lives in a channel, which lives in a service: `Fetch*` operations
+ *   are reached through their parent's field, see `schema/<product>/operations.ts`),
+ *   so `channel.members.channel` can only reach as many channels as were
+ *   listed, and `members.service` under one service reaches one service;
+ * - a link whose loader reads its parent's list once (a member's user from
+ *   its service's user list) says so on the field (`extensions.cost.listedPer`)
+ *   and costs one call per distinct parent, plus one per `perCall` items for
+ *   batched filters (members by identity, 50 a call);
+ * - objects carried inside their parent's record (page info, webhook
+ *   configuration, user errors) cost nothing;
+ * - a connection Twilio keeps small says so (`extensions.cost.maxItems`);
+ * - a mutation costs `MUTATION_CALLS` (a lookup by name and the write).
+ *
+ * Listed parents are assumed to fit in one list page (1,000 users or roles
+ * of a service); beyond that each further child is one more fetch, still
+ * within the request's REST budget.
+ */
+import {
+  GraphQLError,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  Kind,
+  getArgumentValues,
+  getDirectiveValues,
+  getNamedType,
+  getNullableType,
+  getVariableValues,
+  isAbstractType,
+  isCompositeType,
+  isInterfaceType,
+  isListType,
+  isObjectType,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { MAX_READS_PER_CONNECTION, READS_WITHOUT_CURSOR } from '../schema/shared/connection.ts';
+
+/** What a field may declare about its loader (`extensions: { cost: … }` on a Pothos field). */
+export interface FieldCostHint {
+  /** The loader reads this ancestor type's list once for all its children (`ChatService`), or the account's (`account`). */
+  listedPer?: string;
+  /** A connection Twilio never lets hold more items than this (a Proxy session's two participants). */
+  maxItems?: number;
+  /** A batched filter call serves at most this many items (50 identities per `ListMember?Identity=…`). */
+  perCall?: number;
+}
+
+export interface CostEstimate {
+  /** Most REST calls the operation can make (first attempts; retries are counted as they happen). */
+  restCalls: number;
+  /** Most objects the answer can hold (every object, edge and page info). */
+  nodes: number;
+  /** False when the walk stopped at the first budget it passed: the figures are then a lower bound. */
+  complete: boolean;
+}
+
+export interface CostBudget {
+  restCalls: number;
+  nodes: number;
+}
+
+/** A lookup by unique name or identity, then the write. */
+export const MUTATION_CALLS = 2;
+/** Items of a connection asked for without `first` or `last` (`resolveConnection`'s default). */
+const DEFAULT_PAGE_SIZE = 50;
+/** Lists carried in a record or a payload (user errors, bulk results): at most one Twilio bulk request's items. */
+const EMBEDDED_LIST_ITEMS = 100;
+/** The scope of lists that belong to the whole account (sinks, event types). */
+const ACCOUNT = 'account';
+
+/** A point of the walk: which type the selection is on, how many of it there can be, and distinct-ancestor bounds. */
+interface Frame {
+  type: GraphQLCompositeType;
+  /** How many objects of `type` the answer can hold at this point. */
+  count: number;
+  /** The resource the objects are, or sit in (a connection's node type); null for roots and payloads. */
+  entity: string | null;
+  /** Items per connection, on a connection or edge frame. */
+  pageSize: number;
+  /** For each resource type containing `entity`: how many distinct ones the objects can belong to. */
+  scopes: ReadonlyMap<string, number>;
+}
+
+export class CostModel {
+  /** Each resource type's parent resource (`ChatMember` -> `ChatChannel`). */
+  readonly #parentOf = new Map<string, string>();
+  /** Types Twilio serves as records of their own; any other object rides in its parent's record. */
+  readonly #fetched = new Set<string>();
+
+  /**
+   * @param coverage for each product, operation key -> `Type.field` reaching it
+   *   (`chat.FetchMember` -> `ChatChannel.member`): where the REST paths nest.
+   */
+  constructor(
+    readonly schema: GraphQLSchema,
+    coverage: Record<string, Record<string, string>>,
+  ) {
+    for (const operations of Object.values(coverage)) {
+      for (const [operation, coordinate] of Object.entries(operations)) {
+        const [typeName, fieldName] = coordinate.split('.') as [string, string];
+        if (typeName === 'Mutation') continue;
+        const field = (schema.getType(typeName) as GraphQLObjectType | undefined)?.getFields()[fieldName];
+        if (!field) continue;
+        const resource = this.#resourceOf(getNamedType(field.type));
+        if (!resource) continue;
+        this.#fetched.add(resource);
+        if (/\.Fetch/.test(operation) && typeName !== 'Query') this.#parentOf.set(resource, typeName);
+      }
+    }
+  }
+
+  /** Resource types containing `type`, itself first (`ChatMember`, `ChatChannel`, `ChatService`). */
+  chainOf(type: string): string[] {
+    const chain = [type];
+    for (let parent = this.#parentOf.get(type); parent && !chain.includes(parent); parent = this.#parentOf.get(parent)) chain.push(parent);
+    return chain;
+  }
+
+  /**
+   * The prediction for one operation of a validated document. Variables are the
+   * request's raw values; invalid ones make execution fail before any resolver,
+   * so they cost nothing.
+   */
+  estimate(
+    document: DocumentNode,
+    operationName: string | null | undefined,
+    rawVariables: Record<string, unknown> | null | undefined,
+    budget?: CostBudget,
+  ): CostEstimate {
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    let operation: OperationDefinitionNode | undefined;
+    for (const definition of document.definitions) {
+      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+      else if (definition.kind === Kind.OPERATION_DEFINITION && (!operationName || definition.name?.value === operationName)) operation ??= definition;
+    }
+    const total: CostEstimate = { restCalls: 0, nodes: 0, complete: true };
+    if (!operation) return total;
+    const root = this.schema.getRootType(operation.operation);
+    if (!root) return total;
+    const coerced = getVariableValues(this.schema, operation.variableDefinitions ?? [], rawVariables ?? {});
+    if (coerced.errors) return total;
+    const walk = new Walk(this, fragments, coerced.coerced, total, budget);
+    try {
+      walk.selectionSet([operation.selectionSet], { type: root, count: 1, entity: null, pageSize: 1, scopes: new Map() }, operation.operation === 'mutation');
+    } catch (error) {
+      if (!(error instanceof OverBudget)) throw error;
+      total.complete = false;
+    }
+    return total;
+  }
+
+  /** The resource a field's named type stands for: the node type of a connection, else itself. */
+  #resourceOf(type: GraphQLNamedType): string | null {
+    if (!isObjectType(type) && !isInterfaceType(type)) return null;
+    return isConnection(type) ? edgeNode(type).name : type.name;
+  }
+
+  /** @internal */
+  isFetched(type: GraphQLNamedType): boolean {
+    // `Node` and `_Entity` are fetched; a union of shapes carried in a record (a sink's configuration) is not.
+    if (isAbstractType(type)) return this.schema.getPossibleTypes(type).some((member) => this.#fetched.has(member.name));
+    return this.#fetched.has(type.name);
+  }
+}
+
+/** Thrown inside the walk once a budget is passed: nothing beyond it changes the verdict. */
+class OverBudget extends Error {}
+
+class Walk {
+  constructor(
+    private readonly model: CostModel,
+    private readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+    private readonly variables: Record<string, unknown>,
+    private readonly total: CostEstimate,
+    private readonly budget: CostBudget | undefined,
+  ) {}
+
+  /**
+   * Walks the fields one selection set yields, collected as execution collects
+   * them: each fragment once per selection set, fields of one response key
+   * merged. A fragment spread many times therefore costs what execution does,
+   * not a walk exponential in the spreads.
+   */
+  selectionSet(sets: readonly SelectionSetNode[], frame: Frame, isMutationRoot = false): void {
+    // Nothing under an empty page runs (`first: 0`).
+    if (frame.count === 0) return;
+    const fields = new Map<string, { nodes: FieldNode[]; frame: Frame }>();
+    const visited = new Set<string>();
+    const collect = (set: SelectionSetNode, at: Frame) => {
+      for (const selection of set.selections) {
+        if (!this.#included(selection)) continue;
+        if (selection.kind === Kind.FIELD) {
+          const key = `${at.type.name}.${selection.alias?.value ?? selection.name.value}`;
+          const entry = fields.get(key);
+          if (entry) entry.nodes.push(selection);
+          else fields.set(key, { nodes: [selection], frame: at });
+          continue;
+        }
+        if (selection.kind === Kind.FRAGMENT_SPREAD) {
+          if (visited.has(selection.name.value)) continue;
+          visited.add(selection.name.value);
+        }
+        const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : this.fragments.get(selection.name.value);
+        if (!fragment) continue;
+        const condition = fragment.typeCondition ? this.model.schema.getType(fragment.typeCondition.name.value) : at.type;
+        if (!condition || !isCompositeType(condition)) continue;
+        // A fragment on a concrete type under `node` or `_entities` narrows the resource.
+        const narrowed = condition !== at.type && isObjectType(condition) && this.model.isFetched(condition) && at.entity !== condition.name;
+        collect(
+          fragment.selectionSet,
+          narrowed ? { ...at, type: condition, entity: condition.name, scopes: this.#scopes(null, condition.name, at.count, at.scopes) } : { ...at, type: condition },
+        );
+      }
+    };
+    for (const set of sets) collect(set, frame);
+    for (const { nodes, frame: at } of fields.values()) this.#field(nodes, at, isMutationRoot);
+  }
+
+  /** Adds to the totals, and stops the walk once a budget is passed. */
+  #add(restCalls: number, nodes: number): void {
+    this.total.restCalls += restCalls;
+    this.total.nodes += nodes;
+    if (this.budget && (this.total.restCalls > this.budget.restCalls || this.total.nodes > this.budget.nodes)) throw new OverBudget();
+  }
+
+  #field(nodes: FieldNode[], frame: Frame, isMutationRoot: boolean): void {
+    const node = nodes[0]!;
+    const name = node.name.value;
+    // Introspection answers from the schema alone.
+    if (name.startsWith('__')) return;
+    const parent = frame.type;
+    if (!isObjectType(parent) && !isInterfaceType(parent)) return;
+    const field = parent.getFields()[name];
+    if (!field) return;
+    const named = getNamedType(field.type);
+    if (!isCompositeType(named)) return;
+    const args = getArgumentValues(field, node, this.variables);
+    const list = isListType(getNullableType(field.type));
+
+    // Inside a connection: its items come from the page already read.
+    if (isConnection(parent)) {
+      const count = name === 'edges' || name === 'nodes' ? frame.count * frame.pageSize : frame.count;
+      this.#add(0, count);
+      this.#children(nodes, { ...frame, type: named, count });
+      return;
+    }
+    if (isEdge(parent)) {
+      this.#add(0, frame.count);
+      this.#children(nodes, { ...frame, type: named });
+      return;
+    }
+
+    const count = frame.count * (list ? listLength(args) : 1);
+    if (isMutationRoot) {
+      this.#add(MUTATION_CALLS * count, count);
+      this.#children(nodes, { type: named, count, entity: null, pageSize: 1, scopes: new Map() });
+      return;
+    }
+
+    if (isObjectType(named) && isConnection(named)) {
+      const cursor = Boolean(args.after || args.before);
+      this.#add(count * (cursor ? MAX_READS_PER_CONNECTION : READS_WITHOUT_CURSOR), count);
+      const asked = typeof args.first === 'number' ? args.first : typeof args.last === 'number' ? args.last : DEFAULT_PAGE_SIZE;
+      const pageSize = Math.min(asked, (field.extensions?.cost as FieldCostHint | undefined)?.maxItems ?? asked);
+      const resource = edgeNode(named).name;
+      const scopes = this.#scopes(frame.entity, resource, count * pageSize, frame.scopes);
+      this.#children(nodes, { type: named, count, entity: resource, pageSize, scopes });
+      return;
+    }
+
+    if (!this.model.isFetched(named)) {
+      // Carried in the parent's record (or a payload's): no call of its own.
+      const embedded = list ? frame.count * EMBEDDED_LIST_ITEMS : count;
+      this.#add(0, embedded);
+      this.#children(nodes, { ...frame, type: named, count: embedded });
+      return;
+    }
+
+    const resource = isObjectType(named) ? named.name : null;
+    const scopes = resource ? this.#scopes(frame.entity, resource, count, frame.scopes) : new Map<string, number>();
+    this.#add(this.#linkCalls(field, resource, count, scopes), count);
+    this.#children(nodes, { type: named, count, entity: resource, pageSize: 1, scopes });
+  }
+
+  /** The merged sub-selections of one response key. */
+  #children(nodes: FieldNode[], frame: Frame): void {
+    const sets = nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
+    if (sets.length) this.selectionSet(sets, frame);
+  }
+
+  /** Calls for `count` loads of a fetchable object: at most one per distinct object, or per listed parent. */
+  #linkCalls(field: GraphQLField<unknown, unknown>, resource: string | null, count: number, scopes: ReadonlyMap<string, number>): number {
+    const hint = field.extensions?.cost as FieldCostHint | undefined;
+    if (hint?.listedPer) {
+      const parents = hint.listedPer === ACCOUNT ? 1 : (scopes.get(hint.listedPer) ?? count);
+      return Math.min(count, parents + (hint.perCall ? Math.floor(count / hint.perCall) : 0));
+    }
+    return Math.min(count, resource ? (scopes.get(resource) ?? count) : count);
+  }
+
+  /**
+   * Distinct-ancestor bounds after a step from `from` to `to`: for each
+   * resource containing `to`, the bound carries over when `from` lies in the
+   * same one (a member's channel is the channel it was listed from), and is
+   * `count` otherwise (a user's channels are many channels).
+   */
+  #scopes(from: string | null, to: string, count: number, scopes: ReadonlyMap<string, number>): Map<string, number> {
+    const fromChain = from ? this.model.chainOf(from) : [];
+    const next = new Map<string, number>();
+    for (const type of this.model.chainOf(to)) {
+      const carried = fromChain.includes(type) ? scopes.get(type) : undefined;
+      next.set(type, Math.min(count, carried ?? count));
+    }
+    return next;
+  }
+
+  #included(selection: { directives?: readonly unknown[] | undefined }): boolean {
+    const node = selection as FieldNode;
+    if (!node.directives?.length) return true;
+    if (getDirectiveValues(GraphQLSkipDirective, node, this.variables)?.if === true) return false;
+    if (getDirectiveValues(GraphQLIncludeDirective, node, this.variables)?.if === false) return false;
+    return true;
+  }
+}
+
+/** How many items a list field returns, from the argument that lists them (`ids`, `representations`). */
+function listLength(args: Record<string, unknown>): number {
+  for (const value of Object.values(args)) if (Array.isArray(value)) return value.length;
+  return EMBEDDED_LIST_ITEMS;
+}
+
+function isConnection(type: GraphQLNamedType): type is GraphQLObjectType {
+  return isObjectType(type) && type.name.endsWith('Connection') && 'edges' in type.getFields() && 'pageInfo' in type.getFields();
+}
+
+function isEdge(type: GraphQLNamedType): type is GraphQLObjectType {
+  return isObjectType(type) && type.name.endsWith('Edge') && 'cursor' in type.getFields() && 'node' in type.getFields();
+}
+
+function edgeNode(connection: GraphQLObjectType): GraphQLNamedType {
+  const edge = getNamedType(connection.getFields().edges!.type) as GraphQLObjectType;
+  return getNamedType(edge.getFields().node!.type);
+}
+
+/** The error for an operation over budget: names the budget, the prediction and the limit. */
+export function tooExpensive(estimate: CostEstimate, budget: CostBudget): GraphQLError | undefined {
+  const upTo = estimate.complete ? 'up to' : 'more than';
+  if (estimate.restCalls > budget.restCalls) {
+    return new GraphQLError(
+      `This operation can make ${upTo} ${estimate.restCalls} REST calls to Twilio, over the budget of ${budget.restCalls}: ask for fewer items (first/last), or split the query`,
+      { extensions: { code: 'QUERY_TOO_EXPENSIVE', budget: 'restCalls', predicted: estimate.restCalls, limit: budget.restCalls } },
+    );
+  }
+  if (estimate.nodes > budget.nodes) {
+    return new GraphQLError(
+      `This operation can return ${upTo} ${estimate.nodes} objects, over the budget of ${budget.nodes}: ask for fewer items (first/last), or split the query`,
+      { extensions: { code: 'QUERY_TOO_EXPENSIVE', budget: 'nodes', predicted: estimate.nodes, limit: budget.nodes } },
+    );
+  }
+  return undefined;
+}
+
+/** Field `extensions` for a link whose loader reads its parent's list once for all its children: `listedPer('ChatService')`. */
+export function listedPer(scope: string, perCall?: number): { cost: FieldCostHint } {
+  return { cost: perCall ? { listedPer: scope, perCall } : { listedPer: scope } };
+}
+
+/** Field `extensions` for a connection Twilio never lets hold more than `count` items. */
+export function atMostItems(count: number): { cost: FieldCostHint } {
+  return { cost: { maxItems: count } };
+}

@@ -1,0 +1,152 @@
+/** The cost model, in-process: what it predicts for shapes of query, and that every documented example fits the default budgets. */
+import { readFileSync } from 'node:fs';
+import { getNamedType, getNullableType, isListType, parse, typeFromAST, validate, type GraphQLInputType, type OperationDefinitionNode } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { schema } from '../../src/schema/index.ts';
+import { OPERATION_COVERAGE } from '../../src/schema/coverage.ts';
+import { CostModel, tooExpensive } from '../../src/limits/cost.ts';
+
+const model = new CostModel(schema, OPERATION_COVERAGE);
+const DEFAULT_BUDGET = { restCalls: 1000, nodes: 100_000 };
+
+function estimate(query: string, variables: Record<string, unknown> = {}) {
+  const document = parse(query);
+  expect(validate(schema, document)).toEqual([]);
+  return model.estimate(document, undefined, variables);
+}
+
+const SERVICE = 'IS' + '0'.repeat(32);
+const CYCLE = `{ chatService(sid: "${SERVICE}") { channels(first: 50) { nodes { members(first: 50) { nodes { channel { members(first: 50) { nodes { channel { members(first: 50) { nodes { identity } } } } } } } } } } } }`;
+
+/** A value for each variable an example declares: a SID-like string, or 50 for a page size. */
+function sampleVariables(operation: OperationDefinitionNode): Record<string, unknown> {
+  const sample = (type: GraphQLInputType): unknown => {
+    const nullable = getNullableType(type);
+    if (isListType(nullable)) return [sample(nullable.ofType)];
+    const name = getNamedType(type).name;
+    return name === 'Int' ? 50 : name === 'Boolean' ? true : SERVICE;
+  };
+  return Object.fromEntries(
+    (operation.variableDefinitions ?? []).map((v) => [v.variable.name.value, sample(typeFromAST(schema, v.type as never) as GraphQLInputType)]),
+  );
+}
+
+describe('cost model', () => {
+  it('knows where resources nest from the REST paths', () => {
+    expect(model.chainOf('ChatMember')).toEqual(['ChatMember', 'ChatChannel', 'ChatService']);
+    expect(model.chainOf('ChatUserChannel')).toEqual(['ChatUserChannel', 'ChatUser', 'ChatService']);
+    expect(model.chainOf('ProxyMessageInteraction')).toEqual(['ProxyMessageInteraction', 'ProxyParticipant', 'ProxySession', 'ProxyService']);
+    expect(model.chainOf('EventSchemaVersion')).toEqual(['EventSchemaVersion', 'EventSchema']);
+    expect(model.chainOf('EventSink')).toEqual(['EventSink']);
+  });
+
+  it('counts a page per connection and multiplies its items by first, last or 50', () => {
+    // 1 FetchService + 1 ListChannel + 20 ListMember; 1 service + 1 connection + 20 channels + 20 connections + 400 members.
+    expect(estimate(`{ chatService(sid: "${SERVICE}") { friendlyName channels(first: 20) { nodes { members(first: 20) { nodes { identity } } } } } }`)).toEqual({
+      restCalls: 22,
+      nodes: 442,
+      complete: true,
+    });
+    // No first: 50 items; edges and their nodes both count.
+    expect(estimate(`{ chatServices { edges { cursor node { sid } } pageInfo { hasNextPage } } }`)).toEqual({ restCalls: 1, nodes: 1 + 50 + 50 + 1, complete: true });
+  });
+
+  it('costs a link at most once per distinct object it can reach', () => {
+    // Every member's channel is one of the 20 listed channels, and every channel's service is the one asked for.
+    const links = estimate(`{ chatService(sid: "${SERVICE}") { channels(first: 20) { nodes { service { sid friendlyName } members(first: 20) { nodes { channel { friendlyName } } } } } } }`);
+    expect(links.restCalls).toBe(1 + 1 + 1 + 20 + 20);
+  });
+
+  it("costs a link read from its parent's list once per distinct parent", () => {
+    // Users, authors and roles come from the service's user and role lists: one call each, however many members.
+    const headline = estimate(`{ chatService(sid: "${SERVICE}") { channels(first: 20) { nodes {
+      members(first: 20) { nodes { user { friendlyName } role { friendlyName } } }
+      messages(last: 5) { nodes { author { friendlyName } member { identity } } } } } } }`);
+    // 1 FetchService (counted though a service asked only for lists is not fetched) + 1 ListChannel + 20 ListMember
+    // + 20 ListMessage + 1 ListUser (members' users) + 1 ListRole + 1 ListUser (authors, the same read)
+    // + members by identity: one ListMember?Identity=… per channel, plus one per 50 identities (100 / 50).
+    expect(headline.restCalls).toBe(1 + 1 + 20 + 20 + 1 + 1 + 1 + (20 + 2));
+  });
+
+  it('uses the limits Twilio documents: a Proxy session has at most two participants', () => {
+    const proxy = estimate(`{ proxyServices(first: 10) { nodes { sessions(first: 5) { nodes { participants { nodes { messageInteractions(first: 3) { nodes { sid } } } } } } } } }`);
+    expect(proxy.restCalls).toBe(1 + 10 + 50 + 50 * 2);
+  });
+
+  it('counts node(id:), nodes(ids:) and _entities per ID, and narrows fragments to the type they name', () => {
+    const ids = ['a', 'b', 'c'];
+    const nodes = estimate(`query($ids: [ID!]!) { nodes(ids: $ids) { id ... on ChatChannel { members(first: 10) { nodes { sid } } } } }`, { ids });
+    expect(nodes.restCalls).toBe(3 + 3);
+    expect(nodes.nodes).toBe(3 + 3 + 30);
+  });
+
+  it('counts a mutation as a lookup and a write, then what its payload selects', () => {
+    const cost = estimate(`mutation { a: createChatService(input: { friendlyName: "a" }) { chatService { sid } userErrors { message } } b: createChatService(input: { friendlyName: "b" }) { chatService { sid } } }`);
+    expect(cost.restCalls).toBe(2 * 2 + 2);
+  });
+
+  it('skips what @skip and @include leave out', () => {
+    const query = `query($big: Boolean!) { chatServices(first: 5) { nodes { channels(first: 1000) @include(if: $big) { nodes { sid } } } } }`;
+    expect(estimate(query, { big: false }).restCalls).toBe(1);
+    expect(estimate(query, { big: true }).restCalls).toBe(6);
+  });
+
+  it('refuses a cycle through links before it runs, naming the budget and the prediction', () => {
+    const cycle = estimate(CYCLE);
+    const error = tooExpensive(cycle, DEFAULT_BUDGET);
+    expect(error?.extensions).toMatchObject({ code: 'QUERY_TOO_EXPENSIVE', budget: 'restCalls', predicted: cycle.restCalls, limit: 1000 });
+    expect(error?.message).toContain(`up to ${cycle.restCalls} REST calls`);
+    // Given the budget, the walk stops where it is passed, and says the figure is a floor.
+    const stopped = model.estimate(parse(CYCLE), undefined, {}, DEFAULT_BUDGET);
+    expect(stopped.complete).toBe(false);
+    expect(stopped.restCalls).toBeGreaterThan(1000);
+    expect(tooExpensive(stopped, DEFAULT_BUDGET)?.message).toContain(`more than ${stopped.restCalls} REST calls`);
+  });
+
+  it('walks a fragment spread many times as execution does, once per selection set', () => {
+    // 30 levels of three spreads each: 3^30 paths if every spread were walked again.
+    let document = `query { ...F0 }\n`;
+    for (let i = 0; i < 30; i++) document += `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} ...F${i + 1} }\n`;
+    document += `fragment F30 on Query { chatServices(first: 2) { nodes { sid } } }`;
+    const started = performance.now();
+    expect(model.estimate(parse(document), undefined, {}, DEFAULT_BUDGET)).toEqual({ restCalls: 1, nodes: 3, complete: true });
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('stops walking once a budget is passed, however many paths remain', () => {
+    // Each level doubles the paths (two aliases spread the next level): without the stop, 2^40 walks.
+    let document = `{ chatService(sid: "${SERVICE}") { channel(sidOrUniqueName: "general") { ...F0 } } }\n`;
+    for (let i = 0; i < 40; i++) {
+      document += `fragment F${i} on ChatChannel { a: members(first: 1) { nodes { channel { ...F${i + 1} } } } b: members(first: 1) { nodes { channel { ...F${i + 1} } } } }\n`;
+    }
+    document += `fragment F40 on ChatChannel { sid }`;
+    const started = performance.now();
+    const estimate = model.estimate(parse(document), undefined, {}, { restCalls: 30, nodes: 100_000 });
+    expect(estimate.complete).toBe(false);
+    expect(estimate.restCalls).toBe(31);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('refuses an answer too large even when its calls are few', () => {
+    const aliases = Array.from({ length: 60 }, (_, i) => `a${i}: channels(first: 1000) { edges { node { sid } } }`).join(' ');
+    const big = estimate(`{ chatService(sid: "${SERVICE}") { ${aliases} } }`);
+    expect(big.restCalls).toBeLessThan(1000);
+    expect(tooExpensive(big, DEFAULT_BUDGET)?.extensions).toMatchObject({ code: 'QUERY_TOO_EXPENSIVE', budget: 'nodes' });
+  });
+
+  it('lets every query of the README and examples/ run within the default budgets', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const documents = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    for (const file of ['examples/operations/chat.graphql', 'test/operations/chat.graphql']) documents.push(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8'));
+    expect(documents.length).toBeGreaterThan(2);
+    for (const source of documents) {
+      const document = parse(source);
+      for (const definition of document.definitions) {
+        if (definition.kind !== 'OperationDefinition') continue;
+        const cost = model.estimate(document, definition.name?.value, sampleVariables(definition));
+        expect(cost.restCalls, `${definition.name?.value} was not estimated`).toBeGreaterThan(0);
+        expect(tooExpensive(cost, DEFAULT_BUDGET), `${definition.name?.value ?? 'anonymous'}: ${JSON.stringify(cost)}`).toBeUndefined();
+      }
+    }
+  });
+});
