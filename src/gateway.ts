@@ -10,6 +10,8 @@ import type { TwilioCredentials, TwilioTransport } from './twilio/client.ts';
 import { contextFactory, type RequestContext } from './context.ts';
 import { schema } from './schema/index.ts';
 import { upstreamError } from './schema/shared/errors.ts';
+import { DEFAULT_DOCUMENT_LIMITS, documentLimits, type DocumentLimits } from './limits/document.ts';
+import { ParseCache } from './limits/parse-cache.ts';
 
 export interface GatewayOptions {
   transport: TwilioTransport;
@@ -23,6 +25,10 @@ export interface GatewayOptions {
   corsOrigins?: string[];
   /** Most REST calls one request may make (default 1000). */
   maxRestCallsPerRequest?: number;
+  /** Limits on each request's document and body; each one left out is DEFAULT_DOCUMENT_LIMITS'. */
+  documentLimits?: Partial<DocumentLimits>;
+  /** The parse cache; by default a new one of `documentLimits.parseCacheBytes` (tests pass their own to look into it). */
+  parseCache?: ParseCache;
 }
 
 /** The header a request whose body a browser could send without a preflight (a form post) must carry. */
@@ -42,6 +48,8 @@ function healthz(): Plugin {
 }
 
 export function createGateway(options: GatewayOptions): Gateway {
+  const limits: DocumentLimits = { ...DEFAULT_DOCUMENT_LIMITS, ...options.documentLimits };
+  const parseCache = options.parseCache ?? new ParseCache(limits.parseCacheBytes);
   return createYoga<Record<string, never>, RequestContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -54,7 +62,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     // The gateway acts with its own Twilio credentials for requests that bring none: no web page on
     // another origin may read its answers (no CORS unless allowed), nor send it a form post (CSRF).
     cors: options.corsOrigins?.length ? { origin: options.corsOrigins, credentials: true } : false,
-    plugins: [healthz(), useCSRFPrevention({ requestHeaders: [CSRF_HEADER] })],
+    plugins: [healthz(), useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }), documentLimits(limits, schema)],
+    maxRequestBodySize: limits.maxRequestBodyBytes,
+    // Bounded in bytes; it only ever receives documents within the limits, since parseWithinLimits throws the others.
+    parserAndValidationCache: { documentCache: parseCache.documentCache, errorCache: parseCache.errorCache },
     maskedErrors: {
       // Twilio's failures are expected and explained; everything else stays masked.
       maskError(error, message, isDev) {
@@ -96,7 +107,7 @@ function withoutVariableValue(error: GraphQLError): GraphQLError {
   return error;
 }
 
-const DEFAULT_QUERY = /* GraphQL */ `# Chat services with their busiest channels, members and latest messages.
+export const DEFAULT_QUERY = /* GraphQL */ `# Chat services with their busiest channels, members and latest messages.
 query Explore {
   chatServices(first: 2) {
     nodes {

@@ -41,7 +41,13 @@ const transport = new TwilioTransport({
   retry: { maxRetries: config.maxRetries },
   maxInFlightPerAccount: config.maxInFlightPerAccount,
 });
-const gateway = createGateway({ transport, credentials, corsOrigins: config.corsOrigins, maxRestCallsPerRequest: config.maxRestCallsPerRequest });
+const gateway = createGateway({
+  transport,
+  credentials,
+  corsOrigins: config.corsOrigins,
+  maxRestCallsPerRequest: config.maxRestCallsPerRequest,
+  documentLimits: config.documentLimits,
+});
 const server = createServer(gateway);
 await new Promise<void>((resolve, reject) => {
   server.once('error', reject);
