@@ -12,6 +12,7 @@ import { schema } from './schema/index.ts';
 import { upstreamError } from './schema/shared/errors.ts';
 import { DEFAULT_DOCUMENT_LIMITS, documentLimits, type DocumentLimits } from './limits/document.ts';
 import { ParseCache } from './limits/parse-cache.ts';
+import { credentialsBeforeParsing } from './limits/request.ts';
 
 export interface GatewayOptions {
   transport: TwilioTransport;
@@ -62,7 +63,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     // The gateway acts with its own Twilio credentials for requests that bring none: no web page on
     // another origin may read its answers (no CORS unless allowed), nor send it a form post (CSRF).
     cors: options.corsOrigins?.length ? { origin: options.corsOrigins, credentials: true } : false,
-    plugins: [healthz(), useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }), documentLimits(limits, schema)],
+    plugins: [
+      healthz(),
+      useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
+      // Before the body is read, so a request without usable credentials is never parsed.
+      credentialsBeforeParsing(options.credentials),
+      documentLimits(limits, schema),
+    ],
     maxRequestBodySize: limits.maxRequestBodyBytes,
     // Bounded in bytes; it only ever receives documents within the limits, since parseWithinLimits throws the others.
     parserAndValidationCache: { documentCache: parseCache.documentCache, errorCache: parseCache.errorCache },
