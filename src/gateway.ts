@@ -5,14 +5,14 @@
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import type { TwilioCredentials, TwilioTransport } from './twilio/client.ts';
 import { contextFactory, type RequestContext } from './context.ts';
 import { schema } from './schema/index.ts';
 import { upstreamError } from './schema/shared/errors.ts';
 import { DEFAULT_DOCUMENT_LIMITS, documentLimits, type DocumentLimits } from './limits/document.ts';
 import { ParseCache } from './limits/parse-cache.ts';
-import { credentialsBeforeParsing } from './limits/request.ts';
+import { credentialsBeforeParsing, csrfPrevention } from './limits/request.ts';
+import { codedErrorResponses, noSubscriptions } from './limits/error-codes.ts';
 
 export interface GatewayOptions {
   transport: TwilioTransport;
@@ -51,9 +51,10 @@ function healthz(): Plugin {
 export function createGateway(options: GatewayOptions): Gateway {
   const limits: DocumentLimits = { ...DEFAULT_DOCUMENT_LIMITS, ...options.documentLimits };
   const parseCache = options.parseCache ?? new ParseCache(limits.parseCacheBytes);
+  const graphqlEndpoint = '/graphql';
   return createYoga<Record<string, never>, RequestContext>({
     schema,
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint,
     context: contextFactory(options.transport, options.credentials, options.maxRestCallsPerRequest),
     graphiql: options.graphiql === false ? false : { title: 'Twilio GraphQL gateway', defaultQuery: DEFAULT_QUERY },
     // GraphiQL served from the installed package, not a CDN, so it works offline too.
@@ -65,10 +66,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     cors: options.corsOrigins?.length ? { origin: options.corsOrigins, credentials: true } : false,
     plugins: [
       healthz(),
-      useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
-      // Before the body is read, so a request without usable credentials is never parsed.
+      codedErrorResponses(graphqlEndpoint),
+      // In this order, before the body is read: a form post without the header, then a request without usable credentials (never parsed).
+      csrfPrevention(CSRF_HEADER),
       credentialsBeforeParsing(options.credentials),
       documentLimits(limits, schema),
+      noSubscriptions(),
     ],
     maxRequestBodySize: limits.maxRequestBodyBytes,
     // Bounded in bytes; it only ever receives documents within the limits, since parseWithinLimits throws the others.

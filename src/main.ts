@@ -10,6 +10,7 @@ import { createGateway } from './gateway.ts';
 import { TwilioTransport, type TwilioCredentials } from './twilio/client.ts';
 import { createEmulator, type Emulator } from './emulator/server.ts';
 import { DEMO_ACCOUNT } from './emulator/accounts.ts';
+import { answerClientError } from './limits/error-codes.ts';
 
 let config: Config;
 try {
@@ -49,6 +50,7 @@ const gateway = createGateway({
   documentLimits: config.documentLimits,
 });
 const server = createServer(gateway);
+server.on('clientError', answerClientError);
 await new Promise<void>((resolve, reject) => {
   server.once('error', reject);
   server.listen(config.port, config.host, resolve);
