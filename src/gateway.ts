@@ -5,7 +5,6 @@
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import type { TwilioCredentials, TwilioTransport } from './twilio/client.ts';
 import { contextFactory, type RequestContext } from './context.ts';
 import { schema } from './schema/index.ts';
@@ -15,6 +14,10 @@ import { CostModel } from './limits/cost.ts';
 import { useCostLimit } from './limits/cost-plugin.ts';
 import { CursorSigner } from './schema/shared/cursor.ts';
 import { JsonLiteralBoundsRule } from './schema/shared/json.ts';
+import { DEFAULT_DOCUMENT_LIMITS, documentLimits, type DocumentLimits } from './limits/document.ts';
+import { ParseCache } from './limits/parse-cache.ts';
+import { credentialsBeforeParsing, csrfPrevention } from './limits/request.ts';
+import { codedErrorResponses, noSubscriptions } from './limits/error-codes.ts';
 
 export interface GatewayOptions {
   transport: TwilioTransport;
@@ -32,6 +35,10 @@ export interface GatewayOptions {
   maxResultNodes?: number;
   /** Key that signs connection cursors (`CURSOR_SECRET`); without it, a random key per process. */
   cursorSecret?: string | null;
+  /** Limits on each request's document and body; each one left out is DEFAULT_DOCUMENT_LIMITS'. */
+  documentLimits?: Partial<DocumentLimits>;
+  /** The parse cache; by default a new one of `documentLimits.parseCacheBytes` (tests pass their own to look into it). */
+  parseCache?: ParseCache;
 }
 
 /** Built once: the cost model depends only on the schema. */
@@ -63,9 +70,12 @@ function healthz(): Plugin {
 }
 
 export function createGateway(options: GatewayOptions): Gateway {
+  const limits: DocumentLimits = { ...DEFAULT_DOCUMENT_LIMITS, ...options.documentLimits };
+  const parseCache = options.parseCache ?? new ParseCache(limits.parseCacheBytes);
+  const graphqlEndpoint = '/graphql';
   return createYoga<Record<string, never>, RequestContext>({
     schema,
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint,
     context: contextFactory(options.transport, options.credentials, options.maxRestCallsPerRequest, new CursorSigner(options.cursorSecret)),
     graphiql: options.graphiql === false ? false : { title: 'Twilio GraphQL gateway', defaultQuery: DEFAULT_QUERY },
     // GraphiQL served from the installed package, not a CDN, so it works offline too.
@@ -77,10 +87,19 @@ export function createGateway(options: GatewayOptions): Gateway {
     cors: options.corsOrigins?.length ? { origin: options.corsOrigins, credentials: true } : false,
     plugins: [
       healthz(),
-      useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
+      codedErrorResponses(graphqlEndpoint),
+      // In this order, before the body is read: a form post without the header, then a request without usable credentials (never parsed).
+      csrfPrevention(CSRF_HEADER),
+      credentialsBeforeParsing(options.credentials),
+      documentLimits(limits, schema),
+      noSubscriptions(),
       jsonLiteralBounds(),
+      // After parsing and validation, before any resolver: the operation's REST calls and result size.
       useCostLimit(costModel, { restCalls: options.maxRestCallsPerRequest ?? 1000, nodes: options.maxResultNodes ?? 100_000 }),
     ],
+    maxRequestBodySize: limits.maxRequestBodyBytes,
+    // Bounded in bytes; it only ever receives documents within the limits, since parseWithinLimits throws the others.
+    parserAndValidationCache: { documentCache: parseCache.documentCache, errorCache: parseCache.errorCache },
     maskedErrors: {
       // Twilio's failures are expected and explained; everything else stays masked.
       maskError(error, message, isDev) {
@@ -122,7 +141,7 @@ function withoutVariableValue(error: GraphQLError): GraphQLError {
   return error;
 }
 
-const DEFAULT_QUERY = /* GraphQL */ `# Chat services with their busiest channels, members and latest messages.
+export const DEFAULT_QUERY = /* GraphQL */ `# Chat services with their busiest channels, members and latest messages.
 query Explore {
   chatServices(first: 2) {
     nodes {

@@ -10,6 +10,7 @@ import { createGateway } from './gateway.ts';
 import { TwilioTransport, type TwilioCredentials } from './twilio/client.ts';
 import { createEmulator, type Emulator } from './emulator/server.ts';
 import { DEMO_ACCOUNT } from './emulator/accounts.ts';
+import { answerClientError } from './limits/error-codes.ts';
 
 let config: Config;
 try {
@@ -41,8 +42,17 @@ const transport = new TwilioTransport({
   retry: { maxRetries: config.maxRetries },
   maxInFlightPerAccount: config.maxInFlightPerAccount,
 });
-const gateway = createGateway({ transport, credentials, corsOrigins: config.corsOrigins, maxRestCallsPerRequest: config.maxRestCallsPerRequest, maxResultNodes: config.maxResultNodes, cursorSecret: config.cursorSecret });
+const gateway = createGateway({
+  transport,
+  credentials,
+  corsOrigins: config.corsOrigins,
+  maxRestCallsPerRequest: config.maxRestCallsPerRequest,
+  maxResultNodes: config.maxResultNodes,
+  cursorSecret: config.cursorSecret,
+  documentLimits: config.documentLimits,
+});
 const server = createServer(gateway);
+server.on('clientError', answerClientError);
 await new Promise<void>((resolve, reject) => {
   server.once('error', reject);
   server.listen(config.port, config.host, resolve);
