@@ -4,6 +4,7 @@
  * messages.
  */
 import type { TwilioCredentials } from './twilio/client.ts';
+import { DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from './limits/document.ts';
 
 export interface Config {
   /** Port the gateway listens on (`PORT`, default 4000; 0 picks a free one). */
@@ -38,6 +39,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** Port of the embedded emulator when it runs (`EMULATOR_PORT`, default 0: any free port). */
   emulatorPort: number;
+  /** Limits on each request's document and body (`MAX_QUERY_*`, `MAX_REQUEST_BODY_BYTES`, `MAX_PARSE_CACHE_BYTES`; see DocumentLimits). */
+  documentLimits: DocumentLimits;
   /**
    * Key that signs connection cursors (`CURSOR_SECRET`, at least 32 characters), the same on
    * every replica. Null when unset: a random key per process, so cursors do not survive a restart.
@@ -121,6 +124,20 @@ function cursorSecret(env: Record<string, string | undefined>): string | null {
   return value;
 }
 
+function documentLimits(env: Record<string, string | undefined>): DocumentLimits {
+  const d = DEFAULT_DOCUMENT_LIMITS;
+  return {
+    // At most 100 deep: the bracket check before parsing allows a little more, and the parser recurses that far.
+    maxDepth: integer(env, 'MAX_QUERY_DEPTH', d.maxDepth, 1, 100),
+    maxAliases: integer(env, 'MAX_QUERY_ALIASES', d.maxAliases, 0, 1_000_000),
+    maxTokens: integer(env, 'MAX_QUERY_TOKENS', d.maxTokens, 1, 10_000_000),
+    maxDirectives: integer(env, 'MAX_QUERY_DIRECTIVES', d.maxDirectives, 0, 1_000_000),
+    maxQueryBytes: integer(env, 'MAX_QUERY_BYTES', d.maxQueryBytes, 1, 100_000_000),
+    maxRequestBodyBytes: integer(env, 'MAX_REQUEST_BODY_BYTES', d.maxRequestBodyBytes, 1, 1_000_000_000),
+    parseCacheBytes: integer(env, 'MAX_PARSE_CACHE_BYTES', d.parseCacheBytes, 0, 10_000_000_000),
+  };
+}
+
 /** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   for (const name of BASE_URL_VARS) {
@@ -149,6 +166,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 3_600_000),
     emulatorPort: integer(env, 'EMULATOR_PORT', 0, 0, 65535),
     cursorSecret: cursorSecret(env),
+    documentLimits: documentLimits(env),
     env: { ...env },
   };
 }

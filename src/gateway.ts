@@ -5,7 +5,6 @@
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import type { TwilioCredentials, TwilioTransport } from './twilio/client.ts';
 import { contextFactory, type RequestContext } from './context.ts';
 import { schema } from './schema/index.ts';
@@ -15,6 +14,10 @@ import { CostModel } from './limits/cost.ts';
 import { useCostLimit } from './limits/cost-plugin.ts';
 import { CursorSigner } from './schema/shared/cursor.ts';
 import { JsonLiteralBoundsRule } from './schema/shared/json.ts';
+import { DEFAULT_DOCUMENT_LIMITS, documentLimits, type DocumentLimits } from './limits/document.ts';
+import { ParseCache } from './limits/parse-cache.ts';
+import { credentialsBeforeParsing, csrfPrevention } from './limits/request.ts';
+import { codedErrorResponses, noSubscriptions } from './limits/error-codes.ts';
 import { InFlightRequests } from './limits/lifetime.ts';
 
 export interface GatewayOptions {
@@ -33,6 +36,10 @@ export interface GatewayOptions {
   maxResultNodes?: number;
   /** Key that signs connection cursors (`CURSOR_SECRET`); without it, a random key per process. */
   cursorSecret?: string | null;
+  /** Limits on each request's document and body; each one left out is DEFAULT_DOCUMENT_LIMITS'. */
+  documentLimits?: Partial<DocumentLimits>;
+  /** The parse cache; by default a new one of `documentLimits.parseCacheBytes` (tests pass their own to look into it). */
+  parseCache?: ParseCache;
   /** Time one request may take; past it, its REST calls are cancelled and it answers with what it has (default 30000). */
   requestTimeoutMs?: number;
 }
@@ -69,10 +76,13 @@ function healthz(): Plugin {
 }
 
 export function createGateway(options: GatewayOptions): Gateway {
+  const limits: DocumentLimits = { ...DEFAULT_DOCUMENT_LIMITS, ...options.documentLimits };
+  const parseCache = options.parseCache ?? new ParseCache(limits.parseCacheBytes);
+  const graphqlEndpoint = '/graphql';
   const requests = new InFlightRequests({ timeoutMs: options.requestTimeoutMs ?? 30_000 });
   const yoga = createYoga<Record<string, never>, RequestContext>({
     schema,
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint,
     context: contextFactory(options.transport, options.credentials, options.maxRestCallsPerRequest, new CursorSigner(options.cursorSecret), (request) =>
       requests.signalOf(request),
     ),
@@ -87,10 +97,19 @@ export function createGateway(options: GatewayOptions): Gateway {
     plugins: [
       healthz(),
       requests.plugin(),
-      useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
+      codedErrorResponses(graphqlEndpoint),
+      // In this order, before the body is read: a form post without the header, then a request without usable credentials (never parsed).
+      csrfPrevention(CSRF_HEADER),
+      credentialsBeforeParsing(options.credentials),
+      documentLimits(limits, schema),
+      noSubscriptions(),
       jsonLiteralBounds(),
+      // After parsing and validation, before any resolver: the operation's REST calls and result size.
       useCostLimit(costModel, { restCalls: options.maxRestCallsPerRequest ?? 1000, nodes: options.maxResultNodes ?? 100_000 }),
     ],
+    maxRequestBodySize: limits.maxRequestBodyBytes,
+    // Bounded in bytes; it only ever receives documents within the limits, since parseWithinLimits throws the others.
+    parserAndValidationCache: { documentCache: parseCache.documentCache, errorCache: parseCache.errorCache },
     maskedErrors: {
       // Twilio's failures are expected and explained; everything else stays masked.
       maskError(error, message, isDev) {
@@ -133,7 +152,7 @@ function withoutVariableValue(error: GraphQLError): GraphQLError {
   return error;
 }
 
-const DEFAULT_QUERY = /* GraphQL */ `# Chat services with their busiest channels, members and latest messages.
+export const DEFAULT_QUERY = /* GraphQL */ `# Chat services with their busiest channels, members and latest messages.
 query Explore {
   chatServices(first: 2) {
     nodes {

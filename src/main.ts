@@ -11,6 +11,7 @@ import { shuttingDown } from './limits/lifetime.ts';
 import { TwilioTransport, type TwilioCredentials } from './twilio/client.ts';
 import { createEmulator, type Emulator } from './emulator/server.ts';
 import { DEMO_ACCOUNT } from './emulator/accounts.ts';
+import { answerClientError } from './limits/error-codes.ts';
 
 let config: Config;
 try {
@@ -49,9 +50,11 @@ const gateway = createGateway({
   maxRestCallsPerRequest: config.maxRestCallsPerRequest,
   maxResultNodes: config.maxResultNodes,
   cursorSecret: config.cursorSecret,
+  documentLimits: config.documentLimits,
   requestTimeoutMs: config.requestTimeoutMs,
 });
 const server = createServer(gateway);
+server.on('clientError', answerClientError);
 await new Promise<void>((resolve, reject) => {
   server.once('error', reject);
   server.listen(config.port, config.host, resolve);

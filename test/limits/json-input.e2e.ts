@@ -13,7 +13,8 @@ let env: GatewayEnv;
 let chat: string; // Chat service "Acme Support"
 
 beforeAll(async () => {
-  env = await startGateway();
+  // The document limits raised (brackets may nest 130 deep), so that the JSON bounds, not the document's, refuse these literals.
+  env = await startGateway({ gateway: { documentLimits: { maxDepth: 100, maxTokens: 10_000 } } });
   const rest = (path: string) => twilioFetch(env.emulator, 'GET', path).then((r) => r.body);
   chat = (await rest('/v2/Services')).services.find((s: any) => s.friendly_name === 'Acme Support').sid;
 });
@@ -58,7 +59,7 @@ describe('JSON nested too deep', () => {
   });
 
   it('in a literal of the document is BAD_USER_INPUT naming the field, with no REST call', async () => {
-    const res = await env.query(`mutation { createChatChannel(input: { serviceSid: "${chat}", friendlyName: "deep", attributes: ${nestedLiteral(150)} }) { chatChannel { sid } } }`);
+    const res = await env.query(`mutation { createChatChannel(input: { serviceSid: "${chat}", friendlyName: "deep", attributes: ${nestedLiteral(110)} }) { chatChannel { sid } } }`);
     expectBadInput(res, 'input.attributes');
     expect(env.totalCalls()).toBe(0);
   });
@@ -72,7 +73,7 @@ describe('JSON nested too deep', () => {
   });
 
   it("in a variable's default value is BAD_USER_INPUT naming the variable, with no REST call", async () => {
-    const res = await env.query(`mutation($a: JSON = ${nestedLiteral(150)}) { createChatChannel(input: { serviceSid: "${chat}", friendlyName: "deep", attributes: $a }) { chatChannel { sid } } }`);
+    const res = await env.query(`mutation($a: JSON = ${nestedLiteral(110)}) { createChatChannel(input: { serviceSid: "${chat}", friendlyName: "deep", attributes: $a }) { chatChannel { sid } } }`);
     expectBadInput(res, '$a');
     expect(env.totalCalls()).toBe(0);
   });
@@ -87,6 +88,15 @@ describe('JSON nested too deep', () => {
       expect(stored.body.attributes).toBe(nested(100));
       await twilioFetch(env.emulator, 'DELETE', `/v2/Services/${chat}/Channels/${created.sid}`);
     }
+  });
+});
+
+describe('JSON in a document with the default limits', () => {
+  it('nested deeper than the document may nest is refused before parsing, with no REST call', async () => {
+    await using plain = await startGateway();
+    const res = await plain.query(`mutation { createChatChannel(input: { serviceSid: "${chat}", friendlyName: "deep", attributes: ${nestedLiteral(100)} }) { chatChannel { sid } } }`);
+    expect(res.errors![0]!.extensions).toMatchObject({ code: 'QUERY_TOO_DEEP' });
+    expect(plain.totalCalls()).toBe(0);
   });
 });
 

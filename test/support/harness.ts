@@ -10,6 +10,7 @@ import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/e
 import { DEMO_ACCOUNT } from '../../src/emulator/accounts.ts';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway.ts';
 import { TwilioTransport, type TwilioTransportOptions } from '../../src/twilio/client.ts';
+import { answerClientError } from '../../src/limits/error-codes.ts';
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -62,6 +63,7 @@ export async function startGateway(
     ...options.gateway,
   });
   const server: Server = createServer(gateway);
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   let closed: Promise<void> | undefined;
