@@ -180,12 +180,13 @@ export class TwilioTransport {
 
 /**
  * The most slots of an account one client with `fairShare` may hold: an equal
- * part of the limit, counting one more client than there are, so that a new
- * client always finds a slot free at once even when the others' calls all
- * stall.
+ * part of the limit less one slot, so that together they always leave one free
+ * and a new client starts at once even when the others' calls all stall. A
+ * lone request may use all but that one (31 of 32), so an ordinary query's
+ * calls still go out in one wave.
  */
 export function fairShare(limit: number, clients: number): number {
-  return Math.max(1, Math.floor(limit / (clients + 1)));
+  return Math.max(1, Math.floor((limit - 1) / clients));
 }
 
 /** Options for one client. */

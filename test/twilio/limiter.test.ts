@@ -53,18 +53,20 @@ describe('KeyedLimiter with a share per holder', () => {
     for (let i = 0; i < 10; i++) held.push(limiter.acquire('acct', undefined, a).then((r) => (granted.push('a'), r)));
     await Promise.resolve();
     await Promise.resolve();
-    expect(granted).toHaveLength(4); // 8 / (1 + 1)
-    expect(limiter.stats('acct')).toEqual({ active: 4, queued: 6 });
+    expect(granted).toHaveLength(7); // (8 - 1) / 1: one slot kept free
+    expect(limiter.stats('acct')).toEqual({ active: 7, queued: 3 });
 
-    // A second holder is served at once from the slots the first could not take.
+    // A second holder is served at once from the slot the first could not take.
     const b = { name: 'b' };
     const releaseB = await limiter.acquire('acct', undefined, b);
-    expect(limiter.stats('acct')).toEqual({ active: 5, queued: 6 });
+    expect(limiter.stats('acct')).toEqual({ active: 8, queued: 3 });
     releaseB();
+    await Promise.resolve();
+    expect(limiter.stats('acct')).toEqual({ active: 7, queued: 3 });
     // Releases let the first holder's waiters in, never past its share.
     (await held[0]!)();
     await Promise.resolve();
-    expect(limiter.stats('acct')).toEqual({ active: 4, queued: 5 });
+    expect(limiter.stats('acct')).toEqual({ active: 7, queued: 2 });
     for (const h of held) void h.then((release) => release());
     for (let i = 0; i < 20; i++) await Promise.resolve();
     expect(limiter.stats('acct')).toEqual({ active: 0, queued: 0 });
@@ -102,12 +104,12 @@ describe('KeyedLimiter with a share per holder', () => {
     const aHeld: Array<() => void> = [];
     const aAll = Array.from({ length: 4 }, () => limiter.acquire('k', undefined, a).then((r) => (aHeld.push(r), r)));
     for (let i = 0; i < 5; i++) await Promise.resolve();
-    expect(aHeld).toHaveLength(2); // 6 / (2 + 1)
-    releaseB(); // a is alone now: 6 / (1 + 1) = 3
+    expect(aHeld).toHaveLength(2); // (6 - 1) / 2
+    releaseB(); // a is alone now: (6 - 1) / 1 = 5, more than the 4 it wants
     for (let i = 0; i < 5; i++) await Promise.resolve();
-    expect(aHeld).toHaveLength(3);
+    expect(aHeld).toHaveLength(4);
+    await Promise.all(aAll);
     aHeld.forEach((r) => r());
-    (await aAll[3]!)();
     expect(limiter.stats('k')).toEqual({ active: 0, queued: 0 });
   });
 
