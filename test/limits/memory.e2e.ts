@@ -3,40 +3,11 @@
  * the gateway runs in a child process with a 128 MB heap, which an unbounded
  * parse cache would exhaust within a few documents.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { rss, startChild } from './support/child.ts';
 
-const CHILD = fileURLToPath(new URL('./support/small-heap-gateway.ts', import.meta.url));
 /** Far above what the child needs with its 128 MB heap, far below what it reaches without the bounds. */
 const RSS_BOUND = 400 * 1024 * 1024;
-
-async function startChild(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--max-old-space-size=128', '--import', 'tsx', CHILD], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  try {
-    for await (const chunk of child.stdout!) {
-      output += chunk;
-      const url = /listening (http:\/\/\S+)/.exec(output)?.[1];
-      if (url) return { child, url };
-    }
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw err;
-  }
-  child.kill('SIGKILL');
-  throw new Error(`the gateway exited before listening:\n${output}`);
-}
-
-function rss(pid: number): number {
-  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return Number(kb) * 1024;
-}
 
 /** A valid document of about `bytes` bytes, `{ a<n>_0: __typename a<n>_1: __typename … }`, distinct for each n. */
 function aliasDocument(n: number, bytes: number): string {
