@@ -6,7 +6,8 @@
  * Baseline: a bare node:http server answering a fixed JSON body of the same
  * size, measured in the same run. The figures that matter are the ratios.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnListening } from './child.ts';
 import { once } from 'node:events';
 import { Pool } from 'undici';
 import { DEMO_ACCOUNT } from '../src/emulator/accounts.ts';
@@ -15,15 +16,8 @@ const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 3000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const AUTH = 'Basic ' + Buffer.from(`${DEMO_ACCOUNT.accountSid}:${DEMO_ACCOUNT.authToken}`).toString('base64');
 
-async function startProcess(args: string[]): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  for await (const chunk of child.stdout!) {
-    out += String(chunk);
-    const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-    if (m) return { url: m[1]!, child };
-  }
-  throw new Error(`process exited before listening: ${out}`);
+function startProcess(args: string[]): Promise<{ url: string; child: ChildProcess }> {
+  return spawnListening(args, /(http:\/\/127\.0\.0\.1:\d+)/);
 }
 
 async function startEmulator() {

@@ -8,7 +8,8 @@
  * members, users, last messages and authors. Both servers share this
  * machine's cores, so the CPU time each process used is printed too.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnListening } from './child.ts';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Pool } from 'undici';
@@ -22,15 +23,8 @@ const QUERY = `query($sid: String!) { chatService(sid: $sid) { channels(first: 2
   members(first: 20) { nodes { identity user { friendlyName } } }
   messages(last: 5) { nodes { index body author { friendlyName } } } } } } }`;
 
-async function start(args: string[], env: Record<string, string>, pattern: RegExp): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
-  let out = '';
-  for await (const chunk of child.stdout!) {
-    out += String(chunk);
-    const m = pattern.exec(out);
-    if (m) return { url: m[1]!, child };
-  }
-  throw new Error(`exited before listening: ${out}`);
+function start(args: string[], env: Record<string, string>, pattern: RegExp): Promise<{ url: string; child: ChildProcess }> {
+  return spawnListening(args, pattern, env);
 }
 
 /** CPU seconds a process has used so far (Linux: utime + stime from /proc, in clock ticks of 1/100 s). */

@@ -7,25 +7,23 @@ import { fileURLToPath } from 'node:url';
 const CHILD = fileURLToPath(new URL('./small-heap-gateway.ts', import.meta.url));
 
 /** Starts the child with a 128 MB heap and the given environment; resolves once it listens. Kill it in a `finally`. */
-export async function startChild(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+export function startChild(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--max-old-space-size=128', '--expose-gc', '--import', 'tsx', CHILD], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
-  let output = '';
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  try {
-    for await (const chunk of child.stdout!) {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    // Read for as long as the child lives: an unread pipe would make its next line fail with EPIPE.
+    const read = (chunk: Buffer) => {
       output += chunk;
       const url = /listening (http:\/\/\S+)/.exec(output)?.[1];
-      if (url) return { child, url };
-    }
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw err;
-  }
-  child.kill('SIGKILL');
-  throw new Error(`the gateway exited before listening:\n${output}`);
+      if (url) resolve({ child, url });
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', read);
+    child.once('exit', () => reject(new Error(`the gateway exited before listening:\n${output}`)));
+  });
 }
 
 /** The child's resident memory, from /proc. */
