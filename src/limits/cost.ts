@@ -30,6 +30,13 @@
  */
 import {
   GraphQLError,
+  GraphQLSchema,
+  SchemaMetaFieldDef,
+  TypeMetaFieldDef,
+  isEnumType,
+  isInputObjectType,
+  isNonNullType,
+  isType,
   GraphQLIncludeDirective,
   GraphQLSkipDirective,
   Kind,
@@ -50,7 +57,6 @@ import {
   type GraphQLField,
   type GraphQLNamedType,
   type GraphQLObjectType,
-  type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
@@ -188,6 +194,9 @@ export class CostModel {
 class OverBudget extends Error {}
 
 class Walk {
+  /** Per introspection selection (by its first node): its fields, and how many objects it answers over each schema element. */
+  readonly #introspectionSelections = new Map<FieldNode, { byKey: FieldNode[][]; sizes: Map<unknown, number> }>();
+
   constructor(
     private readonly model: CostModel,
     private readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>,
@@ -247,7 +256,12 @@ class Walk {
   #field(nodes: FieldNode[], frame: Frame, isMutationRoot: boolean): void {
     const node = nodes[0]!;
     const name = node.name.value;
-    // Introspection answers from the schema alone.
+    // Introspection makes no REST call, but its answer can be large: counted object by object over the schema itself.
+    if (name === '__schema' || name === '__type') {
+      const target = name === '__schema' ? this.model.schema : this.model.schema.getType(String(getArgumentValues(introspectionField(this.model.schema, name), node, this.variables).name));
+      if (target) this.#add(0, frame.count * this.#introspectionSize(nodes, target));
+      return;
+    }
     if (name.startsWith('__')) return;
     const parent = frame.type;
     if (!isObjectType(parent) && !isInterfaceType(parent)) return;
@@ -303,6 +317,60 @@ class Walk {
     this.#children(nodes, { type: named, count, entity: resource, pageSize: 1, scopes });
   }
 
+  /**
+   * How many objects an introspection selection answers over `value` (the
+   * schema, a type, field, argument or directive), walking the schema's own
+   * elements as graphql-js would answer them. No REST call, but the answer can
+   * be large: aliases of `__schema` cannot multiply it past the node budget.
+   * Each (selection, element) pair is counted once, and the count stops once
+   * it passes the budget.
+   */
+  #introspectionSize(nodes: FieldNode[], value: unknown): number {
+    let fields = this.#introspectionSelections.get(nodes[0]!);
+    if (!fields) {
+      fields = { byKey: [...this.#introspectionFields(nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []))).values()], sizes: new Map() };
+      this.#introspectionSelections.set(nodes[0]!, fields);
+    }
+    const known = fields.sizes.get(value);
+    if (known !== undefined) return known;
+    const limit = this.budget?.nodes ?? Infinity;
+    let size = 1;
+    for (const fieldNodes of fields.byKey) {
+      const children = introspectionChildren(this.model.schema, value, fieldNodes[0]!.name.value);
+      if (children === undefined || children === null) continue;
+      for (const child of Array.isArray(children) ? children : [children]) {
+        if (child === null || child === undefined) continue;
+        size += this.#introspectionSize(fieldNodes, child);
+        if (size > limit) return size;
+      }
+    }
+    fields.sizes.set(value, size);
+    return size;
+  }
+
+  /** An introspection selection's fields by response key, fragments expanded (their conditions are introspection types). */
+  #introspectionFields(sets: readonly SelectionSetNode[]): Map<string, FieldNode[]> {
+    const fields = new Map<string, FieldNode[]>();
+    const visited = new Set<string>();
+    const collect = (set: SelectionSetNode) => {
+      for (const selection of set.selections) {
+        if (!this.#included(selection)) continue;
+        if (selection.kind === Kind.FIELD) {
+          const key = selection.alias?.value ?? selection.name.value;
+          fields.set(key, [...(fields.get(key) ?? []), selection]);
+        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+          collect(selection.selectionSet);
+        } else if (!visited.has(selection.name.value)) {
+          visited.add(selection.name.value);
+          const fragment = this.fragments.get(selection.name.value);
+          if (fragment) collect(fragment.selectionSet);
+        }
+      }
+    };
+    for (const set of sets) collect(set);
+    return fields;
+  }
+
   /** The merged sub-selections of one response key. */
   #children(nodes: FieldNode[], frame: Frame): void {
     const sets = nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
@@ -342,6 +410,58 @@ class Walk {
     if (getDirectiveValues(GraphQLIncludeDirective, node, this.variables)?.if === false) return false;
     return true;
   }
+}
+
+function introspectionField(schema: GraphQLSchema, name: '__schema' | '__type'): GraphQLField<unknown, unknown> {
+  return name === '__schema' ? SchemaMetaFieldDef : TypeMetaFieldDef;
+}
+
+/**
+ * What an introspection object's field holds, as graphql-js answers it: the
+ * composite values under `field` of `value` (a schema, type, field, argument,
+ * enum value or directive), or undefined for a scalar field.
+ */
+function introspectionChildren(schema: GraphQLSchema, value: unknown, field: string): unknown {
+  if (value instanceof GraphQLSchema) {
+    switch (field) {
+      case 'types':
+        return Object.values(value.getTypeMap());
+      case 'queryType':
+        return value.getQueryType();
+      case 'mutationType':
+        return value.getMutationType();
+      case 'subscriptionType':
+        return value.getSubscriptionType();
+      case 'directives':
+        return value.getDirectives();
+      default:
+        return undefined;
+    }
+  }
+  if (isType(value)) {
+    switch (field) {
+      case 'fields':
+        return isObjectType(value) || isInterfaceType(value) ? Object.values(value.getFields()) : null;
+      case 'interfaces':
+        return isObjectType(value) || isInterfaceType(value) ? value.getInterfaces() : null;
+      case 'possibleTypes':
+        return isAbstractType(value) ? schema.getPossibleTypes(value) : null;
+      case 'enumValues':
+        return isEnumType(value) ? value.getValues() : null;
+      case 'inputFields':
+        return isInputObjectType(value) ? Object.values(value.getFields()) : null;
+      case 'ofType':
+        return isListType(value) || isNonNullType(value) ? value.ofType : null;
+      default:
+        return undefined;
+    }
+  }
+  if (value && typeof value === 'object') {
+    // Fields, arguments, input fields and directives: their arguments and their type.
+    if (field === 'args') return (value as { args?: unknown[] }).args ?? [];
+    if (field === 'type') return (value as { type?: unknown }).type ?? null;
+  }
+  return undefined;
 }
 
 /** How many items a list field returns, from the argument that lists them (`ids`, `representations`). */

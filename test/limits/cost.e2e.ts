@@ -49,6 +49,24 @@ describe('cost budget', () => {
     expect(env.totalCalls()).toBe(6);
   });
 
+  it("costs an inbox (a user's channels, and every user's channels) by the service's channel list, not a fetch per channel", async () => {
+    const inbox = await env.query(`query($s: String!) { chatService(sid: $s) { user(sidOrIdentity: "alice") { channels(first: 999) { nodes { unreadMessagesCount channel { friendlyName } } } } } }`, {
+      s: service,
+    });
+    expect(inbox.errors).toBeUndefined();
+    expect(inbox.data.chatService.user.channels.nodes.length).toBeGreaterThan(1);
+    // FetchUser + ListUserChannel + one ListChannel for every channel.
+    expect(env.calls()).toMatchObject({ 'chat.ListUserChannel': 1, 'chat.ListChannel': 1 });
+    expect(inbox.extensions!.cost.predictedRestCalls).toBeLessThan(10);
+
+    env.resetCalls();
+    const everyone = await env.query(`query($s: String!) { chatService(sid: $s) { users(first: 100) { nodes { channels(first: 50) { nodes { channel { friendlyName } } } } } } }`, { s: service });
+    expect(everyone.errors).toBeUndefined();
+    // One ListUserChannel per user, and one channel list for all of them, however their reads fall into batches.
+    expect(env.calls()['chat.ListChannel']).toBe(1);
+    expect(everyone.extensions!.cost.predictedRestCalls).toBeLessThan(110);
+  });
+
   it('uses the budgets the gateway is configured with', async () => {
     await using small = await startGateway({ gateway: { maxRestCallsPerRequest: 5, maxResultNodes: 10 } });
     const calls = await small.query(`{ chatServices(first: 1) { nodes { channels(first: 1) { nodes { members(first: 1) { nodes { user { sid } } } } } } } }`);

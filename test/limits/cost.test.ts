@@ -1,6 +1,6 @@
 /** The cost model, in-process: what it predicts for shapes of query, and that every documented example fits the default budgets. */
 import { readFileSync } from 'node:fs';
-import { getNamedType, getNullableType, isListType, parse, typeFromAST, validate, type GraphQLInputType, type OperationDefinitionNode } from 'graphql';
+import { execute, getIntrospectionQuery, getNamedType, getNullableType, isListType, parse, typeFromAST, validate, type GraphQLInputType, type GraphQLObjectType, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../../src/schema/index.ts';
 import { OPERATION_COVERAGE } from '../../src/schema/coverage.ts';
@@ -148,5 +148,42 @@ describe('cost model', () => {
         expect(tooExpensive(cost, DEFAULT_BUDGET), `${definition.name?.value ?? 'anonymous'}: ${JSON.stringify(cost)}`).toBeUndefined();
       }
     }
+  });
+});
+
+describe('cost model: introspection', () => {
+  it("counts GraphiQL's introspection query object by object, within the default budgets and at no REST call", () => {
+    const cost = model.estimate(parse(getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true })), undefined, {}, DEFAULT_BUDGET);
+    // As many objects as graphql-js answers: every type, field, argument, enum value and type reference.
+    const answer = execute({ schema, document: parse(getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true })) }) as { data: unknown };
+    let objects = 0;
+    const count = (value: unknown): void => {
+      if (Array.isArray(value)) value.forEach(count);
+      else if (value && typeof value === 'object') {
+        objects += 1;
+        Object.values(value).forEach(count);
+      }
+    };
+    count(answer.data);
+    expect(cost).toEqual({ restCalls: 0, nodes: objects - 1, complete: true }); // less the answer's own data object
+    expect(tooExpensive(cost, DEFAULT_BUDGET)).toBeUndefined();
+  });
+
+  it('refuses aliases of __schema that would answer a large introspection many times over, quickly', () => {
+    // 1.1 kB within the document limits; run, it answered 51 MB and held the event loop for seconds.
+    const document = `{ ${Array.from({ length: 30 }, (_, i) => `a${i}: __schema { types { ...T } }`).join(' ')} }
+      fragment F on __Field { name description isDeprecated deprecationReason args { name description defaultValue type { name kind description } } }
+      fragment W on __Type { name kind description ofType { name kind description ofType { name kind description fields { ...F } ofType { name kind description fields { ...F } } } fields { ...F } } }
+      fragment T on __Type { name kind description fields { ...F type { ...W fields { ...F type { name kind description } } } } }`;
+    const started = performance.now();
+    const cost = model.estimate(parse(document), undefined, {}, DEFAULT_BUDGET);
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(tooExpensive(cost, DEFAULT_BUDGET)?.extensions).toMatchObject({ code: 'QUERY_TOO_EXPENSIVE', budget: 'nodes' });
+    expect(cost.restCalls).toBe(0);
+  });
+
+  it('counts __type(name:) over the type it names', () => {
+    const cost = model.estimate(parse(`query($t: String!) { __type(name: $t) { name fields { name } } }`), undefined, { t: 'ChatChannel' });
+    expect(cost.nodes).toBe(1 + Object.keys((schema.getType('ChatChannel') as GraphQLObjectType).getFields()).length);
   });
 });

@@ -52,6 +52,13 @@ describe('every error response has a code', () => {
     expect(res.errors[0]!.extensions?.code).toBe('REQUEST_HEADER_FIELDS_TOO_LARGE');
   });
 
+  it('malformed JSON is not quoted back: a mutation input in it may hold a secret', async () => {
+    const body = '{"query": "mutation($t: String!) { __typename }", "variables": {"t": "token-12345678-secret"';
+    const res = await answer('/graphql', { method: 'POST', headers: JSON_HEADERS, body });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.errors)).not.toContain('token-12345678-secret');
+  });
+
   it('a variable left out', async () => {
     const res = await answer('/graphql', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ query: 'query($name: String!) { __type(name: $name) { name } }' }) });
     expect(res.status).toBe(400);

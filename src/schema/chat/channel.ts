@@ -23,30 +23,47 @@ export const ChatChannelType = builder.enumType('ChatChannelType', {
   } as const,
 });
 
+/** How channels are read: a service's list page once it is worth it, else one fetch each. */
+function channelSource(ctx: GatewayContext, listFrom: number) {
+  return {
+    typename: 'ChatChannel',
+    listFrom,
+    memoKey: (service: string) => `chat.channels:${service}`,
+    listPage: (service: string) => chat.listChannels(ctx.twilio, { path: { ServiceSid: service }, query: { PageSize: 1000 } }),
+    fetchOne: async (service: string, id: string) => {
+      const record = await chat.fetchChannel(ctx.twilio, { path: { ServiceSid: service, Sid: id } });
+      // A channel fetched by unique name is also kept under its SID.
+      ChatChannel.getDataloader(ctx).prime(nodeKey(service, record.sid!), record);
+      return record;
+    },
+    idsOf: (c: ChatChannelRecord) => (c.unique_name ? [c.sid!, c.unique_name] : [c.sid!]),
+    prime: (service: string, c: ChatChannelRecord) => ChatChannel.getDataloader(ctx).prime(nodeKey(service, c.sid!), c),
+  };
+}
+
 /**
  * Loader keys are `serviceSid:channelSid` or `serviceSid:uniqueName`. One
  * channel is one fetch; several channels of one service wanted at once (the
- * channels of a user's memberships, of a page of invites) are served from one
- * read of the service's channel list.
+ * channels of a page of invites) are served from one read of the service's
+ * channel list.
  */
 export const ChatChannel = builder.loadableNodeRef<ChatChannelRecord>('ChatChannel', {
   id: { resolve: (c) => nodeKey(c.service_sid!, c.sid!) },
-  load: (keys, ctx) =>
-    loadViaList<ChatChannelRecord>(ctx, keys, {
-      typename: 'ChatChannel',
-      memoKey: (service) => `chat.channels:${service}`,
-      listPage: (service) => chat.listChannels(ctx.twilio, { path: { ServiceSid: service }, query: { PageSize: 1000 } }),
-      fetchOne: async (service, id) => {
-        const record = await chat.fetchChannel(ctx.twilio, { path: { ServiceSid: service, Sid: id } });
-        // A channel fetched by unique name is also kept under its SID.
-        ChatChannel.getDataloader(ctx).prime(nodeKey(service, record.sid!), record);
-        return record;
-      },
-      idsOf: (c) => (c.unique_name ? [c.sid!, c.unique_name] : [c.sid!]),
-      prime: (service, c) => ChatChannel.getDataloader(ctx).prime(nodeKey(service, c.sid!), c),
-    }),
+  load: (keys, ctx) => loadViaList<ChatChannelRecord>(ctx, keys, channelSource(ctx, 2)),
   cacheResolved: (c) => nodeKey(c.service_sid!, c.sid!),
 });
+
+/**
+ * The channel of a user's membership. A user's channels, or the channels of a
+ * page of users, are many channels of one service: they read the service's
+ * channel list once (one call for up to 1000) rather than fetching each, however
+ * the loads fall into batches.
+ */
+export function channelOfMembership(ctx: GatewayContext, serviceSid: string, channelSid: string) {
+  return ctx.lookups
+    .loader<ChatChannelRecord>('chat.channelsOfMemberships', (keys) => loadViaList(ctx, keys, channelSource(ctx, 1)))
+    .load(nodeKey(serviceSid, channelSid));
+}
 
 export const ChatChannelConnection = builder.connectionObject(
   { type: ChatChannel, name: 'ChatChannelConnection', description: 'A page of channels.' },

@@ -12,7 +12,7 @@ import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
 import { ChatService } from './service.ts';
 import { ChatUser } from './user.ts';
-import { ChatChannel, channelOf } from './channel.ts';
+import { ChatChannel, channelOfMembership } from './channel.ts';
 import { ChatMember, memberBySid } from './member.ts';
 
 export const ChatUserChannelStatus = builder.enumType('ChatUserChannelStatus', {
@@ -64,7 +64,12 @@ ChatUserChannel.implement({
     userSid: t.string({ nullable: false, description: 'The SID of the user.', resolve: (u) => u.user_sid! }),
     user: t.field({ type: ChatUser, description: 'The user.', resolve: (u, _, ctx) => (u.user_sid ? ChatUser.getDataloader(ctx).load(nodeKey(u.service_sid!, u.user_sid)) : null) }),
     channelSid: t.string({ nullable: false, description: 'The SID of the channel.', resolve: (u) => u.channel_sid! }),
-    channel: t.field({ type: ChatChannel, description: 'The channel.', resolve: (u, _, ctx) => channelOf(ctx, u.service_sid, u.channel_sid) }),
+    channel: t.field({
+      type: ChatChannel,
+      extensions: listedPer('ChatService'),
+      description: 'The channel.',
+      resolve: (u, _, ctx) => (u.service_sid && u.channel_sid ? channelOfMembership(ctx, u.service_sid, u.channel_sid) : null),
+    }),
     memberSid: t.exposeString('member_sid', { description: "The SID of the user's membership of the channel (`MB…`)." }),
     member: t.field({
       extensions: listedPer('ChatChannel'),
