@@ -3,6 +3,10 @@
  * and the next page is fetched from `meta.next_page_url`. Those URLs are
  * absolute and name Twilio's host, so only their path and query are used,
  * sent to the product's configured origin (the emulator, an edge).
+ *
+ * A page URL the client cannot follow (no path, not a URL, another list's
+ * path, not a string) means there is no next page: `TwilioPage` carries only
+ * URLs it can follow, so nothing above it has to ask.
  */
 import type { CallOptions, TwilioClient } from './client.ts';
 import { TwilioTransportError } from './errors.ts';
@@ -12,9 +16,9 @@ import type { TwilioListOperation, TwilioOperation, TwilioPageMeta, TwilioReques
 export interface TwilioPage<Item> {
   items: Item[];
   meta: TwilioPageMeta;
-  /** `meta.next_page_url`: absolute, Twilio's host; null on the last page. */
+  /** `meta.next_page_url`: absolute, Twilio's host; null on the last page, or when it cannot be followed. */
   nextPageUrl: string | null;
-  /** `meta.previous_page_url`; null on the first page. */
+  /** `meta.previous_page_url`; null on the first page, or when it cannot be followed. */
   previousPageUrl: string | null;
 }
 
@@ -105,8 +109,10 @@ export async function* iterateItems<Req extends TwilioRequest, Key extends strin
  * `PageToken`), for callers that keep a cursor rather than the URL.
  */
 export function pageParams(pageUrl: string): { PageSize?: number; Page?: number; PageToken?: string } {
-  const { searchParams } = parsePageUrl(pageUrl);
   const result: { PageSize?: number; Page?: number; PageToken?: string } = {};
+  const parts = splitPageUrl(pageUrl);
+  if (!parts) return result;
+  const { searchParams } = parts;
   const size = searchParams.get('PageSize');
   const page = searchParams.get('Page');
   const token = searchParams.get('PageToken');
@@ -132,9 +138,20 @@ function toPage<Key extends string, Item>(raw: unknown, operation: TwilioListOpe
   return {
     items: items as Item[],
     meta,
-    nextPageUrl: meta.next_page_url ?? null,
-    previousPageUrl: meta.previous_page_url ?? null,
+    nextPageUrl: followable(meta.next_page_url, operation),
+    previousPageUrl: followable(meta.previous_page_url, operation),
   };
+}
+
+/**
+ * The page URL when this client can follow it: a URL or path whose path is
+ * this list's. Its host does not matter, since only the path and query are
+ * sent, to the configured origin. Anything else is no page at all.
+ */
+function followable(url: unknown, operation: TwilioOperation): string | null {
+  if (typeof url !== 'string') return null;
+  const parts = splitPageUrl(url);
+  return parts && pathMatcher(operation.path).test(parts.pathname) ? url : null;
 }
 
 function describeShape(raw: unknown): string {
@@ -146,9 +163,22 @@ function describeShape(raw: unknown): string {
  * Splits a page URL into path and query by hand: WHATWG URL parsing would
  * resolve encoded dot-segments (`%2E%2E`) in a unique name away.
  */
-function parsePageUrl(pageUrl: string): { pathname: string; search: string; searchParams: URLSearchParams } {
+function parsePageUrl(pageUrl: string): PageUrlParts {
+  const parts = splitPageUrl(pageUrl);
+  if (!parts) throw new TypeError(`Expected a Twilio page URL or path, but got ${JSON.stringify(pageUrl)}`);
+  return parts;
+}
+
+interface PageUrlParts {
+  pathname: string;
+  search: string;
+  searchParams: URLSearchParams;
+}
+
+/** `parsePageUrl` without the throw: undefined when there is no path to take. */
+function splitPageUrl(pageUrl: string): PageUrlParts | undefined {
   const match = /^(?:https?:\/\/[^/?#]+)?(\/[^?#]*)(\?[^#]*)?(?:#.*)?$/i.exec(pageUrl);
-  if (!match) throw new TypeError(`Expected a Twilio page URL or path, but got ${JSON.stringify(pageUrl)}`);
+  if (!match) return undefined;
   const pathname = match[1]!;
   const search = match[2] ?? '';
   return { pathname, search, searchParams: new URLSearchParams(search) };

@@ -1,0 +1,246 @@
+/**
+ * Upstream answers that do not match the spec, end to end: the emulator's
+ * faults answer chosen bodies (odd page URLs, enum values the spec does not
+ * list, bodies that cannot be read) and the gateway still answers every field
+ * it can, with a named error where it cannot, and never "Unexpected error".
+ */
+import { getNamedType, getNullableType, isListType, isNonNullType, isObjectType, type GraphQLField, type GraphQLObjectType } from 'graphql';
+import { Agent, type Dispatcher } from 'undici';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { publicSchema } from '../../src/schema/index.ts';
+import { chatOperations } from '../../src/twilio/chat.ts';
+import { proxyOperations } from '../../src/twilio/proxy.ts';
+import { eventsOperations } from '../../src/twilio/events.ts';
+import { accountsOperations } from '../../src/twilio/accounts.ts';
+import type { TwilioOperation } from '../../src/twilio/operation.ts';
+import { startGateway, type GatewayEnv, type GraphQLResponse } from '../support/harness.ts';
+import { twilioFetch } from '../emulator/helpers.ts';
+
+const OPERATIONS = [chatOperations, proxyOperations, eventsOperations, accountsOperations].flatMap(
+  (table) => Object.values(table) as TwilioOperation[],
+);
+
+let env: GatewayEnv;
+let dispatcher: Dispatcher;
+/** Path and query of every REST request the gateway sent, in order. */
+const sent: string[] = [];
+
+beforeAll(async () => {
+  // Records what the gateway asks of Twilio, so a test can read the very page it read, and change it.
+  dispatcher = new Agent({ keepAliveTimeout: 10 }).compose((dispatch) => (options, handler) => {
+    sent.push(options.path);
+    return dispatch(options, handler);
+  });
+  env = await startGateway({ transport: { dispatcher, retry: { maxRetries: 0 } } });
+});
+afterAll(async () => {
+  await env?.close();
+  await dispatcher?.close();
+});
+beforeEach(() => {
+  env.emulator.clearFaults();
+  env.resetCalls();
+  sent.length = 0;
+});
+
+/** No answer may hide a failure behind Yoga's mask. */
+function expectNoMaskedError(res: GraphQLResponse): void {
+  for (const error of res.errors ?? []) expect(error.message).not.toMatch(/Unexpected error/);
+}
+
+const rest = async (path: string) => {
+  const res = await twilioFetch(env.emulator, 'GET', path);
+  expect(res.status, path).toBe(200);
+  return res.body;
+};
+
+/** The operation whose path template `path` (without its query) fills. */
+function operationAt(path: string, method = 'GET'): TwilioOperation | undefined {
+  const pathname = path.split('?')[0]!;
+  return OPERATIONS.find((op) => op.method === method && new RegExp(`^${op.path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(pathname));
+}
+
+// ---------------------------------------------------------------------------
+// Page URLs the client cannot follow
+
+interface ConnectionField {
+  parent: GraphQLObjectType;
+  field: GraphQLField<unknown, unknown>;
+}
+
+/** Every connection field of the schema: derived, so a new list is tested the day it is added. */
+const CONNECTION_FIELDS: ConnectionField[] = Object.values(publicSchema.getTypeMap())
+  .filter((type): type is GraphQLObjectType => isObjectType(type) && !type.name.startsWith('__'))
+  .flatMap((parent) =>
+    Object.values(parent.getFields())
+      .filter((field) => getNamedType(field.type).name.endsWith('Connection'))
+      .map((field) => ({ parent, field })),
+  );
+
+const isNodeType = (type: GraphQLObjectType) => type.getInterfaces().some((i) => i.name === 'Node');
+const noRequiredArgs = (field: GraphQLField<unknown, unknown>) => field.args.every((arg) => !isNonNullType(arg.type));
+const itemTypeOf = (field: GraphQLField<unknown, unknown>) =>
+  getNamedType((getNamedType(field.type) as GraphQLObjectType).getFields().nodes!.type) as GraphQLObjectType;
+
+/**
+ * IDs of demo objects of every node type the connections hang from, found by
+ * walking the graph from the root: its lists, then the lists and links of
+ * what they hold, a few levels down.
+ */
+async function demoIds(): Promise<Map<string, string[]>> {
+  const ids = new Map<string, string[]>();
+  const add = (type: string, id: string | undefined) => {
+    if (!id) return;
+    const list = ids.get(type) ?? [];
+    if (!list.includes(id) && list.length < 40) ids.set(type, [...list, id]);
+  };
+  const collect = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(collect);
+    if (typeof value !== 'object' || value === null) return;
+    const record = value as Record<string, unknown>;
+    if (typeof record.__typename === 'string' && typeof record.id === 'string') add(record.__typename, record.id);
+    Object.values(record).forEach(collect);
+  };
+  const selection = (type: GraphQLObjectType) =>
+    Object.values(type.getFields())
+      .filter((field) => noRequiredArgs(field))
+      .flatMap((field) => {
+        const named = getNamedType(field.type);
+        if (named.name.endsWith('Connection')) return [`${field.name}(first: 10) { nodes { __typename ... on Node { id } } }`];
+        if (isObjectType(named) && isNodeType(named) && !isListType(getNullableType(field.type))) return [`${field.name} { __typename id }`];
+        return [];
+      })
+      .join(' ');
+  const root = await env.query(`{ ${selection(publicSchema.getQueryType()!)} }`);
+  collect(root.data);
+  const expanded = new Set<string>();
+  for (let level = 0; level < 3; level++) {
+    for (const [typename, list] of [...ids]) {
+      if (expanded.has(typename)) continue;
+      expanded.add(typename);
+      const type = publicSchema.getType(typename) as GraphQLObjectType;
+      const fields = selection(type);
+      if (!fields) continue;
+      const res = await env.query(`query($ids: [ID!]!) { nodes(ids: $ids) { ... on ${typename} { ${fields} } } }`, { ids: list.slice(0, 12) });
+      collect(res.data);
+    }
+  }
+  return ids;
+}
+
+/** Values of `next_page_url` that no client can follow: each means "no next page". */
+const UNFOLLOWABLE = [
+  'https://chat.twilio.com',
+  'https://chat.twilio.com?PageToken=PT0123',
+  'not a url at all',
+  'https://elsewhere.example',
+  'https://elsewhere.example/somewhere/else?PageToken=PT0123',
+  '//elsewhere.example/v2/Services?PageToken=PT0123',
+  'ftp://chat.twilio.com/v2/Services?PageToken=PT0123',
+  '',
+  42,
+  { href: 'https://chat.twilio.com' },
+];
+
+describe('page URLs the client cannot follow', () => {
+  let ids: Map<string, string[]>;
+  beforeAll(async () => {
+    ids = await demoIds();
+  });
+
+  it('covers every connection field of the schema', () => {
+    expect(CONNECTION_FIELDS.length).toBeGreaterThanOrEqual(28);
+    for (const { parent } of CONNECTION_FIELDS) {
+      if (parent.name !== 'Query') expect(ids.get(parent.name)?.length ?? 0, `demo objects of ${parent.name}`).toBeGreaterThan(0);
+    }
+  });
+
+  it.each(CONNECTION_FIELDS.map(({ parent, field }, i) => [`${parent.name}.${field.name}`, i] as const))(
+    '%s answers its items and hasNextPage: false',
+    async (_name, i) => {
+      const { parent, field } = CONNECTION_FIELDS[i]!;
+      const itemType = itemTypeOf(field);
+      const item = isNodeType(itemType) ? '__typename id' : '__typename';
+      const connection = `${field.name}(first: 2) { edges { cursor node { ${item} } } pageInfo { hasNextPage hasPreviousPage endCursor } }`;
+      let query: string;
+      let variables: Record<string, unknown> = {};
+      if (parent.name === 'Query') {
+        query = `{ ${connection} }`;
+      } else {
+        // The demo object whose list is longest, so that Twilio's own answer has a next page.
+        const candidates = ids.get(parent.name)!;
+        const probe = await env.query(
+          `query($ids: [ID!]!) { nodes(ids: $ids) { ... on ${parent.name} { id ${field.name}(first: 2) { edges { cursor } pageInfo { hasNextPage } } } } }`,
+          { ids: candidates },
+        );
+        expect(probe.errors).toBeUndefined();
+        const score = (n: any) => (n?.[field.name].edges.length ?? 0) + (n?.[field.name].pageInfo.hasNextPage ? 1 : 0);
+        const best = (probe.data.nodes as any[]).reduce((a, b) => (score(b) > score(a) ? b : a));
+        query = `query($id: ID!) { node(id: $id) { ... on ${parent.name} { ${connection} } } }`;
+        variables = { id: best.id };
+      }
+      const pick = (res: GraphQLResponse) => (parent.name === 'Query' ? res.data[field.name] : res.data.node[field.name]);
+
+      sent.length = 0;
+      env.resetCalls();
+      const normal = await env.query(query, variables);
+      expect(normal.errors).toBeUndefined();
+      const lists = sent.map((path) => [path, operationAt(path)] as const).filter(([, op]) => op?.listKey);
+      expect(lists, `the list read of ${parent.name}.${field.name}`).toHaveLength(1);
+      const [path, operation] = lists[0]!;
+
+      // Twilio's own page, with page URLs nobody can follow.
+      const page = await rest(path);
+      const bad = UNFOLLOWABLE[i % UNFOLLOWABLE.length];
+      page.meta.next_page_url = bad;
+      page.meta.previous_page_url = bad;
+      env.emulator.injectFault({ operation: operation!.key, body: JSON.stringify(page) });
+      env.resetCalls();
+      const odd = await env.query(query, variables);
+      expectNoMaskedError(odd);
+      expect(odd.errors).toBeUndefined();
+      expect(env.calls()[operation!.key]).toBe(1);
+      const answer = pick(odd);
+      expect(answer.edges.map((e: any) => e.node)).toEqual(pick(normal).edges.map((e: any) => e.node));
+      expect(answer.edges.length).toBe(page[operation!.listKey!].length);
+      expect(answer.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: false });
+      expect(answer.pageInfo.endCursor === null).toBe(answer.edges.length === 0);
+    },
+  );
+
+  it('a page read backwards (last) whose previous URL has no path has no previous page', async () => {
+    const [service] = (await rest('/v2/Services')).services;
+    const channels = (await rest(`/v2/Services/${service.sid}/Channels?PageSize=100`)).channels;
+    const channel = channels.reduce((a: any, b: any) => (b.messages_count > a.messages_count ? b : a));
+    const query = `query($s: String!, $c: String!) { chatService(sid: $s) { channel(sidOrUniqueName: $c) { messages(last: 3) { nodes { index } pageInfo { hasPreviousPage hasNextPage } } } } }`;
+    const normal = await env.query(query, { s: service.sid, c: channel.sid });
+    expect(normal.data.chatService.channel.messages.pageInfo.hasPreviousPage).toBe(true);
+    const page = await rest(`/v2/Services/${service.sid}/Channels/${channel.sid}/Messages?Order=desc&PageSize=3`);
+    page.meta.next_page_url = 'https://chat.twilio.com?PageToken=PT1';
+    env.emulator.injectFault({ operation: 'chat.ListMessage', body: JSON.stringify(page) });
+    const odd = await env.query(query, { s: service.sid, c: channel.sid });
+    expect(odd.errors).toBeUndefined();
+    expect(odd.data.chatService.channel.messages).toEqual({
+      nodes: normal.data.chatService.channel.messages.nodes,
+      pageInfo: { hasPreviousPage: false, hasNextPage: false },
+    });
+  });
+
+  it('follows a page URL of another host whose path is the list\'s, on the configured origin only', async () => {
+    const [service] = (await rest('/v2/Services')).services;
+    const page = await rest(`/v2/Services/${service.sid}/Channels?PageSize=2`);
+    const next = new URL(page.meta.next_page_url);
+    page.meta.next_page_url = `https://elsewhere.example${next.pathname}${next.search}`;
+    env.emulator.injectFault({ operation: 'chat.ListChannel', body: JSON.stringify(page) });
+    const query = `query($s: String!, $after: String) { chatService(sid: $s) { channels(first: 2, after: $after) { nodes { sid } pageInfo { hasNextPage endCursor } } } }`;
+    const first = await env.query(query, { s: service.sid });
+    expect(first.errors).toBeUndefined();
+    expect(first.data.chatService.channels.pageInfo.hasNextPage).toBe(true);
+    sent.length = 0;
+    const second = await env.query(query, { s: service.sid, after: first.data.chatService.channels.pageInfo.endCursor });
+    expect(second.errors).toBeUndefined();
+    expect(second.data.chatService.channels.nodes).toEqual((await rest(next.pathname + next.search)).channels.map((c: any) => ({ sid: c.sid })));
+    // Its token went to the emulator, the only origin the client talks to.
+    expect(sent).toEqual([expect.stringContaining(`PageToken=${next.searchParams.get('PageToken')}`)]);
+  });
+});
