@@ -244,3 +244,73 @@ describe('page URLs the client cannot follow', () => {
     expect(sent).toEqual([expect.stringContaining(`PageToken=${next.searchParams.get('PageToken')}`)]);
   });
 });
+
+// ---------------------------------------------------------------------------
+// Enum values the spec does not list
+
+describe('enum values the schema does not know', () => {
+  /** Answers the next call of `operation` with the record at `path`, changed by `change`. */
+  async function serveChanged(operation: string, path: string, change: Record<string, unknown>) {
+    const record = await rest(path);
+    env.emulator.injectFault({ operation, body: JSON.stringify({ ...record, ...change }) });
+    env.resetCalls();
+    return record;
+  }
+
+  it('Chat: a channel of type "secret" has type null, and the rest of it resolves', async () => {
+    const [service] = (await rest('/v2/Services')).services;
+    const [first] = (await rest(`/v2/Services/${service.sid}/Channels?PageSize=1`)).channels;
+    const channel = await serveChanged('chat.FetchChannel', `/v2/Services/${service.sid}/Channels/${first.sid}`, { type: 'secret' });
+    const res = await env.query(
+      `query($s: String!, $c: String!) { chatService(sid: $s) { channel(sidOrUniqueName: $c) { sid type uniqueName friendlyName membersCount } } }`,
+      { s: service.sid, c: channel.sid },
+    );
+    expect(env.calls()['chat.FetchChannel']).toBe(1);
+    expect(res.errors).toBeUndefined();
+    expect(res.data.chatService.channel).toEqual({
+      sid: channel.sid,
+      type: null,
+      uniqueName: channel.unique_name,
+      friendlyName: channel.friendly_name,
+      membersCount: channel.members_count,
+    });
+  });
+
+  it('Chat: in a page, only the item with the unknown value loses it', async () => {
+    const [service] = (await rest('/v2/Services')).services;
+    const page = await rest(`/v2/Services/${service.sid}/Channels?PageSize=3`);
+    page.channels[1].type = 'secret';
+    env.emulator.injectFault({ operation: 'chat.ListChannel', body: JSON.stringify(page) });
+    const res = await env.query(`query($s: String!) { chatService(sid: $s) { channels(first: 3) { nodes { sid type } } } }`, { s: service.sid });
+    expect(res.errors).toBeUndefined();
+    expect(res.data.chatService.channels.nodes).toEqual(
+      page.channels.map((c: any, i: number) => ({ sid: c.sid, type: i === 1 ? null : c.type.toUpperCase() })),
+    );
+  });
+
+  it('Proxy: a session "paused" in mode "telepathy" has status and mode null, and the rest of it resolves', async () => {
+    const [service] = (await rest('/v1/Services')).services;
+    const [first] = (await rest(`/v1/Services/${service.sid}/Sessions?PageSize=1`)).sessions;
+    const session = await serveChanged('proxy.FetchSession', `/v1/Services/${service.sid}/Sessions/${first.sid}`, { status: 'paused', mode: 'telepathy' });
+    const res = await env.query(
+      `query($s: String!, $k: String!) { proxyService(sidOrUniqueName: $s) { session(sidOrUniqueName: $k) { sid status mode uniqueName ttl } } }`,
+      { s: service.sid, k: session.sid },
+    );
+    expect(env.calls()['proxy.FetchSession']).toBe(1);
+    expect(res.errors).toBeUndefined();
+    expect(res.data.proxyService.session).toEqual({ sid: session.sid, status: null, mode: null, uniqueName: session.unique_name, ttl: session.ttl });
+  });
+
+  it('Events: a sink of type "pigeon" and status "dormant" has both null, no typed configuration, and the rest resolves', async () => {
+    const [first] = (await rest('/v1/Sinks')).sinks;
+    const sink = await serveChanged('events.FetchSink', `/v1/Sinks/${first.sid}`, { sink_type: 'pigeon', status: 'dormant' });
+    const res = await env.query(
+      `query($sid: String!) { eventSink(sid: $sid) { sid sinkType status description sinkConfiguration { __typename } sinkConfigurationJson } }`,
+      { sid: sink.sid },
+    );
+    expect(env.calls()['events.FetchSink']).toBe(1);
+    expect(res.errors).toBeUndefined();
+    expect(res.data.eventSink).toMatchObject({ sid: sink.sid, sinkType: null, status: null, description: sink.description, sinkConfiguration: null });
+    expect(res.data.eventSink.sinkConfigurationJson).not.toBeNull();
+  });
+});
