@@ -53,7 +53,7 @@ export async function fetchPageAt<Key extends string, Item>(
     );
   }
   const raw = await client.send(
-    { product: operation.product, method: 'GET', path: url.pathname + url.search, operation: operation.key },
+    { product: operation.product, method: 'GET', path: url.pathname + url.search, operation: operation.key, expect: operation },
     options,
   );
   return toPage(raw, operation);
@@ -122,21 +122,12 @@ export function pageParams(pageUrl: string): { PageSize?: number; Page?: number;
   return result;
 }
 
+/** A page from a body the client has checked against the operation (see response-shape.ts). */
 function toPage<Key extends string, Item>(raw: unknown, operation: TwilioListOperation<TwilioRequest, Key, Item>): TwilioPage<Item> {
-  const body = raw as Partial<Record<string, unknown>> | undefined;
-  const meta = body?.meta as TwilioPageMeta | undefined;
-  const key = operation.listKey;
-  const items = body?.[key];
-  if (!meta || typeof meta !== 'object' || !Array.isArray(items)) {
-    throw new TwilioTransportError({
-      kind: 'invalid_response',
-      message: `Expected a Twilio page with "${key}" and "meta" for ${operation.key}, but got ${describeShape(raw)}`,
-      site: { method: 'GET', path: operation.path, operation: operation.key },
-      attempts: 1,
-    });
-  }
+  const body = raw as Record<string, unknown>;
+  const meta = body.meta as TwilioPageMeta;
   return {
-    items: items as Item[],
+    items: body[operation.listKey] as Item[],
     meta,
     nextPageUrl: followable(meta.next_page_url, operation),
     previousPageUrl: followable(meta.previous_page_url, operation),
@@ -152,11 +143,6 @@ function followable(url: unknown, operation: TwilioOperation): string | null {
   if (typeof url !== 'string') return null;
   const parts = splitPageUrl(url);
   return parts && pathMatcher(operation.path).test(parts.pathname) ? url : null;
-}
-
-function describeShape(raw: unknown): string {
-  if (raw === null || typeof raw !== 'object') return String(raw);
-  return `an object with keys ${Object.keys(raw).join(', ') || '(none)'}`;
 }
 
 /**

@@ -314,3 +314,111 @@ describe('enum values the schema does not know', () => {
     expect(res.data.eventSink.sinkConfigurationJson).not.toBeNull();
   });
 });
+
+// ---------------------------------------------------------------------------
+// 2xx bodies that cannot be read
+
+describe('2xx bodies that cannot be read', () => {
+  let service: any;
+  let channel: any;
+  beforeAll(async () => {
+    [service] = (await rest('/v2/Services')).services;
+    [channel] = (await rest(`/v2/Services/${service.sid}/Channels?PageSize=1`)).channels;
+  });
+
+  function expectInvalid(res: GraphQLResponse, path: Array<string | number>, operation: string) {
+    expectNoMaskedError(res);
+    expect(res.errors, JSON.stringify(res.errors)).toHaveLength(1);
+    expect(res.errors![0]).toMatchObject({ path, extensions: { code: 'UPSTREAM_INVALID_RESPONSE', operation } });
+  }
+
+  const RECORDS: Array<[string, string, string?]> = [
+    ['not JSON', '<html><body>Service Unavailable</body></html>', 'text/html'],
+    ['JSON null', 'null'],
+    ['an array', '[{"sid":"CH00000000000000000000000000000000"}]'],
+    ['a string', '"CH00000000000000000000000000000000"'],
+    ['an empty body', ''],
+    ['an object without sid', '{"friendly_name":"general"}'],
+    ['a sid but not its service', '{"sid":"CH00000000000000000000000000000000"}'],
+    ['a sid that is not a string', '{"sid":{"value":"CH1"},"service_sid":"IS00000000000000000000000000000000"}'],
+  ];
+
+  it.each(RECORDS)('a fetch answered with %s fails its field with UPSTREAM_INVALID_RESPONSE', async (_what, body, contentType) => {
+    env.emulator.injectFault({ operation: 'chat.FetchChannel', body, ...(contentType ? { contentType } : {}) });
+    const res = await env.query(
+      `query($s: String!, $c: String!) { chatService(sid: $s) { friendlyName channel(sidOrUniqueName: $c) { sid friendlyName } } }`,
+      { s: service.sid, c: channel.sid },
+    );
+    expectInvalid(res, ['chatService', 'channel'], 'chat.FetchChannel');
+    // The rest of the answer stands.
+    expect(res.data.chatService).toEqual({ friendlyName: service.friendly_name, channel: null });
+  });
+
+  const PAGES: Array<[string, (page: any) => unknown]> = [
+    ['not JSON', () => 'not json'],
+    ['JSON null', () => null],
+    ['an array', (page) => page.channels],
+    ['a page without its list key', (page) => ({ meta: page.meta })],
+    ['a page without meta', (page) => ({ channels: page.channels })],
+    ['a list that is not an array', (page) => ({ channels: { 0: page.channels[0] }, meta: page.meta })],
+    ['meta that is not an object', (page) => ({ channels: page.channels, meta: 'page 0' })],
+    ['a null item', (page) => ({ channels: [page.channels[0], null], meta: page.meta })],
+    ['an item without sid', (page) => ({ channels: [page.channels[0], { ...page.channels[1], sid: undefined }], meta: page.meta })],
+  ];
+
+  it.each(PAGES)('a list answered with %s fails its field with UPSTREAM_INVALID_RESPONSE', async (_what, make) => {
+    const page = await rest(`/v2/Services/${service.sid}/Channels?PageSize=2`);
+    const body = make(page);
+    env.emulator.injectFault({ operation: 'chat.ListChannel', body: typeof body === 'string' ? body : JSON.stringify(body) });
+    const res = await env.query(
+      `query($s: String!) { chatServices(first: 5) { nodes { sid } } chatService(sid: $s) { channels(first: 2) { nodes { sid type } } } }`,
+      { s: service.sid },
+    );
+    expectInvalid(res, ['chatService', 'channels'], 'chat.ListChannel');
+    expect(res.data.chatServices.nodes.length).toBeGreaterThan(0);
+  });
+
+  it('a list read for a link (users of members) fails those links with UPSTREAM_INVALID_RESPONSE', async () => {
+    env.emulator.injectFault({ operation: 'chat.ListUser', body: '{"users":"none","meta":{}}' });
+    const res = await env.query(
+      `query($s: String!, $c: String!) { chatService(sid: $s) { channel(sidOrUniqueName: $c) { members(first: 3) { nodes { identity user { identity } } } } } }`,
+      { s: service.sid, c: channel.sid },
+    );
+    expectNoMaskedError(res);
+    const members = res.data.chatService.channel.members.nodes;
+    expect(members.length).toBeGreaterThan(1);
+    expect(members.every((m: any) => typeof m.identity === 'string')).toBe(true);
+    expect(res.errors!.length).toBeGreaterThan(0);
+    for (const error of res.errors!) expect(error.extensions).toMatchObject({ code: 'UPSTREAM_INVALID_RESPONSE', operation: 'chat.ListUser' });
+  });
+
+  it.each([
+    ['not JSON', 'Created'],
+    ['an object without sid', '{"unique_name":"launch"}'],
+    ['JSON null', 'null'],
+    ['an array', '[]'],
+  ])('a write answered with %s is UPSTREAM_INVALID_RESPONSE, and says it was applied', async (_what, body) => {
+    const uniqueName = `launch-${Math.random().toString(36).slice(2, 8)}`;
+    env.emulator.injectFault({ operation: 'chat.CreateChannel', status: 201, body });
+    const res = await env.query(
+      `mutation($s: String!, $u: String!) { createChatChannel(input: { serviceSid: $s, uniqueName: $u }) { chatChannel { sid } userErrors { message } } }`,
+      { s: service.sid, u: uniqueName },
+    );
+    expectInvalid(res, ['createChatChannel'], 'chat.CreateChannel');
+    expect(res.data.createChatChannel).toBeNull();
+    expect(res.errors![0]!.message).toMatch(/applied/);
+    // Twilio answered 2xx: the channel was created, and reading it back finds it.
+    expect((await twilioFetch(env.emulator, 'GET', `/v2/Services/${service.sid}/Channels/${uniqueName}`)).status).toBe(200);
+  });
+
+  it('a delete needs no body, and one it does not expect is ignored', async () => {
+    const created = await twilioFetch(env.emulator, 'POST', `/v2/Services/${service.sid}/Channels`, { UniqueName: `gone-${Date.now()}` });
+    env.emulator.injectFault({ operation: 'chat.DeleteChannel', status: 200, body: 'OK' });
+    const res = await env.query(
+      `mutation($s: String!, $c: String!) { deleteChatChannel(input: { serviceSid: $s, sidOrUniqueName: $c }) { deletedId userErrors { message } } }`,
+      { s: service.sid, c: created.body.sid },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data.deleteChatChannel.userErrors).toEqual([]);
+  });
+});

@@ -7,7 +7,7 @@ import { ACCOUNT_SID, AUTH_TOKEN, json, startServer, testTransport, type TestSer
 
 const SERVICE = 'IS0123456789abcdef0123456789abcdef';
 const LIST_PATH = `/v2/Services/${SERVICE}/Channels`;
-const CHANNELS = Array.from({ length: 7 }, (_, i) => ({ sid: `CH${i}`, unique_name: `channel-${i}` }));
+const CHANNELS = Array.from({ length: 7 }, (_, i) => ({ sid: `CH${i}`, service_sid: SERVICE, unique_name: `channel-${i}` }));
 
 /** Twilio-style paging, with meta URLs that name Twilio's host as the real API does. */
 function page(url: URL) {
