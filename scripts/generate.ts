@@ -97,6 +97,8 @@ export interface OperationModel {
   record: string | undefined;
   listKey: string | undefined;
   maxPageSize: number | undefined;
+  /** The record's fields that identify it (see `keyFieldsOf`); empty when it has none. */
+  keyFields: string[];
   /** The name of the generated call function, e.g. `fetchChannel`, `listChannels`. */
   functionName: string;
   /** The name of the generated request type, e.g. `ChatFetchChannelRequest`. */
@@ -286,11 +288,15 @@ function buildProduct(source: ProductSource, spec: Spec): ProductModel {
         record,
         listKey,
         maxPageSize,
+        keyFields: [],
         functionName: functionName(op.operationId),
         requestType: `${source.prefix}${op.operationId}Request`,
       });
     }
   }
+
+  const keys = keyFieldsOf(records, operations);
+  for (const op of operations) op.keyFields = (op.record && keys.get(op.record)) || [];
 
   const model: ProductModel = {
     product: source.product,
@@ -302,6 +308,32 @@ function buildProduct(source: ProductSource, spec: Spec): ProductModel {
   };
   assertUniqueNames(model);
   return model;
+}
+
+/**
+ * The fields that identify each record: its `sid`, and those its REST paths
+ * address it by when the record has such a field
+ * (`/v2/Services/{ServiceSid}/Channels/{Sid}` → `service_sid`, `sid`; a
+ * UserChannel's `channel_sid`, a SchemaVersion's `schema_version`), in record
+ * order. A body without them cannot be served, so the client checks them on
+ * every answer (and nothing more).
+ */
+function keyFieldsOf(records: readonly RecordModel[], operations: readonly OperationModel[]): Map<string, string[]> {
+  const result = new Map<string, string[]>();
+  for (const record of records) {
+    const names = new Set(record.fields.map((f) => f.name));
+    const wanted = new Set<string>(['sid']);
+    for (const op of operations) {
+      if (op.record !== record.name || op.listKey) continue;
+      for (const param of op.pathParams) {
+        const field = snake(param);
+        if (names.has(field)) wanted.add(field);
+      }
+    }
+    const keys = record.fields.map((f) => f.name).filter((name) => wanted.has(name));
+    if (keys.length > 0) result.set(record.name, keys);
+  }
+  return result;
 }
 
 /** `channel_enum_channel_type` → `ChannelType`; `user_channel_enum_channel_status` → `UserChannelStatus`. */
@@ -408,6 +440,7 @@ function renderRestModule(model: ProductModel): string {
     if (op.listKey) entries.push(`listKey: ${quote(op.listKey)}`);
     if (op.maxPageSize !== undefined) entries.push(`maxPageSize: ${op.maxPageSize}`);
     if (op.record) entries.push(`record: ${quote(op.record)}`);
+    if (op.keyFields.length > 0) entries.push(`keyFields: [${op.keyFields.map(quote).join(', ')}]`);
     out.push(`  ${op.operationId}: {`);
     for (const entry of entries) out.push(`    ${entry},`);
     out.push('  },');
@@ -518,6 +551,11 @@ function tsType(type: TypeModel, side: 'record' | 'request', indent: string): st
 
 // ---------------------------------------------------------------------------
 // Helpers
+
+/** `ServiceSid` → `service_sid`, `Id` → `id`. */
+function snake(pascalName: string): string {
+  return pascalName.replace(/(?<=[a-z0-9])([A-Z])/g, '_$1').toLowerCase();
+}
 
 function pascal(snake: string): string {
   return snake

@@ -121,10 +121,21 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       const body = await readBody(req, maxBody);
       const fault = faults.take(op.id);
       if (fault?.stallMs) await sleep(fault.stallMs);
-      if (fault?.status) {
-        if (fault.retryAfter !== undefined) res.setHeader('Retry-After', String(fault.retryAfter));
-        throw faultError(fault);
+      if (fault?.status && fault.retryAfter !== undefined) res.setHeader('Retry-After', String(fault.retryAfter));
+      if (fault?.body !== undefined) {
+        const status = fault.status!;
+        if (status < 300) {
+          // Applied as usual; only its answer is replaced, whatever it was.
+          try {
+            engine.handle({ accountSid, method, pathname, query, body, headers: req.headers }, op, rawParams);
+          } catch (err) {
+            if (!(err instanceof EmulatorError)) throw err;
+          }
+        }
+        if (res.destroyed) return;
+        return sendText(res, status, fault.contentType ?? JSON_TYPE, fault.body);
       }
+      if (fault?.status) throw faultError(fault);
       const result = engine.handle({ accountSid, method, pathname, query, body, headers: req.headers }, op, rawParams);
       if (res.destroyed) return;
       if (result.status === 204) {
@@ -219,14 +230,19 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   };
 }
 
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 function send(res: ServerResponse, status: number, body: unknown): void {
-  const json = JSON.stringify(body);
+  sendText(res, status, JSON_TYPE, JSON.stringify(body));
+}
+
+function sendText(res: ServerResponse, status: number, contentType: string, text: string): void {
   res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(json),
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(text),
     'Twilio-Request-Id': requestId(),
   });
-  res.end(json);
+  res.end(text);
 }
 
 function end204(res: ServerResponse, action: () => void): void {

@@ -8,6 +8,7 @@ import DataloaderPlugin from '@pothos/plugin-dataloader';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import DirectivesPlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
+import UnknownEnumValuesPlugin from './shared/unknown-enums.ts';
 import { DateTimeResolver, URLResolver } from 'graphql-scalars';
 import type { GatewayContext } from '../context.ts';
 import { decodeGlobalId, encodeGlobalId } from './shared/global-id.ts';
@@ -24,7 +25,7 @@ export const builder = new SchemaBuilder<{
   DefaultNodeNullability: true;
 }>({
   // Federation last: it wraps what the others build; it writes its keys as directives.
-  plugins: [RelayPlugin, DataloaderPlugin, SimpleObjectsPlugin, DirectivesPlugin, FederationPlugin],
+  plugins: [UnknownEnumValuesPlugin, RelayPlugin, DataloaderPlugin, SimpleObjectsPlugin, DirectivesPlugin, FederationPlugin],
   relay: {
     clientMutationId: 'omit',
     idFieldOptions: { description: 'Global ID, for `node(id:)`; it carries every SID needed to fetch the object.' },

@@ -23,6 +23,7 @@ import {
   type TwilioTransportErrorKind,
 } from './errors.ts';
 import { KeyedLimiter } from './limiter.ts';
+import { shapeProblem, type ResponseShape } from './response-shape.ts';
 import { CredentialVerdicts, REFUSED_CREDENTIAL_MS, credentialKey } from './credential-verdicts.ts';
 import type { HttpMethod, TwilioOperation, TwilioProduct, TwilioRequest } from './operation.ts';
 
@@ -102,6 +103,11 @@ export interface RawRequest {
   headers?: TwilioRequest['headers'];
   /** Operation key for errors and retry events. */
   operation?: string;
+  /**
+   * What a 2xx answer must hold (see response-shape.ts), or `nothing`: its
+   * body is then not read (a delete). Unset: any JSON, or no body.
+   */
+  expect?: ResponseShape | 'nothing';
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -225,9 +231,11 @@ export class TwilioClient {
 
   /**
    * Calls one operation from the generated tables: fills and encodes the path,
-   * encodes query and body, and returns the parsed JSON (`undefined` for 204).
+   * encodes query and body, and returns the parsed JSON (`undefined` for an
+   * operation that answers no record, such as a delete).
    * @throws TwilioApiError when Twilio answers non-2xx (after retries)
-   * @throws TwilioTransportError when no usable answer arrives (after retries)
+   * @throws TwilioTransportError when no usable answer arrives (after retries),
+   *   or a 2xx body is not the page or record the operation answers (`invalid_response`)
    */
   call<Req extends TwilioRequest, Res>(
     operation: TwilioOperation<Req, Res>,
@@ -237,7 +245,13 @@ export class TwilioClient {
   ): Promise<Res> {
     const [request = {} as Req, options] = args;
     const path = withQuery(buildPath(operation.path, request.path), encodeForm(request.query));
-    const raw: RawRequest = { product: operation.product, method: operation.method, path, operation: operation.key };
+    const raw: RawRequest = {
+      product: operation.product,
+      method: operation.method,
+      path,
+      operation: operation.key,
+      expect: operation.record ? operation : 'nothing',
+    };
     if (request.headers) raw.headers = request.headers;
     if (operation.method === 'POST') raw.body = encodeForm(request.body);
     return this.send(raw, options) as Promise<Res>;
@@ -255,6 +269,7 @@ export class TwilioClient {
     this.#throwIfRefused(site, 1);
     const prepared: Prepared = {
       site,
+      expect: request.expect,
       exchange: {
         origin: transport.baseUrls[request.product],
         path: request.path,
@@ -287,7 +302,7 @@ export class TwilioClient {
    * outcome. A credential Twilio has not accepted yet first waits for its one
    * probing slot; a credential Twilio refused is not sent at all.
    */
-  async #attempt({ site, exchange: exchangeOptions }: Prepared, attempt: number): Promise<Outcome> {
+  async #attempt({ site, expect, exchange: exchangeOptions }: Prepared, attempt: number): Promise<Outcome> {
     const { signal } = exchangeOptions;
     const held: Array<() => void> = [];
     const releaseAll = () => {
@@ -323,18 +338,26 @@ export class TwilioClient {
     releaseAll();
 
     if (!failed) {
-      if (status === 204 || text === '') return { ok: true, value: undefined };
-      try {
-        return { ok: true, value: JSON.parse(text) as unknown };
-      } catch (cause) {
-        throw new TwilioTransportError({
+      if (expect === 'nothing') return { ok: true, value: undefined };
+      const invalid = (why: string, cause?: unknown) =>
+        new TwilioTransportError({
           kind: 'invalid_response',
-          message: `Twilio answered HTTP ${status} to ${site.method} ${site.path} with a body that is not JSON`,
+          message: `Twilio answered HTTP ${status} to ${site.method} ${site.path} with a body that cannot be read: ${why}`,
           site,
           attempts: attempt,
           cause,
         });
+      let value: unknown;
+      if (status !== 204 && text !== '') {
+        try {
+          value = JSON.parse(text) as unknown;
+        } catch (cause) {
+          throw invalid('it is not JSON', cause);
+        }
       }
+      const problem = expect && shapeProblem(expect, value);
+      if (problem) throw invalid(problem);
+      return { ok: true, value };
     }
     return { ok: false, error: failed, retryAfterMs: parseRetryAfter(header(response.headers, 'retry-after'), Date.now()) };
   }
@@ -411,6 +434,7 @@ export class TwilioClient {
 /** A request ready to send, reused across attempts. */
 interface Prepared {
   site: TwilioCallSite;
+  expect: RawRequest['expect'];
   exchange: ExchangeOptions;
 }
 

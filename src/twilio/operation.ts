@@ -69,6 +69,11 @@ export interface TwilioOperation<Req extends TwilioRequest = TwilioRequest, Res 
   readonly maxPageSize?: number;
   /** The generated record type the operation answers with, if any. */
   readonly record?: string;
+  /**
+   * The record's fields that identify it (`['service_sid', 'sid']`): every
+   * answer must carry them (each item, for a list), or it is not one to serve.
+   */
+  readonly keyFields?: readonly string[];
   /** Never set at runtime; carries the request and response types. */
   readonly types?: { readonly request: Req; readonly response: Res };
 }

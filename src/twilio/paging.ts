@@ -3,6 +3,10 @@
  * and the next page is fetched from `meta.next_page_url`. Those URLs are
  * absolute and name Twilio's host, so only their path and query are used,
  * sent to the product's configured origin (the emulator, an edge).
+ *
+ * A page URL the client cannot follow (no path, not a URL, another list's
+ * path, not a string) means there is no next page: `TwilioPage` carries only
+ * URLs it can follow, so nothing above it has to ask.
  */
 import type { CallOptions, TwilioClient } from './client.ts';
 import { TwilioTransportError } from './errors.ts';
@@ -12,9 +16,9 @@ import type { TwilioListOperation, TwilioOperation, TwilioPageMeta, TwilioReques
 export interface TwilioPage<Item> {
   items: Item[];
   meta: TwilioPageMeta;
-  /** `meta.next_page_url`: absolute, Twilio's host; null on the last page. */
+  /** `meta.next_page_url`: absolute, Twilio's host; null on the last page, or when it cannot be followed. */
   nextPageUrl: string | null;
-  /** `meta.previous_page_url`; null on the first page. */
+  /** `meta.previous_page_url`; null on the first page, or when it cannot be followed. */
   previousPageUrl: string | null;
 }
 
@@ -49,7 +53,7 @@ export async function fetchPageAt<Key extends string, Item>(
     );
   }
   const raw = await client.send(
-    { product: operation.product, method: 'GET', path: url.pathname + url.search, operation: operation.key },
+    { product: operation.product, method: 'GET', path: url.pathname + url.search, operation: operation.key, expect: operation },
     options,
   );
   return toPage(raw, operation);
@@ -105,8 +109,10 @@ export async function* iterateItems<Req extends TwilioRequest, Key extends strin
  * `PageToken`), for callers that keep a cursor rather than the URL.
  */
 export function pageParams(pageUrl: string): { PageSize?: number; Page?: number; PageToken?: string } {
-  const { searchParams } = parsePageUrl(pageUrl);
   const result: { PageSize?: number; Page?: number; PageToken?: string } = {};
+  const parts = splitPageUrl(pageUrl);
+  if (!parts) return result;
+  const { searchParams } = parts;
   const size = searchParams.get('PageSize');
   const page = searchParams.get('Page');
   const token = searchParams.get('PageToken');
@@ -116,39 +122,49 @@ export function pageParams(pageUrl: string): { PageSize?: number; Page?: number;
   return result;
 }
 
+/** A page from a body the client has checked against the operation (see response-shape.ts). */
 function toPage<Key extends string, Item>(raw: unknown, operation: TwilioListOperation<TwilioRequest, Key, Item>): TwilioPage<Item> {
-  const body = raw as Partial<Record<string, unknown>> | undefined;
-  const meta = body?.meta as TwilioPageMeta | undefined;
-  const key = operation.listKey;
-  const items = body?.[key];
-  if (!meta || typeof meta !== 'object' || !Array.isArray(items)) {
-    throw new TwilioTransportError({
-      kind: 'invalid_response',
-      message: `Expected a Twilio page with "${key}" and "meta" for ${operation.key}, but got ${describeShape(raw)}`,
-      site: { method: 'GET', path: operation.path, operation: operation.key },
-      attempts: 1,
-    });
-  }
+  const body = raw as Record<string, unknown>;
+  const meta = body.meta as TwilioPageMeta;
   return {
-    items: items as Item[],
+    items: body[operation.listKey] as Item[],
     meta,
-    nextPageUrl: meta.next_page_url ?? null,
-    previousPageUrl: meta.previous_page_url ?? null,
+    nextPageUrl: followable(meta.next_page_url, operation),
+    previousPageUrl: followable(meta.previous_page_url, operation),
   };
 }
 
-function describeShape(raw: unknown): string {
-  if (raw === null || typeof raw !== 'object') return String(raw);
-  return `an object with keys ${Object.keys(raw).join(', ') || '(none)'}`;
+/**
+ * The page URL when this client can follow it: a URL or path whose path is
+ * this list's. Its host does not matter, since only the path and query are
+ * sent, to the configured origin. Anything else is no page at all.
+ */
+function followable(url: unknown, operation: TwilioOperation): string | null {
+  if (typeof url !== 'string') return null;
+  const parts = splitPageUrl(url);
+  return parts && pathMatcher(operation.path).test(parts.pathname) ? url : null;
 }
 
 /**
  * Splits a page URL into path and query by hand: WHATWG URL parsing would
  * resolve encoded dot-segments (`%2E%2E`) in a unique name away.
  */
-function parsePageUrl(pageUrl: string): { pathname: string; search: string; searchParams: URLSearchParams } {
+function parsePageUrl(pageUrl: string): PageUrlParts {
+  const parts = splitPageUrl(pageUrl);
+  if (!parts) throw new TypeError(`Expected a Twilio page URL or path, but got ${JSON.stringify(pageUrl)}`);
+  return parts;
+}
+
+interface PageUrlParts {
+  pathname: string;
+  search: string;
+  searchParams: URLSearchParams;
+}
+
+/** `parsePageUrl` without the throw: undefined when there is no path to take. */
+function splitPageUrl(pageUrl: string): PageUrlParts | undefined {
   const match = /^(?:https?:\/\/[^/?#]+)?(\/[^?#]*)(\?[^#]*)?(?:#.*)?$/i.exec(pageUrl);
-  if (!match) throw new TypeError(`Expected a Twilio page URL or path, but got ${JSON.stringify(pageUrl)}`);
+  if (!match) return undefined;
   const pathname = match[1]!;
   const search = match[2] ?? '';
   return { pathname, search, searchParams: new URLSearchParams(search) };

@@ -323,12 +323,57 @@ describe('control API', () => {
     expect(performance.now() - t).toBeGreaterThanOrEqual(140);
   });
 
+  it('answers a chosen body, status (200 by default) and content type', async () => {
+    const sid = await newService();
+    const body = '{"services":[],"meta":{"next_page_url":"https://chat.twilio.com"}}';
+    const res = await fetch(`${emu.url}/__emulator/faults`, { method: 'POST', body: JSON.stringify({ operation: 'chat.ListService', body }) });
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as { faults: unknown[] }).faults).toEqual([{ operation: 'chat.ListService', body, status: 200, count: 1 }]);
+    const listed = await fetch(`${emu.url}/v2/Services`, { headers: { authorization: basicAuth() } });
+    expect(listed.status).toBe(200);
+    expect(listed.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await listed.text()).toBe(body);
+    expect((await twilioFetch(emu, 'GET', '/v2/Services')).body.services).toHaveLength(1);
+
+    emu.injectFault({ operation: 'chat.FetchService', status: 502, body: '<html>Bad gateway</html>', contentType: 'text/html', retryAfter: 2 });
+    const html = await fetch(`${emu.url}/v2/Services/${sid}`, { headers: { authorization: basicAuth() } });
+    expect([html.status, html.headers.get('content-type'), html.headers.get('retry-after'), await html.text()]).toEqual([502, 'text/html', '2', '<html>Bad gateway</html>']);
+    // Calls answered with a chosen body are counted like any other.
+    expect(emu.stats().operations).toMatchObject({ 'chat.ListService': 2, 'chat.FetchService': 1 });
+  });
+
+  it('applies a write whose 2xx answer a body fault replaces, and refuses one answered with an error status', async () => {
+    emu.injectFault({ operation: 'chat.CreateService', status: 201, body: 'not json' });
+    const created = await fetch(`${emu.url}/v2/Services`, {
+      method: 'POST',
+      headers: { authorization: basicAuth(), 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'FriendlyName=applied',
+    });
+    expect([created.status, await created.text()]).toEqual([201, 'not json']);
+    emu.injectFault({ operation: 'chat.CreateService', status: 500, body: 'oops', contentType: 'text/plain' });
+    const refused = await fetch(`${emu.url}/v2/Services`, {
+      method: 'POST',
+      headers: { authorization: basicAuth(), 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'FriendlyName=refused',
+    });
+    expect([refused.status, await refused.text()]).toEqual([500, 'oops']);
+    const names = (await twilioFetch(emu, 'GET', '/v2/Services')).body.services.map((s: { friendly_name: string }) => s.friendly_name);
+    expect(names).toEqual(['applied']);
+  });
+
   it.each([
     [{ status: 500 }, /operation/],
     [{ operation: 'chat.FetchChanel', status: 503 }, /operation/],
     [{ operation: '*', status: 200 }, /status/],
     [{ operation: 'chat.FetchChannel', status: 503, retryAfter: 'x\r\nSet-Cookie: a=b' }, /retryAfter/],
     [{ operation: 'chat.FetchChannel', stallMs: -5 }, /stallMs/],
+    [{ operation: 'chat.FetchChannel', body: { sid: 'CH1' } }, /body/],
+    [{ operation: 'chat.FetchChannel', body: '{}', status: 99 }, /status/],
+    [{ operation: 'chat.FetchChannel', body: '{}', status: 600 }, /status/],
+    [{ operation: 'chat.FetchChannel', body: '{}', message: 'x' }, /body/],
+    [{ operation: 'chat.FetchChannel', body: '{}', contentType: 'text/html\r\nSet-Cookie: a=b' }, /contentType/],
+    [{ operation: 'chat.FetchChannel', body: '{}', contentType: '' }, /contentType/],
+    [{ operation: 'chat.FetchChannel', status: 503, contentType: 'text/html' }, /contentType/],
   ])('refuses a malformed fault %j', async (fault, reason) => {
     const res = await fetch(`${emu.url}/__emulator/faults`, { method: 'POST', body: JSON.stringify(fault) });
     expect(res.status).toBe(400);

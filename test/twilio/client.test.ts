@@ -34,7 +34,8 @@ describe('TwilioClient against a test server', () => {
         return void res.end('<html>hello</html>');
       }
       if (req.method === 'DELETE') return void res.writeHead(204).end();
-      json(res, req.method === 'POST' ? 201 : 200, { sid: 'CH1', echo: req.url });
+      if (req.method === 'GET' && /\/Channels(\?|$)/.test(req.url)) return json(res, 200, { channels: [], meta: { key: 'channels', next_page_url: null } });
+      json(res, req.method === 'POST' ? 201 : 200, { sid: 'CH1', service_sid: SERVICE, echo: req.url });
     });
     transport = testTransport(server.url);
   });

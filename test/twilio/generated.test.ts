@@ -46,13 +46,28 @@ describe('generated REST layer', () => {
       path: '/v2/Services/{ServiceSid}/Channels/{Sid}',
       pathParams: ['ServiceSid', 'Sid'],
       record: 'ChatChannelRecord',
+      keyFields: ['service_sid', 'sid'],
     });
-    expect(chatOperations.ListChannel).toMatchObject({ listKey: 'channels', maxPageSize: 1000, record: 'ChatChannelRecord' });
+    expect(chatOperations.ListChannel).toMatchObject({ listKey: 'channels', maxPageSize: 1000, record: 'ChatChannelRecord', keyFields: ['service_sid', 'sid'] });
     expect(chatOperations.ListUserChannel).toMatchObject({ listKey: 'channels', record: 'ChatUserChannelRecord' });
     expect(proxyOperations.CreateService).toMatchObject({ key: 'proxy.CreateService', method: 'POST', path: '/v1/Services' });
     expect(eventsOperations.ListSubscribedEvent).toMatchObject({ listKey: 'types', record: 'EventsSubscribedEventRecord' });
     expect(accountsOperations.DeleteCredentialAws).toMatchObject({ method: 'DELETE' });
     expect(accountsOperations.DeleteCredentialAws.record).toBeUndefined();
+    expect(accountsOperations.DeleteCredentialAws.keyFields).toBeUndefined();
+  });
+
+  it('names the fields that identify each record: those its paths address it by', () => {
+    // Records without a SID are identified by their own path parameters.
+    expect(chatOperations.ListUserChannel.keyFields).toEqual(['channel_sid', 'service_sid', 'user_sid']);
+    expect(eventsOperations.FetchSchemaVersion.keyFields).toEqual(['id', 'schema_version']);
+    expect(eventsOperations.ListEventType.keyFields).toEqual(['type']);
+    expect(proxyOperations.ListMessageInteraction.keyFields).toEqual(['participant_sid', 'service_sid', 'session_sid', 'sid']);
+    // Nothing identifies a sink test result or a secondary auth token: they need only be objects.
+    expect(eventsOperations.CreateSinkTest.keyFields).toBeUndefined();
+    expect(accountsOperations.CreateSecondaryAuthToken.keyFields).toBeUndefined();
+    // Every record with a SID needs it.
+    for (const op of all) if (op.record && op.keyFields === undefined) expect(['EventsSinkTestRecord', 'EventsSinkValidateRecord', 'AccountsAuthTokenPromotionRecord', 'AccountsBulkConsentsRecord', 'AccountsBulkContactsRecord', 'AccountsSecondaryAuthTokenRecord']).toContain(op.record);
   });
 
   it('lists every path parameter of every template', () => {

@@ -7,7 +7,7 @@ import { ACCOUNT_SID, AUTH_TOKEN, json, startServer, testTransport, type TestSer
 
 const SERVICE = 'IS0123456789abcdef0123456789abcdef';
 const LIST_PATH = `/v2/Services/${SERVICE}/Channels`;
-const CHANNELS = Array.from({ length: 7 }, (_, i) => ({ sid: `CH${i}`, unique_name: `channel-${i}` }));
+const CHANNELS = Array.from({ length: 7 }, (_, i) => ({ sid: `CH${i}`, service_sid: SERVICE, unique_name: `channel-${i}` }));
 
 /** Twilio-style paging, with meta URLs that name Twilio's host as the real API does. */
 function page(url: URL) {
@@ -30,6 +30,8 @@ function page(url: URL) {
   };
 }
 
+let oddUrl: unknown = null;
+
 describe('paging', () => {
   let server: TestServer;
   let transport: TwilioTransport;
@@ -44,6 +46,9 @@ describe('paging', () => {
           channels: [],
           meta: { ...page(url).meta, next_page_url: `https://chat.twilio.com/v2/Services/ISloop/Channels?PageToken=PTsame` },
         });
+      }
+      if (url.pathname === '/v2/Services/ISodd/Channels') {
+        return json(res, 200, { channels: CHANNELS.slice(0, 2), meta: { ...page(url).meta, next_page_url: oddUrl, previous_page_url: oddUrl } });
       }
       json(res, 200, { unexpected: true });
     });
@@ -120,6 +125,35 @@ describe('paging', () => {
     }).rejects.toThrow(TwilioTransportError);
   });
 
+  it.each([
+    'https://chat.twilio.com',
+    'https://chat.twilio.com?PageToken=PT3',
+    'not a url',
+    '',
+    '//elsewhere.example/v2/Services/ISodd/Channels?PageToken=PT3',
+    'ftp://chat.twilio.com/v2/Services/ISodd/Channels?PageToken=PT3',
+    `https://chat.twilio.com/v2/Services/${SERVICE}/Users?PageToken=PT3`,
+    42,
+    { href: 'https://chat.twilio.com' },
+  ])('reads a page URL it cannot follow (%j) as no page at all', async (url) => {
+    oddUrl = url;
+    const pages = [];
+    for await (const p of iteratePages(client, chat.chatOperations.ListChannel, { path: { ServiceSid: 'ISodd' } })) pages.push(p);
+    expect(pages).toHaveLength(1);
+    expect(pages[0]).toMatchObject({ nextPageUrl: null, previousPageUrl: null });
+    expect(pages[0]!.items.map((c) => c.sid)).toEqual(['CH0', 'CH1']);
+    expect(pages[0]!.meta.next_page_url).toEqual(url);
+  });
+
+  it('follows a page URL of another host by its path, on the configured origin', async () => {
+    oddUrl = `https://elsewhere.example${LIST_PATH}?PageSize=3&Page=1&PageToken=PT3`;
+    const first = await chat.listChannels(client, { path: { ServiceSid: 'ISodd' } });
+    expect(first.nextPageUrl).toBe(oddUrl);
+    server.requests.length = 0;
+    expect((await fetchPageAt(client, chat.chatOperations.ListChannel, first.nextPageUrl!)).items.map((c) => c.sid)).toEqual(['CH3', 'CH4', 'CH5']);
+    expect(server.requests.map((r) => r.url)).toEqual([`${LIST_PATH}?PageSize=3&Page=1&PageToken=PT3`]);
+  });
+
   it('reads the paging parameters out of a page URL', () => {
     expect(pageParams(`https://chat.twilio.com${LIST_PATH}?PageSize=3&Page=1&PageToken=PT3`)).toEqual({
       PageSize: 3,
@@ -127,5 +161,6 @@ describe('paging', () => {
       PageToken: 'PT3',
     });
     expect(pageParams(LIST_PATH)).toEqual({});
+    expect(pageParams('https://chat.twilio.com?PageToken=PT3')).toEqual({});
   });
 });

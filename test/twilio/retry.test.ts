@@ -200,12 +200,12 @@ describe('timeouts', () => {
   it('takes a per-call timeout', async () => {
     await using server = await startServer(async (_req, res) => {
       await new Promise((resolve) => setTimeout(resolve, 150));
-      json(res, 200, { ok: true });
+      json(res, 200, { sid: SERVICE, ok: true });
     });
     await using transport = testTransport(server.url, { timeoutMs: 50, retry: { maxRetries: 0 } });
     const client = transport.client(credentials);
     await expect(chat.fetchService(client, { path: { Sid: SERVICE } })).rejects.toMatchObject({ kind: 'timeout' });
-    await expect(chat.fetchService(client, { path: { Sid: SERVICE } }, { timeoutMs: 1000 })).resolves.toEqual({ ok: true });
+    await expect(chat.fetchService(client, { path: { Sid: SERVICE } }, { timeoutMs: 1000 })).resolves.toEqual({ sid: SERVICE, ok: true });
   });
 });
 

@@ -24,11 +24,6 @@ export const ChatMessageType = builder.enumType('ChatMessageType', {
   } as const,
 });
 
-/** Twilio sends the type as free text; only the types it documents are served. */
-function messageType(value: string | null): 'text' | 'media' | null {
-  return value === 'text' || value === 'media' ? value : null;
-}
-
 export const ChatMessage = builder.loadableNodeRef<ChatMessageRecord>('ChatMessage', {
   id: { resolve: (m) => nodeKey(m.service_sid!, m.channel_sid!, m.sid!) },
   load: (keys, ctx) =>
@@ -68,7 +63,7 @@ ChatMessage.implement({
     }),
     body: t.exposeString('body', { description: 'The text of the message.' }),
     index: t.exposeInt('index', { description: 'The position of the message in its channel, from 0; never reused.' }),
-    type: t.field({ type: ChatMessageType, description: 'Whether the message is text or a file; null for a type Twilio does not document.', resolve: (m) => messageType(m.type) }),
+    type: t.field({ type: ChatMessageType, description: 'Whether the message is text or a file; null for a type Twilio does not document.', resolve: (m) => m.type as 'text' | 'media' | null }),
     media: t.field({ type: 'JSON', description: 'The media of a media message (`sid`, `content_type`, `filename`, `size`).', resolve: (m) => m.media }),
     attributes: t.field({ type: 'JSON', description: 'Application data stored with the message.', resolve: (m) => parseJsonText(m.attributes) }),
     wasEdited: t.exposeBoolean('was_edited', { description: 'Whether the body was changed after sending.' }),

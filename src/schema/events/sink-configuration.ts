@@ -34,10 +34,7 @@ const EventSinkWebhookConfiguration = builder.objectRef<TypedConfiguration>('Eve
       type: EventSinkWebhookMethod,
       nullable: true,
       description: 'The HTTP method Twilio calls the URL with.',
-      resolve: (c) => {
-        const method = text(c.fields.method)?.toUpperCase();
-        return method === 'GET' || method === 'POST' ? method : null;
-      },
+      resolve: (c) => (text(c.fields.method)?.toUpperCase() ?? null) as 'GET' | 'POST' | null,
     }),
     batchEvents: t.boolean({
       nullable: true,

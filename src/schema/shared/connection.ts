@@ -147,7 +147,9 @@ async function read<Item>(source: ListSource<Item>, order: Order, size: number, 
     const p = pageParams(url);
     return p.PageToken ? { token: p.PageToken, page: p.Page ?? 0 } : null;
   };
-  return { items: page.items, order, token: at?.token, number: page.meta.page ?? at?.page ?? 0, size, next: link(page.nextPageUrl), previous: link(page.previousPageUrl) };
+  // A page number that is not one would make cursors the gateway itself refuses.
+  const number = Number.isInteger(page.meta.page) ? page.meta.page : (at?.page ?? 0);
+  return { items: page.items, order, token: at?.token, number, size, next: link(page.nextPageUrl), previous: link(page.previousPageUrl) };
 }
 
 /** Edges of a page in chronological (ascending) order, each with its cursor. */

@@ -58,6 +58,14 @@ export function upstreamError(error: unknown): GraphQLError | undefined {
       { extensions: { code: 'WRITE_OUTCOME_UNKNOWN', twilioCode: null, status: null, moreInfo: null, operation: error.operation ?? null } },
     );
   }
+  if (error instanceof TwilioTransportError && error.kind === 'invalid_response' && error.method !== 'GET') {
+    // Only a 2xx is ever read as a body, so Twilio (or whatever answered for it) accepted the write.
+    return new GraphQLError(
+      `Twilio accepted the write (${error.operation ?? error.method + ' ' + error.path.split('?')[0]}) but answered with a body that cannot be read: ` +
+        'it has most likely been applied. Read the object back to see it.',
+      { extensions: { code: 'UPSTREAM_INVALID_RESPONSE', twilioCode: null, status: null, moreInfo: null, operation: error.operation ?? null } },
+    );
+  }
   if (error instanceof TwilioTransportError) {
     const code: ErrorCode =
       error.kind === 'timeout' ? 'UPSTREAM_TIMEOUT' : error.kind === 'invalid_response' ? 'UPSTREAM_INVALID_RESPONSE' : 'UPSTREAM_UNAVAILABLE';

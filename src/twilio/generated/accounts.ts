@@ -418,6 +418,7 @@ export const accountsOperations: AccountsOperations = {
     path: '/v1/Credentials/AWS',
     pathParams: [],
     record: 'AccountsCredentialAwsRecord',
+    keyFields: ['sid'],
   },
   CreateCredentialPublicKey: {
     key: 'accounts.CreateCredentialPublicKey',
@@ -427,6 +428,7 @@ export const accountsOperations: AccountsOperations = {
     path: '/v1/Credentials/PublicKeys',
     pathParams: [],
     record: 'AccountsCredentialPublicKeyRecord',
+    keyFields: ['sid'],
   },
   CreateSafelist: {
     key: 'accounts.CreateSafelist',
@@ -436,6 +438,7 @@ export const accountsOperations: AccountsOperations = {
     path: '/v1/SafeList/Numbers',
     pathParams: [],
     record: 'AccountsSafelistRecord',
+    keyFields: ['sid'],
   },
   CreateSecondaryAuthToken: {
     key: 'accounts.CreateSecondaryAuthToken',
@@ -486,6 +489,7 @@ export const accountsOperations: AccountsOperations = {
     path: '/v1/Credentials/AWS/{Sid}',
     pathParams: ['Sid'],
     record: 'AccountsCredentialAwsRecord',
+    keyFields: ['sid'],
   },
   FetchCredentialPublicKey: {
     key: 'accounts.FetchCredentialPublicKey',
@@ -495,6 +499,7 @@ export const accountsOperations: AccountsOperations = {
     path: '/v1/Credentials/PublicKeys/{Sid}',
     pathParams: ['Sid'],
     record: 'AccountsCredentialPublicKeyRecord',
+    keyFields: ['sid'],
   },
   FetchSafelist: {
     key: 'accounts.FetchSafelist',
@@ -504,6 +509,7 @@ export const accountsOperations: AccountsOperations = {
     path: '/v1/SafeList/Numbers',
     pathParams: [],
     record: 'AccountsSafelistRecord',
+    keyFields: ['sid'],
   },
   ListCredentialAws: {
     key: 'accounts.ListCredentialAws',
@@ -515,6 +521,7 @@ export const accountsOperations: AccountsOperations = {
     listKey: 'credentials',
     maxPageSize: 1000,
     record: 'AccountsCredentialAwsRecord',
+    keyFields: ['sid'],
   },
   ListCredentialPublicKey: {
     key: 'accounts.ListCredentialPublicKey',
@@ -526,6 +533,7 @@ export const accountsOperations: AccountsOperations = {
     listKey: 'credentials',
     maxPageSize: 1000,
     record: 'AccountsCredentialPublicKeyRecord',
+    keyFields: ['sid'],
   },
   UpdateAuthTokenPromotion: {
     key: 'accounts.UpdateAuthTokenPromotion',
@@ -544,6 +552,7 @@ export const accountsOperations: AccountsOperations = {
     path: '/v1/Credentials/AWS/{Sid}',
     pathParams: ['Sid'],
     record: 'AccountsCredentialAwsRecord',
+    keyFields: ['sid'],
   },
   UpdateCredentialPublicKey: {
     key: 'accounts.UpdateCredentialPublicKey',
@@ -553,6 +562,7 @@ export const accountsOperations: AccountsOperations = {
     path: '/v1/Credentials/PublicKeys/{Sid}',
     pathParams: ['Sid'],
     record: 'AccountsCredentialPublicKeyRecord',
+    keyFields: ['sid'],
   },
 };
 

@@ -1112,6 +1112,7 @@ export const chatOperations: ChatOperations = {
     path: '/v2/Services/{ServiceSid}/Channels',
     pathParams: ['ServiceSid'],
     record: 'ChatChannelRecord',
+    keyFields: ['service_sid', 'sid'],
   },
   CreateChannelWebhook: {
     key: 'chat.CreateChannelWebhook',
@@ -1121,6 +1122,7 @@ export const chatOperations: ChatOperations = {
     path: '/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks',
     pathParams: ['ServiceSid', 'ChannelSid'],
     record: 'ChatChannelWebhookRecord',
+    keyFields: ['channel_sid', 'service_sid', 'sid'],
   },
   CreateCredential: {
     key: 'chat.CreateCredential',
@@ -1130,6 +1132,7 @@ export const chatOperations: ChatOperations = {
     path: '/v2/Credentials',
     pathParams: [],
     record: 'ChatCredentialRecord',
+    keyFields: ['sid'],
   },
   CreateInvite: {
     key: 'chat.CreateInvite',
@@ -1139,6 +1142,7 @@ export const chatOperations: ChatOperations = {
     path: '/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites',
     pathParams: ['ServiceSid', 'ChannelSid'],
     record: 'ChatInviteRecord',
+    keyFields: ['channel_sid', 'service_sid', 'sid'],
   },
   CreateMember: {
     key: 'chat.CreateMember',
@@ -1148,6 +1152,7 @@ export const chatOperations: ChatOperations = {
     path: '/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members',
     pathParams: ['ServiceSid', 'ChannelSid'],
     record: 'ChatMemberRecord',
+    keyFields: ['channel_sid', 'service_sid', 'sid'],
   },
   CreateMessage: {
     key: 'chat.CreateMessage',
@@ -1157,6 +1162,7 @@ export const chatOperations: ChatOperations = {
     path: '/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages',
     pathParams: ['ServiceSid', 'ChannelSid'],
     record: 'ChatMessageRecord',
+    keyFields: ['channel_sid', 'service_sid', 'sid'],
   },
   CreateRole: {
     key: 'chat.CreateRole',
@@ -1166,6 +1172,7 @@ export const chatOperations: ChatOperations = {
     path: '/v2/Services/{ServiceSid}/Roles',
     pathParams: ['ServiceSid'],
     record: 'ChatRoleRecord',
+    keyFields: ['service_sid', 'sid'],
   },
   CreateService: {
     key: 'chat.CreateService',
@@ -1175,6 +1182,7 @@ export const chatOperations: ChatOperations = {
     path: '/v2/Services',
     pathParams: [],
     record: 'ChatServiceRecord',
+    keyFields: ['sid'],
   },
   CreateUser: {
     key: 'chat.CreateUser',
@@ -1184,6 +1192,7 @@ export const chatOperations: ChatOperations = {
     path: '/v2/Services/{ServiceSid}/Users',
     pathParams: ['ServiceSid'],
     record: 'ChatUserRecord',
+    keyFields: ['service_sid', 'sid'],
   },
   DeleteBinding: {
     key: 'chat.DeleteBinding',
@@ -1289,6 +1298,7 @@ export const chatOperations: ChatOperations = {
     path: '/v2/Services/{ServiceSid}/Bindings/{Sid}',
     pathParams: ['ServiceSid', 'Sid'],
     record: 'ChatBindingRecord',
+    keyFields: ['service_sid', 'sid'],
   },
   FetchChannel: {
     key: 'chat.FetchChannel',
@@ -1298,6 +1308,7 @@ export const chatOperations: ChatOperations = {
     path: '/v2/Services/{ServiceSid}/Channels/{Sid}',
     pathParams: ['ServiceSid', 'Sid'],
     record: 'ChatChannelRecord',
+    keyFields: ['service_sid', 'sid'],
   },
   FetchChannelWebhook: {
     key: 'chat.FetchChannelWebhook',
@@ -1307,6 +1318,7 @@ export const chatOperations: ChatOperations = {
     path: '/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks/{Sid}',
     pathParams: ['ServiceSid', 'ChannelSid', 'Sid'],
     record: 'ChatChannelWebhookRecord',
+    keyFields: ['channel_sid', 'service_sid', 'sid'],
   },
   FetchCredential: {
     key: 'chat.FetchCredential',
@@ -1316,6 +1328,7 @@ export const chatOperations: ChatOperations = {
     path: '/v2/Credentials/{Sid}',
     pathParams: ['Sid'],
     record: 'ChatCredentialRecord',
+    keyFields: ['sid'],
   },
   FetchInvite: {
     key: 'chat.FetchInvite',
@@ -1325,6 +1338,7 @@ export const chatOperations: ChatOperations = {
     path: '/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites/{Sid}',
     pathParams: ['ServiceSid', 'ChannelSid', 'Sid'],
     record: 'ChatInviteRecord',
+    keyFields: ['channel_sid', 'service_sid', 'sid'],
   },
   FetchMember: {
     key: 'chat.FetchMember',
@@ -1334,6 +1348,7 @@ export const chatOperations: ChatOperations = {
     path: '/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}',
     pathParams: ['ServiceSid', 'ChannelSid', 'Sid'],
     record: 'ChatMemberRecord',
+    keyFields: ['channel_sid', 'service_sid', 'sid'],
   },
   FetchMessage: {
     key: 'chat.FetchMessage',
@@ -1343,6 +1358,7 @@ export const chatOperations: ChatOperations = {
     path: '/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}',
     pathParams: ['ServiceSid', 'ChannelSid', 'Sid'],
     record: 'ChatMessageRecord',
+    keyFields: ['channel_sid', 'service_sid', 'sid'],
   },
   FetchRole: {
     key: 'chat.FetchRole',
@@ -1352,6 +1368,7 @@ export const chatOperations: ChatOperations = {
     path: '/v2/Services/{ServiceSid}/Roles/{Sid}',
     pathParams: ['ServiceSid', 'Sid'],
     record: 'ChatRoleRecord',
+    keyFields: ['service_sid', 'sid'],
   },
   FetchService: {
     key: 'chat.FetchService',
@@ -1361,6 +1378,7 @@ export const chatOperations: ChatOperations = {
     path: '/v2/Services/{Sid}',
     pathParams: ['Sid'],
     record: 'ChatServiceRecord',
+    keyFields: ['sid'],
   },
   FetchUser: {
     key: 'chat.FetchUser',
@@ -1370,6 +1388,7 @@ export const chatOperations: ChatOperations = {
     path: '/v2/Services/{ServiceSid}/Users/{Sid}',
     pathParams: ['ServiceSid', 'Sid'],
     record: 'ChatUserRecord',
+    keyFields: ['service_sid', 'sid'],
   },
   FetchUserBinding: {
     key: 'chat.FetchUserBinding',
@@ -1379,6 +1398,7 @@ export const chatOperations: ChatOperations = {
     path: '/v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}',
     pathParams: ['ServiceSid', 'UserSid', 'Sid'],
     record: 'ChatUserBindingRecord',
+    keyFields: ['service_sid', 'sid', 'user_sid'],
   },
   FetchUserChannel: {
     key: 'chat.FetchUserChannel',
@@ -1388,6 +1408,7 @@ export const chatOperations: ChatOperations = {
     path: '/v2/Services/{ServiceSid}/Users/{UserSid}/Channels/{ChannelSid}',
     pathParams: ['ServiceSid', 'UserSid', 'ChannelSid'],
     record: 'ChatUserChannelRecord',
+    keyFields: ['channel_sid', 'service_sid', 'user_sid'],
   },
   ListBinding: {
     key: 'chat.ListBinding',
@@ -1399,6 +1420,7 @@ export const chatOperations: ChatOperations = {
     listKey: 'bindings',
     maxPageSize: 1000,
     record: 'ChatBindingRecord',
+    keyFields: ['service_sid', 'sid'],
   },
   ListChannel: {
     key: 'chat.ListChannel',
@@ -1410,6 +1432,7 @@ export const chatOperations: ChatOperations = {
     listKey: 'channels',
     maxPageSize: 1000,
     record: 'ChatChannelRecord',
+    keyFields: ['service_sid', 'sid'],
   },
   ListChannelWebhook: {
     key: 'chat.ListChannelWebhook',
@@ -1421,6 +1444,7 @@ export const chatOperations: ChatOperations = {
     listKey: 'webhooks',
     maxPageSize: 1000,
     record: 'ChatChannelWebhookRecord',
+    keyFields: ['channel_sid', 'service_sid', 'sid'],
   },
   ListCredential: {
     key: 'chat.ListCredential',
@@ -1432,6 +1456,7 @@ export const chatOperations: ChatOperations = {
     listKey: 'credentials',
     maxPageSize: 1000,
     record: 'ChatCredentialRecord',
+    keyFields: ['sid'],
   },
   ListInvite: {
     key: 'chat.ListInvite',
@@ -1443,6 +1468,7 @@ export const chatOperations: ChatOperations = {
     listKey: 'invites',
     maxPageSize: 1000,
     record: 'ChatInviteRecord',
+    keyFields: ['channel_sid', 'service_sid', 'sid'],
   },
   ListMember: {
     key: 'chat.ListMember',
@@ -1454,6 +1480,7 @@ export const chatOperations: ChatOperations = {
     listKey: 'members',
     maxPageSize: 1000,
     record: 'ChatMemberRecord',
+    keyFields: ['channel_sid', 'service_sid', 'sid'],
   },
   ListMessage: {
     key: 'chat.ListMessage',
@@ -1465,6 +1492,7 @@ export const chatOperations: ChatOperations = {
     listKey: 'messages',
     maxPageSize: 1000,
     record: 'ChatMessageRecord',
+    keyFields: ['channel_sid', 'service_sid', 'sid'],
   },
   ListRole: {
     key: 'chat.ListRole',
@@ -1476,6 +1504,7 @@ export const chatOperations: ChatOperations = {
     listKey: 'roles',
     maxPageSize: 1000,
     record: 'ChatRoleRecord',
+    keyFields: ['service_sid', 'sid'],
   },
   ListService: {
     key: 'chat.ListService',
@@ -1487,6 +1516,7 @@ export const chatOperations: ChatOperations = {
     listKey: 'services',
     maxPageSize: 1000,
     record: 'ChatServiceRecord',
+    keyFields: ['sid'],
   },
   ListUser: {
     key: 'chat.ListUser',
@@ -1498,6 +1528,7 @@ export const chatOperations: ChatOperations = {
     listKey: 'users',
     maxPageSize: 1000,
     record: 'ChatUserRecord',
+    keyFields: ['service_sid', 'sid'],
   },
   ListUserBinding: {
     key: 'chat.ListUserBinding',
@@ -1509,6 +1540,7 @@ export const chatOperations: ChatOperations = {
     listKey: 'bindings',
     maxPageSize: 1000,
     record: 'ChatUserBindingRecord',
+    keyFields: ['service_sid', 'sid', 'user_sid'],
   },
   ListUserChannel: {
     key: 'chat.ListUserChannel',
@@ -1520,6 +1552,7 @@ export const chatOperations: ChatOperations = {
     listKey: 'channels',
     maxPageSize: 1000,
     record: 'ChatUserChannelRecord',
+    keyFields: ['channel_sid', 'service_sid', 'user_sid'],
   },
   UpdateChannel: {
     key: 'chat.UpdateChannel',
@@ -1529,6 +1562,7 @@ export const chatOperations: ChatOperations = {
     path: '/v2/Services/{ServiceSid}/Channels/{Sid}',
     pathParams: ['ServiceSid', 'Sid'],
     record: 'ChatChannelRecord',
+    keyFields: ['service_sid', 'sid'],
   },
   UpdateChannelWebhook: {
     key: 'chat.UpdateChannelWebhook',
@@ -1538,6 +1572,7 @@ export const chatOperations: ChatOperations = {
     path: '/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks/{Sid}',
     pathParams: ['ServiceSid', 'ChannelSid', 'Sid'],
     record: 'ChatChannelWebhookRecord',
+    keyFields: ['channel_sid', 'service_sid', 'sid'],
   },
   UpdateCredential: {
     key: 'chat.UpdateCredential',
@@ -1547,6 +1582,7 @@ export const chatOperations: ChatOperations = {
     path: '/v2/Credentials/{Sid}',
     pathParams: ['Sid'],
     record: 'ChatCredentialRecord',
+    keyFields: ['sid'],
   },
   UpdateMember: {
     key: 'chat.UpdateMember',
@@ -1556,6 +1592,7 @@ export const chatOperations: ChatOperations = {
     path: '/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}',
     pathParams: ['ServiceSid', 'ChannelSid', 'Sid'],
     record: 'ChatMemberRecord',
+    keyFields: ['channel_sid', 'service_sid', 'sid'],
   },
   UpdateMessage: {
     key: 'chat.UpdateMessage',
@@ -1565,6 +1602,7 @@ export const chatOperations: ChatOperations = {
     path: '/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}',
     pathParams: ['ServiceSid', 'ChannelSid', 'Sid'],
     record: 'ChatMessageRecord',
+    keyFields: ['channel_sid', 'service_sid', 'sid'],
   },
   UpdateRole: {
     key: 'chat.UpdateRole',
@@ -1574,6 +1612,7 @@ export const chatOperations: ChatOperations = {
     path: '/v2/Services/{ServiceSid}/Roles/{Sid}',
     pathParams: ['ServiceSid', 'Sid'],
     record: 'ChatRoleRecord',
+    keyFields: ['service_sid', 'sid'],
   },
   UpdateService: {
     key: 'chat.UpdateService',
@@ -1583,6 +1622,7 @@ export const chatOperations: ChatOperations = {
     path: '/v2/Services/{Sid}',
     pathParams: ['Sid'],
     record: 'ChatServiceRecord',
+    keyFields: ['sid'],
   },
   UpdateUser: {
     key: 'chat.UpdateUser',
@@ -1592,6 +1632,7 @@ export const chatOperations: ChatOperations = {
     path: '/v2/Services/{ServiceSid}/Users/{Sid}',
     pathParams: ['ServiceSid', 'Sid'],
     record: 'ChatUserRecord',
+    keyFields: ['service_sid', 'sid'],
   },
   UpdateUserChannel: {
     key: 'chat.UpdateUserChannel',
@@ -1601,6 +1642,7 @@ export const chatOperations: ChatOperations = {
     path: '/v2/Services/{ServiceSid}/Users/{UserSid}/Channels/{ChannelSid}',
     pathParams: ['ServiceSid', 'UserSid', 'ChannelSid'],
     record: 'ChatUserChannelRecord',
+    keyFields: ['channel_sid', 'service_sid', 'user_sid'],
   },
 };
 

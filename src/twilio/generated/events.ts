@@ -481,6 +481,7 @@ export const eventsOperations: EventsOperations = {
     path: '/v1/Sinks',
     pathParams: [],
     record: 'EventsSinkRecord',
+    keyFields: ['sid'],
   },
   CreateSinkTest: {
     key: 'events.CreateSinkTest',
@@ -508,6 +509,7 @@ export const eventsOperations: EventsOperations = {
     path: '/v1/Subscriptions/{SubscriptionSid}/SubscribedEvents',
     pathParams: ['SubscriptionSid'],
     record: 'EventsSubscribedEventRecord',
+    keyFields: ['type', 'subscription_sid'],
   },
   CreateSubscription: {
     key: 'events.CreateSubscription',
@@ -517,6 +519,7 @@ export const eventsOperations: EventsOperations = {
     path: '/v1/Subscriptions',
     pathParams: [],
     record: 'EventsSubscriptionRecord',
+    keyFields: ['sid'],
   },
   DeleteSink: {
     key: 'events.DeleteSink',
@@ -550,6 +553,7 @@ export const eventsOperations: EventsOperations = {
     path: '/v1/Types/{Type}',
     pathParams: ['Type'],
     record: 'EventsEventTypeRecord',
+    keyFields: ['type'],
   },
   FetchSchema: {
     key: 'events.FetchSchema',
@@ -559,6 +563,7 @@ export const eventsOperations: EventsOperations = {
     path: '/v1/Schemas/{Id}',
     pathParams: ['Id'],
     record: 'EventsSchemaRecord',
+    keyFields: ['id'],
   },
   FetchSchemaVersion: {
     key: 'events.FetchSchemaVersion',
@@ -568,6 +573,7 @@ export const eventsOperations: EventsOperations = {
     path: '/v1/Schemas/{Id}/Versions/{SchemaVersion}',
     pathParams: ['Id', 'SchemaVersion'],
     record: 'EventsSchemaVersionRecord',
+    keyFields: ['id', 'schema_version'],
   },
   FetchSink: {
     key: 'events.FetchSink',
@@ -577,6 +583,7 @@ export const eventsOperations: EventsOperations = {
     path: '/v1/Sinks/{Sid}',
     pathParams: ['Sid'],
     record: 'EventsSinkRecord',
+    keyFields: ['sid'],
   },
   FetchSubscribedEvent: {
     key: 'events.FetchSubscribedEvent',
@@ -586,6 +593,7 @@ export const eventsOperations: EventsOperations = {
     path: '/v1/Subscriptions/{SubscriptionSid}/SubscribedEvents/{Type}',
     pathParams: ['SubscriptionSid', 'Type'],
     record: 'EventsSubscribedEventRecord',
+    keyFields: ['type', 'subscription_sid'],
   },
   FetchSubscription: {
     key: 'events.FetchSubscription',
@@ -595,6 +603,7 @@ export const eventsOperations: EventsOperations = {
     path: '/v1/Subscriptions/{Sid}',
     pathParams: ['Sid'],
     record: 'EventsSubscriptionRecord',
+    keyFields: ['sid'],
   },
   ListEventType: {
     key: 'events.ListEventType',
@@ -606,6 +615,7 @@ export const eventsOperations: EventsOperations = {
     listKey: 'types',
     maxPageSize: 1000,
     record: 'EventsEventTypeRecord',
+    keyFields: ['type'],
   },
   ListSchemaVersion: {
     key: 'events.ListSchemaVersion',
@@ -617,6 +627,7 @@ export const eventsOperations: EventsOperations = {
     listKey: 'schema_versions',
     maxPageSize: 1000,
     record: 'EventsSchemaVersionRecord',
+    keyFields: ['id', 'schema_version'],
   },
   ListSink: {
     key: 'events.ListSink',
@@ -628,6 +639,7 @@ export const eventsOperations: EventsOperations = {
     listKey: 'sinks',
     maxPageSize: 1000,
     record: 'EventsSinkRecord',
+    keyFields: ['sid'],
   },
   ListSubscribedEvent: {
     key: 'events.ListSubscribedEvent',
@@ -639,6 +651,7 @@ export const eventsOperations: EventsOperations = {
     listKey: 'types',
     maxPageSize: 1000,
     record: 'EventsSubscribedEventRecord',
+    keyFields: ['type', 'subscription_sid'],
   },
   ListSubscription: {
     key: 'events.ListSubscription',
@@ -650,6 +663,7 @@ export const eventsOperations: EventsOperations = {
     listKey: 'subscriptions',
     maxPageSize: 1000,
     record: 'EventsSubscriptionRecord',
+    keyFields: ['sid'],
   },
   UpdateSink: {
     key: 'events.UpdateSink',
@@ -659,6 +673,7 @@ export const eventsOperations: EventsOperations = {
     path: '/v1/Sinks/{Sid}',
     pathParams: ['Sid'],
     record: 'EventsSinkRecord',
+    keyFields: ['sid'],
   },
   UpdateSubscribedEvent: {
     key: 'events.UpdateSubscribedEvent',
@@ -668,6 +683,7 @@ export const eventsOperations: EventsOperations = {
     path: '/v1/Subscriptions/{SubscriptionSid}/SubscribedEvents/{Type}',
     pathParams: ['SubscriptionSid', 'Type'],
     record: 'EventsSubscribedEventRecord',
+    keyFields: ['type', 'subscription_sid'],
   },
   UpdateSubscription: {
     key: 'events.UpdateSubscription',
@@ -677,6 +693,7 @@ export const eventsOperations: EventsOperations = {
     path: '/v1/Subscriptions/{Sid}',
     pathParams: ['Sid'],
     record: 'EventsSubscriptionRecord',
+    keyFields: ['sid'],
   },
 };
 

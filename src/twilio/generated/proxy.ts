@@ -1208,6 +1208,7 @@ export const proxyOperations: ProxyOperations = {
     path: '/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{ParticipantSid}/MessageInteractions',
     pathParams: ['ServiceSid', 'SessionSid', 'ParticipantSid'],
     record: 'ProxyMessageInteractionRecord',
+    keyFields: ['participant_sid', 'service_sid', 'session_sid', 'sid'],
   },
   CreateParticipant: {
     key: 'proxy.CreateParticipant',
@@ -1217,6 +1218,7 @@ export const proxyOperations: ProxyOperations = {
     path: '/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants',
     pathParams: ['ServiceSid', 'SessionSid'],
     record: 'ProxyParticipantRecord',
+    keyFields: ['service_sid', 'session_sid', 'sid'],
   },
   CreatePhoneNumber: {
     key: 'proxy.CreatePhoneNumber',
@@ -1226,6 +1228,7 @@ export const proxyOperations: ProxyOperations = {
     path: '/v1/Services/{ServiceSid}/PhoneNumbers',
     pathParams: ['ServiceSid'],
     record: 'ProxyPhoneNumberRecord',
+    keyFields: ['service_sid', 'sid'],
   },
   CreateService: {
     key: 'proxy.CreateService',
@@ -1235,6 +1238,7 @@ export const proxyOperations: ProxyOperations = {
     path: '/v1/Services',
     pathParams: [],
     record: 'ProxyServiceRecord',
+    keyFields: ['sid'],
   },
   CreateSession: {
     key: 'proxy.CreateSession',
@@ -1244,6 +1248,7 @@ export const proxyOperations: ProxyOperations = {
     path: '/v1/Services/{ServiceSid}/Sessions',
     pathParams: ['ServiceSid'],
     record: 'ProxySessionRecord',
+    keyFields: ['service_sid', 'sid'],
   },
   CreateShortCode: {
     key: 'proxy.CreateShortCode',
@@ -1253,6 +1258,7 @@ export const proxyOperations: ProxyOperations = {
     path: '/v1/Services/{ServiceSid}/ShortCodes',
     pathParams: ['ServiceSid'],
     record: 'ProxyShortCodeRecord',
+    keyFields: ['service_sid', 'sid'],
   },
   DeleteInteraction: {
     key: 'proxy.DeleteInteraction',
@@ -1310,6 +1316,7 @@ export const proxyOperations: ProxyOperations = {
     path: '/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions/{Sid}',
     pathParams: ['ServiceSid', 'SessionSid', 'Sid'],
     record: 'ProxyInteractionRecord',
+    keyFields: ['service_sid', 'session_sid', 'sid'],
   },
   FetchMessageInteraction: {
     key: 'proxy.FetchMessageInteraction',
@@ -1319,6 +1326,7 @@ export const proxyOperations: ProxyOperations = {
     path: '/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{ParticipantSid}/MessageInteractions/{Sid}',
     pathParams: ['ServiceSid', 'SessionSid', 'ParticipantSid', 'Sid'],
     record: 'ProxyMessageInteractionRecord',
+    keyFields: ['participant_sid', 'service_sid', 'session_sid', 'sid'],
   },
   FetchParticipant: {
     key: 'proxy.FetchParticipant',
@@ -1328,6 +1336,7 @@ export const proxyOperations: ProxyOperations = {
     path: '/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{Sid}',
     pathParams: ['ServiceSid', 'SessionSid', 'Sid'],
     record: 'ProxyParticipantRecord',
+    keyFields: ['service_sid', 'session_sid', 'sid'],
   },
   FetchPhoneNumber: {
     key: 'proxy.FetchPhoneNumber',
@@ -1337,6 +1346,7 @@ export const proxyOperations: ProxyOperations = {
     path: '/v1/Services/{ServiceSid}/PhoneNumbers/{Sid}',
     pathParams: ['ServiceSid', 'Sid'],
     record: 'ProxyPhoneNumberRecord',
+    keyFields: ['service_sid', 'sid'],
   },
   FetchService: {
     key: 'proxy.FetchService',
@@ -1346,6 +1356,7 @@ export const proxyOperations: ProxyOperations = {
     path: '/v1/Services/{Sid}',
     pathParams: ['Sid'],
     record: 'ProxyServiceRecord',
+    keyFields: ['sid'],
   },
   FetchSession: {
     key: 'proxy.FetchSession',
@@ -1355,6 +1366,7 @@ export const proxyOperations: ProxyOperations = {
     path: '/v1/Services/{ServiceSid}/Sessions/{Sid}',
     pathParams: ['ServiceSid', 'Sid'],
     record: 'ProxySessionRecord',
+    keyFields: ['service_sid', 'sid'],
   },
   FetchShortCode: {
     key: 'proxy.FetchShortCode',
@@ -1364,6 +1376,7 @@ export const proxyOperations: ProxyOperations = {
     path: '/v1/Services/{ServiceSid}/ShortCodes/{Sid}',
     pathParams: ['ServiceSid', 'Sid'],
     record: 'ProxyShortCodeRecord',
+    keyFields: ['service_sid', 'sid'],
   },
   ListInteraction: {
     key: 'proxy.ListInteraction',
@@ -1375,6 +1388,7 @@ export const proxyOperations: ProxyOperations = {
     listKey: 'interactions',
     maxPageSize: 1000,
     record: 'ProxyInteractionRecord',
+    keyFields: ['service_sid', 'session_sid', 'sid'],
   },
   ListMessageInteraction: {
     key: 'proxy.ListMessageInteraction',
@@ -1386,6 +1400,7 @@ export const proxyOperations: ProxyOperations = {
     listKey: 'interactions',
     maxPageSize: 1000,
     record: 'ProxyMessageInteractionRecord',
+    keyFields: ['participant_sid', 'service_sid', 'session_sid', 'sid'],
   },
   ListParticipant: {
     key: 'proxy.ListParticipant',
@@ -1397,6 +1412,7 @@ export const proxyOperations: ProxyOperations = {
     listKey: 'participants',
     maxPageSize: 1000,
     record: 'ProxyParticipantRecord',
+    keyFields: ['service_sid', 'session_sid', 'sid'],
   },
   ListPhoneNumber: {
     key: 'proxy.ListPhoneNumber',
@@ -1408,6 +1424,7 @@ export const proxyOperations: ProxyOperations = {
     listKey: 'phone_numbers',
     maxPageSize: 1000,
     record: 'ProxyPhoneNumberRecord',
+    keyFields: ['service_sid', 'sid'],
   },
   ListService: {
     key: 'proxy.ListService',
@@ -1419,6 +1436,7 @@ export const proxyOperations: ProxyOperations = {
     listKey: 'services',
     maxPageSize: 1000,
     record: 'ProxyServiceRecord',
+    keyFields: ['sid'],
   },
   ListSession: {
     key: 'proxy.ListSession',
@@ -1430,6 +1448,7 @@ export const proxyOperations: ProxyOperations = {
     listKey: 'sessions',
     maxPageSize: 1000,
     record: 'ProxySessionRecord',
+    keyFields: ['service_sid', 'sid'],
   },
   ListShortCode: {
     key: 'proxy.ListShortCode',
@@ -1441,6 +1460,7 @@ export const proxyOperations: ProxyOperations = {
     listKey: 'short_codes',
     maxPageSize: 1000,
     record: 'ProxyShortCodeRecord',
+    keyFields: ['service_sid', 'sid'],
   },
   UpdatePhoneNumber: {
     key: 'proxy.UpdatePhoneNumber',
@@ -1450,6 +1470,7 @@ export const proxyOperations: ProxyOperations = {
     path: '/v1/Services/{ServiceSid}/PhoneNumbers/{Sid}',
     pathParams: ['ServiceSid', 'Sid'],
     record: 'ProxyPhoneNumberRecord',
+    keyFields: ['service_sid', 'sid'],
   },
   UpdateService: {
     key: 'proxy.UpdateService',
@@ -1459,6 +1480,7 @@ export const proxyOperations: ProxyOperations = {
     path: '/v1/Services/{Sid}',
     pathParams: ['Sid'],
     record: 'ProxyServiceRecord',
+    keyFields: ['sid'],
   },
   UpdateSession: {
     key: 'proxy.UpdateSession',
@@ -1468,6 +1490,7 @@ export const proxyOperations: ProxyOperations = {
     path: '/v1/Services/{ServiceSid}/Sessions/{Sid}',
     pathParams: ['ServiceSid', 'Sid'],
     record: 'ProxySessionRecord',
+    keyFields: ['service_sid', 'sid'],
   },
   UpdateShortCode: {
     key: 'proxy.UpdateShortCode',
@@ -1477,6 +1500,7 @@ export const proxyOperations: ProxyOperations = {
     path: '/v1/Services/{ServiceSid}/ShortCodes/{Sid}',
     pathParams: ['ServiceSid', 'Sid'],
     record: 'ProxyShortCodeRecord',
+    keyFields: ['service_sid', 'sid'],
   },
 };
 
