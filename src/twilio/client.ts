@@ -66,7 +66,7 @@ export interface TwilioTransportOptions extends BaseUrlOptions {
   /** How long an idle keep-alive connection is kept. **Default:** 4000. */
   keepAliveTimeoutMs?: number;
   retry?: RetryOptions;
-  /** Requests in flight at once per account SID; more wait in line. **Default:** 32. */
+  /** Requests in flight at once per account SID; more wait in line. **Default:** 100, Twilio's own concurrency limit per account. */
   maxInFlightPerAccount?: number;
   /**
    * How long a credential Twilio answered 401 is refused without asking Twilio
@@ -109,7 +109,15 @@ export const TOO_MANY_UNVERIFIED =
   'Too many unverified credentials for this account at once; retry shortly (credentials Twilio has not yet accepted through this gateway wait in a short line per account)';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-const DEFAULT_MAX_IN_FLIGHT = 32;
+/**
+ * Twilio's own concurrency limit per account: past it the REST API answers 429
+ * (error 20429), https://www.twilio.com/docs/api/errors/20429 and
+ * https://support.twilio.com/hc/en-us/articles/360044308153-Twilio-API-response-Error-429-Too-Many-Requests.
+ * Those pages name the limit but not its default, 100 concurrent requests
+ * (https://rate-limits.apis.io/rate-limits/twilio/twilio-rate-limits/). A lone request may use 99, so an
+ * ordinary query's widest level (the member lists of 50 channels) goes out in one wave.
+ */
+export const DEFAULT_MAX_IN_FLIGHT = 100;
 const DEFAULT_RETRY: Required<RetryOptions> = { maxRetries: 3, baseDelayMs: 100, maxDelayMs: 5_000 };
 const DEFAULT_USER_AGENT = 'twilio-graphql-gateway';
 
@@ -212,7 +220,7 @@ export class TwilioTransport {
  * The most slots of an account one client with `fairShare` may hold: an equal
  * part of the limit less one slot, so that together they always leave one free
  * and a new client starts at once even when the others' calls all stall. A
- * lone request may use all but that one (31 of 32), so an ordinary query's
+ * lone request may use all but that one (99 of 100), so an ordinary query's
  * calls still go out in one wave. `limit` is what the probes of unverified
  * credentials leave (at least three quarters of the account's slots).
  */
