@@ -108,6 +108,13 @@ export interface RawRequest {
 export const TOO_MANY_UNVERIFIED =
   'Too many unverified credentials for this account at once; retry shortly (credentials Twilio has not yet accepted through this gateway wait in a short line per account)';
 
+/**
+ * The most credentials of one account put to Twilio at once before it accepted
+ * them: each refused one is a failed login in the account's name, so however
+ * large the cap, a storm of guesses makes at most this many per round trip.
+ */
+const MAX_PROBING = 8;
+
 const DEFAULT_TIMEOUT_MS = 10_000;
 /**
  * Twilio's own concurrency limit per account: past it the REST API answers 429
@@ -133,10 +140,10 @@ export class TwilioTransport {
   /**
    * @internal Probing slots of credentials Twilio has not accepted yet (perhaps
    * someone guessing): one call at a time each, a quarter of the account's
-   * slots between them all, and as many more credentials waiting; a credential
+   * slots between them all (8 at most), and as many more credentials waiting; a credential
    * beyond those is refused at once. A probe also takes a guest slot of
    * `limiter`, outside every request's fair share, so the account's real
-   * callers keep three quarters of its slots and their full share of them.
+   * callers keep at least three quarters of its slots and their full share of them.
    */
   readonly unverified: KeyedLimiter;
   /** @internal What Twilio last said of each credential. */
@@ -157,7 +164,7 @@ export class TwilioTransport {
     this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
     const maxInFlight = options.maxInFlightPerAccount ?? DEFAULT_MAX_IN_FLIGHT;
     this.limiter = new KeyedLimiter(maxInFlight, { holderShare: fairShare });
-    const probing = Math.max(1, Math.floor(maxInFlight / 4));
+    const probing = Math.max(1, Math.min(MAX_PROBING, Math.floor(maxInFlight / 4)));
     // A short line: a credential in it probes within about one round of probes, and one past it costs Twilio no failed login.
     this.unverified = new KeyedLimiter(probing, { holderShare: () => 1, maxWaitingHolders: probing });
     this.verdicts = new CredentialVerdicts({ refusedForMs: options.refusedCredentialMs ?? REFUSED_CREDENTIAL_MS });

@@ -147,6 +147,24 @@ describe('refused credentials at the REST client', () => {
     }
   });
 
+  it('puts at most 8 credentials to Twilio at once however large the cap, so a storm of guesses makes at most 8 failed logins per round trip', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    await using server = await startServer(async (_req, res) => {
+      peak = Math.max(peak, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      inFlight--;
+      twilioError(res, 401, 20003, 'Authenticate');
+    });
+    await using transport = testTransport(server.url, { maxInFlightPerAccount: 100 });
+    const guesses = Array.from({ length: 40 }, (_, i) => transport.client({ accountSid: ACCOUNT_SID, authToken: `guess-${i}` }));
+    const results = await Promise.allSettled(guesses.map((c) => chat.fetchService(c, { path: { Sid: SERVICE } })));
+    expect(peak).toBe(8);
+    // 8 probing and 8 in line; the other 24 were refused unsent.
+    expect(server.requests).toHaveLength(16);
+    expect(results.filter((r) => (r as PromiseRejectedResult).reason.status === 429)).toHaveLength(24);
+  });
+
   it('sends the first calls of a trusted credential at once, without a probe', async () => {
     let inFlight = 0;
     let peakBeforeFirstAnswer = 0;
