@@ -1,26 +1,55 @@
 /**
- * Clients that keep sending one GraphQL query, each request with a new made-up
- * secret for an account, from a worker thread: like real attackers they do not
- * share the gateway's event loop, so what a test measures is the gateway's
- * work, not the test's own HTTP clients.
+ * Clients that send one GraphQL query, each request with a new made-up secret
+ * for an account, from a worker thread: like real attackers they do not share
+ * the gateway's event loop, so what a test measures is the gateway's work, not
+ * the test's own HTTP clients.
  */
 import { Worker } from 'node:worker_threads';
 
+export interface AttackOptions {
+  /** The gateway's /graphql. */
+  url: string;
+  /** Clients sending at once, each one request after another. */
+  clients: number;
+  query: string;
+  /** The account SID every made-up credential names. */
+  accountSid: string;
+  /** Requests per client. **Default:** until stopped. */
+  requestsPerClient?: number;
+  /** Every client stops by itself after this long. **Default:** 20000. */
+  maxMs?: number;
+}
+
+/** What one request got back. */
+export interface AttackAnswer {
+  status: number;
+  /** `extensions.code` of the first error; `FETCH_FAILED` when no answer came. */
+  code: string;
+  /** Message of the first error. */
+  message: string;
+  errors: number;
+  hasData: boolean;
+  ms: number;
+}
+
 export interface Attack {
-  /** Resolves, once every client has finished its request in flight, to the error codes of their answers (first error of each). */
-  stop(): Promise<Record<string, number>>;
+  /** Every answer, once each client has sent its requests (or the attack was stopped). */
+  readonly answers: Promise<AttackAnswer[]>;
+  /** Stops the clients after their request in flight; resolves to every answer. */
+  stop(): Promise<AttackAnswer[]>;
 }
 
 const WORKER = `
 const { workerData, parentPort } = require('node:worker_threads');
 const { randomUUID } = require('node:crypto');
-const { url, clients, query, accountSid, maxMs } = workerData;
+const { url, clients, query, accountSid, requestsPerClient, maxMs } = workerData;
 const deadline = Date.now() + maxMs;
 let stopped = false;
 parentPort.on('message', () => { stopped = true; });
-const codes = {};
+const answers = [];
 async function client() {
-  while (!stopped && Date.now() < deadline) {
+  for (let i = 0; i < requestsPerClient && !stopped && Date.now() < deadline; i++) {
+    const started = performance.now();
     try {
       const res = await fetch(url, {
         method: 'POST',
@@ -28,31 +57,35 @@ async function client() {
         body: JSON.stringify({ query }),
       });
       const body = await res.json();
-      const code = String(body.errors?.[0]?.extensions?.code);
-      codes[code] = (codes[code] ?? 0) + 1;
+      const first = body.errors?.[0];
+      answers.push({ status: res.status, code: String(first?.extensions?.code), message: String(first?.message), errors: body.errors?.length ?? 0, hasData: body.data != null, ms: performance.now() - started });
     } catch {
-      codes.FETCH_FAILED = (codes.FETCH_FAILED ?? 0) + 1;
+      answers.push({ status: 0, code: 'FETCH_FAILED', message: '', errors: 0, hasData: false, ms: performance.now() - started });
     }
   }
 }
-Promise.all(Array.from({ length: clients }, client)).then(() => parentPort.postMessage(codes));
+Promise.all(Array.from({ length: clients }, client)).then(() => parentPort.postMessage(answers));
 `;
 
-/** Starts `clients` concurrent clients sending `query` to `url` (the gateway's /graphql); each stops by itself after `maxMs`. */
-export function startAttack(options: { url: string; clients: number; query: string; accountSid: string; maxMs?: number }): Attack {
-  const worker = new Worker(WORKER, { eval: true, workerData: { maxMs: 20_000, ...options } });
-  const done = new Promise<Record<string, number>>((resolve, reject) => {
+/** Starts the clients at once. */
+export function startAttack(options: AttackOptions): Attack {
+  const worker = new Worker(WORKER, { eval: true, workerData: { requestsPerClient: Infinity, maxMs: 20_000, ...options } });
+  const answers = new Promise<AttackAnswer[]>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
-  });
+  }).finally(() => worker.terminate());
   return {
-    async stop() {
+    answers,
+    stop() {
       worker.postMessage('stop');
-      try {
-        return await done;
-      } finally {
-        await worker.terminate();
-      }
+      return answers;
     },
   };
+}
+
+/** How many answers had each code. */
+export function countCodes(answers: AttackAnswer[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { code } of answers) counts[code] = (counts[code] ?? 0) + 1;
+  return counts;
 }
