@@ -3,7 +3,7 @@
  * stops start-up with a message that names it; secrets never appear in those
  * messages.
  */
-import type { TwilioCredentials } from './twilio/client.ts';
+import { DEFAULT_MAX_IN_FLIGHT, type TwilioCredentials } from './twilio/client.ts';
 import { DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from './limits/document.ts';
 
 export interface Config {
@@ -21,7 +21,7 @@ export interface Config {
   timeoutMs: number;
   /** Retries of a failed read (`TWILIO_MAX_RETRIES`, default 3). */
   maxRetries: number;
-  /** REST calls in flight at once per account (`TWILIO_MAX_IN_FLIGHT`, default 32). */
+  /** REST calls in flight at once per account (`TWILIO_MAX_IN_FLIGHT`, default 100: Twilio's concurrency limit per account). */
   maxInFlightPerAccount: number;
   /**
    * Browser origins allowed to call the gateway from another origin (`CORS_ORIGINS`,
@@ -158,7 +158,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     credentials: credentialsFrom(env),
     timeoutMs: integer(env, 'TWILIO_TIMEOUT_MS', 10_000, 1, 600_000),
     maxRetries: integer(env, 'TWILIO_MAX_RETRIES', 3, 0, 10),
-    maxInFlightPerAccount: integer(env, 'TWILIO_MAX_IN_FLIGHT', 32, 1, 10_000),
+    maxInFlightPerAccount: integer(env, 'TWILIO_MAX_IN_FLIGHT', DEFAULT_MAX_IN_FLIGHT, 1, 10_000),
     corsOrigins: origins(env),
     maxRestCallsPerRequest: integer(env, 'MAX_REST_CALLS_PER_REQUEST', 1000, 1, 1_000_000),
     maxResultNodes: integer(env, 'MAX_RESULT_NODES', 100_000, 1, 10_000_000),

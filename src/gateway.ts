@@ -76,6 +76,8 @@ function healthz(): Plugin {
 }
 
 export function createGateway(options: GatewayOptions): Gateway {
+  // The operator gave these: no one guessing secrets for the same account may make them wait for a probe.
+  if (options.credentials) options.transport.trust(options.credentials);
   const limits: DocumentLimits = { ...DEFAULT_DOCUMENT_LIMITS, ...options.documentLimits };
   const parseCache = options.parseCache ?? new ParseCache(limits.parseCacheBytes);
   const graphqlEndpoint = '/graphql';
@@ -100,7 +102,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       codedErrorResponses(graphqlEndpoint),
       // In this order, before the body is read: a form post without the header, then a request without usable credentials (never parsed).
       csrfPrevention(CSRF_HEADER),
-      credentialsBeforeParsing(options.credentials),
+      credentialsBeforeParsing(options.credentials, options.transport),
       documentLimits(limits, schema),
       noSubscriptions(),
       jsonLiteralBounds(),

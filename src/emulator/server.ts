@@ -39,6 +39,10 @@ export interface EmulatorStats {
   total: number;
   /** Requests per operation, keyed `product.operationId` (`chat.FetchChannel`). */
   operations: Record<string, number>;
+  /** Requests answered 401 because their credentials were wrong (failed logins). */
+  unauthenticated: number;
+  /** Per account SID, the most authenticated requests that were in flight at once (latency and stalls included). */
+  peakInFlight: Record<string, number>;
 }
 
 export interface Emulator {
@@ -69,7 +73,14 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const knownOperations = new Set(model.operationsById.keys());
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
   let latencyMs = options.latencyMs ?? 0;
-  let stats: EmulatorStats = { total: 0, operations: {} };
+  let stats = emptyStats();
+  // Authenticated requests being answered now, per account: the source of peakInFlight.
+  const inFlight = new Map<string, number>();
+  const resetStats = () => {
+    stats = emptyStats();
+    // Requests still in flight count towards the next peak.
+    for (const [account, count] of inFlight) stats.peakInFlight[account] = count;
+  };
   const initialSeed = options.seed ?? 'none';
 
   const loadSeed = (seed: SeedName) => {
@@ -100,9 +111,11 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     if (pathname.startsWith('/__emulator/')) return control(req, res, pathname.slice('/__emulator/'.length));
 
     stats.total++;
-    if (latencyMs > 0) await sleep(latencyMs);
     const accountSid = registry.authenticate(req.headers.authorization);
+    if (accountSid) countInFlight(accountSid, res);
+    if (latencyMs > 0) await sleep(latencyMs);
     if (!accountSid) {
+      stats.unauthenticated++;
       res.setHeader('WWW-Authenticate', 'Basic realm="Twilio API"');
       return send(res, 401, {
         code: 20003,
@@ -150,13 +163,25 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     }
   }
 
+  /** Counts the request in flight for its account until its response is finished or abandoned. */
+  function countInFlight(accountSid: string, res: ServerResponse): void {
+    const now = (inFlight.get(accountSid) ?? 0) + 1;
+    inFlight.set(accountSid, now);
+    if (now > (stats.peakInFlight[accountSid] ?? 0)) stats.peakInFlight[accountSid] = now;
+    res.once('close', () => {
+      const left = inFlight.get(accountSid)! - 1;
+      if (left === 0) inFlight.delete(accountSid);
+      else inFlight.set(accountSid, left);
+    });
+  }
+
   async function control(req: IncomingMessage, res: ServerResponse, what: string): Promise<void> {
     const method = req.method ?? 'GET';
     try {
       if (what === 'health' && method === 'GET') return send(res, 200, { ok: true });
       if (what === 'stats') {
         if (method === 'GET') return send(res, 200, stats);
-        if (method === 'DELETE') return end204(res, () => (stats = { total: 0, operations: {} }));
+        if (method === 'DELETE') return end204(res, resetStats);
       }
       if (what === 'faults') {
         if (method === 'GET') return send(res, 200, { faults: faults.list() });
@@ -216,9 +241,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     url,
     engine,
     stats: () => structuredClone(stats),
-    resetStats: () => {
-      stats = { total: 0, operations: {} };
-    },
+    resetStats,
     injectFault: (fault) => faults.add(validateFault(fault, knownOperations)),
     clearFaults: () => faults.clear(),
     setLatency: (ms) => {
@@ -231,6 +254,10 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+
+function emptyStats(): EmulatorStats {
+  return { total: 0, operations: {}, unauthenticated: 0, peakInFlight: {} };
+}
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   sendText(res, status, JSON_TYPE, JSON.stringify(body));

@@ -5,7 +5,7 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import type { TwilioCredentials } from '../twilio/client.ts';
+import { TOO_MANY_UNVERIFIED, type TwilioCredentials, type TwilioTransport } from '../twilio/client.ts';
 import { requestCredentials } from '../context.ts';
 
 /** Yoga's CSRF prevention, its refusal given a code and a message that says what to send. */
@@ -29,14 +29,26 @@ export function csrfPrevention(header: string): Plugin {
   };
 }
 
+/** Seconds a client refused for the line of unverified credentials is asked to wait: about one round of probes. */
+const UNVERIFIED_RETRY_AFTER_S = 1;
+
 /**
  * Refuses a GraphQL request without usable credentials before its body is
- * read, with the context's own check. Other methods are left to Yoga's 405.
+ * read, with the context's own check, and one whose credentials would wait
+ * in a full line of unverified credentials (someone guessing secrets for the
+ * account, most likely), so that such a storm costs no parsing or execution.
+ * Other methods are left to Yoga's 405.
  */
-export function credentialsBeforeParsing(fallback: TwilioCredentials | null): Plugin {
+export function credentialsBeforeParsing(fallback: TwilioCredentials | null, transport: TwilioTransport): Plugin {
   return {
     onRequestParse({ request }) {
-      if (request.method === 'GET' || request.method === 'POST') requestCredentials(request, fallback);
+      if (request.method !== 'GET' && request.method !== 'POST') return;
+      const credentials = requestCredentials(request, fallback);
+      if (transport.refusesUnverified(credentials)) {
+        throw new GraphQLError(TOO_MANY_UNVERIFIED, {
+          extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: { 'retry-after': String(UNVERIFIED_RETRY_AFTER_S) } } },
+        });
+      }
     },
   };
 }

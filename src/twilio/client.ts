@@ -22,7 +22,7 @@ import {
   type TwilioCallSite,
   type TwilioTransportErrorKind,
 } from './errors.ts';
-import { KeyedLimiter } from './limiter.ts';
+import { KeyedLimiter, LimiterLineFull } from './limiter.ts';
 import { shapeProblem, type ResponseShape } from './response-shape.ts';
 import { CredentialVerdicts, REFUSED_CREDENTIAL_MS, credentialKey } from './credential-verdicts.ts';
 import type { HttpMethod, TwilioOperation, TwilioProduct, TwilioRequest } from './operation.ts';
@@ -67,7 +67,7 @@ export interface TwilioTransportOptions extends BaseUrlOptions {
   /** How long an idle keep-alive connection is kept. **Default:** 4000. */
   keepAliveTimeoutMs?: number;
   retry?: RetryOptions;
-  /** Requests in flight at once per account SID; more wait in line. **Default:** 32. */
+  /** Requests in flight at once per account SID; more wait in line. **Default:** 100, Twilio's own concurrency limit per account. */
   maxInFlightPerAccount?: number;
   /**
    * How long a credential Twilio answered 401 is refused without asking Twilio
@@ -110,8 +110,27 @@ export interface RawRequest {
   expect?: ResponseShape | 'nothing';
 }
 
+/** Why a credential Twilio has not accepted yet is refused without a call: the account's line of such credentials is full. */
+export const TOO_MANY_UNVERIFIED =
+  'Too many unverified credentials for this account at once; retry shortly (credentials Twilio has not yet accepted through this gateway wait in a short line per account)';
+
+/**
+ * The most credentials of one account put to Twilio at once before it accepted
+ * them: each refused one is a failed login in the account's name, so however
+ * large the cap, a storm of guesses makes at most this many per round trip.
+ */
+const MAX_PROBING = 8;
+
 const DEFAULT_TIMEOUT_MS = 10_000;
-const DEFAULT_MAX_IN_FLIGHT = 32;
+/**
+ * Twilio's own concurrency limit per account: past it the REST API answers 429
+ * (error 20429), https://www.twilio.com/docs/api/errors/20429 and
+ * https://support.twilio.com/hc/en-us/articles/360044308153-Twilio-API-response-Error-429-Too-Many-Requests.
+ * Those pages name the limit but not its default, 100 concurrent requests
+ * (https://rate-limits.apis.io/rate-limits/twilio/twilio-rate-limits/). A lone request may use 99, so an
+ * ordinary query's widest level (the member lists of 50 channels) goes out in one wave.
+ */
+export const DEFAULT_MAX_IN_FLIGHT = 100;
 const DEFAULT_RETRY: Required<RetryOptions> = { maxRetries: 3, baseDelayMs: 100, maxDelayMs: 5_000 };
 const DEFAULT_USER_AGENT = 'twilio-graphql-gateway';
 
@@ -126,8 +145,11 @@ export class TwilioTransport {
   /** @internal */ readonly limiter: KeyedLimiter;
   /**
    * @internal Probing slots of credentials Twilio has not accepted yet (perhaps
-   * someone guessing): one call at a time each, and a quarter of the account's
-   * slots between them all, so they cannot crowd out the account's real callers.
+   * someone guessing): one call at a time each, a quarter of the account's
+   * slots between them all (8 at most), and as many more credentials waiting; a credential
+   * beyond those is refused at once. A probe also takes a guest slot of
+   * `limiter`, outside every request's fair share, so the account's real
+   * callers keep at least three quarters of its slots and their full share of them.
    */
   readonly unverified: KeyedLimiter;
   /** @internal What Twilio last said of each credential. */
@@ -148,7 +170,9 @@ export class TwilioTransport {
     this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
     const maxInFlight = options.maxInFlightPerAccount ?? DEFAULT_MAX_IN_FLIGHT;
     this.limiter = new KeyedLimiter(maxInFlight, { holderShare: fairShare });
-    this.unverified = new KeyedLimiter(Math.max(1, Math.floor(maxInFlight / 4)), { holderShare: () => 1 });
+    const probing = Math.max(1, Math.min(MAX_PROBING, Math.floor(maxInFlight / 4)));
+    // A short line: a credential in it probes within about one round of probes, and one past it costs Twilio no failed login.
+    this.unverified = new KeyedLimiter(probing, { holderShare: () => 1, maxWaitingHolders: probing });
     this.verdicts = new CredentialVerdicts({ refusedForMs: options.refusedCredentialMs ?? REFUSED_CREDENTIAL_MS });
     this.onRetry = options.onRetry;
     this.random = options.random ?? Math.random;
@@ -165,6 +189,27 @@ export class TwilioTransport {
   /** A client that sends these credentials; it shares this transport's connections and caps. */
   client(credentials: TwilioCredentials): TwilioClient {
     return new TwilioClient(this, credentials);
+  }
+
+  /**
+   * Whether a call with these credentials would be refused at once, unsent:
+   * Twilio has not accepted them yet, and as many other such credentials of
+   * the account as may wait already do. Lets a request be refused before any
+   * work is spent on it.
+   */
+  refusesUnverified(credentials: TwilioCredentials): boolean {
+    const key = credentialKey(credentials.accountSid, authorizationHeader(credentials));
+    if (this.verdicts.isAccepted(key) || this.verdicts.isRefused(key)) return false;
+    return this.unverified.wouldRefuse(credentials.accountSid, key);
+  }
+
+  /**
+   * Treats these credentials as accepted without asking Twilio: those the
+   * operator configured, so that no one guessing secrets for the same account
+   * can delay their first calls. A 401 from Twilio still refuses them for a while.
+   */
+  trust(credentials: TwilioCredentials): void {
+    this.verdicts.trust(credentialKey(credentials.accountSid, authorizationHeader(credentials)));
   }
 
   /** True once `close()` was called. */
@@ -188,8 +233,9 @@ export class TwilioTransport {
  * The most slots of an account one client with `fairShare` may hold: an equal
  * part of the limit less one slot, so that together they always leave one free
  * and a new client starts at once even when the others' calls all stall. A
- * lone request may use all but that one (31 of 32), so an ordinary query's
- * calls still go out in one wave.
+ * lone request may use all but that one (99 of 100), so an ordinary query's
+ * calls still go out in one wave. `limit` is what the probes of unverified
+ * credentials leave (at least three quarters of the account's slots).
  */
 export function fairShare(limit: number, clients: number): number {
   return Math.max(1, Math.floor((limit - 1) / clients));
@@ -300,7 +346,8 @@ export class TwilioClient {
   /**
    * One attempt: wait for a slot under the account, exchange, read the
    * outcome. A credential Twilio has not accepted yet first waits for its one
-   * probing slot; a credential Twilio refused is not sent at all.
+   * probing slot, then takes a guest slot, outside every fair share; a
+   * credential Twilio refused is not sent at all.
    */
   async #attempt({ site, expect, exchange: exchangeOptions }: Prepared, attempt: number): Promise<Outcome> {
     const { signal } = exchangeOptions;
@@ -309,13 +356,22 @@ export class TwilioClient {
       for (const release of held.splice(0)) release();
     };
     try {
+      let probing = false;
       if (!this.#isAccepted()) {
-        held.push(await this.#slot(this.transport.unverified, this.#credentialKey, site, attempt, signal));
-        // Accepted while this call waited: the probing slot goes straight to the next waiter.
+        held.push(await this.#probingSlot(site, attempt, signal));
+        // Twilio gave its verdict while this call waited: no probe is needed, and the probing slot goes to the next waiter.
         if (this.#isAccepted()) releaseAll();
+        else probing = true;
       }
       this.#throwIfRefused(site, attempt);
-      held.push(await this.#slot(this.transport.limiter, this.#slotHolder, site, attempt, signal));
+      held.push(
+        await this.#slot(
+          (s) => (probing ? this.transport.limiter.acquireGuest(this.accountSid, s) : this.transport.limiter.acquire(this.accountSid, s, this.#slotHolder)),
+          site,
+          attempt,
+          signal,
+        ),
+      );
       this.#throwIfRefused(site, attempt);
       this.beforeAttempt(site, attempt);
     } catch (error) {
@@ -362,11 +418,21 @@ export class TwilioClient {
     return { ok: false, error: failed, retryAfterMs: parseRetryAfter(header(response.headers, 'retry-after'), Date.now()) };
   }
 
-  async #slot(limiter: KeyedLimiter, holder: unknown, site: TwilioCallSite, attempt: number, signal: AbortSignal | undefined): Promise<() => void> {
+  async #slot(acquire: (signal: AbortSignal | undefined) => Promise<() => void>, site: TwilioCallSite, attempt: number, signal: AbortSignal | undefined): Promise<() => void> {
     try {
-      return await limiter.acquire(this.accountSid, signal, holder);
+      return await acquire(signal);
     } catch (cause) {
       throw aborted(site, attempt - 1, cause);
+    }
+  }
+
+  /** This credential's probing slot; refused at once, unsent, when too many other credentials of the account wait for one. */
+  async #probingSlot(site: TwilioCallSite, attempt: number, signal: AbortSignal | undefined): Promise<() => void> {
+    try {
+      return await this.transport.unverified.acquire(this.accountSid, signal, this.#credentialKey);
+    } catch (cause) {
+      if (!(cause instanceof LimiterLineFull)) throw aborted(site, attempt - 1, cause);
+      throw new TwilioApiError({ status: 429, message: `${TOO_MANY_UNVERIFIED}. This call was not sent to Twilio.`, site, attempts: attempt - 1 });
     }
   }
 
@@ -387,9 +453,14 @@ export class TwilioClient {
       this.#refusal = { code: failed?.code, moreInfo: failed?.moreInfo };
       this.transport.verdicts.refused(this.#credentialKey);
     } else if ((status >= 200 && status < 300) || (status >= 400 && status < 500 && status !== 429)) {
-      if (!this.#accepted) this.transport.verdicts.accepted(this.#credentialKey);
+      if (this.#accepted) return;
+      this.transport.verdicts.accepted(this.#credentialKey);
       this.#accepted = true;
+    } else {
+      return;
     }
+    // The credential's other calls (of any client) need no probe now: they stop waiting for one.
+    this.transport.unverified.letGo(this.accountSid, this.#credentialKey);
   }
 
   /** Fails a call, unsent, when Twilio refused this credential earlier in this client's life or moments ago. */

@@ -72,6 +72,8 @@ const ACCEPTED_FOR_MS = 24 * 60 * 60_000;
 export class CredentialVerdicts {
   readonly #refused: ExpiringKeys;
   readonly #accepted: ExpiringKeys;
+  // Accepted from the start and never forgotten: the operator's own credentials, a handful at most.
+  readonly #trusted = new Set<string>();
 
   constructor(options: Partial<CredentialVerdictsOptions> = {}) {
     const maxEntries = options.maxEntries ?? REMEMBERED_CREDENTIALS;
@@ -99,7 +101,12 @@ export class CredentialVerdicts {
     return this.#refused.has(key);
   }
 
+  /** Accepted without asking Twilio, for good; a refusal still holds for as long as it is remembered. */
+  trust(key: string): void {
+    this.#trusted.add(key);
+  }
+
   isAccepted(key: string): boolean {
-    return this.#accepted.has(key);
+    return this.#accepted.has(key) || (this.#trusted.has(key) && !this.#refused.has(key));
   }
 }

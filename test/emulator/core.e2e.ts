@@ -287,9 +287,32 @@ describe('control API', () => {
     await twilioFetch(emu, 'GET', `/v2/Services/${sid}`);
     await twilioFetch(emu, 'GET', `/v2/Services/${sid}`);
     const stats = await (await fetch(`${emu.url}/__emulator/stats`)).json();
-    expect(stats).toEqual({ total: 3, operations: { 'chat.CreateService': 1, 'chat.FetchService': 2 } });
+    expect(stats).toEqual({
+      total: 3,
+      operations: { 'chat.CreateService': 1, 'chat.FetchService': 2 },
+      unauthenticated: 0,
+      peakInFlight: { [DEMO_ACCOUNT.accountSid]: 1 },
+    });
     expect((await fetch(`${emu.url}/__emulator/stats`, { method: 'DELETE' })).status).toBe(204);
-    expect(emu.stats()).toEqual({ total: 0, operations: {} });
+    expect(emu.stats()).toEqual({ total: 0, operations: {}, unauthenticated: 0, peakInFlight: {} });
+  });
+
+  it('counts failed logins, and the most requests of each account in flight at once', async () => {
+    emu.setLatency(100);
+    const wrong = basicAuth(DEMO_ACCOUNT.accountSid, 'wrong');
+    const other = basicAuth(OTHER.accountSid, OTHER.authToken);
+    const answers = await Promise.all([
+      ...Array.from({ length: 5 }, () => twilioFetch(emu, 'GET', '/v2/Services')),
+      ...Array.from({ length: 2 }, () => twilioFetch(emu, 'GET', '/v2/Services', undefined, { auth: other })),
+      ...Array.from({ length: 3 }, () => twilioFetch(emu, 'GET', '/v2/Services', undefined, { auth: wrong })),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200, 200, 401, 401, 401]);
+    // The latency keeps every request in flight while the others arrive; failed logins belong to no account.
+    expect(emu.stats()).toMatchObject({ total: 10, unauthenticated: 3, peakInFlight: { [DEMO_ACCOUNT.accountSid]: 5, [OTHER.accountSid]: 2 } });
+    // Once answered, the next peak starts from nothing.
+    emu.resetStats();
+    await twilioFetch(emu, 'GET', '/v2/Services');
+    expect(emu.stats().peakInFlight).toEqual({ [DEMO_ACCOUNT.accountSid]: 1 });
   });
 
   it('answers the next N calls of an operation with an injected status and Retry-After', async () => {

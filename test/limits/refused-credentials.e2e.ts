@@ -66,15 +66,20 @@ describe('a credential Twilio refused', () => {
     expect(during).toBeLessThan(alone * 2 + 250);
   });
 
-  it('lets distinct made-up secrets make one call each, and the real requests still answer', async () => {
+  it('lets distinct made-up secrets make one call each, refuses those past the line at once, and the real requests still answer', async () => {
     env = await startGateway({ emulator: { latencyMs: 20 }, transport: { maxInFlightPerAccount: 8 } });
     const service = await supportServiceSid(env);
     env.resetCalls();
     const guesses = Promise.all(Array.from({ length: 40 }, (_, i) => storm(env!, 1, { authorization: basic(DEMO_ACCOUNT.accountSid, `guess-${i}`) })));
     const res = await env.query(`query($s: String!) { chatService(sid: $s) { channels(first: 10) { nodes { members(first: 5) { nodes { identity } } } } } }`, { s: service });
     expect(res.errors).toBeUndefined();
-    await guesses;
-    // 40 probes (one per secret) and the real query's 11 calls.
-    expect(env.totalCalls()).toBe(40 + 11);
+    const codes = (await guesses).map(([answer]) => answer!.errors![0]!.extensions?.code);
+    const probed = codes.filter((code) => code === 'UNAUTHENTICATED').length;
+    // A quarter of the 8 slots probing (2) and as many secrets in line: the others are refused before any call.
+    expect(probed).toBeGreaterThanOrEqual(4);
+    expect(codes.filter((code) => code === 'RATE_LIMITED')).toHaveLength(40 - probed);
+    // One probe per secret that got one, and the real query's 11 calls.
+    expect(env.totalCalls()).toBe(probed + 11);
+    expect(env.emulator.stats().unauthenticated).toBe(probed);
   });
 });

@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CredentialVerdicts, credentialKey } from '../../src/twilio/credential-verdicts.ts';
 import * as chat from '../../src/twilio/chat.ts';
+import { TwilioClient } from '../../src/twilio/client.ts';
 import { TwilioApiError } from '../../src/twilio/errors.ts';
 import { ACCOUNT_SID, AUTH_TOKEN, json, startServer, testTransport, twilioError } from './support/http.ts';
 
@@ -45,6 +46,21 @@ describe('CredentialVerdicts', () => {
     expect(['a', 'b', 'c', 'd'].map((k) => verdicts.isRefused(k))).toEqual([false, true, true, true]);
     expect(['a', 'b', 'c', 'd'].map((k) => verdicts.isAccepted(`ok-${k}`))).toEqual([false, true, true, true]);
     expect(verdicts.size).toEqual({ refused: 3, accepted: 3 });
+  });
+
+  it('trusts a credential from the start, for good, except while a refusal of it is remembered', () => {
+    const verdicts = new CredentialVerdicts({ refusedForMs: 30_000, maxEntries: 1 });
+    verdicts.trust('mine');
+    expect(verdicts.isAccepted('mine')).toBe(true);
+    // Not pushed out by other credentials, nor by time.
+    verdicts.accepted('other');
+    verdicts.accepted('another');
+    vi.advanceTimersByTime(48 * 60 * 60_000);
+    expect(verdicts.isAccepted('mine')).toBe(true);
+    verdicts.refused('mine');
+    expect([verdicts.isAccepted('mine'), verdicts.isRefused('mine')]).toEqual([false, true]);
+    vi.advanceTimersByTime(30_000);
+    expect([verdicts.isAccepted('mine'), verdicts.isRefused('mine')]).toEqual([true, false]);
   });
 
   it('holds the latest word on a credential', () => {
@@ -106,7 +122,7 @@ describe('refused credentials at the REST client', () => {
     expect(peak).toBe(7);
   });
 
-  it('lets credentials not yet accepted hold only a quarter of the account slots between them', async () => {
+  it('lets credentials not yet accepted hold only a quarter of the account slots between them, and as many wait; the others fail at once', async () => {
     let inFlight = 0;
     let peak = 0;
     await using server = await startServer(async (_req, res) => {
@@ -117,8 +133,82 @@ describe('refused credentials at the REST client', () => {
     });
     await using transport = testTransport(server.url, { maxInFlightPerAccount: 8 });
     const guesses = Array.from({ length: 20 }, (_, i) => transport.client({ accountSid: ACCOUNT_SID, authToken: `guess-${i}` }));
-    await Promise.allSettled(guesses.map((c) => chat.fetchService(c, { path: { Sid: SERVICE } })));
-    expect(server.requests).toHaveLength(20);
+    const results = await Promise.allSettled(guesses.map((c) => chat.fetchService(c, { path: { Sid: SERVICE } })));
+    // 2 probing, 2 in line.
+    expect(server.requests).toHaveLength(4);
     expect(peak).toBe(2);
+    const reasons = results.map((r) => (r as PromiseRejectedResult).reason as TwilioApiError);
+    expect(reasons.filter((e) => e.status === 401)).toHaveLength(4);
+    const limited = reasons.filter((e) => e.status === 429);
+    expect(limited).toHaveLength(16);
+    for (const e of limited) {
+      expect(e).toMatchObject({ attempts: 0, code: undefined });
+      expect(e.message).toMatch(/^Too many unverified credentials for this account at once; retry shortly/);
+    }
+  });
+
+  it('puts at most 8 credentials to Twilio at once however large the cap, so a storm of guesses makes at most 8 failed logins per round trip', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    await using server = await startServer(async (_req, res) => {
+      peak = Math.max(peak, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      inFlight--;
+      twilioError(res, 401, 20003, 'Authenticate');
+    });
+    await using transport = testTransport(server.url, { maxInFlightPerAccount: 100 });
+    const guesses = Array.from({ length: 40 }, (_, i) => transport.client({ accountSid: ACCOUNT_SID, authToken: `guess-${i}` }));
+    const results = await Promise.allSettled(guesses.map((c) => chat.fetchService(c, { path: { Sid: SERVICE } })));
+    expect(peak).toBe(8);
+    // 8 probing and 8 in line; the other 24 were refused unsent.
+    expect(server.requests).toHaveLength(16);
+    expect(results.filter((r) => (r as PromiseRejectedResult).reason.status === 429)).toHaveLength(24);
+  });
+
+  it('sends the first calls of a trusted credential at once, without a probe', async () => {
+    let inFlight = 0;
+    let peakBeforeFirstAnswer = 0;
+    let answered = 0;
+    await using server = await startServer(async (_req, res) => {
+      inFlight++;
+      if (answered === 0) peakBeforeFirstAnswer = Math.max(peakBeforeFirstAnswer, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      inFlight--;
+      answered++;
+      json(res, 200, { sid: SERVICE });
+    });
+    await using transport = testTransport(server.url, { maxInFlightPerAccount: 8 });
+    const credentials = { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN };
+    transport.trust(credentials);
+    const client = transport.client(credentials);
+    await Promise.all(Array.from({ length: 7 }, (_, i) => chat.fetchService(client, { path: { Sid: sid(i) } })));
+    expect(peakBeforeFirstAnswer).toBe(7);
+  });
+
+  it("takes no share from an accepted credential's request while other credentials are being tried", async () => {
+    const inFlight = new Map<string, number>();
+    const peak = new Map<string, number>();
+    await using server = await startServer(async (req, res) => {
+      const secret = Buffer.from(req.headers.authorization!.slice('Basic '.length), 'base64').toString().split(':')[1]!;
+      const who = secret === AUTH_TOKEN ? 'real' : 'guess';
+      inFlight.set(who, (inFlight.get(who) ?? 0) + 1);
+      peak.set(who, Math.max(peak.get(who) ?? 0, inFlight.get(who)!));
+      // Guesses stall, so their probes are in flight throughout.
+      await new Promise((resolve) => setTimeout(resolve, who === 'guess' ? 300 : 20));
+      inFlight.set(who, inFlight.get(who)! - 1);
+      if (who === 'guess') twilioError(res, 401, 20003, 'Authenticate');
+      else json(res, 200, { sid: SERVICE });
+    });
+    await using transport = testTransport(server.url, { maxInFlightPerAccount: 8 });
+    const credentials = { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN };
+    transport.trust(credentials);
+    const guesses = Promise.allSettled(Array.from({ length: 2 }, (_, i) => chat.fetchService(transport.client({ accountSid: ACCOUNT_SID, authToken: `guess-${i}` }), { path: { Sid: SERVICE } })));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(peak.get('guess')).toBe(2);
+    // One request (a fair-share client) of the real credential: its share is (8 - 2 probes - 1) / 1 = 5, not (8 - 1) / 3 = 2.
+    const real = new TwilioClient(transport, credentials, { fairShare: true });
+    await Promise.all(Array.from({ length: 10 }, (_, i) => chat.fetchService(real, { path: { Sid: sid(i) } })));
+    expect(peak.get('real')).toBe(5);
+    await guesses;
   });
 });

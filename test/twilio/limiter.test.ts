@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as chat from '../../src/twilio/chat.ts';
 import { fairShare } from '../../src/twilio/client.ts';
-import { KeyedLimiter } from '../../src/twilio/limiter.ts';
+import { KeyedLimiter, LimiterLineFull } from '../../src/twilio/limiter.ts';
 import { ACCOUNT_SID, AUTH_TOKEN, json, startServer, testTransport } from './support/http.ts';
 
 const OTHER_ACCOUNT = 'ACffffffffffffffffffffffffffffffff';
@@ -128,6 +128,113 @@ describe('KeyedLimiter with a share per holder', () => {
     expect(limiter.stats('k')).toEqual({ active: 0, queued: 0 });
     // b's abandoned turn holds nothing: the next caller is served at once.
     (await limiter.acquire('k', undefined, b))();
+  });
+});
+
+/** Lets every settled acquisition run its continuation. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+}
+
+describe('KeyedLimiter guests', () => {
+  it('are no holders: a lone holder keeps its share of what the guests leave, and one slot stays free for a newcomer', async () => {
+    const limiter = new KeyedLimiter(8, { holderShare: fairShare });
+    const guests = [await limiter.acquireGuest('k'), await limiter.acquireGuest('k')];
+    const a = {};
+    const aHeld: Array<() => void> = [];
+    for (let i = 0; i < 10; i++) void limiter.acquire('k', undefined, a).then((r) => aHeld.push(r));
+    await settle();
+    // (8 - 2 guests - 1) / 1 holder: the guests do not count as holders, which would have made it (8 - 1) / 3 = 2.
+    expect(aHeld).toHaveLength(5);
+    expect(limiter.stats('k')).toEqual({ active: 7, queued: 5 });
+    // The free slot goes to a new holder at once.
+    const releaseB = await limiter.acquire('k', undefined, {});
+    releaseB();
+    // As guests leave, the holder's share grows.
+    guests.forEach((release) => release());
+    await settle();
+    expect(aHeld).toHaveLength(7);
+    aHeld.splice(0).forEach((release) => release());
+    await settle();
+    aHeld.splice(0).forEach((release) => release());
+    expect(limiter.stats('k')).toEqual({ active: 0, queued: 0 });
+  });
+
+  it('never take the last free slot, and are served before waiting holders', async () => {
+    const limiter = new KeyedLimiter(4, { holderShare: fairShare });
+    const a = {};
+    const held = [await limiter.acquire('k', undefined, a), await limiter.acquire('k', undefined, a), await limiter.acquire('k', undefined, a)];
+    const order: string[] = [];
+    const guest = limiter.acquireGuest('k').then((r) => (order.push('guest'), r));
+    const more = limiter.acquire('k', undefined, a).then((r) => (order.push('a'), r));
+    await settle();
+    // One slot is free: it is kept for a new holder, who takes it at once.
+    expect(order).toEqual([]);
+    const releaseNewcomer = await limiter.acquire('k', undefined, {});
+    held[0]!();
+    releaseNewcomer();
+    await settle();
+    // Two slots free: the guest goes first; a, at its share of what the guest leaves ((4 - 1 - 1) / 1 = 2), waits.
+    expect(order).toEqual(['guest']);
+    (await guest)();
+    await settle();
+    expect(order).toEqual(['guest', 'a']);
+    (await more)();
+    held[1]!();
+    held[2]!();
+    expect(limiter.stats('k')).toEqual({ active: 0, queued: 0 });
+  });
+
+  it('drop out of line when their signal aborts', async () => {
+    const limiter = new KeyedLimiter(2, { holderShare: fairShare });
+    const held = await limiter.acquireGuest('k');
+    const controller = new AbortController();
+    const waiting = limiter.acquireGuest('k', controller.signal);
+    expect(limiter.stats('k')).toEqual({ active: 1, queued: 1 });
+    controller.abort(new Error('gone'));
+    await expect(waiting).rejects.toThrow('gone');
+    held();
+    expect(limiter.stats('k')).toEqual({ active: 0, queued: 0 });
+  });
+});
+
+describe('KeyedLimiter line of waiting holders', () => {
+  it('refuses a new holder at once past maxWaitingHolders, while a holder already in line may queue more', async () => {
+    const limiter = new KeyedLimiter(2, { holderShare: () => 1, maxWaitingHolders: 2 });
+    const running = [await limiter.acquire('k', undefined, 'a'), await limiter.acquire('k', undefined, 'b')];
+    const waiting = [limiter.acquire('k', undefined, 'c'), limiter.acquire('k', undefined, 'd')];
+    expect(limiter.wouldRefuse('k', 'e')).toBe(true);
+    await expect(limiter.acquire('k', undefined, 'e')).rejects.toBeInstanceOf(LimiterLineFull);
+    // Those already in line, or holding a slot, may queue more work; another key has its own line.
+    expect(limiter.wouldRefuse('k', 'c')).toBe(false);
+    expect(limiter.wouldRefuse('k', 'a')).toBe(false);
+    waiting.push(limiter.acquire('k', undefined, 'c'));
+    expect(limiter.wouldRefuse('other', 'e')).toBe(false);
+    expect(limiter.stats('k')).toEqual({ active: 2, queued: 3 });
+    // A holder served (c) leaves the line: there is room for one more.
+    running[0]!();
+    await settle();
+    expect(limiter.wouldRefuse('k', 'e')).toBe(false);
+    const e = limiter.acquire('k', undefined, 'e');
+    running[1]!();
+    for (const w of [...waiting, e]) (await w)();
+    expect(limiter.stats('k')).toEqual({ active: 0, queued: 0 });
+  });
+
+  it('lets the waiters of one holder go without a slot', async () => {
+    const limiter = new KeyedLimiter(1, { holderShare: () => 1 });
+    const held = await limiter.acquire('k', undefined, 'a');
+    const waiting = [limiter.acquire('k', undefined, 'b'), limiter.acquire('k', undefined, 'b'), limiter.acquire('k', undefined, 'c')];
+    expect(limiter.stats('k')).toEqual({ active: 1, queued: 3 });
+    limiter.letGo('k', 'b');
+    const [b1, b2] = await Promise.all(waiting.slice(0, 2));
+    // They took no slot: releasing frees nothing, and c still waits for a's.
+    b1!();
+    b2!();
+    expect(limiter.stats('k')).toEqual({ active: 1, queued: 1 });
+    held();
+    (await waiting[2]!)();
+    expect(limiter.stats('k')).toEqual({ active: 0, queued: 0 });
   });
 });
 
