@@ -10,7 +10,9 @@
  *   cursor: the cursor's page again, then the next), and its items multiply
  *   by `first`/`last` (50 when omitted);
  * - a field that returns a fetchable object costs at most one call per
- *   distinct object it can reach. Containment comes from the REST paths (a
+ *   distinct object it can reach, and none when the query asks of it only
+ *   for what lies under it (it is then not fetched: execution reads the same
+ *   answer from `schema/shared/selection.ts`). Containment comes from the REST paths (a
  *   member lives in a channel, which lives in a service: `Fetch*` operations
  *   are reached through their parent's field, see `schema/<product>/operations.ts`),
  *   so `channel.members.channel` can only reach as many channels as were
@@ -61,6 +63,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { MAX_READS_PER_CONNECTION, READS_WITHOUT_CURSOR } from '../schema/shared/connection.ts';
+import { needsNoFetch, needsOf } from '../schema/shared/selection.ts';
 
 /** What a field may declare about its loader (`extensions: { cost: … }` on a Pothos field). */
 export interface FieldCostHint {
@@ -313,7 +316,9 @@ class Walk {
 
     const resource = isObjectType(named) ? named.name : null;
     const scopes = resource ? this.#scopes(frame.entity, resource, count, frame.scopes) : new Map<string, number>();
-    this.#add(this.#linkCalls(field, resource, count, scopes), count);
+    // Asked only for what lies under it, the object is not fetched: the calls under it answer for it.
+    const fetched = !isObjectType(named) || !needsNoFetch(needsOf(this.model.schema, named, nodes, (name) => this.fragments.get(name)));
+    this.#add(fetched ? this.#linkCalls(field, resource, count, scopes) : 0, count);
     this.#children(nodes, { type: named, count, entity: resource, pageSize: 1, scopes });
   }
 

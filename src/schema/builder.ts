@@ -3,7 +3,7 @@
  * types; every type lives in its own file under `schema/<product>/`.
  */
 import SchemaBuilder from '@pothos/core';
-import RelayPlugin from '@pothos/plugin-relay';
+import RelayPlugin, { resolveNodes } from '@pothos/plugin-relay';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import DirectivesPlugin from '@pothos/plugin-directives';
@@ -12,6 +12,7 @@ import UnknownEnumValuesPlugin from './shared/unknown-enums.ts';
 import { DateTimeResolver, URLResolver } from 'graphql-scalars';
 import type { GatewayContext } from '../context.ts';
 import { decodeGlobalId, encodeGlobalId } from './shared/global-id.ts';
+import { nodesOrStubs, stubOfNode } from './shared/keys.ts';
 import { BoundedJSON } from './shared/json.ts';
 
 export const builder = new SchemaBuilder<{
@@ -35,8 +36,17 @@ export const builder = new SchemaBuilder<{
     nodesOnConnection: { description: 'The items of this page, without their cursors.' },
     encodeGlobalID: encodeGlobalId,
     decodeGlobalID: decodeGlobalId,
-    nodeQueryOptions: { description: 'Fetches any object by its global ID.', args: { id: { description: 'The global ID of the object (its `id` field).' } } },
-    nodesQueryOptions: { description: 'Fetches objects by their global IDs, in the order given.', args: { ids: { description: 'The global IDs of the objects (their `id` fields).' } } },
+    // An object asked only for what lies under it is not fetched (see shared/keys.ts).
+    nodeQueryOptions: {
+      description: 'Fetches any object by its global ID.',
+      args: { id: { description: 'The global ID of the object (its `id` field).' } },
+      resolve: (_root, { id }, _ctx, info, resolveNode): unknown => stubOfNode(info, id) ?? resolveNode(id),
+    },
+    nodesQueryOptions: {
+      description: 'Fetches objects by their global IDs, in the order given.',
+      args: { ids: { description: 'The global IDs of the objects (their `id` fields).' } },
+      resolve: (_root, { ids }, ctx, info): Promise<unknown[]> => nodesOrStubs(info, ids, (rest) => resolveNodes(builder, ctx, info, rest)),
+    },
     nodeTypeOptions: { description: 'An object with a global ID, fetchable with `node(id:)`.' },
     // Shareable: every Relay subgraph of a supergraph defines the same PageInfo.
     pageInfoTypeOptions: { description: 'Where a page of a connection sits in the whole list.', shareable: true },

@@ -2,6 +2,7 @@
 import { isObjectType } from 'graphql';
 import { builder } from './builder.ts';
 import { registerNodeTypes } from './shared/global-id.ts';
+import { checkKeyOnlyFields } from './shared/keys.ts';
 import './chat/index.ts';
 import './proxy/index.ts';
 import './events/index.ts';
@@ -19,3 +20,5 @@ registerNodeTypes(
     .filter((type) => isObjectType(type) && type.getInterfaces().some((i) => i.name === 'Node'))
     .map((type) => type.name),
 );
+
+checkKeyOnlyFields(schema);

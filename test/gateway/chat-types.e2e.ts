@@ -206,8 +206,9 @@ describe('ChatUserBinding', () => {
     const [binding] = user.bindings.nodes;
     expect(user.bindings.nodes).toHaveLength(1);
     expect(binding).toMatchObject({ identity: 'bob', userSid: user.sid, user: { identity: 'bob' }, credential: { type: 'FCM' } });
-    // FetchService and FetchUser for the path, then one ListUserBinding and one FetchCredential; the user is the one already read.
-    expect(env.calls()).toEqual({ 'chat.FetchService': 1, 'chat.FetchUser': 1, 'chat.ListUserBinding': 1, 'chat.FetchCredential': 1 });
+    // FetchUser (its sid is asked for, and it was named by identity), one ListUserBinding and one FetchCredential; the user
+    // is the one already read. Was 4: the service, asked for nothing of its own, is no longer fetched (its SID is the path).
+    expect(env.calls()).toEqual({ 'chat.FetchUser': 1, 'chat.ListUserBinding': 1, 'chat.FetchCredential': 1 });
 
     const none = await ok(`query($s: String!) { chatService(sid: $s) { user(sidOrIdentity: "bob") { bindings(bindingType: [APN, GCM]) { nodes { sid } } } } }`, { s: support });
     expect(none.chatService.user.bindings.nodes).toEqual([]);
@@ -255,7 +256,9 @@ describe('ChatInvite', () => {
     env.resetCalls();
     const one = await ok(`query($s: String!, $i: String!) { chatService(sid: $s) { channel(sidOrUniqueName: "general") { invite(sid: $i) { id } } } }`, { s: support, i: invite.sid });
     expect(one.chatService.channel.invite.id).toBe(invite.id);
-    expect(env.calls()).toEqual({ 'chat.FetchService': 1, 'chat.FetchChannel': 1, 'chat.FetchInvite': 1 });
+    // One FetchInvite at /Channels/general/Invites/IN…: was 3, but the service and the channel, asked for nothing of their
+    // own, are only the path (Twilio takes the channel's unique name there).
+    expect(env.calls()).toEqual({ 'chat.FetchInvite': 1 });
     expect(await refetch(invite.id, '... on ChatInvite { identity channelSid }')).toMatchObject({ __typename: 'ChatInvite', identity: invite.identity, channelSid: channel.sid });
   });
 

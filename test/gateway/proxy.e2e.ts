@@ -177,8 +177,9 @@ describe('REST call counts', () => {
       c: session.sid,
     });
     expect(data.proxyService.session.participants.nodes).toHaveLength(2);
-    // The service is fetched (session() is a lookup, not a list), the session is not: its list names it.
-    expect(env.calls()).toEqual({ 'proxy.FetchService': 1, 'proxy.ListParticipant': 1 });
+    // Neither is fetched: their SIDs are the list's path, and the list's 404 would answer for both. Was 2: the service was
+    // fetched because session() is a lookup, which now also needs only the service's SID.
+    expect(env.calls()).toEqual({ 'proxy.ListParticipant': 1 });
   });
 });
 
@@ -277,8 +278,9 @@ describe('nodes', () => {
       session: { sid: session.sid },
       interaction: { sid: participant.messageInteractions.nodes[0].sid },
     });
-    // The message interaction, its participant, its session (once for both links), its service, its interaction.
-    expect(env.calls()).toEqual({ 'proxy.FetchMessageInteraction': 1, 'proxy.FetchParticipant': 1, 'proxy.FetchSession': 1, 'proxy.FetchService': 1, 'proxy.FetchInteraction': 1 });
+    // The message interaction and its interaction. Was 5: the participant, session and service it lives under were fetched
+    // too, but only their SIDs are asked for, which the message interaction's record holds.
+    expect(env.calls()).toEqual({ 'proxy.FetchMessageInteraction': 1, 'proxy.FetchInteraction': 1 });
   });
 
   it('looks children up by SID under their parents', async () => {

@@ -9,7 +9,7 @@ import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { deletePayloadType, runWrite } from '../shared/mutation.ts';
-import { ChatService } from './service.ts';
+import { ChatService, serviceKeys } from './service.ts';
 import { ChatUser, userByIdentity } from './user.ts';
 import { ChatCredential } from './credential.ts';
 
@@ -46,13 +46,13 @@ ChatBinding.implement({
     sid: t.string({ nullable: false, description: 'The SID of the binding (`BS…`).', resolve: (r) => r.sid! }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the binding.' }),
     serviceSid: t.string({ nullable: false, description: 'The SID of the service the binding belongs to.', resolve: (b) => b.service_sid! }),
-    service: t.field({ type: ChatService, description: 'The service the binding belongs to.', resolve: (b, _, ctx) => ChatService.getDataloader(ctx).load(nodeKey(b.service_sid!)) }),
+    service: t.field({ type: ChatService, description: 'The service the binding belongs to.', resolve: (b, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: b.service_sid! }, { exists: true }) }),
     identity: t.exposeString('identity', { description: 'The identity of the user the device belongs to.' }),
     user: t.field({
       extensions: listedPer('ChatService'),
       type: ChatUser,
       description: 'The user the device belongs to; null when no user of the service has that identity.',
-      resolve: (b, _, ctx) => (b.identity ? userByIdentity(ctx, b.service_sid!, b.identity) : null),
+      resolve: (b, _, ctx, info) => (b.identity ? userByIdentity(ctx, info, b.service_sid!, b.identity) : null),
     }),
     bindingType: t.field({ type: ChatBindingType, description: 'The push service notifications go through.', resolve: (b) => b.binding_type }),
     credentialSid: t.exposeString('credential_sid', { description: 'The SID of the push credential (`CR…`) used for this device.' }),
@@ -70,26 +70,29 @@ ChatBinding.implement({
   }),
 });
 
-builder.objectFields(ChatService, (t) => ({
-  bindings: t.field({
-    type: ChatBindingConnection,
-    nullable: false,
-    description: "The service's push bindings, oldest first.",
-    args: {
-      ...forwardArgs(t.arg),
-      identity: t.arg.stringList({ description: 'Only the bindings of these identities.' }),
-      bindingType: t.arg({ type: [ChatBindingType], description: 'Only the bindings through these push services.' }),
-    },
-    resolve: (s, args, ctx) =>
-      resolveConnection(twilioList(ctx, chat.chatOperations.ListBinding, { path: { ServiceSid: s.sid! }, query: { Identity: args.identity ?? undefined, BindingType: args.bindingType ?? undefined } }), args),
-  }),
-  binding: t.field({
-    type: ChatBinding,
-    description: 'One push binding of the service by SID; null when there is none.',
-    args: { sid: t.arg.string({ required: true, description: 'The SID of the binding (`BS…`).' }) },
-    resolve: (s, { sid }, ctx) => ChatBinding.getDataloader(ctx).load(nodeKey(s.sid!, checkSid('sid', sid, 'BS'))),
-  }),
-}));
+builder.objectFields(ChatService, (t) => {
+  const k = serviceKeys.fields(t);
+  return {
+    bindings: k.list({
+      type: ChatBindingConnection,
+      nullable: false,
+      description: "The service's push bindings, oldest first.",
+      args: {
+        ...forwardArgs(t.arg),
+        identity: t.arg.stringList({ description: 'Only the bindings of these identities.' }),
+        bindingType: t.arg({ type: [ChatBindingType], description: 'Only the bindings through these push services.' }),
+      },
+      resolve: (s, args, ctx) =>
+        resolveConnection(twilioList(ctx, chat.chatOperations.ListBinding, { path: { ServiceSid: s.service }, query: { Identity: args.identity ?? undefined, BindingType: args.bindingType ?? undefined } }), args),
+    }),
+    binding: k.lookup({
+      type: ChatBinding,
+      description: 'One push binding of the service by SID; null when there is none.',
+      args: { sid: t.arg.string({ required: true, description: 'The SID of the binding (`BS…`).' }) },
+      resolve: (s, { sid }, ctx) => ChatBinding.getDataloader(ctx).load(nodeKey(s.service, checkSid('sid', sid, 'BS'))),
+    }),
+  };
+});
 
 // ---- mutations ----
 

@@ -3,16 +3,18 @@ import { builder } from '../builder.ts';
 import { listedPer } from '../../limits/cost.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatChannelRecord } from '../../twilio/chat.ts';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../../context.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
+import { NodeKeys, lookupDescription } from '../shared/keys.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
 import { parseJsonText } from '../shared/json.ts';
 import { WEBHOOK_ENABLED, attributesParam, webhookHeader } from './shared.ts';
-import { ChatService } from './service.ts';
+import { ChatService, serviceKeys } from './service.ts';
 import { ChatUser, userByIdentity } from './user.ts';
 
 export const ChatChannelType = builder.enumType('ChatChannelType', {
@@ -41,6 +43,14 @@ function channelSource(ctx: GatewayContext, listFrom: number) {
   };
 }
 
+/** A channel is reached by its service's SID and its own SID or unique name, which Twilio takes in the paths under it too. */
+export const channelKeys = new NodeKeys<ChatChannelRecord, { service: string; channel: string }>(
+  'ChatChannel',
+  { service: { sid: 'IS' }, channel: { sid: 'CH', name: 'paths' } },
+  (c) => ({ service: c.service_sid!, channel: c.sid! }),
+  (ctx, key): Promise<ChatChannelRecord | null> => ChatChannel.getDataloader(ctx).load(key),
+);
+
 /**
  * Loader keys are `serviceSid:channelSid` or `serviceSid:uniqueName`. One
  * channel is one fetch; several channels of one service wanted at once (the
@@ -48,9 +58,9 @@ function channelSource(ctx: GatewayContext, listFrom: number) {
  * channel list.
  */
 export const ChatChannel = builder.loadableNodeRef<ChatChannelRecord>('ChatChannel', {
-  id: { resolve: (c) => nodeKey(c.service_sid!, c.sid!) },
+  id: channelKeys.id,
   load: (keys, ctx) => loadViaList<ChatChannelRecord>(ctx, keys, channelSource(ctx, 2)),
-  cacheResolved: (c) => nodeKey(c.service_sid!, c.sid!),
+  cacheResolved: (c) => channelKeys.cacheKey(c),
 });
 
 /**
@@ -70,54 +80,60 @@ export const ChatChannelConnection = builder.connectionObject(
   { description: 'A channel with its cursor.' },
 );
 
-/** The channel a child resource belongs to, through the channel loader. */
-export function channelOf(ctx: GatewayContext, serviceSid: string | null, channelSid: string | null) {
-  return serviceSid && channelSid ? ChatChannel.getDataloader(ctx).load(nodeKey(serviceSid, channelSid)) : null;
+/** The channel a record names (a member's, a message's): not read when the query asks only for what lies under it. */
+export function channelOf(ctx: GatewayContext, info: GraphQLResolveInfo, serviceSid: string | null, channelSid: string | null, exists: boolean) {
+  return serviceSid && channelSid ? channelKeys.resolve(ctx, info, { service: serviceSid, channel: channelSid }, { exists }) : null;
 }
 
 ChatChannel.implement({
   description: 'A channel: a conversation between the members of a Chat service.',
-  fields: (t) => ({
-    sid: t.string({ nullable: false, description: 'The SID of the channel (`CH…`).', resolve: (r) => r.sid! }),
-    accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the channel.' }),
-    serviceSid: t.string({ nullable: false, description: 'The SID of the service the channel belongs to.', resolve: (c) => c.service_sid! }),
-    service: t.field({ type: ChatService, description: 'The service the channel belongs to.', resolve: (c, _, ctx) => ChatService.getDataloader(ctx).load(nodeKey(c.service_sid!)) }),
-    friendlyName: t.exposeString('friendly_name', { description: 'The name shown for the channel.' }),
-    uniqueName: t.exposeString('unique_name', { description: 'A name unique in the service, usable instead of the SID.' }),
-    attributes: t.field({ type: 'JSON', description: 'Application data stored with the channel.', resolve: (c) => parseJsonText(c.attributes) }),
-    type: t.field({ type: ChatChannelType, description: 'Whether the channel is public or private.', resolve: (c) => c.type }),
-    createdBy: t.exposeString('created_by', { description: 'The identity of the user who created the channel, or `system`.' }),
-    creator: t.field({
-      extensions: listedPer('ChatService'),
-      type: ChatUser,
-      description: 'The user who created the channel; null when the system created it.',
-      resolve: (c, _, ctx) => (c.created_by && c.created_by !== 'system' ? userByIdentity(ctx, c.service_sid!, c.created_by) : null),
-    }),
-    membersCount: t.exposeInt('members_count', { description: 'How many members the channel has.' }),
-    messagesCount: t.exposeInt('messages_count', { description: 'How many messages the channel has.' }),
-    dateCreated: t.field({ type: 'DateTime', description: 'When the channel was created.', resolve: (c) => c.date_created }),
-    dateUpdated: t.field({ type: 'DateTime', description: 'When the channel was last updated.', resolve: (c) => c.date_updated }),
-    url: t.field({ type: 'URL', description: 'The REST URL of the channel.', resolve: (c) => c.url }),
-    links: t.field({ type: 'JSON', description: 'REST URLs of the related lists.', resolve: (c) => c.links }),
-  }),
+  fields: (t) => {
+    const k = channelKeys.fields(t);
+    return {
+      sid: k.key(['channel'])({ type: 'String', nullable: false, description: 'The SID of the channel (`CH…`).', resolve: (c) => c.channel }),
+      accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the channel.' }),
+      serviceSid: k.key()({ type: 'String', nullable: false, description: 'The SID of the service the channel belongs to.', resolve: (c) => c.service }),
+      service: k.key()({ type: ChatService, description: 'The service the channel belongs to.', resolve: (c, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: c.service }, { exists: c.exists }) }),
+      friendlyName: t.exposeString('friendly_name', { description: 'The name shown for the channel.' }),
+      uniqueName: t.exposeString('unique_name', { description: 'A name unique in the service, usable instead of the SID.' }),
+      attributes: t.field({ type: 'JSON', description: 'Application data stored with the channel.', resolve: (c) => parseJsonText(c.attributes) }),
+      type: t.field({ type: ChatChannelType, description: 'Whether the channel is public or private.', resolve: (c) => c.type }),
+      createdBy: t.exposeString('created_by', { description: 'The identity of the user who created the channel, or `system`.' }),
+      creator: t.field({
+        extensions: listedPer('ChatService'),
+        type: ChatUser,
+        description: 'The user who created the channel; null when the system created it.',
+        resolve: (c, _, ctx, info) => (c.created_by && c.created_by !== 'system' ? userByIdentity(ctx, info, c.service_sid!, c.created_by) : null),
+      }),
+      membersCount: t.exposeInt('members_count', { description: 'How many members the channel has.' }),
+      messagesCount: t.exposeInt('messages_count', { description: 'How many messages the channel has.' }),
+      dateCreated: t.field({ type: 'DateTime', description: 'When the channel was created.', resolve: (c) => c.date_created }),
+      dateUpdated: t.field({ type: 'DateTime', description: 'When the channel was last updated.', resolve: (c) => c.date_updated }),
+      url: t.field({ type: 'URL', description: 'The REST URL of the channel.', resolve: (c) => c.url }),
+      links: t.field({ type: 'JSON', description: 'REST URLs of the related lists.', resolve: (c) => c.links }),
+    };
+  },
 });
 
-builder.objectFields(ChatService, (t) => ({
-  channels: t.field({
-    type: ChatChannelConnection,
-    nullable: false,
-    description: "The service's channels, oldest first.",
-    args: { ...forwardArgs(t.arg), type: t.arg({ type: [ChatChannelType], description: 'Only channels of these types.' }) },
-    resolve: (s, args, ctx) =>
-      resolveConnection(twilioList(ctx, chat.chatOperations.ListChannel, { path: { ServiceSid: s.sid! }, query: { Type: args.type ?? undefined } }), args),
-  }),
-  channel: t.field({
-    type: ChatChannel,
-    description: 'One channel of the service, by SID or unique name; null when there is none.',
-    args: { sidOrUniqueName: t.arg.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }) },
-    resolve: (s, { sidOrUniqueName }, ctx) => ChatChannel.getDataloader(ctx).load(nodeKey(s.sid!, checkKey('sidOrUniqueName', sidOrUniqueName, 'CH'))),
-  }),
-}));
+builder.objectFields(ChatService, (t) => {
+  const k = serviceKeys.fields(t);
+  return {
+    channels: k.list({
+      type: ChatChannelConnection,
+      nullable: false,
+      description: "The service's channels, oldest first.",
+      args: { ...forwardArgs(t.arg), type: t.arg({ type: [ChatChannelType], description: 'Only channels of these types.' }) },
+      resolve: (s, args, ctx) =>
+        resolveConnection(twilioList(ctx, chat.chatOperations.ListChannel, { path: { ServiceSid: s.service }, query: { Type: args.type ?? undefined } }), args),
+    }),
+    channel: k.lookup({
+      type: ChatChannel,
+      description: lookupDescription('One channel of the service, by SID or unique name', 'channel'),
+      args: { sidOrUniqueName: t.arg.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }) },
+      resolve: (s, { sidOrUniqueName }, ctx, info) => channelKeys.resolve(ctx, info, { service: s.service, channel: checkKey('sidOrUniqueName', sidOrUniqueName, 'CH') }),
+    }),
+  };
+});
 
 // ---- mutations ----
 

@@ -9,10 +9,10 @@ import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
-import { ChatChannel, channelOf } from './channel.ts';
+import { ChatChannel, channelKeys, channelOf } from './channel.ts';
 import { ChatUser, userByIdentity } from './user.ts';
 import { ChatRole } from './role.ts';
-import { ChatService } from './service.ts';
+import { ChatService, serviceKeys } from './service.ts';
 
 export const ChatInvite = builder.loadableNodeRef<ChatInviteRecord>('ChatInvite', {
   id: { resolve: (i) => nodeKey(i.service_sid!, i.channel_sid!, i.sid!) },
@@ -34,15 +34,15 @@ ChatInvite.implement({
     sid: t.string({ nullable: false, description: 'The SID of the invite (`IN…`).', resolve: (r) => r.sid! }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the invite.' }),
     serviceSid: t.string({ nullable: false, description: 'The SID of the service.', resolve: (i) => i.service_sid! }),
-    service: t.field({ type: ChatService, description: 'The service of the channel.', resolve: (i, _, ctx) => ChatService.getDataloader(ctx).load(nodeKey(i.service_sid!)) }),
+    service: t.field({ type: ChatService, description: 'The service of the channel.', resolve: (i, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: i.service_sid! }, { exists: true }) }),
     channelSid: t.string({ nullable: false, description: 'The SID of the channel the user is invited to.', resolve: (i) => i.channel_sid! }),
-    channel: t.field({ type: ChatChannel, description: 'The channel the user is invited to.', resolve: (i, _, ctx) => channelOf(ctx, i.service_sid, i.channel_sid) }),
+    channel: t.field({ type: ChatChannel, description: 'The channel the user is invited to.', resolve: (i, _, ctx, info) => channelOf(ctx, info, i.service_sid, i.channel_sid, true) }),
     identity: t.exposeString('identity', { description: 'The identity of the invited user.' }),
     user: t.field({
       extensions: listedPer('ChatService'),
       type: ChatUser,
       description: 'The invited user; null when no user of the service has that identity yet.',
-      resolve: (i, _, ctx) => (i.identity ? userByIdentity(ctx, i.service_sid!, i.identity) : null),
+      resolve: (i, _, ctx, info) => (i.identity ? userByIdentity(ctx, info, i.service_sid!, i.identity) : null),
     }),
     roleSid: t.exposeString('role_sid', { description: 'The SID of the channel role the user gets on joining.' }),
     role: t.field({ type: ChatRole, extensions: listedPer('ChatService'), description: 'The channel role the user gets on joining.', resolve: (i, _, ctx) => (i.role_sid ? ChatRole.getDataloader(ctx).load(nodeKey(i.service_sid!, i.role_sid)) : null) }),
@@ -53,22 +53,25 @@ ChatInvite.implement({
   }),
 });
 
-builder.objectFields(ChatChannel, (t) => ({
-  invites: t.field({
-    type: ChatInviteConnection,
-    nullable: false,
-    description: "The channel's pending invites, oldest first.",
-    args: { ...forwardArgs(t.arg), identity: t.arg.stringList({ description: 'Only the invites of these identities.' }) },
-    resolve: (c, args, ctx) =>
-      resolveConnection(twilioList(ctx, chat.chatOperations.ListInvite, { path: { ServiceSid: c.service_sid!, ChannelSid: c.sid! }, query: { Identity: args.identity ?? undefined } }), args),
-  }),
-  invite: t.field({
-    type: ChatInvite,
-    description: 'One invite of the channel by SID; null when there is none.',
-    args: { sid: t.arg.string({ required: true, description: 'The SID of the invite (`IN…`).' }) },
-    resolve: (c, { sid }, ctx) => ChatInvite.getDataloader(ctx).load(nodeKey(c.service_sid!, c.sid!, checkSid('sid', sid, 'IN'))),
-  }),
-}));
+builder.objectFields(ChatChannel, (t) => {
+  const k = channelKeys.fields(t);
+  return {
+    invites: k.list({
+      type: ChatInviteConnection,
+      nullable: false,
+      description: "The channel's pending invites, oldest first.",
+      args: { ...forwardArgs(t.arg), identity: t.arg.stringList({ description: 'Only the invites of these identities.' }) },
+      resolve: (c, args, ctx) =>
+        resolveConnection(twilioList(ctx, chat.chatOperations.ListInvite, { path: { ServiceSid: c.service, ChannelSid: c.channel }, query: { Identity: args.identity ?? undefined } }), args),
+    }),
+    invite: k.lookup({
+      type: ChatInvite,
+      description: 'One invite of the channel by SID; null when there is none.',
+      args: { sid: t.arg.string({ required: true, description: 'The SID of the invite (`IN…`).' }) },
+      resolve: (c, { sid }, ctx) => ChatInvite.getDataloader(ctx).load(nodeKey(c.service, c.channel, checkSid('sid', sid, 'IN'))),
+    }),
+  };
+});
 
 // ---- mutations ----
 

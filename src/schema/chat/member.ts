@@ -13,10 +13,10 @@ import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
 import { parseJsonText } from '../shared/json.ts';
 import { WEBHOOK_ENABLED, attributesParam, webhookHeader } from './shared.ts';
-import { ChatChannel, channelOf } from './channel.ts';
+import { ChatChannel, channelKeys, channelOf } from './channel.ts';
 import { ChatUser, userByIdentity } from './user.ts';
 import { ChatRole } from './role.ts';
-import { ChatService } from './service.ts';
+import { ChatService, serviceKeys } from './service.ts';
 
 export const ChatMember = builder.loadableNodeRef<ChatMemberRecord>('ChatMember', {
   id: { resolve: (m) => nodeKey(m.service_sid!, m.channel_sid!, m.sid!) },
@@ -108,11 +108,11 @@ ChatMember.implement({
     sid: t.string({ nullable: false, description: 'The SID of the member (`MB…`).', resolve: (r) => r.sid! }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the member.' }),
     serviceSid: t.string({ nullable: false, description: 'The SID of the service.', resolve: (m) => m.service_sid! }),
-    service: t.field({ type: ChatService, description: 'The service of the channel.', resolve: (m, _, ctx) => ChatService.getDataloader(ctx).load(nodeKey(m.service_sid!)) }),
+    service: t.field({ type: ChatService, description: 'The service of the channel.', resolve: (m, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: m.service_sid! }, { exists: true }) }),
     channelSid: t.string({ nullable: false, description: 'The SID of the channel.', resolve: (m) => m.channel_sid! }),
-    channel: t.field({ type: ChatChannel, description: 'The channel of the membership.', resolve: (m, _, ctx) => channelOf(ctx, m.service_sid, m.channel_sid) }),
+    channel: t.field({ type: ChatChannel, description: 'The channel of the membership.', resolve: (m, _, ctx, info) => channelOf(ctx, info, m.service_sid, m.channel_sid, true) }),
     identity: t.exposeString('identity', { description: "The member's user identity." }),
-    user: t.field({ type: ChatUser, extensions: listedPer('ChatService'), description: 'The user who is the member.', resolve: (m, _, ctx) => (m.identity ? userByIdentity(ctx, m.service_sid!, m.identity) : null) }),
+    user: t.field({ type: ChatUser, extensions: listedPer('ChatService'), description: 'The user who is the member.', resolve: (m, _, ctx, info) => (m.identity ? userByIdentity(ctx, info, m.service_sid!, m.identity) : null) }),
     roleSid: t.exposeString('role_sid', { description: "The SID of the member's channel role." }),
     role: t.field({ type: ChatRole, extensions: listedPer('ChatService'), description: "The member's channel role.", resolve: (m, _, ctx) => (m.role_sid ? ChatRole.getDataloader(ctx).load(nodeKey(m.service_sid!, m.role_sid)) : null) }),
     attributes: t.field({ type: 'JSON', description: 'Application data stored with the member.', resolve: (m) => parseJsonText(m.attributes) }),
@@ -124,25 +124,28 @@ ChatMember.implement({
   }),
 });
 
-builder.objectFields(ChatChannel, (t) => ({
-  members: t.field({
-    type: ChatMemberConnection,
-    nullable: false,
-    description: "The channel's members, in the order they joined.",
-    args: { ...forwardArgs(t.arg), identity: t.arg.stringList({ description: 'Only the members with these identities.' }) },
-    resolve: (c, args, ctx) =>
-      resolveConnection(twilioList(ctx, chat.chatOperations.ListMember, { path: { ServiceSid: c.service_sid!, ChannelSid: c.sid! }, query: { Identity: args.identity ?? undefined } }), args),
-  }),
-  member: t.field({
-    type: ChatMember,
-    description: 'One member of the channel, by SID or identity; null when there is none.',
-    args: { sidOrIdentity: t.arg.string({ required: true, description: 'The SID (`MB…`) or identity of the member.' }) },
-    resolve: (c, { sidOrIdentity }, ctx) => {
-      const key = checkKey('sidOrIdentity', sidOrIdentity, 'MB');
-      return isSid(key, 'MB') ? ChatMember.getDataloader(ctx).load(nodeKey(c.service_sid!, c.sid!, key)) : memberByIdentity(ctx, c.service_sid!, c.sid!, key);
-    },
-  }),
-}));
+builder.objectFields(ChatChannel, (t) => {
+  const k = channelKeys.fields(t);
+  return {
+    members: k.list({
+      type: ChatMemberConnection,
+      nullable: false,
+      description: "The channel's members, in the order they joined.",
+      args: { ...forwardArgs(t.arg), identity: t.arg.stringList({ description: 'Only the members with these identities.' }) },
+      resolve: (c, args, ctx) =>
+        resolveConnection(twilioList(ctx, chat.chatOperations.ListMember, { path: { ServiceSid: c.service, ChannelSid: c.channel }, query: { Identity: args.identity ?? undefined } }), args),
+    }),
+    member: k.lookup({
+      type: ChatMember,
+      description: 'One member of the channel, by SID or identity; null when there is none.',
+      args: { sidOrIdentity: t.arg.string({ required: true, description: 'The SID (`MB…`) or identity of the member.' }) },
+      resolve: (c, { sidOrIdentity }, ctx) => {
+        const key = checkKey('sidOrIdentity', sidOrIdentity, 'MB');
+        return isSid(key, 'MB') ? ChatMember.getDataloader(ctx).load(nodeKey(c.service, c.channel, key)) : memberByIdentity(ctx, c.service, c.channel, key);
+      },
+    }),
+  };
+});
 
 // ---- mutations ----
 

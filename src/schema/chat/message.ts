@@ -11,10 +11,10 @@ import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
 import { parseJsonText } from '../shared/json.ts';
 import { WEBHOOK_ENABLED, attributesParam, webhookHeader } from './shared.ts';
-import { ChatChannel, channelOf } from './channel.ts';
+import { ChatChannel, channelKeys, channelOf } from './channel.ts';
 import { ChatUser, userByIdentity } from './user.ts';
 import { ChatMember, IDENTITIES_PER_CALL, memberByIdentity } from './member.ts';
-import { ChatService } from './service.ts';
+import { ChatService, serviceKeys } from './service.ts';
 
 export const ChatMessageType = builder.enumType('ChatMessageType', {
   description: 'What a message carries.',
@@ -44,16 +44,16 @@ ChatMessage.implement({
     sid: t.string({ nullable: false, description: 'The SID of the message (`IM…`).', resolve: (r) => r.sid! }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the message.' }),
     serviceSid: t.string({ nullable: false, description: 'The SID of the service.', resolve: (m) => m.service_sid! }),
-    service: t.field({ type: ChatService, description: 'The service of the channel.', resolve: (m, _, ctx) => ChatService.getDataloader(ctx).load(nodeKey(m.service_sid!)) }),
+    service: t.field({ type: ChatService, description: 'The service of the channel.', resolve: (m, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: m.service_sid! }, { exists: true }) }),
     channelSid: t.string({ nullable: false, description: 'The SID of the channel the message was sent in.', resolve: (m) => m.channel_sid! }),
-    channel: t.field({ type: ChatChannel, description: 'The channel the message was sent in.', resolve: (m, _, ctx) => channelOf(ctx, m.service_sid, m.channel_sid) }),
+    channel: t.field({ type: ChatChannel, description: 'The channel the message was sent in.', resolve: (m, _, ctx, info) => channelOf(ctx, info, m.service_sid, m.channel_sid, true) }),
     to: t.exposeString('to', { description: 'The SID of the channel the message was sent to.' }),
     from: t.exposeString('from', { description: 'The identity of the author, or `system`.' }),
     author: t.field({
       extensions: listedPer('ChatService'),
       type: ChatUser,
       description: 'The user who wrote the message; null for system messages and authors no longer in the service.',
-      resolve: (m, _, ctx) => (m.from && m.from !== 'system' ? userByIdentity(ctx, m.service_sid!, m.from) : null),
+      resolve: (m, _, ctx, info) => (m.from && m.from !== 'system' ? userByIdentity(ctx, info, m.service_sid!, m.from) : null),
     }),
     member: t.field({
       extensions: listedPer('ChatChannel', IDENTITIES_PER_CALL),
@@ -74,22 +74,25 @@ ChatMessage.implement({
   }),
 });
 
-builder.objectFields(ChatChannel, (t) => ({
-  messages: t.field({
-    type: ChatMessageConnection,
-    nullable: false,
-    description: "The channel's messages, oldest first. `last: n` gives the n latest; `before` pages back through history.",
-    args: bothWaysArgs(t.arg),
-    resolve: (c, args, ctx) =>
-      resolveConnection(twilioList(ctx, chat.chatOperations.ListMessage, { path: { ServiceSid: c.service_sid!, ChannelSid: c.sid! } }, { orderable: true }), args),
-  }),
-  message: t.field({
-    type: ChatMessage,
-    description: 'One message of the channel by SID; null when there is none.',
-    args: { sid: t.arg.string({ required: true, description: 'The SID of the message (`IM…`).' }) },
-    resolve: (c, { sid }, ctx) => ChatMessage.getDataloader(ctx).load(nodeKey(c.service_sid!, c.sid!, checkSid('sid', sid, 'IM'))),
-  }),
-}));
+builder.objectFields(ChatChannel, (t) => {
+  const k = channelKeys.fields(t);
+  return {
+    messages: k.list({
+      type: ChatMessageConnection,
+      nullable: false,
+      description: "The channel's messages, oldest first. `last: n` gives the n latest; `before` pages back through history.",
+      args: bothWaysArgs(t.arg),
+      resolve: (c, args, ctx) =>
+        resolveConnection(twilioList(ctx, chat.chatOperations.ListMessage, { path: { ServiceSid: c.service, ChannelSid: c.channel } }, { orderable: true }), args),
+    }),
+    message: k.lookup({
+      type: ChatMessage,
+      description: 'One message of the channel by SID; null when there is none.',
+      args: { sid: t.arg.string({ required: true, description: 'The SID of the message (`IM…`).' }) },
+      resolve: (c, { sid }, ctx) => ChatMessage.getDataloader(ctx).load(nodeKey(c.service, c.channel, checkSid('sid', sid, 'IM'))),
+    }),
+  };
+});
 
 // ---- mutations ----
 

@@ -10,7 +10,7 @@ import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
 import type { GatewayContext } from '../../context.ts';
-import { ChatService } from './service.ts';
+import { ChatService, serviceKeys } from './service.ts';
 
 export const ChatRoleType = builder.enumType('ChatRoleType', {
   description: 'What a role applies to.',
@@ -47,7 +47,7 @@ ChatRole.implement({
     sid: t.string({ nullable: false, description: 'The SID of the role (`RL…`).', resolve: (r) => r.sid! }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the role.' }),
     serviceSid: t.string({ nullable: false, description: 'The SID of the service the role belongs to.', resolve: (r) => r.service_sid! }),
-    service: t.field({ type: ChatService, description: 'The service the role belongs to.', resolve: (r, _, ctx) => ChatService.getDataloader(ctx).load(nodeKey(r.service_sid!)) }),
+    service: t.field({ type: ChatService, description: 'The service the role belongs to.', resolve: (r, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: r.service_sid! }, { exists: true }) }),
     friendlyName: t.exposeString('friendly_name', { description: 'The name of the role.' }),
     type: t.field({ type: ChatRoleType, description: 'Whether the role is for channel members or service users.', resolve: (r) => r.type }),
     permissions: t.exposeStringList('permissions', { description: 'The permissions the role grants (`sendMessage`, `addMember`, …).' }),
@@ -60,25 +60,28 @@ ChatRole.implement({
 const serviceRole = (ctx: GatewayContext, serviceSid: string | null, sid: string | null) =>
   serviceSid && sid ? ChatRole.getDataloader(ctx).load(nodeKey(serviceSid, sid)) : null;
 
-builder.objectFields(ChatService, (t) => ({
-  defaultServiceRole: t.field({ type: ChatRole, extensions: listedPer('ChatService'), description: 'The role new users get.', resolve: (s, _, ctx) => serviceRole(ctx, s.sid, s.default_service_role_sid) }),
-  defaultChannelRole: t.field({ type: ChatRole, extensions: listedPer('ChatService'), description: 'The role new channel members get.', resolve: (s, _, ctx) => serviceRole(ctx, s.sid, s.default_channel_role_sid) }),
-  defaultChannelCreatorRole: t.field({ type: ChatRole, extensions: listedPer('ChatService'), description: 'The role a channel creator gets.', resolve: (s, _, ctx) => serviceRole(ctx, s.sid, s.default_channel_creator_role_sid) }),
-  roles: t.field({
-    type: ChatRoleConnection,
-    nullable: false,
-    description: "The service's roles, its four default roles among them.",
-    args: forwardArgs(t.arg),
-    resolve: (s, args, ctx) =>
-      resolveConnection(twilioList(ctx, chat.chatOperations.ListRole, { path: { ServiceSid: s.sid! } }), args),
-  }),
-  role: t.field({
-    type: ChatRole,
-    description: 'One role of the service by SID; null when there is none.',
-    args: { sid: t.arg.string({ required: true, description: 'The SID of the role (`RL…`).' }) },
-    resolve: (s, { sid }, ctx) => ChatRole.getDataloader(ctx).load(nodeKey(s.sid!, checkSid('sid', sid, 'RL'))),
-  }),
-}));
+builder.objectFields(ChatService, (t) => {
+  const k = serviceKeys.fields(t);
+  return {
+    defaultServiceRole: t.field({ type: ChatRole, extensions: listedPer('ChatService'), description: 'The role new users get.', resolve: (s, _, ctx) => serviceRole(ctx, s.sid, s.default_service_role_sid) }),
+    defaultChannelRole: t.field({ type: ChatRole, extensions: listedPer('ChatService'), description: 'The role new channel members get.', resolve: (s, _, ctx) => serviceRole(ctx, s.sid, s.default_channel_role_sid) }),
+    defaultChannelCreatorRole: t.field({ type: ChatRole, extensions: listedPer('ChatService'), description: 'The role a channel creator gets.', resolve: (s, _, ctx) => serviceRole(ctx, s.sid, s.default_channel_creator_role_sid) }),
+    roles: k.list({
+      type: ChatRoleConnection,
+      nullable: false,
+      description: "The service's roles, its four default roles among them.",
+      args: forwardArgs(t.arg),
+      resolve: (s, args, ctx) =>
+        resolveConnection(twilioList(ctx, chat.chatOperations.ListRole, { path: { ServiceSid: s.service } }), args),
+    }),
+    role: k.lookup({
+      type: ChatRole,
+      description: 'One role of the service by SID; null when there is none.',
+      args: { sid: t.arg.string({ required: true, description: 'The SID of the role (`RL…`).' }) },
+      resolve: (s, { sid }, ctx) => ChatRole.getDataloader(ctx).load(nodeKey(s.service, checkSid('sid', sid, 'RL'))),
+    }),
+  };
+});
 
 // ---- mutations ----
 

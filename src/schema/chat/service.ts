@@ -7,15 +7,23 @@ import { fetchEach } from '../shared/node.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
-import { cacheKeyOf, selectsOnly, stub } from '../shared/selection.ts';
+import { NodeKeys, lookupDescription } from '../shared/keys.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
 import { encodeGlobalId } from '../shared/global-id.ts';
 import { HttpMethod } from '../shared/enums.ts';
 
+/** A service is reached by its SID. */
+export const serviceKeys = new NodeKeys<ChatServiceRecord, { service: string }>(
+  'ChatService',
+  { service: { sid: 'IS' } },
+  (s) => ({ service: s.sid! }),
+  (ctx, key): Promise<ChatServiceRecord | null> => ChatService.getDataloader(ctx).load(key),
+);
+
 export const ChatService = builder.loadableNodeRef<ChatServiceRecord>('ChatService', {
-  id: { resolve: (s) => nodeKey(s.sid!) },
+  id: serviceKeys.id,
   load: (keys, ctx) => fetchEach(keys, 'ChatService', ([sid]) => chat.fetchService(ctx.twilio, { path: { Sid: sid! } })),
-  cacheResolved: (s) => cacheKeyOf(s, nodeKey(s.sid!)),
+  cacheResolved: (s) => serviceKeys.cacheKey(s),
 });
 
 export const ChatServiceConnection = builder.connectionObject(
@@ -34,7 +42,7 @@ const ChatServiceLimits = builder.objectRef<{ channel_members?: number; user_cha
 ChatService.implement({
   description: 'A Programmable Chat service: an isolated set of channels, users, roles and push settings.',
   fields: (t) => ({
-    sid: t.string({ nullable: false, description: 'The SID of the service (`IS…`).', resolve: (r) => r.sid! }),
+    sid: serviceKeys.fields(t).key()({ type: 'String', nullable: false, description: 'The SID of the service (`IS…`).', resolve: (s) => s.service }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the service.' }),
     friendlyName: t.exposeString('friendly_name', { description: 'The name given to the service.' }),
     dateCreated: t.field({ type: 'DateTime', description: 'When the service was created.', resolve: (s) => s.date_created }),
@@ -60,9 +68,6 @@ ChatService.implement({
   }),
 });
 
-/** Fields of a service that need only its SID: lists whose REST call fails with 404 for a missing service. */
-const LIST_ONLY_FIELDS = new Set(['id', 'sid', 'channels', 'users', 'roles', 'bindings']);
-
 builder.queryFields((t) => ({
   chatServices: t.field({
     type: ChatServiceConnection,
@@ -74,12 +79,9 @@ builder.queryFields((t) => ({
   }),
   chatService: t.field({
     type: ChatService,
-    description: 'A Chat service by SID; null when there is none (with a `NOT_FOUND` error when only its lists were asked for).',
+    description: lookupDescription('A Chat service by SID', 'service'),
     args: { sid: t.arg.string({ required: true, description: 'The SID of the service (`IS…`).' }) },
-    resolve: (_, { sid }, ctx, info) => {
-      checkSid('sid', sid, 'IS');
-      return selectsOnly(info, LIST_ONLY_FIELDS) ? stub<ChatServiceRecord>({ sid }) : ChatService.getDataloader(ctx).load(nodeKey(sid));
-    },
+    resolve: (_, { sid }, ctx, info) => serviceKeys.resolve(ctx, info, { service: checkSid('sid', sid, 'IS') }),
   }),
 }));
 

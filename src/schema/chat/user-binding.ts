@@ -8,8 +8,8 @@ import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, runWrite } from '../shared/mutation.ts';
-import { ChatService } from './service.ts';
-import { ChatUser } from './user.ts';
+import { ChatService, serviceKeys } from './service.ts';
+import { ChatUser, userKeys } from './user.ts';
 import { ChatCredential } from './credential.ts';
 import { BINDING_DESCRIPTIONS, ChatBindingType } from './binding.ts';
 
@@ -33,12 +33,12 @@ ChatUserBinding.implement({
     sid: t.string({ nullable: false, description: 'The SID of the binding (`BS…`).', resolve: (r) => r.sid! }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the binding.' }),
     serviceSid: t.string({ nullable: false, description: 'The SID of the service the binding belongs to.', resolve: (b) => b.service_sid! }),
-    service: t.field({ type: ChatService, description: 'The service the binding belongs to.', resolve: (b, _, ctx) => ChatService.getDataloader(ctx).load(nodeKey(b.service_sid!)) }),
+    service: t.field({ type: ChatService, description: 'The service the binding belongs to.', resolve: (b, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: b.service_sid! }, { exists: true }) }),
     userSid: t.string({ nullable: false, description: 'The SID of the user the device belongs to.', resolve: (b) => b.user_sid! }),
     user: t.field({
       type: ChatUser,
       description: 'The user the device belongs to.',
-      resolve: (b, _, ctx) => (b.user_sid ? ChatUser.getDataloader(ctx).load(nodeKey(b.service_sid!, b.user_sid)) : null),
+      resolve: (b, _, ctx, info) => (b.user_sid ? userKeys.resolve(ctx, info, { service: b.service_sid!, user: b.user_sid }, { exists: true }) : null),
     }),
     identity: t.exposeString('identity', { description: 'The identity of the user the device belongs to.' }),
     bindingType: t.field({ type: ChatBindingType, description: 'The push service notifications go through.', resolve: (b) => b.binding_type }),
@@ -56,22 +56,25 @@ ChatUserBinding.implement({
   }),
 });
 
-builder.objectFields(ChatUser, (t) => ({
-  bindings: t.field({
-    type: ChatUserBindingConnection,
-    nullable: false,
-    description: "The user's push bindings (devices), oldest first.",
-    args: { ...forwardArgs(t.arg), bindingType: t.arg({ type: [ChatBindingType], description: 'Only the bindings through these push services.' }) },
-    resolve: (u, args, ctx) =>
-      resolveConnection(twilioList(ctx, chat.chatOperations.ListUserBinding, { path: { ServiceSid: u.service_sid!, UserSid: u.sid! }, query: { BindingType: args.bindingType ?? undefined } }), args),
-  }),
-  binding: t.field({
-    type: ChatUserBinding,
-    description: 'One push binding of the user by SID; null when there is none.',
-    args: { sid: t.arg.string({ required: true, description: 'The SID of the binding (`BS…`).' }) },
-    resolve: (u, { sid }, ctx) => ChatUserBinding.getDataloader(ctx).load(nodeKey(u.service_sid!, u.sid!, checkSid('sid', sid, 'BS'))),
-  }),
-}));
+builder.objectFields(ChatUser, (t) => {
+  const k = userKeys.fields(t);
+  return {
+    bindings: k.list({
+      type: ChatUserBindingConnection,
+      nullable: false,
+      description: "The user's push bindings (devices), oldest first.",
+      args: { ...forwardArgs(t.arg), bindingType: t.arg({ type: [ChatBindingType], description: 'Only the bindings through these push services.' }) },
+      resolve: (u, args, ctx) =>
+        resolveConnection(twilioList(ctx, chat.chatOperations.ListUserBinding, { path: { ServiceSid: u.service, UserSid: u.user }, query: { BindingType: args.bindingType ?? undefined } }), args),
+    }),
+    binding: k.lookup({
+      type: ChatUserBinding,
+      description: 'One push binding of the user by SID; null when there is none.',
+      args: { sid: t.arg.string({ required: true, description: 'The SID of the binding (`BS…`).' }) },
+      resolve: (u, { sid }, ctx) => ChatUserBinding.getDataloader(ctx).load(nodeKey(u.service, u.user, checkSid('sid', sid, 'BS'))),
+    }),
+  };
+});
 
 // ---- mutations ----
 

@@ -10,9 +10,9 @@ import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
-import { ChatService } from './service.ts';
-import { ChatUser } from './user.ts';
-import { ChatChannel, channelOfMembership } from './channel.ts';
+import { ChatService, serviceKeys } from './service.ts';
+import { ChatUser, userKeys } from './user.ts';
+import { ChatChannel, channelKeys, channelOfMembership } from './channel.ts';
 import { ChatMember, memberBySid } from './member.ts';
 
 export const ChatUserChannelStatus = builder.enumType('ChatUserChannelStatus', {
@@ -60,15 +60,18 @@ ChatUserChannel.implement({
   fields: (t) => ({
     accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the channel.' }),
     serviceSid: t.string({ nullable: false, description: 'The SID of the service.', resolve: (u) => u.service_sid! }),
-    service: t.field({ type: ChatService, description: 'The service of the user and channel.', resolve: (u, _, ctx) => ChatService.getDataloader(ctx).load(nodeKey(u.service_sid!)) }),
+    service: t.field({ type: ChatService, description: 'The service of the user and channel.', resolve: (u, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: u.service_sid! }, { exists: true }) }),
     userSid: t.string({ nullable: false, description: 'The SID of the user.', resolve: (u) => u.user_sid! }),
-    user: t.field({ type: ChatUser, description: 'The user.', resolve: (u, _, ctx) => (u.user_sid ? ChatUser.getDataloader(ctx).load(nodeKey(u.service_sid!, u.user_sid)) : null) }),
+    user: t.field({ type: ChatUser, description: 'The user.', resolve: (u, _, ctx, info) => (u.user_sid ? userKeys.resolve(ctx, info, { service: u.service_sid!, user: u.user_sid }, { exists: true }) : null) }),
     channelSid: t.string({ nullable: false, description: 'The SID of the channel.', resolve: (u) => u.channel_sid! }),
     channel: t.field({
       type: ChatChannel,
       extensions: listedPer('ChatService'),
       description: 'The channel.',
-      resolve: (u, _, ctx) => (u.service_sid && u.channel_sid ? channelOfMembership(ctx, u.service_sid, u.channel_sid) : null),
+      resolve: (u, _, ctx, info) =>
+        u.service_sid && u.channel_sid
+          ? channelKeys.resolve(ctx, info, { service: u.service_sid, channel: u.channel_sid }, { exists: true, load: () => channelOfMembership(ctx, u.service_sid!, u.channel_sid!) })
+          : null,
     }),
     memberSid: t.exposeString('member_sid', { description: "The SID of the user's membership of the channel (`MB…`)." }),
     member: t.field({
@@ -86,23 +89,26 @@ ChatUserChannel.implement({
   }),
 });
 
-builder.objectFields(ChatUser, (t) => ({
-  channels: t.field({
-    type: ChatUserChannelConnection,
-    nullable: false,
-    description: "The channels the user belongs to, with the user's read position and notification level in each.",
-    args: forwardArgs(t.arg),
-    resolve: (u, args, ctx) =>
-      resolveConnection(twilioList(ctx, chat.chatOperations.ListUserChannel, { path: { ServiceSid: u.service_sid!, UserSid: u.sid! } }), args),
-  }),
-  channel: t.field({
-    type: ChatUserChannel,
-    description: 'One channel of the user, by SID or unique name; null when the user is not in it.',
-    args: { sidOrUniqueName: t.arg.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }) },
-    resolve: (u, { sidOrUniqueName }, ctx) =>
-      ChatUserChannel.getDataloader(ctx).load(nodeKey(u.service_sid!, u.sid!, checkKey('sidOrUniqueName', sidOrUniqueName, 'CH'))),
-  }),
-}));
+builder.objectFields(ChatUser, (t) => {
+  const k = userKeys.fields(t);
+  return {
+    channels: k.list({
+      type: ChatUserChannelConnection,
+      nullable: false,
+      description: "The channels the user belongs to, with the user's read position and notification level in each.",
+      args: forwardArgs(t.arg),
+      resolve: (u, args, ctx) =>
+        resolveConnection(twilioList(ctx, chat.chatOperations.ListUserChannel, { path: { ServiceSid: u.service, UserSid: u.user } }), args),
+    }),
+    channel: k.lookup({
+      type: ChatUserChannel,
+      description: 'One channel of the user, by SID or unique name; null when the user is not in it.',
+      args: { sidOrUniqueName: t.arg.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }) },
+      resolve: (u, { sidOrUniqueName }, ctx) =>
+        ChatUserChannel.getDataloader(ctx).load(nodeKey(u.service, u.user, checkKey('sidOrUniqueName', sidOrUniqueName, 'CH'))),
+    }),
+  };
+});
 
 // ---- mutations ----
 

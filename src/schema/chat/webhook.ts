@@ -8,8 +8,8 @@ import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
-import { ChatChannel, channelOf } from './channel.ts';
-import { ChatService } from './service.ts';
+import { ChatChannel, channelKeys, channelOf } from './channel.ts';
+import { ChatService, serviceKeys } from './service.ts';
 
 export const ChatChannelWebhookType = builder.enumType('ChatChannelWebhookType', {
   description: "What a channel webhook does with the channel's events.",
@@ -74,9 +74,9 @@ ChatChannelWebhook.implement({
     sid: t.string({ nullable: false, description: 'The SID of the webhook (`WH…`).', resolve: (r) => r.sid! }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the webhook.' }),
     serviceSid: t.string({ nullable: false, description: 'The SID of the service.', resolve: (w) => w.service_sid! }),
-    service: t.field({ type: ChatService, description: 'The service of the channel.', resolve: (w, _, ctx) => ChatService.getDataloader(ctx).load(nodeKey(w.service_sid!)) }),
+    service: t.field({ type: ChatService, description: 'The service of the channel.', resolve: (w, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: w.service_sid! }, { exists: true }) }),
     channelSid: t.string({ nullable: false, description: 'The SID of the channel the webhook belongs to.', resolve: (w) => w.channel_sid! }),
-    channel: t.field({ type: ChatChannel, description: 'The channel the webhook belongs to.', resolve: (w, _, ctx) => channelOf(ctx, w.service_sid, w.channel_sid) }),
+    channel: t.field({ type: ChatChannel, description: 'The channel the webhook belongs to.', resolve: (w, _, ctx, info) => channelOf(ctx, info, w.service_sid, w.channel_sid, true) }),
     type: t.field({ type: ChatChannelWebhookType, description: 'Whether the webhook calls a URL for events or on trigger keywords, or hands messages to Studio.', resolve: (w) => w.type as 'webhook' | 'trigger' | 'studio' | null }),
     configuration: t.field({
       type: ChatChannelWebhookConfiguration,
@@ -89,22 +89,25 @@ ChatChannelWebhook.implement({
   }),
 });
 
-builder.objectFields(ChatChannel, (t) => ({
-  webhooks: t.field({
-    type: ChatChannelWebhookConnection,
-    nullable: false,
-    description: "The channel's webhooks, oldest first.",
-    args: forwardArgs(t.arg),
-    resolve: (c, args, ctx) =>
-      resolveConnection(twilioList(ctx, chat.chatOperations.ListChannelWebhook, { path: { ServiceSid: c.service_sid!, ChannelSid: c.sid! } }), args),
-  }),
-  webhook: t.field({
-    type: ChatChannelWebhook,
-    description: 'One webhook of the channel by SID; null when there is none.',
-    args: { sid: t.arg.string({ required: true, description: 'The SID of the webhook (`WH…`).' }) },
-    resolve: (c, { sid }, ctx) => ChatChannelWebhook.getDataloader(ctx).load(nodeKey(c.service_sid!, c.sid!, checkSid('sid', sid, 'WH'))),
-  }),
-}));
+builder.objectFields(ChatChannel, (t) => {
+  const k = channelKeys.fields(t);
+  return {
+    webhooks: k.list({
+      type: ChatChannelWebhookConnection,
+      nullable: false,
+      description: "The channel's webhooks, oldest first.",
+      args: forwardArgs(t.arg),
+      resolve: (c, args, ctx) =>
+        resolveConnection(twilioList(ctx, chat.chatOperations.ListChannelWebhook, { path: { ServiceSid: c.service, ChannelSid: c.channel } }), args),
+    }),
+    webhook: k.lookup({
+      type: ChatChannelWebhook,
+      description: 'One webhook of the channel by SID; null when there is none.',
+      args: { sid: t.arg.string({ required: true, description: 'The SID of the webhook (`WH…`).' }) },
+      resolve: (c, { sid }, ctx) => ChatChannelWebhook.getDataloader(ctx).load(nodeKey(c.service, c.channel, checkSid('sid', sid, 'WH'))),
+    }),
+  };
+});
 
 // ---- mutations ----
 

@@ -8,7 +8,7 @@ import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
 import { checkSchemaVersion } from './shared.ts';
-import { EventSchema, schemaOf } from './schema.ts';
+import { EventSchema, schemaKeys, schemaOf } from './schema.ts';
 
 /** How versions are read: a schema's version list once it is worth it, else one fetch each. */
 function versionSource(ctx: GatewayContext, listFrom: number) {
@@ -62,27 +62,30 @@ EventSchemaVersion.implement({
   }),
 });
 
-builder.objectFields(EventSchema, (t) => ({
-  versions: t.field({
-    type: EventSchemaVersionConnection,
-    nullable: false,
-    description: "The schema's versions, oldest first.",
-    args: forwardArgs(t.arg),
-    resolve: (s, args, ctx) => {
-      const versions = twilioList(ctx, events.eventsOperations.ListSchemaVersion, { path: { Id: s.id! } });
-      // Published versions never change, so the event types of one schema share each page read.
-      return resolveConnection({ ...versions, fetch: (page) => ctx.lookups.once(`events.schemaVersionPage:${s.id}:${JSON.stringify(page)}`, () => versions.fetch(page)) }, args);
-    },
-  }),
-  version: t.field({
-    type: EventSchemaVersion,
-    description: 'One version of the schema; null when there is none.',
-    args: { schemaVersion: t.arg.int({ required: true, description: 'The version of the schema, from 1.' }) },
-    resolve: (s, { schemaVersion }, ctx) => EventSchemaVersion.getDataloader(ctx).load(nodeKey(s.id!, checkSchemaVersion('schemaVersion', schemaVersion))),
-  }),
-  latestVersion: t.field({
-    type: EventSchemaVersion,
-    description: 'The latest version published of this schema.',
-    resolve: (s, _, ctx) => (s.id && s.latest_version ? EventSchemaVersion.getDataloader(ctx).load(nodeKey(s.id, s.latest_version)) : null),
-  }),
-}));
+builder.objectFields(EventSchema, (t) => {
+  const k = schemaKeys.fields(t);
+  return {
+    versions: k.list({
+      type: EventSchemaVersionConnection,
+      nullable: false,
+      description: "The schema's versions, oldest first.",
+      args: forwardArgs(t.arg),
+      resolve: (s, args, ctx) => {
+        const versions = twilioList(ctx, events.eventsOperations.ListSchemaVersion, { path: { Id: s.schema } });
+        // Published versions never change, so the event types of one schema share each page read.
+        return resolveConnection({ ...versions, fetch: (page) => ctx.lookups.once(`events.schemaVersionPage:${s.schema}:${JSON.stringify(page)}`, () => versions.fetch(page)) }, args);
+      },
+    }),
+    version: k.lookup({
+      type: EventSchemaVersion,
+      description: 'One version of the schema; null when there is none.',
+      args: { schemaVersion: t.arg.int({ required: true, description: 'The version of the schema, from 1.' }) },
+      resolve: (s, { schemaVersion }, ctx) => EventSchemaVersion.getDataloader(ctx).load(nodeKey(s.schema, checkSchemaVersion('schemaVersion', schemaVersion))),
+    }),
+    latestVersion: t.field({
+      type: EventSchemaVersion,
+      description: 'The latest version published of this schema.',
+      resolve: (s, _, ctx) => (s.id && s.latest_version ? EventSchemaVersion.getDataloader(ctx).load(nodeKey(s.id, s.latest_version)) : null),
+    }),
+  };
+});

@@ -13,7 +13,7 @@ import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts'
 import { checkEventType, checkSchemaVersion } from './shared.ts';
 import { EventType, eventTypeOf } from './event-type.ts';
 import { EventSchemaVersion, schemaVersionOf } from './schema-version.ts';
-import { EventSubscription, subscribedEventsMemo } from './subscription.ts';
+import { EventSubscription, subscribedEventsMemo, subscriptionKeys } from './subscription.ts';
 
 /**
  * Keyed `subscriptionSid:type`. One subscribed event is one fetch; several
@@ -55,7 +55,7 @@ EventSubscribedEvent.implement({
     subscription: t.field({
       type: EventSubscription,
       description: 'The subscription this event type belongs to.',
-      resolve: (e, _, ctx) => (e.subscription_sid ? EventSubscription.getDataloader(ctx).load(nodeKey(e.subscription_sid)) : null),
+      resolve: (e, _, ctx, info) => (e.subscription_sid ? subscriptionKeys.resolve(ctx, info, { subscription: e.subscription_sid }, { exists: true }) : null),
     }),
     type: t.string({ nullable: false, description: 'Type of event being subscribed to.', resolve: (e) => e.type! }),
     eventType: t.field({ type: EventType, extensions: listedPer('account'), description: 'The event type being subscribed to.', resolve: (e, _, ctx) => eventTypeOf(ctx, e.type) }),
@@ -69,22 +69,25 @@ EventSubscribedEvent.implement({
   }),
 });
 
-builder.objectFields(EventSubscription, (t) => ({
-  subscribedEvents: t.field({
-    type: EventSubscribedEventConnection,
-    nullable: false,
-    description: 'The event types this subscription sends, in the order they were added.',
-    args: forwardArgs(t.arg),
-    resolve: (s, args, ctx) =>
-      resolveConnection(twilioList(ctx, events.eventsOperations.ListSubscribedEvent, { path: { SubscriptionSid: s.sid! } }), args),
-  }),
-  subscribedEvent: t.field({
-    type: EventSubscribedEvent,
-    description: 'One event type of the subscription; null when the subscription does not send it.',
-    args: { type: t.arg.string({ required: true, description: 'Type of event being subscribed to (`com.twilio.messaging.message.sent`).' }) },
-    resolve: (s, { type }, ctx) => EventSubscribedEvent.getDataloader(ctx).load(nodeKey(s.sid!, checkEventType('type', type))),
-  }),
-}));
+builder.objectFields(EventSubscription, (t) => {
+  const k = subscriptionKeys.fields(t);
+  return {
+    subscribedEvents: k.list({
+      type: EventSubscribedEventConnection,
+      nullable: false,
+      description: 'The event types this subscription sends, in the order they were added.',
+      args: forwardArgs(t.arg),
+      resolve: (s, args, ctx) =>
+        resolveConnection(twilioList(ctx, events.eventsOperations.ListSubscribedEvent, { path: { SubscriptionSid: s.subscription } }), args),
+    }),
+    subscribedEvent: k.lookup({
+      type: EventSubscribedEvent,
+      description: 'One event type of the subscription; null when the subscription does not send it.',
+      args: { type: t.arg.string({ required: true, description: 'Type of event being subscribed to (`com.twilio.messaging.message.sent`).' }) },
+      resolve: (s, { type }, ctx) => EventSubscribedEvent.getDataloader(ctx).load(nodeKey(s.subscription, checkEventType('type', type))),
+    }),
+  };
+});
 
 // ---- mutations ----
 

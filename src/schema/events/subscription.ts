@@ -8,16 +8,24 @@ import { fetchEach } from '../shared/node.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
-import { cacheKeyOf, selectsOnly, stub } from '../shared/selection.ts';
+import { NodeKeys, lookupDescription } from '../shared/keys.ts';
 import { badInput } from '../shared/errors.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
 import { checkEventType, checkSchemaVersion } from './shared.ts';
 import { EventSink, sinkOf } from './sink.ts';
 
+/** A subscription is reached by its SID. */
+export const subscriptionKeys = new NodeKeys<EventsSubscriptionRecord, { subscription: string }>(
+  'EventSubscription',
+  { subscription: { sid: 'DF' } },
+  (s) => ({ subscription: s.sid! }),
+  (ctx, key): Promise<EventsSubscriptionRecord | null> => EventSubscription.getDataloader(ctx).load(key),
+);
+
 export const EventSubscription = builder.loadableNodeRef<EventsSubscriptionRecord>('EventSubscription', {
-  id: { resolve: (s) => nodeKey(s.sid!) },
+  id: subscriptionKeys.id,
   load: (keys, ctx) => fetchEach(keys, 'EventSubscription', ([sid]) => events.fetchSubscription(ctx.twilio, { path: { Sid: sid! } })),
-  cacheResolved: (s) => cacheKeyOf(s, nodeKey(s.sid!)),
+  cacheResolved: (s) => subscriptionKeys.cacheKey(s),
 });
 
 export const EventSubscriptionConnection = builder.connectionObject(
@@ -31,7 +39,7 @@ export const subscribedEventsMemo = (subscriptionSid: string) => `events.subscri
 EventSubscription.implement({
   description: 'A subscription: the event types Twilio sends to a sink, each at a schema version.',
   fields: (t) => ({
-    sid: t.string({ nullable: false, description: 'A 34 character string that uniquely identifies this Subscription (`DF…`).', resolve: (s) => s.sid! }),
+    sid: subscriptionKeys.fields(t).key()({ type: 'String', nullable: false, description: 'A 34 character string that uniquely identifies this Subscription (`DF…`).', resolve: (s) => s.subscription }),
     accountSid: t.exposeString('account_sid', { description: 'The unique SID identifier of the Account.' }),
     description: t.exposeString('description', { description: 'A human readable description for the Subscription.' }),
     sinkSid: t.exposeString('sink_sid', { description: 'The SID of the sink that events selected by this subscription should be sent to (`DG…`).' }),
@@ -46,9 +54,6 @@ EventSubscription.implement({
     links: t.field({ type: 'JSON', description: 'Contains a dictionary of URL links to nested resources of this Subscription.', resolve: (s) => s.links }),
   }),
 });
-
-/** Fields of a subscription that need only its SID: its subscribed events list fails with 404 for a missing subscription. */
-const LIST_ONLY_FIELDS = new Set(['id', 'sid', 'subscribedEvents']);
 
 /** `first`/`after` and the `SinkSid` filter of ListSubscription, for the root and for a sink. */
 function listSubscriptions(ctx: GatewayContext, args: { first?: number | null; after?: string | null }, sinkSid: string | undefined) {
@@ -75,12 +80,9 @@ builder.queryFields((t) => ({
   }),
   eventSubscription: t.field({
     type: EventSubscription,
-    description: 'A subscription by SID; null when there is none (with a `NOT_FOUND` error when only its subscribed events were asked for).',
+    description: lookupDescription('A subscription by SID', 'subscription'),
     args: { sid: t.arg.string({ required: true, description: 'A 34 character string that uniquely identifies the Subscription (`DF…`).' }) },
-    resolve: (_, { sid }, ctx, info) => {
-      checkSid('sid', sid, 'DF');
-      return selectsOnly(info, LIST_ONLY_FIELDS) ? stub<EventsSubscriptionRecord>({ sid }) : EventSubscription.getDataloader(ctx).load(nodeKey(sid));
-    },
+    resolve: (_, { sid }, ctx, info) => subscriptionKeys.resolve(ctx, info, { subscription: checkSid('sid', sid, 'DF') }),
   }),
 }));
 

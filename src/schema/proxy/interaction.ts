@@ -10,7 +10,7 @@ import { checkSid } from '../shared/validate.ts';
 import { deletePayloadType, runWrite } from '../shared/mutation.ts';
 import { parseJsonText } from '../shared/json.ts';
 import { ProxyService, serviceOf } from './service.ts';
-import { ProxySession, sessionOf } from './session.ts';
+import { ProxySession, sessionKeys, sessionOf } from './session.ts';
 import { ProxyParticipant, participantOf } from './participant.ts';
 
 export const ProxyInteractionType = builder.enumType('ProxyInteractionType', {
@@ -72,9 +72,9 @@ ProxyInteraction.implement({
     sid: t.string({ nullable: false, description: 'The unique string that Twilio created to identify the Interaction resource (`KI…`).', resolve: (i) => i.sid! }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the Account that created the Interaction resource.' }),
     serviceSid: t.string({ nullable: false, description: 'The SID of the parent Service.', resolve: (i) => i.service_sid! }),
-    service: t.field({ type: ProxyService, description: 'The parent Service.', resolve: (i, _, ctx) => serviceOf(ctx, i.service_sid) }),
+    service: t.field({ type: ProxyService, description: 'The parent Service.', resolve: (i, _, ctx, info) => serviceOf(ctx, info, i.service_sid) }),
     sessionSid: t.string({ nullable: false, description: 'The SID of the parent Session.', resolve: (i) => i.session_sid! }),
-    session: t.field({ type: ProxySession, description: 'The parent Session.', resolve: (i, _, ctx) => sessionOf(ctx, i.service_sid, i.session_sid) }),
+    session: t.field({ type: ProxySession, description: 'The parent Session.', resolve: (i, _, ctx, info) => sessionOf(ctx, info, i.service_sid, i.session_sid) }),
     type: t.field({ type: ProxyInteractionType, description: 'The Type of the Interaction.', resolve: (i) => i.type }),
     data: t.field({
       type: 'JSON',
@@ -85,7 +85,7 @@ ProxyInteraction.implement({
     inboundParticipant: t.field({
       type: ProxyParticipant,
       description: 'The participant the call or message came from; null when there is none (a message sent through the API).',
-      resolve: (i, _, ctx) => participantOf(ctx, i.service_sid, i.session_sid, i.inbound_participant_sid),
+      resolve: (i, _, ctx, info) => participantOf(ctx, info, i.service_sid, i.session_sid, i.inbound_participant_sid),
     }),
     inboundResourceSid: t.exposeString('inbound_resource_sid', { description: 'The SID of the inbound resource: the Call or Message.' }),
     inboundResourceStatus: t.field({
@@ -99,7 +99,7 @@ ProxyInteraction.implement({
     outboundParticipant: t.field({
       type: ProxyParticipant,
       description: 'The participant the call or message was relayed to.',
-      resolve: (i, _, ctx) => participantOf(ctx, i.service_sid, i.session_sid, i.outbound_participant_sid),
+      resolve: (i, _, ctx, info) => participantOf(ctx, info, i.service_sid, i.session_sid, i.outbound_participant_sid),
     }),
     outboundResourceSid: t.exposeString('outbound_resource_sid', { description: 'The SID of the outbound resource: the Call or Message.' }),
     outboundResourceStatus: t.field({
@@ -115,22 +115,25 @@ ProxyInteraction.implement({
   }),
 });
 
-builder.objectFields(ProxySession, (t) => ({
-  interactions: t.field({
-    type: ProxyInteractionConnection,
-    nullable: false,
-    description: "The session's interactions: its messages and calls.",
-    args: forwardArgs(t.arg),
-    resolve: (s, args, ctx) =>
-      resolveConnection(twilioList(ctx, proxy.proxyOperations.ListInteraction, { path: { ServiceSid: s.service_sid!, SessionSid: s.sid! } }), args),
-  }),
-  interaction: t.field({
-    type: ProxyInteraction,
-    description: 'One interaction of the session, by SID; null when there is none.',
-    args: { sid: t.arg.string({ required: true, description: 'The SID of the interaction (`KI…`).' }) },
-    resolve: (s, { sid }, ctx) => ProxyInteraction.getDataloader(ctx).load(nodeKey(s.service_sid!, s.sid!, checkSid('sid', sid, 'KI'))),
-  }),
-}));
+builder.objectFields(ProxySession, (t) => {
+  const k = sessionKeys.fields(t);
+  return {
+    interactions: k.list({
+      type: ProxyInteractionConnection,
+      nullable: false,
+      description: "The session's interactions: its messages and calls.",
+      args: forwardArgs(t.arg),
+      resolve: (s, args, ctx) =>
+        resolveConnection(twilioList(ctx, proxy.proxyOperations.ListInteraction, { path: { ServiceSid: s.service, SessionSid: s.session } }), args),
+    }),
+    interaction: k.lookup({
+      type: ProxyInteraction,
+      description: 'One interaction of the session, by SID; null when there is none.',
+      args: { sid: t.arg.string({ required: true, description: 'The SID of the interaction (`KI…`).' }) },
+      resolve: (s, { sid }, ctx) => ProxyInteraction.getDataloader(ctx).load(nodeKey(s.service, s.session, checkSid('sid', sid, 'KI'))),
+    }),
+  };
+});
 
 // ---- mutations ----
 

@@ -11,7 +11,7 @@ import { payloadType, runWrite } from '../shared/mutation.ts';
 import { parseJsonText } from '../shared/json.ts';
 import { ProxyService, serviceOf } from './service.ts';
 import { ProxySession, sessionOf } from './session.ts';
-import { ProxyParticipant, participantOf } from './participant.ts';
+import { ProxyParticipant, participantKeys, participantOf } from './participant.ts';
 import { ProxyInteraction, ProxyInteractionResourceStatus, ProxyInteractionType } from './interaction.ts';
 
 export const ProxyMessageInteraction = builder.loadableNodeRef<ProxyMessageInteractionRecord>('ProxyMessageInteraction', {
@@ -34,14 +34,15 @@ ProxyMessageInteraction.implement({
     sid: t.string({ nullable: false, description: 'The unique string that Twilio created to identify the MessageInteraction resource (`KI…`).', resolve: (m) => m.sid! }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the Account that created the MessageInteraction resource.' }),
     serviceSid: t.string({ nullable: false, description: 'The SID of the parent Service.', resolve: (m) => m.service_sid! }),
-    service: t.field({ type: ProxyService, description: 'The parent Service.', resolve: (m, _, ctx) => serviceOf(ctx, m.service_sid) }),
+    service: t.field({ type: ProxyService, description: 'The parent Service.', resolve: (m, _, ctx, info) => serviceOf(ctx, info, m.service_sid) }),
     sessionSid: t.string({ nullable: false, description: 'The SID of the parent Session.', resolve: (m) => m.session_sid! }),
-    session: t.field({ type: ProxySession, description: 'The parent Session.', resolve: (m, _, ctx) => sessionOf(ctx, m.service_sid, m.session_sid) }),
+    session: t.field({ type: ProxySession, description: 'The parent Session.', resolve: (m, _, ctx, info) => sessionOf(ctx, info, m.service_sid, m.session_sid) }),
     participantSid: t.string({ nullable: false, description: 'The SID of the Participant the message was sent to.', resolve: (m) => m.participant_sid! }),
     participant: t.field({
       type: ProxyParticipant,
       description: 'The Participant the message was sent to.',
-      resolve: (m, _, ctx) => participantOf(ctx, m.service_sid, m.session_sid, m.participant_sid),
+      // The message interaction lives under this participant, so it exists.
+      resolve: (m, _, ctx, info) => participantOf(ctx, info, m.service_sid, m.session_sid, m.participant_sid, true),
     }),
     interaction: t.field({
       type: ProxyInteraction,
@@ -54,7 +55,7 @@ ProxyMessageInteraction.implement({
     inboundParticipant: t.field({
       type: ProxyParticipant,
       description: 'The inbound Participant: always null for created Message Interactions.',
-      resolve: (m, _, ctx) => participantOf(ctx, m.service_sid, m.session_sid, m.inbound_participant_sid),
+      resolve: (m, _, ctx, info) => participantOf(ctx, info, m.service_sid, m.session_sid, m.inbound_participant_sid),
     }),
     inboundResourceSid: t.exposeString('inbound_resource_sid', { description: 'Always empty for created Message Interactions.' }),
     inboundResourceStatus: t.field({
@@ -68,7 +69,7 @@ ProxyMessageInteraction.implement({
     outboundParticipant: t.field({
       type: ProxyParticipant,
       description: 'The outbound Participant: the one the message was sent to.',
-      resolve: (m, _, ctx) => participantOf(ctx, m.service_sid, m.session_sid, m.outbound_participant_sid),
+      resolve: (m, _, ctx, info) => participantOf(ctx, info, m.service_sid, m.session_sid, m.outbound_participant_sid),
     }),
     outboundResourceSid: t.exposeString('outbound_resource_sid', { description: 'The SID of the outbound Message resource.' }),
     outboundResourceStatus: t.field({
@@ -84,22 +85,25 @@ ProxyMessageInteraction.implement({
   }),
 });
 
-builder.objectFields(ProxyParticipant, (t) => ({
-  messageInteractions: t.field({
-    type: ProxyMessageInteractionConnection,
-    nullable: false,
-    description: 'The messages sent to the participant through the API.',
-    args: forwardArgs(t.arg),
-    resolve: (p, args, ctx) =>
-      resolveConnection(twilioList(ctx, proxy.proxyOperations.ListMessageInteraction, { path: { ServiceSid: p.service_sid!, SessionSid: p.session_sid!, ParticipantSid: p.sid! } }), args),
-  }),
-  messageInteraction: t.field({
-    type: ProxyMessageInteraction,
-    description: 'One message sent to the participant, by SID; null when there is none.',
-    args: { sid: t.arg.string({ required: true, description: 'The SID of the message interaction (`KI…`).' }) },
-    resolve: (p, { sid }, ctx) => ProxyMessageInteraction.getDataloader(ctx).load(nodeKey(p.service_sid!, p.session_sid!, p.sid!, checkSid('sid', sid, 'KI'))),
-  }),
-}));
+builder.objectFields(ProxyParticipant, (t) => {
+  const k = participantKeys.fields(t);
+  return {
+    messageInteractions: k.list({
+      type: ProxyMessageInteractionConnection,
+      nullable: false,
+      description: 'The messages sent to the participant through the API.',
+      args: forwardArgs(t.arg),
+      resolve: (p, args, ctx) =>
+        resolveConnection(twilioList(ctx, proxy.proxyOperations.ListMessageInteraction, { path: { ServiceSid: p.service, SessionSid: p.session, ParticipantSid: p.participant } }), args),
+    }),
+    messageInteraction: k.lookup({
+      type: ProxyMessageInteraction,
+      description: 'One message sent to the participant, by SID; null when there is none.',
+      args: { sid: t.arg.string({ required: true, description: 'The SID of the message interaction (`KI…`).' }) },
+      resolve: (p, { sid }, ctx) => ProxyMessageInteraction.getDataloader(ctx).load(nodeKey(p.service, p.session, p.participant, checkSid('sid', sid, 'KI'))),
+    }),
+  };
+});
 
 // ---- mutations ----
 

@@ -10,7 +10,7 @@ import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
 import { CAPABILITIES } from './shared.ts';
-import { ProxyService, serviceOf } from './service.ts';
+import { ProxyService, serviceKeys, serviceOf } from './service.ts';
 
 /** How phone numbers are read: the service's pool once it is worth it, else one fetch each. */
 function phoneNumberSource(ctx: GatewayContext, listFrom: number) {
@@ -55,7 +55,7 @@ ProxyPhoneNumber.implement({
     sid: t.string({ nullable: false, description: 'The unique string that Twilio created to identify the PhoneNumber resource (`PN…`).', resolve: (n) => n.sid! }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the Account that created the PhoneNumber resource.' }),
     serviceSid: t.string({ nullable: false, description: "The SID of the PhoneNumber resource's parent Service.", resolve: (n) => n.service_sid! }),
-    service: t.field({ type: ProxyService, description: 'The service whose pool holds the number.', resolve: (n, _, ctx) => serviceOf(ctx, n.service_sid) }),
+    service: t.field({ type: ProxyService, description: 'The service whose pool holds the number.', resolve: (n, _, ctx, info) => serviceOf(ctx, info, n.service_sid) }),
     phoneNumber: t.exposeString('phone_number', { description: 'The phone number in E.164 format: a + followed by the country code and subscriber number.' }),
     friendlyName: t.exposeString('friendly_name', { description: 'The string that you assigned to describe the resource.' }),
     isoCountry: t.exposeString('iso_country', { description: 'The ISO Country Code for the phone number.' }),
@@ -70,22 +70,25 @@ ProxyPhoneNumber.implement({
   }),
 });
 
-builder.objectFields(ProxyService, (t) => ({
-  phoneNumbers: t.field({
-    type: ProxyPhoneNumberConnection,
-    nullable: false,
-    description: "The phone numbers of the service's pool.",
-    args: forwardArgs(t.arg),
-    resolve: (s, args, ctx) =>
-      resolveConnection(twilioList(ctx, proxy.proxyOperations.ListPhoneNumber, { path: { ServiceSid: s.sid! } }), args),
-  }),
-  phoneNumber: t.field({
-    type: ProxyPhoneNumber,
-    description: "One phone number of the service's pool, by SID; null when there is none.",
-    args: { sid: t.arg.string({ required: true, description: 'The SID of the phone number (`PN…`).' }) },
-    resolve: (s, { sid }, ctx) => ProxyPhoneNumber.getDataloader(ctx).load(nodeKey(s.sid!, checkSid('sid', sid, 'PN'))),
-  }),
-}));
+builder.objectFields(ProxyService, (t) => {
+  const k = serviceKeys.fields(t);
+  return {
+    phoneNumbers: k.list({
+      type: ProxyPhoneNumberConnection,
+      nullable: false,
+      description: "The phone numbers of the service's pool.",
+      args: forwardArgs(t.arg),
+      resolve: (s, args, ctx) =>
+        resolveConnection(twilioList(ctx, proxy.proxyOperations.ListPhoneNumber, { path: { ServiceSid: s.service } }), args),
+    }),
+    phoneNumber: k.lookup({
+      type: ProxyPhoneNumber,
+      description: "One phone number of the service's pool, by SID; null when there is none.",
+      args: { sid: t.arg.string({ required: true, description: 'The SID of the phone number (`PN…`).' }) },
+      resolve: (s, { sid }, ctx) => ProxyPhoneNumber.getDataloader(ctx).load(nodeKey(s.service, checkSid('sid', sid, 'PN'))),
+    }),
+  };
+});
 
 // ---- mutations ----
 

@@ -2,15 +2,16 @@
 import { builder } from '../builder.ts';
 import * as proxy from '../../twilio/proxy.ts';
 import type { ProxyServiceRecord } from '../../twilio/proxy.ts';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../../context.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
-import { checkKey, checkSid, isSid } from '../shared/validate.ts';
-import { cacheKeyOf, selectsOnly, stub } from '../shared/selection.ts';
+import { checkKey, checkSid } from '../shared/validate.ts';
+import { NodeKeys, lookupDescription } from '../shared/keys.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
-import { ChatService } from '../chat/service.ts';
+import { ChatService, serviceKeys as chatServiceKeys } from '../chat/service.ts';
 
 export const ProxyGeoMatchLevel = builder.enumType('ProxyGeoMatchLevel', {
   description: 'Where a proxy number must be located relative to the participant identifier. More specific areas than `COUNTRY` are only available in North America.',
@@ -36,9 +37,21 @@ export const ProxyNumberSelectionBehavior = builder.enumType('ProxyNumberSelecti
   } as const,
 });
 
+/**
+ * A service is reached by its SID or unique name; the paths under it take
+ * only the SID (the specs give them the `KS` pattern), so a service named by
+ * unique name is read for its SID.
+ */
+export const serviceKeys = new NodeKeys<ProxyServiceRecord, { service: string }>(
+  'ProxyService',
+  { service: { sid: 'KS', name: 'self' } },
+  (s) => ({ service: s.sid! }),
+  (ctx, key): Promise<ProxyServiceRecord | null> => ProxyService.getDataloader(ctx).load(key),
+);
+
 /** Loader keys are a service's SID or its unique name (Twilio fetches a service by either). */
 export const ProxyService = builder.loadableNodeRef<ProxyServiceRecord>('ProxyService', {
-  id: { resolve: (s) => nodeKey(s.sid!) },
+  id: serviceKeys.id,
   load: (keys, ctx) =>
     fetchEach(keys, 'ProxyService', async ([sidOrName]) => {
       const record = await proxy.fetchService(ctx.twilio, { path: { Sid: sidOrName! } });
@@ -46,7 +59,7 @@ export const ProxyService = builder.loadableNodeRef<ProxyServiceRecord>('ProxySe
       if (record.sid !== sidOrName) ProxyService.getDataloader(ctx).prime(nodeKey(record.sid!), record);
       return record;
     }),
-  cacheResolved: (s) => cacheKeyOf(s, nodeKey(s.sid!)),
+  cacheResolved: (s) => serviceKeys.cacheKey(s),
 });
 
 export const ProxyServiceConnection = builder.connectionObject(
@@ -54,15 +67,15 @@ export const ProxyServiceConnection = builder.connectionObject(
   { description: 'A Proxy service with its cursor.' },
 );
 
-/** The service a child resource belongs to, through the service loader. */
-export function serviceOf(ctx: GatewayContext, serviceSid: string | null) {
-  return serviceSid ? ProxyService.getDataloader(ctx).load(nodeKey(serviceSid)) : null;
+/** The service a child resource belongs to: not read when the query asks only for what lies under it. */
+export function serviceOf(ctx: GatewayContext, info: GraphQLResolveInfo, serviceSid: string | null) {
+  return serviceSid ? serviceKeys.resolve(ctx, info, { service: serviceSid }, { exists: true }) : null;
 }
 
 ProxyService.implement({
   description: 'A Proxy service: a pool of proxy numbers and the sessions that connect two participants through them, each seeing only the proxy number.',
   fields: (t) => ({
-    sid: t.string({ nullable: false, description: 'The unique string that Twilio created to identify the Service resource (`KS…`).', resolve: (s) => s.sid! }),
+    sid: serviceKeys.fields(t).key()({ type: 'String', nullable: false, description: 'The unique string that Twilio created to identify the Service resource (`KS…`).', resolve: (s) => s.service }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the Account that created the Service resource.' }),
     uniqueName: t.exposeString('unique_name', {
       description: 'An application-defined string that uniquely identifies the resource, usable instead of the SID to fetch it. At most 191 characters; it should not hold PII.',
@@ -73,7 +86,8 @@ ProxyService.implement({
     chatService: t.field({
       type: ChatService,
       description: 'The Chat service Proxy forwards SMS and channel messages to; null when there is none.',
-      resolve: (s, _, ctx) => (s.chat_instance_sid ? ChatService.getDataloader(ctx).load(nodeKey(s.chat_instance_sid)) : null),
+      // Proxy may name a Chat service that no longer exists: asked only for what lies under it, that is a NOT_FOUND error.
+      resolve: (s, _, ctx, info) => (s.chat_instance_sid ? chatServiceKeys.resolve(ctx, info, { service: s.chat_instance_sid }) : null),
     }),
     defaultTtl: t.exposeInt('default_ttl', {
       description: "The default `ttl` of Sessions created in the Service: seconds after the Session's last create or last Interaction. `0` means an unlimited Session length.",
@@ -102,9 +116,6 @@ ProxyService.implement({
   }),
 });
 
-/** Fields of a service that need only its SID: lists whose REST call fails with 404 for a missing service. */
-const LIST_ONLY_FIELDS = new Set(['id', 'sid', 'sessions', 'phoneNumbers', 'shortCodes']);
-
 builder.queryFields((t) => ({
   proxyServices: t.field({
     type: ProxyServiceConnection,
@@ -115,13 +126,9 @@ builder.queryFields((t) => ({
   }),
   proxyService: t.field({
     type: ProxyService,
-    description: 'A Proxy service by SID or unique name; null when there is none (with a `NOT_FOUND` error when only its lists were asked for by SID).',
+    description: lookupDescription('A Proxy service by SID or unique name (a service named by unique name is always read, for its SID)', 'service'),
     args: { sidOrUniqueName: t.arg.string({ required: true, description: 'The SID (`KS…`) or unique name of the service.' }) },
-    resolve: (_, { sidOrUniqueName }, ctx, info) => {
-      const key = checkKey('sidOrUniqueName', sidOrUniqueName, 'KS');
-      // Lists need the SID in their path, so a service named by unique name is always fetched.
-      return isSid(key, 'KS') && selectsOnly(info, LIST_ONLY_FIELDS) ? stub<ProxyServiceRecord>({ sid: key }) : ProxyService.getDataloader(ctx).load(nodeKey(key));
-    },
+    resolve: (_, { sidOrUniqueName }, ctx, info) => serviceKeys.resolve(ctx, info, { service: checkKey('sidOrUniqueName', sidOrUniqueName, 'KS') }),
   }),
 }));
 

@@ -2,16 +2,17 @@
 import { builder } from '../builder.ts';
 import * as proxy from '../../twilio/proxy.ts';
 import type { ProxySessionRecord } from '../../twilio/proxy.ts';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../../context.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
-import { checkKey, checkSid, isSid } from '../shared/validate.ts';
-import { cacheKeyOf, selectsOnly, stub } from '../shared/selection.ts';
+import { checkKey, checkSid } from '../shared/validate.ts';
+import { NodeKeys, lookupDescription } from '../shared/keys.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
 import { checkProxyIdentifierSid } from './shared.ts';
-import { ProxyService, serviceOf } from './service.ts';
+import { ProxyService, serviceKeys } from './service.ts';
 
 export const ProxySessionStatus = builder.enumType('ProxySessionStatus', {
   description: 'The status of a Session.',
@@ -33,6 +34,14 @@ export const ProxySessionMode = builder.enumType('ProxySessionMode', {
   } as const,
 });
 
+/** A session is reached by its service's SID and its own SID or unique name; the paths under it take only the SID. */
+export const sessionKeys = new NodeKeys<ProxySessionRecord, { service: string; session: string }>(
+  'ProxySession',
+  { service: { sid: 'KS' }, session: { sid: 'KC', name: 'self' } },
+  (s) => ({ service: s.service_sid!, session: s.sid! }),
+  (ctx, key): Promise<ProxySessionRecord | null> => ProxySession.getDataloader(ctx).load(key),
+);
+
 /**
  * Loader keys are `serviceSid:sessionSid` or `serviceSid:uniqueName` (Twilio
  * fetches a session by either). One session is one fetch; several sessions of
@@ -40,7 +49,7 @@ export const ProxySessionMode = builder.enumType('ProxySessionMode', {
  * are served from one read of the service's session list.
  */
 export const ProxySession = builder.loadableNodeRef<ProxySessionRecord>('ProxySession', {
-  id: { resolve: (s) => nodeKey(s.service_sid!, s.sid!) },
+  id: sessionKeys.id,
   load: (keys, ctx) =>
     loadViaList<ProxySessionRecord>(ctx, keys, {
       typename: 'ProxySession',
@@ -55,7 +64,7 @@ export const ProxySession = builder.loadableNodeRef<ProxySessionRecord>('ProxySe
       idsOf: (s) => (s.unique_name ? [s.sid!, s.unique_name] : [s.sid!]),
       prime: (service, s) => ProxySession.getDataloader(ctx).prime(nodeKey(service, s.sid!), s),
     }),
-  cacheResolved: (s) => cacheKeyOf(s, nodeKey(s.service_sid!, s.sid!)),
+  cacheResolved: (s) => sessionKeys.cacheKey(s),
 });
 
 export const ProxySessionConnection = builder.connectionObject(
@@ -63,60 +72,58 @@ export const ProxySessionConnection = builder.connectionObject(
   { description: 'A session with its cursor.' },
 );
 
-/** The session a child resource belongs to, through the session loader. */
-export function sessionOf(ctx: GatewayContext, serviceSid: string | null, sessionSid: string | null) {
-  return serviceSid && sessionSid ? ProxySession.getDataloader(ctx).load(nodeKey(serviceSid, sessionSid)) : null;
+/** The session a child resource belongs to: not read when the query asks only for what lies under it. */
+export function sessionOf(ctx: GatewayContext, info: GraphQLResolveInfo, serviceSid: string | null, sessionSid: string | null) {
+  return serviceSid && sessionSid ? sessionKeys.resolve(ctx, info, { service: serviceSid, session: sessionSid }, { exists: true }) : null;
 }
 
 ProxySession.implement({
   description: 'A session: a conversation between two participants, each calling or messaging the other through a proxy number that hides their own.',
-  fields: (t) => ({
-    sid: t.string({ nullable: false, description: 'The unique string that Twilio created to identify the Session resource (`KC…`).', resolve: (s) => s.sid! }),
-    accountSid: t.exposeString('account_sid', { description: 'The SID of the Account that created the Session resource.' }),
-    serviceSid: t.string({ nullable: false, description: 'The SID of the Service the session is associated with.', resolve: (s) => s.service_sid! }),
-    service: t.field({ type: ProxyService, description: 'The Service the session is associated with.', resolve: (s, _, ctx) => serviceOf(ctx, s.service_sid) }),
-    uniqueName: t.exposeString('unique_name', {
-      description: 'An application-defined string that uniquely identifies the resource, usable instead of the SID to fetch it. At most 191 characters; it should not hold PII.',
-    }),
-    status: t.field({ type: ProxySessionStatus, description: 'The status of the Session.', resolve: (s) => s.status }),
-    mode: t.field({ type: ProxySessionMode, description: 'The Mode of the Session.', resolve: (s) => s.mode }),
-    ttl: t.exposeInt('ttl', { description: "The time, in seconds, when the session will expire, measured from the last Session create or the Session's last Interaction." }),
-    closedReason: t.exposeString('closed_reason', { description: 'The reason the Session ended.' }),
-    dateStarted: t.field({ type: 'DateTime', description: 'When the Session started.', resolve: (s) => s.date_started }),
-    dateEnded: t.field({ type: 'DateTime', description: 'When the Session ended.', resolve: (s) => s.date_ended }),
-    dateExpiry: t.field({ type: 'DateTime', description: 'When the Session should expire. If present, it overrides the `ttl` value.', resolve: (s) => s.date_expiry }),
-    dateLastInteraction: t.field({ type: 'DateTime', description: 'When the Session last had an interaction.', resolve: (s) => s.date_last_interaction }),
-    dateCreated: t.field({ type: 'DateTime', description: 'When the resource was created.', resolve: (s) => s.date_created }),
-    dateUpdated: t.field({ type: 'DateTime', description: 'When the resource was last updated.', resolve: (s) => s.date_updated }),
-    url: t.field({ type: 'URL', description: 'The absolute URL of the Session resource.', resolve: (s) => s.url }),
-    links: t.field({ type: 'JSON', description: 'The URLs of resources related to the Session.', resolve: (s) => s.links }),
-  }),
+  fields: (t) => {
+    const k = sessionKeys.fields(t);
+    return {
+      sid: k.key(['session'])({ type: 'String', nullable: false, description: 'The unique string that Twilio created to identify the Session resource (`KC…`).', resolve: (s) => s.session }),
+      accountSid: t.exposeString('account_sid', { description: 'The SID of the Account that created the Session resource.' }),
+      serviceSid: k.key()({ type: 'String', nullable: false, description: 'The SID of the Service the session is associated with.', resolve: (s) => s.service }),
+      service: k.key()({ type: ProxyService, description: 'The Service the session is associated with.', resolve: (s, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: s.service }, { exists: s.exists }) }),
+      uniqueName: t.exposeString('unique_name', {
+        description: 'An application-defined string that uniquely identifies the resource, usable instead of the SID to fetch it. At most 191 characters; it should not hold PII.',
+      }),
+      status: t.field({ type: ProxySessionStatus, description: 'The status of the Session.', resolve: (s) => s.status }),
+      mode: t.field({ type: ProxySessionMode, description: 'The Mode of the Session.', resolve: (s) => s.mode }),
+      ttl: t.exposeInt('ttl', { description: "The time, in seconds, when the session will expire, measured from the last Session create or the Session's last Interaction." }),
+      closedReason: t.exposeString('closed_reason', { description: 'The reason the Session ended.' }),
+      dateStarted: t.field({ type: 'DateTime', description: 'When the Session started.', resolve: (s) => s.date_started }),
+      dateEnded: t.field({ type: 'DateTime', description: 'When the Session ended.', resolve: (s) => s.date_ended }),
+      dateExpiry: t.field({ type: 'DateTime', description: 'When the Session should expire. If present, it overrides the `ttl` value.', resolve: (s) => s.date_expiry }),
+      dateLastInteraction: t.field({ type: 'DateTime', description: 'When the Session last had an interaction.', resolve: (s) => s.date_last_interaction }),
+      dateCreated: t.field({ type: 'DateTime', description: 'When the resource was created.', resolve: (s) => s.date_created }),
+      dateUpdated: t.field({ type: 'DateTime', description: 'When the resource was last updated.', resolve: (s) => s.date_updated }),
+      url: t.field({ type: 'URL', description: 'The absolute URL of the Session resource.', resolve: (s) => s.url }),
+      links: t.field({ type: 'JSON', description: 'The URLs of resources related to the Session.', resolve: (s) => s.links }),
+    };
+  },
 });
 
-/** Fields of a session that need only its SIDs: lists whose REST call fails with 404 for a missing session. */
-const LIST_ONLY_FIELDS = new Set(['id', 'sid', 'participants', 'interactions']);
-
-builder.objectFields(ProxyService, (t) => ({
-  sessions: t.field({
-    type: ProxySessionConnection,
-    nullable: false,
-    description: "The service's sessions.",
-    args: forwardArgs(t.arg),
-    resolve: (s, args, ctx) =>
-      resolveConnection(twilioList(ctx, proxy.proxyOperations.ListSession, { path: { ServiceSid: s.sid! } }), args),
-  }),
-  session: t.field({
-    type: ProxySession,
-    description: 'One session of the service, by SID or unique name; null when there is none (with a `NOT_FOUND` error when only its lists were asked for by SID).',
-    args: { sidOrUniqueName: t.arg.string({ required: true, description: 'The SID (`KC…`) or unique name of the session.' }) },
-    resolve: (s, { sidOrUniqueName }, ctx, info) => {
-      const key = checkKey('sidOrUniqueName', sidOrUniqueName, 'KC');
-      // Lists need the SID in their path, so a session named by unique name is always fetched.
-      if (isSid(key, 'KC') && selectsOnly(info, LIST_ONLY_FIELDS)) return stub<ProxySessionRecord>({ service_sid: s.sid, sid: key });
-      return ProxySession.getDataloader(ctx).load(nodeKey(s.sid!, key));
-    },
-  }),
-}));
+builder.objectFields(ProxyService, (t) => {
+  const k = serviceKeys.fields(t);
+  return {
+    sessions: k.list({
+      type: ProxySessionConnection,
+      nullable: false,
+      description: "The service's sessions.",
+      args: forwardArgs(t.arg),
+      resolve: (s, args, ctx) =>
+        resolveConnection(twilioList(ctx, proxy.proxyOperations.ListSession, { path: { ServiceSid: s.service } }), args),
+    }),
+    session: k.lookup({
+      type: ProxySession,
+      description: lookupDescription('One session of the service, by SID or unique name (a session named by unique name is always read, for its SID)', 'session'),
+      args: { sidOrUniqueName: t.arg.string({ required: true, description: 'The SID (`KC…`) or unique name of the session.' }) },
+      resolve: (s, { sidOrUniqueName }, ctx, info) => sessionKeys.resolve(ctx, info, { service: s.service, session: checkKey('sidOrUniqueName', sidOrUniqueName, 'KC') }),
+    }),
+  };
+});
 
 // ---- mutations ----
 

@@ -10,7 +10,7 @@ import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
 import { CAPABILITIES } from './shared.ts';
-import { ProxyService, serviceOf } from './service.ts';
+import { ProxyService, serviceKeys, serviceOf } from './service.ts';
 
 /** How short codes are read: the service's short codes once it is worth it, else one fetch each. */
 function shortCodeSource(ctx: GatewayContext, listFrom: number) {
@@ -50,7 +50,7 @@ ProxyShortCode.implement({
     sid: t.string({ nullable: false, description: 'The unique string that Twilio created to identify the ShortCode resource (`SC…`).', resolve: (c) => c.sid! }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the Account that created the ShortCode resource.' }),
     serviceSid: t.string({ nullable: false, description: "The SID of the ShortCode resource's parent Service.", resolve: (c) => c.service_sid! }),
-    service: t.field({ type: ProxyService, description: 'The service whose pool holds the short code.', resolve: (c, _, ctx) => serviceOf(ctx, c.service_sid) }),
+    service: t.field({ type: ProxyService, description: 'The service whose pool holds the short code.', resolve: (c, _, ctx, info) => serviceOf(ctx, info, c.service_sid) }),
     shortCode: t.exposeString('short_code', { description: "The short code's number." }),
     isoCountry: t.exposeString('iso_country', { description: 'The ISO Country Code for the short code.' }),
     capabilities: t.field({ type: 'JSON', description: CAPABILITIES, resolve: (c) => c.capabilities }),
@@ -63,22 +63,25 @@ ProxyShortCode.implement({
   }),
 });
 
-builder.objectFields(ProxyService, (t) => ({
-  shortCodes: t.field({
-    type: ProxyShortCodeConnection,
-    nullable: false,
-    description: "The short codes of the service's pool.",
-    args: forwardArgs(t.arg),
-    resolve: (s, args, ctx) =>
-      resolveConnection(twilioList(ctx, proxy.proxyOperations.ListShortCode, { path: { ServiceSid: s.sid! } }), args),
-  }),
-  shortCode: t.field({
-    type: ProxyShortCode,
-    description: "One short code of the service's pool, by SID; null when there is none.",
-    args: { sid: t.arg.string({ required: true, description: 'The SID of the short code (`SC…`).' }) },
-    resolve: (s, { sid }, ctx) => ProxyShortCode.getDataloader(ctx).load(nodeKey(s.sid!, checkSid('sid', sid, 'SC'))),
-  }),
-}));
+builder.objectFields(ProxyService, (t) => {
+  const k = serviceKeys.fields(t);
+  return {
+    shortCodes: k.list({
+      type: ProxyShortCodeConnection,
+      nullable: false,
+      description: "The short codes of the service's pool.",
+      args: forwardArgs(t.arg),
+      resolve: (s, args, ctx) =>
+        resolveConnection(twilioList(ctx, proxy.proxyOperations.ListShortCode, { path: { ServiceSid: s.service } }), args),
+    }),
+    shortCode: k.lookup({
+      type: ProxyShortCode,
+      description: "One short code of the service's pool, by SID; null when there is none.",
+      args: { sid: t.arg.string({ required: true, description: 'The SID of the short code (`SC…`).' }) },
+      resolve: (s, { sid }, ctx) => ProxyShortCode.getDataloader(ctx).load(nodeKey(s.service, checkSid('sid', sid, 'SC'))),
+    }),
+  };
+});
 
 // ---- mutations ----
 

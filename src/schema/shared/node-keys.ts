@@ -18,6 +18,17 @@ const sid = (prefix: string): KeyPart => ({ description: `a ${prefix} SID (${pre
 /** Where Twilio takes a SID or a name: any text a path segment can carry. */
 const sidOrName = (prefix: string, name: string): KeyPart => ({ description: `a ${prefix} SID or ${name}`, accepts: (value) => value !== '' && isWellFormedText(value) });
 
+/**
+ * A parent's SID or name inside a child's key, where Twilio takes the name in
+ * the child's path (a channel's unique name, a user's identity: the specs give
+ * those path parameters no SID pattern). Only the last part of a key may hold
+ * `:`, so a name holding one is not taken here.
+ */
+const parentSidOrName = (prefix: string, name: string): KeyPart => ({
+  description: `a ${prefix} SID or ${name} without \`:\``,
+  accepts: (value) => value !== '' && !value.includes(':') && isWellFormedText(value),
+});
+
 /** Event types and schema IDs are names holding no `:` or whitespace (see events/shared.ts). */
 const eventsName = (what: string): KeyPart => ({ description: what, accepts: (value) => /^[^\s:]+$/.test(value) && isWellFormedText(value) });
 
@@ -28,15 +39,15 @@ const e164: KeyPart = { description: 'an E.164 phone number', accepts: (value) =
 export const NODE_KEY_PARTS: Readonly<Record<string, readonly KeyPart[]>> = {
   ChatService: [sid('IS')],
   ChatChannel: [sid('IS'), sidOrName('CH', 'a unique name')],
-  ChatMember: [sid('IS'), sid('CH'), sidOrName('MB', 'an identity')],
-  ChatMessage: [sid('IS'), sid('CH'), sid('IM')],
+  ChatMember: [sid('IS'), parentSidOrName('CH', 'a unique name'), sidOrName('MB', 'an identity')],
+  ChatMessage: [sid('IS'), parentSidOrName('CH', 'a unique name'), sid('IM')],
   ChatUser: [sid('IS'), sidOrName('US', 'an identity')],
   ChatRole: [sid('IS'), sid('RL')],
-  ChatInvite: [sid('IS'), sid('CH'), sid('IN')],
-  ChatChannelWebhook: [sid('IS'), sid('CH'), sid('WH')],
+  ChatInvite: [sid('IS'), parentSidOrName('CH', 'a unique name'), sid('IN')],
+  ChatChannelWebhook: [sid('IS'), parentSidOrName('CH', 'a unique name'), sid('WH')],
   ChatBinding: [sid('IS'), sid('BS')],
-  ChatUserBinding: [sid('IS'), sid('US'), sid('BS')],
-  ChatUserChannel: [sid('IS'), sid('US'), sidOrName('CH', 'a unique name')],
+  ChatUserBinding: [sid('IS'), parentSidOrName('US', 'an identity'), sid('BS')],
+  ChatUserChannel: [sid('IS'), parentSidOrName('US', 'an identity'), sidOrName('CH', 'a unique name')],
   ChatCredential: [sid('CR')],
   ProxyService: [sidOrName('KS', 'a unique name')],
   ProxySession: [sid('KS'), sidOrName('KC', 'a unique name')],

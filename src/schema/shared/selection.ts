@@ -1,45 +1,121 @@
 /**
- * Skipping fetches a query does not need. When a query asks of an object only
- * for lists under it (`chatService(sid:) { channels { … } }`), the object's own
- * record is never read: each list call names the object's SID and fails with
- * Twilio's 404 if the object does not exist, so the fetch would only cost a
- * REST call. Such objects are stubs that carry their SIDs alone.
+ * What a query needs of an object, read from its selection: whether any field
+ * reads the object's record, or every field needs only the keys the caller
+ * gave (its SIDs, a unique name or identity where Twilio takes one).
+ *
+ * A field that needs only its parent's keys says so on the field
+ * (`extensions.keyOnly`, set by the helpers in keys.ts); every other field
+ * reads the record. The answer depends on the selection alone, so it is worked
+ * out once per field node and object type and kept: parsed documents are
+ * cached, so later requests of the same document only look it up. The cost
+ * model (`src/limits/cost.ts`) reads the same answer, so it predicts the same
+ * fetches execution makes.
  */
-import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { Kind, getNamedType, isAbstractType, isObjectType, type FieldNode, type FragmentDefinitionNode, type GraphQLObjectType, type GraphQLSchema, type SelectionSetNode } from 'graphql';
 
-const STUB = Symbol('stub');
+/** How a field that needs only its parent's keys uses them (`extensions.keyOnly`). */
+export interface KeyOnly {
+  /**
+   * A list or a lookup under the parent: its REST path names the parent, so
+   * Twilio answers it with 404 when the parent does not exist.
+   */
+  child?: 'list' | 'lookup';
+  /** Key parts the field needs as SIDs: where the caller gave a name, it needs the record (`sid`, `id`). */
+  sids?: readonly string[];
+  /** A lookup that may read its parent whatever it finds (for its SIDs: a name holding `:` cannot sit inside the child's key). */
+  readsParent?: boolean;
+}
 
-/** Fields that only echo what the caller already gave: they prove nothing about existence. */
-const ECHOES = new Set(['__typename', 'id', 'sid', 'schemaId']);
+export interface Needs {
+  /** Some field reads the object's record. */
+  record: boolean;
+  /** A list or lookup under the object is asked for without @skip/@include: its call proves the object exists. */
+  proven: boolean;
+  /**
+   * A lookup under the object is asked for that may find nothing: the object
+   * may then be read to tell which is missing. A lookup whose object is
+   * answered from its keys alone (see needsNoFetch) always finds it.
+   */
+  lookups: boolean;
+  /** Key parts some field needs as SIDs. */
+  sids: ReadonlySet<string>;
+}
+
+const NOTHING: ReadonlySet<string> = new Set();
+
+const cache = new WeakMap<FieldNode, Map<string, Needs>>();
 
 /**
- * Whether the field's selection asks for nothing but `allowed` fields, and for at
- * least one of them that is a list: without a list call, nothing would reveal
- * that the object does not exist, so a selection of only `id`/`sid` still fetches.
+ * What the selections of `nodes` (one response key: the field nodes execution
+ * merges) need of an object of `type`. Fields under @skip or @include count as
+ * asked for when they read the record, and as not asked for when they would
+ * prove the object exists, so the answer holds whatever the variables are.
  */
-export function selectsOnly(info: GraphQLResolveInfo, allowed: ReadonlySet<string>): boolean {
-  let asksForList = false;
-  const visit = (set: SelectionSetNode | undefined): boolean =>
-    !set ||
-    set.selections.every((selection) => {
+export function needsOf(
+  schema: GraphQLSchema,
+  type: GraphQLObjectType,
+  nodes: readonly FieldNode[],
+  fragment: (name: string) => FragmentDefinitionNode | undefined,
+): Needs {
+  if (nodes.length === 1) return needsOfNode(schema, type, nodes[0]!, fragment);
+  const all = nodes.map((node) => needsOfNode(schema, type, node, fragment));
+  return {
+    record: all.some((n) => n.record),
+    proven: all.some((n) => n.proven),
+    lookups: all.some((n) => n.lookups),
+    sids: new Set(all.flatMap((n) => [...n.sids])),
+  };
+}
+
+function needsOfNode(schema: GraphQLSchema, type: GraphQLObjectType, node: FieldNode, fragment: (name: string) => FragmentDefinitionNode | undefined): Needs {
+  let byType = cache.get(node);
+  if (!byType) cache.set(node, (byType = new Map()));
+  let needs = byType.get(type.name);
+  if (!needs) byType.set(type.name, (needs = walk(schema, type, node.selectionSet, fragment)));
+  return needs;
+}
+
+function walk(schema: GraphQLSchema, type: GraphQLObjectType, root: SelectionSetNode | undefined, fragment: (name: string) => FragmentDefinitionNode | undefined): Needs {
+  const fields = type.getFields();
+  const needs = { record: false, proven: false, lookups: false, sids: new Set<string>() };
+  const spread = new Set<string>();
+  const applies = (condition: string | undefined) => {
+    if (!condition || condition === type.name) return true;
+    const named = schema.getType(condition);
+    return named !== undefined && isAbstractType(named) && schema.isSubType(named, type);
+  };
+  const answeredFromKeys = (field: FieldNode) => {
+    const child = getNamedType(fields[field.name.value]!.type);
+    return isObjectType(child) && needsNoFetch(needsOfNode(schema, child, field, fragment));
+  };
+  const visit = (set: SelectionSetNode, conditional: boolean) => {
+    for (const selection of set.selections) {
+      const maybe = conditional || Boolean(selection.directives?.length);
       if (selection.kind === Kind.FIELD) {
         const name = selection.name.value;
-        if (!ECHOES.has(name) && allowed.has(name)) asksForList = true;
-        return ECHOES.has(name) || allowed.has(name);
+        if (name === '__typename') continue;
+        const keyOnly = fields[name]?.extensions?.keyOnly as KeyOnly | undefined;
+        if (!keyOnly) {
+          needs.record = true;
+          continue;
+        }
+        for (const part of keyOnly.sids ?? []) needs.sids.add(part);
+        if (keyOnly.child === 'lookup' && (keyOnly.readsParent || !answeredFromKeys(selection))) needs.lookups = true;
+        if (keyOnly.child && !maybe) needs.proven = true;
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        if (applies(selection.typeCondition?.name.value)) visit(selection.selectionSet, maybe);
+      } else if (!spread.has(selection.name.value)) {
+        spread.add(selection.name.value);
+        const definition = fragment(selection.name.value);
+        if (definition && applies(definition.typeCondition.name.value)) visit(definition.selectionSet, maybe);
       }
-      if (selection.kind === Kind.INLINE_FRAGMENT) return visit(selection.selectionSet);
-      const fragment = info.fragments[selection.name.value];
-      return fragment ? visit(fragment.selectionSet) : false;
-    });
-  return info.fieldNodes.every((node) => visit(node.selectionSet)) && asksForList;
+    }
+  };
+  if (root) visit(root, false);
+  return needs.sids.size ? needs : { ...needs, sids: NOTHING };
 }
 
-/** A record with only its SIDs, standing in for one whose other fields are not asked for. */
-export function stub<R>(sids: Partial<R>): R {
-  return Object.assign(sids, { [STUB]: true }) as R;
-}
-
-/** Stubs are cached under their own keys, so a later load of the object still reads the real record. */
-export function cacheKeyOf(record: object, key: string): string {
-  return STUB in record ? `stub:${key}` : key;
+/** True when no call is needed for the object itself, whatever keys it is reached with: the cost model counts none. */
+export function needsNoFetch(needs: Needs): boolean {
+  return !needs.record && needs.proven && !needs.lookups && needs.sids.size === 0;
 }
