@@ -19,6 +19,7 @@ import { ParseCache } from './limits/parse-cache.ts';
 import { credentialsBeforeParsing, csrfPrevention } from './limits/request.ts';
 import { codedErrorResponses, noSubscriptions } from './limits/error-codes.ts';
 import { InFlightRequests } from './limits/lifetime.ts';
+import { useCompiledExecution, type CompiledExecutionOptions } from './compiled-execution.ts';
 
 export interface GatewayOptions {
   transport: TwilioTransport;
@@ -42,6 +43,8 @@ export interface GatewayOptions {
   parseCache?: ParseCache;
   /** Time one request may take; past it, its REST calls are cancelled and it answers with what it has (default 30000). */
   requestTimeoutMs?: number;
+  /** Queries run compiled with graphql-jit (see compiled-execution.ts); false runs every operation with graphql-js. */
+  compiledExecution?: CompiledExecutionOptions | false;
 }
 
 /** Built once: the cost model depends only on the schema. */
@@ -108,6 +111,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       jsonLiteralBounds(),
       // After parsing and validation, before any resolver: the operation's REST calls and result size.
       useCostLimit(costModel, { restCalls: options.maxRestCallsPerRequest ?? 1000, nodes: options.maxResultNodes ?? 100_000 }),
+      // After the cost check, so a refused operation is never compiled.
+      options.compiledExecution !== false && useCompiledExecution(schema, options.compiledExecution),
     ],
     maxRequestBodySize: limits.maxRequestBodyBytes,
     // Bounded in bytes; it only ever receives documents within the limits, since parseWithinLimits throws the others.
