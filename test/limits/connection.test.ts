@@ -126,3 +126,23 @@ describe('cursors of resolveConnection', () => {
     expect(JSON.parse(Buffer.from(contents!, 'base64url').toString())).toMatchObject({ i: 1 });
   });
 });
+
+describe('cursors', () => {
+  it('are signed only when read, once each, and are the same whenever they are read', async () => {
+    const { source } = shortPagedList(100, 1000);
+    let sealed = 0;
+    const cursors = source.cursors;
+    const counted: ListSource<number> = { ...source, cursors: { open: cursors.open, seal: (contents) => (sealed++, cursors.seal(contents)) } };
+    const page = await resolveConnection(counted, { first: 50 });
+    expect(page.edges.map((e) => e.node)).toHaveLength(50);
+    expect(sealed).toBe(0);
+    const end = page.pageInfo.endCursor;
+    expect(sealed).toBe(1);
+    expect(page.edges[49]!.cursor).toBe(end);
+    expect(page.pageInfo.endCursor).toBe(end);
+    expect(sealed).toBe(1);
+    // The lazily signed cursor pages on exactly as before.
+    const next = await resolveConnection(counted, { first: 10, after: end });
+    expect(next.edges.map((e) => e.node)).toEqual([50, 51, 52, 53, 54, 55, 56, 57, 58, 59]);
+  });
+});

@@ -152,16 +152,38 @@ async function read<Item>(source: ListSource<Item>, order: Order, size: number, 
   return { items: page.items, order, token: at?.token, number, size, next: link(page.nextPageUrl), previous: link(page.previousPageUrl) };
 }
 
+/**
+ * An edge whose cursor is signed when first read: signing is an HMAC, and a
+ * query that asks for `nodes`, or for the page's end cursor alone, reads few
+ * cursors or none.
+ */
+class PageEdge<Item> implements Edge<Item> {
+  #cursor: string | undefined;
+
+  constructor(
+    readonly node: Item,
+    private readonly cursors: ListCursors,
+    private readonly page: ReadPage<Item>,
+    /** Index of the edge in the page as Twilio sent it. */
+    private readonly index: number,
+  ) {}
+
+  get cursor(): string {
+    if (this.#cursor === undefined) {
+      const { page, index } = this;
+      const data: CursorData = { g: page.number, s: page.size, i: index, o: page.order };
+      if (page.token) data.t = page.token;
+      if (index === page.items.length - 1 && page.next) data.n = page.next.token;
+      if (index === 0 && page.previous) data.p = page.previous.token;
+      this.#cursor = encodeCursor(this.cursors, data);
+    }
+    return this.#cursor;
+  }
+}
+
 /** Edges of a page in chronological (ascending) order, each with its cursor. */
 function edgesOf<Item>(cursors: ListCursors, page: ReadPage<Item>): Edge<Item>[] {
-  const last = page.items.length - 1;
-  const edges = page.items.map((node, i) => {
-    const data: CursorData = { g: page.number, s: page.size, i, o: page.order };
-    if (page.token) data.t = page.token;
-    if (i === last && page.next) data.n = page.next.token;
-    if (i === 0 && page.previous) data.p = page.previous.token;
-    return { cursor: encodeCursor(cursors, data), node };
-  });
+  const edges = page.items.map((node, i) => new PageEdge(node, cursors, page, i));
   return page.order === 'asc' ? edges : edges.reverse();
 }
 
@@ -250,8 +272,13 @@ export async function resolveConnection<Item>(source: ListSource<Item>, args: Co
     pageInfo: {
       hasNextPage: direction === 'forward' ? moreBeyond : Boolean(cursor),
       hasPreviousPage: direction === 'backward' ? moreBeyond : Boolean(cursor),
-      startCursor: taken[0]?.cursor ?? null,
-      endCursor: taken[taken.length - 1]?.cursor ?? null,
+      // Read from the edges only when asked for, as the edges sign their own.
+      get startCursor() {
+        return taken[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return taken[taken.length - 1]?.cursor ?? null;
+      },
     },
   };
 }
