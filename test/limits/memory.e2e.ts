@@ -58,3 +58,18 @@ describe('a stream of large distinct documents', () => {
     await stream(raised, 20, 300_000, 200);
   }, 60_000);
 });
+
+describe("GraphiQL's bundle", () => {
+  it('is loaded with the first GraphiQL page, not at start: it is some 80 MB of the process', async () => {
+    const { child, url } = await startChild({});
+    try {
+      const before = rss(child.pid!);
+      const res = await fetch(`${url}/graphql`, { headers: { accept: 'text/html' } });
+      expect(await res.text()).toContain('GraphiQL');
+      // About 70 MB when the page loads the bundle; under 20 MB when it was loaded at start.
+      expect(rss(child.pid!) - before).toBeGreaterThan(40 * 1024 * 1024);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
