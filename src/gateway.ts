@@ -13,7 +13,7 @@ import { CostModel } from './limits/cost.ts';
 import { useCostLimit } from './limits/cost-plugin.ts';
 import { CursorSigner } from './schema/shared/cursor.ts';
 import { JsonLiteralBoundsRule } from './schema/shared/json.ts';
-import { DEFAULT_DOCUMENT_LIMITS, documentLimits, type DocumentLimits } from './limits/document.ts';
+import { DEFAULT_DOCUMENT_LIMITS, bodyLimit, documentLimits, type DocumentLimits } from './limits/document.ts';
 import { ParseCache } from './limits/parse-cache.ts';
 import { credentialsBeforeParsing, csrfPrevention } from './limits/request.ts';
 import { codedErrorResponses, noSubscriptions } from './limits/error-codes.ts';
@@ -106,6 +106,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       // In this order, before the body is read: a form post without the header, then a request without usable credentials (never parsed).
       csrfPrevention(CSRF_HEADER),
       credentialsBeforeParsing(options.credentials, options.transport),
+      bodyLimit(limits.maxRequestBodyBytes),
       documentLimits(limits, schema),
       noSubscriptions(),
       jsonLiteralBounds(),
@@ -114,7 +115,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       // After the cost check, so a refused operation is never compiled.
       options.compiledExecution !== false && useCompiledExecution(schema, options.compiledExecution),
     ],
-    maxRequestBodySize: limits.maxRequestBodyBytes,
+    // Enforced by bodyLimit, which does not count a body whose Content-Length is within the limit.
+    maxRequestBodySize: false,
     // Bounded in bytes; it only ever receives documents within the limits, since parseWithinLimits throws the others.
     parserAndValidationCache: { documentCache: parseCache.documentCache, errorCache: parseCache.errorCache },
     maskedErrors: {
