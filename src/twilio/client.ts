@@ -251,6 +251,13 @@ export interface ClientOptions {
   fairShare?: boolean;
 }
 
+/**
+ * The Authorization header and verdict key of each credentials object. Weak,
+ * and keyed by the object: changing a credentials object in place is not
+ * supported (none is changed after it is made).
+ */
+const derivedFrom = new WeakMap<TwilioCredentials, { authorization: string; credentialKey: string }>();
+
 /** Makes Twilio REST calls with one account's credentials. */
 export class TwilioClient {
   /** The account the calls are made for (and counted against). */
@@ -270,9 +277,16 @@ export class TwilioClient {
   constructor(transport: TwilioTransport, credentials: TwilioCredentials, options: ClientOptions = {}) {
     this.transport = transport;
     this.accountSid = credentials.accountSid;
-    this.#authorization = authorizationHeader(credentials);
+    // Derived once per credentials object: a gateway's own credentials make a client for every request.
+    let derived = derivedFrom.get(credentials);
+    if (!derived) {
+      const authorization = authorizationHeader(credentials);
+      derived = { authorization, credentialKey: credentialKey(credentials.accountSid, authorization) };
+      derivedFrom.set(credentials, derived);
+    }
+    this.#authorization = derived.authorization;
     this.#slotHolder = options.fairShare ? this : undefined;
-    this.#credentialKey = credentialKey(this.accountSid, this.#authorization);
+    this.#credentialKey = derived.credentialKey;
   }
 
   /**
