@@ -4,10 +4,14 @@
  * budgets, and an operation over either is answered with `QUERY_TOO_EXPENSIVE`
  * having made no call. Every executed answer carries `extensions.cost`.
  */
-import type { ExecutionResult } from 'graphql';
+import type { DocumentNode, ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../context.ts';
 import { CostModel, tooExpensive, type CostBudget, type CostEstimate } from './cost.ts';
+
+/** Estimates kept per document, and the longest operation name and variables (as JSON) one is kept for. */
+const ESTIMATES_PER_DOCUMENT = 16;
+const MAX_ESTIMATE_KEY = 4096;
 
 /** What every answer reports in `extensions.cost`. */
 export interface CostReport {
@@ -29,10 +33,26 @@ export function useCostLimit(model: CostModel, budget: CostBudget): Plugin<Gatew
     budget,
   });
   const withCost = (result: ExecutionResult, cost: CostReport): ExecutionResult => ({ ...result, extensions: { ...result.extensions, cost } });
+  // The estimate depends only on the document, the operation and the variables: kept per document (weakly, so it
+  // goes with the parse cache's entry) for the last few operation names and variables it ran with.
+  const estimates = new WeakMap<DocumentNode, Map<string, CostEstimate>>();
+  const estimateOf = (document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | undefined): CostEstimate => {
+    const key = `${operationName ?? ''}\n${variables ? JSON.stringify(variables) : ''}`;
+    if (key.length > MAX_ESTIMATE_KEY) return model.estimate(document, operationName, variables, budget);
+    let known = estimates.get(document);
+    if (!known) estimates.set(document, (known = new Map()));
+    let estimate = known.get(key);
+    if (!estimate) {
+      estimate = model.estimate(document, operationName, variables, budget);
+      if (known.size >= ESTIMATES_PER_DOCUMENT) known.delete(known.keys().next().value!);
+      known.set(key, estimate);
+    }
+    return estimate;
+  };
   return {
     onExecute({ args, setResultAndStopExecution }) {
       const context = args.contextValue as GatewayContext;
-      const estimate = model.estimate(args.document, args.operationName, args.variableValues as Record<string, unknown> | undefined, budget);
+      const estimate = estimateOf(args.document, args.operationName, args.variableValues as Record<string, unknown> | undefined);
       const refusal = tooExpensive(estimate, budget);
       if (refusal) {
         setResultAndStopExecution(withCost({ errors: [refusal] }, report(estimate, context)));

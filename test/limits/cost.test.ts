@@ -188,3 +188,33 @@ describe('cost model: introspection', () => {
     expect(cost.nodes).toBe(1 + Object.keys((schema.getType('ChatChannel') as GraphQLObjectType).getFields()).length);
   });
 });
+
+describe('the cost plugin', () => {
+  it('estimates a document once per operation and variables, and again for other variables', async () => {
+    const { createYoga } = await import('graphql-yoga');
+    const { useCostLimit } = await import('../../src/limits/cost-plugin.ts');
+    let walks = 0;
+    const counting = new (class extends CostModel {
+      override estimate(...args: Parameters<CostModel['estimate']>) {
+        walks++;
+        return super.estimate(...args);
+      }
+    })(schema, OPERATION_COVERAGE);
+    // Refused before any resolver runs: a budget of one REST call.
+    const yoga = createYoga({ schema, logging: false, plugins: [useCostLimit(counting, { restCalls: 1, nodes: 100 })] });
+    const ask = async (first: number) => {
+      const res = await yoga.fetch('http://gateway/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: `query($first: Int) { chatServices(first: $first) { nodes { channels(first: 2) { nodes { sid } } } } }`, variables: { first } }),
+      });
+      return ((await res.json()) as any).errors[0].extensions;
+    };
+    const once = await ask(5);
+    expect(once).toMatchObject({ code: 'QUERY_TOO_EXPENSIVE', predicted: 6 });
+    expect(await ask(5)).toEqual(once);
+    expect(walks).toBe(1);
+    expect((await ask(7)).predicted).toBe(8);
+    expect(walks).toBe(2);
+  });
+});
