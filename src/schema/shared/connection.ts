@@ -61,11 +61,14 @@ export function twilioList<Req extends TwilioRequest, Key extends string, Item>(
   request: NoInfer<Req>,
   options: { orderable?: boolean } = {},
 ): ListSource<Item> {
-  const identity = [ctx.twilio.accountSid, operation.key, withQuery(buildPath(operation.path, request.path), encodeForm(request.query))].join('\n');
+  let cursors: ListCursors | undefined;
   return {
     maxPageSize: operation.maxPageSize ?? 1000,
     ...(options.orderable ? { orderable: true } : {}),
-    cursors: ctx.cursors.forList(identity),
+    // Made when a cursor is first signed or checked: a query that reads no cursor needs no identity.
+    get cursors() {
+      return (cursors ??= ctx.cursors.forList([ctx.twilio.accountSid, operation.key, withQuery(buildPath(operation.path, request.path), encodeForm(request.query))].join('\n')));
+    },
     fetch: (page) => fetchPage(ctx.twilio, operation, { ...request, query: { ...request.query, ...page } }),
   };
 }
@@ -162,7 +165,7 @@ class PageEdge<Item> implements Edge<Item> {
 
   constructor(
     readonly node: Item,
-    private readonly cursors: ListCursors,
+    private readonly source: ListSource<Item>,
     private readonly page: ReadPage<Item>,
     /** Index of the edge in the page as Twilio sent it. */
     private readonly index: number,
@@ -175,15 +178,15 @@ class PageEdge<Item> implements Edge<Item> {
       if (page.token) data.t = page.token;
       if (index === page.items.length - 1 && page.next) data.n = page.next.token;
       if (index === 0 && page.previous) data.p = page.previous.token;
-      this.#cursor = encodeCursor(this.cursors, data);
+      this.#cursor = encodeCursor(this.source.cursors, data);
     }
     return this.#cursor;
   }
 }
 
 /** Edges of a page in chronological (ascending) order, each with its cursor. */
-function edgesOf<Item>(cursors: ListCursors, page: ReadPage<Item>): Edge<Item>[] {
-  const edges = page.items.map((node, i) => new PageEdge(node, cursors, page, i));
+function edgesOf<Item>(source: ListSource<Item>, page: ReadPage<Item>): Edge<Item>[] {
+  const edges = page.items.map((node, i) => new PageEdge(node, source, page, i));
   return page.order === 'asc' ? edges : edges.reverse();
 }
 
@@ -235,19 +238,19 @@ export async function resolveConnection<Item>(source: ListSource<Item>, args: Co
   if (!cursor) {
     // `last` alone reads newest first; `first` alone reads from the start.
     page = await read(source, backward ? 'desc' : 'asc', count);
-    pending = edgesOf(source.cursors, page);
+    pending = edgesOf(source, page);
   } else {
     const atEdge = direction === 'forward' ? (cursor.o === 'asc' ? cursor.n : cursor.p) : cursor.o === 'asc' ? cursor.p : cursor.n;
     if (atEdge) {
       // The cursor sits at its page's edge: the adjacent page is one call away.
       const wireNext = atEdge === cursor.n;
       page = await read(source, cursor.o, count, { token: atEdge, page: cursor.g + (wireNext ? 1 : -1) });
-      pending = edgesOf(source.cursors, page);
+      pending = edgesOf(source, page);
     } else {
       // A cursor from inside a page: read that page again and continue after the cursor's item.
       midPage = true;
       page = await read(source, cursor.o, cursor.s, { token: cursor.t, page: cursor.g });
-      const all = edgesOf(source.cursors, page);
+      const all = edgesOf(source, page);
       const position = cursor.o === 'asc' ? cursor.i : all.length - 1 - cursor.i;
       pending = direction === 'forward' ? all.slice(position + 1) : all.slice(0, Math.max(0, position));
     }
@@ -263,7 +266,7 @@ export async function resolveConnection<Item>(source: ListSource<Item>, args: Co
   const more = midPage && taken.length < count && pending.length === 0 ? beyond(page, direction) : null;
   if (more) {
     page = await read(source, page.order, Math.min(source.maxPageSize, count - taken.length), more);
-    pending = edgesOf(source.cursors, page);
+    pending = edgesOf(source, page);
     take();
   }
   const moreBeyond = pending.length > 0 || beyond(page, direction) !== null;
