@@ -45,84 +45,120 @@ export interface ExchangeOptions {
 
 /** Sends one request and reads the whole response; rejects with `ExchangeFailure`. */
 export function exchange(dispatcher: Dispatcher, options: ExchangeOptions): Promise<Exchanged> {
-  return new Promise<Exchanged>((resolve, reject) => {
-    const { signal, timeoutMs } = options;
-    let controller: Dispatcher.DispatchController | undefined;
-    let sent = false;
-    let settled = false;
-    let timer: NodeJS.Timeout | undefined;
-    let timedOut: 'headers' | 'body' | undefined;
-    let status = 0;
-    let headers: IncomingHttpHeaders = {};
-    const chunks: Buffer[] = [];
+  return new Promise<Exchanged>((resolve, reject) => new Exchange(options, resolve, reject).start(dispatcher));
+}
 
-    const settle = (action: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      action();
-    };
-    const fail = (cause: unknown) =>
-      settle(() => reject(new ExchangeFailure(cause, sent, timedOut, signal?.aborted === true && timedOut === undefined)));
-    const arm = (phase: 'headers' | 'body') => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        timedOut = phase;
-        const error = new Error(`No response ${phase} within ${timeoutMs} ms`);
-        controller?.abort(error);
-        fail(error);
-      }, timeoutMs);
-    };
-    // Before the socket is connected there is nothing to abort yet: settle now,
-    // and abort the request as soon as undici hands us its controller.
-    function onAbort() {
-      controller?.abort(signal!.reason as Error);
-      fail(signal!.reason);
-    }
+/**
+ * One exchange's state and undici handler. A class rather than closures: a
+ * request makes dozens of exchanges, and each closure would be made anew.
+ */
+class Exchange implements Dispatcher.DispatchHandler {
+  #controller: Dispatcher.DispatchController | undefined;
+  #sent = false;
+  #settled = false;
+  #timer: NodeJS.Timeout | undefined;
+  #timedOut: 'headers' | 'body' | undefined;
+  #status = 0;
+  #headers: IncomingHttpHeaders = {};
+  readonly #chunks: Buffer[] = [];
 
-    if (signal?.aborted) return fail(signal.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
+  constructor(
+    private readonly options: ExchangeOptions,
+    private readonly resolve: (value: Exchanged) => void,
+    private readonly reject: (reason: ExchangeFailure) => void,
+  ) {}
 
-    const handler: Dispatcher.DispatchHandler = {
-      onRequestStart(ctrl) {
-        controller = ctrl;
-        if (settled) return ctrl.abort(new Error('abandoned'));
-        sent = true;
-        arm('headers');
-      },
-      onResponseStart(_ctrl, statusCode, responseHeaders) {
-        status = statusCode;
-        headers = responseHeaders;
-        arm('body');
-      },
-      onResponseData(_ctrl, chunk) {
-        chunks.push(chunk);
-      },
-      onResponseEnd() {
-        settle(() => resolve({ status, headers, text: Buffer.concat(chunks).toString('utf8') }));
-      },
-      onResponseError(_ctrl, error) {
-        fail(error);
-      },
-    };
-
+  start(dispatcher: Dispatcher): void {
+    const { signal, timeoutMs } = this.options;
+    if (signal?.aborted) return this.#fail(signal.reason);
+    signal?.addEventListener('abort', this, { once: true });
     try {
       dispatcher.dispatch(
         {
-          origin: options.origin,
-          path: options.path,
-          method: options.method,
-          headers: options.headers,
-          body: options.body ?? null,
-          // Backstops only; the timers above are the real limits.
+          origin: this.options.origin,
+          path: this.options.path,
+          method: this.options.method,
+          headers: this.options.headers,
+          body: this.options.body ?? null,
+          // Backstops only; the timers here are the real limits.
           headersTimeout: timeoutMs * 2 + 1_000,
           bodyTimeout: timeoutMs * 2 + 1_000,
         },
-        handler,
+        this,
       );
     } catch (error) {
-      fail(error);
+      this.#fail(error);
     }
-  });
+  }
+
+  /**
+   * The caller's signal aborted. Before the socket is connected there is
+   * nothing to abort yet: settle now, and abort the request as soon as undici
+   * hands over its controller.
+   */
+  handleEvent(): void {
+    const reason = this.options.signal!.reason as Error;
+    this.#controller?.abort(reason);
+    this.#fail(reason);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    if (this.#settled) return controller.abort(new Error('abandoned'));
+    this.#sent = true;
+    this.#arm('headers');
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    this.#status = statusCode;
+    this.#headers = headers;
+    this.#arm('body');
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.#chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    if (this.#settled) return;
+    const chunks = this.#chunks;
+    // Most answers arrive in one chunk: decoded as it is, without a copy.
+    const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+    this.#settle();
+    this.resolve({ status: this.#status, headers: this.#headers, text });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.#fail(error);
+  }
+
+  /** Our own timer ran out in `phase`. */
+  timeout(phase: 'headers' | 'body'): void {
+    this.#timedOut = phase;
+    const error = new Error(`No response ${phase} within ${this.options.timeoutMs} ms`);
+    this.#controller?.abort(error);
+    this.#fail(error);
+  }
+
+  #arm(phase: 'headers' | 'body'): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(timeOut, this.options.timeoutMs, this, phase);
+  }
+
+  #settle(): void {
+    this.#settled = true;
+    clearTimeout(this.#timer);
+    this.options.signal?.removeEventListener('abort', this);
+  }
+
+  #fail(cause: unknown): void {
+    if (this.#settled) return;
+    this.#settle();
+    const { signal } = this.options;
+    this.reject(new ExchangeFailure(cause, this.#sent, this.#timedOut, signal?.aborted === true && this.#timedOut === undefined));
+  }
+}
+
+function timeOut(exchange: Exchange, phase: 'headers' | 'body'): void {
+  exchange.timeout(phase);
 }
