@@ -36,10 +36,7 @@ export function decodeGlobalId(globalId: string): { typename: string; id: string
 
 /** The key a node's loader uses: its SIDs joined by `:`, parents first. */
 export function nodeKey(...sids: Array<string | number>): string {
-  // Built without intermediate arrays: every item of every page makes one, to prime its loader.
-  let key = String(sids[0]);
-  for (let i = 1; i < sids.length; i++) key += `:${String(sids[i])}`;
-  return key;
+  return sids.map(String).join(':');
 }
 
 /**
