@@ -37,7 +37,13 @@ export function useCostLimit(model: CostModel, budget: CostBudget): Plugin<Gatew
   // goes with the parse cache's entry) for the last few operation names and variables it ran with.
   const estimates = new WeakMap<DocumentNode, Map<string, CostEstimate>>();
   const estimateOf = (document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | undefined): CostEstimate => {
-    const key = `${operationName ?? ''}\n${variables ? JSON.stringify(variables) : ''}`;
+    let key: string;
+    try {
+      key = `${operationName ?? ''}\n${variables ? JSON.stringify(variables) : ''}`;
+    } catch {
+      // Variables nested past what JSON.stringify can walk: the JSON scalar refuses them, estimated as they are.
+      return model.estimate(document, operationName, variables, budget);
+    }
     if (key.length > MAX_ESTIMATE_KEY) return model.estimate(document, operationName, variables, budget);
     let known = estimates.get(document);
     if (!known) estimates.set(document, (known = new Map()));
