@@ -5,6 +5,8 @@ import { parseJsonText } from '../../src/schema/shared/json.ts';
 describe('parseJsonText', () => {
   it('parses JSON text of any kind', () => {
     expect(parseJsonText('{"body":"hello","tags":[1,2]}')).toEqual({ body: 'hello', tags: [1, 2] });
+    expect(parseJsonText('{}')).toEqual({});
+    expect(parseJsonText('{}')).toBe(parseJsonText('{}'));
     expect(parseJsonText('[]')).toEqual([]);
     expect(parseJsonText('42')).toBe(42);
     expect(parseJsonText('null')).toBeNull();
