@@ -47,8 +47,8 @@ describe('URL', () => {
     const schemes = ['http', 'https', 'HTTP', 'ftp'];
     const hosts = ['chat.twilio.com', 'EXAMPLE.com', '127.0.0.1', '127.1', '0x7f.0.0.1', '1.2.3.256', '10.0.0.09', 'xn--nxasmq6b.com', 'xn--abc', 'localhost', 'a.b-c.d', 'a..b', 'user@host', '[::1]', 'a_b.com', 'ex%41mple.com'];
     const ports = ['', ':80', ':443', ':8080', ':080', ':0', ':65535', ':65536'];
-    const paths = ['', '/', '/v2/Services/IS0123', '/a/./b', '/a/../b', '/a/%2e%2E/b', '/a/.', '/a/..', '/a/.b', '/a b', '/a%20b', "/it's", '/a|b', '/a^b', '/a`b', '/{x}', '/ü', '/a.b', '/~x@:', '/a\\b', '/%zz', '//'];
-    const queries = ['', '?', '?a=b', "?a='b'", '?a=b c', '?a=%zz', '?x=/y?z', '?a=ü', '?a=<b>'];
+    const paths = ['', '/', '/v2/Services/IS0123', '/a/./b', '/a/../b', '/a/%2e%2E/b', '/a/.', '/a/..', '/a/.b', '/a b', '/a%20b', "/it's", '/a|b', '/a^b', '/a`b', '/{x}', '/ü', '/a.b', '/~x@:', '/a\\b', '/%zz', '//', '/a/..?q', '/a/%2E.', '/a/...', '/.%2', '/%2'];
+    const queries = ['', '?', '?a=b', "?a='b'", '?a=b c', '?a=%zz', '?x=/y?z', '?a=ü', '?a=<b>', '?x=/../y', '?x=/.', '?x=/%2e%2e?', '?x=/...'];
     const fragments = ['', '#f'];
     const values: unknown[] = ['', 'not a url', '/relative', 'mailto:x@y.z', null, new URL('https://chat.twilio.com/v2/Services'), 42];
     let i = 0;

@@ -61,8 +61,42 @@ const PLAIN_ORIGIN = new RegExp(
     '(?:(?:[a-z0-9-]+\\.)*[a-z][a-z0-9-]*|(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d))' +
     '(?::([1-9]\\d{0,4}))?$',
 );
-const PLAIN_PATH_AND_QUERY = /^(?:\/[A-Za-z0-9\-._~!$&()*+,;=:@%]*)+(?:\?[A-Za-z0-9\-._~!$&()*+,;=:@%/?]*)?$/;
-const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?=[/?]|$)/i;
+
+/** Characters a plain path and query may hold: unreserved, sub-delims, `:@%`, and `/?` (a query may hold both). */
+const PLAIN_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&()*+,;=:@%/?') PLAIN_CHAR[c.charCodeAt(0)] = 1;
+const SLASH = 47;
+const QUESTION = 63;
+const DOT = 46;
+
+/** Length of a `.` or `%2e` (any case) at `i`, else 0. */
+function dotAt(value: string, i: number): number {
+  const c = value.charCodeAt(i);
+  if (c === DOT) return 1;
+  return c === 37 && value.charCodeAt(i + 1) === 50 && (value.charCodeAt(i + 2) | 32) === 101 ? 3 : 0;
+}
+
+/**
+ * Whether `value` from `from` (a `/`) is a path and query of plain characters
+ * with no `.` or `..` segment (plain or escaped) after any `/`: read character
+ * by character, since this runs for every URL of every answer.
+ */
+function isPlainPathAndQuery(value: string, from: number): boolean {
+  for (let i = from; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 128 || PLAIN_CHAR[c] === 0) return false;
+    if (c !== SLASH) continue;
+    let at = i + 1;
+    for (let dots = 0; dots < 2; dots++) {
+      const length = dotAt(value, at);
+      if (length === 0) break;
+      at += length;
+      const next = value.charCodeAt(at);
+      if (at === value.length || next === SLASH || next === QUESTION) return false;
+    }
+  }
+  return true;
+}
 
 /** Origins found plain lately: every URL of an answer has one of a few (the products' hosts). */
 const plainOrigins: string[] = [];
@@ -90,7 +124,7 @@ export function isPlainUrl(value: string): boolean {
     if (plainOrigins.length >= 8) plainOrigins.shift();
     plainOrigins.push(origin);
   }
-  return PLAIN_PATH_AND_QUERY.test(value.slice(pathAt)) && !DOT_SEGMENT.test(value);
+  return isPlainPathAndQuery(value, pathAt);
 }
 
 export const Url = new GraphQLScalarType({
