@@ -234,8 +234,9 @@ export class Deliveries {
     this.faults.push(fault);
   }
 
+  /** The pending faults, with any credentials in their URLs cut out. */
   listFaults(): ActiveWebhookFault[] {
-    return this.faults.map((f) => ({ ...f }));
+    return this.faults.map((f) => ({ ...f, url: redactUserInfo(f.url) }));
   }
 
   clearFaults(): void {
@@ -316,11 +317,13 @@ export class Deliveries {
       return;
     }
 
-    // What the receiver sees as its URL: no user info (that goes in Authorization).
+    // User info in a destination is sent as Basic auth on every request, not in the URL:
+    // https://www.twilio.com/docs/events/webhook-quickstart ("Authenticate your webhook sink").
     const credentials = target.username ? Buffer.from(`${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`).toString('base64') : undefined;
     target.username = '';
     target.password = '';
-    const configured = stripUserInfo(spec.url);
+    // Fragments carry connection settings for Twilio and never reach the receiver; neither is signed.
+    const configured = stripUserInfo(spec.url).replace(/#.*$/, '');
     let url: string;
     let body: string | undefined;
     let signature: string;
@@ -345,6 +348,8 @@ export class Deliveries {
 
     const headers: Record<string, string | number> = {
       'X-Twilio-Signature': signature,
+      // One value for every try of a delivery, so that a receiver can tell a retry from a new event:
+      // https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides
       'I-Twilio-Idempotency-Token': d.idempotencyToken,
       'User-Agent': 'TwilioProxy/1.1',
       Accept: '*/*',
@@ -443,6 +448,10 @@ function sizeOf(spec: DeliverySpec): number {
   let n = spec.url.length;
   for (const [k, v] of Object.entries(spec.form ?? {})) n += k.length + v.length + 2;
   return n;
+}
+
+function redactUserInfo(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1[redacted]@');
 }
 
 function stripUserInfo(url: string): string {

@@ -269,6 +269,20 @@ describe('Event Streams', () => {
     expect((await client.events.v1.sinks(sink.sid).sinkValidate.create({ testId: events[0].data.test_id })).result).toBe('valid');
   });
 
+  it('sends the user info of a destination as Basic auth, out of the URL it signs and of the control API', async () => {
+    const destination = receiver.url('/private').replace('http://', 'http://ops:s3cret@');
+    const sink = await client.events.v1.sinks.create({ description: 'private', sinkType: 'webhook', sinkConfiguration: { destination, method: 'POST', batch_events: false } });
+    await client.events.v1.sinks(sink.sid).sinkTest.create();
+    const [hook] = await receiver.waitFor(1, { path: '/private' });
+    expect(hook!.headers.authorization).toBe(`Basic ${Buffer.from('ops:s3cret').toString('base64')}`);
+    expect(hook!.url).not.toContain('s3cret');
+    expectSignedJson(hook!);
+    emu.injectWebhookFault({ url: destination, status: 500 });
+    const listed = await (await fetch(`${emu.url}/__emulator/webhook-faults`)).text();
+    expect(listed).toContain('/private');
+    expect(listed).not.toContain('s3cret');
+  });
+
   it('streams the Chat writes a new sink subscribes to, header or not, at the subscribed schema version', async () => {
     const sink = await webhookSink('/stream');
     await client.events.v1.subscriptions.create({
