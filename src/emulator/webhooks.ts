@@ -306,80 +306,79 @@ export class Deliveries {
       return;
     }
     const authToken = this.authTokenOf(spec.accountSid);
-    let target: URL;
-    try {
-      target = new URL(spec.url);
-    } catch {
-      target = new URL('http://invalid.invalid/');
-    }
-    if (!authToken || (target.protocol !== 'http:' && target.protocol !== 'https:') || RESERVED_HOST.test(target.hostname.replace(/\.$/, ''))) {
+    const target = URL.canParse(spec.url) ? new URL(spec.url) : undefined;
+    // Nothing to connect to: not an http(s) URL, or a name reserved for examples.
+    if (!authToken || !target || (target.protocol !== 'http:' && target.protocol !== 'https:') || RESERVED_HOST.test(target.hostname.replace(/\.$/, ''))) {
       setImmediate(() => done({ error: 'connection' }));
       return;
     }
 
-    // User info in a destination is sent as Basic auth on every request, not in the URL:
-    // https://www.twilio.com/docs/events/webhook-quickstart ("Authenticate your webhook sink").
-    const credentials = target.username ? Buffer.from(`${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`).toString('base64') : undefined;
-    target.username = '';
-    target.password = '';
-    // Fragments carry connection settings for Twilio and never reach the receiver; neither is signed.
-    const configured = stripUserInfo(spec.url).replace(/#.*$/, '');
-    let url: string;
-    let body: string | undefined;
-    let signature: string;
-    let contentType: string | undefined;
-    if (spec.form) {
-      const params = { ...spec.form, RetryCount: String(d.attempts - 1) };
-      if (spec.method.toUpperCase() === 'GET') {
-        url = withQuery(configured, params);
-        signature = twilioSignature(authToken, url);
+    try {
+      // User info in a destination is sent as Basic auth on every request, not in the URL:
+      // https://www.twilio.com/docs/events/webhook-quickstart ("Authenticate your webhook sink").
+      const credentials = target.username ? Buffer.from(`${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`).toString('base64') : undefined;
+      // Fragments carry connection settings for Twilio and never reach the receiver; neither is signed.
+      const configured = stripUserInfo(spec.url).replace(/#.*$/, '');
+      let url: string;
+      let body: string | undefined;
+      let signature: string;
+      let contentType: string | undefined;
+      if (spec.form) {
+        const params = { ...spec.form, RetryCount: String(d.attempts - 1) };
+        if (spec.method.toUpperCase() === 'GET') {
+          url = withQuery(configured, params);
+          signature = twilioSignature(authToken, url);
+        } else {
+          url = configured;
+          body = new URLSearchParams(params).toString();
+          contentType = 'application/x-www-form-urlencoded; charset=utf-8';
+          signature = twilioSignature(authToken, url, params);
+        }
       } else {
-        url = configured;
-        body = new URLSearchParams(params).toString();
-        contentType = 'application/x-www-form-urlencoded; charset=utf-8';
-        signature = twilioSignature(authToken, url, params);
+        body = JSON.stringify(spec.events ?? []);
+        contentType = 'application/json';
+        url = withBodyHash(configured, body);
+        signature = twilioSignature(authToken, url);
       }
-    } else {
-      body = JSON.stringify(spec.events ?? []);
-      contentType = 'application/json';
-      url = withBodyHash(configured, body);
-      signature = twilioSignature(authToken, url);
-    }
 
-    const headers: Record<string, string | number> = {
-      'X-Twilio-Signature': signature,
-      // One value for every try of a delivery, so that a receiver can tell a retry from a new event:
-      // https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides
-      'I-Twilio-Idempotency-Token': d.idempotencyToken,
-      'User-Agent': 'TwilioProxy/1.1',
-      Accept: '*/*',
-    };
-    if (credentials) headers.Authorization = `Basic ${credentials}`;
-    if (body !== undefined) {
-      headers['Content-Type'] = contentType!;
-      headers['Content-Length'] = Buffer.byteLength(body);
+      const headers: Record<string, string | number> = {
+        'X-Twilio-Signature': signature,
+        // One value for every try of a delivery, so that a receiver can tell a retry from a new event:
+        // https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides
+        'I-Twilio-Idempotency-Token': d.idempotencyToken,
+        'User-Agent': 'TwilioProxy/1.1',
+        Accept: '*/*',
+      };
+      if (credentials) headers.Authorization = `Basic ${credentials}`;
+      if (body !== undefined) {
+        headers['Content-Type'] = contentType!;
+        headers['Content-Length'] = Buffer.byteLength(body);
+      }
+      const sent = new URL(url);
+      const secure = sent.protocol === 'https:';
+      const request = (secure ? httpsRequest : httpRequest)(
+        sent,
+        { method: spec.method.toUpperCase(), headers, agent: secure ? this.httpsAgent : this.httpAgent },
+        (res) => {
+          // The answer's body means nothing to Twilio here: read and dropped, never held.
+          res.resume();
+          res.once('end', () => done({ status: res.statusCode ?? 0 }));
+          res.on('error', () => done({ error: 'connection' }));
+        },
+      );
+      d.request = request;
+      const timer = setTimeout(() => {
+        done({ error: 'timeout' });
+        request.destroy();
+      }, this.options.timeoutMs);
+      timer.unref();
+      request.once('close', () => clearTimeout(timer));
+      request.on('error', () => done({ error: 'connection' }));
+      request.end(body);
+    } catch {
+      // A URL the request cannot be made to (a malformed escape in its user info, say) fails like a refused connection.
+      setImmediate(() => done({ error: 'connection' }));
     }
-    const sent = new URL(url);
-    const secure = sent.protocol === 'https:';
-    const request = (secure ? httpsRequest : httpRequest)(
-      sent,
-      { method: spec.method.toUpperCase(), headers, agent: secure ? this.httpsAgent : this.httpAgent },
-      (res) => {
-        // The answer's body means nothing to Twilio here: read and dropped, never held.
-        res.resume();
-        res.once('end', () => done({ status: res.statusCode ?? 0 }));
-        res.once('error', () => done({ error: 'connection' }));
-      },
-    );
-    d.request = request;
-    const timer = setTimeout(() => {
-      done({ error: 'timeout' });
-      request.destroy();
-    }, this.options.timeoutMs);
-    timer.unref();
-    request.once('close', () => clearTimeout(timer));
-    request.once('error', () => done({ error: 'connection' }));
-    request.end(body);
   }
 
   private settle(d: Delivery, outcome: Outcome): void {
