@@ -283,6 +283,15 @@ describe('Event Streams', () => {
     expect(listed).not.toContain('s3cret');
   });
 
+  it('fails the tries to a destination it cannot make a request to, and goes on answering', async () => {
+    const destination = receiver.url('/never').replace('http://', 'http://%zz@');
+    const sink = await client.events.v1.sinks.create({ description: 'broken', sinkType: 'webhook', sinkConfiguration: { destination, method: 'POST', batch_events: false } });
+    await client.events.v1.sinks(sink.sid).sinkTest.create();
+    await waitUntil(() => emu.stats().deliveries.eventStreams.failed >= 1);
+    expect((await client.events.v1.sinks(sink.sid).fetch()).status).toBe('active');
+    expect(receiver.to('/never')).toHaveLength(0);
+  });
+
   it('streams the Chat writes a new sink subscribes to, header or not, at the subscribed schema version', async () => {
     const sink = await webhookSink('/stream');
     await client.events.v1.subscriptions.create({
