@@ -36,8 +36,6 @@ export interface WriteChange {
   kind: 'create' | 'update' | 'delete' | 'operation';
   /** The record written; for a delete, still in the store with its children. */
   record?: StoredRecord;
-  /** The record's fields before an update. */
-  previous?: Record<string, unknown>;
   /** Twilio-formatted time of the write. */
   now: string;
 }
@@ -171,8 +169,8 @@ export class Engine {
 
   private dispatch(ctx: OpContext, pathname: string, announced: boolean): OpResult {
     const { op, account } = ctx;
-    const observe = (kind: WriteChange['kind'], record?: StoredRecord, previous?: Record<string, unknown>) =>
-      announced && this.onWrite ? this.onWrite({ op, account, params: ctx.params, inputs: ctx.inputs, kind, record, previous, now: ctx.now }) : undefined;
+    const observe = (kind: WriteChange['kind'], record?: StoredRecord) =>
+      announced && this.onWrite ? this.onWrite({ op, account, params: ctx.params, inputs: ctx.inputs, kind, record, now: ctx.now }) : undefined;
     const custom = this.rules[op.product].operations?.[op.operationId];
     if (custom) {
       const result = custom(ctx);
@@ -188,10 +186,8 @@ export class Engine {
       case 'fetch':
         return { status: 200, body: this.serialize(account, op.resource, this.find(ctx, pathname)) };
       case 'update': {
-        const record = this.find(ctx, pathname);
-        const previous = record.data;
-        this.update(ctx, record);
-        return withAfter({ status: 200, body: this.serialize(account, op.resource, record) }, observe('update', record, previous));
+        const record = this.update(ctx, this.find(ctx, pathname));
+        return withAfter({ status: 200, body: this.serialize(account, op.resource, record) }, observe('update', record));
       }
       case 'delete': {
         const record = this.find(ctx, pathname);
