@@ -21,6 +21,31 @@ export interface EngineRequest {
   headers: Record<string, string | string[] | undefined>;
 }
 
+/**
+ * A write a client made over HTTP, as it is applied: what webhooks and event
+ * streams announce. Writes made from code (the seed, and operations that rules
+ * run inside another one) are never announced.
+ */
+export interface WriteChange {
+  op: OperationSpec;
+  account: AccountStore;
+  /** Path parameters, every parent resolved to its canonical SID. */
+  params: Record<string, string>;
+  inputs: Inputs;
+  /** `operation` for a write that is no plain create, update or delete (a sink test). */
+  kind: 'create' | 'update' | 'delete' | 'operation';
+  /** The record written; for a delete, still in the store with its children. */
+  record?: StoredRecord;
+  /** Twilio-formatted time of the write. */
+  now: string;
+}
+
+/**
+ * Sees each announced write while it is applied (a delete before its record
+ * and children go), and answers work to do once the client has its response.
+ */
+export type WriteObserver = (change: WriteChange) => (() => void) | void;
+
 /** Values a programmatic call may pass per parameter; they are form-encoded as Twilio's helper libraries would. */
 export type CallParams = Record<string, string | number | boolean | object | Array<string | number | boolean | object> | undefined>;
 
@@ -32,6 +57,8 @@ export class Engine {
   private readonly propertyKeys = new Map<ResourceSpec, string[]>();
   /** The time of the operation being run, while one runs. */
   private running: Date | undefined;
+  /** Sees the writes of HTTP requests (webhooks, event streams); set by the server. */
+  onWrite: WriteObserver | undefined;
 
   constructor(
     readonly model: SpecModel,
@@ -76,7 +103,7 @@ export class Engine {
   /** Runs one HTTP request's operation. */
   handle(req: EngineRequest, op: OperationSpec, rawParams: Record<string, string>): OpResult {
     const { inputs, given } = parseInputs(op, req.query, req.body, req.headers);
-    return this.run(op, this.account(req.accountSid), rawParams, inputs, given, req.query, req.pathname);
+    return this.run(op, this.account(req.accountSid), rawParams, inputs, given, req.query, req.pathname, new Date(), true);
   }
 
   /**
@@ -116,6 +143,7 @@ export class Engine {
     query: URLSearchParams,
     pathname: string,
     now: Date = new Date(),
+    announced = false,
   ): OpResult {
     const isInstanceOp = op.kind === 'fetch' || op.kind === 'update' || op.kind === 'delete';
     const { params, canonical } = this.resolveParents(op, account, rawParams, isInstanceOp, pathname);
@@ -133,28 +161,41 @@ export class Engine {
     const outer = this.running;
     this.running = now;
     try {
-      return this.dispatch(ctx, pathname);
+      return this.dispatch(ctx, pathname, announced && outer === undefined);
     } finally {
       this.running = outer;
     }
   }
 
-  private dispatch(ctx: OpContext, pathname: string): OpResult {
+  private dispatch(ctx: OpContext, pathname: string, announced: boolean): OpResult {
     const { op, account } = ctx;
+    const observe = (kind: WriteChange['kind'], record?: StoredRecord) =>
+      announced && this.onWrite ? this.onWrite({ op, account, params: ctx.params, inputs: ctx.inputs, kind, record, now: ctx.now }) : undefined;
     const custom = this.rules[op.product].operations?.[op.operationId];
-    if (custom) return custom(ctx);
+    if (custom) {
+      const result = custom(ctx);
+      return op.kind === 'list' || op.kind === 'fetch' ? result : withAfter(result, observe('operation'));
+    }
     switch (op.kind) {
       case 'list':
         return this.list(ctx);
-      case 'create':
-        return { status: 201, body: this.serialize(account, op.resource, this.create(ctx)) };
+      case 'create': {
+        const record = this.create(ctx);
+        return withAfter({ status: 201, body: this.serialize(account, op.resource, record) }, observe('create', record));
+      }
       case 'fetch':
         return { status: 200, body: this.serialize(account, op.resource, this.find(ctx, pathname)) };
-      case 'update':
-        return { status: 200, body: this.serialize(account, op.resource, this.update(ctx, this.find(ctx, pathname))) };
-      case 'delete':
-        this.remove(ctx, this.find(ctx, pathname));
-        return { status: 204, body: null };
+      case 'update': {
+        const record = this.update(ctx, this.find(ctx, pathname));
+        return withAfter({ status: 200, body: this.serialize(account, op.resource, record) }, observe('update', record));
+      }
+      case 'delete': {
+        const record = this.find(ctx, pathname);
+        let after: (() => void) | void = undefined;
+        // Seen before the record goes, while its children (a channel's webhooks) can still be read.
+        this.remove(ctx, record, () => (after = observe('delete', record)));
+        return withAfter({ status: 204, body: null }, after);
+      }
       default:
         throw new Error(`${op.id} has no handler`);
     }
@@ -319,9 +360,11 @@ export class Engine {
     return record;
   }
 
-  remove(ctx: OpContext, record: StoredRecord): void {
+  /** Deletes a record and its children; `beforeRemove` runs once the rules allow it, before anything goes. */
+  remove(ctx: OpContext, record: StoredRecord, beforeRemove?: () => void): void {
     const rule = this.ruleFor(ctx.op.resource);
     rule.beforeDelete?.(ctx, record);
+    beforeRemove?.();
     ctx.account.remove(record.path);
     rule.afterDelete?.(ctx, record);
   }
@@ -394,6 +437,10 @@ export class Engine {
   }
 }
 
+
+function withAfter(result: OpResult, after: (() => void) | void): OpResult {
+  return after ? { ...result, afterResponse: [...(result.afterResponse ?? []), after] } : result;
+}
 
 /** Fills a path template with (already canonical or raw) parameter values, each segment encoded. */
 export function fill(template: string, params: Record<string, string>): string {

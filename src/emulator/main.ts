@@ -39,7 +39,7 @@ console.log(`Twilio emulator listening on ${emulator.url} (seed: ${values.seed})
 if (!process.env.EMULATOR_ACCOUNTS) {
   console.log(`  demo account: ${DEMO_ACCOUNT.accountSid} (auth token and API key in the README)`);
 }
-console.log(`  control API: ${emulator.url}/__emulator/{stats,faults,latency,reset}`);
+console.log(`  control API: ${emulator.url}/__emulator/{stats,faults,webhook-faults,latency,reset}`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

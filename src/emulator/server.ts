@@ -1,8 +1,9 @@
 /**
  * The Twilio emulator's HTTP server: Chat v2, Proxy v1, Events v1 and Accounts
  * v1 from one origin, stateful and in memory, plus a control API under
- * `/__emulator/` (request counters, faults, latency, reset) that no Twilio
- * path can collide with.
+ * `/__emulator/` (request and delivery counters, faults, latency, reset) that
+ * no Twilio path can collide with. Writes that Twilio announces send their
+ * webhooks and Event Streams events once their response is sent.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,12 +11,15 @@ import { randomBytes } from 'node:crypto';
 import { loadSpecModel, type SpecModel } from './spec-model.ts';
 import { Store } from './store.ts';
 import { Engine } from './engine.ts';
+import type { OpResult } from './rules/types.ts';
 import { EmulatorError, moreInfo } from './errors.ts';
 import { AccountRegistry, DEFAULT_ACCOUNTS, type EmulatorAccount } from './accounts.ts';
 import { Faults, faultError, validateFault, type FaultSpec } from './faults.ts';
 import { PRODUCT_RULES, initAccount } from './rules/index.ts';
 import { seedDemo } from './seed/index.ts';
 import { sinkTestIds } from './rules/events.ts';
+import { announce } from './rules/outbound.ts';
+import { Deliveries, validateWebhookFault, type DeliveryOptions, type DeliveryStats, type WebhookFaultSpec } from './webhooks.ts';
 
 export type SeedName = 'demo' | 'none';
 
@@ -32,6 +36,8 @@ export interface EmulatorOptions {
   accounts?: EmulatorAccount[];
   /** Largest request body accepted, in bytes (default 1 MiB). */
   maxBodyBytes?: number;
+  /** Outgoing webhook and Event Streams deliveries: timeouts, bounds, backoff (defaults: Twilio's figures, see webhooks.ts). */
+  deliveries?: Partial<DeliveryOptions>;
 }
 
 export interface EmulatorStats {
@@ -43,6 +49,8 @@ export interface EmulatorStats {
   unauthenticated: number;
   /** Per account SID, the most authenticated requests that were in flight at once (latency and stalls included). */
   peakInFlight: Record<string, number>;
+  /** Outgoing webhook and Event Streams deliveries, per kind, and those held now. */
+  deliveries: DeliveryStats;
 }
 
 export interface Emulator {
@@ -53,8 +61,11 @@ export interface Emulator {
   resetStats(): void;
   injectFault(fault: FaultSpec): void;
   clearFaults(): void;
+  /** Scripts the answer to the next deliveries to a URL (a status, a timeout or a refused connection). */
+  injectWebhookFault(fault: WebhookFaultSpec): void;
+  clearWebhookFaults(): void;
   setLatency(ms: number): void;
-  /** Drops all data and loads the seed again (the one it started with by default). */
+  /** Drops all data and loads the seed again (the one it started with by default); pending deliveries are cancelled. */
   reset(seed?: SeedName): void;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -70,20 +81,28 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const store = new Store();
   const engine = new Engine(model, store, PRODUCT_RULES, (e, account) => initAccount(e, account, registry));
   const faults = new Faults();
+  const deliveries = new Deliveries((accountSid) => registry.get(accountSid)?.authToken, options.deliveries);
+  engine.onWrite = (change) => {
+    const specs = announce(change);
+    if (specs.length > 0) return () => specs.forEach((spec) => deliveries.enqueue(spec));
+  };
   const knownOperations = new Set(model.operationsById.keys());
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
   let latencyMs = options.latencyMs ?? 0;
   let stats = emptyStats();
+  const currentStats = (): EmulatorStats => ({ ...structuredClone(stats), deliveries: deliveries.stats() });
   // Authenticated requests being answered now, per account: the source of peakInFlight.
   const inFlight = new Map<string, number>();
   const resetStats = () => {
     stats = emptyStats();
+    deliveries.resetStats();
     // Requests still in flight count towards the next peak.
     for (const [account, count] of inFlight) stats.peakInFlight[account] = count;
   };
   const initialSeed = options.seed ?? 'none';
 
   const loadSeed = (seed: SeedName) => {
+    deliveries.stop();
     store.clear();
     registry.reset();
     for (const a of accountList) {
@@ -137,29 +156,43 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       if (fault?.status && fault.retryAfter !== undefined) res.setHeader('Retry-After', String(fault.retryAfter));
       if (fault?.body !== undefined) {
         const status = fault.status!;
+        let applied: OpResult | undefined;
         if (status < 300) {
           // Applied as usual; only its answer is replaced, whatever it was.
           try {
-            engine.handle({ accountSid, method, pathname, query, body, headers: req.headers }, op, rawParams);
+            applied = engine.handle({ accountSid, method, pathname, query, body, headers: req.headers }, op, rawParams);
           } catch (err) {
             if (!(err instanceof EmulatorError)) throw err;
           }
         }
-        if (res.destroyed) return;
-        return sendText(res, status, fault.contentType ?? JSON_TYPE, fault.body);
+        if (!res.destroyed) sendText(res, status, fault.contentType ?? JSON_TYPE, fault.body);
+        return runAfterResponse(applied);
       }
       if (fault?.status) throw faultError(fault);
       const result = engine.handle({ accountSid, method, pathname, query, body, headers: req.headers }, op, rawParams);
-      if (res.destroyed) return;
+      // A write is applied whether or not its client is still there to read the answer; so are its deliveries.
+      if (res.destroyed) return runAfterResponse(result);
       if (result.status === 204) {
         res.writeHead(204, { 'Twilio-Request-Id': requestId() });
         res.end();
-        return;
+      } else {
+        send(res, result.status, result.body);
       }
-      send(res, result.status, result.body);
+      runAfterResponse(result);
     } catch (err) {
       if (!(err instanceof EmulatorError)) throw err;
       send(res, err.status, err.toBody());
+    }
+  }
+
+  /** Starts what a write leaves for after its response (deliveries only queue here; none is sent on this turn). */
+  function runAfterResponse(result: OpResult | undefined): void {
+    for (const work of result?.afterResponse ?? []) {
+      try {
+        work();
+      } catch (err) {
+        console.error('emulator: could not queue a delivery', err instanceof Error ? err.message : err);
+      }
     }
   }
 
@@ -180,7 +213,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     try {
       if (what === 'health' && method === 'GET') return send(res, 200, { ok: true });
       if (what === 'stats') {
-        if (method === 'GET') return send(res, 200, stats);
+        if (method === 'GET') return send(res, 200, currentStats());
         if (method === 'DELETE') return end204(res, resetStats);
       }
       if (what === 'faults') {
@@ -193,6 +226,16 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
           return send(res, 201, { faults: faults.list() });
         }
         if (method === 'DELETE') return end204(res, () => faults.clear());
+      }
+      if (what === 'webhook-faults') {
+        if (method === 'GET') return send(res, 200, { faults: deliveries.listFaults() });
+        if (method === 'POST') {
+          const body = JSON.parse((await readRaw(req, maxBody)) || 'null') as unknown;
+          const valid = (Array.isArray(body) ? body : [body]).map(validateWebhookFault);
+          valid.forEach((f) => deliveries.addFault(f));
+          return send(res, 201, { faults: deliveries.listFaults() });
+        }
+        if (method === 'DELETE') return end204(res, () => deliveries.clearFaults());
       }
       if (what === 'latency') {
         if (method === 'GET') return send(res, 200, { ms: latencyMs });
@@ -233,6 +276,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   let closed: Promise<void> | undefined;
   const close = () =>
     (closed ??= new Promise<void>((resolve) => {
+      deliveries.close();
       server.close(() => resolve());
       server.closeAllConnections();
     }));
@@ -240,10 +284,12 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   return {
     url,
     engine,
-    stats: () => structuredClone(stats),
+    stats: currentStats,
     resetStats,
     injectFault: (fault) => faults.add(validateFault(fault, knownOperations)),
     clearFaults: () => faults.clear(),
+    injectWebhookFault: (fault) => deliveries.addFault(validateWebhookFault(fault)),
+    clearWebhookFaults: () => deliveries.clearFaults(),
     setLatency: (ms) => {
       latencyMs = ms;
     },
@@ -255,7 +301,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-function emptyStats(): EmulatorStats {
+function emptyStats(): Omit<EmulatorStats, 'deliveries'> {
   return { total: 0, operations: {}, unauthenticated: 0, peakInFlight: {} };
 }
 

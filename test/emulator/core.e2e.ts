@@ -282,6 +282,9 @@ describe('paging', () => {
 });
 
 describe('control API', () => {
+  const none = { attempted: 0, succeeded: 0, failed: 0, retried: 0, dropped: 0 };
+  const NO_DELIVERIES = { chatService: none, chatChannel: none, eventStreams: none, pending: 0, inFlight: 0 };
+
   it('counts requests per operation, readable and resettable over HTTP', async () => {
     const sid = await newService();
     await twilioFetch(emu, 'GET', `/v2/Services/${sid}`);
@@ -292,9 +295,10 @@ describe('control API', () => {
       operations: { 'chat.CreateService': 1, 'chat.FetchService': 2 },
       unauthenticated: 0,
       peakInFlight: { [DEMO_ACCOUNT.accountSid]: 1 },
+      deliveries: NO_DELIVERIES,
     });
     expect((await fetch(`${emu.url}/__emulator/stats`, { method: 'DELETE' })).status).toBe(204);
-    expect(emu.stats()).toEqual({ total: 0, operations: {}, unauthenticated: 0, peakInFlight: {} });
+    expect(emu.stats()).toEqual({ total: 0, operations: {}, unauthenticated: 0, peakInFlight: {}, deliveries: NO_DELIVERIES });
   });
 
   it('counts failed logins, and the most requests of each account in flight at once', async () => {

@@ -1,7 +1,7 @@
 /**
  * Event Streams v1 in the emulator over real HTTP: the catalogue every
- * account sees, sinks and their validation, subscriptions and subscribed
- * events, and Twilio's errors.
+ * account sees, sinks (active from their creation, as Twilio's sinks are
+ * today), subscriptions and subscribed events, and Twilio's errors.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createEmulator, type Emulator } from '../../src/emulator/server.ts';
@@ -47,19 +47,21 @@ async function newSink(type = 'webhook', config: object = WEBHOOK) {
   return created('/v1/Sinks', { Description: `${type} sink`, SinkType: type, SinkConfiguration: JSON.stringify(config) });
 }
 
-/** Runs the test-and-validate handshake, reading the test id the sink received. */
-async function activate(sinkSid: string) {
-  expect((await call('POST', `/v1/Sinks/${sinkSid}/Test`)).body).toEqual({ result: 'submitted' });
-  const testId = sinkTestIds(emu.engine.account(DEMO_ACCOUNT.accountSid), sinkSid).at(-1)!;
-  const res = await call('POST', `/v1/Sinks/${sinkSid}/Validate`, { TestId: testId });
-  expect(res.status).toBe(201);
-  expect(res.body).toEqual({ result: 'valid' });
-}
-
+/** A sink made active from its creation, as every new sink is. */
 async function activeSink() {
   const sink = await newSink();
-  await activate(sink.sid);
+  expect(sink.status).toBe('active');
   return sink;
+}
+
+/**
+ * A sink made before Twilio stopped asking for validation, still in the
+ * status it had then: no request can make one today.
+ */
+async function legacySink(status: 'initialized' | 'validating' | 'failed') {
+  const sink = await newSink();
+  emu.engine.account(DEMO_ACCOUNT.accountSid).get(`/v1/Sinks/${sink.sid}`)!.data.status = status;
+  return { ...sink, status };
 }
 
 const types = (...list: object[]) => list.map((t) => JSON.stringify(t));
@@ -152,20 +154,20 @@ describe('catalogue', () => {
 });
 
 describe('sinks', () => {
-  it('creates a sink, initialized, with every property', async () => {
+  it('creates a sink, active at once, with every property', async () => {
     const sink = await newSink();
     expect(Object.keys(sink).sort()).toEqual(propertiesOf('events.v1.sink'));
     expect(sink).toMatchObject({
       description: 'webhook sink',
       sink_type: 'webhook',
       sink_configuration: WEBHOOK,
-      status: 'initialized',
+      status: 'active',
       url: `${emu.url}/v1/Sinks/${sink.sid}`,
       links: { sink_test: `${emu.url}/v1/Sinks/${sink.sid}/Test`, sink_validate: `${emu.url}/v1/Sinks/${sink.sid}/Validate` },
     });
     expect(sink.sid).toMatch(/^DG[0-9a-f]{32}$/);
     expect((await newSink('kinesis', KINESIS)).sink_configuration).toEqual(KINESIS);
-    expect((await newSink('segment', { write_key: 'wk_123' })).status).toBe('initialized');
+    expect((await newSink('segment', { write_key: 'wk_123' })).status).toBe('active');
   });
 
   it.each([
@@ -194,41 +196,39 @@ describe('sinks', () => {
     expectTwilioError(await call('POST', '/v1/Sinks', { Description: 'd', SinkType: 'webhook', SinkConfiguration: '{oops' }), 400, 20001, 'SinkConfiguration');
   });
 
-  it('becomes active through a test event and its validation', async () => {
+  it('sends a test event on Test, leaving the status as it is, and answers valid to any Validate', async () => {
     const sink = await newSink();
     const base = `/v1/Sinks/${sink.sid}`;
-    expectTwilioError(await call('POST', `${base}/Validate`, { TestId: 'TE' + '0'.repeat(32) }), 400, 20001, 'TestId');
     const test = await call('POST', `${base}/Test`);
     expect(test.status).toBe(201);
     expect(test.body).toEqual({ result: 'submitted' });
-    expect((await call('GET', base)).body.status).toBe('validating');
+    expect((await call('GET', base)).body.status).toBe('active');
     // A client outside the process reads the test id the sink received from the control API.
     const control = (await (await fetch(`${emu.url}/__emulator/sinks/${sink.sid}/tests`)).json()) as { test_ids: string[] };
     const [testId] = control.test_ids;
     expect(testId).toMatch(/^\w{34}$/);
     expect(control.test_ids).toEqual(sinkTestIds(emu.engine.account(DEMO_ACCOUNT.accountSid), sink.sid));
-    expectTwilioError(await call('POST', `${base}/Validate`, { TestId: 'wrong' }), 400, 20001, 'TestId');
+    for (const id of [testId!, 'wrong']) {
+      const valid = await call('POST', `${base}/Validate`, { TestId: id });
+      expect(valid.status).toBe(201);
+      expect(valid.body).toEqual({ result: 'valid' });
+    }
     expectTwilioError(await call('POST', `${base}/Validate`, {}), 400, 20001, 'TestId');
-    expect((await call('GET', base)).body.status).toBe('validating');
-    const valid = await call('POST', `${base}/Validate`, { TestId: testId! });
-    expect(valid.status).toBe(201);
-    expect(valid.body).toEqual({ result: 'valid' });
     expect((await call('GET', base)).body.status).toBe('active');
   });
 
-  it('refuses a test id sent to another sink', async () => {
-    const one = await newSink();
-    const two = await newSink();
-    await call('POST', `/v1/Sinks/${one.sid}/Test`);
-    const [testId] = sinkTestIds(emu.engine.account(DEMO_ACCOUNT.accountSid), one.sid);
-    expectTwilioError(await call('POST', `/v1/Sinks/${two.sid}/Validate`, { TestId: testId! }), 400, 20001, 'TestId');
+  it('makes a sink left waiting for its validation active on Validate', async () => {
+    const legacy = await legacySink('validating');
+    expect((await call('GET', `/v1/Sinks/${legacy.sid}`)).body.status).toBe('validating');
+    expect((await call('POST', `/v1/Sinks/${legacy.sid}/Validate`, { TestId: 'TE' + '0'.repeat(32) })).body).toEqual({ result: 'valid' });
+    expect((await call('GET', `/v1/Sinks/${legacy.sid}`)).body.status).toBe('active');
   });
 
   it('lists with InUse and Status filters, fetches, updates the description and deletes', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2026-04-01T08:00:00Z'));
     const used = await activeSink();
-    const idle = await newSink('segment', { write_key: 'k' });
+    const idle = await legacySink('initialized');
     await created('/v1/Subscriptions', { Description: 'all', SinkSid: used.sid, Types: types({ type: 'com.twilio.messaging.message.sent' }) });
     const sids = async (query = '') => (await call('GET', `/v1/Sinks${query}`)).body.sinks.map((s: any) => s.sid);
     expect(await sids()).toEqual([used.sid, idle.sid]);
@@ -304,10 +304,13 @@ describe('subscriptions', () => {
     ]);
   });
 
-  it('needs an existing, active sink', async () => {
+  it('subscribes a sink as soon as it is made, and needs an existing, active sink', async () => {
     const t = types({ type: 'com.twilio.messaging.message.sent' });
     expectTwilioError(await call('POST', '/v1/Subscriptions', { Description: 'd', SinkSid: `DG${'0'.repeat(32)}`, Types: t }), 400, 91001, 'SinkSid');
-    const sink = await newSink();
+    const fresh = await newSink();
+    const sub = await created('/v1/Subscriptions', { Description: 'd', SinkSid: fresh.sid, Types: t });
+    expect((await call('DELETE', `/v1/Subscriptions/${sub.sid}`)).status).toBe(204);
+    const sink = await legacySink('failed');
     expectTwilioError(await call('POST', '/v1/Subscriptions', { Description: 'd', SinkSid: sink.sid, Types: t }), 400, 91100, 'active');
     expect((await call('GET', '/v1/Subscriptions')).body.subscriptions).toEqual([]);
   });
@@ -341,7 +344,7 @@ describe('subscriptions', () => {
     const moved = await call('POST', `/v1/Subscriptions/${one.sid}`, { SinkSid: b.sid });
     expect(moved.body).toMatchObject({ sink_sid: b.sid, description: 'one' });
     expect((await call('POST', `/v1/Subscriptions/${one.sid}`, { Description: 'first' })).body).toMatchObject({ sink_sid: b.sid, description: 'first' });
-    const idle = await newSink();
+    const idle = await legacySink('validating');
     expectTwilioError(await call('POST', `/v1/Subscriptions/${one.sid}`, { SinkSid: idle.sid }), 400, 91100);
 
     expect((await call('DELETE', `/v1/Subscriptions/${one.sid}`)).status).toBe(204);

@@ -623,8 +623,8 @@ describe('Events v1 through the twilio library', () => {
   const env = useEmulator();
   const events = () => env.client.events.v1;
 
-  /** Runs the sink handshake: send a test event, read its id where the sink received it, validate with it. */
-  async function activate(sinkSid: string): Promise<void> {
+  /** The old sink handshake, which still answers as it did: send a test event, read its id, validate with it. */
+  async function testAndValidate(sinkSid: string): Promise<void> {
     expect((await events().sinks(sinkSid).sinkTest.create()).result).toBe('submitted');
     const testId = sinkTestIds(env.emulator.engine.account(DEMO_ACCOUNT.accountSid), sinkSid).at(-1)!;
     expect((await events().sinks(sinkSid).sinkValidate.create({ testId })).result).toBe('valid');
@@ -665,14 +665,16 @@ describe('Events v1 through the twilio library', () => {
       );
     }
     expect(created[0]!.sid).toMatch(/^DG[0-9a-f]{32}$/);
-    expect(created[0]).toMatchObject({ description: 'sink 0', sinkType: 'webhook', status: 'initialized' });
+    // Active at once: Twilio's sinks no longer wait for a validation.
+    expect(created[0]).toMatchObject({ description: 'sink 0', sinkType: 'webhook', status: 'active' });
     expect(created[0]!.sinkConfiguration).toMatchObject({ destination: 'https://example.com/events/0' });
     await expectPaging(events().sinks, sid, created.map(sid));
 
     const sink = events().sinks(created[0]!.sid);
-    await activate(created[0]!.sid);
+    await testAndValidate(created[0]!.sid);
     expect((await sink.fetch()).status).toBe('active');
-    await expectRestError(events().sinks(created[1]!.sid).sinkValidate.create({ testId: 'TE00000000000000000000000000000000' }), 400);
+    // Validate always answers valid now, whatever the test id.
+    expect((await events().sinks(created[1]!.sid).sinkValidate.create({ testId: 'TE00000000000000000000000000000000' })).result).toBe('valid');
     expect((await sink.update({ description: 'renamed' })).description).toBe('renamed');
     expect((await sink.fetch()).description).toBe('renamed');
     await expectRestError(events().sinks.create({ description: 'no config', sinkType: 'webhook', sinkConfiguration: {} }), 400, undefined, /destination/);
@@ -687,8 +689,7 @@ describe('Events v1 through the twilio library', () => {
       sinkType: 'webhook',
       sinkConfiguration: { destination: 'https://example.com/subscribed', method: 'POST', batch_events: false },
     });
-    await expectRestError(events().subscriptions.create({ description: 'too early', sinkSid: sink.sid, types: [{ type: types[0]! }] }), 400, undefined, /active/);
-    await activate(sink.sid);
+    // A sink takes subscriptions as soon as it is made.
     const created = [];
     for (let i = 0; i < 7; i++) {
       created.push(await events().subscriptions.create({ description: `sub ${i}`, sinkSid: sink.sid, types: [{ type: types[i]! }] }));

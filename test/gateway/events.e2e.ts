@@ -412,7 +412,7 @@ describe('mutations', () => {
     expect(webhook).toMatchObject({
       description: 'Test webhook',
       sinkType: 'WEBHOOK',
-      status: 'INITIALIZED',
+      status: 'ACTIVE',
       sinkConfiguration: { __typename: 'EventSinkWebhookConfiguration', destination: 'https://example.com/events', method: 'POST', batchEvents: true },
     });
     expect(env.calls()).toEqual({ 'events.CreateSink': 1 });
@@ -468,16 +468,17 @@ describe('mutations', () => {
     expect(missing.updateEventSink).toEqual({ eventSink: null, userErrors: [{ code: 'NOT_FOUND', twilioCode: 20404 }] });
   });
 
-  it('tests and validates a sink, which makes it active', async () => {
+  it('tests and validates a sink, which Twilio answers without a change: sinks are active from the start', async () => {
     const test = await ok(`mutation($sid: String!) { testEventSink(input: { sid: $sid }) { result eventSink { status } userErrors { code } } }`, { sid: webhook.sid });
-    expect(test.testEventSink).toEqual({ result: 'submitted', eventSink: { status: 'VALIDATING' }, userErrors: [] });
+    expect(test.testEventSink).toEqual({ result: 'submitted', eventSink: { status: 'ACTIVE' }, userErrors: [] });
     // The status is read again after the write: CreateSinkTest, then FetchSink.
     expect(env.calls()).toEqual({ 'events.CreateSinkTest': 1, 'events.FetchSink': 1 });
 
-    const wrong = await ok(`mutation($sid: String!) { validateEventSink(input: { sid: $sid, testId: "TE${MISSING}" }) { result eventSink { status } userErrors { field code twilioCode } } }`, {
+    // Validate always answers valid now, whatever the test id.
+    const any = await ok(`mutation($sid: String!) { validateEventSink(input: { sid: $sid, testId: "TE${MISSING}" }) { result eventSink { status } userErrors { field code twilioCode } } }`, {
       sid: webhook.sid,
     });
-    expect(wrong.validateEventSink).toEqual({ result: null, eventSink: null, userErrors: [{ field: ['input', 'testId'], code: 'INVALID_INPUT', twilioCode: 20001 }] });
+    expect(any.validateEventSink).toEqual({ result: 'valid', eventSink: { status: 'ACTIVE' }, userErrors: [] });
 
     const testId = sinkTestIds(env.emulator.engine.account(DEMO_ACCOUNT.accountSid), webhook.sid).at(-1)!;
     const valid = await ok(`mutation($sid: String!, $testId: String!) { validateEventSink(input: { sid: $sid, testId: $testId }) { result eventSink { status } userErrors { code } } }`, {
@@ -490,7 +491,7 @@ describe('mutations', () => {
     expect(missing.testEventSink).toEqual({ result: null, userErrors: [{ code: 'NOT_FOUND' }] });
   });
 
-  it('subscribes an active sink, sending Types as JSON items, and refuses an inactive one', async () => {
+  it('subscribes a new sink at once, sending Types as JSON items, and refuses one still waiting for its validation', async () => {
     const res = await ok(
       `mutation($input: CreateEventSubscriptionInput!) { createEventSubscription(input: $input) {
         eventSubscription { id sid description sink { sid status } subscribedEvents { nodes { type schemaVersionNumber } } } userErrors { code } } }`,
@@ -513,7 +514,7 @@ describe('mutations', () => {
     const refused = await ok(
       `mutation($sink: String!) { createEventSubscription(input: { description: "x", sinkSid: $sink, types: [{ type: "com.twilio.messaging.message.sent" }] }) {
         eventSubscription { sid } userErrors { field code twilioCode } } }`,
-      { sink: segment.sid },
+      { sink: sinks[MARKETING] },
     );
     expect(refused.createEventSubscription).toEqual({ eventSubscription: null, userErrors: [{ field: ['input', 'sinkSid'], code: 'INVALID_INPUT', twilioCode: 91100 }] });
   });
@@ -525,7 +526,7 @@ describe('mutations', () => {
     expect(res.updateEventSubscription).toEqual({ eventSubscription: { id: subscription.id, description: 'Renamed subscription' }, userErrors: [] });
     const refused = await ok(`mutation($sid: String!, $sink: String!) { updateEventSubscription(input: { sid: $sid, sinkSid: $sink }) { eventSubscription { sid } userErrors { field twilioCode } } }`, {
       sid: subscription.sid,
-      sink: segment.sid,
+      sink: sinks[MARKETING],
     });
     expect(refused.updateEventSubscription).toEqual({ eventSubscription: null, userErrors: [{ field: ['input', 'sinkSid'], twilioCode: 91100 }] });
   });

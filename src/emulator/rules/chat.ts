@@ -54,6 +54,17 @@ function checkRole(ctx: OpContext, roleSid: unknown, type: 'channel' | 'deployme
   if (role.data.type !== type) throw invalidParameter(`Invalid ${param}: role ${String(roleSid)} is a ${String(role.data.type)} role, expected a ${type} role`, 50101);
 }
 
+/**
+ * A channel webhook is retried "if the first attempt fails", 0 to 3 times:
+ * https://www.twilio.com/docs/chat/rest/channel-webhook-resource
+ */
+function checkRetryCount(value: unknown): void {
+  if (value === undefined || value === null) return;
+  if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 3) {
+    throw invalidParameter(`Invalid Configuration.RetryCount: must be an integer from 0 to 3, got ${JSON.stringify(value)}`, 50065);
+  }
+}
+
 /** Channels of a service in which `identity` is a member, with that membership. */
 function membershipsOf(account: AccountStore, serviceSid: string, identity: unknown): Array<{ channel: StoredRecord; member: StoredRecord }> {
   const out: Array<{ channel: StoredRecord; member: StoredRecord }> = [];
@@ -337,6 +348,10 @@ export const chatRules: ProductRules = {
         if (data.type === 'studio' && !config.flow_sid) throw invalidParameter('Missing required parameter Configuration.FlowSid for a webhook of type studio');
         config.method ??= 'POST';
         config.retry_count ??= 0;
+        checkRetryCount(config.retry_count);
+      },
+      beforeUpdate(_ctx, _record, changes) {
+        checkRetryCount((changes.configuration as Record<string, unknown> | undefined)?.retry_count);
       },
     },
 

@@ -1,9 +1,10 @@
 /**
  * Event Streams v1 behaviour beyond CRUD: the catalogue of event types and
- * schemas every account sees, sink configurations checked by sink type, the
- * test-and-validate handshake that makes a sink active, subscriptions that
- * need an active sink and create their subscribed events, and sinks that
- * cannot be deleted while a subscription uses them.
+ * schemas every account sees, sink configurations checked by sink type, sinks
+ * active from their creation (Test still sends a test event, Validate always
+ * answers valid), subscriptions that need an active sink and create their
+ * subscribed events, and sinks that cannot be deleted while a subscription
+ * uses them.
  */
 import type { AccountStore, StoredRecord } from '../store.ts';
 import { EmulatorError, invalidParameter } from '../errors.ts';
@@ -93,6 +94,28 @@ export const EVENT_CATALOGUE: readonly SchemaEntry[] = [
     versions: ['2022-03-01T12:00:00Z', '2023-05-09T12:00:00Z'],
     types: [['com.twilio.errorlogs.error.logged', 'Error Logs - error or warning logged']],
   },
+  // Conversations, one schema per event type: https://www.twilio.com/docs/events/event-types
+  // (Programmable Chat v2 services run on Conversations; the emulator's Chat writes emit these, see rules/outbound.ts).
+  ...(
+    [
+      ['ConversationAdded', 'conversation.added', 'conversation added'],
+      ['ConversationUpdated', 'conversation.updated', 'conversation updated'],
+      ['ConversationRemoved', 'conversation.removed', 'conversation removed'],
+      ['ConversationStateUpdated', 'conversation-state.updated', 'conversation state updated'],
+      ['MessageAdded', 'message.added', 'message added'],
+      ['MessageUpdated', 'message.updated', 'message updated'],
+      ['MessageRemoved', 'message.removed', 'message removed'],
+      ['ParticipantAdded', 'participant.added', 'participant added'],
+      ['ParticipantUpdated', 'participant.updated', 'participant updated'],
+      ['ParticipantRemoved', 'participant.removed', 'participant removed'],
+      ['UserAdded', 'user.added', 'user added'],
+      ['UserUpdated', 'user.updated', 'user updated'],
+    ] as const
+  ).map(([schema, type, description]) => ({
+    id: `Conversations.${schema}`,
+    versions: ['2022-05-10T15:00:00Z', '2023-08-22T09:30:00Z'],
+    types: [[`com.twilio.conversations.${type}`, `Conversations - ${description}`]] as Array<[string, string]>,
+  })),
 ];
 
 /** Where Twilio publishes the JSON Schema of a schema version. */
@@ -172,7 +195,7 @@ function checkSinkConfiguration(type: string, config: unknown): void {
 
 const sinkInUse = (account: AccountStore, sinkSid: unknown) => account.list('/v1/Subscriptions').some((s) => s.data.sink_sid === sinkSid);
 
-/** A subscription's sink must exist and be active. */
+/** A subscription's sink must exist and be active (a sink made before Twilio stopped asking for validation may not be). */
 function checkSink(ctx: OpContext, sinkSid: unknown): void {
   const sink = ctx.account.get(`/v1/Sinks/${String(sinkSid)}`);
   if (!sink) throw eventsError(91001, `Invalid SinkSid: Sink ${String(sinkSid)} could not be found`);
@@ -222,7 +245,9 @@ export const eventsRules: ProductRules = {
     },
 
     [SINK]: {
-      defaults: () => ({ status: 'initialized' }),
+      // "There is no longer a need for validating a Sink. The status of Sinks is active by default."
+      // https://www.twilio.com/docs/events/event-streams/sink-resource/validate
+      defaults: () => ({ status: 'active' }),
       beforeCreate(ctx, data) {
         if (ctx.account.list('/v1/Sinks').length >= MAX_SINKS) throw eventsError(91003, `Account reached the limit of ${MAX_SINKS} sinks`);
         checkSinkConfiguration(String(data.sink_type), data.sink_configuration);
@@ -276,27 +301,24 @@ export const eventsRules: ProductRules = {
   },
 
   operations: {
+    // Sends a test event to the sink (rules/outbound.ts), carrying the id it records here.
     CreateSinkTest(ctx) {
       const sink = ctx.account.get(`/v1/Sinks/${ctx.params.Sid}`)!;
       const log = sinkTestLog(ctx.account);
       const ids = log.get(String(sink.data.sid)) ?? [];
       ids.push(ctx.engine.store.newSid('TE'));
       log.set(String(sink.data.sid), ids);
-      if (sink.data.status === 'initialized' || sink.data.status === 'failed') {
-        sink.data.status = 'validating';
-        sink.data.date_updated = ctx.now;
-      }
       return { status: 201, body: { result: 'submitted' } };
     },
+    // "A request to create a new Sink Validation Resource always returns a result property with a value of
+    // valid (to avoid disrupting existing customer workflows)":
+    // https://www.twilio.com/docs/events/event-streams/sink-resource/validate
     CreateSinkValidate(ctx) {
       const sink = ctx.account.get(`/v1/Sinks/${ctx.params.Sid}`)!;
-      const testId = String(ctx.inputs.TestId);
-      if (!sinkTestIds(ctx.account, String(sink.data.sid)).includes(testId)) {
-        throw invalidParameter(`Invalid TestId: ${testId} is not a test event sent to Sink ${String(sink.data.sid)}`);
-      }
       if (sink.data.status !== 'active') {
         sink.data.status = 'active';
         sink.data.date_updated = ctx.now;
+        ctx.account.version++;
       }
       return { status: 201, body: { result: 'valid' } };
     },

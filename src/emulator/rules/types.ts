@@ -27,6 +27,8 @@ export interface OpContext {
 export interface OpResult {
   status: number;
   body: unknown;
+  /** Work for once the response is sent (webhook deliveries), so that it never delays the answer. */
+  afterResponse?: Array<() => void>;
 }
 
 export interface UniqueField {

@@ -1,9 +1,10 @@
 /**
  * Event Streams demo data, on top of the catalogue every account has: sinks
- * of each type, most taken through test and validate to `active`, one tested
- * but not yet validated and one never tested; and subscriptions of the active
- * sinks to event types of the catalogue, some pinned to an older schema
- * version.
+ * of each type, most active (taken through test and validate, as was needed
+ * when they were made), two made before Twilio stopped asking for validation
+ * and left as they were then, one tested but not validated and one never
+ * tested; and subscriptions of the active sinks to event types of the
+ * catalogue, some pinned to an older schema version.
  */
 import { sinkTestIds } from '../rules/events.ts';
 import type { Seeder } from './seeder.ts';
@@ -24,7 +25,7 @@ export function seedEvents(seeder: Seeder): void {
   }, since + 20);
   const analytics = sink('Product analytics (Segment)', 'segment', { write_key: 'acme-segment-write-key-demo' }, since + 40);
   const marketing = sink('Marketing workspace (Segment)', 'segment', { write_key: 'acme-marketing-write-key-demo' }, since + 60);
-  sink('Staging webhook', 'webhook', { destination: 'https://staging.acme.example/twilio/events', method: 'POST', batch_events: true }, since + 80);
+  const staging = sink('Staging webhook', 'webhook', { destination: 'https://staging.acme.example/twilio/events', method: 'POST', batch_events: true }, since + 80);
 
   // Test sends a test event to the sink; Validate sends back the id it carried, which makes the sink active.
   for (const [sid, minutes] of [[ops, since + 5], [warehouse, since + 25], [analytics, since + 45]] as const) {
@@ -32,8 +33,11 @@ export function seedEvents(seeder: Seeder): void {
     const testId = sinkTestIds(seeder.account, sid).at(-1)!;
     seeder.call('events.CreateSinkValidate', { Sid: sid }, { TestId: testId }, minutes + 2);
   }
-  // Tested, never validated: still `validating`. The staging webhook was never tested: still `initialized`.
   seeder.call('events.CreateSinkTest', { Sid: marketing }, {}, since + 65);
+  // New sinks are active at once today; these two date from when a sink waited for its validation:
+  // tested but never validated (`validating`), and never tested (`initialized`).
+  seeder.account.get(`/v1/Sinks/${marketing}`)!.data.status = 'validating';
+  seeder.account.get(`/v1/Sinks/${staging}`)!.data.status = 'initialized';
 
   const subscribe = (description: string, sinkSid: string, types: Array<string | [string, number]>, minutes: number) =>
     seeder.create('events.CreateSubscription', {}, {
