@@ -198,7 +198,7 @@ export class TwilioTransport {
    * work is spent on it.
    */
   refusesUnverified(credentials: TwilioCredentials): boolean {
-    const key = credentialKey(credentials.accountSid, authorizationHeader(credentials));
+    const key = derive(credentials).credentialKey;
     if (this.verdicts.isAccepted(key) || this.verdicts.isRefused(key)) return false;
     return this.unverified.wouldRefuse(credentials.accountSid, key);
   }
@@ -209,7 +209,7 @@ export class TwilioTransport {
    * can delay their first calls. A 401 from Twilio still refuses them for a while.
    */
   trust(credentials: TwilioCredentials): void {
-    this.verdicts.trust(credentialKey(credentials.accountSid, authorizationHeader(credentials)));
+    this.verdicts.trust(derive(credentials).credentialKey);
   }
 
   /** True once `close()` was called. */
@@ -277,13 +277,7 @@ export class TwilioClient {
   constructor(transport: TwilioTransport, credentials: TwilioCredentials, options: ClientOptions = {}) {
     this.transport = transport;
     this.accountSid = credentials.accountSid;
-    // Derived once per credentials object: a gateway's own credentials make a client for every request.
-    let derived = derivedFrom.get(credentials);
-    if (!derived) {
-      const authorization = authorizationHeader(credentials);
-      derived = { authorization, credentialKey: credentialKey(credentials.accountSid, authorization) };
-      derivedFrom.set(credentials, derived);
-    }
+    const derived = derive(credentials);
     this.#authorization = derived.authorization;
     this.#slotHolder = options.fairShare ? this : undefined;
     this.#credentialKey = derived.credentialKey;
@@ -641,6 +635,17 @@ function describe(error: TwilioApiError | TwilioTransportError): string {
 function header(headers: Exchanged['headers'], name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** The header and verdict key of a credentials object, derived once per object: a gateway's own credentials serve every request. */
+function derive(credentials: TwilioCredentials): { authorization: string; credentialKey: string } {
+  let derived = derivedFrom.get(credentials);
+  if (!derived) {
+    const authorization = authorizationHeader(credentials);
+    derived = { authorization, credentialKey: credentialKey(credentials.accountSid, authorization) };
+    derivedFrom.set(credentials, derived);
+  }
+  return derived;
 }
 
 function authorizationHeader(credentials: TwilioCredentials): string {
