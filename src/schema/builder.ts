@@ -72,7 +72,7 @@ builder.queryType({ description: 'The root of every query.' });
 // with its error, while the writes before it in the same request keep their payloads.
 builder.subscriptionType({
   description:
-    'Live events, from Twilio’s webhooks to the gateway: each subscription streams the events of what it names from now on, over Server-Sent Events (`Accept: text/event-stream`) or graphql-ws (WebSocket, `/graphql`).',
+    "Live events, from Twilio's webhooks to the gateway: each subscription streams the events of what it names from now on, over Server-Sent Events (`Accept: text/event-stream`) or graphql-ws (WebSocket, `/graphql`).",
 });
 builder.mutationType({
   description:

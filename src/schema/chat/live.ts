@@ -152,7 +152,7 @@ const TYPE_OF: Record<ChatEventType, string> = {
 };
 
 export const ChatLiveEventKind = builder.enumType('ChatLiveEventKind', {
-  description: 'A kind of Chat event, named after the type a subscriber receives; each is one of Twilio’s post-event webhooks.',
+  description: "A kind of Chat event, named after the type a subscriber receives; each is one of Twilio's post-event webhooks.",
   values: {
     MESSAGE_ADDED: { value: 'onMessageSent', description: 'A message was sent (`onMessageSent`): `ChatMessageAddedEvent`.' },
     MESSAGE_UPDATED: { value: 'onMessageUpdated', description: 'A message was changed (`onMessageUpdated`): `ChatMessageUpdatedEvent`.' },
@@ -171,10 +171,10 @@ export const ChatLiveEventKind = builder.enumType('ChatLiveEventKind', {
 export const ChatEvent = builder.interfaceRef<ChatLiveEvent>('ChatEvent');
 
 ChatEvent.implement({
-  description: 'Something that happened in a Chat service, as Twilio’s post-event webhook told it.',
+  description: "Something that happened in a Chat service, as Twilio's post-event webhook told it.",
   resolveType: (event) => TYPE_OF[event.eventType],
   fields: (t) => ({
-    eventType: t.string({ nullable: false, description: 'Twilio’s name of the event: `onMessageSent`, `onMemberAdded`, …', resolve: (e) => e.eventType }),
+    eventType: t.string({ nullable: false, description: "Twilio's name of the event: `onMessageSent`, `onMemberAdded`, …", resolve: (e) => e.eventType }),
     accountSid: t.string({ nullable: false, description: 'The SID of the account the event happened in.', resolve: (e) => e.accountSid }),
     serviceSid: t.string({ nullable: false, description: 'The SID of the Chat service the event happened in.', resolve: (e) => e.serviceSid }),
     service: t.field({
@@ -368,7 +368,7 @@ builder.subscriptionFields((t) => ({
     type: ChatMessage,
     nullable: false,
     description:
-      'Each message sent to a channel from now on, as Twilio’s `onMessageSent` webhook tells it. The credentials must reach the channel (checked once, before the first event).',
+      "Each message sent to a channel from now on, as Twilio's `onMessageSent` webhook tells it. The credentials must reach the channel (checked once, before the first event).",
     args: { serviceSid: t.arg.string({ required: true, description: SERVICE_SID }), channelSid: t.arg.string({ required: true, description: CHANNEL_SID }) },
     subscribe: (_, args, ctx) => subscribeToChannel(ctx, args.serviceSid, args.channelSid, chatEvents(ctx.twilio.accountSid, ['onMessageSent'])),
     resolve: (event, _, __, info) => messageOf(event as ChatLiveEvent, info),

@@ -16,9 +16,9 @@ import { checkEventType } from './shared.ts';
 export const EventStreamEvent = builder.objectRef<StreamLiveEvent>('EventStreamEvent');
 
 EventStreamEvent.implement({
-  description: 'One event Event Streams delivered to the gateway’s webhook sink: a CloudEvent (https://cloudevents.io), with its data as JSON.',
+  description: "One event Event Streams delivered to the gateway's webhook sink: a CloudEvent (https://cloudevents.io), with its data as JSON.",
   fields: (t) => ({
-    id: t.string({ nullable: false, description: 'The event’s unique ID; Twilio’s retries of one event share it.', resolve: (e) => e.event.id }),
+    id: t.string({ nullable: false, description: "The event's unique ID; Twilio's retries of one event share it.", resolve: (e) => e.event.id }),
     type: t.string({ nullable: false, description: 'The event type (`com.twilio.messaging.message.sent`).', resolve: (e) => e.event.type }),
     eventType: t.field({
       type: EventType,
@@ -37,7 +37,7 @@ EventStreamEvent.implement({
     }),
     dataschema: t.string({ description: 'The URL of the JSON schema of `data`.', resolve: (e) => e.event.dataschema }),
     datacontenttype: t.string({ description: 'The media type of `data` (`application/json`).', resolve: (e) => e.event.datacontenttype }),
-    data: t.field({ type: 'JSON', description: 'The event’s data, as Twilio sent it.', resolve: (e) => e.event.data }),
+    data: t.field({ type: 'JSON', description: "The event's data, as Twilio sent it.", resolve: (e) => e.event.data }),
   }),
 });
 
