@@ -9,6 +9,7 @@ import { GraphQLError, createSourceEventStream, execute, type ExecutionArgs, typ
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { contextForEvent, type GatewayContext } from '../context.ts';
 import { RequestLifetime, shuttingDown } from './lifetime.ts';
+import { fallbackCode } from './error-codes.ts';
 
 export interface SubscriptionLimits {
   /** Subscriptions open at once on this process (`MAX_SUBSCRIPTIONS`). */
@@ -174,7 +175,10 @@ export class LiveSubscriptions {
     return eventStream(source[Symbol.asyncIterator](), open, async (payload) => {
       const lifetime = new RequestLifetime(open.signal, this.eventTimeoutMs, () => undefined);
       try {
-        return await execute({ ...args, rootValue: payload, contextValue: contextForEvent(ctx, lifetime.signal) });
+        const result = await execute({ ...args, rootValue: payload, contextValue: contextForEvent(ctx, lifetime.signal) });
+        // As codedErrorResponses does for single answers, which a stream's events never pass through.
+        for (const error of result.errors ?? []) error.extensions.code ??= fallbackCode(error);
+        return result;
       } finally {
         lifetime.end();
       }

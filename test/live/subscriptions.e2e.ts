@@ -187,6 +187,28 @@ describe('fresh loaders for every event', () => {
   });
 });
 
+describe('objects gone by the time of the event', () => {
+  it('are NOT_FOUND in that event, and the subscription goes on', async () => {
+    const subscriber = await sseSubscribe(env.url, `subscription($s: String!, $c: String!) { chatMessageAdded(serviceSid: $s, channelSid: $c) { sid wasEdited } }`, {
+      s: chat.serviceSid,
+      c: chat.channelSid,
+    });
+    await listening(env, 1);
+    const deleted = await sentMessage(env, chat, 'deleted at once', DEMO_ACCOUNT.accountSid);
+    await env.query(`mutation($i: DeleteChatMessageInput!) { deleteChatMessage(input: $i) { deletedId } }`, {
+      i: { serviceSid: chat.serviceSid, channelSidOrUniqueName: chat.channelSid, sid: deleted.MessageSid },
+    });
+    expect((await post(deleted)).status).toBe(200);
+    const gone = await subscriber.next();
+    expect(gone.data).toBeNull();
+    expect(gone.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const kept = await sentMessage(env, chat, 'still here', DEMO_ACCOUNT.accountSid);
+    expect((await post(kept)).status).toBe(200);
+    expect((await subscriber.next()).data.chatMessageAdded).toEqual({ sid: kept.MessageSid, wasEdited: false });
+    await subscriber.close();
+  });
+});
+
 describe('tenancy', () => {
   it('never shows an account’s subscriber another account’s events, even one naming its channel', async () => {
     const mine = await sseSubscribe(env.url, MESSAGE_ADDED, { s: other.serviceSid, c: other.channelSid }, OTHER);

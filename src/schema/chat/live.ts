@@ -111,10 +111,16 @@ const USER: Carried<ChatUserRecord>[] = [
 
 /**
  * The object an event is about: built from the webhook's parameters when they
- * answer every field `info` selects on it, else its loader key, which the
- * type's loader reads (one REST call).
+ * answer every field `info` selects on it, else read through its type's loader
+ * (one REST call). One deleted since is NOT_FOUND, saying so.
  */
-function objectOf<R extends object>(event: ChatLiveEvent, info: GraphQLResolveInfo, typename: string, carried: Carried<R>[], key: string): R | string {
+function objectOf<R extends object>(
+  event: ChatLiveEvent,
+  info: GraphQLResolveInfo,
+  typename: string,
+  carried: Carried<R>[],
+  load: () => Promise<R | null>,
+): R | Promise<R> {
   const record: Record<string, unknown> = {};
   const answered = new Set<string>();
   for (const { param, fields, set } of carried) {
@@ -124,15 +130,26 @@ function objectOf<R extends object>(event: ChatLiveEvent, info: GraphQLResolveIn
     for (const field of fields) answered.add(field);
   }
   const wanted = fieldsSelectedOn(info.schema, info.schema.getType(typename) as GraphQLObjectType, info.fieldNodes, (name) => info.fragments[name]);
-  for (const field of wanted) if (!answered.has(field)) return key;
+  for (const field of wanted) {
+    if (answered.has(field)) continue;
+    return load().then((found) => {
+      if (found) return found;
+      throw new GraphQLError(`The ${typename} of this ${event.eventType} event no longer exists: it was deleted before the event was delivered`, {
+        extensions: { code: 'NOT_FOUND' },
+      });
+    });
+  }
   return partialRecord(record as R);
 }
 
-const messageOf = (e: ChatLiveEvent, info: GraphQLResolveInfo) =>
-  objectOf(e, info, 'ChatMessage', MESSAGE, nodeKey(e.serviceSid, e.channelSid!, e.params.MessageSid!));
-const memberOf = (e: ChatLiveEvent, info: GraphQLResolveInfo) => objectOf(e, info, 'ChatMember', MEMBER, nodeKey(e.serviceSid, e.channelSid!, e.params.MemberSid!));
-const channelRecordOf = (e: ChatLiveEvent, info: GraphQLResolveInfo) => objectOf(e, info, 'ChatChannel', CHANNEL, nodeKey(e.serviceSid, e.params.ChannelSid!));
-const userRecordOf = (e: ChatLiveEvent, info: GraphQLResolveInfo) => objectOf(e, info, 'ChatUser', USER, nodeKey(e.serviceSid, e.params.UserSid!));
+const messageOf = (e: ChatLiveEvent, ctx: GatewayContext, info: GraphQLResolveInfo) =>
+  objectOf(e, info, 'ChatMessage', MESSAGE, () => ChatMessage.getDataloader(ctx).load(nodeKey(e.serviceSid, e.channelSid!, e.params.MessageSid!)));
+const memberOf = (e: ChatLiveEvent, ctx: GatewayContext, info: GraphQLResolveInfo) =>
+  objectOf(e, info, 'ChatMember', MEMBER, () => ChatMember.getDataloader(ctx).load(nodeKey(e.serviceSid, e.channelSid!, e.params.MemberSid!)));
+const channelRecordOf = (e: ChatLiveEvent, ctx: GatewayContext, info: GraphQLResolveInfo) =>
+  objectOf(e, info, 'ChatChannel', CHANNEL, () => ChatChannel.getDataloader(ctx).load(nodeKey(e.serviceSid, e.params.ChannelSid!)));
+const userRecordOf = (e: ChatLiveEvent, ctx: GatewayContext, info: GraphQLResolveInfo) =>
+  objectOf(e, info, 'ChatUser', USER, () => ChatUser.getDataloader(ctx).load(nodeKey(e.serviceSid, e.params.UserSid!)));
 
 // ---- event types ----
 
@@ -212,12 +229,12 @@ function inChannel(t: any, sidOnly = false) {
 
 const ChatMessageAddedEvent = eventType('ChatMessageAddedEvent', 'A message was sent to a channel.', (t) => ({
   ...inChannel(t),
-  message: t.field({ type: ChatMessage, nullable: false, description: 'The new message.', resolve: (e: ChatLiveEvent, _: unknown, __: unknown, info: GraphQLResolveInfo) => messageOf(e, info) }),
+  message: t.field({ type: ChatMessage, nullable: false, description: 'The new message.', resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => messageOf(e, ctx, info) }),
 }));
 
 const ChatMessageUpdatedEvent = eventType('ChatMessageUpdatedEvent', 'A message was changed (its body or attributes).', (t) => ({
   ...inChannel(t),
-  message: t.field({ type: ChatMessage, nullable: false, description: 'The message as it now is.', resolve: (e: ChatLiveEvent, _: unknown, __: unknown, info: GraphQLResolveInfo) => messageOf(e, info) }),
+  message: t.field({ type: ChatMessage, nullable: false, description: 'The message as it now is.', resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => messageOf(e, ctx, info) }),
 }));
 
 const ChatMessageRemovedEvent = eventType('ChatMessageRemovedEvent', 'A message was deleted. It is gone: the event carries what the webhook said of it.', (t) => ({
@@ -240,12 +257,12 @@ const ChatMessageRemovedEvent = eventType('ChatMessageRemovedEvent', 'A message 
 
 const ChatMemberJoinedEvent = eventType('ChatMemberJoinedEvent', 'A user joined a channel, or was added to it.', (t) => ({
   ...inChannel(t),
-  member: t.field({ type: ChatMember, nullable: false, description: 'The new membership.', resolve: (e: ChatLiveEvent, _: unknown, __: unknown, info: GraphQLResolveInfo) => memberOf(e, info) }),
+  member: t.field({ type: ChatMember, nullable: false, description: 'The new membership.', resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => memberOf(e, ctx, info) }),
 }));
 
 const ChatMemberUpdatedEvent = eventType('ChatMemberUpdatedEvent', 'A membership was changed (its role, attributes or read position).', (t) => ({
   ...inChannel(t),
-  member: t.field({ type: ChatMember, nullable: false, description: 'The membership as it now is.', resolve: (e: ChatLiveEvent, _: unknown, __: unknown, info: GraphQLResolveInfo) => memberOf(e, info) }),
+  member: t.field({ type: ChatMember, nullable: false, description: 'The membership as it now is.', resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => memberOf(e, ctx, info) }),
 }));
 
 const ChatMemberLeftEvent = eventType('ChatMemberLeftEvent', 'A member left a channel, or was removed from it. The membership is gone: the event carries what the webhook said of it.', (t) => ({
@@ -271,12 +288,12 @@ const ChatMemberLeftEvent = eventType('ChatMemberLeftEvent', 'A member left a ch
 }));
 
 const ChatChannelAddedEvent = eventType('ChatChannelAddedEvent', 'A channel was created in the service.', (t) => ({
-  channel: t.field({ type: ChatChannel, nullable: false, description: 'The new channel.', resolve: (e: ChatLiveEvent, _: unknown, __: unknown, info: GraphQLResolveInfo) => channelRecordOf(e, info) }),
+  channel: t.field({ type: ChatChannel, nullable: false, description: 'The new channel.', resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => channelRecordOf(e, ctx, info) }),
 }));
 
 const ChatChannelUpdatedEvent = eventType('ChatChannelUpdatedEvent', 'A channel was changed (its names, attributes or type).', (t) => ({
   channelSid: t.string({ nullable: false, description: 'The SID of the channel.', resolve: (e: ChatLiveEvent) => e.channelSid! }),
-  channel: t.field({ type: ChatChannel, nullable: false, description: 'The channel as it now is.', resolve: (e: ChatLiveEvent, _: unknown, __: unknown, info: GraphQLResolveInfo) => channelRecordOf(e, info) }),
+  channel: t.field({ type: ChatChannel, nullable: false, description: 'The channel as it now is.', resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => channelRecordOf(e, ctx, info) }),
 }));
 
 const ChatChannelDestroyedEvent = eventType('ChatChannelDestroyedEvent', 'A channel was deleted, with its members and messages. It is gone: the event carries what the webhook said of it.', (t) => ({
@@ -302,11 +319,11 @@ const ChatChannelDestroyedEvent = eventType('ChatChannelDestroyedEvent', 'A chan
 }));
 
 const ChatUserAddedEvent = eventType('ChatUserAddedEvent', 'A user was created in the service.', (t) => ({
-  user: t.field({ type: ChatUser, nullable: false, description: 'The new user.', resolve: (e: ChatLiveEvent, _: unknown, __: unknown, info: GraphQLResolveInfo) => userRecordOf(e, info) }),
+  user: t.field({ type: ChatUser, nullable: false, description: 'The new user.', resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => userRecordOf(e, ctx, info) }),
 }));
 
 const ChatUserUpdatedEvent = eventType('ChatUserUpdatedEvent', 'A user was changed (its names, role, attributes or presence).', (t) => ({
-  user: t.field({ type: ChatUser, nullable: false, description: 'The user as it now is.', resolve: (e: ChatLiveEvent, _: unknown, __: unknown, info: GraphQLResolveInfo) => userRecordOf(e, info) }),
+  user: t.field({ type: ChatUser, nullable: false, description: 'The user as it now is.', resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => userRecordOf(e, ctx, info) }),
 }));
 
 function dateParam(e: ChatLiveEvent, param: string): string | null {
@@ -371,7 +388,7 @@ builder.subscriptionFields((t) => ({
       "Each message sent to a channel from now on, as Twilio's `onMessageSent` webhook tells it. The credentials must reach the channel (checked once, before the first event).",
     args: { serviceSid: t.arg.string({ required: true, description: SERVICE_SID }), channelSid: t.arg.string({ required: true, description: CHANNEL_SID }) },
     subscribe: (_, args, ctx) => subscribeToChannel(ctx, args.serviceSid, args.channelSid, chatEvents(ctx.twilio.accountSid, ['onMessageSent'])),
-    resolve: (event, _, __, info) => messageOf(event as ChatLiveEvent, info),
+    resolve: (event, _, ctx, info) => messageOf(event as ChatLiveEvent, ctx, info),
   }),
   chatChannelEvents: t.field({
     type: ChatChannelEvent,
