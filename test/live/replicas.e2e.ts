@@ -20,6 +20,7 @@ import {
   released,
   sentMessage,
   sseSubscribe,
+  until,
   wsClient,
   wsSubscribe,
   type ChatFixture,
@@ -128,6 +129,10 @@ describe('without Redis', () => {
       expect(answer.status).toBe(503);
       expect(JSON.parse(answer.body).errors[0].extensions.code).toBe('LIVE_EVENTS_UNAVAILABLE');
       expect(answer.body).not.toContain('while Redis was away');
+      // A new subscription cannot be confirmed by Redis: refused once its wait is over, holding nothing.
+      const refused = await sseSubscribe(env.url, `subscription { eventStreamEvents { id } }`);
+      expect((await refused.next(10_000)).errors?.[0]?.extensions?.code).toBe('LIVE_EVENTS_UNAVAILABLE');
+      await until(() => env.gateway.subscriptions.size === 1, 'the refused subscription released');
       // Back on the same port: the gateway reconnects, and subscribes again to its topics.
       server = await startRedis(server.port);
       const probe = new Redis(server.url);

@@ -28,6 +28,7 @@ import { checkSid } from '../shared/validate.ts';
 import { fieldsSelectedOn } from '../shared/selection.ts';
 import { partialRecord } from '../shared/partial.ts';
 import { parseJsonText } from '../shared/json.ts';
+import { assertLive, listen } from '../shared/live.ts';
 import { ChatService, serviceKeys } from './service.ts';
 import { ChatChannel, ChatChannelType, channelOf } from './channel.ts';
 import { ChatMessage } from './message.ts';
@@ -356,11 +357,6 @@ export const ChatServiceEvent = builder.unionType('ChatServiceEvent', {
 
 // ---- subscriptions ----
 
-function liveOf(ctx: GatewayContext) {
-  if (!ctx.live) throw new GraphQLError('This gateway serves no live events', { extensions: { code: 'LIVE_EVENTS_UNAVAILABLE' } });
-  return ctx.live;
-}
-
 /** Keeps the Chat events of `accountSid` whose type is in `types` (all when null). */
 function chatEvents(accountSid: string, types: readonly string[] | null | undefined) {
   const wanted = types?.length ? new Set<string>(types) : null;
@@ -369,12 +365,12 @@ function chatEvents(accountSid: string, types: readonly string[] | null | undefi
 
 /** One read proves the caller's credentials reach the channel; the topic is their account's. */
 async function subscribeToChannel(ctx: GatewayContext, serviceSid: string, channelSid: string, keep: (event: LiveEvent) => boolean) {
-  const live = liveOf(ctx);
+  assertLive(ctx);
   const service = checkSid('serviceSid', serviceSid, 'IS');
   const channel = checkSid('channelSid', channelSid, 'CH');
   // NOT_FOUND for a channel these credentials do not reach, UNAUTHENTICATED for credentials Twilio refuses.
   await chat.fetchChannel(ctx.twilio, { path: { ServiceSid: service, Sid: channel } });
-  return live.subscribe(chatChannelTopic(ctx.twilio.accountSid, service, channel), keep);
+  return listen(ctx, chatChannelTopic(ctx.twilio.accountSid, service, channel), keep);
 }
 
 const SERVICE_SID = 'The SID of the Chat service (`IS…`).';
@@ -413,10 +409,10 @@ builder.subscriptionFields((t) => ({
       kinds: t.arg({ type: [ChatLiveEventKind], description: 'Only events of these kinds; every kind when omitted.' }),
     },
     subscribe: async (_, args, ctx) => {
-      const live = liveOf(ctx);
+      assertLive(ctx);
       const service = checkSid('serviceSid', args.serviceSid, 'IS');
       await chat.fetchService(ctx.twilio, { path: { Sid: service } });
-      return live.subscribe(chatServiceTopic(ctx.twilio.accountSid, service), chatEvents(ctx.twilio.accountSid, args.kinds));
+      return listen(ctx, chatServiceTopic(ctx.twilio.accountSid, service), chatEvents(ctx.twilio.accountSid, args.kinds));
     },
     resolve: (event) => event as ChatLiveEvent,
   }),

@@ -3,7 +3,6 @@
  * gateway (see `src/live/`), streamed to subscribers of the account they
  * belong to.
  */
-import { GraphQLError } from 'graphql';
 import { builder } from '../builder.ts';
 import { listedPer } from '../../limits/cost.ts';
 import * as events from '../../twilio/events.ts';
@@ -12,6 +11,7 @@ import type { LiveEvent, StreamLiveEvent } from '../../live/events.ts';
 import { eventStreamTopic } from '../../live/topics.ts';
 import { EventType, eventTypeOf } from './event-type.ts';
 import { checkEventType } from './shared.ts';
+import { assertLive, listen } from '../shared/live.ts';
 
 export const EventStreamEvent = builder.objectRef<StreamLiveEvent>('EventStreamEvent');
 
@@ -63,13 +63,13 @@ builder.subscriptionFields((t) => ({
       types: t.arg.stringList({ description: 'Only events of these types; a type ending in `.*` stands for every type under it (`com.twilio.messaging.*`). Every type when omitted.' }),
     },
     subscribe: async (_, args, ctx: GatewayContext) => {
-      if (!ctx.live) throw new GraphQLError('This gateway serves no live events', { extensions: { code: 'LIVE_EVENTS_UNAVAILABLE' } });
+      assertLive(ctx);
       const accepts = typeFilter(args.types);
       // UNAUTHENTICATED for credentials Twilio refuses; nothing else is named, so one page of one sink is enough.
       await events.listSinks(ctx.twilio, { query: { PageSize: 1 } });
       const account = ctx.twilio.accountSid;
       const keep = (event: LiveEvent) => event.product === 'events' && event.accountSid === account && accepts(event.event.type);
-      return ctx.live.subscribe(eventStreamTopic(account), keep);
+      return listen(ctx, eventStreamTopic(account), keep);
     },
     resolve: (event) => event as StreamLiveEvent,
   }),
