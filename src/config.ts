@@ -5,6 +5,8 @@
  */
 import { DEFAULT_MAX_IN_FLIGHT, type TwilioCredentials } from './twilio/client.ts';
 import { DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from './limits/document.ts';
+import { DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits } from './limits/subscriptions.ts';
+import { DEFAULT_LIVE_OPTIONS, type LiveOptions, type SigningAccount } from './live/options.ts';
 
 export interface Config {
   /** Port the gateway listens on (`PORT`, default 4000; 0 picks a free one). */
@@ -46,6 +48,16 @@ export interface Config {
    * every replica. Null when unset: a random key per process, so cursors do not survive a restart.
    */
   cursorSecret: string | null;
+  /**
+   * Live events: `REDIS_URL`, `PUBLIC_BASE_URL`, `WEBHOOK_MAX_BODY_BYTES`,
+   * `WEBHOOK_DEDUPE_TTL_S`, `WEBHOOK_DEDUPE_MAX_KEYS`; webhooks are verified with
+   * `TWILIO_AUTH_TOKEN` (also when requests use an API key).
+   */
+  live: LiveOptions;
+  /** Subscriptions open at once (`MAX_SUBSCRIPTIONS`, `MAX_SUBSCRIPTIONS_PER_CREDENTIALS`). */
+  subscriptionLimits: SubscriptionLimits;
+  /** graphql-ws connections: time to send `connection_init` (`WS_CONNECTION_INIT_TIMEOUT_MS`), keep-alive ping interval (`WS_KEEPALIVE_MS`). */
+  graphqlWs: { connectionInitTimeoutMs: number; keepAliveMs: number };
   /**
    * The REST layer reads `TWILIO_BASE_URL`, `TWILIO_<PRODUCT>_BASE_URL`,
    * `TWILIO_EDGE` and `TWILIO_REGION` itself; they are kept here so start-up
@@ -124,6 +136,44 @@ function cursorSecret(env: Record<string, string | undefined>): string | null {
   return value;
 }
 
+/** `PUBLIC_BASE_URL`: where Twilio reaches the gateway, an http(s) URL without query or fragment; kept without a trailing slash. */
+function publicBaseUrl(env: Record<string, string | undefined>): string | null {
+  const raw = env.PUBLIC_BASE_URL?.trim();
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('PUBLIC_BASE_URL', `must be an absolute URL such as https://gateway.example.com, got ${JSON.stringify(raw)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('PUBLIC_BASE_URL', 'must use http or https');
+  if (url.search || url.hash || raw.includes('?') || raw.includes('#')) throw new ConfigError('PUBLIC_BASE_URL', 'must not have a query or fragment: it is the base the webhook paths are added to');
+  if (url.username || url.password) throw new ConfigError('PUBLIC_BASE_URL', 'must not hold credentials');
+  // As written (Twilio signs the URL as configured), without a trailing slash, since the webhook path starts with one.
+  return raw.replace(/\/+$/, '');
+}
+
+/** `REDIS_URL`: redis:// or rediss://. Its value is never shown: it may hold a password. */
+function redisUrl(env: Record<string, string | undefined>): string | null {
+  const raw = env.REDIS_URL?.trim();
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('REDIS_URL', 'must be a URL such as redis://127.0.0.1:6379 (or rediss:// for TLS)');
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new ConfigError('REDIS_URL', 'must start with redis:// or rediss://');
+  return raw;
+}
+
+/** The configured account's auth token verifies its webhooks, whether requests use it or an API key. */
+function signingAccounts(env: Record<string, string | undefined>): SigningAccount[] {
+  const accountSid = env.TWILIO_ACCOUNT_SID?.trim();
+  const authToken = env.TWILIO_AUTH_TOKEN?.trim();
+  return accountSid && authToken && ACCOUNT_SID.test(accountSid) ? [{ accountSid, authToken }] : [];
+}
+
 function documentLimits(env: Record<string, string | undefined>): DocumentLimits {
   const d = DEFAULT_DOCUMENT_LIMITS;
   return {
@@ -167,6 +217,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     emulatorPort: integer(env, 'EMULATOR_PORT', 0, 0, 65535),
     cursorSecret: cursorSecret(env),
     documentLimits: documentLimits(env),
+    live: {
+      redisUrl: redisUrl(env),
+      publicBaseUrl: publicBaseUrl(env),
+      signingAccounts: signingAccounts(env),
+      maxWebhookBodyBytes: integer(env, 'WEBHOOK_MAX_BODY_BYTES', DEFAULT_LIVE_OPTIONS.maxWebhookBodyBytes, 1_000, 100_000_000),
+      dedupeTtlMs: integer(env, 'WEBHOOK_DEDUPE_TTL_S', DEFAULT_LIVE_OPTIONS.dedupeTtlMs / 1000, 1, 7 * 24 * 3600) * 1000,
+      dedupeMaxKeys: integer(env, 'WEBHOOK_DEDUPE_MAX_KEYS', DEFAULT_LIVE_OPTIONS.dedupeMaxKeys, 1, 100_000_000),
+    },
+    subscriptionLimits: {
+      maxTotal: integer(env, 'MAX_SUBSCRIPTIONS', DEFAULT_SUBSCRIPTION_LIMITS.maxTotal, 0, 10_000_000),
+      maxPerCredentials: integer(env, 'MAX_SUBSCRIPTIONS_PER_CREDENTIALS', DEFAULT_SUBSCRIPTION_LIMITS.maxPerCredentials, 0, 10_000_000),
+    },
+    graphqlWs: {
+      connectionInitTimeoutMs: integer(env, 'WS_CONNECTION_INIT_TIMEOUT_MS', 5_000, 100, 600_000),
+      keepAliveMs: integer(env, 'WS_KEEPALIVE_MS', 12_000, 1_000, 600_000),
+    },
     env: { ...env },
   };
 }

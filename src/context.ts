@@ -12,6 +12,7 @@ import { CursorSigner } from './schema/shared/cursor.ts';
 import { TwilioTransportError, type TwilioCallSite } from './twilio/errors.ts';
 import { RequestEnded } from './limits/lifetime.ts';
 import { credentialSecrets, withoutSecrets, type SecretForm } from './schema/shared/secrets.ts';
+import type { LiveBus } from './live/bus.ts';
 
 /** What the context factory adds to Yoga's own context for each request. */
 export interface RequestContext {
@@ -21,6 +22,8 @@ export interface RequestContext {
   lookups: Lookups;
   /** Signs and checks connection cursors with the gateway's key. */
   cursors: CursorSigner;
+  /** Where subscription fields subscribe to live events; null when the gateway serves none. */
+  live: LiveBus | null;
 }
 
 /** The context every resolver sees. */
@@ -72,6 +75,7 @@ export class RequestTwilioClient extends TwilioClient {
   readonly #reads = new Map<string, Promise<unknown>>();
   readonly #maxCalls: number;
   readonly #signal: AbortSignal | undefined;
+  readonly #transport: TwilioTransport;
   // Private, like the client's Authorization: only read to cut the credentials out of Twilio's errors.
   readonly #credentials: TwilioCredentials;
   #credentialForms: SecretForm[] | undefined;
@@ -84,6 +88,17 @@ export class RequestTwilioClient extends TwilioClient {
     this.#maxCalls = maxCalls;
     this.#signal = signal;
     this.#credentials = credentials;
+    this.#transport = transport;
+  }
+
+  /** Who the credentials are, without their secret: the account SID, or the API key SID with its account. */
+  get principal(): string {
+    return 'apiKey' in this.#credentials ? `${this.#credentials.accountSid}/${this.#credentials.apiKey}` : this.#credentials.accountSid;
+  }
+
+  /** A client with the same credentials and budget and nothing read yet, whose calls stop with `signal` (one event of a subscription). */
+  fork(signal: AbortSignal): RequestTwilioClient {
+    return new RequestTwilioClient(this.#transport, this.#credentials, this.#maxCalls, signal);
   }
 
   /** HTTP attempts sent to Twilio so far, retries included. */
@@ -159,11 +174,22 @@ export function contextFactory(
   maxRestCalls = 1000,
   cursors = new CursorSigner(),
   signalOf: (request: Request) => AbortSignal | undefined = () => undefined,
+  live: LiveBus | null = null,
 ) {
   return ({ request }: YogaInitialContext): RequestContext => {
     const twilio = new RequestTwilioClient(transport, requestCredentials(request, fallback), maxRestCalls, signalOf(request));
-    return { ...initContextCache(), twilio, lookups: new Lookups(), cursors };
+    return { ...initContextCache(), twilio, lookups: new Lookups(), cursors, live };
   };
+}
+
+/**
+ * The context one event of a subscription runs with: the subscription's
+ * credentials, with fresh loaders, nothing read yet and its own REST budget,
+ * its calls stopping with `signal`. Nothing cached for one event can be stale
+ * for the next.
+ */
+export function contextForEvent<C extends GatewayContext>(ctx: C, signal: AbortSignal): C {
+  return { ...ctx, ...initContextCache(), twilio: ctx.twilio.fork(signal), lookups: new Lookups() };
 }
 
 /**

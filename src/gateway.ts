@@ -16,8 +16,12 @@ import { JsonLiteralBoundsRule } from './schema/shared/json.ts';
 import { DEFAULT_DOCUMENT_LIMITS, bodyLimit, documentLimits, type DocumentLimits } from './limits/document.ts';
 import { ParseCache } from './limits/parse-cache.ts';
 import { credentialsBeforeParsing, csrfPrevention } from './limits/request.ts';
-import { codedErrorResponses, noSubscriptions } from './limits/error-codes.ts';
+import { codedErrorResponses } from './limits/error-codes.ts';
 import { InFlightRequests } from './limits/lifetime.ts';
+import { DEFAULT_SUBSCRIPTION_LIMITS, LiveSubscriptions, type SubscriptionLimits } from './limits/subscriptions.ts';
+import { createLiveBus, type LiveBus } from './live/bus.ts';
+import { webhookEndpoints } from './live/webhooks.ts';
+import { DEFAULT_LIVE_OPTIONS, type LiveOptions, type SigningAccount } from './live/options.ts';
 import { useCompiledExecution, type CompiledExecutionOptions } from './compiled-execution.ts';
 
 export interface GatewayOptions {
@@ -44,6 +48,10 @@ export interface GatewayOptions {
   requestTimeoutMs?: number;
   /** Queries run compiled with graphql-jit (see compiled-execution.ts); false runs every operation with graphql-js. */
   compiledExecution?: CompiledExecutionOptions | false;
+  /** Live events: Twilio's webhooks in, subscriptions out. */
+  live?: Partial<LiveOptions>;
+  /** How many subscriptions may be open at once; each one left out is DEFAULT_SUBSCRIPTION_LIMITS'. */
+  subscriptionLimits?: Partial<SubscriptionLimits>;
 }
 
 /** Built once: the cost model depends only on the schema. */
@@ -55,7 +63,23 @@ export const CSRF_HEADER = 'x-graphql-yoga-csrf';
 export type Gateway = YogaServerInstance<Record<string, never>, RequestContext> & {
   /** The requests being answered, each with its lifetime signal; `abortAll` cancels them (shutdown). */
   readonly requests: InFlightRequests;
+  /** The subscriptions open now; `closeAll` ends them (shutdown). */
+  readonly subscriptions: LiveSubscriptions;
+  /** Pub/sub of live events; `close` ends its Redis connections. */
+  readonly live: LiveBus;
 };
+
+/** The auth tokens webhooks of each account can be verified with: the configured credentials', and those given. */
+function signingTokens(credentials: TwilioCredentials | null, accounts: readonly SigningAccount[]): (accountSid: string) => readonly string[] {
+  const tokens = new Map<string, string[]>();
+  const add = (accountSid: string, token: string) => {
+    const known = tokens.get(accountSid) ?? [];
+    if (!known.includes(token)) tokens.set(accountSid, [...known, token]);
+  };
+  if (credentials && 'authToken' in credentials) add(credentials.accountSid, credentials.authToken);
+  for (const account of accounts) add(account.accountSid, account.authToken);
+  return (accountSid) => tokens.get(accountSid) ?? [];
+}
 
 /** Bounds JSON literals of documents, as the JSON scalar bounds variables (shared/json.ts). */
 function jsonLiteralBounds(): Plugin {
@@ -105,24 +129,44 @@ export function createGateway(options: GatewayOptions): Gateway {
   const parseCache = options.parseCache ?? new ParseCache(limits.parseCacheBytes);
   const graphqlEndpoint = '/graphql';
   const requests = new InFlightRequests({ timeoutMs: options.requestTimeoutMs ?? 30_000 });
+  const live = { ...DEFAULT_LIVE_OPTIONS, ...options.live };
+  const logging = options.logging ?? true;
+  const report = (message: string) => {
+    if (logging) console.error(message);
+  };
+  const bus = createLiveBus({ redisUrl: live.redisUrl, dedupeTtlMs: live.dedupeTtlMs, dedupeMaxKeys: live.dedupeMaxKeys, onError: report });
+  const subscriptions = new LiveSubscriptions({ ...DEFAULT_SUBSCRIPTION_LIMITS, ...options.subscriptionLimits }, requests.timeoutMs);
   const yoga = createYoga<Record<string, never>, RequestContext>({
     schema,
     graphqlEndpoint,
-    context: contextFactory(options.transport, options.credentials, options.maxRestCallsPerRequest, new CursorSigner(options.cursorSecret), (request) =>
-      requests.signalOf(request),
+    context: contextFactory(
+      options.transport,
+      options.credentials,
+      options.maxRestCallsPerRequest,
+      new CursorSigner(options.cursorSecret),
+      (request) => requests.signalOf(request),
+      bus,
     ),
     graphiql: options.graphiql === false ? false : { title: 'Twilio GraphQL gateway', defaultQuery: DEFAULT_QUERY },
     // GraphiQL served from the installed package, not a CDN, so it works offline too. Its bundle is 9 MB of
     // JavaScript text, some 80 MB of the process once loaded: loaded with the first GraphiQL page, not at start.
     renderGraphiQL: async (graphiqlOptions) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(graphiqlOptions),
     landingPage: false,
-    logging: options.logging ?? true,
+    logging,
     // The gateway acts with its own Twilio credentials for requests that bring none: no web page on
     // another origin may read its answers (no CORS unless allowed), nor send it a form post (CSRF).
     cors: options.corsOrigins?.length ? { origin: options.corsOrigins, credentials: true } : false,
     plugins: [
       encodedResponses(),
       healthz(),
+      // Twilio's webhooks: verified by their signature, never by the GraphQL request checks below.
+      webhookEndpoints({
+        bus,
+        authTokensOf: signingTokens(options.credentials, live.signingAccounts),
+        publicBaseUrl: live.publicBaseUrl,
+        maxBodyBytes: live.maxWebhookBodyBytes,
+        onError: report,
+      }),
       requests.plugin(),
       codedErrorResponses(graphqlEndpoint),
       // In this order, before the body is read: a form post without the header, then a request without usable credentials (never parsed).
@@ -130,10 +174,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       credentialsBeforeParsing(options.credentials, options.transport),
       bodyLimit(limits.maxRequestBodyBytes),
       documentLimits(limits, schema),
-      noSubscriptions(),
       jsonLiteralBounds(),
       // After parsing and validation, before any resolver: the operation's REST calls and result size.
       useCostLimit(costModel, { restCalls: options.maxRestCallsPerRequest ?? 1000, nodes: options.maxResultNodes ?? 100_000 }),
+      // Last of the subscription hooks: a subscription refused above never takes a slot.
+      subscriptions.plugin(),
       // After the cost check, so a refused operation is never compiled.
       options.compiledExecution !== false && useCompiledExecution(schema, options.compiledExecution),
     ],
@@ -158,7 +203,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       },
     },
   });
-  return Object.assign(yoga, { requests });
+  return Object.assign(yoga, { requests, subscriptions, live: bus });
 }
 
 /**

@@ -11,8 +11,9 @@ import { createGateway } from './gateway.ts';
 import { shuttingDown } from './limits/lifetime.ts';
 import { TwilioTransport, type TwilioCredentials } from './twilio/client.ts';
 import { createEmulator, type Emulator } from './emulator/server.ts';
-import { DEMO_ACCOUNT } from './emulator/accounts.ts';
+import { DEFAULT_ACCOUNTS, DEMO_ACCOUNT } from './emulator/accounts.ts';
 import { answerClientError } from './limits/error-codes.ts';
+import { serveGraphqlWs } from './graphql-ws.ts';
 
 // Under load V8 let the heap grow to up to four times the data it found live before collecting it all again, so
 // the same run peaked anywhere from 320 to 540 MB resident; at most 2.5 times, it peaks near 260 MB for the same CPU.
@@ -58,16 +59,33 @@ const gateway = createGateway({
   cursorSecret: config.cursorSecret,
   documentLimits: config.documentLimits,
   requestTimeoutMs: config.requestTimeoutMs,
+  live: {
+    ...config.live,
+    // On the embedded emulator, webhooks signed with its accounts' tokens verify too.
+    signingAccounts: [...config.live.signingAccounts, ...(emulator ? DEFAULT_ACCOUNTS.map(({ accountSid, authToken }) => ({ accountSid, authToken })) : [])],
+  },
+  subscriptionLimits: config.subscriptionLimits,
 });
 const server = createServer(gateway);
 server.on('clientError', answerClientError);
+const websockets = serveGraphqlWs(server, {
+  gateway,
+  transport,
+  credentials,
+  corsOrigins: config.corsOrigins,
+  limits: config.documentLimits,
+  ...config.graphqlWs,
+});
 await new Promise<void>((resolve, reject) => {
   server.once('error', reject);
   server.listen(config.port, config.host, resolve);
 });
 const { port } = server.address() as AddressInfo;
 const origin = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-console.log(`Twilio GraphQL gateway on ${origin}/graphql (GraphiQL in a browser), health at ${origin}/healthz`);
+console.log(`Twilio GraphQL gateway on ${origin}/graphql (GraphiQL in a browser; subscriptions over SSE and graphql-ws), health at ${origin}/healthz`);
+console.log(
+  `  Twilio webhooks: ${config.live.publicBaseUrl ?? origin}/webhooks/twilio/chat and /webhooks/twilio/events; live events ${config.live.redisUrl ? 'shared through Redis' : 'in this process only (set REDIS_URL to share them between replicas)'}`,
+);
 if (!emulator) {
   const upstream = Object.entries(transport.baseUrls).map(([product, url]) => `${product} ${url}`).join(', ');
   console.log(`  Twilio: ${upstream}${credentials ? ` as ${credentials.accountSid}` : '; every request must bring its own credentials'}`);
@@ -80,6 +98,9 @@ let stopping = false;
 async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
+  // Subscriptions end at once (each tells its client `complete`), so their connections do not hold the grace.
+  gateway.subscriptions.closeAll();
+  await settlesWithin(websockets.close(), ANSWER_MS);
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   // server.close() takes no new connections and closes the idle ones once; a busy keep-alive
   // connection would stay open after its answer, so idle ones are closed again until none is left.
@@ -94,6 +115,7 @@ async function stop(): Promise<void> {
   }
   clearInterval(closeIdle);
   await settlesWithin(transport.close(), ANSWER_MS);
+  await gateway.live.close();
   await emulator?.close();
   process.exit(0);
 }

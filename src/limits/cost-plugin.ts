@@ -3,6 +3,8 @@
  * operation's predicted REST calls and result size are checked against the
  * budgets, and an operation over either is answered with `QUERY_TOO_EXPENSIVE`
  * having made no call. Every executed answer carries `extensions.cost`.
+ * A subscription is checked the same way before it subscribes: the budgets
+ * then bound what each of its events may cost (each runs with its own budget).
  */
 import type { DocumentNode, ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
@@ -56,6 +58,10 @@ export function useCostLimit(model: CostModel, budget: CostBudget): Plugin<Gatew
     return estimate;
   };
   return {
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const refusal = tooExpensive(estimateOf(args.document, args.operationName, args.variableValues as Record<string, unknown> | undefined), budget);
+      if (refusal) setResultAndStopExecution({ errors: [refusal] });
+    },
     onExecute({ args, setResultAndStopExecution }) {
       const context = args.contextValue as GatewayContext;
       const estimate = estimateOf(args.document, args.operationName, args.variableValues as Record<string, unknown> | undefined);

@@ -1,13 +1,12 @@
 /**
  * Every error response carries a GraphQL error with an `extensions.code`:
  * those Yoga answers with an empty body (404, 406, 415) get one, as do those
- * Node answers before Yoga sees the request (a URL too long); a subscription,
- * which this schema has none of, is refused by validation rather than by the
- * executor; and any error still without a code gets one by its kind.
+ * Node answers before Yoga sees the request (a URL too long); and any error
+ * still without a code gets one by its kind.
  */
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { GraphQLError, type ValidationRule } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 const CODES: Record<number, string> = {
@@ -27,7 +26,7 @@ function explanation(status: number, request: Request, graphqlEndpoint: string):
     case 404:
       return `${reason}: GraphQL is served at ${graphqlEndpoint}`;
     case 406:
-      return `${reason}: the answer is application/graphql-response+json or application/json, and the Accept header allows neither`;
+      return `${reason}: the answer is application/graphql-response+json or application/json (text/event-stream for a subscription), and the Accept header allows none of them`;
     case 415:
       return `${reason}: ${JSON.stringify(request.headers.get('content-type') ?? 'no content type')} is not a GraphQL request; send application/json`;
     default:
@@ -41,7 +40,7 @@ function explanation(status: number, request: Request, graphqlEndpoint: string):
  * error about the request (graphql-js's "Variable "$x" … was not provided")
  * the client's.
  */
-function fallbackCode(error: GraphQLError): string {
+export function fallbackCode(error: GraphQLError): string {
   if (error.path) return 'INTERNAL_SERVER_ERROR';
   return error.message.startsWith('Variable "$') ? 'BAD_USER_INPUT' : 'BAD_REQUEST';
 }
@@ -68,23 +67,6 @@ export function codedErrorResponses(graphqlEndpoint: string): Plugin {
       headers.set('content-type', 'application/json; charset=utf-8');
       const body = JSON.stringify({ errors: [{ message: explanation(response.status, request, graphqlEndpoint), extensions: { code } }] });
       setResponse(new fetchAPI.Response(body, { status: response.status, statusText: response.statusText, headers }));
-    },
-  };
-}
-
-const NoSubscriptionsRule: ValidationRule = (context) => ({
-  OperationDefinition(node) {
-    if (node.operation === 'subscription' && !context.getSchema().getSubscriptionType()) {
-      context.reportError(new GraphQLError('This gateway serves no subscriptions: send a query or a mutation', { nodes: node }));
-    }
-  },
-});
-
-/** Refuses a subscription with a validation error (400, GRAPHQL_VALIDATION_FAILED) before anything runs. */
-export function noSubscriptions(): Plugin {
-  return {
-    onValidate({ addValidationRule }) {
-      addValidationRule(NoSubscriptionsRule);
     },
   };
 }

@@ -70,6 +70,10 @@ builder.addScalarType('JSON', BoundedJSON, {});
 builder.queryType({ description: 'The root of every query.' });
 // Mutation fields keep Pothos's default, nullable (as GitHub's and Shopify's are): a write that fails upstream is null
 // with its error, while the writes before it in the same request keep their payloads.
+builder.subscriptionType({
+  description:
+    "Live events, from Twilio's webhooks to the gateway: each subscription streams the events of what it names from now on, over Server-Sent Events (`Accept: text/event-stream`) or graphql-ws (WebSocket, `/graphql`).",
+});
 builder.mutationType({
   description:
     'Every write the gateway offers: one mutation per Twilio write operation. Each is nullable: one that fails upstream is null with its error, and the results of those before it in the request stand.',

@@ -102,6 +102,31 @@ export type ChatChannelWebhookType =
   /** Calls a URL for the channel events its filters select. */
   | 'WEBHOOK';
 
+/** A kind of Chat event, named after the type a subscriber receives; each is one of Twilio's post-event webhooks. */
+export type ChatLiveEventKind =
+  /** A channel was created (`onChannelAdded`; service streams only): `ChatChannelAddedEvent`. */
+  | 'CHANNEL_ADDED'
+  /** A channel was deleted (`onChannelDestroyed`): `ChatChannelDestroyedEvent`. */
+  | 'CHANNEL_DESTROYED'
+  /** A channel was changed (`onChannelUpdated`): `ChatChannelUpdatedEvent`. */
+  | 'CHANNEL_UPDATED'
+  /** A user joined a channel (`onMemberAdded`): `ChatMemberJoinedEvent`. */
+  | 'MEMBER_JOINED'
+  /** A member left or was removed (`onMemberRemoved`): `ChatMemberLeftEvent`. */
+  | 'MEMBER_LEFT'
+  /** A membership was changed (`onMemberUpdated`): `ChatMemberUpdatedEvent`. */
+  | 'MEMBER_UPDATED'
+  /** A message was sent (`onMessageSent`): `ChatMessageAddedEvent`. */
+  | 'MESSAGE_ADDED'
+  /** A message was deleted (`onMessageRemoved`): `ChatMessageRemovedEvent`. */
+  | 'MESSAGE_REMOVED'
+  /** A message was changed (`onMessageUpdated`): `ChatMessageUpdatedEvent`. */
+  | 'MESSAGE_UPDATED'
+  /** A user was created (`onUserAdded`; service streams only): `ChatUserAddedEvent`. */
+  | 'USER_ADDED'
+  /** A user was changed (`onUserUpdated`; service streams only): `ChatUserUpdatedEvent`. */
+  | 'USER_UPDATED';
+
 /** What a message carries. */
 export type ChatMessageType =
   /** A file: the message has `media`, and may have a `body` too. */

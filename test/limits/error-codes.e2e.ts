@@ -28,7 +28,14 @@ describe('every error response has a code', () => {
     ['a GET without the CSRF header', `/graphql?query=${encodeURIComponent('{__typename}')}`, { headers: { accept: 'application/json' } }, 403, 'CSRF_HEADER_REQUIRED'],
     ['an unsupported media type', '/graphql', { method: 'POST', headers: { 'content-type': 'application/xml', accept: 'application/json' }, body: '<query/>' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
     ['an answer the client cannot accept', '/graphql', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/xml' }, body: JSON.stringify({ query: '{ __typename }' }) }, 406, 'NOT_ACCEPTABLE'],
-    ['a subscription', '/graphql', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ query: 'subscription { __typename }' }) }, 400, 'GRAPHQL_VALIDATION_FAILED'],
+    ['a subscription of an introspection field', '/graphql', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ query: 'subscription { __typename }' }) }, 400, 'GRAPHQL_VALIDATION_FAILED'],
+    [
+      'a subscription asked for as JSON',
+      '/graphql',
+      { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ query: 'subscription { eventStreamEvents { id } }' }) },
+      406,
+      'NOT_ACCEPTABLE',
+    ],
     ['a mutation sent with GET', `/graphql?query=${encodeURIComponent('mutation { __typename }')}`, { headers: { accept: 'application/json', 'x-graphql-yoga-csrf': '1' } }, 405, 'BAD_REQUEST'],
     ['malformed JSON', '/graphql', { method: 'POST', headers: JSON_HEADERS, body: '{"query": ' }, 400, 'BAD_REQUEST'],
     ['no query', '/graphql', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ variables: {} }) }, 400, 'BAD_REQUEST'],
@@ -65,9 +72,10 @@ describe('every error response has a code', () => {
     expect(res.errors[0]!.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
-  it('a subscription is refused before anything runs, saying there are none', async () => {
-    const res = await answer('/graphql', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ query: 'subscription { __typename }' }) });
-    expect(res.errors[0]!.message).toMatch(/subscription/i);
+  it('a subscription asked for as JSON is refused before anything runs, saying how to ask for one', async () => {
+    const res = await answer('/graphql', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ query: 'subscription { eventStreamEvents { id } }' }) });
+    expect(res.errors[0]!.message).toMatch(/text\/event-stream/);
     expect(env.totalCalls()).toBe(0);
+    expect(env.gateway.subscriptions.size).toBe(0);
   });
 });

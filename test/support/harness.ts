@@ -11,6 +11,8 @@ import { DEMO_ACCOUNT } from '../../src/emulator/accounts.ts';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway.ts';
 import { TwilioTransport, type TwilioTransportOptions } from '../../src/twilio/client.ts';
 import { answerClientError } from '../../src/limits/error-codes.ts';
+import { DEFAULT_DOCUMENT_LIMITS } from '../../src/limits/document.ts';
+import { serveGraphqlWs, type GraphqlWsOptions, type GraphqlWsServer } from '../../src/graphql-ws.ts';
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -38,6 +40,8 @@ export interface GatewayEnv {
   /** Origin of the gateway, e.g. http://127.0.0.1:53211. */
   url: string;
   transport: TwilioTransport;
+  /** graphql-ws on the gateway's port, path /graphql. */
+  websockets: GraphqlWsServer;
   /** POSTs a GraphQL operation to /graphql. */
   query<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** Runs a typed document from test/generated/ (see codegen.ts): data and variables are typed. */
@@ -52,9 +56,16 @@ export interface GatewayEnv {
 }
 
 export async function startGateway(
-  options: { emulator?: EmulatorOptions; transport?: Omit<TwilioTransportOptions, 'baseUrl'>; gateway?: Partial<Omit<GatewayOptions, 'transport'>> } = {},
+  options: {
+    emulator?: EmulatorOptions;
+    transport?: Omit<TwilioTransportOptions, 'baseUrl'>;
+    gateway?: Partial<Omit<GatewayOptions, 'transport'>>;
+    websockets?: Partial<Pick<GraphqlWsOptions, 'connectionInitTimeoutMs' | 'keepAliveMs' | 'corsOrigins'>>;
+    /** Start on this emulator instead of a new one (several gateways on one emulator); it is not closed with the gateway. */
+    sharedEmulator?: Emulator;
+  } = {},
 ): Promise<GatewayEnv> {
-  const emulator = await createEmulator({ port: 0, seed: 'demo', ...options.emulator });
+  const emulator = options.sharedEmulator ?? (await createEmulator({ port: 0, seed: 'demo', ...options.emulator }));
   const transport = new TwilioTransport({ baseUrl: emulator.url, env: {}, keepAliveTimeoutMs: 10, ...options.transport });
   const gateway = createGateway({
     transport,
@@ -66,15 +77,27 @@ export async function startGateway(
   });
   const server: Server = createServer(gateway);
   server.on('clientError', answerClientError);
+  const websockets = serveGraphqlWs(server, {
+    gateway,
+    transport,
+    credentials: options.gateway?.credentials === undefined ? { accountSid: DEMO_ACCOUNT.accountSid, authToken: DEMO_ACCOUNT.authToken } : options.gateway.credentials,
+    limits: { ...DEFAULT_DOCUMENT_LIMITS, ...options.gateway?.documentLimits },
+    connectionInitTimeoutMs: 5_000,
+    keepAliveMs: 12_000,
+    ...options.websockets,
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   let closed: Promise<void> | undefined;
   const close = () =>
     (closed ??= (async () => {
+      gateway.subscriptions.closeAll();
+      await websockets.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await transport.close();
-      await emulator.close();
+      await gateway.live.close();
+      if (!options.sharedEmulator) await emulator.close();
     })());
   const query: GatewayEnv['query'] = async (query, variables, headers) => {
       const res = await fetch(`${url}/graphql`, {
@@ -91,6 +114,7 @@ export async function startGateway(
     gateway,
     url,
     transport,
+    websockets,
     query,
     run: (document, variables, headers) => query(print(document), variables as Record<string, unknown>, headers),
     calls: () => emulator.stats().operations,

@@ -14,3 +14,4 @@ import './webhook.ts';
 import './binding.ts';
 import './user-binding.ts';
 import './user-channel.ts';
+import './live.ts';

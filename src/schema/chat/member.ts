@@ -6,6 +6,7 @@ import type { ChatMemberRecord } from '../../twilio/chat.ts';
 import type { GatewayContext } from '../../context.ts';
 import { encodeGlobalId, nodeKey, splitNodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
+import { UNCACHED_KEY, isPartialRecord } from '../shared/partial.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
@@ -24,7 +25,8 @@ export const ChatMember = builder.loadableNodeRef<ChatMemberRecord>('ChatMember'
     fetchEach(keys, 'ChatMember', ([service, channel, sid]) =>
       chat.fetchMember(ctx.twilio, { path: { ServiceSid: service!, ChannelSid: channel!, Sid: sid! } }),
     ),
-  cacheResolved: (m) => nodeKey(m.service_sid!, m.channel_sid!, m.sid!),
+  // A record built from a webhook holds only some fields: it is not kept (shared/partial.ts).
+  cacheResolved: (m) => (isPartialRecord(m) ? UNCACHED_KEY : nodeKey(m.service_sid!, m.channel_sid!, m.sid!)),
 });
 
 export const ChatMemberConnection = builder.connectionObject(

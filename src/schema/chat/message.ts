@@ -5,6 +5,7 @@ import * as chat from '../../twilio/chat.ts';
 import type { ChatMessageRecord } from '../../twilio/chat.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
+import { UNCACHED_KEY, isPartialRecord } from '../shared/partial.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { bothWaysArgs } from '../shared/args.ts';
 import { checkKey, checkSid, isSid } from '../shared/validate.ts';
@@ -30,7 +31,8 @@ export const ChatMessage = builder.loadableNodeRef<ChatMessageRecord>('ChatMessa
     fetchEach(keys, 'ChatMessage', ([service, channel, sid]) =>
       chat.fetchMessage(ctx.twilio, { path: { ServiceSid: service!, ChannelSid: channel!, Sid: sid! } }),
     ),
-  cacheResolved: (m) => nodeKey(m.service_sid!, m.channel_sid!, m.sid!),
+  // A record built from a webhook holds only some fields: it is not kept (shared/partial.ts).
+  cacheResolved: (m) => (isPartialRecord(m) ? UNCACHED_KEY : nodeKey(m.service_sid!, m.channel_sid!, m.sid!)),
 });
 
 export const ChatMessageConnection = builder.connectionObject(

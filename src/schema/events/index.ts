@@ -10,3 +10,4 @@ import './sink.ts';
 import './sink-validation.ts';
 import './subscription.ts';
 import './subscribed-event.ts';
+import './live.ts';

@@ -18,6 +18,7 @@ import type { GatewayContext } from '../../context.ts';
 import { nodeKey, splitNodeKey } from './global-id.ts';
 import { isSid } from './validate.ts';
 import { needsOf, type KeyOnly } from './selection.ts';
+import { UNCACHED_KEY, isPartialRecord } from './partial.ts';
 
 export interface KeyPart {
   /** The SID prefix (`CH`); absent where the key is a name by nature (an event schema's ID). */
@@ -127,6 +128,7 @@ export class NodeKeys<R extends object, K extends Record<string, string>> {
 
   /** `cacheResolved` of the type's loader: a record under its node key. */
   cacheKey(object: R): string {
+    if (isPartialRecord(object)) return UNCACHED_KEY;
     return KEYS in object ? STUB_CACHE_KEY : this.key(this.ofRecord(object));
   }
 

@@ -119,3 +119,53 @@ function walk(schema: GraphQLSchema, type: GraphQLObjectType, root: SelectionSet
 export function needsNoFetch(needs: Needs): boolean {
   return !needs.record && needs.proven && !needs.lookups && needs.sids.size === 0;
 }
+
+const selected = new WeakMap<FieldNode, Map<string, ReadonlySet<string>>>();
+
+/**
+ * The names of the fields `nodes` select directly on an object of `type`,
+ * fragments that apply to it expanded, `__typename` left out; fields under
+ * @skip or @include count as selected. Kept per field node and type, as
+ * `needsOf` is.
+ */
+export function fieldsSelectedOn(
+  schema: GraphQLSchema,
+  type: GraphQLObjectType,
+  nodes: readonly FieldNode[],
+  fragment: (name: string) => FragmentDefinitionNode | undefined,
+): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const node of nodes) {
+    let byType = selected.get(node);
+    if (!byType) selected.set(node, (byType = new Map()));
+    let fields = byType.get(type.name);
+    if (!fields) byType.set(type.name, (fields = collectFields(schema, type, node.selectionSet, fragment)));
+    for (const name of fields) names.add(name);
+  }
+  return names;
+}
+
+function collectFields(schema: GraphQLSchema, type: GraphQLObjectType, root: SelectionSetNode | undefined, fragment: (name: string) => FragmentDefinitionNode | undefined): ReadonlySet<string> {
+  const names = new Set<string>();
+  const spread = new Set<string>();
+  const applies = (condition: string | undefined) => {
+    if (!condition || condition === type.name) return true;
+    const named = schema.getType(condition);
+    return named !== undefined && isAbstractType(named) && schema.isSubType(named, type);
+  };
+  const visit = (set: SelectionSetNode) => {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (selection.name.value !== '__typename') names.add(selection.name.value);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        if (applies(selection.typeCondition?.name.value)) visit(selection.selectionSet);
+      } else if (!spread.has(selection.name.value)) {
+        spread.add(selection.name.value);
+        const definition = fragment(selection.name.value);
+        if (definition && applies(definition.typeCondition.name.value)) visit(definition.selectionSet);
+      }
+    }
+  };
+  if (root) visit(root);
+  return names;
+}
