@@ -354,7 +354,7 @@ export type CreateChatUserInput = {
   webhookEnabled?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
-/** A new sink. It starts `INITIALIZED`; `testEventSink` and `validateEventSink` make it `ACTIVE`. */
+/** A new sink. Twilio makes new sinks `ACTIVE` at once (validation is no longer needed); `testEventSink` still sends it a test event. */
 export type CreateEventSinkInput = {
   /** Where the sink delivers: exactly one of `webhook`, `kinesis` or `segment`. Sent as `SinkType` and `SinkConfiguration`. */
   configuration: EventSinkConfigurationInput;

@@ -8,6 +8,7 @@
  * nothing (Twilio's rule for REST writes), so no subscriber hears of it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ACCOUNT } from '../../src/emulator/accounts.ts';
 import { startGateway, type GatewayEnv } from '../support/harness.ts';
 import { chatFixture, listening, sseSubscribe, until, wsClient, wsSubscribe, type ChatFixture } from '../support/live.ts';
 
@@ -78,5 +79,33 @@ describe("the emulator's webhooks reach subscribers", () => {
     expect(attempted()).toBe(before);
     await overWs.close();
     await ws.dispose();
+  });
+
+  it("delivers an Event Streams sink's events to eventStreamEvents subscribers", async () => {
+    const sink = await env.query(
+      `mutation($input: CreateEventSinkInput!) { createEventSink(input: $input) { eventSink { sid status } userErrors { message } } }`,
+      {
+        input: {
+          description: 'gateway',
+          // The sink's test event names no account: the URL says whose it is (see the README's Live data).
+          configuration: { webhook: { destination: `${env.url}/webhooks/twilio/events?AccountSid=${DEMO_ACCOUNT.accountSid}`, method: 'POST', batchEvents: false } },
+        },
+      },
+    );
+    const { sid, status } = sink.data.createEventSink.eventSink;
+    expect(status).toBe('ACTIVE');
+    const subscribed = await env.query(
+      `mutation($input: CreateEventSubscriptionInput!) { createEventSubscription(input: $input) { eventSubscription { sid } userErrors { message } } }`,
+      { input: { description: 'messages', sinkSid: sid, types: [{ type: 'com.twilio.conversations.message.added' }] } },
+    );
+    expect(subscribed.data.createEventSubscription.userErrors).toEqual([]);
+
+    const stream = await sseSubscribe(env.url, `subscription($types: [String!]) { eventStreamEvents(types: $types) { type data } }`, { types: ['com.twilio.conversations.*'] });
+    await listening(env, 1);
+    const sent = await env.query(SEND, { input: { serviceSid: chat.serviceSid, channelSidOrUniqueName: chat.channelSid, body: 'streamed', from: chat.identity } });
+    const event = (await stream.next(10_000)).data.eventStreamEvents;
+    expect(event.type).toBe('com.twilio.conversations.message.added');
+    expect(JSON.stringify(event.data)).toContain(sent.data.createChatMessage.chatMessage.sid);
+    await stream.close();
   });
 });

@@ -63,7 +63,7 @@ const ValidateEventSinkInput = builder.inputType('ValidateEventSinkInput', {
 builder.mutationFields((t) => ({
   testEventSink: t.field({
     type: TestEventSinkPayload,
-    description: 'Has Twilio send a test event to a sink; an `INITIALIZED` or `FAILED` sink becomes `VALIDATING`. The event carries the test ID `validateEventSink` needs.',
+    description: 'Has Twilio send a test event to a sink, to check its destination receives events. On sinks made before validation was retired, an `INITIALIZED` or `FAILED` sink becomes `VALIDATING`, and the event carries the test ID `validateEventSink` needs.',
     args: { input: t.arg({ type: TestEventSinkInput, required: true, description: 'The sink to send a test event to.' }) },
     resolve: async (_, { input }, ctx) => {
       const sid = checkSid('input.sid', input.sid, 'DG');

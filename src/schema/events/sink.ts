@@ -120,7 +120,7 @@ builder.queryFields((t) => ({
 const sinkFields = { Description: 'description', SinkConfiguration: 'configuration', SinkType: 'configuration' };
 
 const CreateEventSinkInput = builder.inputType('CreateEventSinkInput', {
-  description: 'A new sink. It starts `INITIALIZED`; `testEventSink` and `validateEventSink` make it `ACTIVE`.',
+  description: 'A new sink. Twilio makes new sinks `ACTIVE` at once (validation is no longer needed); `testEventSink` still sends it a test event.',
   fields: (t) => ({
     description: t.string({ required: true, description: 'A human readable description for the Sink. **This value should not contain PII.**' }),
     configuration: t.field({
