@@ -10,6 +10,7 @@ import { EmulatorError, conflict, notFound } from './errors.ts';
 import { parseInputs, parsePaging, twilioDate, type Inputs } from './params.ts';
 import { paginate } from './paging.ts';
 import type { OpContext, OpResult, ProductRules, ResourceRule } from './rules/types.ts';
+import { Clock } from './clock.ts';
 
 /** A request as the HTTP layer hands it over, already authenticated. */
 export interface EngineRequest {
@@ -32,6 +33,8 @@ export class Engine {
   private readonly propertyKeys = new Map<ResourceSpec, string[]>();
   /** The time of the operation being run, while one runs. */
   private running: Date | undefined;
+  /** The clock every operation's time is read from. */
+  clock = new Clock();
 
   constructor(
     readonly model: SpecModel,
@@ -82,7 +85,7 @@ export class Engine {
   /**
    * Runs an operation from code (the demo seed, and rules that create other resources),
    * through the same validation as HTTP. Throws EmulatorError on refusal.
-   * `options.now` is the time the operation happens at (default: the real time),
+   * `options.now` is the time the operation happens at (default: the clock's),
    * so a seed can date everything it makes, rule-made dates included.
    */
   call(accountSid: string, opId: string, pathParams: Record<string, string>, params: CallParams = {}, options: { now?: Date } = {}): OpResult {
@@ -115,7 +118,7 @@ export class Engine {
     given: Set<string>,
     query: URLSearchParams,
     pathname: string,
-    now: Date = new Date(),
+    now: Date = this.clock.date(),
   ): OpResult {
     const isInstanceOp = op.kind === 'fetch' || op.kind === 'update' || op.kind === 'delete';
     const { params, canonical } = this.resolveParents(op, account, rawParams, isInstanceOp, pathname);

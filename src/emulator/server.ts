@@ -1,8 +1,8 @@
 /**
  * The Twilio emulator's HTTP server: Chat v2, Proxy v1, Events v1 and Accounts
  * v1 from one origin, stateful and in memory, plus a control API under
- * `/__emulator/` (request counters, faults, latency, reset) that no Twilio
- * path can collide with.
+ * `/__emulator/` (request counters, faults, latency, clock, reset)
+ * that no Twilio path can collide with.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +15,9 @@ import { AccountRegistry, DEFAULT_ACCOUNTS, type EmulatorAccount } from './accou
 import { Faults, faultError, validateFault, type FaultSpec } from './faults.ts';
 import { PRODUCT_RULES, initAccount } from './rules/index.ts';
 import { seedDemo } from './seed/index.ts';
+import { EPOCH } from './seed/seeder.ts';
 import { sinkTestIds } from './rules/events.ts';
+import { Clock } from './clock.ts';
 
 export type SeedName = 'demo' | 'none';
 
@@ -32,6 +34,12 @@ export interface EmulatorOptions {
   accounts?: EmulatorAccount[];
   /** Largest request body accepted, in bytes (default 1 MiB). */
   maxBodyBytes?: number;
+  /**
+   * Where the clock starts: by default the real time, or the demo data's time
+   * (2026-01-15T09:00:00Z) with the demo seed, running on at real speed.
+   * `frozen` stops it there: only `clock.advance` and `clock.set` move it.
+   */
+  clock?: { at?: Date | string | number; frozen?: boolean };
 }
 
 export interface EmulatorStats {
@@ -49,12 +57,17 @@ export interface Emulator {
   /** Origin of the emulator, e.g. `http://127.0.0.1:53122`. */
   readonly url: string;
   readonly engine: Engine;
+  /** The one clock of everything time-based: move it instead of sleeping. */
+  readonly clock: Clock;
   stats(): EmulatorStats;
   resetStats(): void;
   injectFault(fault: FaultSpec): void;
   clearFaults(): void;
   setLatency(ms: number): void;
-  /** Drops all data and loads the seed again (the one it started with by default). */
+  /**
+   * Drops all data and loads the seed again (the one it started with by
+   * default); the clock goes back to the seed's time (frozen if it was).
+   */
   reset(seed?: SeedName): void;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -69,6 +82,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const registry = new AccountRegistry(accountList);
   const store = new Store();
   const engine = new Engine(model, store, PRODUCT_RULES, (e, account) => initAccount(e, account, registry));
+  const clock = engine.clock;
   const faults = new Faults();
   const knownOperations = new Set(model.operationsById.keys());
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
@@ -86,6 +100,11 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const loadSeed = (seed: SeedName) => {
     store.clear();
     registry.reset();
+    // The demo data is as of its epoch: the clock runs on from there, so new records and expiries follow on from the data.
+    const frozen = clock.frozen;
+    clock.reset();
+    if (seed === 'demo') clock.set(EPOCH);
+    if (frozen) clock.freeze();
     for (const a of accountList) {
       engine.account(a.accountSid);
       if (seed === 'demo') seedDemo(engine, a.accountSid);
@@ -209,6 +228,17 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
         const ids = accountList.flatMap((a) => sinkTestIds(engine.account(a.accountSid), sinkTest[1]!));
         return send(res, 200, { sink_sid: sinkTest[1], test_ids: ids });
       }
+      if (what === 'clock') {
+        if (method === 'GET') return send(res, 200, clock.state());
+        if (method === 'POST' || method === 'PUT') {
+          moveClock(clock, JSON.parse((await readRaw(req, maxBody)) || '{}') as unknown);
+          return send(res, 200, clock.state());
+        }
+        if (method === 'DELETE') {
+          clock.reset();
+          return send(res, 200, clock.state());
+        }
+      }
       if (what === 'reset' && method === 'POST') {
         const { seed } = JSON.parse((await readRaw(req, maxBody)) || '{}') as { seed?: unknown };
         if (seed !== undefined && seed !== 'demo' && seed !== 'none') throw new Error('reset seed must be "demo" or "none"');
@@ -221,6 +251,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   }
 
   loadSeed(initialSeed);
+  if (options.clock?.at !== undefined) clock.set(options.clock.at);
+  if (options.clock?.frozen) clock.freeze();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -240,6 +272,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   return {
     url,
     engine,
+    clock,
     stats: () => structuredClone(stats),
     resetStats,
     injectFault: (fault) => faults.add(validateFault(fault, knownOperations)),
@@ -283,6 +316,25 @@ const REQUEST_ID_PREFIX = 'RQ' + randomBytes(8).toString('hex');
 let requestCounter = 0;
 function requestId(): string {
   return REQUEST_ID_PREFIX + (++requestCounter).toString(16).padStart(16, '0');
+}
+
+/**
+ * Moves the clock as the control API asks: `{ "advanceMs": 60000 }`, `{ "set": "2026-01-15T10:00:00Z" }`,
+ * `{ "frozen": true }` (or false), or several of them (set, then advance, then freeze or resume).
+ */
+function moveClock(clock: Clock, input: unknown): void {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) throw new Error('clock needs { "advanceMs": <ms> }, { "set": "<ISO 8601>" } and/or { "frozen": true|false }');
+  const { advanceMs, set, frozen, ...rest } = input as Record<string, unknown>;
+  const unknown = Object.keys(rest);
+  if (unknown.length) throw new Error(`clock has no setting ${JSON.stringify(unknown[0])}: use advanceMs, set, frozen`);
+  if (advanceMs !== undefined && (typeof advanceMs !== 'number' || !Number.isFinite(advanceMs))) throw new Error('clock.advanceMs must be a number of milliseconds');
+  if (set !== undefined && typeof set !== 'string' && typeof set !== 'number') throw new Error('clock.set must be an ISO 8601 date-time or milliseconds since the epoch');
+  if (frozen !== undefined && typeof frozen !== 'boolean') throw new Error('clock.frozen must be true or false');
+  if (advanceMs === undefined && set === undefined && frozen === undefined) throw new Error('clock needs advanceMs, set or frozen');
+  if (set !== undefined) clock.set(set);
+  if (advanceMs !== undefined) clock.advance(advanceMs);
+  if (frozen === true) clock.freeze();
+  if (frozen === false) clock.resume();
 }
 
 function sleep(ms: number): Promise<void> {
