@@ -76,10 +76,14 @@ export class Engine {
     return { op, rawParams: match.params };
   }
 
-  /** Runs one HTTP request's operation. */
-  handle(req: EngineRequest, op: OperationSpec, rawParams: Record<string, string>): OpResult {
+  /**
+   * Runs one HTTP request's operation. `admit` sees the operation with its
+   * parents resolved before anything is done, and may refuse it by throwing
+   * (a rate limit).
+   */
+  handle(req: EngineRequest, op: OperationSpec, rawParams: Record<string, string>, admit?: (ctx: OpContext) => void): OpResult {
     const { inputs, given } = parseInputs(op, req.query, req.body, req.headers);
-    return this.run(op, this.account(req.accountSid), rawParams, inputs, given, req.query, req.pathname);
+    return this.run(op, this.account(req.accountSid), rawParams, inputs, given, req.query, req.pathname, undefined, admit);
   }
 
   /**
@@ -119,6 +123,7 @@ export class Engine {
     query: URLSearchParams,
     pathname: string,
     now: Date = this.clock.date(),
+    admit?: (ctx: OpContext) => void,
   ): OpResult {
     const isInstanceOp = op.kind === 'fetch' || op.kind === 'update' || op.kind === 'delete';
     const { params, canonical } = this.resolveParents(op, account, rawParams, isInstanceOp, pathname);
@@ -133,6 +138,7 @@ export class Engine {
       query,
       now: twilioDate(now),
     };
+    admit?.(ctx);
     const outer = this.running;
     this.running = now;
     try {

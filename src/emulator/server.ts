@@ -1,7 +1,7 @@
 /**
  * The Twilio emulator's HTTP server: Chat v2, Proxy v1, Events v1 and Accounts
  * v1 from one origin, stateful and in memory, plus a control API under
- * `/__emulator/` (request counters, faults, latency, clock, reset)
+ * `/__emulator/` (request counters, faults, latency, clock, limits, reset)
  * that no Twilio path can collide with.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -14,10 +14,12 @@ import { EmulatorError, moreInfo } from './errors.ts';
 import { AccountRegistry, DEFAULT_ACCOUNTS, type EmulatorAccount } from './accounts.ts';
 import { Faults, faultError, validateFault, type FaultSpec } from './faults.ts';
 import { PRODUCT_RULES, initAccount } from './rules/index.ts';
+import type { OpContext } from './rules/types.ts';
 import { seedDemo } from './seed/index.ts';
 import { EPOCH } from './seed/seeder.ts';
 import { sinkTestIds } from './rules/events.ts';
 import { Clock } from './clock.ts';
+import { Limits, type LimitSettings } from './limits.ts';
 
 export type SeedName = 'demo' | 'none';
 
@@ -34,6 +36,12 @@ export interface EmulatorOptions {
   accounts?: EmulatorAccount[];
   /** Largest request body accepted, in bytes (default 1 MiB). */
   maxBodyBytes?: number;
+  /**
+   * Twilio's request limits (concurrency per account, Chat writes per second):
+   * on at Twilio's figures by default; `false` switches them off, an object
+   * changes some of them (see LimitSettings).
+   */
+  limits?: Partial<LimitSettings> | boolean;
   /**
    * Where the clock starts: by default the real time, or the demo data's time
    * (2026-01-15T09:00:00Z) with the demo seed, running on at real speed.
@@ -59,6 +67,8 @@ export interface Emulator {
   readonly engine: Engine;
   /** The one clock of everything time-based: move it instead of sleeping. */
   readonly clock: Clock;
+  /** Twilio's request limits: settings, and the requests they refused. */
+  readonly limits: Limits;
   stats(): EmulatorStats;
   resetStats(): void;
   injectFault(fault: FaultSpec): void;
@@ -66,7 +76,8 @@ export interface Emulator {
   setLatency(ms: number): void;
   /**
    * Drops all data and loads the seed again (the one it started with by
-   * default); the clock goes back to the seed's time (frozen if it was).
+   * default); the clock goes back to the seed's time (frozen if it was), the
+   * rate windows start afresh.
    */
   reset(seed?: SeedName): void;
   close(): Promise<void>;
@@ -83,6 +94,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const store = new Store();
   const engine = new Engine(model, store, PRODUCT_RULES, (e, account) => initAccount(e, account, registry));
   const clock = engine.clock;
+  const limits = new Limits(clock, options.limits);
   const faults = new Faults();
   const knownOperations = new Set(model.operationsById.keys());
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
@@ -92,6 +104,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const inFlight = new Map<string, number>();
   const resetStats = () => {
     stats = emptyStats();
+    limits.refused = {};
     // Requests still in flight count towards the next peak.
     for (const [account, count] of inFlight) stats.peakInFlight[account] = count;
   };
@@ -100,6 +113,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const loadSeed = (seed: SeedName) => {
     store.clear();
     registry.reset();
+    limits.clearWindows();
     // The demo data is as of its epoch: the clock runs on from there, so new records and expiries follow on from the data.
     const frozen = clock.frozen;
     clock.reset();
@@ -131,7 +145,15 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
 
     stats.total++;
     const accountSid = registry.authenticate(req.headers.authorization);
-    if (accountSid) countInFlight(accountSid, res);
+    if (accountSid) {
+      // Refused at the door, before any work: a 429 for concurrency is never processed.
+      const refusal = limits.checkConcurrency(inFlight.get(accountSid) ?? 0);
+      if (refusal) {
+        req.resume();
+        return send(res, refusal.status, refusal.toBody());
+      }
+      countInFlight(accountSid, res);
+    }
     if (latencyMs > 0) await sleep(latencyMs);
     if (!accountSid) {
       stats.unauthenticated++;
@@ -159,7 +181,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
         if (status < 300) {
           // Applied as usual; only its answer is replaced, whatever it was.
           try {
-            engine.handle({ accountSid, method, pathname, query, body, headers: req.headers }, op, rawParams);
+            engine.handle({ accountSid, method, pathname, query, body, headers: req.headers }, op, rawParams, admit);
           } catch (err) {
             if (!(err instanceof EmulatorError)) throw err;
           }
@@ -168,9 +190,10 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
         return sendText(res, status, fault.contentType ?? JSON_TYPE, fault.body);
       }
       if (fault?.status) throw faultError(fault);
-      const result = engine.handle({ accountSid, method, pathname, query, body, headers: req.headers }, op, rawParams);
+      const result = engine.handle({ accountSid, method, pathname, query, body, headers: req.headers }, op, rawParams, admit);
       if (res.destroyed) return;
       if (result.status === 204) {
+        answering.get(res)?.();
         res.writeHead(204, { 'Twilio-Request-Id': requestId() });
         res.end();
         return;
@@ -182,16 +205,33 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     }
   }
 
-  /** Counts the request in flight for its account until its response is finished or abandoned. */
+  /** A write counts against Twilio's rate window for it, if any, before it is run; a full window refuses it. */
+  function admit(ctx: OpContext): void {
+    if (ctx.op.method === 'GET') return;
+    const scope = PRODUCT_RULES[ctx.op.product].rateScope?.(ctx);
+    if (scope) limits.takeAction(scope);
+  }
+
+  /**
+   * Counts the request in flight for its account until its answer is written,
+   * or it is abandoned: a client that waits for the answer before sending its
+   * next request is never counted twice.
+   */
   function countInFlight(accountSid: string, res: ServerResponse): void {
     const now = (inFlight.get(accountSid) ?? 0) + 1;
     inFlight.set(accountSid, now);
     if (now > (stats.peakInFlight[accountSid] ?? 0)) stats.peakInFlight[accountSid] = now;
-    res.once('close', () => {
+    let done = false;
+    const release = () => {
+      if (done) return;
+      done = true;
+      answering.delete(res);
       const left = inFlight.get(accountSid)! - 1;
       if (left === 0) inFlight.delete(accountSid);
       else inFlight.set(accountSid, left);
-    });
+    };
+    answering.set(res, release);
+    res.once('close', release);
   }
 
   async function control(req: IncomingMessage, res: ServerResponse, what: string): Promise<void> {
@@ -239,6 +279,17 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
           return send(res, 200, clock.state());
         }
       }
+      if (what === 'limits') {
+        if (method === 'GET') return send(res, 200, limitsState());
+        if (method === 'PUT' || method === 'POST' || method === 'PATCH') {
+          limits.update(JSON.parse((await readRaw(req, maxBody)) || '{}') as unknown);
+          return send(res, 200, limitsState());
+        }
+        if (method === 'DELETE') {
+          limits.restore();
+          return send(res, 200, limitsState());
+        }
+      }
       if (what === 'reset' && method === 'POST') {
         const { seed } = JSON.parse((await readRaw(req, maxBody)) || '{}') as { seed?: unknown };
         if (seed !== undefined && seed !== 'demo' && seed !== 'none') throw new Error('reset seed must be "demo" or "none"');
@@ -248,6 +299,11 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     } catch (err) {
       send(res, 400, { message: err instanceof Error ? err.message : String(err) });
     }
+  }
+
+  /** The limits' settings, the requests of each account in flight now, and the requests refused per Twilio code. */
+  function limitsState() {
+    return { ...limits.settings, inFlight: Object.fromEntries(inFlight), refused: { ...limits.refused } };
   }
 
   loadSeed(initialSeed);
@@ -273,6 +329,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     url,
     engine,
     clock,
+    limits,
     stats: () => structuredClone(stats),
     resetStats,
     injectFault: (fault) => faults.add(validateFault(fault, knownOperations)),
@@ -296,7 +353,11 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   sendText(res, status, JSON_TYPE, JSON.stringify(body));
 }
 
+/** Per response being answered, what to do as its answer is written (the request leaves the account's in-flight count). */
+const answering = new WeakMap<ServerResponse, () => void>();
+
 function sendText(res: ServerResponse, status: number, contentType: string, text: string): void {
+  answering.get(res)?.();
   res.writeHead(status, {
     'Content-Type': contentType,
     'Content-Length': Buffer.byteLength(text),

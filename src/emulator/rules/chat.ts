@@ -1,11 +1,13 @@
 /**
  * Programmable Chat v2 behaviour beyond CRUD: default roles of a new service,
  * counts derived from members and messages, per-channel message indexes,
- * users created on first membership, and the user's channels and bindings as
- * views over memberships and service bindings.
+ * users created on first membership, the user's channels and bindings as
+ * views over memberships and service bindings, and which writes count against
+ * Chat's per-second limits.
  */
 import type { AccountStore, StoredRecord } from '../store.ts';
 import { EmulatorError, invalidParameter, notFound } from '../errors.ts';
+import type { RateScope } from '../limits.ts';
 import type { OpContext, OpResult, ProductRules } from './types.ts';
 
 const SERVICE = 'ip_messaging.v2.service';
@@ -38,6 +40,30 @@ const DEFAULT_ROLES = [
     permissions: ['sendMessage', 'leaveChannel', 'editOwnMessage', 'editOwnMessageAttributes', 'deleteOwnMessage', 'sendMediaMessage', 'inviteMember', 'removeMember', 'editChannelName', 'editChannelAttributes', 'addMember', 'editAnyMessage', 'editAnyMessageAttributes', 'deleteAnyMessage'],
   },
 ] as const;
+
+// ---- rate limits ----
+
+/**
+ * The writes Chat limits per channel and per service
+ * (https://www.twilio.com/docs/chat/chat-limits): per channel, channel
+ * updates and the writes of its members (leaving one through the user's
+ * channels included), messages and invites; per service, channel create and
+ * delete, and the writes of users, roles and bindings. Reads are not limited.
+ */
+const CHANNEL_WRITES = new Set(['UpdateChannel', 'CreateMember', 'UpdateMember', 'DeleteMember', 'CreateMessage', 'UpdateMessage', 'DeleteMessage', 'CreateInvite', 'DeleteInvite', 'UpdateUserChannel', 'DeleteUserChannel']);
+const SERVICE_WRITES = new Set(['CreateChannel', 'DeleteChannel', 'CreateUser', 'UpdateUser', 'DeleteUser', 'CreateRole', 'UpdateRole', 'DeleteRole', 'DeleteBinding', 'DeleteUserBinding']);
+
+function rateScope(ctx: OpContext): RateScope | undefined {
+  const id = ctx.op.operationId;
+  if (SERVICE_WRITES.has(id)) return { kind: 'chatService', key: servicePath(ctx) };
+  if (!CHANNEL_WRITES.has(id)) return undefined;
+  // The channel is a parent of the member, message or invite; or the instance itself (by SID or unique name).
+  const raw = id === 'UpdateChannel' ? ctx.params.Sid : ctx.params.ChannelSid;
+  const channelResource = ctx.engine.model.resources.get('chat.ip_messaging.v2.service.channel')!;
+  const channel = ctx.engine.lookup(ctx.account, channelResource, `${servicePath(ctx)}/Channels`, raw ?? '', true);
+  // An unknown channel is answered 404 by the operation itself.
+  return channel ? { kind: 'chatChannel', key: channel.path } : undefined;
+}
 
 const servicePath = (ctx: OpContext) => `/v2/Services/${ctx.params.ServiceSid}`;
 const channelPath = (ctx: OpContext) => `${servicePath(ctx)}/Channels/${ctx.params.ChannelSid}`;
@@ -154,6 +180,7 @@ const ok = (body: unknown): OpResult => ({ status: 200, body });
 const noContent: OpResult = { status: 204, body: null };
 
 export const chatRules: ProductRules = {
+  rateScope,
   resources: {
     [SERVICE]: {
       defaults: () => ({
