@@ -142,6 +142,7 @@ export class Engine {
     const outer = this.running;
     this.running = now;
     try {
+      this.rules[op.product].beforeOperation?.(ctx);
       return this.dispatch(ctx, pathname);
     } finally {
       this.running = outer;
