@@ -10,6 +10,7 @@ import { EmulatorError, conflict, notFound } from './errors.ts';
 import { parseInputs, parsePaging, twilioDate, type Inputs } from './params.ts';
 import { paginate } from './paging.ts';
 import type { OpContext, OpResult, ProductRules, ResourceRule } from './rules/types.ts';
+import { Clock } from './clock.ts';
 
 /** A request as the HTTP layer hands it over, already authenticated. */
 export interface EngineRequest {
@@ -59,6 +60,8 @@ export class Engine {
   private running: Date | undefined;
   /** Sees the writes of HTTP requests (webhooks, event streams); set by the server. */
   onWrite: WriteObserver | undefined;
+  /** The clock every operation's time is read from. */
+  clock = new Clock();
 
   constructor(
     readonly model: SpecModel,
@@ -100,16 +103,20 @@ export class Engine {
     return { op, rawParams: match.params };
   }
 
-  /** Runs one HTTP request's operation. */
-  handle(req: EngineRequest, op: OperationSpec, rawParams: Record<string, string>): OpResult {
+  /**
+   * Runs one HTTP request's operation. `admit` sees the operation with its
+   * parents resolved before anything is done, and may refuse it by throwing
+   * (a rate limit).
+   */
+  handle(req: EngineRequest, op: OperationSpec, rawParams: Record<string, string>, admit?: (ctx: OpContext) => void): OpResult {
     const { inputs, given } = parseInputs(op, req.query, req.body, req.headers);
-    return this.run(op, this.account(req.accountSid), rawParams, inputs, given, req.query, req.pathname, new Date(), true);
+    return this.run(op, this.account(req.accountSid), rawParams, inputs, given, req.query, req.pathname, undefined, true, admit);
   }
 
   /**
    * Runs an operation from code (the demo seed, and rules that create other resources),
    * through the same validation as HTTP. Throws EmulatorError on refusal.
-   * `options.now` is the time the operation happens at (default: the real time),
+   * `options.now` is the time the operation happens at (default: the clock's),
    * so a seed can date everything it makes, rule-made dates included.
    */
   call(accountSid: string, opId: string, pathParams: Record<string, string>, params: CallParams = {}, options: { now?: Date } = {}): OpResult {
@@ -142,8 +149,9 @@ export class Engine {
     given: Set<string>,
     query: URLSearchParams,
     pathname: string,
-    now: Date = new Date(),
+    now: Date = this.clock.date(),
     announced = false,
+    admit?: (ctx: OpContext) => void,
   ): OpResult {
     const isInstanceOp = op.kind === 'fetch' || op.kind === 'update' || op.kind === 'delete';
     const { params, canonical } = this.resolveParents(op, account, rawParams, isInstanceOp, pathname);
@@ -158,9 +166,11 @@ export class Engine {
       query,
       now: twilioDate(now),
     };
+    admit?.(ctx);
     const outer = this.running;
     this.running = now;
     try {
+      this.rules[op.product].beforeOperation?.(ctx);
       return this.dispatch(ctx, pathname, announced && outer === undefined);
     } finally {
       this.running = outer;

@@ -1,8 +1,8 @@
 /**
  * The Twilio emulator's HTTP server: Chat v2, Proxy v1, Events v1 and Accounts
  * v1 from one origin, stateful and in memory, plus a control API under
- * `/__emulator/` (request and delivery counters, faults, latency, reset) that
- * no Twilio path can collide with. Writes that Twilio announces send their
+ * `/__emulator/` (request and delivery counters, faults, latency, clock,
+ * limits, reset) that no Twilio path can collide with. Writes that Twilio announces send their
  * webhooks and Event Streams events once their response is sent.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -16,10 +16,14 @@ import { EmulatorError, moreInfo } from './errors.ts';
 import { AccountRegistry, DEFAULT_ACCOUNTS, type EmulatorAccount } from './accounts.ts';
 import { Faults, faultError, validateFault, type FaultSpec } from './faults.ts';
 import { PRODUCT_RULES, initAccount } from './rules/index.ts';
+import type { OpContext } from './rules/types.ts';
 import { seedDemo } from './seed/index.ts';
+import { EPOCH } from './seed/seeder.ts';
 import { sinkTestIds } from './rules/events.ts';
 import { announce } from './rules/outbound.ts';
 import { Deliveries, validateWebhookFault, type DeliveryOptions, type DeliveryStats, type WebhookFaultSpec } from './webhooks.ts';
+import { Clock } from './clock.ts';
+import { Limits, type LimitSettings } from './limits.ts';
 
 export type SeedName = 'demo' | 'none';
 
@@ -38,6 +42,18 @@ export interface EmulatorOptions {
   maxBodyBytes?: number;
   /** Outgoing webhook and Event Streams deliveries: timeouts, bounds, backoff (defaults: Twilio's figures, see webhooks.ts). */
   deliveries?: Partial<DeliveryOptions>;
+  /**
+   * Twilio's request limits (concurrency per account, Chat writes per second):
+   * on at Twilio's figures by default; `false` switches them off, an object
+   * changes some of them (see LimitSettings).
+   */
+  limits?: Partial<LimitSettings> | boolean;
+  /**
+   * Where the clock starts: by default the real time, or the demo data's time
+   * (2026-01-15T09:00:00Z) with the demo seed, running on at real speed.
+   * `frozen` stops it there: only `clock.advance` and `clock.set` move it.
+   */
+  clock?: { at?: Date | string | number; frozen?: boolean };
 }
 
 export interface EmulatorStats {
@@ -57,6 +73,10 @@ export interface Emulator {
   /** Origin of the emulator, e.g. `http://127.0.0.1:53122`. */
   readonly url: string;
   readonly engine: Engine;
+  /** The one clock of everything time-based: move it instead of sleeping. */
+  readonly clock: Clock;
+  /** Twilio's request limits: settings, and the requests they refused. */
+  readonly limits: Limits;
   stats(): EmulatorStats;
   resetStats(): void;
   injectFault(fault: FaultSpec): void;
@@ -65,7 +85,11 @@ export interface Emulator {
   injectWebhookFault(fault: WebhookFaultSpec): void;
   clearWebhookFaults(): void;
   setLatency(ms: number): void;
-  /** Drops all data and loads the seed again (the one it started with by default); pending deliveries are cancelled. */
+  /**
+   * Drops all data and loads the seed again (the one it started with by
+   * default); pending deliveries are cancelled, the clock goes back to the
+   * seed's time (frozen if it was), the rate windows start afresh.
+   */
   reset(seed?: SeedName): void;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -80,6 +104,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const registry = new AccountRegistry(accountList);
   const store = new Store();
   const engine = new Engine(model, store, PRODUCT_RULES, (e, account) => initAccount(e, account, registry));
+  const clock = engine.clock;
+  const limits = new Limits(clock, options.limits);
   const faults = new Faults();
   const deliveries = new Deliveries((accountSid) => registry.get(accountSid)?.authToken, options.deliveries);
   engine.onWrite = (change) => {
@@ -96,6 +122,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const resetStats = () => {
     stats = emptyStats();
     deliveries.resetStats();
+    limits.refused = {};
     // Requests still in flight count towards the next peak.
     for (const [account, count] of inFlight) stats.peakInFlight[account] = count;
   };
@@ -105,6 +132,12 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     deliveries.stop();
     store.clear();
     registry.reset();
+    limits.clearWindows();
+    // The demo data is as of its epoch: the clock runs on from there, so new records and expiries follow on from the data.
+    const frozen = clock.frozen;
+    clock.reset();
+    if (seed === 'demo') clock.set(EPOCH);
+    if (frozen) clock.freeze();
     for (const a of accountList) {
       engine.account(a.accountSid);
       if (seed === 'demo') seedDemo(engine, a.accountSid);
@@ -131,7 +164,15 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
 
     stats.total++;
     const accountSid = registry.authenticate(req.headers.authorization);
-    if (accountSid) countInFlight(accountSid, res);
+    if (accountSid) {
+      // Refused at the door, before any work: a 429 for concurrency is never processed.
+      const refusal = limits.checkConcurrency(inFlight.get(accountSid) ?? 0);
+      if (refusal) {
+        req.resume();
+        return send(res, refusal.status, refusal.toBody());
+      }
+      countInFlight(accountSid, res);
+    }
     if (latencyMs > 0) await sleep(latencyMs);
     if (!accountSid) {
       stats.unauthenticated++;
@@ -160,7 +201,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
         if (status < 300) {
           // Applied as usual; only its answer is replaced, whatever it was.
           try {
-            applied = engine.handle({ accountSid, method, pathname, query, body, headers: req.headers }, op, rawParams);
+            applied = engine.handle({ accountSid, method, pathname, query, body, headers: req.headers }, op, rawParams, admit);
           } catch (err) {
             if (!(err instanceof EmulatorError)) throw err;
           }
@@ -169,10 +210,11 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
         return runAfterResponse(applied);
       }
       if (fault?.status) throw faultError(fault);
-      const result = engine.handle({ accountSid, method, pathname, query, body, headers: req.headers }, op, rawParams);
+      const result = engine.handle({ accountSid, method, pathname, query, body, headers: req.headers }, op, rawParams, admit);
       // A write is applied whether or not its client is still there to read the answer; so are its deliveries.
       if (res.destroyed) return runAfterResponse(result);
       if (result.status === 204) {
+        answering.get(res)?.();
         res.writeHead(204, { 'Twilio-Request-Id': requestId() });
         res.end();
       } else {
@@ -196,16 +238,33 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     }
   }
 
-  /** Counts the request in flight for its account until its response is finished or abandoned. */
+  /** A write counts against Twilio's rate window for it, if any, before it is run; a full window refuses it. */
+  function admit(ctx: OpContext): void {
+    if (ctx.op.method === 'GET') return;
+    const scope = PRODUCT_RULES[ctx.op.product].rateScope?.(ctx);
+    if (scope) limits.takeAction(scope);
+  }
+
+  /**
+   * Counts the request in flight for its account until its answer is written,
+   * or it is abandoned: a client that waits for the answer before sending its
+   * next request is never counted twice.
+   */
   function countInFlight(accountSid: string, res: ServerResponse): void {
     const now = (inFlight.get(accountSid) ?? 0) + 1;
     inFlight.set(accountSid, now);
     if (now > (stats.peakInFlight[accountSid] ?? 0)) stats.peakInFlight[accountSid] = now;
-    res.once('close', () => {
+    let done = false;
+    const release = () => {
+      if (done) return;
+      done = true;
+      answering.delete(res);
       const left = inFlight.get(accountSid)! - 1;
       if (left === 0) inFlight.delete(accountSid);
       else inFlight.set(accountSid, left);
-    });
+    };
+    answering.set(res, release);
+    res.once('close', release);
   }
 
   async function control(req: IncomingMessage, res: ServerResponse, what: string): Promise<void> {
@@ -252,6 +311,28 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
         const ids = accountList.flatMap((a) => sinkTestIds(engine.account(a.accountSid), sinkTest[1]!));
         return send(res, 200, { sink_sid: sinkTest[1], test_ids: ids });
       }
+      if (what === 'clock') {
+        if (method === 'GET') return send(res, 200, clock.state());
+        if (method === 'POST' || method === 'PUT') {
+          moveClock(clock, JSON.parse((await readRaw(req, maxBody)) || '{}') as unknown);
+          return send(res, 200, clock.state());
+        }
+        if (method === 'DELETE') {
+          clock.reset();
+          return send(res, 200, clock.state());
+        }
+      }
+      if (what === 'limits') {
+        if (method === 'GET') return send(res, 200, limitsState());
+        if (method === 'PUT' || method === 'POST' || method === 'PATCH') {
+          limits.update(JSON.parse((await readRaw(req, maxBody)) || '{}') as unknown);
+          return send(res, 200, limitsState());
+        }
+        if (method === 'DELETE') {
+          limits.restore();
+          return send(res, 200, limitsState());
+        }
+      }
       if (what === 'reset' && method === 'POST') {
         const { seed } = JSON.parse((await readRaw(req, maxBody)) || '{}') as { seed?: unknown };
         if (seed !== undefined && seed !== 'demo' && seed !== 'none') throw new Error('reset seed must be "demo" or "none"');
@@ -263,7 +344,14 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     }
   }
 
+  /** The limits' settings, the requests of each account in flight now, and the requests refused per Twilio code. */
+  function limitsState() {
+    return { ...limits.settings, inFlight: Object.fromEntries(inFlight), refused: { ...limits.refused } };
+  }
+
   loadSeed(initialSeed);
+  if (options.clock?.at !== undefined) clock.set(options.clock.at);
+  if (options.clock?.frozen) clock.freeze();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -284,6 +372,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   return {
     url,
     engine,
+    clock,
+    limits,
     stats: currentStats,
     resetStats,
     injectFault: (fault) => faults.add(validateFault(fault, knownOperations)),
@@ -309,7 +399,11 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   sendText(res, status, JSON_TYPE, JSON.stringify(body));
 }
 
+/** Per response being answered, what to do as its answer is written (the request leaves the account's in-flight count). */
+const answering = new WeakMap<ServerResponse, () => void>();
+
 function sendText(res: ServerResponse, status: number, contentType: string, text: string): void {
+  answering.get(res)?.();
   res.writeHead(status, {
     'Content-Type': contentType,
     'Content-Length': Buffer.byteLength(text),
@@ -329,6 +423,25 @@ const REQUEST_ID_PREFIX = 'RQ' + randomBytes(8).toString('hex');
 let requestCounter = 0;
 function requestId(): string {
   return REQUEST_ID_PREFIX + (++requestCounter).toString(16).padStart(16, '0');
+}
+
+/**
+ * Moves the clock as the control API asks: `{ "advanceMs": 60000 }`, `{ "set": "2026-01-15T10:00:00Z" }`,
+ * `{ "frozen": true }` (or false), or several of them (set, then advance, then freeze or resume).
+ */
+function moveClock(clock: Clock, input: unknown): void {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) throw new Error('clock needs { "advanceMs": <ms> }, { "set": "<ISO 8601>" } and/or { "frozen": true|false }');
+  const { advanceMs, set, frozen, ...rest } = input as Record<string, unknown>;
+  const unknown = Object.keys(rest);
+  if (unknown.length) throw new Error(`clock has no setting ${JSON.stringify(unknown[0])}: use advanceMs, set, frozen`);
+  if (advanceMs !== undefined && (typeof advanceMs !== 'number' || !Number.isFinite(advanceMs))) throw new Error('clock.advanceMs must be a number of milliseconds');
+  if (set !== undefined && typeof set !== 'string' && typeof set !== 'number') throw new Error('clock.set must be an ISO 8601 date-time or milliseconds since the epoch');
+  if (frozen !== undefined && typeof frozen !== 'boolean') throw new Error('clock.frozen must be true or false');
+  if (advanceMs === undefined && set === undefined && frozen === undefined) throw new Error('clock needs advanceMs, set or frozen');
+  if (set !== undefined) clock.set(set);
+  if (advanceMs !== undefined) clock.advance(advanceMs);
+  if (frozen === true) clock.freeze();
+  if (frozen === false) clock.resume();
 }
 
 function sleep(ms: number): Promise<void> {

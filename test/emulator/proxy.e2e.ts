@@ -350,7 +350,7 @@ describe('sessions', () => {
 
     await call('POST', `${sessions(svc.sid)}/${session.sid}`, { Status: 'closed' });
     await sessionWith(svc.sid, ['+15555550100']); // takes the same number for the same identifier
-    expectTwilioError(await call('POST', `${sessions(svc.sid)}/${session.sid}`, { Status: 'in-progress' }), 400, 80801);
+    expectTwilioError(await call('POST', `${sessions(svc.sid)}/${session.sid}`, { Status: 'in-progress' }), 400, 80604);
     expect((await call('GET', `${sessions(svc.sid)}/${session.sid}`)).body.status).toBe('closed');
   });
 

@@ -338,7 +338,8 @@ describe('Chat v2 through the twilio library', () => {
     await chat().services(service.sid).channels.create({ uniqueName: 'hooks' });
     const webhooks = chat().services(service.sid).channels('hooks').webhooks;
     const created = [];
-    for (let i = 0; i < 7; i++) {
+    // Four here and a studio one below: Twilio keeps at most five webhooks per channel.
+    for (let i = 0; i < 4; i++) {
       created.push(
         await webhooks.create({
           type: 'webhook',
@@ -355,7 +356,7 @@ describe('Chat v2 through the twilio library', () => {
       filters: ['onMessageSent', 'onMemberAdded'],
       retry_count: 2,
     });
-    await expectPaging(webhooks, sid, created.map(sid));
+    await expectPaging(webhooks, sid, created.map(sid), 1);
 
     const updated = await webhooks(created[0]!.sid).update({ 'configuration.url': 'https://example.com/moved' });
     expect(updated.configuration).toMatchObject({ url: 'https://example.com/moved', method: 'GET', retry_count: 2 });

@@ -81,8 +81,10 @@ describe('src/main.ts', () => {
     };
     // Nothing outside the process tells when the graphql-ws subscription listens: events are sent until both subscribers have one.
     const bothHeard = async () => (await Promise.all([sse.quietFor(0), ws.quietFor(0)])).every((quiet) => !quiet);
+    // Generous: a loaded machine can take seconds to start the process's first subscription.
+    const deadline = Date.now() + 20_000;
     for (let retry = 0; !(await bothHeard()); retry++) {
-      if (retry > 50) throw new Error('the subscribers never heard the event');
+      if (Date.now() > deadline) throw new Error('the subscribers never heard the event');
       expect((await postChatWebhook(main.origin, { ...params, MessageSid: `IM${String(retry).padStart(32, '0')}` }, DEMO_ACCOUNT.authToken)).status).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -1,11 +1,14 @@
 /**
  * Programmable Chat v2 behaviour beyond CRUD: default roles of a new service,
  * counts derived from members and messages, per-channel message indexes,
- * users created on first membership, and the user's channels and bindings as
- * views over memberships and service bindings.
+ * users created on first membership, the user's channels and bindings as
+ * views over memberships and service bindings, and Chat's quotas and sizes
+ * (members per channel, channels per user, webhooks per channel, a message's
+ * body, attributes) and which writes count against its per-second limits.
  */
 import type { AccountStore, StoredRecord } from '../store.ts';
 import { EmulatorError, invalidParameter, notFound } from '../errors.ts';
+import type { RateScope } from '../limits.ts';
 import type { OpContext, OpResult, ProductRules } from './types.ts';
 
 const SERVICE = 'ip_messaging.v2.service';
@@ -38,6 +41,87 @@ const DEFAULT_ROLES = [
     permissions: ['sendMessage', 'leaveChannel', 'editOwnMessage', 'editOwnMessageAttributes', 'deleteOwnMessage', 'sendMediaMessage', 'inviteMember', 'removeMember', 'editChannelName', 'editChannelAttributes', 'addMember', 'editAnyMessage', 'editAnyMessageAttributes', 'deleteAnyMessage'],
   },
 ] as const;
+
+// ---- quotas and sizes ----
+
+/**
+ * Counter limits: Twilio refuses a write that would exceed one with 403 and a
+ * Chat code (https://www.twilio.com/docs/chat/chat-limits). Channels per user:
+ * 250 by default, at most 1,000 (`Limits.UserChannels`), code 50208
+ * (https://www.twilio.com/docs/api/errors/50208); members per channel: 100 by
+ * default, at most 1,000 (`Limits.ChannelMembers`), code 50403
+ * (https://www.twilio.com/docs/api/errors/50403).
+ */
+const DEFAULT_USER_CHANNELS = 250;
+const DEFAULT_CHANNEL_MEMBERS = 100;
+const MAX_SERVICE_LIMIT = 1000;
+const counterLimit = (code: number, message: string) => new EmulatorError(403, code, message);
+
+/** Up to five webhooks per channel (https://www.twilio.com/docs/chat/rest/channel-webhook-resource), code 50321 (https://www.twilio.com/docs/api/errors/50321). */
+const MAX_CHANNEL_WEBHOOKS = 5;
+
+/** A message body is at most 32 KiB (https://www.twilio.com/docs/api/errors/50504). */
+const MAX_BODY_BYTES = 32 * 1024;
+
+/**
+ * Attributes: Chat's pages name the error (50303, https://www.twilio.com/docs/api/errors/50303)
+ * but not the sizes; these are those Twilio documents for the same objects in
+ * Conversations, Chat's successor on the same backend: 16 KB for a channel's
+ * and a user's, 4 KB for a member's and a message's
+ * (https://www.twilio.com/docs/conversations-classic/conversations-limits).
+ */
+const MAX_ATTRIBUTES_BYTES = { channel: 16 * 1024, user: 16 * 1024, member: 4 * 1024, message: 4 * 1024 } as const;
+
+/** Refuses attributes larger than Twilio keeps for this kind of object. */
+function checkAttributes(ctx: OpContext, kind: keyof typeof MAX_ATTRIBUTES_BYTES): void {
+  if (!ctx.given.has('Attributes')) return;
+  const bytes = Buffer.byteLength(String(ctx.inputs.Attributes));
+  const max = MAX_ATTRIBUTES_BYTES[kind];
+  if (bytes > max) throw new EmulatorError(400, 50303, `Attributes too long: a ${kind}'s attributes may be at most ${max} bytes, got ${bytes}`);
+}
+
+function checkBody(ctx: OpContext): void {
+  if (!ctx.given.has('Body') || ctx.inputs.Body === null || ctx.inputs.Body === undefined) return;
+  const bytes = Buffer.byteLength(String(ctx.inputs.Body));
+  if (bytes > MAX_BODY_BYTES) throw new EmulatorError(400, 50504, `Message body parameter is too long: at most ${MAX_BODY_BYTES} bytes, got ${bytes}`);
+}
+
+/** A service's `Limits.ChannelMembers` and `Limits.UserChannels` are 1 to 1,000 (codes 50061 and 50060). */
+function checkServiceLimits(ctx: OpContext, changes: Record<string, unknown>): void {
+  const limits = changes.limits as { channel_members?: unknown; user_channels?: unknown } | undefined;
+  const check = (param: string, value: unknown, code: number) => {
+    if (!ctx.given.has(param)) return;
+    if (typeof value !== 'number' || value < 1 || value > MAX_SERVICE_LIMIT) {
+      throw invalidParameter(`Invalid ${param}: must be from 1 to ${MAX_SERVICE_LIMIT}, got ${String(value)}`, code);
+    }
+  };
+  check('Limits.ChannelMembers', limits?.channel_members, 50061);
+  check('Limits.UserChannels', limits?.user_channels, 50060);
+}
+
+// ---- rate limits ----
+
+/**
+ * The writes Chat limits per channel and per service
+ * (https://www.twilio.com/docs/chat/chat-limits): per channel, channel
+ * updates and the writes of its members (leaving one through the user's
+ * channels included), messages and invites; per service, channel create and
+ * delete, and the writes of users, roles and bindings. Reads are not limited.
+ */
+const CHANNEL_WRITES = new Set(['UpdateChannel', 'CreateMember', 'UpdateMember', 'DeleteMember', 'CreateMessage', 'UpdateMessage', 'DeleteMessage', 'CreateInvite', 'DeleteInvite', 'UpdateUserChannel', 'DeleteUserChannel']);
+const SERVICE_WRITES = new Set(['CreateChannel', 'DeleteChannel', 'CreateUser', 'UpdateUser', 'DeleteUser', 'CreateRole', 'UpdateRole', 'DeleteRole', 'DeleteBinding', 'DeleteUserBinding']);
+
+function rateScope(ctx: OpContext): RateScope | undefined {
+  const id = ctx.op.operationId;
+  if (SERVICE_WRITES.has(id)) return { kind: 'chatService', key: servicePath(ctx) };
+  if (!CHANNEL_WRITES.has(id)) return undefined;
+  // The channel is a parent of the member, message or invite; or the instance itself (by SID or unique name).
+  const raw = id === 'UpdateChannel' ? ctx.params.Sid : ctx.params.ChannelSid;
+  const channelResource = ctx.engine.model.resources.get('chat.ip_messaging.v2.service.channel')!;
+  const channel = ctx.engine.lookup(ctx.account, channelResource, `${servicePath(ctx)}/Channels`, raw ?? '', true);
+  // An unknown channel is answered 404 by the operation itself.
+  return channel ? { kind: 'chatChannel', key: channel.path } : undefined;
+}
 
 const servicePath = (ctx: OpContext) => `/v2/Services/${ctx.params.ServiceSid}`;
 const channelPath = (ctx: OpContext) => `${servicePath(ctx)}/Channels/${ctx.params.ChannelSid}`;
@@ -165,11 +249,12 @@ const ok = (body: unknown): OpResult => ({ status: 200, body });
 const noContent: OpResult = { status: 204, body: null };
 
 export const chatRules: ProductRules = {
+  rateScope,
   resources: {
     [SERVICE]: {
       defaults: () => ({
         consumption_report_interval: 10,
-        limits: { channel_members: 100, user_channels: 250 },
+        limits: { channel_members: DEFAULT_CHANNEL_MEMBERS, user_channels: DEFAULT_USER_CHANNELS },
         media: { size_limit_mb: 150, compatibility_message: 'Media messages are not supported by your client' },
         notifications: {
           log_enabled: false,
@@ -201,6 +286,7 @@ export const chatRules: ProductRules = {
         }
       },
       beforeUpdate(ctx, record, changes) {
+        checkServiceLimits(ctx, changes);
         const roles: Array<[string, 'channel' | 'deployment', string]> = [
           ['DefaultServiceRoleSid', 'deployment', 'default_service_role_sid'],
           ['DefaultChannelRoleSid', 'channel', 'default_channel_role_sid'],
@@ -216,6 +302,8 @@ export const chatRules: ProductRules = {
       altKeys: ['unique_name'],
       unique: [{ field: 'unique_name', code: 50307, message: (v) => `Channel with provided unique name already exists: ${String(v)}` }],
       defaults: () => ({ type: 'public', attributes: '{}', created_by: 'system', friendly_name: null, unique_name: null }),
+      beforeCreate: (ctx) => checkAttributes(ctx, 'channel'),
+      beforeUpdate: (ctx) => checkAttributes(ctx, 'channel'),
       computed: (account, record) => ({
         members_count: account.list(`${record.path}/Members`).length,
         messages_count: account.list(`${record.path}/Messages`).length,
@@ -237,9 +325,15 @@ export const chatRules: ProductRules = {
       }),
       beforeCreate(ctx, data) {
         checkRole(ctx, data.role_sid, 'channel');
-        const limit = (service(ctx).data.limits as { channel_members?: number } | undefined)?.channel_members;
-        if (limit !== undefined && ctx.account.list(ctx.collection).length >= limit) {
-          throw invalidParameter(`Channel member limit of ${limit} reached`, 50216);
+        checkAttributes(ctx, 'member');
+        const limits = service(ctx).data.limits as { channel_members?: number; user_channels?: number } | undefined;
+        const members = limits?.channel_members ?? DEFAULT_CHANNEL_MEMBERS;
+        if (ctx.account.list(ctx.collection).length >= members) {
+          throw counterLimit(50403, `Channel member limit exceeded: this channel has the ${members} members its service allows (Limits.ChannelMembers)`);
+        }
+        const channels = limits?.user_channels ?? DEFAULT_USER_CHANNELS;
+        if (joinedChannels(ctx.account, ctx.params.ServiceSid!, data.identity) >= channels) {
+          throw counterLimit(50208, `User channel limit exceeded: ${String(data.identity)} is a member of the ${channels} channels its service allows (Limits.UserChannels)`);
         }
         // Twilio creates the service user for an identity seen for the first time.
         const users = `${servicePath(ctx)}/Users`;
@@ -253,6 +347,7 @@ export const chatRules: ProductRules = {
         if (invite) ctx.account.remove(invite.path);
       },
       beforeUpdate(ctx, _record, changes) {
+        checkAttributes(ctx, 'member');
         if (ctx.given.has('RoleSid')) checkRole(ctx, changes.role_sid, 'channel');
       },
     },
@@ -271,6 +366,8 @@ export const chatRules: ProductRules = {
       beforeCreate(ctx, data) {
         // Checked before the index is taken: a refused message must not use one up.
         if (data.body === null && !ctx.given.has('MediaSid')) throw invalidParameter('Missing required parameter Body in the post body (or MediaSid)', 20001);
+        checkBody(ctx);
+        checkAttributes(ctx, 'message');
         const channel = ctx.account.get(channelPath(ctx))!;
         // Index is per channel and never reused, even after deletes.
         const next = (channel.data._next_index as number | undefined) ?? 0;
@@ -285,6 +382,8 @@ export const chatRules: ProductRules = {
         ctx.account.get(channelPath(ctx))!.data._last_message = record.path;
       },
       beforeUpdate(ctx, record, changes) {
+        checkBody(ctx);
+        checkAttributes(ctx, 'message');
         if (ctx.given.has('Body') && changes.body !== record.data.body) changes.was_edited = true;
       },
     },
@@ -301,8 +400,10 @@ export const chatRules: ProductRules = {
       }),
       beforeCreate(ctx, data) {
         checkRole(ctx, data.role_sid, 'deployment');
+        checkAttributes(ctx, 'user');
       },
       beforeUpdate(ctx, _record, changes) {
+        checkAttributes(ctx, 'user');
         if (ctx.given.has('RoleSid')) checkRole(ctx, changes.role_sid, 'deployment');
       },
       computed: (account, record) => ({
@@ -346,6 +447,10 @@ export const chatRules: ProductRules = {
         const config = data.configuration as Record<string, unknown>;
         if (data.type === 'webhook' && !config.url) throw invalidParameter('Missing required parameter Configuration.Url for a webhook of type webhook');
         if (data.type === 'studio' && !config.flow_sid) throw invalidParameter('Missing required parameter Configuration.FlowSid for a webhook of type studio');
+        // A request that is valid in itself is then checked against the channel's quota.
+        if (ctx.account.list(ctx.collection).length >= MAX_CHANNEL_WEBHOOKS) {
+          throw counterLimit(50321, `Too many channel webhooks: a channel may have at most ${MAX_CHANNEL_WEBHOOKS}`);
+        }
         config.method ??= 'POST';
         config.retry_count ??= 0;
         checkRetryCount(config.retry_count);

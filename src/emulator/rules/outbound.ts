@@ -226,7 +226,8 @@ function streamEvents(change: WriteChange, chat: ChatEvent): DeliverySpec[] {
       id: eventId(),
       dataschema: `https://events-schemas.twilio.com/${schemaIdOf(change.account, type)}/${version}`,
       datacontenttype: 'application/json',
-      time: new Date().toISOString(),
+      // The write's time on the emulator's clock.
+      time: new Date(change.now).toISOString(),
       data,
     }));
   }
@@ -305,7 +306,8 @@ function sinkTest(change: WriteChange): DeliverySpec[] {
       id: eventId(),
       dataschema: 'https://events-schemas.twilio.com/EventStreams.TestSink/1',
       datacontenttype: 'application/json',
-      time: new Date().toISOString(),
+      // The write's time on the emulator's clock.
+      time: new Date(change.now).toISOString(),
       data: { test_id: testId, sink_sid: sink.data.sid },
     }),
   ];

@@ -3,15 +3,16 @@
  * names, the number pool (phone numbers and short codes known by SID and
  * number, each in one service only), proxy identifiers allocated to
  * participants so that an (identifier, proxy identifier) pair is used by one
- * active session at a time, at most two participants per session, session
- * status changes, and message interactions that are also interactions of the
- * session.
+ * active session at a time, matched to the participant's country or area code,
+ * at most two participants per session, the session lifecycle (the status
+ * changes Twilio allows, expiry by `Ttl` or `DateExpiry` as of the emulator's
+ * clock), and message interactions that are also interactions of the session.
  */
 import { createHash } from 'node:crypto';
 import type { AccountStore, StoredRecord } from '../store.ts';
 import { EmulatorError, invalidParameter } from '../errors.ts';
 import type { OpContext, ProductRules } from './types.ts';
-import { E164 } from '../params.ts';
+import { E164, twilioDate } from '../params.ts';
 
 const SERVICE = 'proxy.v1.service';
 const PHONE_NUMBER = 'proxy.v1.service.phone_number';
@@ -34,6 +35,101 @@ const sessionPath = (ctx: OpContext) => `${servicePath(ctx)}/Sessions/${ctx.para
 
 /** Sessions whose participants hold their proxy identifiers. */
 const isActive = (session: StoredRecord) => session.data.status === 'open' || session.data.status === 'in-progress';
+
+// ---- session expiry ----
+
+/**
+ * A session expires at its `DateExpiry`, which overrides `Ttl`; else `Ttl`
+ * seconds after it was created (or re-opened) or after its last interaction,
+ * whichever is later; with neither set, after Twilio's default TTL of 90 days
+ * (https://www.twilio.com/docs/api/errors/80904, https://www.twilio.com/docs/proxy/api/session).
+ */
+const DEFAULT_TTL_SECONDS = 90 * 24 * 3600;
+
+/**
+ * `closed_reason` of an expired session. Twilio documents the field ("the
+ * reason the Session ended") but not its values; these name what ran out.
+ */
+export const EXPIRED_BY_TTL = 'ttl';
+export const EXPIRED_BY_DATE_EXPIRY = 'date-expiry';
+
+function expiryOf(session: StoredRecord): { at: number; reason: string } {
+  const { date_expiry, ttl, date_last_interaction } = session.data;
+  if (typeof date_expiry === 'string') return { at: Date.parse(date_expiry), reason: EXPIRED_BY_DATE_EXPIRY };
+  const from = Math.max(Date.parse(String(session.data._ttl_from ?? session.data.date_started)), typeof date_last_interaction === 'string' ? Date.parse(date_last_interaction) : -Infinity);
+  const seconds = typeof ttl === 'number' && ttl > 0 ? ttl : DEFAULT_TTL_SECONDS;
+  return { at: from + seconds * 1000, reason: EXPIRED_BY_TTL };
+}
+
+/**
+ * Closes the account's active sessions that expired by `now`, as of the time
+ * they expired. Sweeps only when the tables changed or the next expiry came,
+ * so most requests cost one comparison.
+ */
+function closeExpiredSessions(account: AccountStore, now: number): void {
+  const state = account.state.proxyExpiry as { version: number; next: number } | undefined;
+  if (state && state.version === account.version && now < state.next) return;
+  let next = Infinity;
+  let closed = false;
+  for (const service of account.list('/v1/Services')) {
+    for (const session of account.list(`${service.path}/Sessions`)) {
+      if (!isActive(session)) continue;
+      const { at, reason } = expiryOf(session);
+      if (at > now) {
+        next = Math.min(next, at);
+        continue;
+      }
+      const ended = twilioDate(new Date(at));
+      session.data = { ...session.data, status: 'closed', date_ended: ended, date_updated: ended, closed_reason: reason };
+      closed = true;
+    }
+  }
+  if (closed) account.version++;
+  account.state.proxyExpiry = { version: account.version, next };
+}
+
+// ---- geo-matching ----
+
+/**
+ * Area codes that share a North American overlay complex, so a number of one
+ * is local to a participant of another (the largest cities'; any other area
+ * code overlays only itself).
+ */
+const OVERLAYS: string[][] = [
+  ['212', '646', '332', '917'], ['718', '347', '929', '917'], ['312', '872'], ['773', '872'], ['415', '628'], ['408', '669'],
+  ['510', '341'], ['213', '323'], ['310', '424'], ['818', '747'], ['202', '771'], ['305', '786', '645'],
+  ['404', '470', '678', '770', '943'], ['214', '469', '972', '945'], ['713', '281', '832', '346'], ['617', '857'],
+  ['215', '267', '445'], ['303', '720', '983'], ['702', '725'], ['512', '737'], ['503', '971'], ['416', '647', '437'],
+  ['604', '778', '236'], ['514', '438'],
+];
+
+/**
+ * The area code of a North American number (`+1 NPA …`), or null. Codes of no
+ * area have none to match: toll-free (8XX), N00, N11, and 555, kept for fiction.
+ */
+function areaCode(number: string): string | null {
+  const npa = /^\+1(\d{3})\d{7}$/.exec(number)?.[1];
+  if (!npa || /^(8(00|33|44|55|66|77|88)|\d00|\d11|555)$/.test(npa)) return null;
+  return npa;
+}
+
+/**
+ * Whether a pool number is local enough for a participant at the service's
+ * `GeoMatchLevel`: `country` (the default) matches the country; `area-code`
+ * the area code; `overlay` (and `radius`, whose distance Twilio does not
+ * publish) any area code of the same overlay. Finer levels than country apply
+ * in North America only; elsewhere, for numbers of no area, and for short
+ * codes, which are national, the country is the match
+ * (https://www.twilio.com/docs/proxy/api/service, https://www.twilio.com/docs/api/errors/80206).
+ */
+function sameArea(level: unknown, participant: string, entry: PoolEntry): boolean {
+  const theirs = areaCode(participant);
+  if (level === 'country' || !theirs || entry.shortCode) return true;
+  const ours = areaCode(entry.value);
+  if (ours === theirs) return true;
+  if (level === 'area-code' || !ours) return false;
+  return OVERLAYS.some((complex) => complex.includes(theirs) && complex.includes(ours));
+}
 
 // ---- numbers: every Twilio number of the account has one SID and one number ----
 
@@ -288,7 +384,11 @@ function planParticipant(
   if (local.length === 0) {
     throw proxyError(80203, `This Service has no available Proxy numbers for the participant's number country code ${country}`);
   }
-  const free = local.filter((e) => !pairInUse(e));
+  const nearby = isPhone ? local.filter((e) => sameArea(service.data.geo_match_level, identifier, e)) : local;
+  if (nearby.length === 0) {
+    throw proxyError(80206, `This Service has no compatible Proxy numbers for this Participant. Failed to find a proxy number for ${identifier}. Either you have no numbers meeting your service's GeoMatchLevel (${String(service.data.geo_match_level)}) for the target number, or the numbers you do have are already in use by the participant in other Sessions.`);
+  }
+  const free = nearby.filter((e) => !pairInUse(e));
   if (free.length === 0) {
     throw proxyError(80208, `This Service has no compatible Proxy numbers for this Participant. Failed to find a proxy number for ${identifier}. All matching proxies for this Participant are already in use in other Sessions.`);
   }
@@ -357,6 +457,7 @@ function checkChatInstance(ctx: OpContext, sid: unknown): void {
 const plannedParticipants = new WeakMap<OpContext, ParticipantPlan[]>();
 
 export const proxyRules: ProductRules = {
+  beforeOperation: (ctx) => closeExpiredSessions(ctx.account, Date.parse(ctx.now)),
   resources: {
     [SERVICE]: {
       altKeys: ['unique_name'],
@@ -450,6 +551,8 @@ export const proxyRules: ProductRules = {
       beforeCreate(ctx, data) {
         checkUniqueName(data.unique_name);
         if (data.status === 'closed') data.date_ended = ctx.now;
+        // The TTL runs from the create (and from each re-open and interaction).
+        data._ttl_from = ctx.now;
         const items = (ctx.inputs.Participants as unknown[] | undefined) ?? [];
         if (items.length > MAX_PARTICIPANTS) throw proxyError(80609, `A Session may have at most ${MAX_PARTICIPANTS} participants`);
         // Every participant is placed before anything is stored, so a refusal leaves no half-made session.
@@ -467,27 +570,34 @@ export const proxyRules: ProductRules = {
         }
         plannedParticipants.delete(ctx);
       },
+      /**
+       * The status changes Twilio allows: open or in-progress to closed, and
+       * closed to in-progress (re-open); any other is 80608
+       * (https://www.twilio.com/docs/api/errors/80608). A closed session takes
+       * no other update, 80607 (https://www.twilio.com/docs/api/errors/80607).
+       */
       beforeUpdate(ctx, record, changes) {
         const from = record.data.status;
         const to = ctx.given.has('Status') ? changes.status : undefined;
         if (from === 'closed' && to !== 'in-progress') throw proxyError(80607, 'Session is closed and cannot be updated');
         if (to === undefined) return;
-        if (to === 'closed') {
+        if (to === 'closed' && (from === 'open' || from === 'in-progress')) {
           changes.date_ended = ctx.now;
-        } else if (to === 'in-progress') {
-          if (from === 'closed') {
-            // Re-opening must not give an (identifier, proxy identifier) pair to two active sessions.
-            const holders = activeHolders(ctx.account, record.path.replace(/\/Sessions\/[^/]+$/, ''));
-            for (const p of ctx.account.list(`${record.path}/Participants`)) {
-              if (holders.some((h) => h.data.identifier === p.data.identifier && h.data.proxy_identifier_sid === p.data.proxy_identifier_sid)) {
-                throw proxyError(80801, `Invalid attempt to re-open Session: ${String(p.data.identifier)} already uses ${String(p.data.proxy_identifier)} in another active Session`);
-              }
+        } else if (to === 'in-progress' && from === 'closed') {
+          // Re-opening must not give an (identifier, proxy identifier) pair to two active sessions
+          // (https://www.twilio.com/docs/api/errors/80604).
+          const holders = activeHolders(ctx.account, record.path.replace(/\/Sessions\/[^/]+$/, ''));
+          for (const p of ctx.account.list(`${record.path}/Participants`)) {
+            if (holders.some((h) => h.data.identifier === p.data.identifier && h.data.proxy_identifier_sid === p.data.proxy_identifier_sid)) {
+              throw proxyError(80604, `Invalid attempt to re-open Session: ${String(p.data.identifier)} already uses ${String(p.data.proxy_identifier)} in another active Session`);
             }
-            changes.date_ended = null;
-            changes.closed_reason = null;
           }
+          changes.date_ended = null;
+          changes.closed_reason = null;
+          // A re-opened session's TTL runs afresh; a DateExpiry already past closes it again.
+          changes._ttl_from = ctx.now;
         } else {
-          throw proxyError(80608, `Session status change not supported: ${String(from)} to ${String(to)}. Use in-progress to re-open a Session or closed to close it`);
+          throw proxyError(80608, `Session status change not supported: ${String(from)} to ${String(to)}. To re-open a Session update it from closed to in-progress; to close it, from open or in-progress to closed`);
         }
       },
     },

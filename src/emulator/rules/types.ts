@@ -6,6 +6,7 @@ import type { AccountStore, StoredRecord } from '../store.ts';
 import type { OperationSpec, ResourceSpec } from '../spec-model.ts';
 import type { Inputs } from '../params.ts';
 import type { Engine } from '../engine.ts';
+import type { RateScope } from '../limits.ts';
 
 /** Everything a handler knows about one call. */
 export interface OpContext {
@@ -68,6 +69,10 @@ export interface ProductRules {
   resources: Record<string, ResourceRule>;
   /** Whole operations whose behaviour is not CRUD on one table, by operationId. */
   operations?: Record<string, (ctx: OpContext) => OpResult>;
+  /** Runs before every operation of the product, over HTTP or not, as of its time (Proxy closes the sessions that expired by then). */
+  beforeOperation?(ctx: OpContext): void;
+  /** The rate window a request counts against, where Twilio limits the product's writes per second; undefined: not limited. */
+  rateScope?(ctx: OpContext): RateScope | undefined;
 }
 
 export type { ResourceSpec };

@@ -62,9 +62,12 @@ function seedPool(seeder: Seeder, service: string, pool: { numbers: string[]; re
 function seedSession(seeder: Seeder, service: string, plan: SessionPlan): void {
   const path = { ServiceSid: service };
   const given = plan.parties.map((p) => ({ Identifier: p.identifier, FriendlyName: p.friendlyName, ProxyIdentifier: p.proxyIdentifier }));
+  // A voice-only session has no messages to start it: its first call does, which the REST API cannot make, so it is created in progress.
+  const unstarted = plan.status !== 'open' && plan.messages.length === 0;
   const session = seeder.create('proxy.CreateSession', path, {
     UniqueName: plan.uniqueName,
     Mode: plan.mode,
+    Status: unstarted ? 'in-progress' : undefined,
     DateExpiry: plan.expiresAfter === undefined ? undefined : at(plan.start + plan.expiresAfter),
     Participants: plan.onCreate ? given : undefined,
   }, plan.start);
@@ -79,8 +82,6 @@ function seedSession(seeder: Seeder, service: string, plan: SessionPlan): void {
     // The first message takes an open session in progress.
     seeder.call('proxy.CreateMessageInteraction', { ...sessionPath, ParticipantSid: participants[message.to]! }, { Body: message.body }, clock);
   }
-  // A voice-only session has no messages to start it: its first call does, which the REST API cannot make.
-  if (plan.status !== 'open' && plan.messages.length === 0) seeder.call('proxy.UpdateSession', { ...path, Sid: session }, { Status: 'in-progress' }, clock + 5);
   if (plan.status === 'closed') seeder.call('proxy.UpdateSession', { ...path, Sid: session }, { Status: 'closed' }, clock + 45);
 }
 
