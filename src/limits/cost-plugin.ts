@@ -2,10 +2,12 @@
  * Plugs the cost model into execution: before any resolver runs, the
  * operation's predicted REST calls and result size are checked against the
  * budgets, and an operation over either is answered with `QUERY_TOO_EXPENSIVE`
- * having made no call. Every executed answer carries `extensions.cost`.
+ * having made no call. Every executed answer carries `extensions.cost`; an
+ * answer in parts (`@defer`, `@stream`) on its last part, when every REST
+ * call of the request has been made.
  */
 import type { DocumentNode, ExecutionResult } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../context.ts';
 import { CostModel, tooExpensive, type CostBudget, type CostEstimate } from './cost.ts';
 
@@ -66,9 +68,15 @@ export function useCostLimit(model: CostModel, budget: CostBudget): Plugin<Gatew
       }
       return {
         onExecuteDone({ result, setResult }) {
-          // Incremental results (none today) would carry it on their last part instead.
-          if (Symbol.asyncIterator in result) return;
-          setResult(withCost(result, report(estimate, context)));
+          if (!isAsyncIterable(result)) {
+            setResult(withCost(result, report(estimate, context)));
+            return;
+          }
+          return {
+            onNext({ result: part, setResult: setPart }) {
+              if ((part as { hasNext?: boolean }).hasNext === false) setPart(withCost(part, report(estimate, context)));
+            },
+          };
         },
       };
     },
