@@ -19,6 +19,7 @@ import { credentialsBeforeParsing, csrfPrevention } from './limits/request.ts';
 import { codedErrorResponses, noSubscriptions } from './limits/error-codes.ts';
 import { InFlightRequests } from './limits/lifetime.ts';
 import { useCompiledExecution, type CompiledExecutionOptions } from './compiled-execution.ts';
+import { incrementalDelivery } from './incremental.ts';
 
 export interface GatewayOptions {
   transport: TwilioTransport;
@@ -132,6 +133,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       documentLimits(limits, schema),
       noSubscriptions(),
       jsonLiteralBounds(),
+      // @defer and @stream, answered in parts (multipart/mixed, text/event-stream): see incremental.ts.
+      incrementalDelivery(),
       // After parsing and validation, before any resolver: the operation's REST calls and result size.
       useCostLimit(costModel, { restCalls: options.maxRestCallsPerRequest ?? 1000, nodes: options.maxResultNodes ?? 100_000 }),
       // After the cost check, so a refused operation is never compiled.

@@ -1,0 +1,95 @@
+/**
+ * Incremental delivery: `@defer` on fragments and `@stream` on list fields
+ * (graphql-yoga's plugin, run by graphql-tools' executor), answered as
+ * `multipart/mixed` or `text/event-stream`, the first part as soon as what is
+ * not deferred is ready. Around it, the gateway:
+ * - refuses an operation that asks for it, from a client that accepts neither
+ *   media type, before it runs (406 `NOT_ACCEPTABLE`), not after its REST calls;
+ * - masks the errors of later parts as those of the first (Yoga's masking
+ *   sees only a part's top-level `errors`, not those under `incremental`).
+ * Elsewhere: such operations run with graphql-js, never compiled
+ * (compiled-execution.ts); the cost model counts deferred fragments and
+ * streamed fields as inline ones (limits/cost.ts); the cost report rides on
+ * the last part (limits/cost-plugin.ts); error codes are given to every part
+ * (limits/error-codes.ts); and a request's deadline and client disconnect
+ * keep cancelling REST calls until the last part (limits/lifetime.ts).
+ */
+import { GraphQLError, Kind, visit, type DocumentNode, type ExecutionResult } from 'graphql';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
+
+/** The media types an answer in parts is sent as. */
+const PART_MEDIA_TYPES = ['multipart/mixed', 'multipart/*', 'text/event-stream', 'text/*', '*/*'];
+
+/** One part after the first: what graphql-tools' executor yields. */
+export interface SubsequentPart extends ExecutionResult {
+  hasNext?: boolean;
+  incremental?: Array<{ data?: unknown; items?: unknown[]; path?: ReadonlyArray<string | number>; errors?: readonly GraphQLError[]; label?: string }>;
+}
+
+/**
+ * Whether the operation can be answered in parts: a `@defer` or `@stream` whose
+ * `if` is not false (literally or by its variable).
+ */
+export function asksForParts(document: DocumentNode, variables: Record<string, unknown> | undefined): boolean {
+  let asks = false;
+  visit(document, {
+    Directive(node) {
+      if (asks || (node.name.value !== 'defer' && node.name.value !== 'stream')) return;
+      const condition = node.arguments?.find((argument) => argument.name.value === 'if')?.value;
+      const value = !condition ? true : condition.kind === Kind.BOOLEAN ? condition.value : condition.kind === Kind.VARIABLE ? variables?.[condition.name.value] : true;
+      if (value !== false) asks = true;
+    },
+  });
+  return asks;
+}
+
+/** Whether the request's Accept header takes an answer in parts, as Yoga matches it (no header takes anything). */
+function acceptsParts(request: Request): boolean {
+  const accept = request.headers.get('accept');
+  if (!accept) return true;
+  return accept.split(',').some((range) => PART_MEDIA_TYPES.includes(range.split(';')[0]!.trim().toLowerCase()));
+}
+
+interface MaskedErrors {
+  maskError(error: GraphQLError, message: string): GraphQLError;
+  errorMessage: string;
+}
+
+export function incrementalDelivery(): Plugin {
+  let masked: MaskedErrors | null = null;
+  const mask = (part: SubsequentPart): SubsequentPart => {
+    if (!masked || !part.incremental?.some((entry) => entry.errors?.length)) return part;
+    const { maskError, errorMessage } = masked;
+    return { ...part, incremental: part.incremental.map((entry) => (entry.errors?.length ? { ...entry, errors: entry.errors.map((error) => maskError(error, errorMessage)) } : entry)) };
+  };
+  return {
+    onPluginInit({ addPlugin }) {
+      // Typed for any context; this plugin list is typed for Yoga's.
+      addPlugin(useDeferStream() as Plugin);
+    },
+    onYogaInit({ yoga }) {
+      // Yoga's own masking (the gateway's maskError, with its logging of what it masks), kept on the instance.
+      masked = (yoga as unknown as { maskedErrorsOpts: MaskedErrors | null }).maskedErrorsOpts;
+    },
+    onExecute({ args, setResultAndStopExecution }) {
+      const request = (args.contextValue as { request?: Request }).request;
+      if (request && !acceptsParts(request) && asksForParts(args.document, args.variableValues as Record<string, unknown> | undefined)) {
+        setResultAndStopExecution({
+          errors: [
+            new GraphQLError('Not Acceptable: this operation uses @defer or @stream, so its answer comes in parts, as multipart/mixed or text/event-stream; accept one of them', {
+              extensions: { code: 'NOT_ACCEPTABLE', http: { status: 406 } },
+            }),
+          ],
+        });
+        return;
+      }
+      return {
+        onExecuteDone({ result }) {
+          if (!isAsyncIterable(result)) return;
+          return { onNext: ({ result: part, setResult }) => setResult(mask(part as SubsequentPart)) };
+        },
+      };
+    },
+  };
+}
