@@ -5,6 +5,8 @@
  * not deferred is ready. Around it, the gateway:
  * - refuses an operation that asks for it, from a client that accepts neither
  *   media type, before it runs (406 `NOT_ACCEPTABLE`), not after its REST calls;
+ * - refuses `@stream(initialCount:)` below 0 as bad input (`BAD_USER_INPUT`),
+ *   where the executor would fail with an unexpected error;
  * - masks the errors of later parts as those of the first (Yoga's masking
  *   sees only a part's top-level `errors`, not those under `incremental`).
  * Elsewhere: such operations run with graphql-js, never compiled
@@ -14,7 +16,7 @@
  * (limits/error-codes.ts); and a request's deadline and client disconnect
  * keep cancelling REST calls until the last part (limits/lifetime.ts).
  */
-import { GraphQLError, Kind, visit, type DocumentNode, type ExecutionResult } from 'graphql';
+import { GraphQLError, Kind, visit, type DirectiveNode, type DocumentNode, type ExecutionResult, type ValueNode } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 
@@ -27,21 +29,53 @@ export interface SubsequentPart extends ExecutionResult {
   incremental?: Array<{ data?: unknown; items?: unknown[]; path?: ReadonlyArray<string | number>; errors?: readonly GraphQLError[]; label?: string }>;
 }
 
+/** The document's `@defer` and `@stream` directives, found once per parsed document (documents are cached). */
+const directivesByDocument = new WeakMap<DocumentNode, readonly DirectiveNode[]>();
+
+function partDirectives(document: DocumentNode): readonly DirectiveNode[] {
+  let directives = directivesByDocument.get(document);
+  if (!directives) {
+    const found: DirectiveNode[] = [];
+    visit(document, {
+      Directive(node) {
+        if (node.name.value === 'defer' || node.name.value === 'stream') found.push(node);
+      },
+    });
+    directivesByDocument.set(document, (directives = found));
+  }
+  return directives;
+}
+
+function argument(directive: DirectiveNode, name: string, variables: Record<string, unknown> | undefined): { given: boolean; value: unknown } {
+  const node: ValueNode | undefined = directive.arguments?.find((a) => a.name.value === name)?.value;
+  if (!node) return { given: false, value: undefined };
+  if (node.kind === Kind.VARIABLE) return { given: true, value: variables?.[node.name.value] };
+  if (node.kind === Kind.BOOLEAN) return { given: true, value: node.value };
+  if (node.kind === Kind.INT) return { given: true, value: Number(node.value) };
+  return { given: true, value: undefined };
+}
+
 /**
  * Whether the operation can be answered in parts: a `@defer` or `@stream` whose
  * `if` is not false (literally or by its variable).
  */
 export function asksForParts(document: DocumentNode, variables: Record<string, unknown> | undefined): boolean {
-  let asks = false;
-  visit(document, {
-    Directive(node) {
-      if (asks || (node.name.value !== 'defer' && node.name.value !== 'stream')) return;
-      const condition = node.arguments?.find((argument) => argument.name.value === 'if')?.value;
-      const value = !condition ? true : condition.kind === Kind.BOOLEAN ? condition.value : condition.kind === Kind.VARIABLE ? variables?.[condition.name.value] : true;
-      if (value !== false) asks = true;
-    },
-  });
-  return asks;
+  return partDirectives(document).some((directive) => argument(directive, 'if', variables).value !== false);
+}
+
+/** The error for a `@stream` whose `initialCount` is below 0, if the operation has one. */
+function badInitialCount(document: DocumentNode, variables: Record<string, unknown> | undefined): GraphQLError | undefined {
+  for (const directive of partDirectives(document)) {
+    if (directive.name.value !== 'stream') continue;
+    const { value } = argument(directive, 'initialCount', variables);
+    if (typeof value === 'number' && value < 0) {
+      return new GraphQLError(`@stream(initialCount:) must be 0 or more (the items sent in the first part), but got ${value}`, {
+        nodes: directive,
+        extensions: { code: 'BAD_USER_INPUT', field: 'initialCount', http: { status: 400 } },
+      });
+    }
+  }
+  return undefined;
 }
 
 /** Whether the request's Accept header takes an answer in parts, as Yoga matches it (no header takes anything). */
@@ -74,7 +108,13 @@ export function incrementalDelivery(): Plugin {
     },
     onExecute({ args, setResultAndStopExecution }) {
       const request = (args.contextValue as { request?: Request }).request;
-      if (request && !acceptsParts(request) && asksForParts(args.document, args.variableValues as Record<string, unknown> | undefined)) {
+      const variables = args.variableValues as Record<string, unknown> | undefined;
+      const badInput = badInitialCount(args.document, variables);
+      if (badInput) {
+        setResultAndStopExecution({ errors: [badInput] });
+        return;
+      }
+      if (request && !acceptsParts(request) && asksForParts(args.document, variables)) {
         setResultAndStopExecution({
           errors: [
             new GraphQLError('Not Acceptable: this operation uses @defer or @stream, so its answer comes in parts, as multipart/mixed or text/event-stream; accept one of them', {
