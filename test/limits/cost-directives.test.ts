@@ -4,8 +4,9 @@
  * gateway's own prediction of REST calls, query by query.
  */
 import { readFileSync } from 'node:fs';
-import { getNamedType, getNullableType, isListType, isObjectType, parse, typeFromAST, validate, type GraphQLInputType, type OperationDefinitionNode } from 'graphql';
+import { GraphQLSchema, getNamedType, getNullableType, isListType, isObjectType, parse, typeFromAST, validate, type GraphQLInputType, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { GraphQLDeferDirective, GraphQLStreamDirective } from '@graphql-tools/utils';
 import { costModel, schema, subgraphSdl } from '../../src/schema/index.ts';
 import { routerCost, routerSchema } from '../support/router-cost.ts';
 
@@ -125,13 +126,26 @@ const SHAPES: Case[] = [
 describe("a router's static estimate from the SDL against the gateway's prediction", () => {
   const cases = [...documented(), ...SHAPES];
 
+  // As served: with @defer and @stream (the README defers a fragment).
+  const served = new GraphQLSchema({ ...schema.toConfig(), directives: [...schema.getDirectives(), GraphQLDeferDirective, GraphQLStreamDirective] });
+
   it.each(cases.map((c) => [c.name, c] as const))('%s: the router counts at least the REST calls the gateway predicts', (_name, c) => {
     const document = parse(c.query);
-    expect(validate(schema, document)).toEqual([]);
+    expect(validate(served, document)).toEqual([]);
     const predicted = costModel.estimate(document, c.operationName, c.variables);
     const estimated = routerCost(router, document, c.operationName, c.variables);
     expect(predicted.complete).toBe(true);
     expect(estimated).toBeGreaterThanOrEqual(predicted.restCalls);
+  });
+
+  it("gives the figures of the README's table for its examples", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    for (const name of ['SupportInbox', 'MaskedConversations', 'EventStreams']) {
+      const c = cases.find((each) => each.name === name)!;
+      const document = parse(c.query);
+      const row = `| \`${name}\` above | ${costModel.estimate(document, name, c.variables).restCalls} | ${routerCost(router, document, name, c.variables)} |`;
+      expect(readme).toContain(row);
+    }
   });
 
   it('counts exactly what the gateway predicts where nothing repeats: connections under connections', () => {
