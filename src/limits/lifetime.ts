@@ -152,13 +152,17 @@ export class InFlightRequests {
       onRequest: ({ request }) => {
         this.start(request);
       },
-      onExecutionResult: ({ request, result, setResult }) => {
-        if (!result || !isAsyncIterable(result)) return;
-        // The deadline and the client's departure keep cancelling the REST calls of the parts still to come;
-        // the lifetime ends with the last part, or when the response stream is cancelled.
-        incremental.add(request);
-        setResult(finalAsyncIterator(result, () => this.end(request)));
-      },
+      // Queries and mutations only: a subscription's stream is not an answer in parts, and it outlives any deadline.
+      onExecute: ({ args }) => ({
+        onExecuteDone: ({ result, setResult }) => {
+          const request = (args.contextValue as { request?: Request }).request;
+          if (!request || !isAsyncIterable(result)) return;
+          // The deadline and the client's departure keep cancelling the REST calls of the parts still to come;
+          // the lifetime ends with the last part, or when the response stream is cancelled.
+          incremental.add(request);
+          setResult(finalAsyncIterator(result, () => this.end(request)));
+        },
+      }),
       onResponse: ({ request, response }) => {
         if (!incremental.has(request)) this.end(request);
         // Answered otherwise than in parts (refused as not acceptable): no one will read the parts still to come.

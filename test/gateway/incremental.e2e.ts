@@ -82,6 +82,25 @@ describe('incremental delivery', () => {
     expect(verdicts.find((v) => v.document.loc?.source.body === INLINE)?.uncompiled).toBeNull();
   });
 
+  it('reads an object reached by its keys when the lists that prove it exists are deferred, as predicted', async () => {
+    const query = `query($s: String!) { chatService(sid: $s) { ... @defer { channels(first: 2) { nodes { sid } } } } }`;
+    const parts = await readAll(await requestParts(env.url, query, { s: service }));
+    // Inline, the channel list alone answers (its 404 would make the service null); deferred, the first part must know.
+    expect(env.calls()).toEqual({ 'chat.FetchService': 1, 'chat.ListChannel': 1 });
+    expect(parts.at(-1)!.body.extensions?.cost).toMatchObject({ predictedRestCalls: 2, restCalls: 2 });
+    const missing = await readAll(await requestParts(env.url, query, { s: 'IS' + 'f'.repeat(32) }));
+    expect(missing).toHaveLength(1);
+    expect(missing[0]!.body.data).toEqual({ chatService: null });
+  });
+
+  it('refuses a deferred operation over the REST budget before any call, as inline', async () => {
+    const cycle = `query($s: String!) { chatService(sid: $s) { channels(first: 50) { nodes { ... @defer { members(first: 50) { nodes { channel { members(first: 50) { nodes { identity } } } } } } } } } }`;
+    const parts = await readAll(await requestParts(env.url, cycle, { s: service }));
+    expect(parts).toHaveLength(1);
+    expect(parts[0]!.body.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_EXPENSIVE', budget: 'restCalls' });
+    expect(env.totalCalls()).toBe(0);
+  });
+
   it('streams the items of a connection page read in one REST call', async () => {
     const parts = await readAll(await requestParts(env.url, `query($s: String!) { chatService(sid: $s) { channels(first: 5) { nodes @stream(initialCount: 2) { uniqueName } } } }`, { s: service }));
     expect(parts[0]!.body.data.chatService.channels.nodes).toHaveLength(2);
