@@ -29,6 +29,11 @@
  * Listed parents are assumed to fit in one list page (1,000 users or roles
  * of a service); beyond that each further child is one more fetch, still
  * within the request's REST budget.
+ *
+ * Each field is classified once (`CostModel.fieldCost`): the walk counts by
+ * that classification, and so do the demand-control directives a router reads
+ * (`cost-directives.ts`). Deferred fragments and streamed lists (`@defer`,
+ * `@stream`) are walked as the same fields inline.
  */
 import {
   GraphQLError,
