@@ -16,7 +16,8 @@
  * (limits/error-codes.ts); and a request's deadline and client disconnect
  * keep cancelling REST calls until the last part (limits/lifetime.ts).
  */
-import { GraphQLError, Kind, visit, type DirectiveNode, type DocumentNode, type ExecutionResult, type ValueNode } from 'graphql';
+import { GraphQLError, GraphQLSchema, Kind, validateSchema, visit, type DirectiveNode, type DocumentNode, type ExecutionResult, type ValueNode } from 'graphql';
+import { GraphQLDeferDirective, GraphQLStreamDirective } from '@graphql-tools/utils';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 
@@ -27,6 +28,21 @@ const PART_MEDIA_TYPES = ['multipart/mixed', 'multipart/*', 'text/event-stream',
 export interface SubsequentPart extends ExecutionResult {
   hasNext?: boolean;
   incremental?: Array<{ data?: unknown; items?: unknown[]; path?: ReadonlyArray<string | number>; errors?: readonly GraphQLError[]; label?: string }>;
+}
+
+/** Per schema, the same schema with `@defer` and `@stream`: built and validated once, for every gateway of the process. */
+const servedSchemas = new WeakMap<GraphQLSchema, GraphQLSchema>();
+
+function withPartDirectives(schema: GraphQLSchema): GraphQLSchema {
+  let served = servedSchemas.get(schema);
+  if (!served) {
+    served = new GraphQLSchema({ ...schema.toConfig(), directives: [...schema.getDirectives(), GraphQLDeferDirective, GraphQLStreamDirective] });
+    served.extensions = schema.extensions;
+    // graphql-js validates a schema on its first use: done here, not in some request's time.
+    validateSchema(served);
+    servedSchemas.set(schema, served);
+  }
+  return served;
 }
 
 /** The document's `@defer` and `@stream` directives, found once per parsed document (documents are cached). */
@@ -99,8 +115,12 @@ export function incrementalDelivery(): Plugin {
   };
   return {
     onPluginInit({ addPlugin }) {
+      // Its validation rules; it finds the directives already in the schema (below) and leaves the schema be.
       // Typed for any context; this plugin list is typed for Yoga's.
       addPlugin(useDeferStream() as Plugin);
+    },
+    onSchemaChange({ schema, replaceSchema }) {
+      if (!schema.getDirective('defer') || !schema.getDirective('stream')) replaceSchema(withPartDirectives(schema));
     },
     onYogaInit({ yoga }) {
       // Yoga's own masking (the gateway's maskError, with its logging of what it masks), kept on the instance.
