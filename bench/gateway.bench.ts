@@ -10,7 +10,9 @@
  * (and the demo service for the 42-call query the REST-count test pins):
  * (a) the service's 50 channels, (b) the same with 20 members each, (c) one
  * channel's members, and the 42-call query (20 channels with members, users,
- * last messages and authors).
+ * last messages and authors). And (b) with each channel's members deferred
+ * (`@defer`, read as multipart/mixed): the time to the first part, the
+ * channels, against the time to the whole answer.
  *
  * The floor of a request is the work any gateway must do: JSON.parse of the
  * REST bodies the query needs (fetched once from the emulator, replayed here
@@ -45,6 +47,8 @@ const MEMBER_FIELDS = 'sid identity roleSid attributes lastConsumedMessageIndex 
 const QUERY_A = `query($sid: String!) { chatService(sid: $sid) { channels(first: 50) { nodes { ${CHANNEL_FIELDS} } } } }`;
 const QUERY_B = `query($sid: String!) { chatService(sid: $sid) { channels(first: 50) { nodes { ${CHANNEL_FIELDS}
   members(first: 20) { nodes { ${MEMBER_FIELDS} } } } } } }`;
+const QUERY_B_DEFERRED = `query($sid: String!) { chatService(sid: $sid) { channels(first: 50) { nodes { ${CHANNEL_FIELDS}
+  ... @defer { members(first: 20) { nodes { ${MEMBER_FIELDS} } } } } } } }`;
 const QUERY_C = `query($sid: String!, $channel: String!) { chatService(sid: $sid) { channel(sidOrUniqueName: $channel) {
   members(first: 50) { nodes { ${MEMBER_FIELDS} } } } } }`;
 const QUERY_42 = `query($sid: String!) { chatService(sid: $sid) { channels(first: 20) { nodes { uniqueName
@@ -84,6 +88,36 @@ async function loop(origin: string, clients: number, one: (pool: Pool) => Promis
   const seconds = (performance.now() - t0) / 1000;
   await pool.close();
   return { count, seconds };
+}
+
+/**
+ * Sends a query answered in parts (multipart/mixed) and times, from sending it,
+ * the end of its first part and the end of the whole answer.
+ */
+async function timeParts(origin: string, body: string): Promise<{ first: number; whole: number; parts: number }> {
+  const t0 = performance.now();
+  const res = await fetch(`${origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'multipart/mixed' }, body });
+  const boundary = /boundary="?([^";]+)"?/.exec(res.headers.get('content-type') ?? '')?.[1];
+  if (!boundary) throw new Error(`not an answer in parts: ${res.status} ${(await res.text()).slice(0, 300)}`);
+  // A part is complete when the delimiter after it arrives: the first part, at the second delimiter.
+  const delimiter = `\r\n--${boundary}`;
+  const decoder = new TextDecoder();
+  let text = '';
+  let first = 0;
+  let delimiters = 0;
+  let from = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    text += decoder.decode(chunk, { stream: true });
+    for (let at = text.indexOf(delimiter, from); at !== -1; at = text.indexOf(delimiter, from)) {
+      delimiters++;
+      from = at + delimiter.length;
+    }
+    if (!first && delimiters >= 2) first = performance.now() - t0;
+  }
+  const whole = performance.now() - t0;
+  if (text.includes('"errors"')) throw new Error(`query failed: ${text.slice(0, 300)}`);
+  // One delimiter before each part, and the closing one.
+  return { first, whole, parts: delimiters - 1 };
 }
 
 /** Sends `count` requests, `clients` at a time. */
@@ -228,6 +262,15 @@ async function main() {
     }
     walls.sort((x, y) => x - y);
     latencyRows.push(`| ${cases[1]!.name}: wall ms of one request at ${LATENCY_MS} ms (median of 5, best) | ${walls[2]!.toFixed(0)}, ${walls[0]!.toFixed(0)} |`);
+    // The same with each channel's members deferred: the channels come in the first part, a wave before the members.
+    const deferredBody = request(QUERY_B_DEFERRED, { sid: benchSid });
+    await timeParts(gw.url, deferredBody);
+    const timed: Array<{ first: number; whole: number; parts: number }> = [];
+    for (let i = 0; i < 5; i++) timed.push(await timeParts(gw.url, deferredBody));
+    const median = (values: number[]) => [...values].sort((x, y) => x - y)[2]!;
+    latencyRows.push(
+      `| ${cases[1]!.name}, members \`@defer\`red (multipart/mixed, ${timed[0]!.parts} parts): ms to the first part (the channels) / to the whole answer at ${LATENCY_MS} ms (median of 5) | ${median(timed.map((t) => t.first)).toFixed(0)} / ${median(timed.map((t) => t.whole)).toFixed(0)} |`,
+    );
     await setLatency(0);
     await gwPool.close();
 

@@ -10,6 +10,8 @@
  * - documents with more than one operation: the plugin keys its cache by
  *   document, not by operation (and a request naming an operation the
  *   document lacks gets graphql-js's error);
+ * - documents with `@defer` or `@stream`: graphql-jit has no incremental
+ *   delivery and would answer them in one payload, ignoring the directives;
  * - documents whose fields, fragments expanded, pass `maxFields`: compile time
  *   and the code generated grow with the expanded tree, which fragments can
  *   make far larger than the document (and the cost model does not look under
@@ -20,7 +22,7 @@
  * `nodes`; they are rebuilt as graphql-js errors before error masking, so
  * everything after execution sees the errors graphql-js would have made.
  */
-import { GraphQLError, Kind, getVariableValues, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode, type Source, type SourceLocation, type VariableDefinitionNode } from 'graphql';
+import { BREAK, GraphQLError, Kind, getVariableValues, visit, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode, type Source, type SourceLocation, type VariableDefinitionNode } from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { useGraphQlJit, type JITCache } from '@envelop/graphql-jit';
 import { getDocumentString } from '@envelop/core';
@@ -47,7 +49,7 @@ const BYTES_PER_QUERY = 10_000;
 type Entry = NonNullable<ReturnType<JITCache['get']>>;
 
 /** Why a document runs with graphql-js rather than compiled. */
-export type Uncompiled = 'not a lone query' | 'too many fields' | 'refused by graphql-jit';
+export type Uncompiled = 'not a lone query' | 'incremental delivery' | 'too many fields' | 'refused by graphql-jit';
 
 export interface CompiledExecutionOptions {
   /** Fields, fragments expanded, beyond which a document runs uncompiled (default MAX_COMPILED_FIELDS). */
@@ -82,6 +84,7 @@ export function useCompiledExecution(schema: GraphQLSchema, options: CompiledExe
     const operation = onlyQuery(document);
     const source = getDocumentString(document);
     if (!operation || !source) return refuse('not a lone query');
+    if (deliversIncrementally(document)) return refuse('incremental delivery');
     const fields = expandedFields(document, operation, maxFields);
     if (fields > maxFields) return refuse('too many fields');
     const result = compileQuery(schema, document, undefined, compilerOptions);
@@ -137,6 +140,19 @@ function onlyQuery(document: DocumentNode): OperationDefinitionNode | null {
     operation = definition;
   }
   return operation?.operation === 'query' ? operation : null;
+}
+
+/** Whether the document asks for incremental delivery anywhere (`@defer` on a fragment, `@stream` on a list field). */
+export function deliversIncrementally(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Directive(node) {
+      if (node.name.value !== 'defer' && node.name.value !== 'stream') return;
+      found = true;
+      return BREAK;
+    },
+  });
+  return found;
 }
 
 /** Fields of `operation` with every fragment expanded where it is spread, counted up to just past `cap`. */

@@ -23,6 +23,7 @@ import { createLiveBus, type LiveBus } from './live/bus.ts';
 import { webhookEndpoints } from './live/webhooks.ts';
 import { DEFAULT_LIVE_OPTIONS, type LiveOptions, type SigningAccount } from './live/options.ts';
 import { useCompiledExecution, type CompiledExecutionOptions } from './compiled-execution.ts';
+import { incrementalDelivery } from './incremental.ts';
 
 export interface GatewayOptions {
   transport: TwilioTransport;
@@ -175,6 +176,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       bodyLimit(limits.maxRequestBodyBytes),
       documentLimits(limits, schema),
       jsonLiteralBounds(),
+      // @defer and @stream, answered in parts (multipart/mixed, text/event-stream): see incremental.ts.
+      incrementalDelivery(),
       // After parsing and validation, before any resolver: the operation's REST calls and result size.
       useCostLimit(costModel, { restCalls: options.maxRestCallsPerRequest ?? 1000, nodes: options.maxResultNodes ?? 100_000 }),
       // Last of the subscription hooks: a subscription refused above never takes a slot.

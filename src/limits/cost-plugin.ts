@@ -2,12 +2,14 @@
  * Plugs the cost model into execution: before any resolver runs, the
  * operation's predicted REST calls and result size are checked against the
  * budgets, and an operation over either is answered with `QUERY_TOO_EXPENSIVE`
- * having made no call. Every executed answer carries `extensions.cost`.
- * A subscription is checked the same way before it subscribes: the budgets
- * then bound what each of its events may cost (each runs with its own budget).
+ * having made no call. Every executed answer carries `extensions.cost`; an
+ * answer in parts (`@defer`, `@stream`) on its last part, when every REST
+ * call of the request has been made. A subscription is checked the same way
+ * before it subscribes: the budgets then bound what each of its events may
+ * cost (each runs with its own budget).
  */
 import type { DocumentNode, ExecutionResult } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../context.ts';
 import { CostModel, tooExpensive, type CostBudget, type CostEstimate } from './cost.ts';
 
@@ -72,9 +74,15 @@ export function useCostLimit(model: CostModel, budget: CostBudget): Plugin<Gatew
       }
       return {
         onExecuteDone({ result, setResult }) {
-          // Incremental results (none today) would carry it on their last part instead.
-          if (Symbol.asyncIterator in result) return;
-          setResult(withCost(result, report(estimate, context)));
+          if (!isAsyncIterable(result)) {
+            setResult(withCost(result, report(estimate, context)));
+            return;
+          }
+          return {
+            onNext({ result: part, setResult: setPart }) {
+              if ((part as { hasNext?: boolean }).hasNext === false) setPart(withCost(part, report(estimate, context)));
+            },
+          };
         },
       };
     },

@@ -29,6 +29,11 @@
  * Listed parents are assumed to fit in one list page (1,000 users or roles
  * of a service); beyond that each further child is one more fetch, still
  * within the request's REST budget.
+ *
+ * Each field is classified once (`CostModel.fieldCost`): the walk counts by
+ * that classification, and so do the demand-control directives a router reads
+ * (`cost-directives.ts`). Deferred fragments and streamed lists (`@defer`,
+ * `@stream`) are walked as the same fields inline.
  */
 import {
   GraphQLError,
@@ -57,6 +62,7 @@ import {
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLField,
+  type GraphQLInterfaceType,
   type GraphQLNamedType,
   type GraphQLObjectType,
   type OperationDefinitionNode,
@@ -92,9 +98,45 @@ export interface CostBudget {
 /** A lookup by unique name or identity, then the write. */
 export const MUTATION_CALLS = 2;
 /** Items of a connection asked for without `first` or `last` (`resolveConnection`'s default). */
-const DEFAULT_PAGE_SIZE = 50;
-/** Lists carried in a record or a payload (user errors, bulk results): at most one Twilio bulk request's items. */
-const EMBEDDED_LIST_ITEMS = 100;
+export const DEFAULT_PAGE_SIZE = 50;
+/**
+ * Lists carried in a record or a payload (user errors, bulk results): at most one Twilio bulk request's items.
+ * Also the length assumed of a list field whose arguments do not list its items.
+ */
+export const EMBEDDED_LIST_ITEMS = 100;
+
+/**
+ * How one field costs, as the walk counts it and as the subgraph's demand-control
+ * directives state it (`cost-directives.ts`): one reading of the schema for both.
+ */
+export type FieldCost =
+  /** A field of a connection: no call; `edges` and `nodes` hold the page's items, the rest one per connection. */
+  | { kind: 'page'; sized: boolean }
+  /** A field of an edge: no call. */
+  | { kind: 'edge' }
+  /** A mutation: `calls` per write. */
+  | { kind: 'write'; calls: number }
+  /**
+   * A connection: `reads` page reads per parent (`readsFromCursor` when given a cursor argument), its items
+   * from the first slicing argument given, else `defaultItems`, never more than `maxItems`.
+   */
+  | {
+      kind: 'connection';
+      reads: number;
+      readsFromCursor: number;
+      cursorArguments: readonly string[];
+      slicingArguments: readonly string[];
+      defaultItems: number;
+      maxItems: number | undefined;
+    }
+  /** Carried in the parent's record: no call; a list of `items` at most. */
+  | { kind: 'embedded'; list: boolean; items: number }
+  /**
+   * A fetchable object: at most one call per object, fewer when objects repeat (one per distinct object, or
+   * per distinct listed parent, `hint`), none when only what lies under it is asked for. A list holds as many
+   * as its list argument, else `items`.
+   */
+  | { kind: 'link'; list: boolean; items: number; hint: FieldCostHint | undefined };
 /** The scope of lists that belong to the whole account (sinks, event types). */
 const ACCOUNT = 'account';
 
@@ -116,6 +158,7 @@ export class CostModel {
   readonly #parentOf = new Map<string, string>();
   /** Types Twilio serves as records of their own; any other object rides in its parent's record. */
   readonly #fetched = new Set<string>();
+  readonly #fieldCosts = new WeakMap<GraphQLField<unknown, unknown>, FieldCost | null>();
 
   /**
    * @param coverage for each product, operation key -> `Type.field` reaching it
@@ -171,12 +214,49 @@ export class CostModel {
     if (coerced.errors) return total;
     const walk = new Walk(this, fragments, coerced.coerced, total, budget);
     try {
-      walk.selectionSet([operation.selectionSet], { type: root, count: 1, entity: null, pageSize: 1, scopes: new Map() }, operation.operation === 'mutation');
+      walk.selectionSet([operation.selectionSet], { type: root, count: 1, entity: null, pageSize: 1, scopes: new Map() });
     } catch (error) {
       if (!(error instanceof OverBudget)) throw error;
       total.complete = false;
     }
     return total;
+  }
+
+  /**
+   * How `field` of `parent` costs, or null when it costs nothing and nothing can
+   * lie under it (scalars, enums, introspection).
+   */
+  fieldCost(parent: GraphQLObjectType | GraphQLInterfaceType, field: GraphQLField<unknown, unknown>): FieldCost | null {
+    let cost = this.#fieldCosts.get(field);
+    if (cost === undefined) {
+      cost = this.#classify(parent, field);
+      this.#fieldCosts.set(field, cost);
+    }
+    return cost;
+  }
+
+  #classify(parent: GraphQLObjectType | GraphQLInterfaceType, field: GraphQLField<unknown, unknown>): FieldCost | null {
+    const named = getNamedType(field.type);
+    if (field.name.startsWith('__') || !isCompositeType(named)) return null;
+    const list = isListType(getNullableType(field.type));
+    if (isConnection(parent)) return { kind: 'page', sized: field.name === 'edges' || field.name === 'nodes' };
+    if (isEdge(parent)) return { kind: 'edge' };
+    if (parent.name === this.schema.getMutationType()?.name) return { kind: 'write', calls: MUTATION_CALLS };
+    const hint = field.extensions?.cost as FieldCostHint | undefined;
+    if (isConnection(named)) {
+      const has = (name: string) => field.args.some((arg) => arg.name === name);
+      return {
+        kind: 'connection',
+        reads: READS_WITHOUT_CURSOR,
+        readsFromCursor: MAX_READS_PER_CONNECTION,
+        cursorArguments: ['after', 'before'].filter(has),
+        slicingArguments: ['first', 'last'].filter(has),
+        defaultItems: DEFAULT_PAGE_SIZE,
+        maxItems: hint?.maxItems,
+      };
+    }
+    if (!this.isFetched(named)) return { kind: 'embedded', list, items: list ? EMBEDDED_LIST_ITEMS : 1 };
+    return { kind: 'link', list, items: list ? EMBEDDED_LIST_ITEMS : 1, hint };
   }
 
   /** The resource a field's named type stands for: the node type of a connection, else itself. */
@@ -214,7 +294,7 @@ class Walk {
    * merged. A fragment spread many times therefore costs what execution does,
    * not a walk exponential in the spreads.
    */
-  selectionSet(sets: readonly SelectionSetNode[], frame: Frame, isMutationRoot = false): void {
+  selectionSet(sets: readonly SelectionSetNode[], frame: Frame): void {
     // Nothing under an empty page runs (`first: 0`).
     if (frame.count === 0) return;
     const fields = new Map<string, { nodes: FieldNode[]; frame: Frame }>();
@@ -246,7 +326,7 @@ class Walk {
       }
     };
     for (const set of sets) collect(set, frame);
-    for (const { nodes, frame: at } of fields.values()) this.#field(nodes, at, isMutationRoot);
+    for (const { nodes, frame: at } of fields.values()) this.#field(nodes, at);
   }
 
   /** Adds to the totals, and stops the walk once a budget is passed. */
@@ -256,7 +336,7 @@ class Walk {
     if (this.budget && (this.total.restCalls > this.budget.restCalls || this.total.nodes > this.budget.nodes)) throw new OverBudget();
   }
 
-  #field(nodes: FieldNode[], frame: Frame, isMutationRoot: boolean): void {
+  #field(nodes: FieldNode[], frame: Frame): void {
     const node = nodes[0]!;
     const name = node.name.value;
     // Introspection makes no REST call, but its answer can be large: counted object by object over the schema itself.
@@ -265,61 +345,64 @@ class Walk {
       if (target) this.#add(0, frame.count * this.#introspectionSize(nodes, target));
       return;
     }
-    if (name.startsWith('__')) return;
     const parent = frame.type;
     if (!isObjectType(parent) && !isInterfaceType(parent)) return;
     const field = parent.getFields()[name];
     if (!field) return;
-    const named = getNamedType(field.type);
-    if (!isCompositeType(named)) return;
+    const cost = this.model.fieldCost(parent, field);
+    if (!cost) return;
+    const named = getNamedType(field.type) as GraphQLCompositeType;
+
+    switch (cost.kind) {
+      // Inside a connection: its items come from the page already read.
+      case 'page': {
+        const count = cost.sized ? frame.count * frame.pageSize : frame.count;
+        this.#add(0, count);
+        this.#children(nodes, { ...frame, type: named, count });
+        return;
+      }
+      case 'edge':
+        this.#add(0, frame.count);
+        this.#children(nodes, { ...frame, type: named });
+        return;
+    }
+
     const args = getArgumentValues(field, node, this.variables);
-    const list = isListType(getNullableType(field.type));
-
-    // Inside a connection: its items come from the page already read.
-    if (isConnection(parent)) {
-      const count = name === 'edges' || name === 'nodes' ? frame.count * frame.pageSize : frame.count;
-      this.#add(0, count);
-      this.#children(nodes, { ...frame, type: named, count });
-      return;
+    const list = cost.kind === 'embedded' || cost.kind === 'link' ? cost.list : false;
+    const count = frame.count * (list ? listLength(args, cost.kind === 'link' ? cost.items : EMBEDDED_LIST_ITEMS) : 1);
+    switch (cost.kind) {
+      case 'write':
+        this.#add(cost.calls * count, count);
+        this.#children(nodes, { type: named, count, entity: null, pageSize: 1, scopes: new Map() });
+        return;
+      case 'connection': {
+        const cursor = cost.cursorArguments.some((argument) => Boolean(args[argument]));
+        this.#add(count * (cursor ? cost.readsFromCursor : cost.reads), count);
+        const given = cost.slicingArguments.map((argument) => args[argument]).find((value) => typeof value === 'number');
+        const asked = typeof given === 'number' ? given : cost.defaultItems;
+        const pageSize = Math.min(asked, cost.maxItems ?? asked);
+        const resource = edgeNode(named as GraphQLObjectType).name;
+        const scopes = this.#scopes(frame.entity, resource, count * pageSize, frame.scopes);
+        this.#children(nodes, { type: named, count, entity: resource, pageSize, scopes });
+        return;
+      }
+      case 'embedded': {
+        // Carried in the parent's record (or a payload's): no call of its own.
+        const embedded = cost.list ? frame.count * cost.items : count;
+        this.#add(0, embedded);
+        this.#children(nodes, { ...frame, type: named, count: embedded });
+        return;
+      }
+      case 'link': {
+        const resource = isObjectType(named) ? named.name : null;
+        const scopes = resource ? this.#scopes(frame.entity, resource, count, frame.scopes) : new Map<string, number>();
+        // Asked only for what lies under it, the object is not fetched: the calls under it answer for it.
+        const fetched = !isObjectType(named) || !needsNoFetch(needsOf(this.model.schema, named, nodes, (name) => this.fragments.get(name)));
+        this.#add(fetched ? this.#linkCalls(cost.hint, resource, count, scopes) : 0, count);
+        this.#children(nodes, { type: named, count, entity: resource, pageSize: 1, scopes });
+        return;
+      }
     }
-    if (isEdge(parent)) {
-      this.#add(0, frame.count);
-      this.#children(nodes, { ...frame, type: named });
-      return;
-    }
-
-    const count = frame.count * (list ? listLength(args) : 1);
-    if (isMutationRoot) {
-      this.#add(MUTATION_CALLS * count, count);
-      this.#children(nodes, { type: named, count, entity: null, pageSize: 1, scopes: new Map() });
-      return;
-    }
-
-    if (isObjectType(named) && isConnection(named)) {
-      const cursor = Boolean(args.after || args.before);
-      this.#add(count * (cursor ? MAX_READS_PER_CONNECTION : READS_WITHOUT_CURSOR), count);
-      const asked = typeof args.first === 'number' ? args.first : typeof args.last === 'number' ? args.last : DEFAULT_PAGE_SIZE;
-      const pageSize = Math.min(asked, (field.extensions?.cost as FieldCostHint | undefined)?.maxItems ?? asked);
-      const resource = edgeNode(named).name;
-      const scopes = this.#scopes(frame.entity, resource, count * pageSize, frame.scopes);
-      this.#children(nodes, { type: named, count, entity: resource, pageSize, scopes });
-      return;
-    }
-
-    if (!this.model.isFetched(named)) {
-      // Carried in the parent's record (or a payload's): no call of its own.
-      const embedded = list ? frame.count * EMBEDDED_LIST_ITEMS : count;
-      this.#add(0, embedded);
-      this.#children(nodes, { ...frame, type: named, count: embedded });
-      return;
-    }
-
-    const resource = isObjectType(named) ? named.name : null;
-    const scopes = resource ? this.#scopes(frame.entity, resource, count, frame.scopes) : new Map<string, number>();
-    // Asked only for what lies under it, the object is not fetched: the calls under it answer for it.
-    const fetched = !isObjectType(named) || !needsNoFetch(needsOf(this.model.schema, named, nodes, (name) => this.fragments.get(name)));
-    this.#add(fetched ? this.#linkCalls(field, resource, count, scopes) : 0, count);
-    this.#children(nodes, { type: named, count, entity: resource, pageSize: 1, scopes });
   }
 
   /**
@@ -383,8 +466,7 @@ class Walk {
   }
 
   /** Calls for `count` loads of a fetchable object: at most one per distinct object, or per listed parent. */
-  #linkCalls(field: GraphQLField<unknown, unknown>, resource: string | null, count: number, scopes: ReadonlyMap<string, number>): number {
-    const hint = field.extensions?.cost as FieldCostHint | undefined;
+  #linkCalls(hint: FieldCostHint | undefined, resource: string | null, count: number, scopes: ReadonlyMap<string, number>): number {
     if (hint?.listedPer) {
       const parents = hint.listedPer === ACCOUNT ? 1 : (scopes.get(hint.listedPer) ?? count);
       return Math.min(count, parents + (hint.perCall ? Math.floor(count / hint.perCall) : 0));
@@ -469,10 +551,10 @@ function introspectionChildren(schema: GraphQLSchema, value: unknown, field: str
   return undefined;
 }
 
-/** How many items a list field returns, from the argument that lists them (`ids`, `representations`). */
-function listLength(args: Record<string, unknown>): number {
+/** How many items a list field returns, from the argument that lists them (`ids`, `representations`), else `otherwise`. */
+function listLength(args: Record<string, unknown>, otherwise: number): number {
   for (const value of Object.values(args)) if (Array.isArray(value)) return value.length;
-  return EMBEDDED_LIST_ITEMS;
+  return otherwise;
 }
 
 function isConnection(type: GraphQLNamedType): type is GraphQLObjectType {

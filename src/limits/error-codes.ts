@@ -6,8 +6,8 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { GraphQLError } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { GraphQLError, type ValidationRule } from 'graphql';
+import { isAsyncIterable, mapAsyncIterator, type Plugin } from 'graphql-yoga';
 
 const CODES: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -45,19 +45,34 @@ export function fallbackCode(error: GraphQLError): string {
   return error.message.startsWith('Variable "$') ? 'BAD_USER_INPUT' : 'BAD_REQUEST';
 }
 
+/** Gives every error a code, and cuts out the parser's message Yoga attaches (it quotes the request). */
+function codeErrors(errors: readonly GraphQLError[] | undefined): void {
+  for (const error of errors ?? []) {
+    if (error.extensions.code === undefined) error.extensions.code = fallbackCode(error);
+    // Yoga attaches the parser's message, which quotes the whole body back (a mutation input's secrets
+    // too): only the kind of failure is kept. (The entry itself stays: Yoga reads it when it sets the status.)
+    const original = error.extensions.originalError as { name?: unknown; message?: unknown } | undefined;
+    if (!error.path && original && typeof original === 'object') error.extensions.originalError = { name: original.name, message: 'not shown: it quotes the request' };
+  }
+}
+
 /** Gives an error response Yoga sends without a body a GraphQL error with a code, and every error in an answer a code. */
 export function codedErrorResponses(graphqlEndpoint: string): Plugin {
   return {
-    onResultProcess({ result }) {
+    onResultProcess({ result, setResult }) {
+      if (isAsyncIterable(result)) {
+        // An answer in parts: the errors of each part as it goes, those of deferred fragments and streamed items too.
+        setResult(
+          mapAsyncIterator(result, (part) => {
+            codeErrors(part.errors);
+            for (const entry of (part as { incremental?: Array<{ errors?: readonly GraphQLError[] }> }).incremental ?? []) codeErrors(entry.errors);
+            return part;
+          }),
+        );
+        return;
+      }
       for (const single of Array.isArray(result) ? result : [result]) {
-        if (!('errors' in single)) continue;
-        for (const error of single.errors ?? []) {
-          if (error.extensions.code === undefined) error.extensions.code = fallbackCode(error);
-          // Yoga attaches the parser's message, which quotes the whole body back (a mutation input's secrets
-          // too): only the kind of failure is kept. (The entry itself stays: Yoga reads it when it sets the status.)
-          const original = error.extensions.originalError as { name?: unknown; message?: unknown } | undefined;
-          if (!error.path && original && typeof original === 'object') error.extensions.originalError = { name: original.name, message: 'not shown: it quotes the request' };
-        }
+        if ('errors' in single) codeErrors(single.errors);
       }
     },
     onResponse({ request, response, setResponse, fetchAPI }) {

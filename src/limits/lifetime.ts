@@ -4,11 +4,12 @@
  * shuts down; every REST call of the request carries it, so all of them
  * (in flight, waiting for a slot, or sleeping before a retry) stop at once.
  * The deadline's timer and the listener on the client's signal are removed
- * when the response is ready, so a request leaves nothing behind.
+ * when the response is ready, or, for an answer delivered in parts (`@defer`,
+ * `@stream`), when its last part is, so a request leaves nothing behind.
  */
 import { setMaxListeners } from 'node:events';
 import { GraphQLError } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { finalAsyncIterator, isAsyncIterable, type Plugin } from 'graphql-yoga';
 
 export type RequestEndCode = 'DEADLINE_EXCEEDED' | 'SHUTTING_DOWN' | 'CLIENT_CLOSED_REQUEST';
 
@@ -128,6 +129,12 @@ export class InFlightRequests {
     return this.#byRequest.get(request)?.signal;
   }
 
+  /** Cancels the work of a request whose answer will not be read, and ends its lifetime. */
+  cancel(request: Request): void {
+    this.#byRequest.get(request)?.abort(clientClosed());
+    this.end(request);
+  }
+
   end(request: Request): void {
     this.#byRequest.get(request)?.end();
     this.#byRequest.delete(request);
@@ -139,12 +146,27 @@ export class InFlightRequests {
 
   /** The Yoga plugin that starts and ends each request's lifetime. */
   plugin(): Plugin {
+    // Requests answered in parts: their response starts before their later parts run.
+    const incremental = new WeakSet<Request>();
     return {
       onRequest: ({ request }) => {
         this.start(request);
       },
-      onResponse: ({ request }) => {
-        this.end(request);
+      // Queries and mutations only: a subscription's stream is not an answer in parts, and it outlives any deadline.
+      onExecute: ({ args }) => ({
+        onExecuteDone: ({ result, setResult }) => {
+          const request = (args.contextValue as { request?: Request }).request;
+          if (!request || !isAsyncIterable(result)) return;
+          // The deadline and the client's departure keep cancelling the REST calls of the parts still to come;
+          // the lifetime ends with the last part, or when the response stream is cancelled.
+          incremental.add(request);
+          setResult(finalAsyncIterator(result, () => this.end(request)));
+        },
+      }),
+      onResponse: ({ request, response }) => {
+        if (!incremental.has(request)) this.end(request);
+        // Answered otherwise than in parts (refused as not acceptable): no one will read the parts still to come.
+        else if (!/^(multipart\/mixed|text\/event-stream)/.test(response.headers.get('content-type') ?? '')) this.cancel(request);
       },
     };
   }

@@ -1,7 +1,8 @@
 /** The cost model, in-process: what it predicts for shapes of query, and that every documented example fits the default budgets. */
 import { readFileSync } from 'node:fs';
-import { execute, getIntrospectionQuery, getNamedType, getNullableType, isListType, parse, typeFromAST, validate, type GraphQLInputType, type GraphQLObjectType, type OperationDefinitionNode } from 'graphql';
+import { GraphQLSchema, execute, getIntrospectionQuery, getNamedType, getNullableType, isListType, parse, typeFromAST, validate, type GraphQLInputType, type GraphQLObjectType, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { GraphQLDeferDirective, GraphQLStreamDirective } from '@graphql-tools/utils';
 import { schema } from '../../src/schema/index.ts';
 import { OPERATION_COVERAGE } from '../../src/schema/coverage.ts';
 import { CostModel, tooExpensive } from '../../src/limits/cost.ts';
@@ -149,6 +150,45 @@ describe('cost model', () => {
         expect(tooExpensive(cost, DEFAULT_BUDGET), `${definition.name?.value ?? 'anonymous'}: ${JSON.stringify(cost)}`).toBeUndefined();
       }
     }
+  });
+});
+
+describe('cost model: incremental delivery', () => {
+  // The schema as the gateway serves it, with @defer and @stream (added by Yoga's plugin).
+  const withDirectives = new GraphQLSchema({ ...schema.toConfig(), directives: [...schema.getDirectives(), GraphQLDeferDirective, GraphQLStreamDirective] });
+  const cost = (query: string, variables: Record<string, unknown> = {}) => {
+    const document = parse(query);
+    expect(validate(withDirectives, document)).toEqual([]);
+    return model.estimate(document, undefined, variables);
+  };
+  const members = `members(first: 20) { nodes { identity user { friendlyName } } }`;
+  const inline = cost(`{ chatService(sid: "${SERVICE}") { channels(first: 50) { nodes { uniqueName ${members} } } } }`);
+
+  it('counts a deferred fragment as the same fields inline: the same REST calls and objects', () => {
+    expect(inline).toEqual({ restCalls: 1 + 50 + 1, nodes: 1 + 1 + 50 + 50 + 50 * 20 + 50 * 20, complete: true });
+    expect(cost(`{ chatService(sid: "${SERVICE}") { channels(first: 50) { nodes { uniqueName ... @defer { ${members} } } } } }`)).toEqual(inline);
+    expect(cost(`{ chatService(sid: "${SERVICE}") { channels(first: 50) { nodes { uniqueName ...M @defer(label: "members") } } } } fragment M on ChatChannel { ${members} }`)).toEqual(inline);
+    // With its condition from a variable, either way.
+    for (const later of [true, false]) {
+      expect(cost(`query($later: Boolean!) { chatService(sid: "${SERVICE}") { channels(first: 50) { nodes { uniqueName ... @defer(if: $later) { ${members} } } } } }`, { later })).toEqual(inline);
+    }
+  });
+
+  it('counts the read of an object reached by its keys when every list proving it exists is deferred, as execution makes it', () => {
+    // Inline, the service is not read: the channel list's 404 would make it null. Deferred, the first part must
+    // already say whether the service exists, so it is read (see schema/shared/selection.ts): one call more.
+    const deferred = cost(`{ chatService(sid: "${SERVICE}") { ... @defer { channels(first: 50) { nodes { uniqueName ... @defer { ${members} } } } } } }`);
+    expect(deferred).toEqual({ ...inline, restCalls: inline.restCalls + 1 });
+  });
+
+  it('counts a streamed list as the same list in one part', () => {
+    expect(cost(`{ chatService(sid: "${SERVICE}") { channels(first: 50) { nodes @stream(initialCount: 5) { uniqueName ${members} } } } }`)).toEqual(inline);
+    expect(cost(`{ chatService(sid: "${SERVICE}") { channels(first: 50) { nodes { uniqueName members(first: 20) { nodes @stream { identity user { friendlyName } } } } } } }`)).toEqual(inline);
+  });
+
+  it('still leaves out what @skip and @include leave out under a deferred fragment', () => {
+    const skipped = cost(`{ chatService(sid: "${SERVICE}") { channels(first: 50) { nodes { uniqueName ... @defer { members(first: 20) @skip(if: true) { nodes { identity } } } } } } }`);
+    expect(skipped.restCalls).toBe(1);
   });
 });
 

@@ -25,7 +25,7 @@ export interface GraphQLResponse<T = any> {
  * Every answer any test receives checks the cost model: the REST calls a
  * request made (first attempts) are never more than it predicted before it ran.
  */
-function checkCostPrediction(body: Omit<GraphQLResponse, 'status'>): void {
+export function checkCostPrediction(body: Omit<GraphQLResponse, 'status'>): void {
   const cost = body.extensions?.cost;
   if (!cost) return;
   const firstAttempts = cost.restCalls - (cost.retries ?? 0);
