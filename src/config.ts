@@ -23,8 +23,10 @@ export interface Config {
   timeoutMs: number;
   /** Retries of a failed read (`TWILIO_MAX_RETRIES`, default 3). */
   maxRetries: number;
-  /** REST calls in flight at once per account (`TWILIO_MAX_IN_FLIGHT`, default 100: Twilio's concurrency limit per account). */
+  /** REST calls in flight at once per account (`TWILIO_MAX_IN_FLIGHT`, default 100: Twilio's concurrency limit per account); with `REDIS_URL`, across every replica. */
   maxInFlightPerAccount: number;
+  /** With `REDIS_URL`: how long a replica's lease on one of the shared slots lives unrenewed (`TWILIO_IN_FLIGHT_LEASE_MS`, default 5000). */
+  inFlightLeaseMs: number;
   /**
    * Browser origins allowed to call the gateway from another origin (`CORS_ORIGINS`,
    * comma-separated). Empty by default: only same-origin pages (GraphiQL) and
@@ -209,6 +211,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     timeoutMs: integer(env, 'TWILIO_TIMEOUT_MS', 10_000, 1, 600_000),
     maxRetries: integer(env, 'TWILIO_MAX_RETRIES', 3, 0, 10),
     maxInFlightPerAccount: integer(env, 'TWILIO_MAX_IN_FLIGHT', DEFAULT_MAX_IN_FLIGHT, 1, 10_000),
+    inFlightLeaseMs: integer(env, 'TWILIO_IN_FLIGHT_LEASE_MS', 5_000, 500, 600_000),
     corsOrigins: origins(env),
     maxRestCallsPerRequest: integer(env, 'MAX_REST_CALLS_PER_REQUEST', 1000, 1, 1_000_000),
     maxResultNodes: integer(env, 'MAX_RESULT_NODES', 100_000, 1, 10_000_000),

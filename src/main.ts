@@ -10,6 +10,7 @@ import { loadConfig, ConfigError, type Config } from './config.ts';
 import { createGateway } from './gateway.ts';
 import { shuttingDown } from './limits/lifetime.ts';
 import { TwilioTransport, type TwilioCredentials } from './twilio/client.ts';
+import { RedisInFlightLimit } from './twilio/shared-limit.ts';
 import { createEmulator, type Emulator } from './emulator/server.ts';
 import { DEFAULT_ACCOUNTS, DEMO_ACCOUNT } from './emulator/accounts.ts';
 import { answerClientError } from './limits/error-codes.ts';
@@ -43,12 +44,17 @@ if (!credentials && !config.env.TWILIO_BASE_URL) {
   console.log(`  Requests use the demo account ${DEMO_ACCOUNT.accountSid}; set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN to use Twilio.`);
 }
 
+const sharedLimit = config.live.redisUrl
+  ? new RedisInFlightLimit({ url: config.live.redisUrl, limit: config.maxInFlightPerAccount, leaseMs: config.inFlightLeaseMs })
+  : undefined;
 const transport = new TwilioTransport({
   baseUrl,
   env: config.env,
   timeoutMs: config.timeoutMs,
   retry: { maxRetries: config.maxRetries },
   maxInFlightPerAccount: config.maxInFlightPerAccount,
+  // With Redis, an account's limit holds across every replica, as Twilio counts it.
+  sharedLimit,
 });
 const gateway = createGateway({
   transport,
@@ -85,6 +91,9 @@ const origin = `http://${config.host.includes(':') ? `[${config.host}]` : config
 console.log(`Twilio GraphQL gateway on ${origin}/graphql (GraphiQL in a browser; subscriptions over SSE and graphql-ws), health at ${origin}/healthz`);
 console.log(
   `  Twilio webhooks: ${config.live.publicBaseUrl ?? origin}/webhooks/twilio/chat and /webhooks/twilio/events; live events ${config.live.redisUrl ? 'shared through Redis' : 'in this process only (set REDIS_URL to share them between replicas)'}`,
+);
+console.log(
+  `  REST calls in flight: at most ${config.maxInFlightPerAccount} per account ${sharedLimit ? `across every replica sharing this Redis (this replica's leases: ${sharedLimit.replica})` : 'in this process (set REDIS_URL to share the limit between replicas)'}`,
 );
 if (!emulator) {
   const upstream = Object.entries(transport.baseUrls).map(([product, url]) => `${product} ${url}`).join(', ');
