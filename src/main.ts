@@ -56,7 +56,7 @@ const transport = new TwilioTransport({
   // With Redis, an account's limit holds across every replica, as Twilio counts it.
   sharedLimit,
 });
-const gateway = createGateway({
+const gatewayOptions: Parameters<typeof createGateway>[0] = {
   transport,
   credentials,
   corsOrigins: config.corsOrigins,
@@ -71,7 +71,19 @@ const gateway = createGateway({
     signingAccounts: [...config.live.signingAccounts, ...(emulator ? DEFAULT_ACCOUNTS.map(({ accountSid, authToken }) => ({ accountSid, authToken })) : [])],
   },
   subscriptionLimits: config.subscriptionLimits,
-});
+  responseCache: config.responseCache,
+};
+let gateway: ReturnType<typeof createGateway>;
+try {
+  gateway = createGateway(gatewayOptions);
+} catch (err) {
+  // A name in RESPONSE_CACHE_TTLS is checked against the schema here.
+  if (err instanceof ConfigError) {
+    console.error(`Configuration error: ${err.message}`);
+    process.exit(2);
+  }
+  throw err;
+}
 const server = createServer(gateway);
 server.on('clientError', answerClientError);
 const websockets = serveGraphqlWs(server, {
@@ -94,6 +106,11 @@ console.log(
 );
 console.log(
   `  REST calls in flight: at most ${config.maxInFlightPerAccount} per account ${sharedLimit ? `across every replica sharing this Redis (this replica's leases: ${sharedLimit.replica})` : 'in this process (set REDIS_URL to share the limit between replicas)'}`,
+);
+console.log(
+  gateway.responseCache
+    ? `  Response cache: on, ${config.responseCache.ttlMs} ms by default, ${gateway.responseCache.store.kind === 'redis' ? 'shared through Redis' : 'in this process'}`
+    : '  Response cache: off (set RESPONSE_CACHE_TTL_MS to turn it on)',
 );
 if (!emulator) {
   const upstream = Object.entries(transport.baseUrls).map(([product, url]) => `${product} ${url}`).join(', ');
@@ -125,6 +142,7 @@ async function stop(): Promise<void> {
   clearInterval(closeIdle);
   await settlesWithin(transport.close(), ANSWER_MS);
   await gateway.live.close();
+  await gateway.responseCache?.close();
   await emulator?.close();
   process.exit(0);
 }

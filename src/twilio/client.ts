@@ -213,6 +213,11 @@ export class TwilioTransport {
     return this.unverified.wouldRefuse(credentials.accountSid, key);
   }
 
+  /** Whether Twilio refused these credentials (HTTP 401) moments ago: calls with them are not sent. */
+  isRefused(credentials: TwilioCredentials): boolean {
+    return this.verdicts.isRefused(derive(credentials).credentialKey);
+  }
+
   /**
    * Treats these credentials as accepted without asking Twilio: those the
    * operator configured, so that no one guessing secrets for the same account
