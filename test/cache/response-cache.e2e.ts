@@ -14,7 +14,7 @@ import { checkTtlNames, documentTtls } from '../../src/cache/response-cache.ts';
 import { ConfigError } from '../../src/config.ts';
 import { schema } from '../../src/schema/index.ts';
 import { startGateway, type GatewayEnv } from '../support/harness.ts';
-import { OTHER_ACCOUNT, basic, chatFixture, listening, postChatWebhook, sentMessage, sseSubscribe, type ChatFixture } from '../support/live.ts';
+import { OTHER_ACCOUNT, basic, chatFixture, listening, postChatWebhook, sentMessage, sseSubscribe, wsClient, wsSubscribe, type ChatFixture } from '../support/live.ts';
 
 let env: GatewayEnv;
 let chat: ChatFixture;
@@ -153,6 +153,26 @@ describe('invalidation', () => {
     const webhook = await sentMessage(env, chat, 'in the first channel', DEMO_ACCOUNT.accountSid);
     expect((await postChatWebhook(env.url, webhook, DEMO_ACCOUNT.authToken)).status).toBe(200);
     expect((await counted(MESSAGES, other)).calls).toBe(0);
+  });
+});
+
+describe('over graphql-ws', () => {
+  it('answers queries as ever, uncached (the cache serves HTTP)', async () => {
+    const vars = { s: chat.serviceSid, c: chat.channelSid };
+    await counted(MESSAGES, vars);
+    expect((await counted(MESSAGES, vars)).calls).toBe(0);
+    const client = wsClient(env.url);
+    try {
+      for (let i = 0; i < 2; i++) {
+        const before = env.totalCalls();
+        const answer = await wsSubscribe(client, MESSAGES, vars).next();
+        expect(answer.errors).toBeUndefined();
+        expect(answer.data.chatService.channel.sid).toBe(chat.channelSid);
+        expect(env.totalCalls()).toBeGreaterThan(before);
+      }
+    } finally {
+      await client.dispose();
+    }
   });
 });
 
