@@ -11,6 +11,8 @@ import { createGateway } from './gateway.ts';
 import { shuttingDown } from './limits/lifetime.ts';
 import { TwilioTransport, type TwilioCredentials } from './twilio/client.ts';
 import { RedisInFlightLimit } from './twilio/shared-limit.ts';
+import { checkTtlNames } from './cache/response-cache.ts';
+import { schema } from './schema/index.ts';
 import { createEmulator, type Emulator } from './emulator/server.ts';
 import { DEFAULT_ACCOUNTS, DEMO_ACCOUNT } from './emulator/accounts.ts';
 import { answerClientError } from './limits/error-codes.ts';
@@ -24,6 +26,8 @@ setFlagsFromString('--heap-growing-percent=150');
 let config: Config;
 try {
   config = loadConfig();
+  // The types and fields RESPONSE_CACHE_TTLS names must be the schema's.
+  checkTtlNames(schema, config.responseCache.ttls);
 } catch (err) {
   if (err instanceof ConfigError) {
     console.error(`Configuration error: ${err.message}`);
@@ -56,7 +60,7 @@ const transport = new TwilioTransport({
   // With Redis, an account's limit holds across every replica, as Twilio counts it.
   sharedLimit,
 });
-const gatewayOptions: Parameters<typeof createGateway>[0] = {
+const gateway = createGateway({
   transport,
   credentials,
   corsOrigins: config.corsOrigins,
@@ -72,18 +76,7 @@ const gatewayOptions: Parameters<typeof createGateway>[0] = {
   },
   subscriptionLimits: config.subscriptionLimits,
   responseCache: config.responseCache,
-};
-let gateway: ReturnType<typeof createGateway>;
-try {
-  gateway = createGateway(gatewayOptions);
-} catch (err) {
-  // A name in RESPONSE_CACHE_TTLS is checked against the schema here.
-  if (err instanceof ConfigError) {
-    console.error(`Configuration error: ${err.message}`);
-    process.exit(2);
-  }
-  throw err;
-}
+});
 const server = createServer(gateway);
 server.on('clientError', answerClientError);
 const websockets = serveGraphqlWs(server, {
