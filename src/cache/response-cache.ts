@@ -54,8 +54,10 @@ import type { ResponseCacheOptions } from './options.ts';
 import { ConfigError } from '../config.ts';
 
 export interface ResponseCacheStats {
+  /** Answers served from the cache. */
   hits: number;
-  misses: number;
+  /** Answers handed to the store (it may still refuse one that raced a write). */
+  stored: number;
   /** Tags invalidated (by writes and webhooks). */
   invalidations: number;
 }
@@ -95,7 +97,7 @@ export function createResponseCache(options: ResponseCacheOptions, deps: Respons
   const store: ResponseStore = options.redisUrl
     ? new RedisStore({ url: options.redisUrl, raceWindowMs: deps.requestTimeoutMs, onWarning: warn })
     : new MemoryStore({ maxBytes: options.maxBytes, raceWindowMs: deps.requestTimeoutMs });
-  const stats: ResponseCacheStats = { hits: 0, misses: 0, invalidations: 0 };
+  const stats: ResponseCacheStats = { hits: 0, stored: 0, invalidations: 0 };
   const ttlOf = documentTtls(deps.schema, options.ttlMs, options.ttls);
   // Set when the request's key is made (over HTTP, with credentials that may be cached for): the cache is used for it.
   const keyOf = new WeakMap<object, string>();
@@ -113,10 +115,7 @@ export function createResponseCache(options: ResponseCacheOptions, deps: Respons
   const cache: Cache = {
     async get(key) {
       const cached = await store.get(key);
-      if (!cached) {
-        stats.misses++;
-        return null;
-      }
+      if (!cached) return null;
       stats.hits++;
       return asHit(cached);
     },
@@ -125,6 +124,7 @@ export function createResponseCache(options: ResponseCacheOptions, deps: Respons
       const ttlMs = Math.min(ttl, meta?.ttlMs ?? 0);
       // Without what it read, a stored answer could never be invalidated: not stored.
       if (!meta || !(ttlMs > 0)) return;
+      stats.stored++;
       await store.set(key, result, { account: meta.account, tags: meta.tags, ttlMs, startedAgoMs: performance.now() - meta.startedAt });
     },
     // The plugin's own invalidation (by the `__typename` and `id` of a mutation's objects) is not used: see tags.ts.

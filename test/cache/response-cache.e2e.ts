@@ -55,8 +55,10 @@ describe('a repeated query', () => {
     expect(first.errors).toBeUndefined();
     expect(first.calls).toBeGreaterThan(0);
     expect(first.extensions?.cost.restCalls).toBe(first.calls);
+    const hits = env.gateway.responseCache!.stats().hits;
     const second = await counted(MESSAGES, { c: chat.channelSid, s: chat.serviceSid });
     expect(second.calls).toBe(0);
+    expect(env.gateway.responseCache!.stats().hits).toBe(hits + 1);
     expect(second.data).toEqual(first.data);
     expect(second.extensions?.cost).toMatchObject({ restCalls: 0, predictedRestCalls: first.extensions?.cost.predictedRestCalls });
     expect(second.extensions?.responseCache).toEqual({ hit: true });
