@@ -1,8 +1,9 @@
 /**
  * `npm run bench:gateway`: the gateway's CPU per request against the floor
  * no gateway can go below, its peak memory, its throughput at 20 ms upstream
- * latency, and how many REST calls per second it asks of the emulator against
- * what the emulator can serve, all in one run. The gateway runs in its own
+ * latency, how many REST calls per second it asks of the emulator against
+ * what the emulator can serve, and, with the response cache on, what a hit
+ * costs against a miss for (b), all in one run. The gateway runs in its own
  * process (npm start's code path, on an external emulator); the emulator in
  * another.
  *
@@ -298,6 +299,38 @@ async function main() {
     const demanded = restCalls / full.seconds;
     const served = capacity.count / capacity.seconds;
     const rss = peakRssMb(gwPid);
+
+    // (b) with the response cache on (in-process): a miss (variables no request repeats) against a hit, CPU and wall time.
+    const cached = await spawnListening(['--import', 'tsx', 'src/main.ts'], /(http:\/\/127\.0\.0\.1:\d+)\/graphql/, {
+      PORT: '0',
+      TWILIO_ACCOUNT_SID: DEMO_ACCOUNT.accountSid,
+      TWILIO_AUTH_TOKEN: DEMO_ACCOUNT.authToken,
+      TWILIO_BASE_URL: emu.url,
+      RESPONSE_CACHE_TTL_MS: '600000',
+    });
+    children.push(cached.child);
+    const cachePool = new Pool(cached.url, { connections: CPU_CLIENTS });
+    let unique = 0;
+    const cacheRows: string[] = [];
+    for (const [name, body] of [
+      ['miss', () => JSON.stringify({ query: QUERY_B, variables: { sid: benchSid, unused: unique++ } })],
+      ['hit', () => cases[1]!.body],
+    ] as const) {
+      await times(cachePool, 30, CPU_CLIENTS, (pool) => ask(pool, body()));
+      const requests = name === 'hit' ? 600 : 60;
+      const cpu0 = cpuSeconds(cached.child.pid!);
+      await times(cachePool, requests, CPU_CLIENTS, (pool) => ask(pool, body()));
+      const cpuMs = ((cpuSeconds(cached.child.pid!) - cpu0) * 1000) / requests;
+      const walls: number[] = [];
+      for (let i = 0; i < 21; i++) {
+        const t0 = performance.now();
+        await ask(cachePool, body());
+        walls.push(performance.now() - t0);
+      }
+      walls.sort((x, y) => x - y);
+      cacheRows.push(`| ${cases[1]!.name}, ${name} | ${cpuMs.toFixed(2)} | ${walls[10]!.toFixed(1)} |`);
+    }
+    await cachePool.close();
     await emuPool.close();
 
     console.log(`Gateway benchmark, Node ${process.version}; seeded ${CHANNELS} channels × ${MEMBERS} members in ${(seedMs / 1000).toFixed(1)} s\n`);
@@ -315,6 +348,10 @@ async function main() {
     console.log(`| REST calls/s the emulator serves alone (list page of 20) | ${Math.round(served)} |`);
     console.log(`| ratio demanded / capacity | ${(demanded / served).toFixed(2)} |`);
     console.log(`| CPU seconds, gateway process / emulator process | ${cpu.gateway.toFixed(2)} / ${cpu.emulator.toFixed(2)} (emulator share ${((cpu.emulator / (cpu.gateway + cpu.emulator)) * 100).toFixed(0)}%) |`);
+    console.log(`\nWith the response cache on (RESPONSE_CACHE_TTL_MS, in-process), no upstream latency\n`);
+    console.log('| case | gateway CPU ms per request | wall ms, one request alone (median of 21) |');
+    console.log('|---|---|---|');
+    for (const row of cacheRows) console.log(row);
   } finally {
     for (const c of children) c.kill();
     await Promise.all(children.filter((c) => c.exitCode === null && c.signalCode === null).map((c) => once(c, 'exit')));

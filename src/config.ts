@@ -7,6 +7,7 @@ import { DEFAULT_MAX_IN_FLIGHT, type TwilioCredentials } from './twilio/client.t
 import { DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from './limits/document.ts';
 import { DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits } from './limits/subscriptions.ts';
 import { DEFAULT_LIVE_OPTIONS, type LiveOptions, type SigningAccount } from './live/options.ts';
+import { DEFAULT_RESPONSE_CACHE_OPTIONS, MAX_TTL_MS, parseTtls, type ResponseCacheOptions } from './cache/options.ts';
 
 export interface Config {
   /** Port the gateway listens on (`PORT`, default 4000; 0 picks a free one). */
@@ -23,8 +24,10 @@ export interface Config {
   timeoutMs: number;
   /** Retries of a failed read (`TWILIO_MAX_RETRIES`, default 3). */
   maxRetries: number;
-  /** REST calls in flight at once per account (`TWILIO_MAX_IN_FLIGHT`, default 100: Twilio's concurrency limit per account). */
+  /** REST calls in flight at once per account (`TWILIO_MAX_IN_FLIGHT`, default 100: Twilio's concurrency limit per account); with `REDIS_URL`, across every replica. */
   maxInFlightPerAccount: number;
+  /** With `REDIS_URL`: how long a replica's lease on one of the shared slots lives unrenewed (`TWILIO_IN_FLIGHT_LEASE_MS`, default 5000). */
+  inFlightLeaseMs: number;
   /**
    * Browser origins allowed to call the gateway from another origin (`CORS_ORIGINS`,
    * comma-separated). Empty by default: only same-origin pages (GraphiQL) and
@@ -56,6 +59,13 @@ export interface Config {
   live: LiveOptions;
   /** Subscriptions open at once (`MAX_SUBSCRIPTIONS`, `MAX_SUBSCRIPTIONS_PER_CREDENTIALS`). */
   subscriptionLimits: SubscriptionLimits;
+  /**
+   * The response cache (`RESPONSE_CACHE_TTL_MS`, `RESPONSE_CACHE_TTLS`,
+   * `RESPONSE_CACHE_SECRET`, `RESPONSE_CACHE_MAX_BYTES`; in Redis with `REDIS_URL`):
+   * off unless `RESPONSE_CACHE_TTL_MS` is set. Type and field names are checked
+   * against the schema by the gateway.
+   */
+  responseCache: ResponseCacheOptions;
   /** graphql-ws connections: time to send `connection_init` (`WS_CONNECTION_INIT_TIMEOUT_MS`), keep-alive ping interval (`WS_KEEPALIVE_MS`). */
   graphqlWs: { connectionInitTimeoutMs: number; keepAliveMs: number };
   /**
@@ -167,6 +177,34 @@ function redisUrl(env: Record<string, string | undefined>): string | null {
   return raw;
 }
 
+function responseCache(env: Record<string, string | undefined>, redis: string | null): ResponseCacheOptions {
+  const d = DEFAULT_RESPONSE_CACHE_OPTIONS;
+  const ttlMs = integer(env, 'RESPONSE_CACHE_TTL_MS', d.ttlMs, 0, MAX_TTL_MS);
+  let ttls: Record<string, number> = {};
+  const rawTtls = env.RESPONSE_CACHE_TTLS?.trim();
+  if (rawTtls) {
+    if (ttlMs === 0) throw new ConfigError('RESPONSE_CACHE_TTLS', 'is set, but the response cache is off: set RESPONSE_CACHE_TTL_MS too');
+    try {
+      ttls = parseTtls(rawTtls);
+    } catch (error) {
+      throw new ConfigError('RESPONSE_CACHE_TTLS', (error as Error).message);
+    }
+  }
+  const secret = env.RESPONSE_CACHE_SECRET ?? '';
+  // Its value is never shown: it is a secret.
+  if (secret !== '' && secret.length < 32) throw new ConfigError('RESPONSE_CACHE_SECRET', `must be at least 32 characters, got ${secret.length}`);
+  if (ttlMs > 0 && redis && secret === '') {
+    throw new ConfigError('RESPONSE_CACHE_SECRET', 'is required when the response cache is on with REDIS_URL: the replicas share cached answers only if they make the same keys (the same secret on each, 32 characters or more)');
+  }
+  return {
+    ttlMs,
+    ttls,
+    secret: secret === '' ? null : secret,
+    maxBytes: integer(env, 'RESPONSE_CACHE_MAX_BYTES', d.maxBytes, 1_000_000, 100_000_000_000),
+    redisUrl: redis,
+  };
+}
+
 /** The configured account's auth token verifies its webhooks, whether requests use it or an API key. */
 function signingAccounts(env: Record<string, string | undefined>): SigningAccount[] {
   const accountSid = env.TWILIO_ACCOUNT_SID?.trim();
@@ -202,6 +240,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, 'must use http or https');
     if (url.pathname !== '/' || url.search || url.hash) throw new ConfigError(name, 'must be an origin, without a path or query');
   }
+  const redis = redisUrl(env);
   return {
     port: integer(env, 'PORT', 4000, 0, 65535),
     host: env.HOST?.trim() || '127.0.0.1',
@@ -209,6 +248,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     timeoutMs: integer(env, 'TWILIO_TIMEOUT_MS', 10_000, 1, 600_000),
     maxRetries: integer(env, 'TWILIO_MAX_RETRIES', 3, 0, 10),
     maxInFlightPerAccount: integer(env, 'TWILIO_MAX_IN_FLIGHT', DEFAULT_MAX_IN_FLIGHT, 1, 10_000),
+    inFlightLeaseMs: integer(env, 'TWILIO_IN_FLIGHT_LEASE_MS', 5_000, 500, 600_000),
     corsOrigins: origins(env),
     maxRestCallsPerRequest: integer(env, 'MAX_REST_CALLS_PER_REQUEST', 1000, 1, 1_000_000),
     maxResultNodes: integer(env, 'MAX_RESULT_NODES', 100_000, 1, 10_000_000),
@@ -218,7 +258,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cursorSecret: cursorSecret(env),
     documentLimits: documentLimits(env),
     live: {
-      redisUrl: redisUrl(env),
+      redisUrl: redis,
       publicBaseUrl: publicBaseUrl(env),
       signingAccounts: signingAccounts(env),
       maxWebhookBodyBytes: integer(env, 'WEBHOOK_MAX_BODY_BYTES', DEFAULT_LIVE_OPTIONS.maxWebhookBodyBytes, 1_000, 100_000_000),
@@ -229,6 +269,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxTotal: integer(env, 'MAX_SUBSCRIPTIONS', DEFAULT_SUBSCRIPTION_LIMITS.maxTotal, 0, 10_000_000),
       maxPerCredentials: integer(env, 'MAX_SUBSCRIPTIONS_PER_CREDENTIALS', DEFAULT_SUBSCRIPTION_LIMITS.maxPerCredentials, 0, 10_000_000),
     },
+    responseCache: responseCache(env, redis),
     graphqlWs: {
       connectionInitTimeoutMs: integer(env, 'WS_CONNECTION_INIT_TIMEOUT_MS', 5_000, 100, 600_000),
       keepAliveMs: integer(env, 'WS_KEEPALIVE_MS', 12_000, 1_000, 600_000),

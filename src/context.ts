@@ -13,6 +13,7 @@ import { TwilioTransportError, type TwilioCallSite } from './twilio/errors.ts';
 import { RequestEnded } from './limits/lifetime.ts';
 import { credentialSecrets, withoutSecrets, type SecretForm } from './schema/shared/secrets.ts';
 import type { LiveBus } from './live/bus.ts';
+import { ResourceTags } from './cache/tags.ts';
 
 /** What the context factory adds to Yoga's own context for each request. */
 export interface RequestContext {
@@ -81,14 +82,21 @@ export class RequestTwilioClient extends TwilioClient {
   #credentialForms: SecretForm[] | undefined;
   #sent = 0;
   #retries = 0;
+  /** What this request read and wrote, when a response cache needs to know. */
+  readonly resources: ResourceTags | undefined;
 
-  /** `signal` is the request's: when it aborts, every call of the request stops. */
-  constructor(transport: TwilioTransport, credentials: TwilioCredentials, maxCalls: number, signal?: AbortSignal) {
+  /**
+   * `signal` is the request's: when it aborts, every call of the request
+   * stops. With `trackResources`, the resources read and written are noted
+   * in `resources` (for the response cache).
+   */
+  constructor(transport: TwilioTransport, credentials: TwilioCredentials, maxCalls: number, signal?: AbortSignal, trackResources = false) {
     super(transport, credentials, { fairShare: true });
     this.#maxCalls = maxCalls;
     this.#signal = signal;
     this.#credentials = credentials;
     this.#transport = transport;
+    this.resources = trackResources ? new ResourceTags() : undefined;
   }
 
   /** Who the credentials are, without their secret: the account SID, or the API key SID with its account. */
@@ -117,14 +125,23 @@ export class RequestTwilioClient extends TwilioClient {
   }
 
   override send(request: RawRequest, options?: CallOptions): Promise<unknown> {
+    const resources = this.resources;
     if (request.method !== 'GET') {
       this.#reads.clear();
-      return this.#withinBudget(request, options);
+      // A create's path is a list's: its template does not end with the object's own SID.
+      const template = typeof request.expect === 'object' ? (request.expect as { path?: unknown }).path : undefined;
+      resources?.write(request.product, request.method, request.path, typeof template === 'string' && !template.endsWith('}'));
+      const written = this.#withinBudget(request, options);
+      return resources ? written.then((answer) => (resources.wrote(request.product, answer), answer)) : written;
     }
     const key = `${request.product} ${request.path}`;
     let read = this.#reads.get(key);
     if (!read) {
       read = this.#withinBudget(request, options);
+      if (resources) {
+        const shape = typeof request.expect === 'object' ? request.expect : undefined;
+        read = read.then((answer) => (resources.read(request.product, request.path, shape, answer), answer));
+      }
       this.#reads.set(key, read);
     }
     return read;
@@ -175,9 +192,10 @@ export function contextFactory(
   cursors = new CursorSigner(),
   signalOf: (request: Request) => AbortSignal | undefined = () => undefined,
   live: LiveBus | null = null,
+  trackResources = false,
 ) {
   return ({ request }: YogaInitialContext): RequestContext => {
-    const twilio = new RequestTwilioClient(transport, requestCredentials(request, fallback), maxRestCalls, signalOf(request));
+    const twilio = new RequestTwilioClient(transport, requestCredentials(request, fallback), maxRestCalls, signalOf(request), trackResources);
     return { ...initContextCache(), twilio, lookups: new Lookups(), cursors, live };
   };
 }

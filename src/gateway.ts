@@ -24,6 +24,8 @@ import { webhookEndpoints } from './live/webhooks.ts';
 import { DEFAULT_LIVE_OPTIONS, type LiveOptions, type SigningAccount } from './live/options.ts';
 import { useCompiledExecution, type CompiledExecutionOptions } from './compiled-execution.ts';
 import { incrementalDelivery } from './incremental.ts';
+import { checkTtlNames, createResponseCache, type GatewayResponseCache } from './cache/response-cache.ts';
+import { DEFAULT_RESPONSE_CACHE_OPTIONS, type ResponseCacheOptions } from './cache/options.ts';
 
 export interface GatewayOptions {
   transport: TwilioTransport;
@@ -53,6 +55,8 @@ export interface GatewayOptions {
   live?: Partial<LiveOptions>;
   /** How many subscriptions may be open at once; each one left out is DEFAULT_SUBSCRIPTION_LIMITS'. */
   subscriptionLimits?: Partial<SubscriptionLimits>;
+  /** The response cache (see cache/response-cache.ts); off unless `ttlMs` is more than 0. */
+  responseCache?: Partial<ResponseCacheOptions>;
 }
 
 /** Built once: the cost model depends only on the schema. */
@@ -68,6 +72,8 @@ export type Gateway = YogaServerInstance<Record<string, never>, RequestContext> 
   readonly subscriptions: LiveSubscriptions;
   /** Pub/sub of live events; `close` ends its Redis connections. */
   readonly live: LiveBus;
+  /** The response cache when it is on; `close` ends its Redis connection. */
+  readonly responseCache: GatewayResponseCache | null;
 };
 
 /** The auth tokens webhooks of each account can be verified with: the configured credentials', and those given. */
@@ -137,6 +143,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
   const bus = createLiveBus({ redisUrl: live.redisUrl, dedupeTtlMs: live.dedupeTtlMs, dedupeMaxKeys: live.dedupeMaxKeys, onError: report });
   const subscriptions = new LiveSubscriptions({ ...DEFAULT_SUBSCRIPTION_LIMITS, ...options.subscriptionLimits }, requests.timeoutMs);
+  const cacheOptions = { ...DEFAULT_RESPONSE_CACHE_OPTIONS, ...options.responseCache };
+  checkTtlNames(schema, cacheOptions.ttls);
+  const responseCache =
+    cacheOptions.ttlMs > 0
+      ? createResponseCache(cacheOptions, { schema, transport: options.transport, credentials: options.credentials, requestTimeoutMs: requests.timeoutMs, onWarning: report })
+      : null;
   const yoga = createYoga<Record<string, never>, RequestContext>({
     schema,
     graphqlEndpoint,
@@ -147,6 +159,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       new CursorSigner(options.cursorSecret),
       (request) => requests.signalOf(request),
       bus,
+      // The cache needs to know what each request read and wrote.
+      responseCache !== null,
     ),
     graphiql: options.graphiql === false ? false : { title: 'Twilio GraphQL gateway', defaultQuery: DEFAULT_QUERY },
     // GraphiQL served from the installed package, not a CDN, so it works offline too. Its bundle is 9 MB of
@@ -167,6 +181,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         publicBaseUrl: live.publicBaseUrl,
         maxBodyBytes: live.maxWebhookBodyBytes,
         onError: report,
+        onChatEvent: responseCache ? (event) => responseCache.invalidateChatEvent(event) : undefined,
       }),
       requests.plugin(),
       codedErrorResponses(graphqlEndpoint),
@@ -184,6 +199,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       subscriptions.plugin(),
       // After the cost check, so a refused operation is never compiled.
       options.compiledExecution !== false && useCompiledExecution(schema, options.compiledExecution),
+      // After compiled execution, whose execution it wraps, and after the cost limit, whose report it keeps.
+      responseCache?.plugin() ?? false,
     ],
     // Enforced by bodyLimit, which does not count a body whose Content-Length is within the limit.
     maxRequestBodySize: false,
@@ -206,7 +223,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       },
     },
   });
-  return Object.assign(yoga, { requests, subscriptions, live: bus });
+  return Object.assign(yoga, { requests, subscriptions, live: bus, responseCache });
 }
 
 /**

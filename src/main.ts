@@ -10,6 +10,9 @@ import { loadConfig, ConfigError, type Config } from './config.ts';
 import { createGateway } from './gateway.ts';
 import { shuttingDown } from './limits/lifetime.ts';
 import { TwilioTransport, type TwilioCredentials } from './twilio/client.ts';
+import { RedisInFlightLimit } from './twilio/shared-limit.ts';
+import { checkTtlNames } from './cache/response-cache.ts';
+import { schema } from './schema/index.ts';
 import { createEmulator, type Emulator } from './emulator/server.ts';
 import { DEFAULT_ACCOUNTS, DEMO_ACCOUNT } from './emulator/accounts.ts';
 import { answerClientError } from './limits/error-codes.ts';
@@ -23,6 +26,8 @@ setFlagsFromString('--heap-growing-percent=150');
 let config: Config;
 try {
   config = loadConfig();
+  // The types and fields RESPONSE_CACHE_TTLS names must be the schema's.
+  checkTtlNames(schema, config.responseCache.ttls);
 } catch (err) {
   if (err instanceof ConfigError) {
     console.error(`Configuration error: ${err.message}`);
@@ -43,12 +48,17 @@ if (!credentials && !config.env.TWILIO_BASE_URL) {
   console.log(`  Requests use the demo account ${DEMO_ACCOUNT.accountSid}; set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN to use Twilio.`);
 }
 
+const sharedLimit = config.live.redisUrl
+  ? new RedisInFlightLimit({ url: config.live.redisUrl, limit: config.maxInFlightPerAccount, leaseMs: config.inFlightLeaseMs })
+  : undefined;
 const transport = new TwilioTransport({
   baseUrl,
   env: config.env,
   timeoutMs: config.timeoutMs,
   retry: { maxRetries: config.maxRetries },
   maxInFlightPerAccount: config.maxInFlightPerAccount,
+  // With Redis, an account's limit holds across every replica, as Twilio counts it.
+  sharedLimit,
 });
 const gateway = createGateway({
   transport,
@@ -65,6 +75,7 @@ const gateway = createGateway({
     signingAccounts: [...config.live.signingAccounts, ...(emulator ? DEFAULT_ACCOUNTS.map(({ accountSid, authToken }) => ({ accountSid, authToken })) : [])],
   },
   subscriptionLimits: config.subscriptionLimits,
+  responseCache: config.responseCache,
 });
 const server = createServer(gateway);
 server.on('clientError', answerClientError);
@@ -85,6 +96,14 @@ const origin = `http://${config.host.includes(':') ? `[${config.host}]` : config
 console.log(`Twilio GraphQL gateway on ${origin}/graphql (GraphiQL in a browser; subscriptions over SSE and graphql-ws), health at ${origin}/healthz`);
 console.log(
   `  Twilio webhooks: ${config.live.publicBaseUrl ?? origin}/webhooks/twilio/chat and /webhooks/twilio/events; live events ${config.live.redisUrl ? 'shared through Redis' : 'in this process only (set REDIS_URL to share them between replicas)'}`,
+);
+console.log(
+  `  REST calls in flight: at most ${config.maxInFlightPerAccount} per account ${sharedLimit ? `across every replica sharing this Redis (this replica's leases: ${sharedLimit.replica})` : 'in this process (set REDIS_URL to share the limit between replicas)'}`,
+);
+console.log(
+  gateway.responseCache
+    ? `  Response cache: on, ${config.responseCache.ttlMs} ms by default, ${gateway.responseCache.store.kind === 'redis' ? 'shared through Redis' : 'in this process'}`
+    : '  Response cache: off (set RESPONSE_CACHE_TTL_MS to turn it on)',
 );
 if (!emulator) {
   const upstream = Object.entries(transport.baseUrls).map(([product, url]) => `${product} ${url}`).join(', ');
@@ -116,6 +135,7 @@ async function stop(): Promise<void> {
   clearInterval(closeIdle);
   await settlesWithin(transport.close(), ANSWER_MS);
   await gateway.live.close();
+  await gateway.responseCache?.close();
   await emulator?.close();
   process.exit(0);
 }

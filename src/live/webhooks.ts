@@ -28,6 +28,7 @@ import {
   chatEventKey,
   readChatWebhook,
   readCloudEvents,
+  type ChatLiveEvent,
   streamEventKey,
   type LiveEvent,
   type StreamLiveEvent,
@@ -52,6 +53,8 @@ export interface WebhookOptions {
   maxBodyBytes: number;
   /** Told of failures to publish (never of a request's content). */
   onError?: (message: string) => void;
+  /** Told of each verified Chat event, duplicates included, before it is answered (the response cache drops what it made stale). */
+  onChatEvent?: (event: ChatLiveEvent) => Promise<void>;
 }
 
 type Answer = { status: number; code?: string; message?: string };
@@ -119,6 +122,7 @@ async function chatWebhook(options: WebhookOptions, body: Uint8Array, signedUrl:
   }
   // An event the gateway has no subscription type for (a pre-event webhook, say) is acknowledged: Twilio goes on.
   if (!event) return OK;
+  await options.onChatEvent?.(event);
   return publishOnce(options, [[chatEventKey(event), event]]);
 }
 

@@ -23,6 +23,7 @@ import {
   type TwilioTransportErrorKind,
 } from './errors.ts';
 import { KeyedLimiter, LimiterLineFull } from './limiter.ts';
+import type { SharedInFlightLimit } from './shared-limit.ts';
 import { shapeProblem, type ResponseShape } from './response-shape.ts';
 import { CredentialVerdicts, REFUSED_CREDENTIAL_MS, credentialKey } from './credential-verdicts.ts';
 import type { HttpMethod, TwilioOperation, TwilioProduct, TwilioRequest } from './operation.ts';
@@ -69,6 +70,12 @@ export interface TwilioTransportOptions extends BaseUrlOptions {
   retry?: RetryOptions;
   /** Requests in flight at once per account SID; more wait in line. **Default:** 100, Twilio's own concurrency limit per account. */
   maxInFlightPerAccount?: number;
+  /**
+   * The account's limit shared with other replicas (shared-limit.ts): each
+   * call also takes one of its slots, after its own slot here. Closed with
+   * the transport.
+   */
+  sharedLimit?: SharedInFlightLimit;
   /**
    * How long a credential Twilio answered 401 is refused without asking Twilio
    * again. **Default:** 30000.
@@ -154,6 +161,8 @@ export class TwilioTransport {
   readonly unverified: KeyedLimiter;
   /** @internal What Twilio last said of each credential. */
   readonly verdicts: CredentialVerdicts;
+  /** @internal The account's slots shared with other replicas; undefined: this process's cap alone. */
+  readonly sharedLimit: SharedInFlightLimit | undefined;
   /** @internal */ readonly onRetry: ((event: RetryEvent) => void) | undefined;
   /** @internal */ readonly random: () => number;
   readonly #ownsDispatcher: boolean;
@@ -174,6 +183,7 @@ export class TwilioTransport {
     // A short line: a credential in it probes within about one round of probes, and one past it costs Twilio no failed login.
     this.unverified = new KeyedLimiter(probing, { holderShare: () => 1, maxWaitingHolders: probing });
     this.verdicts = new CredentialVerdicts({ refusedForMs: options.refusedCredentialMs ?? REFUSED_CREDENTIAL_MS });
+    this.sharedLimit = options.sharedLimit;
     this.onRetry = options.onRetry;
     this.random = options.random ?? Math.random;
     this.#ownsDispatcher = options.dispatcher === undefined;
@@ -203,6 +213,11 @@ export class TwilioTransport {
     return this.unverified.wouldRefuse(credentials.accountSid, key);
   }
 
+  /** Whether Twilio refused these credentials (HTTP 401) moments ago: calls with them are not sent. */
+  isRefused(credentials: TwilioCredentials): boolean {
+    return this.verdicts.isRefused(derive(credentials).credentialKey);
+  }
+
   /**
    * Treats these credentials as accepted without asking Twilio: those the
    * operator configured, so that no one guessing secrets for the same account
@@ -222,6 +237,7 @@ export class TwilioTransport {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#ownsDispatcher) await this.dispatcher.close();
+    await this.sharedLimit?.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -380,6 +396,9 @@ export class TwilioClient {
           signal,
         ),
       );
+      // Then one of the account's slots shared with the other replicas, if any.
+      const shared = this.transport.sharedLimit;
+      if (shared) held.push(await this.#slot((s) => shared.acquire(this.accountSid, s), site, attempt, signal));
       this.#throwIfRefused(site, attempt);
       this.beforeAttempt(site, attempt);
     } catch (error) {

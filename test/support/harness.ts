@@ -97,6 +97,7 @@ export async function startGateway(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await transport.close();
       await gateway.live.close();
+      await gateway.responseCache?.close();
       if (!options.sharedEmulator) await emulator.close();
     })());
   const query: GatewayEnv['query'] = async (query, variables, headers) => {

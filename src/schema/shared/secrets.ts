@@ -11,6 +11,12 @@ import type { Payload } from './mutation.ts';
 
 const REDACTED = '[redacted]';
 
+/**
+ * Output types holding a Twilio credential (an auth token), returned once by
+ * a mutation: never cached, whatever the configuration says.
+ */
+export const SECRET_BEARING_TYPES: readonly string[] = ['SecondaryAuthToken', 'AuthTokenPromotion'];
+
 /** Shorter than this, a piece of a secret is too common to stand for it; longer, it gives too much of it away. */
 const TRUNCATED_MIN = 8;
 
