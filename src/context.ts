@@ -78,9 +78,12 @@ export class RequestTwilioClient extends TwilioClient {
   #sent = 0;
   #retries = 0;
 
-  /** `signal` is the request's: when it aborts, every call of the request stops. */
-  constructor(transport: TwilioTransport, credentials: TwilioCredentials, maxCalls: number, signal?: AbortSignal) {
-    super(transport, credentials, { fairShare: true });
+  /**
+   * `signal` is the request's: when it aborts, every call of the request stops.
+   * `scope` goes to the transport's observer with each call (the request's trace context).
+   */
+  constructor(transport: TwilioTransport, credentials: TwilioCredentials, maxCalls: number, signal?: AbortSignal, scope?: unknown) {
+    super(transport, credentials, { fairShare: true, scope });
     this.#maxCalls = maxCalls;
     this.#signal = signal;
     this.#credentials = credentials;
@@ -151,7 +154,8 @@ function ended(reason: unknown): GraphQLError {
 
 /**
  * Builds the context factory Yoga calls once per request; `signalOf` gives
- * the request's lifetime signal, which all its REST calls carry.
+ * the request's lifetime signal, which all its REST calls carry, and
+ * `scopeOf` what the REST observer is told of the request (its trace context).
  */
 export function contextFactory(
   transport: TwilioTransport,
@@ -159,9 +163,10 @@ export function contextFactory(
   maxRestCalls = 1000,
   cursors = new CursorSigner(),
   signalOf: (request: Request) => AbortSignal | undefined = () => undefined,
+  scopeOf: (request: Request) => unknown = () => undefined,
 ) {
   return ({ request }: YogaInitialContext): RequestContext => {
-    const twilio = new RequestTwilioClient(transport, requestCredentials(request, fallback), maxRestCalls, signalOf(request));
+    const twilio = new RequestTwilioClient(transport, requestCredentials(request, fallback), maxRestCalls, signalOf(request), scopeOf(request));
     return { ...initContextCache(), twilio, lookups: new Lookups(), cursors };
   };
 }
