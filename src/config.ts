@@ -5,6 +5,7 @@
  */
 import { DEFAULT_MAX_IN_FLIGHT, type TwilioCredentials } from './twilio/client.ts';
 import { DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from './limits/document.ts';
+import { observabilityConfig, type ObservabilityConfig } from './observability/config.ts';
 
 export interface Config {
   /** Port the gateway listens on (`PORT`, default 4000; 0 picks a free one). */
@@ -46,6 +47,8 @@ export interface Config {
    * every replica. Null when unset: a random key per process, so cursors do not survive a restart.
    */
   cursorSecret: string | null;
+  /** Metrics listener and trace export (`METRICS_*`, `OTEL_*`; see observability/config.ts). */
+  observability: ObservabilityConfig;
   /**
    * The REST layer reads `TWILIO_BASE_URL`, `TWILIO_<PRODUCT>_BASE_URL`,
    * `TWILIO_EDGE` and `TWILIO_REGION` itself; they are kept here so start-up
@@ -167,6 +170,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     emulatorPort: integer(env, 'EMULATOR_PORT', 0, 0, 65535),
     cursorSecret: cursorSecret(env),
     documentLimits: documentLimits(env),
+    observability: observabilityConfig(env, env.HOST?.trim() || '127.0.0.1'),
     env: { ...env },
   };
 }

@@ -3,7 +3,7 @@
  * context, error handling and `/healthz`. It never listens; `main.ts` does.
  */
 import { GraphQLError } from 'graphql';
-import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createLogger, createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { TwilioCredentials, TwilioTransport } from './twilio/client.ts';
 import { contextFactory, type RequestContext } from './context.ts';
 import { schema } from './schema/index.ts';
@@ -19,6 +19,7 @@ import { credentialsBeforeParsing, csrfPrevention } from './limits/request.ts';
 import { codedErrorResponses, noSubscriptions } from './limits/error-codes.ts';
 import { InFlightRequests } from './limits/lifetime.ts';
 import { useCompiledExecution, type CompiledExecutionOptions } from './compiled-execution.ts';
+import { Observability } from './observability/index.ts';
 
 export interface GatewayOptions {
   transport: TwilioTransport;
@@ -44,6 +45,8 @@ export interface GatewayOptions {
   requestTimeoutMs?: number;
   /** Queries run compiled with graphql-jit (see compiled-execution.ts); false runs every operation with graphql-js. */
   compiledExecution?: CompiledExecutionOptions | false;
+  /** Request ids, metrics and traces (observability/); by default request ids only. Its `restObserver` belongs to `transport`. */
+  observability?: Observability;
 }
 
 /** Built once: the cost model depends only on the schema. */
@@ -105,22 +108,30 @@ export function createGateway(options: GatewayOptions): Gateway {
   const parseCache = options.parseCache ?? new ParseCache(limits.parseCacheBytes);
   const graphqlEndpoint = '/graphql';
   const requests = new InFlightRequests({ timeoutMs: options.requestTimeoutMs ?? 30_000 });
+  const observability = options.observability ?? new Observability();
   const yoga = createYoga<Record<string, never>, RequestContext>({
     schema,
     graphqlEndpoint,
-    context: contextFactory(options.transport, options.credentials, options.maxRestCallsPerRequest, new CursorSigner(options.cursorSecret), (request) =>
-      requests.signalOf(request),
+    context: contextFactory(
+      options.transport,
+      options.credentials,
+      options.maxRestCallsPerRequest,
+      new CursorSigner(options.cursorSecret),
+      (request) => requests.signalOf(request),
+      (request) => observability.scopeOf(request),
     ),
     graphiql: options.graphiql === false ? false : { title: 'Twilio GraphQL gateway', defaultQuery: DEFAULT_QUERY },
     // GraphiQL served from the installed package, not a CDN, so it works offline too. Its bundle is 9 MB of
     // JavaScript text, some 80 MB of the process once loaded: loaded with the first GraphiQL page, not at start.
     renderGraphiQL: async (graphiqlOptions) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(graphiqlOptions),
     landingPage: false,
-    logging: options.logging ?? true,
+    logging: options.logging === false ? false : observability.logger(createLogger()),
     // The gateway acts with its own Twilio credentials for requests that bring none: no web page on
     // another origin may read its answers (no CORS unless allowed), nor send it a form post (CSRF).
     cors: options.corsOrigins?.length ? { origin: options.corsOrigins, credentials: true } : false,
     plugins: [
+      // First, so every answer carries its request id and every request is timed and traced whole.
+      ...observability.plugins(),
       encodedResponses(),
       healthz(),
       requests.plugin(),
@@ -135,7 +146,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       // After parsing and validation, before any resolver: the operation's REST calls and result size.
       useCostLimit(costModel, { restCalls: options.maxRestCallsPerRequest ?? 1000, nodes: options.maxResultNodes ?? 100_000 }),
       // After the cost check, so a refused operation is never compiled.
-      options.compiledExecution !== false && useCompiledExecution(schema, options.compiledExecution),
+      options.compiledExecution !== false && useCompiledExecution(schema, { onExecution: observability.onExecution, ...options.compiledExecution }),
     ],
     // Enforced by bodyLimit, which does not count a body whose Content-Length is within the limit.
     maxRequestBodySize: false,

@@ -3,7 +3,7 @@
  * emulator when there are no Twilio credentials, and serves the gateway. The
  * only file that listens.
  */
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { loadConfig, ConfigError, type Config } from './config.ts';
@@ -13,6 +13,7 @@ import { TwilioTransport, type TwilioCredentials } from './twilio/client.ts';
 import { createEmulator, type Emulator } from './emulator/server.ts';
 import { DEMO_ACCOUNT } from './emulator/accounts.ts';
 import { answerClientError } from './limits/error-codes.ts';
+import { metricsListener, observabilityFromConfig } from './observability/index.ts';
 
 // Under load V8 let the heap grow to up to four times the data it found live before collecting it all again, so
 // the same run peaked anywhere from 320 to 540 MB resident; at most 2.5 times, it peaks near 260 MB for the same CPU.
@@ -42,12 +43,17 @@ if (!credentials && !config.env.TWILIO_BASE_URL) {
   console.log(`  Requests use the demo account ${DEMO_ACCOUNT.accountSid}; set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN to use Twilio.`);
 }
 
+const observability = await observabilityFromConfig(config.observability, {
+  configuredAccountSid: credentials?.accountSid,
+  maxInFlightPerAccount: config.maxInFlightPerAccount,
+});
 const transport = new TwilioTransport({
   baseUrl,
   env: config.env,
   timeoutMs: config.timeoutMs,
   retry: { maxRetries: config.maxRetries },
   maxInFlightPerAccount: config.maxInFlightPerAccount,
+  observer: observability.restObserver,
 });
 const gateway = createGateway({
   transport,
@@ -58,23 +64,40 @@ const gateway = createGateway({
   cursorSecret: config.cursorSecret,
   documentLimits: config.documentLimits,
   requestTimeoutMs: config.requestTimeoutMs,
+  observability,
 });
 const server = createServer(gateway);
 server.on('clientError', answerClientError);
-await new Promise<void>((resolve, reject) => {
-  server.once('error', reject);
-  server.listen(config.port, config.host, resolve);
-});
-const { port } = server.address() as AddressInfo;
-const origin = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+const origin = await listen(server, config.port, config.host);
 console.log(`Twilio GraphQL gateway on ${origin}/graphql (GraphiQL in a browser), health at ${origin}/healthz`);
 if (!emulator) {
   const upstream = Object.entries(transport.baseUrls).map(([product, url]) => `${product} ${url}`).join(', ');
   console.log(`  Twilio: ${upstream}${credentials ? ` as ${credentials.accountSid}` : '; every request must bring its own credentials'}`);
 }
+// Metrics on a listener of their own, so the gateway's port never serves them.
+let metricsServer: Server | undefined;
+const { metricsPort, metricsHost, metricsToken, tracing } = config.observability;
+if (observability.metrics && metricsPort !== null) {
+  metricsServer = createServer(metricsListener(observability.metrics, metricsToken));
+  const metricsOrigin = await listen(metricsServer, metricsPort, metricsHost);
+  console.log(`  Metrics at ${metricsOrigin}/metrics${metricsToken ? ' (bearer token required)' : ''}`);
+}
+if (tracing) console.log(`  Traces over OTLP/HTTP (${tracing.protocol}) to ${new URL(tracing.endpoint).origin}`);
+
+/** Listens and resolves with the origin it listens on. */
+async function listen(listener: Server, port: number, host: string): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen(port, host, resolve);
+  });
+  const { port: bound } = listener.address() as AddressInfo;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+}
 
 /** Time the requests cancelled at the end of the grace get to write their answer before connections close. */
 const ANSWER_MS = 1_000;
+/** Time the spans still buffered get to reach the collector. */
+const FLUSH_MS = 5_000;
 
 let stopping = false;
 async function stop(): Promise<void> {
@@ -95,6 +118,10 @@ async function stop(): Promise<void> {
   clearInterval(closeIdle);
   await settlesWithin(transport.close(), ANSWER_MS);
   await emulator?.close();
+  // Scrapes are served until the gateway has stopped, then the spans of its last requests are sent.
+  metricsServer?.close();
+  metricsServer?.closeAllConnections();
+  await settlesWithin(observability.shutdown(), FLUSH_MS);
   process.exit(0);
 }
 
