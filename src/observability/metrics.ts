@@ -141,7 +141,7 @@ export class GatewayMetrics {
     const registry = this.registry;
     const labels = (params: FillLabelsFnParams, context: unknown): OperationLabels =>
       // The operation the request names in its document (the plugin's own guess is the first definition, maybe a fragment).
-      this.operationNames.of(params.document, (context as Partial<YogaInitialContext> | undefined)?.params?.operationName ?? params.operationName);
+      this.operationNames.of(params.document, (context as Partial<YogaInitialContext> | undefined)?.params?.operationName);
     const histogram = <Phase extends string>(phase: Phase, name: string, help: string, buckets: number[]) =>
       createHistogram<Phase, (typeof OPERATION_LABELS)[number]>({ registry, histogram: { name, help, labelNames: OPERATION_LABELS, buckets }, fillLabelsFn: labels, phases: [phase] });
     return [
