@@ -19,7 +19,7 @@ import { credentialsBeforeParsing, csrfPrevention } from './limits/request.ts';
 import { codedErrorResponses, noSubscriptions } from './limits/error-codes.ts';
 import { InFlightRequests } from './limits/lifetime.ts';
 import { useCompiledExecution, type CompiledExecutionOptions } from './compiled-execution.ts';
-import { Observability } from './observability/index.ts';
+import { Observability, REQUEST_ID_HEADER } from './observability/index.ts';
 
 export interface GatewayOptions {
   transport: TwilioTransport;
@@ -128,7 +128,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     logging: options.logging === false ? false : observability.logger(createLogger()),
     // The gateway acts with its own Twilio credentials for requests that bring none: no web page on
     // another origin may read its answers (no CORS unless allowed), nor send it a form post (CSRF).
-    cors: options.corsOrigins?.length ? { origin: options.corsOrigins, credentials: true } : false,
+    // An allowed page may read the request id, to quote it when it reports a failure.
+    cors: options.corsOrigins?.length ? { origin: options.corsOrigins, credentials: true, exposedHeaders: [REQUEST_ID_HEADER] } : false,
     plugins: [
       // First, so every answer carries its request id and every request is timed and traced whole.
       ...observability.plugins(),

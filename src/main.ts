@@ -68,7 +68,12 @@ const gateway = createGateway({
 });
 const server = createServer(gateway);
 server.on('clientError', answerClientError);
-const origin = await listen(server, config.port, config.host);
+await new Promise<void>((resolve, reject) => {
+  server.once('error', reject);
+  server.listen(config.port, config.host, resolve);
+});
+const { port } = server.address() as AddressInfo;
+const origin = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 console.log(`Twilio GraphQL gateway on ${origin}/graphql (GraphiQL in a browser), health at ${origin}/healthz`);
 if (!emulator) {
   const upstream = Object.entries(transport.baseUrls).map(([product, url]) => `${product} ${url}`).join(', ');
@@ -78,21 +83,16 @@ if (!emulator) {
 let metricsServer: Server | undefined;
 const { metricsPort, metricsHost, metricsToken, tracing } = config.observability;
 if (observability.metrics && metricsPort !== null) {
-  metricsServer = createServer(metricsListener(observability.metrics, metricsToken));
-  const metricsOrigin = await listen(metricsServer, metricsPort, metricsHost);
+  const listener = createServer(metricsListener(observability.metrics, metricsToken));
+  await new Promise<void>((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen(metricsPort, metricsHost, resolve);
+  });
+  metricsServer = listener;
+  const metricsOrigin = `http://${metricsHost.includes(':') ? `[${metricsHost}]` : metricsHost}:${(listener.address() as AddressInfo).port}`;
   console.log(`  Metrics at ${metricsOrigin}/metrics${metricsToken ? ' (bearer token required)' : ''}`);
 }
 if (tracing) console.log(`  Traces over OTLP/HTTP (${tracing.protocol}) to ${new URL(tracing.endpoint).origin}`);
-
-/** Listens and resolves with the origin it listens on. */
-async function listen(listener: Server, port: number, host: string): Promise<string> {
-  await new Promise<void>((resolve, reject) => {
-    listener.once('error', reject);
-    listener.listen(port, host, resolve);
-  });
-  const { port: bound } = listener.address() as AddressInfo;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
-}
 
 /** Time the requests cancelled at the end of the grace get to write their answer before connections close. */
 const ANSWER_MS = 1_000;

@@ -57,6 +57,7 @@ describe('metrics', () => {
         ['graphql_envelop_error_result', { operationName: 'Broken', operationType: 'query', phase: 'validate' }],
         ['graphql_executions_total', { mode: 'compiled' }],
         ['graphql_yoga_http_duration_count', { operationType: 'query', method: 'POST', statusCode: '200' }],
+        ['graphql_operations_total', { operationName: 'unknown', operationType: 'unknown', outcome: 'error', code: 'UNAUTHENTICATED' }],
       ],
       async () => {
         env.resetCalls();
@@ -67,11 +68,13 @@ describe('metrics', () => {
         expect((await env.query('query Broken { nope }')).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
         // Twilio's 404 for a missing service is an answer of null, not an error.
         expect((await env.query(`{ chatService(sid: "${MISSING_SERVICE}") { sid } }`)).data).toEqual({ chatService: null });
+        // Refused before its body is read: counted all the same, its operation unknown.
+        expect((await env.query('query Refused { __typename }', undefined, { authorization: 'Basic not-base64!' })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
         expect(env.calls()).toEqual({ 'chat.ListService': 2, 'chat.ListChannel': 4, 'chat.FetchService': 2 });
       },
     );
-    // Services ×2; Failing; Broken; the anonymous query; per status class, as the emulator saw them.
-    expect(deltas).toEqual([2, 1, 1, 1, 2, 4, 1, 1, 4, 2, 2, 2, 2, 1, 4, 4]);
+    // Services ×2; Failing; Broken; the anonymous query; per status class, as the emulator saw them; the refusal.
+    expect(deltas).toEqual([2, 1, 1, 1, 2, 4, 1, 1, 4, 2, 2, 2, 2, 1, 4, 4, 1]);
   });
 
   it('counts retries and the 429s Twilio answers', async () => {

@@ -56,4 +56,16 @@ describe('request ids', () => {
     const health = await fetch(`${env.url}/healthz`);
     expect(health.headers.get('x-request-id')).toMatch(UUID);
   });
+
+  it('lets a page of an allowed origin read it', async () => {
+    await using cors = await startGateway({ gateway: { corsOrigins: ['https://app.example.com'] } });
+    const res = await fetch(`${cors.url}/graphql`, {
+      method: 'POST',
+      headers: { origin: 'https://app.example.com', 'content-type': 'application/json', 'x-request-id': 'from-a-page' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(res.headers.get('x-request-id')).toBe('from-a-page');
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(res.headers.get('access-control-expose-headers')?.split(/,\s*/)).toContain('x-request-id');
+  });
 });
