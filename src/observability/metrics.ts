@@ -203,6 +203,7 @@ export class GatewayMetrics {
         onResponse: ({ request }) => {
           const result = this.#results.get(request);
           if (!result) return;
+          this.#results.delete(request);
           const labels = this.#operations.get(request) ?? { operationName: 'unknown', operationType: 'unknown' };
           for (const single of Array.isArray(result) ? result : [result as ExecutionResult]) this.#countAnswer(labels, single);
         },
