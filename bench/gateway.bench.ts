@@ -152,6 +152,7 @@ async function main() {
       TWILIO_ACCOUNT_SID: DEMO_ACCOUNT.accountSid,
       TWILIO_AUTH_TOKEN: DEMO_ACCOUNT.authToken,
       TWILIO_BASE_URL: emu.url,
+      METRICS_PORT: '0',
     });
     children.push(gw.child);
     const gwPid = gw.child.pid!;

@@ -58,6 +58,8 @@ export interface CompiledExecutionOptions {
   compileAfter?: number;
   /** Told once per document whether it runs compiled, and if not, why (tests, metrics). */
   onVerdict?: (document: DocumentNode, uncompiled: Uncompiled | null) => void;
+  /** Told of each execution whether it runs compiled (metrics). */
+  onExecution?: (compiled: boolean) => void;
 }
 
 /** A compiled document: the name of its one operation, which a request may name, and its variables. */
@@ -115,6 +117,7 @@ export function useCompiledExecution(schema: GraphQLSchema, options: CompiledExe
     onExecute(payload) {
       let enabled = false;
       jit.onExecute?.({ ...payload, setExecuteFn: (fn) => ((enabled = true), payload.setExecuteFn(fn)) });
+      options.onExecution?.(enabled);
       if (!enabled) return;
       return {
         onExecuteDone({ result, setResult }) {

@@ -8,6 +8,7 @@ import { DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from './limits/document.
 import { DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits } from './limits/subscriptions.ts';
 import { DEFAULT_LIVE_OPTIONS, type LiveOptions, type SigningAccount } from './live/options.ts';
 import { DEFAULT_RESPONSE_CACHE_OPTIONS, MAX_TTL_MS, parseTtls, type ResponseCacheOptions } from './cache/options.ts';
+import { observabilityConfig, type ObservabilityConfig } from './observability/config.ts';
 
 export interface Config {
   /** Port the gateway listens on (`PORT`, default 4000; 0 picks a free one). */
@@ -51,6 +52,8 @@ export interface Config {
    * every replica. Null when unset: a random key per process, so cursors do not survive a restart.
    */
   cursorSecret: string | null;
+  /** Metrics listener and trace export (`METRICS_*`, `OTEL_*`; see observability/config.ts). */
+  observability: ObservabilityConfig;
   /**
    * Live events: `REDIS_URL`, `PUBLIC_BASE_URL`, `WEBHOOK_MAX_BODY_BYTES`,
    * `WEBHOOK_DEDUPE_TTL_S`, `WEBHOOK_DEDUPE_MAX_KEYS`; webhooks are verified with
@@ -274,6 +277,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       connectionInitTimeoutMs: integer(env, 'WS_CONNECTION_INIT_TIMEOUT_MS', 5_000, 100, 600_000),
       keepAliveMs: integer(env, 'WS_KEEPALIVE_MS', 12_000, 1_000, 600_000),
     },
+    observability: observabilityConfig(env, env.HOST?.trim() || '127.0.0.1'),
     env: { ...env },
   };
 }

@@ -88,10 +88,11 @@ export class RequestTwilioClient extends TwilioClient {
   /**
    * `signal` is the request's: when it aborts, every call of the request
    * stops. With `trackResources`, the resources read and written are noted
-   * in `resources` (for the response cache).
+   * in `resources` (for the response cache). `scope` goes to the transport's
+   * observer with each call (the request's trace context).
    */
-  constructor(transport: TwilioTransport, credentials: TwilioCredentials, maxCalls: number, signal?: AbortSignal, trackResources = false) {
-    super(transport, credentials, { fairShare: true });
+  constructor(transport: TwilioTransport, credentials: TwilioCredentials, maxCalls: number, signal?: AbortSignal, trackResources = false, scope?: unknown) {
+    super(transport, credentials, { fairShare: true, scope });
     this.#maxCalls = maxCalls;
     this.#signal = signal;
     this.#credentials = credentials;
@@ -183,7 +184,8 @@ function ended(reason: unknown): GraphQLError {
 
 /**
  * Builds the context factory Yoga calls once per request; `signalOf` gives
- * the request's lifetime signal, which all its REST calls carry.
+ * the request's lifetime signal, which all its REST calls carry, and
+ * `scopeOf` what the REST observer is told of the request (its trace context).
  */
 export function contextFactory(
   transport: TwilioTransport,
@@ -193,9 +195,10 @@ export function contextFactory(
   signalOf: (request: Request) => AbortSignal | undefined = () => undefined,
   live: LiveBus | null = null,
   trackResources = false,
+  scopeOf: (request: Request) => unknown = () => undefined,
 ) {
   return ({ request }: YogaInitialContext): RequestContext => {
-    const twilio = new RequestTwilioClient(transport, requestCredentials(request, fallback), maxRestCalls, signalOf(request), trackResources);
+    const twilio = new RequestTwilioClient(transport, requestCredentials(request, fallback), maxRestCalls, signalOf(request), trackResources, scopeOf(request));
     return { ...initContextCache(), twilio, lookups: new Lookups(), cursors, live };
   };
 }

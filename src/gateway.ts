@@ -3,7 +3,7 @@
  * context, error handling and `/healthz`. It never listens; `main.ts` does.
  */
 import { GraphQLError } from 'graphql';
-import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createLogger, createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { TwilioCredentials, TwilioTransport } from './twilio/client.ts';
 import { contextFactory, type RequestContext } from './context.ts';
 import { schema } from './schema/index.ts';
@@ -26,6 +26,7 @@ import { useCompiledExecution, type CompiledExecutionOptions } from './compiled-
 import { incrementalDelivery } from './incremental.ts';
 import { checkTtlNames, createResponseCache, type GatewayResponseCache } from './cache/response-cache.ts';
 import { DEFAULT_RESPONSE_CACHE_OPTIONS, type ResponseCacheOptions } from './cache/options.ts';
+import { Observability, REQUEST_ID_HEADER } from './observability/index.ts';
 
 export interface GatewayOptions {
   transport: TwilioTransport;
@@ -57,6 +58,8 @@ export interface GatewayOptions {
   subscriptionLimits?: Partial<SubscriptionLimits>;
   /** The response cache (see cache/response-cache.ts); off unless `ttlMs` is more than 0. */
   responseCache?: Partial<ResponseCacheOptions>;
+  /** Request ids, metrics and traces (observability/); by default request ids only. Its `restObserver` belongs to `transport`. */
+  observability?: Observability;
 }
 
 /** Built once: the cost model depends only on the schema. */
@@ -149,6 +152,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     cacheOptions.ttlMs > 0
       ? createResponseCache(cacheOptions, { schema, transport: options.transport, credentials: options.credentials, requestTimeoutMs: requests.timeoutMs, onWarning: report })
       : null;
+  const observability = options.observability ?? new Observability();
   const yoga = createYoga<Record<string, never>, RequestContext>({
     schema,
     graphqlEndpoint,
@@ -161,17 +165,21 @@ export function createGateway(options: GatewayOptions): Gateway {
       bus,
       // The cache needs to know what each request read and wrote.
       responseCache !== null,
+      (request) => observability.scopeOf(request),
     ),
     graphiql: options.graphiql === false ? false : { title: 'Twilio GraphQL gateway', defaultQuery: DEFAULT_QUERY },
     // GraphiQL served from the installed package, not a CDN, so it works offline too. Its bundle is 9 MB of
     // JavaScript text, some 80 MB of the process once loaded: loaded with the first GraphiQL page, not at start.
     renderGraphiQL: async (graphiqlOptions) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(graphiqlOptions),
     landingPage: false,
-    logging,
+    logging: logging === false ? false : observability.logger(createLogger()),
     // The gateway acts with its own Twilio credentials for requests that bring none: no web page on
     // another origin may read its answers (no CORS unless allowed), nor send it a form post (CSRF).
-    cors: options.corsOrigins?.length ? { origin: options.corsOrigins, credentials: true } : false,
+    // An allowed page may read the request id, to quote it when it reports a failure.
+    cors: options.corsOrigins?.length ? { origin: options.corsOrigins, credentials: true, exposedHeaders: [REQUEST_ID_HEADER] } : false,
     plugins: [
+      // First, so every answer carries its request id and every request is timed and traced whole.
+      ...observability.plugins(),
       encodedResponses(),
       healthz(),
       // Twilio's webhooks: verified by their signature, never by the GraphQL request checks below.
@@ -198,7 +206,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       // Last of the subscription hooks: a subscription refused above never takes a slot.
       subscriptions.plugin(),
       // After the cost check, so a refused operation is never compiled.
-      options.compiledExecution !== false && useCompiledExecution(schema, options.compiledExecution),
+      options.compiledExecution !== false && useCompiledExecution(schema, { onExecution: observability.onExecution, ...options.compiledExecution }),
       // After compiled execution, whose execution it wraps, and after the cost limit, whose report it keeps.
       responseCache?.plugin() ?? false,
     ],

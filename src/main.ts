@@ -3,7 +3,7 @@
  * emulator when there are no Twilio credentials, and serves the gateway. The
  * only file that listens.
  */
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { loadConfig, ConfigError, type Config } from './config.ts';
@@ -17,6 +17,7 @@ import { createEmulator, type Emulator } from './emulator/server.ts';
 import { DEFAULT_ACCOUNTS, DEMO_ACCOUNT } from './emulator/accounts.ts';
 import { answerClientError } from './limits/error-codes.ts';
 import { serveGraphqlWs } from './graphql-ws.ts';
+import { metricsListener, observabilityFromConfig } from './observability/index.ts';
 
 // Under load V8 let the heap grow to up to four times the data it found live before collecting it all again, so
 // the same run peaked anywhere from 320 to 540 MB resident; at most 2.5 times, it peaks near 260 MB for the same CPU.
@@ -51,6 +52,10 @@ if (!credentials && !config.env.TWILIO_BASE_URL) {
 const sharedLimit = config.live.redisUrl
   ? new RedisInFlightLimit({ url: config.live.redisUrl, limit: config.maxInFlightPerAccount, leaseMs: config.inFlightLeaseMs })
   : undefined;
+const observability = await observabilityFromConfig(config.observability, {
+  configuredAccountSid: credentials?.accountSid,
+  maxInFlightPerAccount: config.maxInFlightPerAccount,
+});
 const transport = new TwilioTransport({
   baseUrl,
   env: config.env,
@@ -59,6 +64,7 @@ const transport = new TwilioTransport({
   maxInFlightPerAccount: config.maxInFlightPerAccount,
   // With Redis, an account's limit holds across every replica, as Twilio counts it.
   sharedLimit,
+  observer: observability.restObserver,
 });
 const gateway = createGateway({
   transport,
@@ -76,6 +82,7 @@ const gateway = createGateway({
   },
   subscriptionLimits: config.subscriptionLimits,
   responseCache: config.responseCache,
+  observability,
 });
 const server = createServer(gateway);
 server.on('clientError', answerClientError);
@@ -109,9 +116,25 @@ if (!emulator) {
   const upstream = Object.entries(transport.baseUrls).map(([product, url]) => `${product} ${url}`).join(', ');
   console.log(`  Twilio: ${upstream}${credentials ? ` as ${credentials.accountSid}` : '; every request must bring its own credentials'}`);
 }
+// Metrics on a listener of their own, so the gateway's port never serves them.
+let metricsServer: Server | undefined;
+const { metricsPort, metricsHost, metricsToken, tracing } = config.observability;
+if (observability.metrics && metricsPort !== null) {
+  const listener = createServer(metricsListener(observability.metrics, metricsToken));
+  await new Promise<void>((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen(metricsPort, metricsHost, resolve);
+  });
+  metricsServer = listener;
+  const metricsOrigin = `http://${metricsHost.includes(':') ? `[${metricsHost}]` : metricsHost}:${(listener.address() as AddressInfo).port}`;
+  console.log(`  Metrics at ${metricsOrigin}/metrics${metricsToken ? ' (bearer token required)' : ''}`);
+}
+if (tracing) console.log(`  Traces over OTLP/HTTP (${tracing.protocol}) to ${new URL(tracing.endpoint).origin}`);
 
 /** Time the requests cancelled at the end of the grace get to write their answer before connections close. */
 const ANSWER_MS = 1_000;
+/** Time the spans still buffered get to reach the collector. */
+const FLUSH_MS = 5_000;
 
 let stopping = false;
 async function stop(): Promise<void> {
@@ -137,6 +160,10 @@ async function stop(): Promise<void> {
   await gateway.live.close();
   await gateway.responseCache?.close();
   await emulator?.close();
+  // Scrapes are served until the gateway has stopped, then the spans of its last requests are sent.
+  metricsServer?.close();
+  metricsServer?.closeAllConnections();
+  await settlesWithin(observability.shutdown(), FLUSH_MS);
   process.exit(0);
 }
 

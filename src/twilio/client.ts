@@ -59,6 +59,51 @@ export interface RetryEvent {
   reason: string;
 }
 
+/**
+ * What an observer (metrics, traces) is told of one HTTP attempt as it is
+ * sent: never credentials, bodies or answers.
+ */
+export interface RestAttempt {
+  /** The account the call is made for. */
+  accountSid: string;
+  product: TwilioProduct;
+  method: HttpMethod;
+  /** The operation key (`chat.FetchChannel`), when the call came from the operation table or a page of it. */
+  operation: string | undefined;
+  /** The operation's path template (`/v2/Services/{ServiceSid}/Channels/{Sid}`), when known. */
+  route: string | undefined;
+  /** Where the request goes, e.g. `https://chat.twilio.com`. */
+  origin: string;
+  /** The path with its query string; it holds SIDs. */
+  path: string;
+  /** 1 for the first attempt, 2 for the first retry, … */
+  attempt: number;
+}
+
+/** How an attempt ended: Twilio's status when it answered, the failure's kind when no usable answer came. */
+export interface RestAttemptOutcome {
+  status?: number;
+  error?: TwilioTransportErrorKind;
+}
+
+/** An observer's hold on one attempt. */
+export interface RestObservation {
+  /** Headers to send with the attempt (trace context); they cannot replace auth or framing. */
+  headers?: Record<string, string>;
+  /** Called once when the attempt has ended, with what is known of its outcome (nothing when it failed unexpectedly). */
+  end(outcome: RestAttemptOutcome): void;
+}
+
+/**
+ * Sees every HTTP attempt of every client of a transport, retries included:
+ * how metrics and traces learn of REST calls without this layer knowing of
+ * either. `scope` is the client's (`ClientOptions.scope`): the request the
+ * call serves, as the observer knows it.
+ */
+export interface RestObserver {
+  attempt(attempt: RestAttempt, scope: unknown): RestObservation | undefined;
+}
+
 /** Options for a `TwilioTransport`. */
 export interface TwilioTransportOptions extends BaseUrlOptions {
   /** Time allowed for the response headers once the request is sent, and again for the body. **Default:** 10000. */
@@ -87,6 +132,8 @@ export interface TwilioTransportOptions extends BaseUrlOptions {
   dispatcher?: Dispatcher;
   /** Called before each retry (logging, metrics). */
   onRetry?: (event: RetryEvent) => void;
+  /** Told of every HTTP attempt as it is sent and as it ends (metrics, traces). */
+  observer?: RestObserver;
   /** Source of jitter in [0, 1). **Default:** `Math.random`. */
   random?: () => number;
 }
@@ -110,6 +157,8 @@ export interface RawRequest {
   headers?: TwilioRequest['headers'];
   /** Operation key for errors and retry events. */
   operation?: string;
+  /** The operation's path template, for metrics and traces. */
+  route?: string;
   /**
    * What a 2xx answer must hold (see response-shape.ts), or `nothing`: its
    * body is then not read (a delete). Unset: any JSON, or no body.
@@ -164,6 +213,7 @@ export class TwilioTransport {
   /** @internal The account's slots shared with other replicas; undefined: this process's cap alone. */
   readonly sharedLimit: SharedInFlightLimit | undefined;
   /** @internal */ readonly onRetry: ((event: RetryEvent) => void) | undefined;
+  /** @internal */ readonly observer: RestObserver | undefined;
   /** @internal */ readonly random: () => number;
   readonly #ownsDispatcher: boolean;
   #closed = false;
@@ -185,6 +235,7 @@ export class TwilioTransport {
     this.verdicts = new CredentialVerdicts({ refusedForMs: options.refusedCredentialMs ?? REFUSED_CREDENTIAL_MS });
     this.sharedLimit = options.sharedLimit;
     this.onRetry = options.onRetry;
+    this.observer = options.observer;
     this.random = options.random ?? Math.random;
     this.#ownsDispatcher = options.dispatcher === undefined;
     this.dispatcher =
@@ -265,6 +316,8 @@ export interface ClientOptions {
    * client that serves one caller among many, such as a GraphQL request.
    */
   fairShare?: boolean;
+  /** Handed as is to the transport's observer with each attempt: the request the calls serve (its trace context). */
+  scope?: unknown;
 }
 
 /**
@@ -286,6 +339,7 @@ export class TwilioClient {
   readonly #slotHolder: object | undefined;
   // Names the credential in the transport's memory of Twilio's verdicts, without the secret.
   readonly #credentialKey: string;
+  readonly #scope: unknown;
   #accepted = false;
   // Set by the first 401: every later call of this client fails at once.
   #refusal: { code: number | undefined; moreInfo: string | undefined } | undefined;
@@ -297,6 +351,7 @@ export class TwilioClient {
     this.#authorization = derived.authorization;
     this.#slotHolder = options.fairShare ? this : undefined;
     this.#credentialKey = derived.credentialKey;
+    this.#scope = options.scope;
   }
 
   /**
@@ -320,6 +375,7 @@ export class TwilioClient {
       method: operation.method,
       path,
       operation: operation.key,
+      route: operation.path,
       expect: operation.record ? operation : 'nothing',
     };
     if (request.headers) raw.headers = request.headers;
@@ -339,6 +395,8 @@ export class TwilioClient {
     this.#throwIfRefused(site, 1);
     const prepared: Prepared = {
       site,
+      product: request.product,
+      route: request.route,
       expect: request.expect,
       exchange: {
         origin: transport.baseUrls[request.product],
@@ -373,7 +431,8 @@ export class TwilioClient {
    * probing slot, then takes a guest slot, outside every fair share; a
    * credential Twilio refused is not sent at all.
    */
-  async #attempt({ site, expect, exchange: exchangeOptions }: Prepared, attempt: number): Promise<Outcome> {
+  async #attempt(prepared: Prepared, attempt: number): Promise<Outcome> {
+    const { site, exchange: exchangeOptions } = prepared;
     const { signal } = exchangeOptions;
     const held: Array<() => void> = [];
     const releaseAll = () => {
@@ -405,16 +464,53 @@ export class TwilioClient {
       releaseAll();
       throw error;
     }
+    const observation = this.transport.observer?.attempt(
+      {
+        accountSid: this.accountSid,
+        product: prepared.product,
+        method: site.method,
+        operation: site.operation,
+        route: prepared.route,
+        origin: exchangeOptions.origin,
+        path: site.path,
+        attempt,
+      },
+      this.#scope,
+    );
+    if (!observation) return this.#exchange(prepared, attempt, releaseAll, undefined);
+    const outcome: RestAttemptOutcome = {};
+    try {
+      return await this.#exchange(prepared, attempt, releaseAll, outcome, observation.headers);
+    } finally {
+      observation.end(outcome);
+    }
+  }
+
+  /**
+   * The exchange of one attempt, its slots held (`releaseAll` frees them), and
+   * what its answer means; fills `outcome` for an observer.
+   */
+  async #exchange(
+    { site, expect, exchange: exchangeOptions }: Prepared,
+    attempt: number,
+    releaseAll: () => void,
+    outcome: RestAttemptOutcome | undefined,
+    extraHeaders?: Record<string, string>,
+  ): Promise<Outcome> {
+    // Added under the request's own headers, so auth and framing stay as they are.
+    const sent = extraHeaders ? { ...exchangeOptions, headers: { ...extraHeaders, ...exchangeOptions.headers } } : exchangeOptions;
     let response: Exchanged;
     try {
-      response = await exchange(this.transport.dispatcher, exchangeOptions);
+      response = await exchange(this.transport.dispatcher, sent);
     } catch (failure) {
       releaseAll();
       const error = transportError(failure as ExchangeFailure, site, attempt, exchangeOptions.timeoutMs);
+      if (outcome) outcome.error = error.kind;
       if (error.kind === 'aborted') throw error;
       return { ok: false, error, retryAfterMs: undefined };
     }
     const { status, text } = response;
+    if (outcome) outcome.status = status;
     const failed = status >= 200 && status < 300 ? undefined : TwilioApiError.fromResponse(status, text, site, attempt);
     // Learnt before the slots are released, so the calls waiting behind this one see it.
     this.#learn(status, failed);
@@ -422,14 +518,16 @@ export class TwilioClient {
 
     if (!failed) {
       if (expect === 'nothing') return { ok: true, value: undefined };
-      const invalid = (why: string, cause?: unknown) =>
-        new TwilioTransportError({
+      const invalid = (why: string, cause?: unknown) => {
+        if (outcome) outcome.error = 'invalid_response';
+        return new TwilioTransportError({
           kind: 'invalid_response',
           message: `Twilio answered HTTP ${status} to ${site.method} ${site.path} with a body that cannot be read: ${why}`,
           site,
           attempts: attempt,
           cause,
         });
+      };
       let value: unknown;
       if (status !== 204 && text !== '') {
         try {
@@ -532,6 +630,8 @@ export class TwilioClient {
 /** A request ready to send, reused across attempts. */
 interface Prepared {
   site: TwilioCallSite;
+  product: TwilioProduct;
+  route: string | undefined;
   expect: RawRequest['expect'];
   exchange: ExchangeOptions;
 }

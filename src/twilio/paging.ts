@@ -53,7 +53,7 @@ export async function fetchPageAt<Key extends string, Item>(
     );
   }
   const raw = await client.send(
-    { product: operation.product, method: 'GET', path: url.pathname + url.search, operation: operation.key, expect: operation },
+    { product: operation.product, method: 'GET', path: url.pathname + url.search, operation: operation.key, route: operation.path, expect: operation },
     options,
   );
   return toPage(raw, operation);

@@ -37,6 +37,8 @@ async function startMain(env: Record<string, string>): Promise<{ origin: string;
       TWILIO_BASE_URL: emulator.url,
       TWILIO_ACCOUNT_SID: DEMO_ACCOUNT.accountSid,
       TWILIO_AUTH_TOKEN: DEMO_ACCOUNT.authToken,
+      // Any free port, so that runs side by side never collide on the default one.
+      METRICS_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
