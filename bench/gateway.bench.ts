@@ -307,6 +307,7 @@ async function main() {
       TWILIO_ACCOUNT_SID: DEMO_ACCOUNT.accountSid,
       TWILIO_AUTH_TOKEN: DEMO_ACCOUNT.authToken,
       TWILIO_BASE_URL: emu.url,
+      METRICS_PORT: '0',
       RESPONSE_CACHE_TTL_MS: '600000',
     });
     children.push(cached.child);

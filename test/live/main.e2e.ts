@@ -34,6 +34,8 @@ async function startMain(): Promise<{ origin: string; process: ChildProcess; out
     env: {
       PATH: process.env.PATH ?? '',
       PORT: '0',
+      // Any free port for the metrics listener: several gateways run at once.
+      METRICS_PORT: '0',
       HOST: '127.0.0.1',
       TWILIO_BASE_URL: emulator.url,
       TWILIO_ACCOUNT_SID: DEMO_ACCOUNT.accountSid,
