@@ -140,11 +140,22 @@ export function createResponseCache(options: ResponseCacheOptions, deps: Respons
       const asWritten = args.document;
       setExecuteFn((rewritten) => executeFn({ ...rewritten, document: asWritten }));
       const startedAt = performance.now();
+      const account = context.twilio.accountSid;
+      const invalidated = new Set<string>();
+      /** Invalidates what was written since last time. */
+      const flush = async () => {
+        const fresh = [...resources.writes].filter((tag) => !invalidated.has(tag));
+        for (const tag of fresh) invalidated.add(tag);
+        if (fresh.length > 0) await invalidate(account, fresh);
+      };
       return {
         async onExecuteDone({ result }) {
-          if (Symbol.asyncIterator in result) return;
-          const account = context.twilio.accountSid;
-          if (resources.writes.size > 0) return invalidate(account, [...resources.writes]);
+          // Answered in parts (@defer, @stream): never stored; what was written is invalidated before each part goes.
+          if (Symbol.asyncIterator in result) {
+            await flush();
+            return { onNext: flush };
+          }
+          if (resources.writes.size > 0) return flush();
           if (keyOf.has(context) && !(result as ExecutionResult).errors?.length) {
             pending.set(result, { account, tags: [...resources.reads, ACCOUNT_TAG], startedAt, ttlMs: ttlOf(asWritten) });
           }

@@ -14,6 +14,7 @@ import { checkTtlNames, documentTtls } from '../../src/cache/response-cache.ts';
 import { ConfigError } from '../../src/config.ts';
 import { schema } from '../../src/schema/index.ts';
 import { startGateway, type GatewayEnv } from '../support/harness.ts';
+import { readAll, merged, requestParts } from '../support/parts.ts';
 import { OTHER_ACCOUNT, basic, chatFixture, listening, postChatWebhook, sentMessage, sseSubscribe, wsClient, wsSubscribe, type ChatFixture } from '../support/live.ts';
 
 let env: GatewayEnv;
@@ -175,6 +176,28 @@ describe('over graphql-ws', () => {
     } finally {
       await client.dispose();
     }
+  });
+});
+
+describe('answers in parts (@defer, @stream)', () => {
+  it('are never stored, and a deferred mutation invalidates what it wrote before its first part goes', async () => {
+    const deferred = `query($s: String!, $c: String!) { chatService(sid: $s) { channel(sidOrUniqueName: $c) { sid ... @defer { messages(last: 50) { nodes { body } } } } } }`;
+    const vars = { s: chat.serviceSid, c: chat.channelSid };
+    for (let i = 0; i < 2; i++) {
+      const before = env.totalCalls();
+      const parts = await readAll(await requestParts(env.url, deferred, vars));
+      expect(parts.length).toBeGreaterThan(1);
+      expect(env.totalCalls()).toBeGreaterThan(before);
+    }
+    await counted(MESSAGES, vars);
+    expect((await counted(MESSAGES, vars)).calls).toBe(0);
+    const write = await readAll(
+      await requestParts(env.url, `mutation($input: CreateChatMessageInput!) { createChatMessage(input: $input) { ... @defer { chatMessage { sid } } userErrors { message } } }`, {
+        input: { serviceSid: chat.serviceSid, channelSidOrUniqueName: chat.channelSid, body: 'written by a deferred mutation' },
+      }),
+    );
+    expect(merged(write).errors).toEqual([]);
+    expect(bodies(await counted(MESSAGES, vars))).toContain('written by a deferred mutation');
   });
 });
 
