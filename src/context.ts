@@ -79,12 +79,19 @@ export class RequestTwilioClient extends TwilioClient {
   // Private, like the client's Authorization: only read to cut the credentials out of Twilio's errors.
   readonly #credentials: TwilioCredentials;
   #credentialForms: SecretForm[] | undefined;
+  /**
+   * True when the account SID is only the caller's word: Twilio accepts an API key whatever
+   * X-Twilio-Account-Sid names, where it checks an auth token against the account it comes with.
+   * The gateway's own credentials are the operator's word, and never claimed.
+   */
+  readonly accountClaimed: boolean;
   #sent = 0;
   #retries = 0;
 
   /** `signal` is the request's: when it aborts, every call of the request stops. */
-  constructor(transport: TwilioTransport, credentials: TwilioCredentials, maxCalls: number, signal?: AbortSignal) {
+  constructor(transport: TwilioTransport, credentials: TwilioCredentials, maxCalls: number, signal?: AbortSignal, accountClaimed = false) {
     super(transport, credentials, { fairShare: true });
+    this.accountClaimed = accountClaimed;
     this.#maxCalls = maxCalls;
     this.#signal = signal;
     this.#credentials = credentials;
@@ -98,7 +105,7 @@ export class RequestTwilioClient extends TwilioClient {
 
   /** A client with the same credentials and budget and nothing read yet, whose calls stop with `signal` (one event of a subscription). */
   fork(signal: AbortSignal): RequestTwilioClient {
-    return new RequestTwilioClient(this.#transport, this.#credentials, this.#maxCalls, signal);
+    return new RequestTwilioClient(this.#transport, this.#credentials, this.#maxCalls, signal, this.accountClaimed);
   }
 
   /** HTTP attempts sent to Twilio so far, retries included. */
@@ -177,7 +184,9 @@ export function contextFactory(
   live: LiveBus | null = null,
 ) {
   return ({ request }: YogaInitialContext): RequestContext => {
-    const twilio = new RequestTwilioClient(transport, requestCredentials(request, fallback), maxRestCalls, signalOf(request));
+    const credentials = requestCredentials(request, fallback);
+    const claimed = credentials !== fallback && 'apiKey' in credentials;
+    const twilio = new RequestTwilioClient(transport, credentials, maxRestCalls, signalOf(request), claimed);
     return { ...initContextCache(), twilio, lookups: new Lookups(), cursors, live };
   };
 }
