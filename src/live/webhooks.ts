@@ -72,8 +72,13 @@ const UNVERIFIED = refusal(
 export function webhookEndpoints(options: WebhookOptions): Plugin {
   return {
     async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
-      if (url.pathname !== CHAT_WEBHOOK_PATH && url.pathname !== EVENTS_WEBHOOK_PATH) return;
-      const answer = await handle(options, request, url, rawPath(serverContext) ?? url.pathname + url.search);
+      // Routed on the path the request names, the one the signature covers: the parsed URL's comes after the
+      // Host header, whose value may carry a path of its own (`Host: x/webhooks/twilio/chat?`) while the request names another.
+      const target = rawPath(serverContext) ?? url.pathname + url.search;
+      const query = target.indexOf('?');
+      const path = query < 0 ? target : target.slice(0, query);
+      if (path !== CHAT_WEBHOOK_PATH && path !== EVENTS_WEBHOOK_PATH) return;
+      const answer = await handle(options, request, url, path, query < 0 ? '' : target.slice(query + 1), target);
       const headers: Record<string, string> = answer.status === 405 ? { allow: 'POST' } : {};
       if (!answer.code) {
         endResponse(new fetchAPI.Response(null, { status: answer.status, headers }));
@@ -91,9 +96,9 @@ function rawPath(serverContext: unknown): string | undefined {
   return typeof raw === 'string' && raw.startsWith('/') ? raw : undefined;
 }
 
-async function handle(options: WebhookOptions, request: Request, url: URL, pathAndQuery: string): Promise<Answer> {
+async function handle(options: WebhookOptions, request: Request, url: URL, path: string, query: string, pathAndQuery: string): Promise<Answer> {
   if (request.method !== 'POST') return refusal(405, 'METHOD_NOT_ALLOWED', 'Twilio webhooks are received by POST: configure the webhook with the POST method');
-  const chat = url.pathname === CHAT_WEBHOOK_PATH;
+  const chat = path === CHAT_WEBHOOK_PATH;
   const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (chat ? type !== 'application/x-www-form-urlencoded' : !(type === 'application/json' || type.endsWith('+json'))) {
     return refusal(415, 'UNSUPPORTED_MEDIA_TYPE', chat ? 'Chat webhooks are application/x-www-form-urlencoded' : 'Event Streams deliveries are application/json');
@@ -102,7 +107,7 @@ async function handle(options: WebhookOptions, request: Request, url: URL, pathA
   if (!body) return refusal(413, 'REQUEST_ENTITY_TOO_LARGE', `Webhook body size limit of ${options.maxBodyBytes} bytes exceeded`);
   const signedUrl = (options.publicBaseUrl ?? url.origin) + pathAndQuery;
   const signature = request.headers.get('x-twilio-signature') ?? '';
-  return chat ? chatWebhook(options, body, signedUrl, signature) : eventStreamsWebhook(options, body, url, signedUrl, signature);
+  return chat ? chatWebhook(options, body, signedUrl, signature) : eventStreamsWebhook(options, body, new URLSearchParams(query), signedUrl, signature);
 }
 
 async function chatWebhook(options: WebhookOptions, body: Uint8Array, signedUrl: string, signature: string): Promise<Answer> {
@@ -122,7 +127,7 @@ async function chatWebhook(options: WebhookOptions, body: Uint8Array, signedUrl:
   return publishOnce(options, [[chatEventKey(event), event]]);
 }
 
-async function eventStreamsWebhook(options: WebhookOptions, body: Uint8Array, url: URL, signedUrl: string, signature: string): Promise<Answer> {
+async function eventStreamsWebhook(options: WebhookOptions, body: Uint8Array, query: URLSearchParams, signedUrl: string, signature: string): Promise<Answer> {
   let parsed: unknown;
   let readable = true;
   try {
@@ -132,7 +137,7 @@ async function eventStreamsWebhook(options: WebhookOptions, body: Uint8Array, ur
   }
   // The account is the one the sink's URL names (`?AccountSid=AC…`, for events that name none, such as sink tests),
   // else the one its events name. Either way, only its token can verify the request.
-  const fromUrl = url.searchParams.get('AccountSid');
+  const fromUrl = query.get('AccountSid');
   const named = readable ? (Array.isArray(parsed) ? parsed : [parsed]).map(accountOfCloudEvent) : [];
   const accountSid = fromUrl ?? named.find((sid) => sid !== null) ?? '';
   const tokens = ACCOUNT_SID.test(accountSid) ? options.authTokensOf(accountSid) : [];
