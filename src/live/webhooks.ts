@@ -8,8 +8,8 @@
  *   of CloudEvents, signed through `bodySHA256`).
  *
  * Each request is checked in this order, and refused at the first failure:
- * the method and media type, the body's size (read no further than the limit),
- * then `X-Twilio-Signature`, with the auth token of the account the request
+ * the method and media type, the body's size (read no further than the limit)
+ * and a form's number of parameters, then `X-Twilio-Signature`, with the auth token of the account the request
  * names (403 for an account without a token here, as for a wrong signature,
  * so the answer does not tell which accounts the gateway holds tokens for).
  * Only a verified request is read further. Then each event is claimed under
@@ -110,7 +110,21 @@ async function handle(options: WebhookOptions, request: Request, url: URL, path:
   return chat ? chatWebhook(options, body, signedUrl, signature) : eventStreamsWebhook(options, body, new URLSearchParams(query), signedUrl, signature);
 }
 
+/**
+ * Most parameters a Chat webhook may have. Twilio's carry some twenty; a body of a hundred thousand
+ * would hold the process for as long as it takes to read, sort and sign them, for anyone who sends it.
+ */
+export const MAX_FORM_PARAMS = 1_000;
+
+/** Parameters of a form body, counted without reading them: one more than its `&`. */
+function formParamCount(body: Uint8Array): number {
+  let count = 1;
+  for (let i = body.indexOf(0x26); i >= 0; i = body.indexOf(0x26, i + 1)) count++;
+  return count;
+}
+
 async function chatWebhook(options: WebhookOptions, body: Uint8Array, signedUrl: string, signature: string): Promise<Answer> {
+  if (formParamCount(body) > MAX_FORM_PARAMS) return refusal(413, 'REQUEST_ENTITY_TOO_LARGE', `Webhook limit of ${MAX_FORM_PARAMS} form parameters exceeded`);
   const form = new URLSearchParams(Buffer.from(body).toString('utf8'));
   const accountSid = form.get('AccountSid') ?? '';
   const tokens = ACCOUNT_SID.test(accountSid) ? options.authTokensOf(accountSid) : [];

@@ -74,3 +74,24 @@ describe('the URL a signature is checked against', () => {
     await released(proxied);
   });
 });
+
+describe('a Chat webhook of many parameters', () => {
+  it('is refused before it is read or its signature computed: sorting and signing 100,000 parameters would hold the process', async () => {
+    // Under the body limit, naming the account the gateway holds a token for, and signed by no one.
+    const params = [`AccountSid=${DEMO_ACCOUNT.accountSid}`, 'EventType=onMessageSent'];
+    for (let i = 0, size = 0; size < 900_000; i++) size += params.push(`p${i}=`) && `p${i}=`.length + 1;
+    const started = Date.now();
+    const answer = await rawPost('/webhooks/twilio/chat', { host: new URL(env.url).host, 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'forged' }, params.join('&'));
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body).errors[0]).toMatchObject({ extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' } });
+    expect(JSON.parse(answer.body).errors[0].message).toMatch(/parameters/);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('of a thousand parameters or fewer is read as before', async () => {
+    const params: Record<string, string> = { AccountSid: DEMO_ACCOUNT.accountSid, EventType: 'onMessageSent' };
+    for (let i = 0; i < 998; i++) params[`p${i}`] = '';
+    const answer = await rawPost('/webhooks/twilio/chat', { host: new URL(env.url).host, 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'forged' }, new URLSearchParams(params).toString());
+    expect(answer.status).toBe(403);
+  });
+});
