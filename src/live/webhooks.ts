@@ -11,7 +11,8 @@
  * the method and media type, the body's size (read no further than the limit)
  * and a form's number of parameters, then `X-Twilio-Signature`, with the auth token of the account the request
  * names (403 for an account without a token here, as for a wrong signature,
- * so the answer does not tell which accounts the gateway holds tokens for).
+ * after the same work, so neither the answer nor its time tells which
+ * accounts the gateway holds tokens for).
  * Only a verified request is read further. Then each event is claimed under
  * its dedupe key (a duplicate is acknowledged and dropped) and published; an
  * event that could not be published gives its claim back and answers 503, so
@@ -19,6 +20,7 @@
  *
  * Nothing of a webhook's body, signature or the token is logged or answered.
  */
+import { randomBytes } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
 import type { LiveBus } from './bus.ts';
 import {
@@ -67,6 +69,17 @@ const UNVERIFIED = refusal(
   'WEBHOOK_SIGNATURE_INVALID',
   'X-Twilio-Signature does not verify: the request is not signed by Twilio with the auth token of the account it names, or the URL signed is not the one configured as the gateway public URL',
 );
+
+/**
+ * Checked in place of the tokens of an account the gateway holds none for: the signature is computed all
+ * the same, so a refusal takes as long whichever account a request names. Random, so nothing verifies with it.
+ */
+const DECOY_TOKENS: readonly string[] = [randomBytes(32).toString('hex')];
+
+function tokensOf(options: WebhookOptions, accountSid: string): readonly string[] {
+  const tokens = ACCOUNT_SID.test(accountSid) ? options.authTokensOf(accountSid) : [];
+  return tokens.length ? tokens : DECOY_TOKENS;
+}
 
 /** The endpoints as a Yoga plugin: answered before any GraphQL work. */
 export function webhookEndpoints(options: WebhookOptions): Plugin {
@@ -127,8 +140,7 @@ async function chatWebhook(options: WebhookOptions, body: Uint8Array, signedUrl:
   if (formParamCount(body) > MAX_FORM_PARAMS) return refusal(413, 'REQUEST_ENTITY_TOO_LARGE', `Webhook limit of ${MAX_FORM_PARAMS} form parameters exceeded`);
   const form = new URLSearchParams(Buffer.from(body).toString('utf8'));
   const accountSid = form.get('AccountSid') ?? '';
-  const tokens = ACCOUNT_SID.test(accountSid) ? options.authTokensOf(accountSid) : [];
-  if (!verifyFormSignature(tokens, signature, signedUrl, [...form])) return UNVERIFIED;
+  if (!verifyFormSignature(tokensOf(options, accountSid), signature, signedUrl, [...form])) return UNVERIFIED;
   let event;
   try {
     event = readChatWebhook(form);
@@ -154,8 +166,7 @@ async function eventStreamsWebhook(options: WebhookOptions, body: Uint8Array, qu
   const fromUrl = query.get('AccountSid');
   const named = readable ? (Array.isArray(parsed) ? parsed : [parsed]).map(accountOfCloudEvent) : [];
   const accountSid = fromUrl ?? named.find((sid) => sid !== null) ?? '';
-  const tokens = ACCOUNT_SID.test(accountSid) ? options.authTokensOf(accountSid) : [];
-  if (!verifyBodySignature(tokens, signature, signedUrl, body)) return UNVERIFIED;
+  if (!verifyBodySignature(tokensOf(options, accountSid), signature, signedUrl, body)) return UNVERIFIED;
   if (!readable) return refusal(400, 'BAD_WEBHOOK_PAYLOAD', 'The body is not JSON: an Event Streams delivery is a JSON array of CloudEvents');
   // Signed with one account's token, a delivery speaks for that account only.
   if (named.some((sid) => sid !== null && sid !== accountSid)) {
