@@ -95,3 +95,33 @@ describe('a Chat webhook of many parameters', () => {
     expect(answer.status).toBe(403);
   });
 });
+
+describe('a signed Chat webhook whose parameters are cut differently', () => {
+  it('cannot move its event to another channel: a parameter named twice with different values is refused', async () => {
+    // Twilio signs the parameters as one string, names and values run together: a body that reads
+    // `…ChannelSid<another channel>` can be cut into a ChannelSid of its own, signed all the same.
+    const [a, b] = [await chatFixture(env, {}, 0), await chatFixture(env, {}, 1)];
+    const [victim, own] = a.channelSid < b.channelSid ? [a, b] : [b, a];
+    const subscriber = await sseSubscribe(env.url, MESSAGE_ADDED, { s: victim.serviceSid, c: victim.channelSid });
+    opened.push(subscriber);
+    await listening(env, 1);
+    const signed = await sentMessage(env, own, `x${'ChannelSid'}${victim.channelSid}`, DEMO_ACCOUNT.accountSid);
+    const signature = twilio.getExpectedTwilioSignature(DEMO_ACCOUNT.authToken, `${env.url}/webhooks/twilio/chat`, signed);
+    const cut = new URLSearchParams();
+    for (const [name, value] of Object.entries(signed)) {
+      if (name === 'Body') cut.append('Body', 'x');
+      else if (name === 'ChannelSid') cut.append('ChannelSid', victim.channelSid), cut.append('ChannelSid', value);
+      else cut.append(name, value);
+    }
+    const answer = await rawPost('/webhooks/twilio/chat', { host: new URL(env.url).host, 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, cut.toString());
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body).errors[0]).toMatchObject({ extensions: { code: 'BAD_WEBHOOK_PAYLOAD' } });
+    expect(JSON.parse(answer.body).errors[0].message).toMatch(/ChannelSid/);
+    expect(await subscriber.quietFor(300)).toBe(true);
+    // The same value twice says nothing new: read as once.
+    const twice = new URLSearchParams(signed);
+    twice.append('Source', signed.Source!);
+    const again = await rawPost('/webhooks/twilio/chat', { host: new URL(env.url).host, 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, twice.toString());
+    expect(again.status).toBe(200);
+  });
+});
