@@ -46,6 +46,14 @@ export interface GraphqlWsServer {
   close(): Promise<void>;
 }
 
+/**
+ * Operations one connection may run at once (a subscription counts until it listens). One socket carries as
+ * many as its client sends, a few bytes each, where each held costs the gateway a request's memory: unbounded,
+ * one client could queue work until the process runs out. As HTTP/2's usual 100 concurrent streams, and
+ * Twilio's 100 calls in flight per account: more waiting behind one connection would gain nothing.
+ */
+export const MAX_RUNNING_OPERATIONS = 100;
+
 /** Headers a connection's operations run with, as an HTTP request would carry them. */
 const CREDENTIAL_HEADERS = ['authorization', 'x-twilio-account-sid'] as const;
 
@@ -117,6 +125,13 @@ export function serveGraphqlWs(server: Server, options: GraphqlWsOptions): Graph
       async onSubscribe(ctx, id, payload) {
         try {
           assertQuerySize(payload.query, options.limits);
+          if (runningOn(ctx.extra).size >= MAX_RUNNING_OPERATIONS) {
+            return [
+              new GraphQLError(`This connection runs ${MAX_RUNNING_OPERATIONS} operations already, the most one connection may run at once: send this one when one of them has answered`, {
+                extensions: { code: 'TOO_MANY_OPERATIONS', limit: MAX_RUNNING_OPERATIONS },
+              }),
+            ];
+          }
           // As an HTTP request has: a lifetime whose signal every REST call of the operation carries, ended by the
           // request deadline, by the socket closing (its client gone) and at shutdown.
           const client = new AbortController();

@@ -4,6 +4,7 @@
  * shutdown; a subscription's own events go on with their own deadline.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { DEMO_ACCOUNT } from '../../src/emulator/accounts.ts';
 import { startGateway, type GatewayEnv } from '../support/harness.ts';
 import { chatFixture, listening, postChatWebhook, sentMessage, until, wsClient, wsSubscribe } from '../support/live.ts';
@@ -62,5 +63,30 @@ describe('a subscription over graphql-ws', () => {
     expect((await postChatWebhook(env.url, webhook, DEMO_ACCOUNT.authToken)).status).toBe(200);
     expect((await events.next()).data.chatMessageAdded).toMatchObject({ body: 'after the deadline', author: { friendlyName: chat.friendlyName } });
     await client.dispose();
+  });
+});
+
+describe('the operations of one connection', () => {
+  it('run at most 100 at once: past that, each is refused with TOO_MANY_OPERATIONS, so one socket cannot queue work without end', async () => {
+    env = await startGateway();
+    expect((await env.query(SERVICES)).errors).toBeUndefined();
+    env.emulator.injectFault({ operation: 'chat.ListService', stallMs: 1_500, count: 150 });
+    const socket = new WebSocket(`${env.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init' }));
+    await new Promise((resolve) => socket.once('message', resolve));
+    const refused: string[] = [];
+    socket.on('message', (raw) => {
+      const message = JSON.parse(String(raw));
+      if (message.type === 'error') refused.push(message.payload[0].extensions.code);
+    });
+    // Each message costs its sender a few bytes; each operation held costs the gateway far more.
+    for (let i = 0; i < 150; i++) socket.send(JSON.stringify({ id: String(i), type: 'subscribe', payload: { query: SERVICES } }));
+    const current = env;
+    await until(() => refused.length === 50, `50 operations refused (${refused.length} so far)`, 1_200);
+    expect(new Set(refused)).toEqual(new Set(['TOO_MANY_OPERATIONS']));
+    expect(current.gateway.requests.size).toBe(100);
+    socket.terminate();
+    await until(() => current.gateway.requests.size === 0, 'the operations to end with their socket');
   });
 });
