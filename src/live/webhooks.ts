@@ -9,10 +9,10 @@
  *
  * Each request is checked in this order, and refused at the first failure:
  * the method and media type, the body's size (read no further than the limit)
- * and a form's number of parameters, then `X-Twilio-Signature`, with the auth token of the account the request
- * names (403 for an account without a token here, as for a wrong signature,
- * after the same work, so neither the answer nor its time tells which
- * accounts the gateway holds tokens for).
+ * and a form's number of parameters, then `X-Twilio-Signature`, with the auth
+ * token of the account the request names (403 for an account without a token
+ * here, as for a wrong signature, after the same work, so neither the answer
+ * nor its time tells which accounts the gateway holds tokens for).
  * Only a verified request is read further. Then each event is claimed under
  * its dedupe key (a duplicate is acknowledged and dropped) and published; an
  * event that could not be published gives its claim back and answers 503, so
