@@ -80,6 +80,12 @@ export class RequestTwilioClient extends TwilioClient {
   // Private, like the client's Authorization: only read to cut the credentials out of Twilio's errors.
   readonly #credentials: TwilioCredentials;
   #credentialForms: SecretForm[] | undefined;
+  /**
+   * True when the account SID is only the caller's word: Twilio accepts an API key whatever
+   * X-Twilio-Account-Sid names, where it checks an auth token against the account it comes with.
+   * The gateway's own credentials are the operator's word, and never claimed.
+   */
+  readonly accountClaimed: boolean;
   #sent = 0;
   #retries = 0;
   /** What this request read and wrote, when a response cache needs to know. */
@@ -91,8 +97,9 @@ export class RequestTwilioClient extends TwilioClient {
    * in `resources` (for the response cache). `scope` goes to the transport's
    * observer with each call (the request's trace context).
    */
-  constructor(transport: TwilioTransport, credentials: TwilioCredentials, maxCalls: number, signal?: AbortSignal, trackResources = false, scope?: unknown) {
+  constructor(transport: TwilioTransport, credentials: TwilioCredentials, maxCalls: number, signal?: AbortSignal, trackResources = false, scope?: unknown, accountClaimed = false) {
     super(transport, credentials, { fairShare: true, scope });
+    this.accountClaimed = accountClaimed;
     this.#maxCalls = maxCalls;
     this.#signal = signal;
     this.#credentials = credentials;
@@ -107,7 +114,7 @@ export class RequestTwilioClient extends TwilioClient {
 
   /** A client with the same credentials and budget and nothing read yet, whose calls stop with `signal` (one event of a subscription). */
   fork(signal: AbortSignal): RequestTwilioClient {
-    return new RequestTwilioClient(this.#transport, this.#credentials, this.#maxCalls, signal);
+    return new RequestTwilioClient(this.#transport, this.#credentials, this.#maxCalls, signal, false, undefined, this.accountClaimed);
   }
 
   /** HTTP attempts sent to Twilio so far, retries included. */
@@ -198,7 +205,9 @@ export function contextFactory(
   scopeOf: (request: Request) => unknown = () => undefined,
 ) {
   return ({ request }: YogaInitialContext): RequestContext => {
-    const twilio = new RequestTwilioClient(transport, requestCredentials(request, fallback), maxRestCalls, signalOf(request), trackResources, scopeOf(request));
+    const credentials = requestCredentials(request, fallback);
+    const claimed = credentials !== fallback && 'apiKey' in credentials;
+    const twilio = new RequestTwilioClient(transport, credentials, maxRestCalls, signalOf(request), trackResources, scopeOf(request), claimed);
     return { ...initContextCache(), twilio, lookups: new Lookups(), cursors, live };
   };
 }

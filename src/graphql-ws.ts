@@ -2,7 +2,8 @@
  * GraphQL over WebSocket (the graphql-ws protocol, `graphql-transport-ws`),
  * on the gateway's own port and path (`/graphql`), beside SSE. Every operation
  * runs through the gateway's Yoga plugins (document limits, cost, error
- * masking, subscription limits), as over HTTP.
+ * masking, subscription limits), as over HTTP, and with the lifetime of an
+ * HTTP request (deadline, cancelled when its socket closes and at shutdown).
  *
  * Credentials come in `connection_init`'s payload, as the HTTP headers would
  * carry them (`{ "authorization": "Basic …", "x-twilio-account-sid": "AC…" }`),
@@ -45,6 +46,14 @@ export interface GraphqlWsServer {
   close(): Promise<void>;
 }
 
+/**
+ * Operations one connection may run at once (a subscription counts until it listens). One socket carries as
+ * many as its client sends, a few bytes each, where each held costs the gateway a request's memory: unbounded,
+ * one client could queue work until the process runs out. As HTTP/2's usual 100 concurrent streams, and
+ * Twilio's 100 calls in flight per account: more waiting behind one connection would gain nothing.
+ */
+export const MAX_RUNNING_OPERATIONS = 100;
+
 /** Headers a connection's operations run with, as an HTTP request would carry them. */
 const CREDENTIAL_HEADERS = ['authorization', 'x-twilio-account-sid'] as const;
 
@@ -78,7 +87,17 @@ export function serveGraphqlWs(server: Server, options: GraphqlWsOptions): Graph
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.limits.maxRequestBodyBytes });
   const headersOf = new WeakMap<object, Headers>();
   const runners = new WeakMap<object, { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown }>();
-  const requestFor = (headers: Headers) => new Request(`http://gateway${path}`, { headers });
+  const requestFor = (headers: Headers, signal?: AbortSignal) => new Request(`http://gateway${path}`, { headers, signal });
+  /** Per connection, the operations still running: each one's request, whose signal ends when the socket closes. */
+  const running = new WeakMap<object, Map<string, { request: Request; client: AbortController }>>();
+  const runningOn = (extra: object) => running.get(extra) ?? running.set(extra, new Map()).get(extra)!;
+  /** An operation's REST calls are done: a query answered, a subscription listening (its events have lifetimes of their own). */
+  const done = (extra: object, id: string) => {
+    const operation = running.get(extra)?.get(id);
+    if (!operation) return;
+    running.get(extra)!.delete(id);
+    options.gateway.requests.end(operation.request);
+  };
 
   const ws = useServer(
     {
@@ -103,21 +122,47 @@ export function serveGraphqlWs(server: Server, options: GraphqlWsOptions): Graph
         headersOf.set(ctx.extra, headers);
         return true;
       },
-      async onSubscribe(ctx, _id, payload) {
+      async onSubscribe(ctx, id, payload) {
         try {
           assertQuerySize(payload.query, options.limits);
-          const request = requestFor(headersOf.get(ctx.extra) ?? new Headers());
+          if (runningOn(ctx.extra).size >= MAX_RUNNING_OPERATIONS) {
+            return [
+              new GraphQLError(`This connection runs ${MAX_RUNNING_OPERATIONS} operations already, the most one connection may run at once: send this one when one of them has answered`, {
+                extensions: { code: 'TOO_MANY_OPERATIONS', limit: MAX_RUNNING_OPERATIONS },
+              }),
+            ];
+          }
+          // As an HTTP request has: a lifetime whose signal every REST call of the operation carries, ended by the
+          // request deadline, by the socket closing (its client gone) and at shutdown.
+          const client = new AbortController();
+          const request = requestFor(headersOf.get(ctx.extra) ?? new Headers(), client.signal);
+          options.gateway.requests.start(request);
+          runningOn(ctx.extra).set(id, { request, client });
           const enveloped = options.gateway.getEnveloped({ request, params: payload } as never);
           const document = enveloped.parse(payload.query);
           const errors = enveloped.validate(enveloped.schema, document);
-          if (errors.length) return errors;
+          if (errors.length) {
+            done(ctx.extra, id);
+            return errors;
+          }
           const contextValue = (await enveloped.contextFactory()) as object;
           runners.set(contextValue, { execute: enveloped.execute, subscribe: enveloped.subscribe });
           return { schema: enveloped.schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
         } catch (error) {
+          done(ctx.extra, id);
           // A refusal (a limit, bad syntax) answers this operation; the connection stays open.
           if (error instanceof GraphQLError) return [error];
           throw error;
+        }
+      },
+      onOperation: (ctx, id) => done(ctx.extra, id),
+      onComplete: (ctx, id) => done(ctx.extra, id),
+      onClose(ctx) {
+        const operations = running.get(ctx.extra);
+        running.delete(ctx.extra);
+        for (const { request, client } of operations?.values() ?? []) {
+          client.abort();
+          options.gateway.requests.end(request);
         }
       },
       onNext: (_ctx, _id, _payload, _args, result) => {

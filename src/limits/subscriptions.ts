@@ -205,7 +205,9 @@ function eventStream(source: AsyncIterator<unknown>, open: OpenSubscription, run
     await source.return?.();
   };
   const onEnd = () => void finish();
-  open.signal.addEventListener('abort', onEnd, { once: true });
+  // Ended while its fields were subscribing (shutdown began): it ends now, rather than listen on past its end.
+  if (open.signal.aborted) onEnd();
+  else open.signal.addEventListener('abort', onEnd, { once: true });
   const stream: AsyncIterableIterator<ExecutionResult> = {
     async next() {
       if (finished) return done();

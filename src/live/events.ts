@@ -105,8 +105,11 @@ export function readChatWebhook(form: URLSearchParams): ChatLiveEvent | null {
   const kind: ChatEventKind = CHAT_EVENTS[eventType];
   const params: Record<string, string> = {};
   for (const [name, value] of form) {
-    // The first value of a repeated name, as a form reader would take it.
-    if (!DELIVERY_PARAMS.has(name) && !Object.hasOwn(params, name)) params[name] = value;
+    if (DELIVERY_PARAMS.has(name)) continue;
+    // Twilio names each parameter once. The signature runs names and values together, so a value that reads
+    // `…ChannelSid<SID>` can be cut into a second ChannelSid, signed all the same: which one would be the event's?
+    if (Object.hasOwn(params, name) && params[name] !== value) throw new WebhookPayloadError(name, `${name} is given twice, with different values: a Chat webhook names each parameter once`);
+    params[name] = value;
   }
   const need = (name: string, pattern: RegExp, what: string) => {
     const value = params[name];

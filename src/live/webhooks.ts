@@ -8,10 +8,11 @@
  *   of CloudEvents, signed through `bodySHA256`).
  *
  * Each request is checked in this order, and refused at the first failure:
- * the method and media type, the body's size (read no further than the limit),
- * then `X-Twilio-Signature`, with the auth token of the account the request
- * names (403 for an account without a token here, as for a wrong signature,
- * so the answer does not tell which accounts the gateway holds tokens for).
+ * the method and media type, the body's size (read no further than the limit)
+ * and a form's number of parameters, then `X-Twilio-Signature`, with the auth
+ * token of the account the request names (403 for an account without a token
+ * here, as for a wrong signature, after the same work, so neither the answer
+ * nor its time tells which accounts the gateway holds tokens for).
  * Only a verified request is read further. Then each event is claimed under
  * its dedupe key (a duplicate is acknowledged and dropped) and published; an
  * event that could not be published gives its claim back and answers 503, so
@@ -19,6 +20,7 @@
  *
  * Nothing of a webhook's body, signature or the token is logged or answered.
  */
+import { randomBytes } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
 import type { LiveBus } from './bus.ts';
 import {
@@ -71,12 +73,28 @@ const UNVERIFIED = refusal(
   'X-Twilio-Signature does not verify: the request is not signed by Twilio with the auth token of the account it names, or the URL signed is not the one configured as the gateway public URL',
 );
 
+/**
+ * Checked in place of the tokens of an account the gateway holds none for: the signature is computed all
+ * the same, so a refusal takes as long whichever account a request names. Random, so nothing verifies with it.
+ */
+const DECOY_TOKENS: readonly string[] = [randomBytes(32).toString('hex')];
+
+function tokensOf(options: WebhookOptions, accountSid: string): readonly string[] {
+  const tokens = ACCOUNT_SID.test(accountSid) ? options.authTokensOf(accountSid) : [];
+  return tokens.length ? tokens : DECOY_TOKENS;
+}
+
 /** The endpoints as a Yoga plugin: answered before any GraphQL work. */
 export function webhookEndpoints(options: WebhookOptions): Plugin {
   return {
     async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
-      if (url.pathname !== CHAT_WEBHOOK_PATH && url.pathname !== EVENTS_WEBHOOK_PATH) return;
-      const answer = await handle(options, request, url, rawPath(serverContext) ?? url.pathname + url.search);
+      // Routed on the path the request names, the one the signature covers: the parsed URL's comes after the
+      // Host header, whose value may carry a path of its own (`Host: x/webhooks/twilio/chat?`) while the request names another.
+      const target = rawPath(serverContext) ?? url.pathname + url.search;
+      const query = target.indexOf('?');
+      const path = query < 0 ? target : target.slice(0, query);
+      if (path !== CHAT_WEBHOOK_PATH && path !== EVENTS_WEBHOOK_PATH) return;
+      const answer = await handle(options, request, url, path, query < 0 ? '' : target.slice(query + 1), target);
       const headers: Record<string, string> = answer.status === 405 ? { allow: 'POST' } : {};
       if (!answer.code) {
         endResponse(new fetchAPI.Response(null, { status: answer.status, headers }));
@@ -94,9 +112,9 @@ function rawPath(serverContext: unknown): string | undefined {
   return typeof raw === 'string' && raw.startsWith('/') ? raw : undefined;
 }
 
-async function handle(options: WebhookOptions, request: Request, url: URL, pathAndQuery: string): Promise<Answer> {
+async function handle(options: WebhookOptions, request: Request, url: URL, path: string, query: string, pathAndQuery: string): Promise<Answer> {
   if (request.method !== 'POST') return refusal(405, 'METHOD_NOT_ALLOWED', 'Twilio webhooks are received by POST: configure the webhook with the POST method');
-  const chat = url.pathname === CHAT_WEBHOOK_PATH;
+  const chat = path === CHAT_WEBHOOK_PATH;
   const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (chat ? type !== 'application/x-www-form-urlencoded' : !(type === 'application/json' || type.endsWith('+json'))) {
     return refusal(415, 'UNSUPPORTED_MEDIA_TYPE', chat ? 'Chat webhooks are application/x-www-form-urlencoded' : 'Event Streams deliveries are application/json');
@@ -105,14 +123,27 @@ async function handle(options: WebhookOptions, request: Request, url: URL, pathA
   if (!body) return refusal(413, 'REQUEST_ENTITY_TOO_LARGE', `Webhook body size limit of ${options.maxBodyBytes} bytes exceeded`);
   const signedUrl = (options.publicBaseUrl ?? url.origin) + pathAndQuery;
   const signature = request.headers.get('x-twilio-signature') ?? '';
-  return chat ? chatWebhook(options, body, signedUrl, signature) : eventStreamsWebhook(options, body, url, signedUrl, signature);
+  return chat ? chatWebhook(options, body, signedUrl, signature) : eventStreamsWebhook(options, body, new URLSearchParams(query), signedUrl, signature);
+}
+
+/**
+ * Most parameters a Chat webhook may have. Twilio's carry some twenty; a body of a hundred thousand
+ * would hold the process for as long as it takes to read, sort and sign them, for anyone who sends it.
+ */
+export const MAX_FORM_PARAMS = 1_000;
+
+/** Parameters of a form body, counted without reading them: one more than its `&`. */
+function formParamCount(body: Uint8Array): number {
+  let count = 1;
+  for (let i = body.indexOf(0x26); i >= 0; i = body.indexOf(0x26, i + 1)) count++;
+  return count;
 }
 
 async function chatWebhook(options: WebhookOptions, body: Uint8Array, signedUrl: string, signature: string): Promise<Answer> {
+  if (formParamCount(body) > MAX_FORM_PARAMS) return refusal(413, 'REQUEST_ENTITY_TOO_LARGE', `Webhook limit of ${MAX_FORM_PARAMS} form parameters exceeded`);
   const form = new URLSearchParams(Buffer.from(body).toString('utf8'));
   const accountSid = form.get('AccountSid') ?? '';
-  const tokens = ACCOUNT_SID.test(accountSid) ? options.authTokensOf(accountSid) : [];
-  if (!verifyFormSignature(tokens, signature, signedUrl, [...form])) return UNVERIFIED;
+  if (!verifyFormSignature(tokensOf(options, accountSid), signature, signedUrl, [...form])) return UNVERIFIED;
   let event;
   try {
     event = readChatWebhook(form);
@@ -126,7 +157,7 @@ async function chatWebhook(options: WebhookOptions, body: Uint8Array, signedUrl:
   return publishOnce(options, [[chatEventKey(event), event]]);
 }
 
-async function eventStreamsWebhook(options: WebhookOptions, body: Uint8Array, url: URL, signedUrl: string, signature: string): Promise<Answer> {
+async function eventStreamsWebhook(options: WebhookOptions, body: Uint8Array, query: URLSearchParams, signedUrl: string, signature: string): Promise<Answer> {
   let parsed: unknown;
   let readable = true;
   try {
@@ -136,11 +167,10 @@ async function eventStreamsWebhook(options: WebhookOptions, body: Uint8Array, ur
   }
   // The account is the one the sink's URL names (`?AccountSid=AC…`, for events that name none, such as sink tests),
   // else the one its events name. Either way, only its token can verify the request.
-  const fromUrl = url.searchParams.get('AccountSid');
+  const fromUrl = query.get('AccountSid');
   const named = readable ? (Array.isArray(parsed) ? parsed : [parsed]).map(accountOfCloudEvent) : [];
   const accountSid = fromUrl ?? named.find((sid) => sid !== null) ?? '';
-  const tokens = ACCOUNT_SID.test(accountSid) ? options.authTokensOf(accountSid) : [];
-  if (!verifyBodySignature(tokens, signature, signedUrl, body)) return UNVERIFIED;
+  if (!verifyBodySignature(tokensOf(options, accountSid), signature, signedUrl, body)) return UNVERIFIED;
   if (!readable) return refusal(400, 'BAD_WEBHOOK_PAYLOAD', 'The body is not JSON: an Event Streams delivery is a JSON array of CloudEvents');
   // Signed with one account's token, a delivery speaks for that account only.
   if (named.some((sid) => sid !== null && sid !== accountSid)) {

@@ -57,7 +57,8 @@ async function startMain(): Promise<{ origin: string; process: ChildProcess; out
 describe('src/main.ts', () => {
   it('serves live events, logs nothing of a webhook, and ends every subscription on SIGTERM at once', async () => {
     const main = await startMain();
-    expect(main.output()).toMatch(/webhooks\/twilio\/chat/);
+    // Written just after the line startMain waits for, it may reach this process in a later chunk.
+    await until(() => /webhooks\/twilio\/chat/.test(main.output()), 'the webhook endpoints to be told');
     const fixture = (
       await (
         await fetch(`${main.origin}/graphql`, {

@@ -28,7 +28,7 @@ import { checkSid } from '../shared/validate.ts';
 import { fieldsSelectedOn } from '../shared/selection.ts';
 import { partialRecord } from '../shared/partial.ts';
 import { parseJsonText } from '../shared/json.ts';
-import { assertLive, listen } from '../shared/live.ts';
+import { assertLive, assertOwnAccount, listen } from '../shared/live.ts';
 import { ChatService, serviceKeys } from './service.ts';
 import { ChatChannel, ChatChannelType, channelOf } from './channel.ts';
 import { ChatMessage } from './message.ts';
@@ -369,7 +369,8 @@ async function subscribeToChannel(ctx: GatewayContext, serviceSid: string, chann
   const service = checkSid('serviceSid', serviceSid, 'IS');
   const channel = checkSid('channelSid', channelSid, 'CH');
   // NOT_FOUND for a channel these credentials do not reach, UNAUTHENTICATED for credentials Twilio refuses.
-  await chat.fetchChannel(ctx.twilio, { path: { ServiceSid: service, Sid: channel } });
+  const found = await chat.fetchChannel(ctx.twilio, { path: { ServiceSid: service, Sid: channel } });
+  assertOwnAccount(ctx, found.account_sid);
   return listen(ctx, chatChannelTopic(ctx.twilio.accountSid, service, channel), keep);
 }
 
@@ -411,7 +412,8 @@ builder.subscriptionFields((t) => ({
     subscribe: async (_, args, ctx) => {
       assertLive(ctx);
       const service = checkSid('serviceSid', args.serviceSid, 'IS');
-      await chat.fetchService(ctx.twilio, { path: { Sid: service } });
+      const found = await chat.fetchService(ctx.twilio, { path: { Sid: service } });
+      assertOwnAccount(ctx, found.account_sid);
       return listen(ctx, chatServiceTopic(ctx.twilio.accountSid, service), chatEvents(ctx.twilio.accountSid, args.kinds));
     },
     resolve: (event) => event as ChatLiveEvent,

@@ -11,7 +11,7 @@ import type { LiveEvent, StreamLiveEvent } from '../../live/events.ts';
 import { eventStreamTopic } from '../../live/topics.ts';
 import { EventType, eventTypeOf } from './event-type.ts';
 import { checkEventType } from './shared.ts';
-import { assertLive, listen } from '../shared/live.ts';
+import { assertLive, assertOwnAccount, listen } from '../shared/live.ts';
 
 export const EventStreamEvent = builder.objectRef<StreamLiveEvent>('EventStreamEvent');
 
@@ -65,8 +65,14 @@ builder.subscriptionFields((t) => ({
     subscribe: async (_, args, ctx: GatewayContext) => {
       assertLive(ctx);
       const accepts = typeFilter(args.types);
-      // UNAUTHENTICATED for credentials Twilio refuses; nothing else is named, so one page of one sink is enough.
-      await events.listSinks(ctx.twilio, { query: { PageSize: 1 } });
+      if (ctx.twilio.accountClaimed) {
+        // An API key's account is shown by its Event Streams subscriptions (an account sent events has one): sinks name no account.
+        const page = await events.listSubscriptions(ctx.twilio, { query: { PageSize: 1 } });
+        assertOwnAccount(ctx, page.items[0]?.account_sid);
+      } else {
+        // UNAUTHENTICATED for credentials Twilio refuses; nothing else is named, so one page of one sink is enough.
+        await events.listSinks(ctx.twilio, { query: { PageSize: 1 } });
+      }
       const account = ctx.twilio.accountSid;
       const keep = (event: LiveEvent) => event.product === 'events' && event.accountSid === account && accepts(event.event.type);
       return listen(ctx, eventStreamTopic(account), keep);
