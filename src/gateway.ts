@@ -153,6 +153,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       ? createResponseCache(cacheOptions, { schema, transport: options.transport, credentials: options.credentials, requestTimeoutMs: requests.timeoutMs, onWarning: report })
       : null;
   const observability = options.observability ?? new Observability();
+  if (responseCache) observability.metrics?.watchResponseCache(() => responseCache.stats());
   const yoga = createYoga<Record<string, never>, RequestContext>({
     schema,
     graphqlEndpoint,

@@ -84,6 +84,7 @@ const gateway = createGateway({
   responseCache: config.responseCache,
   observability,
 });
+if (sharedLimit) observability.metrics?.watchSharedLimit(() => sharedLimit.stats());
 const server = createServer(gateway);
 server.on('clientError', answerClientError);
 const websockets = serveGraphqlWs(server, {

@@ -131,6 +131,30 @@ export class GatewayMetrics {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
 
+  /**
+   * The response cache's counts, read at each scrape: hits (answers served
+   * without a REST call), answers stored, tags invalidated by writes and webhooks.
+   */
+  watchResponseCache(stats: () => { hits: number; stored: number; invalidations: number }): void {
+    const registers = [this.registry];
+    scrapedCounter('graphql_response_cache_hits_total', 'Answers served from the response cache, without a REST call', registers, () => stats().hits);
+    scrapedCounter('graphql_response_cache_stored_total', 'Answers handed to the response cache', registers, () => stats().stored);
+    scrapedCounter('graphql_response_cache_invalidations_total', 'Response cache tags invalidated by writes and verified webhooks', registers, () => stats().invalidations);
+  }
+
+  /**
+   * The in-flight limit shared through Redis, read at each scrape: leases this
+   * process holds and calls waiting for one (gauges), calls that went ahead
+   * without a lease because Redis was away, and leases found expired.
+   */
+  watchSharedLimit(stats: () => { leases: number; waiting: number; failedOpen: number; leasesLost: number }): void {
+    const registers = [this.registry];
+    new Gauge({ name: 'twilio_shared_limit_leases', help: 'Leases of the in-flight limit shared through Redis that this process holds', registers, collect() { this.set(stats().leases); } });
+    new Gauge({ name: 'twilio_shared_limit_waiting', help: 'REST calls of this process waiting for a lease of the shared in-flight limit', registers, collect() { this.set(stats().waiting); } });
+    scrapedCounter('twilio_shared_limit_failed_open_total', 'REST calls that went ahead under the process cap alone because Redis could not be reached', registers, () => stats().failedOpen);
+    scrapedCounter('twilio_shared_limit_leases_lost_total', 'Leases found expired on renewal (the process paused past the lease time)', registers, () => stats().leasesLost);
+  }
+
   /** The scrape, in Prometheus' text format. */
   scrape(): Promise<string> {
     return this.registry.metrics();
@@ -279,4 +303,17 @@ export function metricsListener(metrics: GatewayMetrics, token: string | null = 
       () => text(500, 'The metrics could not be collected\n'),
     );
   };
+}
+
+/** A counter whose value is a count kept elsewhere, read when scraped. */
+function scrapedCounter(name: string, help: string, registers: Registry[], read: () => number): void {
+  new Counter({
+    name,
+    help,
+    registers,
+    collect() {
+      this.reset();
+      this.inc(read());
+    },
+  });
 }
