@@ -18,6 +18,7 @@
 import type { ExecutionResult } from 'graphql';
 import { Redis } from 'ioredis';
 import { RESPONSE_KEY, type ResponseStore, type StoredAnswer } from './store.ts';
+import { throttled } from '../twilio/throttled.ts';
 
 const SET = `
 local t = redis.call('TIME')
@@ -209,13 +210,3 @@ export class RedisStore implements ResponseStore {
   }
 }
 
-/** Tells of Redis failures at most once per interval, so an outage does not flood the log. */
-function throttled(report: (message: string) => void, intervalMs = 30_000) {
-  let last = -Infinity;
-  return (message: string) => {
-    const now = Date.now();
-    if (now - last < intervalMs) return;
-    last = now;
-    report(message);
-  };
-}

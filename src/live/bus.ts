@@ -16,6 +16,7 @@ import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { SlidingBuffer, createPubSub, type PubSubEventTarget, type Repeater } from 'graphql-yoga';
 import type { LiveEvent } from './events.ts';
 import { REDIS_PREFIX } from './topics.ts';
+import { throttled } from '../twilio/throttled.ts';
 
 /** Events one subscriber may have waiting before the oldest are dropped. */
 export const SUBSCRIBER_BUFFER = 100;
@@ -144,16 +145,6 @@ class InProcessBus implements LiveBus {
   async close(): Promise<void> {}
 }
 
-/** Tells of Redis failures at most once per interval, so an outage does not flood the log. */
-function throttled(report: (message: string) => void, intervalMs = 30_000) {
-  let last = 0;
-  return (message: string) => {
-    const now = Date.now();
-    if (now - last < intervalMs) return;
-    last = now;
-    report(message);
-  };
-}
 
 class RedisBus implements LiveBus {
   readonly kind = 'redis';

@@ -28,6 +28,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { throttled } from './throttled.ts';
 
 /** A second gate each REST call passes: one of the account's slots shared by every replica. */
 export interface SharedInFlightLimit {
@@ -459,13 +460,3 @@ export class RedisInFlightLimit implements SharedInFlightLimit {
   }
 }
 
-/** Tells of Redis failures at most once per interval, so an outage does not flood the log. */
-function throttled(report: (message: string) => void, intervalMs = 30_000) {
-  let last = -Infinity;
-  return (message: string) => {
-    const now = Date.now();
-    if (now - last < intervalMs) return;
-    last = now;
-    report(message);
-  };
-}
