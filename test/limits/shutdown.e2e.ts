@@ -3,54 +3,26 @@
  * grace time are answered as usual; those still running when it ends are
  * cancelled and answered with SHUTTING_DOWN, not dropped.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../../src/emulator/server.ts';
-import { DEMO_ACCOUNT } from '../../src/emulator/accounts.ts';
+import { once } from 'node:events';
+import type { Emulator } from '../../src/emulator/server.ts';
+import { startMainProcess, type MainProcess } from '../support/main-process.ts';
 import { waitFor } from './helpers.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
+let main: MainProcess | undefined;
 let emulator: Emulator | undefined;
-let child: ChildProcess | undefined;
 
 afterEach(async () => {
-  if (child && child.exitCode === null && child.signalCode === null) {
-    child.kill('SIGKILL');
-    await once(child, 'exit');
-  }
-  child = undefined;
-  await emulator?.close();
+  await main?.stop();
+  main = undefined;
   emulator = undefined;
 });
 
-/** Starts `npm start`'s entry point on port 0 against the emulator; resolves with its origin. */
-async function startMain(env: Record<string, string>): Promise<{ origin: string; process: ChildProcess; output: () => string }> {
-  emulator = await createEmulator({ port: 0, seed: 'demo' });
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      TWILIO_BASE_URL: emulator.url,
-      TWILIO_ACCOUNT_SID: DEMO_ACCOUNT.accountSid,
-      TWILIO_AUTH_TOKEN: DEMO_ACCOUNT.authToken,
-      // Any free port, so that runs side by side never collide on the default one.
-      METRICS_PORT: '0',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child = proc;
-  let output = '';
-  proc.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  proc.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await waitFor(() => /gateway on (http:\/\/[^/]+)\/graphql/.test(output) || proc.exitCode !== null, 15_000, 'the gateway to listen');
-  const origin = /gateway on (http:\/\/[^/]+)\/graphql/.exec(output)?.[1];
-  if (!origin) throw new Error(`the gateway did not start:\n${output}`);
-  return { origin, process: proc, output: () => output };
+/** Starts `npm start`'s entry point on port 0 against an emulator of its own. */
+async function startMain(env: Record<string, string>): Promise<MainProcess> {
+  main = await startMainProcess(env);
+  emulator = main.emulator;
+  return main;
 }
 
 function post(origin: string, query: string) {

@@ -4,54 +4,23 @@
  * signature, token) is ever written to its output; on SIGTERM every
  * subscription ends and the process exits without waiting out the grace time.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import twilio from 'twilio';
-import { createEmulator, type Emulator } from '../../src/emulator/server.ts';
+import { startMainProcess, type MainProcess } from '../support/main-process.ts';
 import { DEMO_ACCOUNT } from '../../src/emulator/accounts.ts';
 import { postChatWebhook, sseSubscribe, until, wsClient, wsSubscribe } from '../support/live.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-let emulator: Emulator | undefined;
-let child: ChildProcess | undefined;
+let main: MainProcess | undefined;
 
 afterEach(async () => {
-  if (child && child.exitCode === null && child.signalCode === null) {
-    child.kill('SIGKILL');
-    await once(child, 'exit');
-  }
-  child = undefined;
-  await emulator?.close();
-  emulator = undefined;
+  await main?.stop();
+  main = undefined;
 });
 
-async function startMain(): Promise<{ origin: string; process: ChildProcess; output: () => string }> {
-  emulator = await createEmulator({ port: 0, seed: 'demo' });
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: '0',
-      // Any free port for the metrics listener: several gateways run at once.
-      METRICS_PORT: '0',
-      HOST: '127.0.0.1',
-      TWILIO_BASE_URL: emulator.url,
-      TWILIO_ACCOUNT_SID: DEMO_ACCOUNT.accountSid,
-      TWILIO_AUTH_TOKEN: DEMO_ACCOUNT.authToken,
-      SHUTDOWN_GRACE_MS: '20000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child = proc;
-  let output = '';
-  proc.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  proc.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await until(() => /gateway on (http:\/\/[^/]+)\/graphql/.test(output) || proc.exitCode !== null, 'the gateway to listen', 15_000);
-  const origin = /gateway on (http:\/\/[^/]+)\/graphql/.exec(output)?.[1];
-  if (!origin) throw new Error(`the gateway did not start:\n${output}`);
-  return { origin, process: proc, output: () => output };
+async function startMain(): Promise<MainProcess> {
+  main = await startMainProcess({ SHUTDOWN_GRACE_MS: '20000' });
+  return main;
 }
 
 describe('src/main.ts', () => {

@@ -4,30 +4,21 @@
  * to a collector (here a sink on loopback), and the spans still buffered sent
  * when SIGTERM stops the gateway.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../../src/emulator/server.ts';
 import { DEMO_ACCOUNT } from '../../src/emulator/accounts.ts';
+import { startMainProcess, type MainProcess } from '../support/main-process.ts';
 import { waitFor } from '../limits/helpers.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const TOKEN = 'metrics-token-for-the-e2e-run';
-let emulator: Emulator | undefined;
-let child: ChildProcess | undefined;
+let main: MainProcess | undefined;
 let sink: Server | undefined;
 
 afterEach(async () => {
-  if (child && child.exitCode === null && child.signalCode === null) {
-    child.kill('SIGKILL');
-    await once(child, 'exit');
-  }
-  child = undefined;
-  await emulator?.close();
-  emulator = undefined;
+  await main?.stop();
+  main = undefined;
   sink?.closeAllConnections();
   await new Promise<void>((resolve) => (sink ? sink.close(() => resolve()) : resolve()));
   sink = undefined;
@@ -49,33 +40,18 @@ async function startSink(): Promise<{ url: string; received: Array<{ path: strin
 }
 
 async function startMain(env: Record<string, string>) {
-  emulator = await createEmulator({ port: 0, seed: 'demo' });
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      TWILIO_BASE_URL: emulator.url,
-      TWILIO_ACCOUNT_SID: DEMO_ACCOUNT.accountSid,
-      TWILIO_AUTH_TOKEN: DEMO_ACCOUNT.authToken,
-      METRICS_PORT: '0',
+  main = await startMainProcess(
+    {
       METRICS_TOKEN: TOKEN,
       // Spans leave only when flushed, so that the test sees the flush at shutdown.
       OTEL_BSP_SCHEDULE_DELAY: '600000',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child = proc;
-  let output = '';
-  proc.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  proc.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await waitFor(() => /Traces over/.test(output) || proc.exitCode !== null, 20_000, 'the gateway to listen');
-  const origin = /gateway on (http:\/\/[^/]+)\/graphql/.exec(output)?.[1];
-  const metrics = /Metrics at (http:\/\/[^/]+)\/metrics \(bearer token required\)/.exec(output)?.[1];
-  if (!origin || !metrics) throw new Error(`the gateway did not start as expected:\n${output}`);
-  return { origin, metrics, process: proc, output: () => output };
+    /Traces over/,
+  );
+  const metrics = /Metrics at (http:\/\/[^/]+)\/metrics \(bearer token required\)/.exec(main.output())?.[1];
+  if (!metrics) throw new Error(`the gateway did not start as expected:\n${main.output()}`);
+  return { ...main, metrics };
 }
 
 function post(origin: string, query: string, headers: Record<string, string> = {}) {
