@@ -10,7 +10,6 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNT } from '../../src/emulator/accounts.ts';
 import { startMainProcess, type MainProcess } from '../support/main-process.ts';
-import { waitFor } from '../limits/helpers.ts';
 
 const TOKEN = 'metrics-token-for-the-e2e-run';
 let main: MainProcess | undefined;
