@@ -10,10 +10,10 @@ import { loadViaList } from '../shared/list-assisted.ts';
 import { NodeKeys, lookupDescription } from '../shared/keys.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
-import { checkKey, checkSid, isSid } from '../shared/validate.ts';
-import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
+import { checkKey, isSid } from '../shared/validate.ts';
+import { twilioMutation } from '../shared/mutation.ts';
 import { parseJsonText } from '../shared/json.ts';
-import { WEBHOOK_ENABLED, attributesParam, webhookHeader } from './shared.ts';
+import { webhookEnabled } from './shared.ts';
 import { ChatService, serviceKeys } from './service.ts';
 import { ChatUser, userByIdentity } from './user.ts';
 
@@ -137,117 +137,68 @@ builder.objectFields(ChatService, (t) => {
 
 // ---- mutations ----
 
-const channelFields = { FriendlyName: 'friendlyName', UniqueName: 'uniqueName', Attributes: 'attributes', Type: 'type', CreatedBy: 'createdBy' };
-
-const CreateChatChannelInput = builder.inputType('CreateChatChannelInput', {
-  description: 'A new channel.',
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
-    friendlyName: t.string({ description: 'The name shown for the channel.' }),
-    uniqueName: t.string({ description: 'A name unique in the service.' }),
-    attributes: t.field({ type: 'JSON', description: 'Application data to store with the channel.' }),
-    type: t.field({ type: ChatChannelType, description: 'Public (the default) or private.' }),
-    createdBy: t.string({ description: 'The identity of the creating user; `system` when omitted.' }),
-    dateCreated: t.field({ type: 'DateTime', description: 'Creation date to record, for imports.' }),
-    dateUpdated: t.field({ type: 'DateTime', description: 'Update date to record, for imports.' }),
-    webhookEnabled: t.boolean({ description: WEBHOOK_ENABLED }),
-  }),
+twilioMutation('createChatChannel', {
+  operation: chat.chatOperations.CreateChannel,
+  description: 'Creates a channel in a Chat service.',
+  input: {
+    description: 'A new channel.',
+    fields: (p) => ({
+      serviceSid: p.path('ServiceSid', { sid: 'IS', description: 'The SID of the service (`IS…`).' }),
+      friendlyName: p.body('FriendlyName', 'String', 'The name shown for the channel.'),
+      uniqueName: p.body('UniqueName', 'String', 'A name unique in the service.'),
+      attributes: p.body('Attributes', 'JSON', 'Application data to store with the channel.'),
+      type: p.body('Type', ChatChannelType, 'Public (the default) or private.'),
+      createdBy: p.body('CreatedBy', 'String', 'The identity of the creating user; `system` when omitted.'),
+      dateCreated: p.body('DateCreated', 'DateTime', 'Creation date to record, for imports.'),
+      dateUpdated: p.body('DateUpdated', 'DateTime', 'Update date to record, for imports.'),
+      webhookEnabled,
+    }),
+  },
+  result: { field: 'chatChannel', type: ChatChannel },
 });
 
-const UpdateChatChannelInput = builder.inputType('UpdateChatChannelInput', {
-  description: 'Changes to a channel; fields left out stay as they are.',
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
-    sidOrUniqueName: t.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }),
-    friendlyName: t.string({ description: 'The name shown for the channel.' }),
-    uniqueName: t.string({ description: 'A name unique in the service, usable instead of the SID.' }),
-    attributes: t.field({ type: 'JSON', description: 'Application data to store with the channel, replacing what is stored.' }),
-    createdBy: t.string({ description: 'The identity to record as the creator.' }),
-    dateCreated: t.field({ type: 'DateTime', description: 'Creation date to record, for imports.' }),
-    dateUpdated: t.field({ type: 'DateTime', description: 'Update date to record, for imports.' }),
-    webhookEnabled: t.boolean({ description: WEBHOOK_ENABLED }),
-  }),
+twilioMutation('updateChatChannel', {
+  operation: chat.chatOperations.UpdateChannel,
+  description: 'Changes a channel.',
+  input: {
+    description: 'Changes to a channel; fields left out stay as they are.',
+    fields: (p) => ({
+      serviceSid: p.path('ServiceSid', { sid: 'IS', description: 'The SID of the service (`IS…`).' }),
+      sidOrUniqueName: p.path('Sid', { sidOrName: 'CH', description: 'The SID (`CH…`) or unique name of the channel.' }),
+      friendlyName: p.body('FriendlyName', 'String', 'The name shown for the channel.'),
+      uniqueName: p.body('UniqueName', 'String', 'A name unique in the service, usable instead of the SID.'),
+      attributes: p.body('Attributes', 'JSON', 'Application data to store with the channel, replacing what is stored.'),
+      createdBy: p.body('CreatedBy', 'String', 'The identity to record as the creator.'),
+      dateCreated: p.body('DateCreated', 'DateTime', 'Creation date to record, for imports.'),
+      dateUpdated: p.body('DateUpdated', 'DateTime', 'Update date to record, for imports.'),
+      webhookEnabled,
+    }),
+  },
+  result: { field: 'chatChannel', type: ChatChannel },
 });
 
-const DeleteChatChannelInput = builder.inputType('DeleteChatChannelInput', {
-  description: 'The channel to delete, with its members and messages.',
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
-    sidOrUniqueName: t.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }),
-    webhookEnabled: t.boolean({ description: WEBHOOK_ENABLED }),
-  }),
+twilioMutation('deleteChatChannel', {
+  operation: chat.chatOperations.DeleteChannel,
+  description: 'Deletes a channel with its members, messages, invites and webhooks.',
+  input: {
+    description: 'The channel to delete, with its members and messages.',
+    fields: (p) => ({
+      serviceSid: p.path('ServiceSid', { sid: 'IS', description: 'The SID of the service (`IS…`).' }),
+      sidOrUniqueName: p.path('Sid', { sidOrName: 'CH', description: 'The SID (`CH…`) or unique name of the channel.' }),
+      webhookEnabled,
+    }),
+  },
+  result: { deletes: 'ChatChannel' },
+  // The deleted ID must carry the SID, so a channel named by unique name is looked up first.
+  write: async ({ request, send, ctx }) => {
+    const { ServiceSid: service, Sid: channel } = request.path;
+    const sid = await channelSid(ctx, service, channel);
+    await send({ ...request, path: { ServiceSid: service, Sid: sid } });
+    return encodeGlobalId('ChatChannel', nodeKey(service, sid));
+  },
 });
 
-const CreateChatChannelPayload = payloadType('CreateChatChannelPayload', 'chatChannel', ChatChannel, 'The result of createChatChannel.');
-const UpdateChatChannelPayload = payloadType('UpdateChatChannelPayload', 'chatChannel', ChatChannel, 'The result of updateChatChannel.');
-const DeleteChatChannelPayload = deletePayloadType('DeleteChatChannelPayload', 'The result of deleteChatChannel.');
-
-builder.mutationFields((t) => ({
-  createChatChannel: t.field({
-    type: CreateChatChannelPayload,
-    description: 'Creates a channel in a Chat service.',
-    args: { input: t.arg({ type: CreateChatChannelInput, required: true, description: 'What to create.' }) },
-    resolve: (_, { input }, ctx) =>
-      runWrite(ctx, channelFields, () =>
-        chat.createChannel(ctx.twilio, {
-          path: { ServiceSid: checkSid('input.serviceSid', input.serviceSid, 'IS') },
-          body: {
-            FriendlyName: input.friendlyName ?? undefined,
-            UniqueName: input.uniqueName ?? undefined,
-            Attributes: attributesParam(input.attributes),
-            Type: input.type ?? undefined,
-            CreatedBy: input.createdBy ?? undefined,
-            DateCreated: input.dateCreated ?? undefined,
-            DateUpdated: input.dateUpdated ?? undefined,
-          },
-          headers: webhookHeader(input.webhookEnabled),
-        }),
-      ),
-  }),
-  updateChatChannel: t.field({
-    type: UpdateChatChannelPayload,
-    description: 'Changes a channel.',
-    args: { input: t.arg({ type: UpdateChatChannelInput, required: true, description: 'What to change, and how.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
-      const channel = checkKey('input.sidOrUniqueName', input.sidOrUniqueName, 'CH');
-      const payload = await runWrite(ctx, channelFields, () =>
-        chat.updateChannel(ctx.twilio, {
-          path: { ServiceSid: service, Sid: channel },
-          body: {
-            FriendlyName: input.friendlyName ?? undefined,
-            UniqueName: input.uniqueName ?? undefined,
-            Attributes: attributesParam(input.attributes),
-            CreatedBy: input.createdBy ?? undefined,
-            DateCreated: input.dateCreated ?? undefined,
-            DateUpdated: input.dateUpdated ?? undefined,
-          },
-          headers: webhookHeader(input.webhookEnabled),
-        }),
-      );
-      rememberChannel(ctx, payload.result);
-      return payload;
-    },
-  }),
-  deleteChatChannel: t.field({
-    type: DeleteChatChannelPayload,
-    description: 'Deletes a channel with its members, messages, invites and webhooks.',
-    args: { input: t.arg({ type: DeleteChatChannelInput, required: true, description: 'What to delete.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
-      const channel = checkKey('input.sidOrUniqueName', input.sidOrUniqueName, 'CH');
-      // The deleted ID must carry the SID, so a channel named by unique name is looked up first.
-      const payload = await runWrite(ctx, {}, async () => {
-        const sid = isSid(channel, 'CH') ? channel : (await chat.fetchChannel(ctx.twilio, { path: { ServiceSid: service, Sid: channel } })).sid!;
-        await chat.deleteChannel(ctx.twilio, { path: { ServiceSid: service, Sid: sid }, headers: webhookHeader(input.webhookEnabled) });
-        return encodeGlobalId('ChatChannel', nodeKey(service, sid));
-      });
-      return payload;
-    },
-  }),
-}));
-
-/** Drops cached copies of a channel after a write, and keeps the new one when Twilio returned it. */
-export function rememberChannel(ctx: GatewayContext, record: ChatChannelRecord | null): void {
-  if (record) ChatChannel.getDataloader(ctx).prime(nodeKey(record.service_sid!, record.sid!), record);
+/** The SID of a channel named by SID or unique name: read when it is a name. */
+export async function channelSid(ctx: GatewayContext, service: string, channel: string): Promise<string> {
+  return isSid(channel, 'CH') ? channel : (await chat.fetchChannel(ctx.twilio, { path: { ServiceSid: service, Sid: channel } })).sid!;
 }

@@ -8,8 +8,7 @@ import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { NodeKeys, lookupDescription } from '../shared/keys.ts';
-import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
-import { encodeGlobalId } from '../shared/global-id.ts';
+import { param, twilioMutation } from '../shared/mutation.ts';
 import { HttpMethod } from '../shared/enums.ts';
 
 /** A service is reached by its SID. */
@@ -87,15 +86,6 @@ builder.queryFields((t) => ({
 
 // ---- mutations ----
 
-const serviceFields: Record<string, string> = { FriendlyName: 'friendlyName' };
-
-const CreateChatServiceInput = builder.inputType('CreateChatServiceInput', {
-  description: 'A new Chat service.',
-  fields: (t) => ({
-    friendlyName: t.string({ required: true, description: 'A name for the service.' }),
-  }),
-});
-
 const NotificationInput = builder.inputType('ChatNotificationSettingsInput', {
   description: 'Push notification settings for one kind of event.',
   fields: (t) => ({
@@ -105,111 +95,67 @@ const NotificationInput = builder.inputType('ChatNotificationSettingsInput', {
   }),
 });
 
-const UpdateChatServiceInput = builder.inputType('UpdateChatServiceInput', {
-  description: 'Changes to a Chat service; fields left out stay as they are.',
-  fields: (t) => ({
-    sid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
-    friendlyName: t.string({ description: 'A new name for the service.' }),
-    defaultServiceRoleSid: t.string({ description: 'SID of the role new users get.' }),
-    defaultChannelRoleSid: t.string({ description: 'SID of the role new channel members get.' }),
-    defaultChannelCreatorRoleSid: t.string({ description: 'SID of the role channel creators get.' }),
-    readStatusEnabled: t.boolean({ description: 'Whether the Message Consumption Horizon (read status) is on.' }),
-    reachabilityEnabled: t.boolean({ description: 'Whether the Reachability Indicator (user online state) is on.' }),
-    typingIndicatorTimeout: t.int({ description: 'Seconds after a "typing" event before clients assume the user stopped typing; 5 by default.' }),
-    consumptionReportInterval: t.int({ description: 'Deprecated: seconds between consumption reports from clients.' }),
-    preWebhookUrl: t.field({ type: 'URL', description: 'The URL Twilio calls before an event, with `webhookMethod`; its answer can block the event.' }),
-    postWebhookUrl: t.field({ type: 'URL', description: 'The URL Twilio calls after an event, with `webhookMethod`.' }),
-    webhookMethod: t.field({ type: HttpMethod, description: 'The HTTP method for webhooks.' }),
-    webhookFilters: t.stringList({ description: 'The events that trigger webhooks (`onMessageSend`, `onChannelAdded`, …).' }),
-    preWebhookRetryCount: t.int({ description: 'How many times to retry a pre-event webhook that times out (after 5 seconds) or answers 429, 503 or 504; 0 by default.' }),
-    postWebhookRetryCount: t.int({ description: 'How many times to retry a post-event webhook that times out (after 5 seconds) or answers 429, 503 or 504; 0 by default.' }),
-    limitsChannelMembers: t.int({ description: 'The most members a channel may have.' }),
-    limitsUserChannels: t.int({ description: 'The most channels a user may belong to.' }),
-    mediaCompatibilityMessage: t.string({ description: 'Text shown to clients that cannot show media messages.' }),
-    notificationsLogEnabled: t.boolean({ description: 'Whether to log notifications.' }),
-    notificationsNewMessage: t.field({ type: NotificationInput, description: 'Notification for a new message.' }),
-    notificationsNewMessageBadgeCountEnabled: t.boolean({ description: 'Whether new-message notifications carry a badge count.' }),
-    notificationsAddedToChannel: t.field({ type: NotificationInput, description: 'Notification for a user added to a channel.' }),
-    notificationsRemovedFromChannel: t.field({ type: NotificationInput, description: 'Notification for a user removed from a channel.' }),
-    notificationsInvitedToChannel: t.field({ type: NotificationInput, description: 'Notification for a user invited to a channel.' }),
-  }),
-});
-
-const CreateChatServicePayload = payloadType('CreateChatServicePayload', 'chatService', ChatService, 'The result of createChatService.');
-const UpdateChatServicePayload = payloadType('UpdateChatServicePayload', 'chatService', ChatService, 'The result of updateChatService.');
-const DeleteChatServicePayload = deletePayloadType('DeleteChatServicePayload', 'The result of deleteChatService.');
-
-type NotificationSettings = { enabled?: boolean | null; template?: string | null; sound?: string | null } | null | undefined;
-function notification(prefix: string, value: NotificationSettings): Record<string, unknown> {
-  if (!value) return {};
-  return { [`${prefix}.Enabled`]: value.enabled ?? undefined, [`${prefix}.Template`]: value.template ?? undefined, [`${prefix}.Sound`]: value.sound ?? undefined };
+/** One kind of notification, sent as Twilio's `<prefix>.Enabled`, `.Template` and `.Sound`. */
+function notification(prefix: string, description: string) {
+  return param('body', prefix, NotificationInput, description, {
+    spreads: true,
+    send: (value) => ({ [`${prefix}.Enabled`]: value.enabled ?? undefined, [`${prefix}.Template`]: value.template ?? undefined, [`${prefix}.Sound`]: value.sound ?? undefined }),
+  });
 }
 
-builder.mutationFields((t) => ({
-  createChatService: t.field({
-    type: CreateChatServicePayload,
-    description: 'Creates a Chat service (with its four default roles).',
-    args: { input: t.arg({ type: CreateChatServiceInput, required: true, description: 'What to create.' }) },
-    resolve: (_, { input }, ctx) => runWrite(ctx, serviceFields, () => chat.createService(ctx.twilio, { body: { FriendlyName: input.friendlyName } })),
-  }),
-  updateChatService: t.field({
-    type: UpdateChatServicePayload,
-    description: 'Changes a Chat service.',
-    args: { input: t.arg({ type: UpdateChatServiceInput, required: true, description: 'What to change, and how.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const sid = checkSid('input.sid', input.sid, 'IS');
-      for (const [field, value] of [
-        ['defaultServiceRoleSid', input.defaultServiceRoleSid],
-        ['defaultChannelRoleSid', input.defaultChannelRoleSid],
-        ['defaultChannelCreatorRoleSid', input.defaultChannelCreatorRoleSid],
-      ] as const) {
-        if (value) checkSid(`input.${field}`, value, 'RL');
-      }
-      const payload = await runWrite(ctx, { ...serviceFields, DefaultServiceRoleSid: 'defaultServiceRoleSid', PreWebhookUrl: 'preWebhookUrl', PostWebhookUrl: 'postWebhookUrl', WebhookMethod: 'webhookMethod' }, () =>
-        chat.updateService(ctx.twilio, {
-          path: { Sid: sid },
-          body: {
-            FriendlyName: input.friendlyName ?? undefined,
-            DefaultServiceRoleSid: input.defaultServiceRoleSid ?? undefined,
-            DefaultChannelRoleSid: input.defaultChannelRoleSid ?? undefined,
-            DefaultChannelCreatorRoleSid: input.defaultChannelCreatorRoleSid ?? undefined,
-            ReadStatusEnabled: input.readStatusEnabled ?? undefined,
-            ReachabilityEnabled: input.reachabilityEnabled ?? undefined,
-            TypingIndicatorTimeout: input.typingIndicatorTimeout ?? undefined,
-            ConsumptionReportInterval: input.consumptionReportInterval ?? undefined,
-            PreWebhookUrl: input.preWebhookUrl?.toString(),
-            PostWebhookUrl: input.postWebhookUrl?.toString(),
-            WebhookMethod: input.webhookMethod ?? undefined,
-            WebhookFilters: input.webhookFilters ?? undefined,
-            PreWebhookRetryCount: input.preWebhookRetryCount ?? undefined,
-            PostWebhookRetryCount: input.postWebhookRetryCount ?? undefined,
-            'Limits.ChannelMembers': input.limitsChannelMembers ?? undefined,
-            'Limits.UserChannels': input.limitsUserChannels ?? undefined,
-            'Media.CompatibilityMessage': input.mediaCompatibilityMessage ?? undefined,
-            'Notifications.LogEnabled': input.notificationsLogEnabled ?? undefined,
-            'Notifications.NewMessage.BadgeCountEnabled': input.notificationsNewMessageBadgeCountEnabled ?? undefined,
-            ...notification('Notifications.NewMessage', input.notificationsNewMessage),
-            ...notification('Notifications.AddedToChannel', input.notificationsAddedToChannel),
-            ...notification('Notifications.RemovedFromChannel', input.notificationsRemovedFromChannel),
-            ...notification('Notifications.InvitedToChannel', input.notificationsInvitedToChannel),
-          },
-        }),
-      );
-      if (payload.result) ChatService.getDataloader(ctx).prime(nodeKey(sid), payload.result);
-      return payload;
-    },
-  }),
-  deleteChatService: t.field({
-    type: DeleteChatServicePayload,
-    description: 'Deletes a Chat service with all its channels, users and messages.',
-    args: { input: t.arg({ type: builder.inputType('DeleteChatServiceInput', { description: 'The Chat service to delete.', fields: (f) => ({ sid: f.string({ required: true, description: 'The SID of the service (`IS…`).' }) }) }), required: true, description: 'What to delete.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const sid = checkSid('input.sid', input.sid, 'IS');
-      const payload = await runWrite(ctx, {}, async () => {
-        await chat.deleteService(ctx.twilio, { path: { Sid: sid } });
-        return encodeGlobalId('ChatService', nodeKey(sid));
-      });
-      return payload;
-    },
-  }),
-}));
+twilioMutation('createChatService', {
+  operation: chat.chatOperations.CreateService,
+  description: 'Creates a Chat service (with its four default roles).',
+  input: {
+    description: 'A new Chat service.',
+    fields: (p) => ({
+      friendlyName: p.body('FriendlyName', 'String', 'A name for the service.', { required: true }),
+    }),
+  },
+  result: { field: 'chatService', type: ChatService },
+});
+
+twilioMutation('updateChatService', {
+  operation: chat.chatOperations.UpdateService,
+  description: 'Changes a Chat service.',
+  input: {
+    description: 'Changes to a Chat service; fields left out stay as they are.',
+    fields: (p) => ({
+      sid: p.path('Sid', { sid: 'IS', description: 'The SID of the service (`IS…`).' }),
+      friendlyName: p.body('FriendlyName', 'String', 'A new name for the service.'),
+      defaultServiceRoleSid: p.body('DefaultServiceRoleSid', 'String', 'SID of the role new users get.', { sid: 'RL' }),
+      defaultChannelRoleSid: p.body('DefaultChannelRoleSid', 'String', 'SID of the role new channel members get.', { sid: 'RL' }),
+      defaultChannelCreatorRoleSid: p.body('DefaultChannelCreatorRoleSid', 'String', 'SID of the role channel creators get.', { sid: 'RL' }),
+      readStatusEnabled: p.body('ReadStatusEnabled', 'Boolean', 'Whether the Message Consumption Horizon (read status) is on.'),
+      reachabilityEnabled: p.body('ReachabilityEnabled', 'Boolean', 'Whether the Reachability Indicator (user online state) is on.'),
+      typingIndicatorTimeout: p.body('TypingIndicatorTimeout', 'Int', 'Seconds after a "typing" event before clients assume the user stopped typing; 5 by default.'),
+      consumptionReportInterval: p.body('ConsumptionReportInterval', 'Int', 'Deprecated: seconds between consumption reports from clients.'),
+      preWebhookUrl: p.body('PreWebhookUrl', 'URL', 'The URL Twilio calls before an event, with `webhookMethod`; its answer can block the event.'),
+      postWebhookUrl: p.body('PostWebhookUrl', 'URL', 'The URL Twilio calls after an event, with `webhookMethod`.'),
+      webhookMethod: p.body('WebhookMethod', HttpMethod, 'The HTTP method for webhooks.'),
+      webhookFilters: p.body('WebhookFilters', ['String'], 'The events that trigger webhooks (`onMessageSend`, `onChannelAdded`, …).'),
+      preWebhookRetryCount: p.body('PreWebhookRetryCount', 'Int', 'How many times to retry a pre-event webhook that times out (after 5 seconds) or answers 429, 503 or 504; 0 by default.'),
+      postWebhookRetryCount: p.body('PostWebhookRetryCount', 'Int', 'How many times to retry a post-event webhook that times out (after 5 seconds) or answers 429, 503 or 504; 0 by default.'),
+      limitsChannelMembers: p.body('Limits.ChannelMembers', 'Int', 'The most members a channel may have.'),
+      limitsUserChannels: p.body('Limits.UserChannels', 'Int', 'The most channels a user may belong to.'),
+      mediaCompatibilityMessage: p.body('Media.CompatibilityMessage', 'String', 'Text shown to clients that cannot show media messages.'),
+      notificationsLogEnabled: p.body('Notifications.LogEnabled', 'Boolean', 'Whether to log notifications.'),
+      notificationsNewMessage: notification('Notifications.NewMessage', 'Notification for a new message.'),
+      notificationsNewMessageBadgeCountEnabled: p.body('Notifications.NewMessage.BadgeCountEnabled', 'Boolean', 'Whether new-message notifications carry a badge count.'),
+      notificationsAddedToChannel: notification('Notifications.AddedToChannel', 'Notification for a user added to a channel.'),
+      notificationsRemovedFromChannel: notification('Notifications.RemovedFromChannel', 'Notification for a user removed from a channel.'),
+      notificationsInvitedToChannel: notification('Notifications.InvitedToChannel', 'Notification for a user invited to a channel.'),
+    }),
+  },
+  result: { field: 'chatService', type: ChatService },
+});
+
+twilioMutation('deleteChatService', {
+  operation: chat.chatOperations.DeleteService,
+  description: 'Deletes a Chat service with all its channels, users and messages.',
+  input: {
+    description: 'The Chat service to delete.',
+    fields: (p) => ({ sid: p.path('Sid', { sid: 'IS', description: 'The SID of the service (`IS…`).' }) }),
+  },
+  result: { deletes: 'ChatService' },
+});

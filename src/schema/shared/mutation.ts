@@ -1,12 +1,24 @@
 /**
- * Mutation payloads: the written object, or `userErrors` when Twilio refused
- * the write with a 4xx (a duplicate unique name, a missing parameter). Rate
- * limits, auth failures and upstream outages stay top-level GraphQL errors.
+ * The kit every Twilio write goes through. A mutation declares its input
+ * fields once, each with the Twilio parameter it is sent as and the SID
+ * prefix it must match; the kit builds the input type, checks the values
+ * before any REST call, derives the Twilio request, sends it, and answers
+ * the same payload everywhere: the written object, or `userErrors` when
+ * Twilio refused the write with a 4xx (a duplicate unique name, a missing
+ * parameter). Rate limits, auth failures and upstream outages stay top-level
+ * GraphQL errors.
+ *
+ * Not Pothos's `relayMutationField`: it gives every mutation's `input`
+ * argument one description, where these say what each write takes.
  */
-import type { OutputRef } from '@pothos/core';
+import type { InputFieldRef, InputShape, InputType, OutputRef, SchemaTypes } from '@pothos/core';
 import { builder } from '../builder.ts';
 import { TwilioApiError } from '../../twilio/errors.ts';
+import type { FormValue, RequestOf, TwilioOperation, TwilioRequest } from '../../twilio/operation.ts';
 import { forgetReads, type GatewayContext } from '../../context.ts';
+import { checkKey, checkSid } from './validate.ts';
+import { encodeGlobalId, nodeKey } from './global-id.ts';
+import { hidingSecrets } from './secrets.ts';
 
 export type UserErrorCode = 'NOT_FOUND' | 'CONFLICT' | 'INVALID_INPUT';
 
@@ -62,25 +74,33 @@ function isUserError(error: unknown): error is TwilioApiError {
   return error instanceof TwilioApiError && error.status >= 400 && error.status < 500 && ![401, 403, 429].includes(error.status);
 }
 
+/** Twilio parameter names to the input fields sent as them, longest names first so `Configuration.Url` wins over a shorter name. */
+type Blame = ReadonlyArray<readonly [param: RegExp, name: string, field: string]>;
+
+function blameOf(params: Record<string, string>): Blame {
+  return Object.entries(params)
+    .sort(([a], [b]) => b.length - a.length)
+    .map(([param, field]) => [new RegExp(`\\b${param.replaceAll('.', '\\.')}\\b`), param, field] as const);
+}
+
 /**
- * Runs one write. `inputFields` maps Twilio parameter names to input field names
- * (`UniqueName` -> `uniqueName`) so a refusal that names a parameter points at the field.
- * Whatever the request read before the write may now be stale, so it is all forgotten:
- * later fields of the same request read afresh.
+ * Runs one write: a Twilio refusal becomes a payload with `userErrors`, its
+ * field found from the parameter Twilio's message (or error code) names.
+ * Whatever the request read before the write may now be stale, so it is all
+ * forgotten: later fields of the same request read afresh.
  */
-export async function runWrite<T>(ctx: GatewayContext, inputFields: Record<string, string>, write: () => Promise<T>): Promise<Payload<T>> {
+async function settle<T>(ctx: GatewayContext, blame: Blame, write: () => Promise<T>): Promise<Payload<T>> {
   try {
     return { result: await write(), userErrors: [] };
   } catch (error) {
     if (!isUserError(error)) throw error;
-    const named = Object.keys(inputFields).find((name) => new RegExp(`\\b${name.replace('.', '\\.')}\\b`).test(error.message));
     const byCode = error.code === undefined ? undefined : PARAM_OF_CODE[error.code];
-    const param = named ?? (byCode && byCode in inputFields ? byCode : undefined);
+    const hit = blame.find(([pattern]) => pattern.test(error.message)) ?? blame.find(([, name]) => name === byCode);
     return {
       result: null,
       userErrors: [
         {
-          field: param ? ['input', inputFields[param]!] : null,
+          field: hit ? ['input', hit[2]] : null,
           message: error.message,
           code: error.status === 404 ? 'NOT_FOUND' : error.status === 409 ? 'CONFLICT' : 'INVALID_INPUT',
           twilioCode: error.code ?? null,
@@ -92,7 +112,220 @@ export async function runWrite<T>(ctx: GatewayContext, inputFields: Record<strin
   }
 }
 
-/** `CreateChatChannelPayload { chatChannel, userErrors }`. */
+// ---- input fields ----
+
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T extends SchemaTypes> ? T : never;
+
+/** A GraphQL input type an input field may have: a scalar or enum or input object, or a list of one. */
+export type ParamType = InputType<Types> | [InputType<Types>];
+
+/** The value a resolver receives for a field of that type. */
+export type ShapeOf<T extends ParamType> = T extends [infer U] ? InputShape<Types, U>[] : InputShape<Types, T>;
+
+/** Where Twilio takes a parameter. */
+export type ParamPlace = 'path' | 'body' | 'header';
+
+/** One input field of a write: its GraphQL type, and what Twilio makes of it. */
+export interface Param<T extends ParamType = ParamType, Required extends boolean = boolean> {
+  readonly type: T;
+  readonly required: Required;
+  readonly description: string;
+  /** Where the value is sent, and under which Twilio name; absent for a field only the write's own code reads. */
+  readonly twilio?: { readonly in: ParamPlace; readonly name: string };
+  /** The value must be a SID with this prefix (`IS`). */
+  readonly sid?: string;
+  /** The value is a SID with this prefix or a name Twilio takes in its place (a unique name, an identity). */
+  readonly sidOrName?: string;
+  /** Write-only: sent to Twilio, cut out of any message that quotes it. */
+  readonly secret?: boolean;
+  /** The value to send, when not the input value as it is (see `sendAsTwilioDoes`); `field` is the input path, for errors. */
+  send?(value: ShapeOf<T>, field: string): unknown;
+  /** `send` answers several parameters at once (`Notifications.NewMessage.Enabled`, `.Template`, `.Sound`), named under `twilio.name`. */
+  readonly spreads?: boolean;
+}
+
+/** What a field's options may add to its type and description. */
+export interface ParamOptions<T extends ParamType, Required extends boolean> {
+  required?: Required;
+  sid?: string;
+  sidOrName?: string;
+  secret?: boolean;
+  send?: (value: ShapeOf<T>, field: string) => unknown;
+  spreads?: boolean;
+}
+
+type Names<Part> = Extract<keyof NonNullable<Part>, string>;
+
+/**
+ * Declares the input fields of one operation's write, each with the Twilio
+ * name it is sent as, checked against the operation's request type.
+ */
+export interface ParamKit<Req extends TwilioRequest> {
+  /** A path parameter: always required; `sid` or `sidOrName` says what it must look like. */
+  path(name: Names<Req['path']>, options: { description: string; sid?: string; sidOrName?: string }): Param<'String', true>;
+  /** A form body parameter. */
+  body<T extends ParamType, R extends boolean = false>(name: Names<Req['body']>, type: T, description: string, options?: ParamOptions<T, R>): Param<T, R>;
+  /** A request header, such as `X-Twilio-Webhook-Enabled`. */
+  header<T extends ParamType, R extends boolean = false>(name: Names<Req['headers']>, type: T, description: string, options?: ParamOptions<T, R>): Param<T, R>;
+  /** A field Twilio does not take as it is: the write's own code reads it. */
+  input<T extends ParamType, R extends boolean = false>(type: T, description: string, options?: ParamOptions<T, R>): Param<T, R>;
+}
+
+/** A field sent as the Twilio parameter `name` in `place`; for fields shared by several operations (`webhookEnabled`). */
+export function param<T extends ParamType, R extends boolean = false>(
+  place: ParamPlace | null,
+  name: string | null,
+  type: T,
+  description: string,
+  options: ParamOptions<T, R> = {},
+): Param<T, R> {
+  const { required = false as R, ...rest } = options;
+  return { type, required, description, ...(place && name ? { twilio: { in: place, name } } : {}), ...rest };
+}
+
+const paramKit: ParamKit<TwilioRequest> = {
+  path: (name, { description, ...options }) => param('path', name, 'String', description, { ...options, required: true }),
+  body: (name, type, description, options) => param('body', name, type, description, options),
+  header: (name, type, description, options) => param('header', name, type, description, options),
+  input: (type, description, options) => param(null, null, type, description, options),
+};
+
+// `any`: a field's type decides its value's, so fields of different types are not assignable to one Param<ParamType>.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Params = Record<string, Param<any, boolean>>;
+
+/** The input a resolver receives for declared fields. */
+export type InputOf<F extends Params> = {
+  [K in keyof F]: F[K] extends Param<infer T, infer R> ? (R extends true ? ShapeOf<T> : ShapeOf<T> | null | undefined) : never;
+};
+
+/** Twilio's form conventions for a GraphQL value: JSON as JSON text, URLs as text, booleans in headers as `true`/`false`. */
+function sendAsTwilioDoes(p: Param, value: unknown): unknown {
+  if (p.type === 'JSON') return JSON.stringify(value);
+  if (p.type === 'URL') return String(value);
+  if (p.twilio?.in === 'header' && typeof value === 'boolean') return value ? 'true' : 'false';
+  return value;
+}
+
+/** Checks the input's SIDs and builds the Twilio request from it; a bad value fails here, naming its field, before any REST call. */
+function requestOf(params: Params, input: Record<string, unknown>): TwilioRequest {
+  const parts: Record<ParamPlace, Record<string, unknown>> = { path: {}, body: {}, header: {} };
+  for (const [field, p] of Object.entries(params)) {
+    const value = input[field];
+    if (value === null || value === undefined) continue;
+    const path = `input.${field}`;
+    if (p.sid) checkSid(path, value as string, p.sid);
+    if (p.sidOrName) checkKey(path, value as string, p.sidOrName);
+    if (!p.twilio) {
+      if (p.send) p.send(value as never, path);
+      continue;
+    }
+    const sent = p.send ? p.send(value as never, path) : sendAsTwilioDoes(p, value);
+    if (p.spreads) Object.assign(parts[p.twilio.in], sent);
+    else parts[p.twilio.in][p.twilio.name] = sent;
+  }
+  return { path: parts.path as TwilioRequest['path'], body: parts.body as TwilioRequest['body'], headers: parts.header as TwilioRequest['headers'] };
+}
+
+// ---- mutations ----
+
+/** What a write answers: an object of a type, or the global ID of what it deleted. */
+export type WriteResult<R> =
+  /** `CreateChatChannelPayload { chatChannel, userErrors }`. */
+  | { readonly field: string; readonly type: OutputRef<R>; readonly description?: string }
+  /** `DeleteChatChannelPayload { deletedId, userErrors }`: the global ID of a node of this type. */
+  | { readonly deletes: string; readonly description?: string };
+
+/** What the write's own code is given: the request the kit derived, the checked input, and the request's context. */
+export interface WriteCall<Op extends TwilioOperation, F extends Params> {
+  readonly request: RequestOf<Op>;
+  readonly input: InputOf<F>;
+  readonly ctx: GatewayContext;
+  /** Sends the derived request (or the one given) as the operation. */
+  send(request?: RequestOf<Op>): Promise<Awaited<ReturnType<GatewayContext['twilio']['call']>>>;
+}
+
+export interface TwilioMutation<Op extends TwilioOperation, F extends Params, R> {
+  /** The Twilio operation the mutation performs. */
+  readonly operation: Op;
+  readonly description: string;
+  /** The input type's description and fields; `argument` describes the `input` argument (by default from the verb: "What to create."). */
+  readonly input: { readonly description: string; readonly argument?: string; readonly fields: (p: ParamKit<RequestOf<Op>>) => F };
+  readonly result: WriteResult<R>;
+  /**
+   * The write, when it is more than sending the derived request: a unique
+   * name looked up first so the deleted ID carries the SID, or an answer
+   * reshaped. By default the request is sent and its answer (or, for a
+   * delete, the ID of the object its path names) is the result.
+   */
+  readonly write?: (call: WriteCall<Op, F>) => Promise<R>;
+}
+
+const ARGUMENT_OF_VERB: Record<string, string> = { create: 'What to create.', update: 'What to change, and how.', delete: 'What to delete.' };
+
+/** The global ID of the object a delete's path names: its path values, parents first, are its node key. */
+function deletedId(typename: string, operation: TwilioOperation, request: TwilioRequest): string {
+  return encodeGlobalId(typename, nodeKey(...operation.pathParams.map((name) => request.path![name]!)));
+}
+
+/** Declares one mutation: `createChatChannel(input: CreateChatChannelInput!): CreateChatChannelPayload`. */
+export function twilioMutation<Op extends TwilioOperation, F extends Params, R = never>(name: string, spec: TwilioMutation<Op, F, R>): void {
+  const capitalized = name[0]!.toUpperCase() + name.slice(1);
+  const params = spec.input.fields(paramKit as ParamKit<RequestOf<Op>>);
+  const blame = blameOf(Object.fromEntries(Object.entries(params).flatMap(([field, p]) => (p.twilio && p.twilio.in !== 'path' ? [[p.twilio.name, field]] : []))));
+  const secrets = Object.entries(params).filter(([, p]) => p.secret).map(([field]) => field);
+  const result = spec.result;
+
+  const inputType = builder.inputType(`${capitalized}Input`, {
+    description: spec.input.description,
+    fields: (t) =>
+      Object.fromEntries(
+        Object.entries(params).map(([field, p]) => [field, t.field({ type: p.type as InputType<Types>, required: p.required, description: p.description })]),
+      ) as Record<string, InputFieldRef<Types, unknown>>,
+  });
+
+  const write = async (ctx: GatewayContext, input: Record<string, unknown>): Promise<unknown> => {
+    const request = requestOf(params, input) as RequestOf<Op>;
+    const send = (sent: RequestOf<Op> = request) => ctx.twilio.call(spec.operation, sent);
+    if (spec.write) return spec.write({ request, input: input as InputOf<F>, ctx, send });
+    const answer = await send();
+    return 'deletes' in result ? deletedId(result.deletes, spec.operation, request) : answer;
+  };
+
+  const payload = builder.objectRef<Payload<R>>(`${capitalized}Payload`).implement({
+    description: result.description ?? `The result of ${name}.`,
+    fields: (t) => ({
+      ...('deletes' in result
+        ? { deletedId: t.id({ nullable: true, description: 'Global ID of the deleted object; null when the delete was refused.', resolve: (p) => p.result as string | null }) }
+        : {
+            // Pothos cannot resolve its result type for a generic R; the value is the R this ref expects, or null.
+            [result.field]: t.field({ type: result.type, nullable: true, description: 'The object as Twilio returned it; null when the write was refused.', resolve: (p) => p.result as never }),
+          }),
+      userErrors: t.field({
+        type: [UserError],
+        nullable: false,
+        description: 'deletes' in result ? 'Why the delete was refused; empty on success.' : 'Why the write was refused; empty on success.',
+        resolve: (p) => p.userErrors,
+      }),
+    }),
+  });
+
+  builder.mutationField(name, (t) =>
+    t.field({
+      type: payload,
+      description: spec.description,
+      args: { input: t.arg({ type: inputType, required: true, description: spec.input.argument ?? ARGUMENT_OF_VERB[/^[a-z]+/.exec(name)![0]] }) },
+      extensions: { twilioWrite: { operation: spec.operation.key, params } },
+      resolve: (_root, args, ctx) => {
+        const input = args.input as Record<string, unknown>;
+        const run = () => settle(ctx, blame, () => write(ctx, input) as Promise<R>);
+        return secrets.length === 0 ? run() : hidingSecrets(secrets.map((field) => input[field] as string | null | undefined), run);
+      },
+    }),
+  );
+}
+
+/** `CreateChatChannelPayload { chatChannel, userErrors }`, for the few writes the kit cannot declare. */
 export function payloadType<T>(name: string, field: string, type: OutputRef<T>, description: string) {
   return builder.objectRef<Payload<T>>(name).implement({
     description,
@@ -113,4 +346,9 @@ export function deletePayloadType(name: string, description: string) {
       userErrors: t.field({ type: [UserError], nullable: false, description: 'Why the delete was refused; empty on success.', resolve: (p) => p.userErrors }),
     }),
   });
+}
+
+/** Runs one write outside the kit; `inputFields` maps Twilio parameter names to input field names. */
+export function runWrite<T>(ctx: GatewayContext, inputFields: Record<string, string>, write: () => Promise<T>): Promise<Payload<T>> {
+  return settle(ctx, blameOf(inputFields), write);
 }
