@@ -3,12 +3,13 @@ import { builder } from '../builder.ts';
 import { listedPer } from '../../limits/cost.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatBindingRecord } from '../../twilio/chat.ts';
-import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
-import { deletePayloadType, runWrite } from '../shared/mutation.ts';
+import { twilioMutation } from '../shared/mutation.ts';
+import { serviceSid } from './shared.ts';
 import { ChatService, serviceKeys } from './service.ts';
 import { ChatUser, userByIdentity } from './user.ts';
 import { ChatCredential } from './credential.ts';
@@ -96,28 +97,15 @@ builder.objectFields(ChatService, (t) => {
 
 // ---- mutations ----
 
-const DeleteChatBindingInput = builder.inputType('DeleteChatBindingInput', {
-  description: 'The push binding to delete.',
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
-    sid: t.string({ required: true, description: 'The SID of the binding (`BS…`).' }),
-  }),
+twilioMutation('deleteChatBinding', {
+  operation: chat.chatOperations.DeleteBinding,
+  description: 'Deletes a push binding: the device gets no more push notifications until the SDK registers it again.',
+  input: {
+    description: 'The push binding to delete.',
+    fields: (p) => ({
+      serviceSid,
+      sid: p.path('Sid', { sid: 'BS', description: 'The SID of the binding (`BS…`).' }),
+    }),
+  },
+  result: { deletes: 'ChatBinding' },
 });
-
-const DeleteChatBindingPayload = deletePayloadType('DeleteChatBindingPayload', 'The result of deleteChatBinding.');
-
-builder.mutationFields((t) => ({
-  deleteChatBinding: t.field({
-    type: DeleteChatBindingPayload,
-    description: 'Deletes a push binding: the device gets no more push notifications until the SDK registers it again.',
-    args: { input: t.arg({ type: DeleteChatBindingInput, required: true, description: 'What to delete.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const key = nodeKey(checkSid('input.serviceSid', input.serviceSid, 'IS'), checkSid('input.sid', input.sid, 'BS'));
-      const payload = await runWrite(ctx, {}, async () => {
-        await chat.deleteBinding(ctx.twilio, { path: { ServiceSid: input.serviceSid, Sid: input.sid } });
-        return encodeGlobalId('ChatBinding', key);
-      });
-      return payload;
-    },
-  }),
-}));

@@ -3,13 +3,14 @@ import { builder } from '../builder.ts';
 import { listedPer } from '../../limits/cost.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatRoleRecord } from '../../twilio/chat.ts';
-import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { nodeKey } from '../shared/global-id.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
-import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
+import { param, twilioMutation } from '../shared/mutation.ts';
 import type { GatewayContext } from '../../context.ts';
+import { serviceSid } from './shared.ts';
 import { ChatService, serviceKeys } from './service.ts';
 
 export const ChatRoleType = builder.enumType('ChatRoleType', {
@@ -85,78 +86,44 @@ builder.objectFields(ChatService, (t) => {
 
 // ---- mutations ----
 
-const roleFields = { FriendlyName: 'friendlyName', Type: 'type', Permission: 'permissions' };
+/** The role a write names. */
+const roleSid = param('path', 'Sid', 'String', 'The SID of the role (`RL…`).', { required: true, sid: 'RL' });
 
-const CreateChatRoleInput = builder.inputType('CreateChatRoleInput', {
-  description: 'A new role.',
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
-    friendlyName: t.string({ required: true, description: 'A name for the role, unique in the service.' }),
-    type: t.field({ type: ChatRoleType, required: true, description: 'Whether the role is for channel members or service users.' }),
-    permissions: t.stringList({ required: true, description: 'The permissions the role grants.' }),
-  }),
+twilioMutation('createChatRole', {
+  operation: chat.chatOperations.CreateRole,
+  description: 'Creates a role in a Chat service.',
+  input: {
+    description: 'A new role.',
+    fields: (p) => ({
+      serviceSid,
+      friendlyName: p.body('FriendlyName', 'String', 'A name for the role, unique in the service.', { required: true }),
+      type: p.body('Type', ChatRoleType, 'Whether the role is for channel members or service users.', { required: true }),
+      permissions: p.body('Permission', ['String'], 'The permissions the role grants.', { required: true }),
+    }),
+  },
+  result: { field: 'chatRole', type: ChatRole },
 });
 
-const UpdateChatRoleInput = builder.inputType('UpdateChatRoleInput', {
-  description: "A role's new permissions; they replace the old ones.",
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
-    sid: t.string({ required: true, description: 'The SID of the role (`RL…`).' }),
-    permissions: t.stringList({ required: true, description: 'The permissions the role grants from now on.' }),
-  }),
+twilioMutation('updateChatRole', {
+  operation: chat.chatOperations.UpdateRole,
+  description: "Replaces a role's permissions.",
+  input: {
+    description: "A role's new permissions; they replace the old ones.",
+    fields: (p) => ({
+      serviceSid,
+      sid: roleSid,
+      permissions: p.body('Permission', ['String'], 'The permissions the role grants from now on.', { required: true }),
+    }),
+  },
+  result: { field: 'chatRole', type: ChatRole },
 });
 
-const DeleteChatRoleInput = builder.inputType('DeleteChatRoleInput', {
-  description: 'The role to delete.',
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
-    sid: t.string({ required: true, description: 'The SID of the role (`RL…`).' }),
-  }),
+twilioMutation('deleteChatRole', {
+  operation: chat.chatOperations.DeleteRole,
+  description: 'Deletes a role. Twilio refuses to delete a default role of the service.',
+  input: {
+    description: 'The role to delete.',
+    fields: () => ({ serviceSid, sid: roleSid }),
+  },
+  result: { deletes: 'ChatRole' },
 });
-
-const CreateChatRolePayload = payloadType('CreateChatRolePayload', 'chatRole', ChatRole, 'The result of createChatRole.');
-const UpdateChatRolePayload = payloadType('UpdateChatRolePayload', 'chatRole', ChatRole, 'The result of updateChatRole.');
-const DeleteChatRolePayload = deletePayloadType('DeleteChatRolePayload', 'The result of deleteChatRole.');
-
-builder.mutationFields((t) => ({
-  createChatRole: t.field({
-    type: CreateChatRolePayload,
-    description: 'Creates a role in a Chat service.',
-    args: { input: t.arg({ type: CreateChatRoleInput, required: true, description: 'What to create.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const payload = await runWrite(ctx, roleFields, () =>
-        chat.createRole(ctx.twilio, {
-          path: { ServiceSid: checkSid('input.serviceSid', input.serviceSid, 'IS') },
-          body: { FriendlyName: input.friendlyName, Type: input.type, Permission: input.permissions },
-        }),
-      );
-      return payload;
-    },
-  }),
-  updateChatRole: t.field({
-    type: UpdateChatRolePayload,
-    description: "Replaces a role's permissions.",
-    args: { input: t.arg({ type: UpdateChatRoleInput, required: true, description: 'What to change, and how.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const key = nodeKey(checkSid('input.serviceSid', input.serviceSid, 'IS'), checkSid('input.sid', input.sid, 'RL'));
-      const payload = await runWrite(ctx, roleFields, () =>
-        chat.updateRole(ctx.twilio, { path: { ServiceSid: input.serviceSid, Sid: input.sid }, body: { Permission: input.permissions } }),
-      );
-      if (payload.result) ChatRole.getDataloader(ctx).prime(key, payload.result);
-      return payload;
-    },
-  }),
-  deleteChatRole: t.field({
-    type: DeleteChatRolePayload,
-    description: 'Deletes a role. Twilio refuses to delete a default role of the service.',
-    args: { input: t.arg({ type: DeleteChatRoleInput, required: true, description: 'What to delete.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const key = nodeKey(checkSid('input.serviceSid', input.serviceSid, 'IS'), checkSid('input.sid', input.sid, 'RL'));
-      const payload = await runWrite(ctx, {}, async () => {
-        await chat.deleteRole(ctx.twilio, { path: { ServiceSid: input.serviceSid, Sid: input.sid } });
-        return encodeGlobalId('ChatRole', key);
-      });
-      return payload;
-    },
-  }),
-}));
