@@ -2,13 +2,12 @@
 import { builder } from '../builder.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatCredentialRecord } from '../../twilio/chat.ts';
-import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
-import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
-import { hidingSecrets } from '../shared/secrets.ts';
+import { param, twilioMutation } from '../shared/mutation.ts';
 
 export const ChatPushService = builder.enumType('ChatPushService', {
   description: 'A push notification service a credential sends through.',
@@ -73,122 +72,59 @@ builder.queryFields((t) => ({
 
 // ---- mutations ----
 
-// Twilio's refusals name the parameter at fault; should one quote a secret's value, `hidingSecrets` cuts it out.
-const credentialFields = {
-  FriendlyName: 'friendlyName',
-  Certificate: 'certificate',
-  PrivateKey: 'privateKey',
-  Sandbox: 'sandbox',
-  ApiKey: 'apiKey',
-  Secret: 'secret',
-  Type: 'type',
-};
-
 const SECRET = 'Write-only: sent to Twilio, never returned.';
 
-/** The write-only values a credential input carries, cut out of any message that quotes them. */
-function secretsOf(input: { certificate?: string | null; privateKey?: string | null; apiKey?: string | null; secret?: string | null }) {
-  return [input.certificate, input.privateKey, input.apiKey, input.secret];
-}
+/** The credential an update or delete names. */
+const credentialSid = param('path', 'Sid', 'String', 'The SID of the credential (`CR…`).', { required: true, sid: 'CR' });
 
-const CreateChatCredentialInput = builder.inputType('CreateChatCredentialInput', {
-  description: 'A new push credential. APN takes a certificate and private key; FCM a secret (server key); GCM an API key.',
-  fields: (t) => ({
-    type: t.field({ type: ChatPushService, required: true, description: 'The push service the credential is for.' }),
-    friendlyName: t.string({ description: 'A name for the credential, up to 64 characters.' }),
-    certificate: t.string({ description: `APN only: the certificate, PEM encoded (\`-----BEGIN CERTIFICATE-----…\`). ${SECRET}` }),
-    privateKey: t.string({ description: `APN only: the certificate's private key, PEM encoded (\`-----BEGIN RSA PRIVATE KEY-----…\`). ${SECRET}` }),
-    sandbox: t.boolean({ description: "APN only: send to Apple's sandbox (development) environment instead of production." }),
-    apiKey: t.string({ description: `GCM only: the API key of the project, from the Google developer console. ${SECRET}` }),
-    secret: t.string({ description: `FCM only: the server key of the project, from the Firebase console (Settings, Cloud Messaging). ${SECRET}` }),
-  }),
+/** The fields a credential's create and update share. */
+const shared = {
+  friendlyName: param('body', 'FriendlyName', 'String', 'A name for the credential, up to 64 characters.'),
+  sandbox: param('body', 'Sandbox', 'Boolean', "APN only: send to Apple's sandbox (development) environment instead of production."),
+};
+
+twilioMutation('createChatCredential', {
+  operation: chat.chatOperations.CreateCredential,
+  description: 'Creates a push credential for Chat.',
+  input: {
+    description: 'A new push credential. APN takes a certificate and private key; FCM a secret (server key); GCM an API key.',
+    fields: (p) => ({
+      type: p.body('Type', ChatPushService, 'The push service the credential is for.', { required: true }),
+      friendlyName: shared.friendlyName,
+      certificate: p.body('Certificate', 'String', `APN only: the certificate, PEM encoded (\`-----BEGIN CERTIFICATE-----…\`). ${SECRET}`, { secret: true }),
+      privateKey: p.body('PrivateKey', 'String', `APN only: the certificate's private key, PEM encoded (\`-----BEGIN RSA PRIVATE KEY-----…\`). ${SECRET}`, { secret: true }),
+      sandbox: shared.sandbox,
+      apiKey: p.body('ApiKey', 'String', `GCM only: the API key of the project, from the Google developer console. ${SECRET}`, { secret: true }),
+      secret: p.body('Secret', 'String', `FCM only: the server key of the project, from the Firebase console (Settings, Cloud Messaging). ${SECRET}`, { secret: true }),
+    }),
+  },
+  result: { field: 'chatCredential', type: ChatCredential },
 });
 
-const UpdateChatCredentialInput = builder.inputType('UpdateChatCredentialInput', {
-  description: 'Changes to a push credential; fields left out stay as they are. Its push service cannot change.',
-  fields: (t) => ({
-    sid: t.string({ required: true, description: 'The SID of the credential (`CR…`).' }),
-    friendlyName: t.string({ description: 'A name for the credential, up to 64 characters.' }),
-    certificate: t.string({ description: `APN only: a new certificate, PEM encoded. ${SECRET}` }),
-    privateKey: t.string({ description: `APN only: a new private key, PEM encoded. ${SECRET}` }),
-    sandbox: t.boolean({ description: "APN only: send to Apple's sandbox (development) environment instead of production." }),
-    apiKey: t.string({ description: `GCM only: a new API key. ${SECRET}` }),
-    secret: t.string({ description: `FCM only: a new server key. ${SECRET}` }),
-  }),
+twilioMutation('updateChatCredential', {
+  operation: chat.chatOperations.UpdateCredential,
+  description: 'Changes a push credential: its name, or new keys for the same push service.',
+  input: {
+    description: 'Changes to a push credential; fields left out stay as they are. Its push service cannot change.',
+    fields: (p) => ({
+      sid: credentialSid,
+      friendlyName: shared.friendlyName,
+      certificate: p.body('Certificate', 'String', `APN only: a new certificate, PEM encoded. ${SECRET}`, { secret: true }),
+      privateKey: p.body('PrivateKey', 'String', `APN only: a new private key, PEM encoded. ${SECRET}`, { secret: true }),
+      sandbox: shared.sandbox,
+      apiKey: p.body('ApiKey', 'String', `GCM only: a new API key. ${SECRET}`, { secret: true }),
+      secret: p.body('Secret', 'String', `FCM only: a new server key. ${SECRET}`, { secret: true }),
+    }),
+  },
+  result: { field: 'chatCredential', type: ChatCredential },
 });
 
-const DeleteChatCredentialInput = builder.inputType('DeleteChatCredentialInput', {
-  description: 'The push credential to delete.',
-  fields: (t) => ({
-    sid: t.string({ required: true, description: 'The SID of the credential (`CR…`).' }),
-  }),
+twilioMutation('deleteChatCredential', {
+  operation: chat.chatOperations.DeleteCredential,
+  description: 'Deletes a push credential. Bindings that use it can no longer get push notifications.',
+  input: {
+    description: 'The push credential to delete.',
+    fields: () => ({ sid: credentialSid }),
+  },
+  result: { deletes: 'ChatCredential' },
 });
-
-const CreateChatCredentialPayload = payloadType('CreateChatCredentialPayload', 'chatCredential', ChatCredential, 'The result of createChatCredential.');
-const UpdateChatCredentialPayload = payloadType('UpdateChatCredentialPayload', 'chatCredential', ChatCredential, 'The result of updateChatCredential.');
-const DeleteChatCredentialPayload = deletePayloadType('DeleteChatCredentialPayload', 'The result of deleteChatCredential.');
-
-builder.mutationFields((t) => ({
-  createChatCredential: t.field({
-    type: CreateChatCredentialPayload,
-    description: 'Creates a push credential for Chat.',
-    args: { input: t.arg({ type: CreateChatCredentialInput, required: true, description: 'What to create.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const payload = await hidingSecrets(secretsOf(input), () =>
-        runWrite(ctx, credentialFields, () =>
-          chat.createCredential(ctx.twilio, {
-            body: {
-              Type: input.type,
-              FriendlyName: input.friendlyName ?? undefined,
-              Certificate: input.certificate ?? undefined,
-              PrivateKey: input.privateKey ?? undefined,
-              Sandbox: input.sandbox ?? undefined,
-              ApiKey: input.apiKey ?? undefined,
-              Secret: input.secret ?? undefined,
-            },
-          }),
-        ),
-      );
-      if (payload.result) ChatCredential.getDataloader(ctx).prime(nodeKey(payload.result.sid!), payload.result);
-      return payload;
-    },
-  }),
-  updateChatCredential: t.field({
-    type: UpdateChatCredentialPayload,
-    description: 'Changes a push credential: its name, or new keys for the same push service.',
-    args: { input: t.arg({ type: UpdateChatCredentialInput, required: true, description: 'What to change, and how.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const key = nodeKey(checkSid('input.sid', input.sid, 'CR'));
-      const payload = await hidingSecrets(secretsOf(input), () =>
-        runWrite(ctx, credentialFields, () =>
-          chat.updateCredential(ctx.twilio, {
-            path: { Sid: input.sid },
-            body: {
-              FriendlyName: input.friendlyName ?? undefined,
-              Certificate: input.certificate ?? undefined,
-              PrivateKey: input.privateKey ?? undefined,
-              Sandbox: input.sandbox ?? undefined,
-              ApiKey: input.apiKey ?? undefined,
-              Secret: input.secret ?? undefined,
-            },
-          }),
-        ),
-      );
-      if (payload.result) ChatCredential.getDataloader(ctx).prime(key, payload.result);
-      return payload;
-    },
-  }),
-  deleteChatCredential: t.field({
-    type: DeleteChatCredentialPayload,
-    description: 'Deletes a push credential. Bindings that use it can no longer get push notifications.',
-    args: { input: t.arg({ type: DeleteChatCredentialInput, required: true, description: 'What to delete.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const key = nodeKey(checkSid('input.sid', input.sid, 'CR'));
-      const payload = await runWrite(ctx, {}, async () => {
-        await chat.deleteCredential(ctx.twilio, { path: { Sid: input.sid } });
-        return encodeGlobalId('ChatCredential', key);
-      });
-      return payload;
-    },
-  }),
-}));
