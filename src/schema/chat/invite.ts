@@ -7,9 +7,10 @@ import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
-import { checkKey, checkSid, isSid } from '../shared/validate.ts';
-import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
-import { ChatChannel, channelKeys, channelOf } from './channel.ts';
+import { checkSid } from '../shared/validate.ts';
+import { twilioMutation } from '../shared/mutation.ts';
+import { channelSidOrUniqueName, serviceSid } from './shared.ts';
+import { ChatChannel, channelKeys, channelOf, channelSid } from './channel.ts';
 import { ChatUser, userByIdentity } from './user.ts';
 import { ChatRole } from './role.ts';
 import { ChatService, serviceKeys } from './service.ts';
@@ -75,68 +76,38 @@ builder.objectFields(ChatChannel, (t) => {
 
 // ---- mutations ----
 
-const inviteFields = { Identity: 'identity', RoleSid: 'roleSid' };
-
-const CreateChatInviteInput = builder.inputType('CreateChatInviteInput', {
-  description: 'A new invite: a user asked to join a channel.',
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
-    channelSidOrUniqueName: t.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }),
-    identity: t.string({ required: true, description: 'The identity of the user to invite.' }),
-    roleSid: t.string({ description: "SID of the channel role (`RL…`) the user gets on joining; the service's default channel role when omitted." }),
-  }),
+twilioMutation('createChatInvite', {
+  operation: chat.chatOperations.CreateInvite,
+  description: 'Invites a user to a channel. Twilio refuses an identity that is already a member or already invited.',
+  input: {
+    description: 'A new invite: a user asked to join a channel.',
+    fields: (p) => ({
+      serviceSid,
+      channelSidOrUniqueName,
+      identity: p.body('Identity', 'String', 'The identity of the user to invite.', { required: true }),
+      roleSid: p.body('RoleSid', 'String', "SID of the channel role (`RL…`) the user gets on joining; the service's default channel role when omitted.", { sid: 'RL' }),
+    }),
+  },
+  result: { field: 'chatInvite', type: ChatInvite },
 });
 
-const DeleteChatInviteInput = builder.inputType('DeleteChatInviteInput', {
-  description: 'The invite to withdraw.',
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
-    channelSidOrUniqueName: t.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }),
-    sid: t.string({ required: true, description: 'The SID of the invite (`IN…`).' }),
-  }),
+twilioMutation('deleteChatInvite', {
+  operation: chat.chatOperations.DeleteInvite,
+  description: 'Withdraws an invite.',
+  input: {
+    description: 'The invite to withdraw.',
+    fields: (p) => ({
+      serviceSid,
+      channelSidOrUniqueName,
+      sid: p.path('Sid', { sid: 'IN', description: 'The SID of the invite (`IN…`).' }),
+    }),
+  },
+  result: { deletes: 'ChatInvite' },
+  // The deleted ID must carry the channel's SID, so a channel named by unique name is looked up first.
+  write: async ({ request, send, ctx }) => {
+    const { ServiceSid: service, ChannelSid: named, Sid: sid } = request.path;
+    const channel = await channelSid(ctx, service, named);
+    await send({ ...request, path: { ServiceSid: service, ChannelSid: channel, Sid: sid } });
+    return encodeGlobalId('ChatInvite', nodeKey(service, channel, sid));
+  },
 });
-
-const CreateChatInvitePayload = payloadType('CreateChatInvitePayload', 'chatInvite', ChatInvite, 'The result of createChatInvite.');
-const DeleteChatInvitePayload = deletePayloadType('DeleteChatInvitePayload', 'The result of deleteChatInvite.');
-
-builder.mutationFields((t) => ({
-  createChatInvite: t.field({
-    type: CreateChatInvitePayload,
-    description: 'Invites a user to a channel. Twilio refuses an identity that is already a member or already invited.',
-    args: { input: t.arg({ type: CreateChatInviteInput, required: true, description: 'What to create.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
-      const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
-      if (input.roleSid) checkSid('input.roleSid', input.roleSid, 'RL');
-      const payload = await runWrite(ctx, inviteFields, () =>
-        chat.createInvite(ctx.twilio, {
-          path: { ServiceSid: service, ChannelSid: channel },
-          body: { Identity: input.identity, RoleSid: input.roleSid ?? undefined },
-        }),
-      );
-      if (payload.result) {
-        const key = nodeKey(service, payload.result.channel_sid!, payload.result.sid!);
-        ChatInvite.getDataloader(ctx).prime(key, payload.result);
-      }
-      return payload;
-    },
-  }),
-  deleteChatInvite: t.field({
-    type: DeleteChatInvitePayload,
-    description: 'Withdraws an invite.',
-    args: { input: t.arg({ type: DeleteChatInviteInput, required: true, description: 'What to delete.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
-      const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
-      const sid = checkSid('input.sid', input.sid, 'IN');
-      let channelSid = channel;
-      const payload = await runWrite(ctx, {}, async () => {
-        // The deleted ID must carry the channel's SID, so a channel named by unique name is looked up first.
-        if (!isSid(channel, 'CH')) channelSid = (await chat.fetchChannel(ctx.twilio, { path: { ServiceSid: service, Sid: channel } })).sid!;
-        await chat.deleteInvite(ctx.twilio, { path: { ServiceSid: service, ChannelSid: channelSid, Sid: sid } });
-        return encodeGlobalId('ChatInvite', nodeKey(service, channelSid, sid));
-      });
-      return payload;
-    },
-  }),
-}));
