@@ -10,10 +10,10 @@ import { UNCACHED_KEY, isPartialRecord } from '../shared/partial.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
-import { checkKey, checkSid, isSid } from '../shared/validate.ts';
-import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
+import { checkKey, isSid } from '../shared/validate.ts';
+import { param, twilioMutation } from '../shared/mutation.ts';
 import { parseJsonText } from '../shared/json.ts';
-import { WEBHOOK_ENABLED, attributesParam, webhookHeader } from './shared.ts';
+import { channelSidOrUniqueName, importDates, serviceSid, webhookEnabled } from './shared.ts';
 import { ChatChannel, channelKeys, channelOf } from './channel.ts';
 import { ChatUser, userByIdentity } from './user.ts';
 import { ChatRole } from './role.ts';
@@ -151,131 +151,66 @@ builder.objectFields(ChatChannel, (t) => {
 
 // ---- mutations ----
 
-const memberFields = { Identity: 'identity', RoleSid: 'roleSid', Attributes: 'attributes', LastConsumedMessageIndex: 'lastConsumedMessageIndex' };
+/** The member a write names, by SID or identity. */
+const memberSidOrIdentity = param('path', 'Sid', 'String', 'The SID (`MB…`) or identity of the member.', { required: true, sidOrName: 'MB' });
 
-const CreateChatMemberInput = builder.inputType('CreateChatMemberInput', {
-  description: 'A new member of a channel. A new identity also becomes a user of the service.',
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
-    channelSidOrUniqueName: t.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }),
-    identity: t.string({ required: true, description: 'The identity of the user to add.' }),
-    roleSid: t.string({ description: "SID of the member's channel role; the service's default when omitted." }),
-    attributes: t.field({ type: 'JSON', description: 'Application data to store with the member.' }),
-    lastConsumedMessageIndex: t.int({ description: 'Index of the last message the member has read.' }),
-    lastConsumptionTimestamp: t.field({ type: 'DateTime', description: 'When the member last read messages.' }),
-    dateCreated: t.field({ type: 'DateTime', description: 'Join date to record, for imports.' }),
-    dateUpdated: t.field({ type: 'DateTime', description: 'Update date to record, for imports.' }),
-    webhookEnabled: t.boolean({ description: WEBHOOK_ENABLED }),
-  }),
+/** The read position and dates a member's create and update share. */
+const readAndDates = {
+  lastConsumedMessageIndex: param('body', 'LastConsumedMessageIndex', 'Int', 'Index of the last message the member has read.'),
+  lastConsumptionTimestamp: param('body', 'LastConsumptionTimestamp', 'DateTime', 'When the member last read messages.'),
+  ...importDates('Join date to record, for imports.'),
+};
+
+twilioMutation('createChatMember', {
+  operation: chat.chatOperations.CreateMember,
+  description: 'Adds a user to a channel.',
+  input: {
+    description: 'A new member of a channel. A new identity also becomes a user of the service.',
+    fields: (p) => ({
+      serviceSid,
+      channelSidOrUniqueName,
+      identity: p.body('Identity', 'String', 'The identity of the user to add.', { required: true }),
+      roleSid: p.body('RoleSid', 'String', "SID of the member's channel role; the service's default when omitted.", { sid: 'RL' }),
+      attributes: p.body('Attributes', 'JSON', 'Application data to store with the member.'),
+      ...readAndDates,
+      webhookEnabled,
+    }),
+  },
+  result: { field: 'chatMember', type: ChatMember },
 });
 
-const UpdateChatMemberInput = builder.inputType('UpdateChatMemberInput', {
-  description: 'Changes to a member; fields left out stay as they are.',
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
-    channelSidOrUniqueName: t.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }),
-    sidOrIdentity: t.string({ required: true, description: 'The SID (`MB…`) or identity of the member.' }),
-    roleSid: t.string({ description: "SID of the member's new channel role (`RL…`)." }),
-    attributes: t.field({ type: 'JSON', description: 'Application data to store with the member, replacing what is stored.' }),
-    lastConsumedMessageIndex: t.int({ description: 'Index of the last message the member has read.' }),
-    lastConsumptionTimestamp: t.field({ type: 'DateTime', description: 'When the member last read messages.' }),
-    dateCreated: t.field({ type: 'DateTime', description: 'Join date to record, for imports.' }),
-    dateUpdated: t.field({ type: 'DateTime', description: 'Update date to record, for imports.' }),
-    webhookEnabled: t.boolean({ description: WEBHOOK_ENABLED }),
-  }),
+twilioMutation('updateChatMember', {
+  operation: chat.chatOperations.UpdateMember,
+  description: 'Changes a member: its role, attributes or read position.',
+  input: {
+    description: 'Changes to a member; fields left out stay as they are.',
+    fields: (p) => ({
+      serviceSid,
+      channelSidOrUniqueName,
+      sidOrIdentity: memberSidOrIdentity,
+      roleSid: p.body('RoleSid', 'String', "SID of the member's new channel role (`RL…`).", { sid: 'RL' }),
+      attributes: p.body('Attributes', 'JSON', 'Application data to store with the member, replacing what is stored.'),
+      ...readAndDates,
+      webhookEnabled,
+    }),
+  },
+  result: { field: 'chatMember', type: ChatMember },
 });
 
-const DeleteChatMemberInput = builder.inputType('DeleteChatMemberInput', {
-  description: 'The member to remove from its channel.',
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
-    channelSidOrUniqueName: t.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }),
-    sidOrIdentity: t.string({ required: true, description: 'The SID (`MB…`) or identity of the member.' }),
-    webhookEnabled: t.boolean({ description: WEBHOOK_ENABLED }),
-  }),
+twilioMutation('deleteChatMember', {
+  operation: chat.chatOperations.DeleteMember,
+  description: 'Removes a member from its channel.',
+  input: {
+    description: 'The member to remove from its channel.',
+    fields: () => ({ serviceSid, channelSidOrUniqueName, sidOrIdentity: memberSidOrIdentity, webhookEnabled }),
+  },
+  result: { deletes: 'ChatMember' },
+  // The deleted ID must carry SIDs, so names are resolved first when given.
+  write: async ({ request, send, ctx }) => {
+    const { ServiceSid: service, ChannelSid: channel, Sid: member } = request.path;
+    const record = isSid(member, 'MB') && isSid(channel, 'CH') ? null : await chat.fetchMember(ctx.twilio, { path: request.path });
+    const path = { ServiceSid: service, ChannelSid: record?.channel_sid ?? channel, Sid: record?.sid ?? member };
+    await send({ ...request, path });
+    return encodeGlobalId('ChatMember', nodeKey(path.ServiceSid, path.ChannelSid, path.Sid));
+  },
 });
-
-const CreateChatMemberPayload = payloadType('CreateChatMemberPayload', 'chatMember', ChatMember, 'The result of createChatMember.');
-const UpdateChatMemberPayload = payloadType('UpdateChatMemberPayload', 'chatMember', ChatMember, 'The result of updateChatMember.');
-const DeleteChatMemberPayload = deletePayloadType('DeleteChatMemberPayload', 'The result of deleteChatMember.');
-
-/** After a membership changes, the channel's count and the member's cached copies are stale. */
-function rememberMember(ctx: GatewayContext, record: ChatMemberRecord | null): void {
-  if (record) ChatMember.getDataloader(ctx).prime(nodeKey(record.service_sid!, record.channel_sid!, record.sid!), record);
-}
-
-builder.mutationFields((t) => ({
-  createChatMember: t.field({
-    type: CreateChatMemberPayload,
-    description: 'Adds a user to a channel.',
-    args: { input: t.arg({ type: CreateChatMemberInput, required: true, description: 'What to create.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
-      const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
-      if (input.roleSid) checkSid('input.roleSid', input.roleSid, 'RL');
-      const payload = await runWrite(ctx, memberFields, () =>
-        chat.createMember(ctx.twilio, {
-          path: { ServiceSid: service, ChannelSid: channel },
-          body: {
-            Identity: input.identity,
-            RoleSid: input.roleSid ?? undefined,
-            Attributes: attributesParam(input.attributes),
-            LastConsumedMessageIndex: input.lastConsumedMessageIndex ?? undefined,
-            LastConsumptionTimestamp: input.lastConsumptionTimestamp ?? undefined,
-            DateCreated: input.dateCreated ?? undefined,
-            DateUpdated: input.dateUpdated ?? undefined,
-          },
-          headers: webhookHeader(input.webhookEnabled),
-        }),
-      );
-      rememberMember(ctx, payload.result);
-      return payload;
-    },
-  }),
-  updateChatMember: t.field({
-    type: UpdateChatMemberPayload,
-    description: 'Changes a member: its role, attributes or read position.',
-    args: { input: t.arg({ type: UpdateChatMemberInput, required: true, description: 'What to change, and how.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
-      const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
-      const member = checkKey('input.sidOrIdentity', input.sidOrIdentity, 'MB');
-      if (input.roleSid) checkSid('input.roleSid', input.roleSid, 'RL');
-      const payload = await runWrite(ctx, memberFields, () =>
-        chat.updateMember(ctx.twilio, {
-          path: { ServiceSid: service, ChannelSid: channel, Sid: member },
-          body: {
-            RoleSid: input.roleSid ?? undefined,
-            Attributes: attributesParam(input.attributes),
-            LastConsumedMessageIndex: input.lastConsumedMessageIndex ?? undefined,
-            LastConsumptionTimestamp: input.lastConsumptionTimestamp ?? undefined,
-            DateCreated: input.dateCreated ?? undefined,
-            DateUpdated: input.dateUpdated ?? undefined,
-          },
-          headers: webhookHeader(input.webhookEnabled),
-        }),
-      );
-      rememberMember(ctx, payload.result);
-      return payload;
-    },
-  }),
-  deleteChatMember: t.field({
-    type: DeleteChatMemberPayload,
-    description: 'Removes a member from its channel.',
-    args: { input: t.arg({ type: DeleteChatMemberInput, required: true, description: 'What to delete.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
-      const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
-      const member = checkKey('input.sidOrIdentity', input.sidOrIdentity, 'MB');
-      const payload = await runWrite(ctx, {}, async () => {
-        // The deleted ID must carry SIDs, so names are resolved first when given.
-        const record = isSid(member, 'MB') && isSid(channel, 'CH') ? null : await chat.fetchMember(ctx.twilio, { path: { ServiceSid: service, ChannelSid: channel, Sid: member } });
-        const channelSid = record?.channel_sid ?? channel;
-        const sid = record?.sid ?? member;
-        await chat.deleteMember(ctx.twilio, { path: { ServiceSid: service, ChannelSid: channelSid, Sid: sid }, headers: webhookHeader(input.webhookEnabled) });
-        return encodeGlobalId('ChatMember', nodeKey(service, channelSid, sid));
-      });
-      return payload;
-    },
-  }),
-}));
