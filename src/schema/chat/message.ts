@@ -8,11 +8,11 @@ import { fetchEach } from '../shared/node.ts';
 import { UNCACHED_KEY, isPartialRecord } from '../shared/partial.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { bothWaysArgs } from '../shared/args.ts';
-import { checkKey, checkSid, isSid } from '../shared/validate.ts';
-import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
+import { checkSid } from '../shared/validate.ts';
+import { param, twilioMutation } from '../shared/mutation.ts';
 import { parseJsonText } from '../shared/json.ts';
-import { WEBHOOK_ENABLED, attributesParam, webhookHeader } from './shared.ts';
-import { ChatChannel, channelKeys, channelOf } from './channel.ts';
+import { channelSidOrUniqueName, importDates, serviceSid, webhookEnabled } from './shared.ts';
+import { ChatChannel, channelKeys, channelOf, channelSid } from './channel.ts';
 import { ChatUser, userByIdentity } from './user.ts';
 import { ChatMember, IDENTITIES_PER_CALL, memberByIdentity } from './member.ts';
 import { ChatService, serviceKeys } from './service.ts';
@@ -98,124 +98,64 @@ builder.objectFields(ChatChannel, (t) => {
 
 // ---- mutations ----
 
-const messageFields = { Body: 'body', From: 'from', Attributes: 'attributes', MediaSid: 'mediaSid', LastUpdatedBy: 'lastUpdatedBy' };
+/** The message a write names. */
+const messageSid = param('path', 'Sid', 'String', 'The SID of the message (`IM…`).', { required: true, sid: 'IM' });
 
-const CreateChatMessageInput = builder.inputType('CreateChatMessageInput', {
-  description: 'A new message: a body, or a media SID.',
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
-    channelSidOrUniqueName: t.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }),
-    body: t.string({ description: 'The text of the message.' }),
-    from: t.string({ description: 'The identity of the author; `system` when omitted.' }),
-    attributes: t.field({ type: 'JSON', description: 'Application data to store with the message.' }),
-    mediaSid: t.string({ description: 'SID of uploaded media (`ME…`) for a media message.' }),
-    lastUpdatedBy: t.string({ description: 'The identity to record as the last to change the message, for imports.' }),
-    dateCreated: t.field({ type: 'DateTime', description: 'Send date to record, for imports.' }),
-    dateUpdated: t.field({ type: 'DateTime', description: 'Update date to record, for imports.' }),
-    webhookEnabled: t.boolean({ description: WEBHOOK_ENABLED }),
-  }),
+const dates = importDates('Send date to record, for imports.');
+
+twilioMutation('createChatMessage', {
+  operation: chat.chatOperations.CreateMessage,
+  description: 'Sends a message to a channel.',
+  input: {
+    description: 'A new message: a body, or a media SID.',
+    fields: (p) => ({
+      serviceSid,
+      channelSidOrUniqueName,
+      body: p.body('Body', 'String', 'The text of the message.'),
+      from: p.body('From', 'String', 'The identity of the author; `system` when omitted.'),
+      attributes: p.body('Attributes', 'JSON', 'Application data to store with the message.'),
+      mediaSid: p.body('MediaSid', 'String', 'SID of uploaded media (`ME…`) for a media message.', { sid: 'ME' }),
+      lastUpdatedBy: p.body('LastUpdatedBy', 'String', 'The identity to record as the last to change the message, for imports.'),
+      ...dates,
+      webhookEnabled,
+    }),
+  },
+  result: { field: 'chatMessage', type: ChatMessage },
 });
 
-const UpdateChatMessageInput = builder.inputType('UpdateChatMessageInput', {
-  description: 'Changes to a message; fields left out stay as they are.',
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
-    channelSidOrUniqueName: t.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }),
-    sid: t.string({ required: true, description: 'The SID of the message (`IM…`).' }),
-    body: t.string({ description: 'The new text of the message.' }),
-    from: t.string({ description: 'The identity to record as the author.' }),
-    attributes: t.field({ type: 'JSON', description: 'Application data to store with the message, replacing what is stored.' }),
-    lastUpdatedBy: t.string({ description: 'The identity of whoever makes the change.' }),
-    dateCreated: t.field({ type: 'DateTime', description: 'Send date to record, for imports.' }),
-    dateUpdated: t.field({ type: 'DateTime', description: 'Update date to record, for imports.' }),
-    webhookEnabled: t.boolean({ description: WEBHOOK_ENABLED }),
-  }),
+twilioMutation('updateChatMessage', {
+  operation: chat.chatOperations.UpdateMessage,
+  description: 'Changes a message: its body, attributes or author.',
+  input: {
+    description: 'Changes to a message; fields left out stay as they are.',
+    fields: (p) => ({
+      serviceSid,
+      channelSidOrUniqueName,
+      sid: messageSid,
+      body: p.body('Body', 'String', 'The new text of the message.'),
+      from: p.body('From', 'String', 'The identity to record as the author.'),
+      attributes: p.body('Attributes', 'JSON', 'Application data to store with the message, replacing what is stored.'),
+      lastUpdatedBy: p.body('LastUpdatedBy', 'String', 'The identity of whoever makes the change.'),
+      ...dates,
+      webhookEnabled,
+    }),
+  },
+  result: { field: 'chatMessage', type: ChatMessage },
 });
 
-const DeleteChatMessageInput = builder.inputType('DeleteChatMessageInput', {
-  description: 'The message to delete.',
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
-    channelSidOrUniqueName: t.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }),
-    sid: t.string({ required: true, description: 'The SID of the message (`IM…`).' }),
-    webhookEnabled: t.boolean({ description: WEBHOOK_ENABLED }),
-  }),
+twilioMutation('deleteChatMessage', {
+  operation: chat.chatOperations.DeleteMessage,
+  description: 'Deletes a message. Indexes of later messages do not change.',
+  input: {
+    description: 'The message to delete.',
+    fields: () => ({ serviceSid, channelSidOrUniqueName, sid: messageSid, webhookEnabled }),
+  },
+  result: { deletes: 'ChatMessage' },
+  // The deleted ID must carry the channel's SID, so a channel named by unique name is looked up first.
+  write: async ({ request, send, ctx }) => {
+    const { ServiceSid: service, ChannelSid: named, Sid: message } = request.path;
+    const channel = await channelSid(ctx, service, named);
+    await send({ ...request, path: { ServiceSid: service, ChannelSid: channel, Sid: message } });
+    return encodeGlobalId('ChatMessage', nodeKey(service, channel, message));
+  },
 });
-
-const CreateChatMessagePayload = payloadType('CreateChatMessagePayload', 'chatMessage', ChatMessage, 'The result of createChatMessage.');
-const UpdateChatMessagePayload = payloadType('UpdateChatMessagePayload', 'chatMessage', ChatMessage, 'The result of updateChatMessage.');
-const DeleteChatMessagePayload = deletePayloadType('DeleteChatMessagePayload', 'The result of deleteChatMessage.');
-
-builder.mutationFields((t) => ({
-  createChatMessage: t.field({
-    type: CreateChatMessagePayload,
-    description: 'Sends a message to a channel.',
-    args: { input: t.arg({ type: CreateChatMessageInput, required: true, description: 'What to create.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
-      const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
-      if (input.mediaSid) checkSid('input.mediaSid', input.mediaSid, 'ME');
-      const payload = await runWrite(ctx, messageFields, () =>
-        chat.createMessage(ctx.twilio, {
-          path: { ServiceSid: service, ChannelSid: channel },
-          body: {
-            Body: input.body ?? undefined,
-            From: input.from ?? undefined,
-            Attributes: attributesParam(input.attributes),
-            MediaSid: input.mediaSid ?? undefined,
-            LastUpdatedBy: input.lastUpdatedBy ?? undefined,
-            DateCreated: input.dateCreated ?? undefined,
-            DateUpdated: input.dateUpdated ?? undefined,
-          },
-          headers: webhookHeader(input.webhookEnabled),
-        }),
-      );
-      return payload;
-    },
-  }),
-  updateChatMessage: t.field({
-    type: UpdateChatMessagePayload,
-    description: 'Changes a message: its body, attributes or author.',
-    args: { input: t.arg({ type: UpdateChatMessageInput, required: true, description: 'What to change, and how.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
-      const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
-      const sid = checkSid('input.sid', input.sid, 'IM');
-      const payload = await runWrite(ctx, messageFields, () =>
-        chat.updateMessage(ctx.twilio, {
-          path: { ServiceSid: service, ChannelSid: channel, Sid: sid },
-          body: {
-            Body: input.body ?? undefined,
-            From: input.from ?? undefined,
-            Attributes: attributesParam(input.attributes),
-            LastUpdatedBy: input.lastUpdatedBy ?? undefined,
-            DateCreated: input.dateCreated ?? undefined,
-            DateUpdated: input.dateUpdated ?? undefined,
-          },
-          headers: webhookHeader(input.webhookEnabled),
-        }),
-      );
-      if (payload.result) {
-        const key = nodeKey(service, payload.result.channel_sid!, sid);
-        ChatMessage.getDataloader(ctx).prime(key, payload.result);
-      }
-      return payload;
-    },
-  }),
-  deleteChatMessage: t.field({
-    type: DeleteChatMessagePayload,
-    description: 'Deletes a message. Indexes of later messages do not change.',
-    args: { input: t.arg({ type: DeleteChatMessageInput, required: true, description: 'What to delete.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
-      const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
-      const sid = checkSid('input.sid', input.sid, 'IM');
-      const payload = await runWrite(ctx, {}, async () => {
-        const channelSid = isSid(channel, 'CH') ? channel : (await chat.fetchChannel(ctx.twilio, { path: { ServiceSid: service, Sid: channel } })).sid!;
-        await chat.deleteMessage(ctx.twilio, { path: { ServiceSid: service, ChannelSid: channelSid, Sid: sid }, headers: webhookHeader(input.webhookEnabled) });
-        return encodeGlobalId('ChatMessage', nodeKey(service, channelSid, sid));
-      });
-      return payload;
-    },
-  }),
-}));
