@@ -364,8 +364,7 @@ export class Engine {
     if ('date_updated' in resource.properties && !ctx.given.has('DateUpdated')) changes.date_updated = ctx.now;
     this.checkUnique(ctx.account, resource, record.collection, { ...record.data, ...changes }, record);
     rule.beforeUpdate?.(ctx, record, changes);
-    record.data = { ...record.data, ...changes };
-    ctx.account.version++;
+    ctx.account.update(record, changes);
     rule.afterUpdate?.(ctx, record);
     return record;
   }

@@ -276,14 +276,16 @@ export const chatRules: ProductRules = {
       afterCreate(ctx, record) {
         // Twilio creates four roles with every service and points the service's defaults at three of them.
         const serviceSid = String(record.data.sid);
+        const defaults: Record<string, string> = {};
         for (const role of DEFAULT_ROLES) {
           const created = ctx.engine.call(ctx.account.accountSid, 'chat.CreateRole', { ServiceSid: serviceSid }, {
             FriendlyName: role.name,
             Type: role.type,
             Permission: [...role.permissions],
           });
-          if (role.key !== 'service_admin') record.data[role.key] = (created.body as { sid: string }).sid;
+          if (role.key !== 'service_admin') defaults[role.key] = (created.body as { sid: string }).sid;
         }
+        ctx.account.update(record, defaults);
       },
       beforeUpdate(ctx, record, changes) {
         checkServiceLimits(ctx, changes);
@@ -371,7 +373,7 @@ export const chatRules: ProductRules = {
         const channel = ctx.account.get(channelPath(ctx))!;
         // Index is per channel and never reused, even after deletes.
         const next = (channel.data._next_index as number | undefined) ?? 0;
-        channel.data._next_index = next + 1;
+        ctx.account.update(channel, { _next_index: next + 1 });
         data.index = next;
         if (ctx.given.has('MediaSid')) {
           data.type = 'media';
@@ -379,7 +381,7 @@ export const chatRules: ProductRules = {
         }
       },
       afterCreate(ctx, record) {
-        ctx.account.get(channelPath(ctx))!.data._last_message = record.path;
+        ctx.account.update(ctx.account.get(channelPath(ctx))!, { _last_message: record.path });
       },
       beforeUpdate(ctx, record, changes) {
         checkBody(ctx);
@@ -498,10 +500,11 @@ export const chatRules: ProductRules = {
     },
     UpdateUserChannel(ctx) {
       const { user, channel, member } = userChannel(ctx);
-      if (ctx.given.has('NotificationLevel')) member.data._notification_level = ctx.inputs.NotificationLevel;
-      if (ctx.given.has('LastConsumedMessageIndex')) member.data.last_consumed_message_index = ctx.inputs.LastConsumedMessageIndex;
-      if (ctx.given.has('LastConsumptionTimestamp')) member.data.last_consumption_timestamp = ctx.inputs.LastConsumptionTimestamp;
-      member.data.date_updated = ctx.now;
+      const changes: Record<string, unknown> = { date_updated: ctx.now };
+      if (ctx.given.has('NotificationLevel')) changes._notification_level = ctx.inputs.NotificationLevel;
+      if (ctx.given.has('LastConsumedMessageIndex')) changes.last_consumed_message_index = ctx.inputs.LastConsumedMessageIndex;
+      if (ctx.given.has('LastConsumptionTimestamp')) changes.last_consumption_timestamp = ctx.inputs.LastConsumptionTimestamp;
+      ctx.account.update(member, changes);
       return ok(serveUserChannel(ctx, userChannelView(ctx, user, channel, member)));
     },
     DeleteUserChannel(ctx) {

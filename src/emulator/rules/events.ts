@@ -315,11 +315,7 @@ export const eventsRules: ProductRules = {
     // https://www.twilio.com/docs/events/event-streams/sink-resource/validate
     CreateSinkValidate(ctx) {
       const sink = ctx.account.get(`/v1/Sinks/${ctx.params.Sid}`)!;
-      if (sink.data.status !== 'active') {
-        sink.data.status = 'active';
-        sink.data.date_updated = ctx.now;
-        ctx.account.version++;
-      }
+      if (sink.data.status !== 'active') ctx.account.update(sink, { status: 'active', date_updated: ctx.now });
       return { status: 201, body: { result: 'valid' } };
     },
   },

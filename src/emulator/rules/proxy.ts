@@ -70,7 +70,6 @@ function closeExpiredSessions(account: AccountStore, now: number): void {
   const state = account.state.proxyExpiry as { version: number; next: number } | undefined;
   if (state && state.version === account.version && now < state.next) return;
   let next = Infinity;
-  let closed = false;
   for (const service of account.list('/v1/Services')) {
     for (const session of account.list(`${service.path}/Sessions`)) {
       if (!isActive(session)) continue;
@@ -80,11 +79,9 @@ function closeExpiredSessions(account: AccountStore, now: number): void {
         continue;
       }
       const ended = twilioDate(new Date(at));
-      session.data = { ...session.data, status: 'closed', date_ended: ended, date_updated: ended, closed_reason: reason };
-      closed = true;
+      account.update(session, { status: 'closed', date_ended: ended, date_updated: ended, closed_reason: reason });
     }
   }
-  if (closed) account.version++;
   account.state.proxyExpiry = { version: account.version, next };
 }
 
@@ -647,9 +644,8 @@ export const proxyRules: ProductRules = {
         const session = ctx.account.get(sessionPath(ctx))!;
         const { participant_sid: _participant, ...interaction } = record.data;
         ctx.account.insert(`${session.path}/Interactions`, String(record.data.sid), { ...interaction });
-        session.data.date_last_interaction = ctx.now;
-        session.data.date_updated = ctx.now;
-        if (session.data.status === 'open') session.data.status = 'in-progress';
+        const status = session.data.status === 'open' ? 'in-progress' : session.data.status;
+        ctx.account.update(session, { date_last_interaction: ctx.now, date_updated: ctx.now, status });
       },
     },
 
