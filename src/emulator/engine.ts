@@ -9,7 +9,7 @@ import type { AccountStore, StoredRecord, Store } from './store.ts';
 import { EmulatorError, conflict, notFound } from './errors.ts';
 import { parseInputs, parsePaging, twilioDate, type Inputs } from './params.ts';
 import { paginate } from './paging.ts';
-import type { OpContext, OpResult, ProductRules, ResourceRule } from './rules/types.ts';
+import type { AuthTokens, OpContext, OpResult, ProductRules, ResourceRule } from './rules/types.ts';
 import { Clock } from './clock.ts';
 
 /** A request as the HTTP layer hands it over, already authenticated. */
@@ -67,8 +67,10 @@ export class Engine {
     readonly model: SpecModel,
     readonly store: Store,
     private readonly rules: Record<Product, ProductRules>,
+    /** The accounts' live auth tokens, which Accounts' rules change (a secondary token, its promotion). */
+    readonly authTokens: AuthTokens,
     /** Called once for every new account (the Events catalogue every account sees). */
-    private readonly initAccount: (engine: Engine, account: AccountStore) => void,
+    private readonly initAccount: (account: AccountStore) => void,
     /** The emulator's own origin, for `url`, `links` and page URLs. */
     public origin = 'http://127.0.0.1',
   ) {
@@ -79,12 +81,7 @@ export class Engine {
   }
 
   account(accountSid: string): AccountStore {
-    const account = this.store.account(accountSid);
-    if (!account.state.initialised) {
-      account.state.initialised = true;
-      this.initAccount(this, account);
-    }
-    return account;
+    return this.store.account(accountSid, this.initAccount);
   }
 
   ruleFor(resource: ResourceSpec): ResourceRule {
@@ -350,8 +347,9 @@ export class Engine {
     if (ctx.account.get(`${ctx.collection}/${String(id)}`)) {
       throw conflict(20409, `${resource.schemaName.split('.').pop()} ${String(id)} already exists`);
     }
-    rule.beforeCreate?.(ctx, data);
+    const whenStored = rule.beforeCreate?.(ctx, data);
     const record = ctx.account.insert(ctx.collection, String(id), data);
+    whenStored?.(record);
     rule.afterCreate?.(ctx, record);
     return record;
   }

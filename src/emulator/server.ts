@@ -103,7 +103,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const accountList = options.accounts ?? DEFAULT_ACCOUNTS;
   const registry = new AccountRegistry(accountList);
   const store = new Store();
-  const engine = new Engine(model, store, PRODUCT_RULES, (e, account) => initAccount(e, account, registry));
+  const engine = new Engine(model, store, PRODUCT_RULES, registry, initAccount);
   const clock = engine.clock;
   const limits = new Limits(clock, options.limits);
   const faults = new Faults();

@@ -5,6 +5,7 @@
  * in creation order (`seq`), which makes stable page tokens cheap.
  */
 import { createHash } from 'node:crypto';
+import { newAccountState, type AccountState } from './account-state.ts';
 
 export interface StoredRecord {
   /** Creation order, unique within the emulator; page tokens point at it. */
@@ -23,8 +24,8 @@ export interface StoredRecord {
 export class AccountStore {
   readonly records = new Map<string, StoredRecord>();
   private readonly collections = new Map<string, StoredRecord[]>();
-  /** Account-level state that is no resource of its own (auth tokens, pending sink tests). */
-  readonly state: Record<string, unknown> = {};
+  /** What the account keeps beside its tables (caches of derived values, sink tests, …). */
+  readonly state: AccountState = newAccountState();
   #version = 0;
 
   constructor(
@@ -89,9 +90,13 @@ export class Store {
 
   constructor(private readonly sidSeed = 'twilio-emulator') {}
 
-  account(accountSid: string): AccountStore {
+  /** An account's tables, made (and given to `init`) the first time they are asked for. */
+  account(accountSid: string, init?: (account: AccountStore) => void): AccountStore {
     let store = this.accounts.get(accountSid);
-    if (!store) this.accounts.set(accountSid, (store = new AccountStore(accountSid, () => ++this.seq)));
+    if (!store) {
+      this.accounts.set(accountSid, (store = new AccountStore(accountSid, () => ++this.seq)));
+      init?.(store);
+    }
     return store;
   }
 

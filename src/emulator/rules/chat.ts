@@ -163,19 +163,14 @@ function membershipsOf(account: AccountStore, serviceSid: string, identity: unkn
  * How many channels each identity of a service has joined, counted once per
  * change of the tables rather than once per user served (a page of 1000 users).
  */
-const joinedCounts = new WeakMap<AccountStore, { version: number; byService: Map<string, Map<unknown, number>> }>();
-
 function joinedChannels(account: AccountStore, serviceSid: string, identity: unknown): number {
-  let cache = joinedCounts.get(account);
-  if (!cache || cache.version !== account.version) joinedCounts.set(account, (cache = { version: account.version, byService: new Map() }));
-  let counts = cache.byService.get(serviceSid);
-  if (!counts) {
-    counts = new Map();
+  const counts = account.state.chat.joinedChannels.get(account.version, serviceSid, () => {
+    const counts = new Map<unknown, number>();
     for (const channel of account.list(`/v2/Services/${serviceSid}/Channels`)) {
       for (const member of account.list(`${channel.path}/Members`)) counts.set(member.data.identity, (counts.get(member.data.identity) ?? 0) + 1);
     }
-    cache.byService.set(serviceSid, counts);
-  }
+    return counts;
+  });
   return counts.get(identity) ?? 0;
 }
 

@@ -204,14 +204,9 @@ function checkSink(ctx: OpContext, sinkSid: unknown): void {
   }
 }
 
-/** Test events sent to a sink, by sink SID: what its owner reads back to validate it. */
-function sinkTestLog(account: AccountStore): Map<string, string[]> {
-  return ((account.state.sinkTests as Map<string, string[]> | undefined) ??= new Map());
-}
-
 /** The test ids a sink has received, oldest first (the value a client reads at its sink and sends back as `TestId`). */
 export function sinkTestIds(account: AccountStore, sinkSid: string): readonly string[] {
-  return sinkTestLog(account).get(sinkSid) ?? [];
+  return account.state.events.sinkTests.get(sinkSid) ?? [];
 }
 
 // ---- subscriptions ----
@@ -228,8 +223,6 @@ function subscribedTypes(ctx: OpContext): Array<{ type: string; schema_version: 
     return { type: item.type, schema_version: schemaVersionFor(ctx.account, item.type, item.schema_version, { type: `${where}.type`, version: `${where}.schema_version` }) };
   });
 }
-
-const plannedTypes = new WeakMap<OpContext, Array<{ type: string; schema_version: number }>>();
 
 export const eventsRules: ProductRules = {
   resources: {
@@ -258,7 +251,7 @@ export const eventsRules: ProductRules = {
         }
       },
       afterDelete(ctx, record) {
-        sinkTestLog(ctx.account).delete(String(record.data.sid));
+        ctx.account.state.events.sinkTests.delete(String(record.data.sid));
       },
       filters: {
         InUse: (record, value, account) => sinkInUse(account, record.data.sid) === value,
@@ -270,18 +263,18 @@ export const eventsRules: ProductRules = {
       beforeCreate(ctx, data) {
         if (!nonEmpty(data.description)) throw eventsError(91101, 'Invalid Description: must not be empty');
         checkSink(ctx, data.sink_sid);
-        plannedTypes.set(ctx, subscribedTypes(ctx));
-      },
-      afterCreate(ctx, record) {
-        for (const { type, schema_version } of plannedTypes.get(ctx) ?? []) {
-          ctx.account.insert(`${record.path}/SubscribedEvents`, type, {
-            account_sid: ctx.account.accountSid,
-            type,
-            schema_version,
-            subscription_sid: record.data.sid,
-          });
-        }
-        plannedTypes.delete(ctx);
+        const types = subscribedTypes(ctx);
+        // Its subscribed events are inserted once the subscription exists.
+        return (record) => {
+          for (const { type, schema_version } of types) {
+            ctx.account.insert(`${record.path}/SubscribedEvents`, type, {
+              account_sid: ctx.account.accountSid,
+              type,
+              schema_version,
+              subscription_sid: record.data.sid,
+            });
+          }
+        };
       },
       beforeUpdate(ctx, _record, changes) {
         if (ctx.given.has('Description') && !nonEmpty(changes.description)) throw invalidParameter('Invalid Description: must not be empty');
@@ -304,7 +297,7 @@ export const eventsRules: ProductRules = {
     // Sends a test event to the sink (rules/outbound.ts), carrying the id it records here.
     CreateSinkTest(ctx) {
       const sink = ctx.account.get(`/v1/Sinks/${ctx.params.Sid}`)!;
-      const log = sinkTestLog(ctx.account);
+      const log = ctx.account.state.events.sinkTests;
       const ids = log.get(String(sink.data.sid)) ?? [];
       ids.push(ctx.engine.store.newSid('TE'));
       log.set(String(sink.data.sid), ids);

@@ -7,6 +7,7 @@ import type { OperationSpec, ResourceSpec } from '../spec-model.ts';
 import type { Inputs } from '../params.ts';
 import type { Engine } from '../engine.ts';
 import type { RateScope } from '../limits.ts';
+import type { AccountRegistry } from '../accounts.ts';
 
 /** Everything a handler knows about one call. */
 export interface OpContext {
@@ -24,6 +25,9 @@ export interface OpContext {
   /** Twilio-formatted time of this call. */
   now: string;
 }
+
+/** The accounts' live auth tokens (the account registry), as Accounts' rules change them. */
+export type AuthTokens = Pick<AccountRegistry, 'get' | 'setSecondaryAuthToken' | 'promoteSecondaryAuthToken'>;
 
 export interface OpResult {
   status: number;
@@ -48,8 +52,12 @@ export interface ResourceRule {
   inputFields?: Record<string, string | null>;
   /** Fields of a new instance before its inputs apply. */
   defaults?(ctx: OpContext): Record<string, unknown>;
-  /** Checks and completes a new instance before it is stored; throws an EmulatorError to refuse it. */
-  beforeCreate?(ctx: OpContext, data: Record<string, unknown>): void;
+  /**
+   * Checks and completes a new instance before it is stored; throws an EmulatorError to refuse it.
+   * May answer what to do once it is stored (the children it planned), which runs before `afterCreate`:
+   * what one operation plans is handed on this way, never kept aside.
+   */
+  beforeCreate?(ctx: OpContext, data: Record<string, unknown>): void | ((record: StoredRecord) => void);
   afterCreate?(ctx: OpContext, record: StoredRecord): void;
   /** Checks an update (the changed fields are in `changes`) before it is applied. */
   beforeUpdate?(ctx: OpContext, record: StoredRecord, changes: Record<string, unknown>): void;
