@@ -4,8 +4,16 @@
  * Rules read and write it as `ctx.account.state`; what they plan for one
  * operation only is passed on explicitly, never kept here.
  */
+import { RateWindows } from './limits.ts';
 
 export interface AccountState {
+  /** Twilio's request limits on the account (limits.ts), kept by the server. */
+  readonly limits: {
+    /** Requests of the account being answered now; a reset hands them on to the new state, as they are still in flight. */
+    inFlight: number;
+    /** Chat's per-second windows of writes, per channel and per service. */
+    readonly rateWindows: RateWindows;
+  };
   readonly chat: {
     /** Per service SID, how many channels each identity has joined (`joined_channels_count`, `Limits.UserChannels`). */
     readonly joinedChannels: Derived<string, Map<unknown, number>>;
@@ -35,6 +43,7 @@ export interface NumberBook {
 
 export function newAccountState(): AccountState {
   return {
+    limits: { inFlight: 0, rateWindows: new RateWindows() },
     chat: { joinedChannels: new Derived() },
     proxy: { numbers: { bySid: new Map(), byValue: new Map() }, numberUse: new Derived(), expiry: { version: -1, next: 0 } },
     events: { sinkTests: new Map() },
