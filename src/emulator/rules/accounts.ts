@@ -160,7 +160,7 @@ export const accountsRules: ProductRules = {
       if (ctx.account.list(SAFELIST).some((r) => r.data.phone_number === number)) {
         throw new EmulatorError(400, 60411, `The phone number ${number} already exists in the SafeList`);
       }
-      const sid = ctx.engine.store.newSid('GN');
+      const sid = ctx.engine.newSid('GN');
       return { status: 201, body: safelistBody(ctx.account.insert(SAFELIST, sid, { sid, phone_number: number })) };
     },
     FetchSafelist(ctx) {

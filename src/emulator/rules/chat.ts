@@ -6,10 +6,10 @@
  * (members per channel, channels per user, webhooks per channel, a message's
  * body, attributes) and which writes count against its per-second limits.
  */
-import type { AccountStore, StoredRecord } from '../store.ts';
+import type { StoredRecord } from '../store.ts';
 import { EmulatorError, invalidParameter, notFound } from '../errors.ts';
 import type { RateScope } from '../limits.ts';
-import type { OpContext, OpResult, ProductRules } from './types.ts';
+import type { OpContext, OpResult, ProductRules, RuleAccount } from './types.ts';
 
 const SERVICE = 'ip_messaging.v2.service';
 const USER = 'ip_messaging.v2.service.user';
@@ -117,7 +117,7 @@ function rateScope(ctx: OpContext): RateScope | undefined {
   if (!CHANNEL_WRITES.has(id)) return undefined;
   // The channel is a parent of the member, message or invite; or the instance itself (by SID or unique name).
   const raw = id === 'UpdateChannel' ? ctx.params.Sid : ctx.params.ChannelSid;
-  const channelResource = ctx.engine.model.resources.get('chat.ip_messaging.v2.service.channel')!;
+  const channelResource = ctx.engine.resource('chat.ip_messaging.v2.service.channel');
   const channel = ctx.engine.lookup(ctx.account, channelResource, `${servicePath(ctx)}/Channels`, raw ?? '', true);
   // An unknown channel is answered 404 by the operation itself.
   return channel ? { kind: 'chatChannel', key: channel.path } : undefined;
@@ -150,7 +150,7 @@ function checkRetryCount(value: unknown): void {
 }
 
 /** Channels of a service in which `identity` is a member, with that membership. */
-function membershipsOf(account: AccountStore, serviceSid: string, identity: unknown): Array<{ channel: StoredRecord; member: StoredRecord }> {
+function membershipsOf(account: RuleAccount, serviceSid: string, identity: unknown): Array<{ channel: StoredRecord; member: StoredRecord }> {
   const out: Array<{ channel: StoredRecord; member: StoredRecord }> = [];
   for (const channel of account.list(`/v2/Services/${serviceSid}/Channels`)) {
     const member = account.list(`${channel.path}/Members`).find((m) => m.data.identity === identity);
@@ -163,7 +163,7 @@ function membershipsOf(account: AccountStore, serviceSid: string, identity: unkn
  * How many channels each identity of a service has joined, counted once per
  * change of the tables rather than once per user served (a page of 1000 users).
  */
-function joinedChannels(account: AccountStore, serviceSid: string, identity: unknown): number {
+function joinedChannels(account: RuleAccount, serviceSid: string, identity: unknown): number {
   const counts = account.state.chat.joinedChannels.get(account.version, serviceSid, () => {
     const counts = new Map<unknown, number>();
     for (const channel of account.list(`/v2/Services/${serviceSid}/Channels`)) {
@@ -177,7 +177,7 @@ function joinedChannels(account: AccountStore, serviceSid: string, identity: unk
 function findUser(ctx: OpContext): StoredRecord {
   const users = `${servicePath(ctx)}/Users`;
   const raw = ctx.params.UserSid ?? '';
-  const user = ctx.engine.lookup(ctx.account, ctx.engine.model.resources.get(`chat.${USER}`)!, users, raw, true);
+  const user = ctx.engine.lookup(ctx.account, ctx.engine.resource(`chat.${USER}`), users, raw, true);
   if (!user) throw notFound(`/v2/Services/${ctx.params.ServiceSid}/Users/${raw}`);
   return user;
 }
@@ -209,7 +209,7 @@ function userChannelView(ctx: OpContext, user: StoredRecord, channel: StoredReco
 
 function userChannel(ctx: OpContext): { user: StoredRecord; channel: StoredRecord; member: StoredRecord } {
   const user = findUser(ctx);
-  const channelResource = ctx.engine.model.resources.get('chat.ip_messaging.v2.service.channel')!;
+  const channelResource = ctx.engine.resource('chat.ip_messaging.v2.service.channel');
   const channel = ctx.engine.lookup(ctx.account, channelResource, `${servicePath(ctx)}/Channels`, ctx.params.ChannelSid ?? '', true);
   const member = channel && ctx.account.list(`${channel.path}/Members`).find((m) => m.data.identity === user.data.identity);
   if (!channel || !member) throw notFound(`/v2/Services/${ctx.params.ServiceSid}/Users/${ctx.params.UserSid}/Channels/${ctx.params.ChannelSid}`);

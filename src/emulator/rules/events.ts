@@ -6,9 +6,9 @@
  * subscribed events, and sinks that cannot be deleted while a subscription
  * uses them.
  */
-import type { AccountStore, StoredRecord } from '../store.ts';
+import type { StoredRecord } from '../store.ts';
 import { EmulatorError, invalidParameter } from '../errors.ts';
-import type { OpContext, ProductRules } from './types.ts';
+import type { OpContext, ProductRules, RuleAccount } from './types.ts';
 
 const SINK = 'events.v1.sink';
 const SUBSCRIPTION = 'events.v1.subscription';
@@ -122,7 +122,7 @@ export const EVENT_CATALOGUE: readonly SchemaEntry[] = [
 const rawSchemaUrl = (id: string, version: number) => `https://events-schemas.twilio.com/${id}/${version}`;
 
 /** Loads the catalogue into a new account: event types, schemas and their versions. */
-export function seedEventCatalogue(account: AccountStore): void {
+export function seedEventCatalogue(account: RuleAccount): void {
   for (const schema of EVENT_CATALOGUE) {
     const schemaRecord = account.insert('/v1/Schemas', schema.id, { id: schema.id });
     schema.versions.forEach((date, i) => {
@@ -134,12 +134,12 @@ export function seedEventCatalogue(account: AccountStore): void {
   }
 }
 
-function latestVersion(account: AccountStore, schemaId: string): StoredRecord | undefined {
+function latestVersion(account: RuleAccount, schemaId: string): StoredRecord | undefined {
   return account.list(`/v1/Schemas/${schemaId}/Versions`).at(-1);
 }
 
 /** The schema version an event type is subscribed with: the one asked for (which must exist) or the latest. */
-function schemaVersionFor(account: AccountStore, type: string, asked: unknown, params: { type: string; version: string }): number {
+function schemaVersionFor(account: RuleAccount, type: string, asked: unknown, params: { type: string; version: string }): number {
   const eventType = account.get(`/v1/Types/${type}`);
   if (!eventType) throw eventsError(91104, `Invalid ${params.type}: event type ${type} not found`);
   const schemaId = String(eventType.data.schema_id);
@@ -193,7 +193,7 @@ function checkSinkConfiguration(type: string, config: unknown): void {
   }
 }
 
-const sinkInUse = (account: AccountStore, sinkSid: unknown) => account.list('/v1/Subscriptions').some((s) => s.data.sink_sid === sinkSid);
+const sinkInUse = (account: RuleAccount, sinkSid: unknown) => account.list('/v1/Subscriptions').some((s) => s.data.sink_sid === sinkSid);
 
 /** A subscription's sink must exist and be active (a sink made before Twilio stopped asking for validation may not be). */
 function checkSink(ctx: OpContext, sinkSid: unknown): void {
@@ -205,7 +205,7 @@ function checkSink(ctx: OpContext, sinkSid: unknown): void {
 }
 
 /** The test ids a sink has received, oldest first (the value a client reads at its sink and sends back as `TestId`). */
-export function sinkTestIds(account: AccountStore, sinkSid: string): readonly string[] {
+export function sinkTestIds(account: RuleAccount, sinkSid: string): readonly string[] {
   return account.state.events.sinkTests.get(sinkSid) ?? [];
 }
 
@@ -299,7 +299,7 @@ export const eventsRules: ProductRules = {
       const sink = ctx.account.get(`/v1/Sinks/${ctx.params.Sid}`)!;
       const log = ctx.account.state.events.sinkTests;
       const ids = log.get(String(sink.data.sid)) ?? [];
-      ids.push(ctx.engine.store.newSid('TE'));
+      ids.push(ctx.engine.newSid('TE'));
       log.set(String(sink.data.sid), ids);
       return { status: 201, body: { result: 'submitted' } };
     },

@@ -1,7 +1,6 @@
 /** The rules of all four products, and what every new account starts with. */
 import type { Product } from '../spec-model.ts';
-import type { AccountStore } from '../store.ts';
-import type { ProductRules } from './types.ts';
+import type { ProductRules, RuleAccount } from './types.ts';
 import { chatRules } from './chat.ts';
 import { proxyRules } from './proxy.ts';
 import { eventsRules, seedEventCatalogue } from './events.ts';
@@ -15,7 +14,7 @@ export const PRODUCT_RULES: Record<Product, ProductRules> = {
 };
 
 /** Gives a new account what Twilio gives every account, whatever the seed. */
-export function initAccount(account: AccountStore): void {
+export function initAccount(account: RuleAccount): void {
   // Event Streams' catalogue of event types and schemas is Twilio's, the same for every account.
   seedEventCatalogue(account);
 }

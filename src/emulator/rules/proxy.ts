@@ -9,10 +9,10 @@
  * clock), and message interactions that are also interactions of the session.
  */
 import { createHash } from 'node:crypto';
-import type { AccountStore, StoredRecord } from '../store.ts';
+import type { StoredRecord } from '../store.ts';
 import type { NumberBook } from '../account-state.ts';
 import { EmulatorError, invalidParameter } from '../errors.ts';
-import type { OpContext, ProductRules } from './types.ts';
+import type { OpContext, ProductRules, RuleAccount } from './types.ts';
 import { E164, twilioDate } from '../params.ts';
 
 const SERVICE = 'proxy.v1.service';
@@ -67,7 +67,7 @@ function expiryOf(session: StoredRecord): { at: number; reason: string } {
  * they expired. Sweeps only when the tables changed or the next expiry came,
  * so most requests cost one comparison.
  */
-function closeExpiredSessions(account: AccountStore, now: number): void {
+function closeExpiredSessions(account: RuleAccount, now: number): void {
   const swept = account.state.proxy.expiry;
   if (swept.version === account.version && now < swept.next) return;
   let next = Infinity;
@@ -220,7 +220,7 @@ function identifyPhoneNumber(ctx: OpContext): { sid: string; phone_number: strin
     throw invalidParameter(`Invalid body parameter PhoneNumber: ${number} is not the number of ${sid}`, 80601);
   }
   if (sid !== undefined) return { sid, phone_number: number ?? knownNumber ?? synthesisePhoneNumber(book, sid) };
-  return { sid: knownSid ?? ctx.engine.store.newSid('PN'), phone_number: number! };
+  return { sid: knownSid ?? ctx.engine.newSid('PN'), phone_number: number! };
 }
 
 /** A Twilio number belongs to one Proxy service's pool at a time. */
@@ -234,7 +234,7 @@ function checkNotInOtherPool(ctx: OpContext, pool: 'PhoneNumbers' | 'ShortCodes'
 }
 
 /** Participants of the service's active sessions that hold a proxy identifier, by pool SID. */
-function activeHolders(account: AccountStore, service: string): StoredRecord[] {
+function activeHolders(account: RuleAccount, service: string): StoredRecord[] {
   const out: StoredRecord[] = [];
   for (const session of account.list(`${service}/Sessions`)) {
     if (isActive(session)) out.push(...account.list(`${session.path}/Participants`));
@@ -246,7 +246,7 @@ function activeHolders(account: AccountStore, service: string): StoredRecord[] {
  * How many active sessions of a service hold a number, counted once per change
  * of the tables rather than once per number served (a page of the pool).
  */
-function sessionsUsing(account: AccountStore, service: string, numberSid: string): number {
+function sessionsUsing(account: RuleAccount, service: string, numberSid: string): number {
   const sessions = account.state.proxy.numberUse.get(account.version, service, () => {
     const sessions = new Map<string, Set<unknown>>();
     for (const p of activeHolders(account, service)) {
@@ -282,7 +282,7 @@ interface PoolEntry {
   shortCode: boolean;
 }
 
-function poolOf(account: AccountStore, service: string, mode: string): PoolEntry[] {
+function poolOf(account: RuleAccount, service: string, mode: string): PoolEntry[] {
   const numbers = account.list(`${service}/PhoneNumbers`).map((r) => ({
     sid: String(r.data.sid),
     value: String(r.data.phone_number),
@@ -310,7 +310,7 @@ function poolOf(account: AccountStore, service: string, mode: string): PoolEntry
  * Changes nothing.
  */
 function planParticipant(
-  account: AccountStore,
+  account: RuleAccount,
   service: StoredRecord,
   session: { sid: string; status: unknown; mode: unknown },
   others: ReadonlyArray<{ identifier?: unknown }>,
@@ -545,7 +545,7 @@ export const proxyRules: ProductRules = {
         // The planned participants are inserted once the session exists.
         return (record) => {
           for (const plan of plans) {
-            const sid = ctx.engine.store.newSid('KP');
+            const sid = ctx.engine.newSid('KP');
             ctx.account.insert(`${record.path}/Participants`, sid, { ...participantData(ctx, String(record.data.sid), plan), sid });
           }
         };
@@ -618,7 +618,7 @@ export const proxyRules: ProductRules = {
         const body = ctx.inputs.Body as string | undefined;
         if (body === undefined || body === '') throw invalidParameter('Missing required parameter Body in the post body');
         data.data = JSON.stringify({ body });
-        const messageSid = ctx.engine.store.newSid('SM');
+        const messageSid = ctx.engine.newSid('SM');
         data.outbound_resource_sid = messageSid;
         data.outbound_resource_url = `https://api.twilio.com/2010-04-01/Accounts/${ctx.account.accountSid}/Messages/${messageSid}.json`;
       },
