@@ -122,9 +122,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   /** Authenticated requests being answered now, per account that has any: the source of peakInFlight. */
   const inFlightNow = (): Record<string, number> => {
     const out: Record<string, number> = {};
-    for (const { accountSid } of accountList) {
-      const count = limitsOf(accountSid).inFlight;
-      if (count > 0) out[accountSid] = count;
+    for (const account of store.allAccounts()) {
+      if (account.state.limits.inFlight > 0) out[account.accountSid] = account.state.limits.inFlight;
     }
     return out;
   };

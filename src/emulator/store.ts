@@ -100,6 +100,11 @@ export class Store {
     return store;
   }
 
+  /** The accounts made so far. */
+  allAccounts(): IterableIterator<AccountStore> {
+    return this.accounts.values();
+  }
+
   /** A new SID such as `CH` + 32 hex digits; deterministic for a given seed and call order. */
   newSid(prefix: string): string {
     const hex = createHash('md5').update(`${this.sidSeed}:${++this.sidCounter}`).digest('hex');
