@@ -9,7 +9,7 @@ import type { AccountStore, StoredRecord, Store } from './store.ts';
 import { EmulatorError, conflict, notFound } from './errors.ts';
 import { parseInputs, parsePaging, twilioDate, type Inputs } from './params.ts';
 import { paginate } from './paging.ts';
-import type { OpContext, OpResult, ProductRules, ResourceRule } from './rules/types.ts';
+import type { AuthTokens, CallParams, OpContext, OpResult, ProductRules, ResourceRule, RuleAccount, RuleEngine, WriteChange } from './rules/types.ts';
 import { Clock } from './clock.ts';
 
 /** A request as the HTTP layer hands it over, already authenticated. */
@@ -23,36 +23,14 @@ export interface EngineRequest {
 }
 
 /**
- * A write a client made over HTTP, as it is applied: what webhooks and event
- * streams announce. Writes made from code (the seed, and operations that rules
- * run inside another one) are never announced.
- */
-export interface WriteChange {
-  op: OperationSpec;
-  account: AccountStore;
-  /** Path parameters, every parent resolved to its canonical SID. */
-  params: Record<string, string>;
-  inputs: Inputs;
-  /** `operation` for a write that is no plain create, update or delete (a sink test). */
-  kind: 'create' | 'update' | 'delete' | 'operation';
-  /** The record written; for a delete, still in the store with its children. */
-  record?: StoredRecord;
-  /** Twilio-formatted time of the write. */
-  now: string;
-}
-
-/**
  * Sees each announced write while it is applied (a delete before its record
  * and children go), and answers work to do once the client has its response.
  */
 export type WriteObserver = (change: WriteChange) => (() => void) | void;
 
-/** Values a programmatic call may pass per parameter; they are form-encoded as Twilio's helper libraries would. */
-export type CallParams = Record<string, string | number | boolean | object | Array<string | number | boolean | object> | undefined>;
-
 const NO_RULE: ResourceRule = {};
 
-export class Engine {
+export class Engine implements RuleEngine {
   /** Resources by the shape of their collection path (`/v2/Services/{}/Channels`). */
   private readonly byCollectionShape = new Map<string, ResourceSpec>();
   private readonly propertyKeys = new Map<ResourceSpec, string[]>();
@@ -67,8 +45,10 @@ export class Engine {
     readonly model: SpecModel,
     readonly store: Store,
     private readonly rules: Record<Product, ProductRules>,
+    /** The accounts' live auth tokens, which Accounts' rules change (a secondary token, its promotion). */
+    readonly authTokens: AuthTokens,
     /** Called once for every new account (the Events catalogue every account sees). */
-    private readonly initAccount: (engine: Engine, account: AccountStore) => void,
+    private readonly initAccount: (account: AccountStore) => void,
     /** The emulator's own origin, for `url`, `links` and page URLs. */
     public origin = 'http://127.0.0.1',
   ) {
@@ -79,12 +59,18 @@ export class Engine {
   }
 
   account(accountSid: string): AccountStore {
-    const account = this.store.account(accountSid);
-    if (!account.state.initialised) {
-      account.state.initialised = true;
-      this.initAccount(this, account);
-    }
-    return account;
+    return this.store.account(accountSid, this.initAccount);
+  }
+
+  resource(id: string): ResourceSpec {
+    const resource = this.model.resources.get(id);
+    if (!resource) throw new Error(`No resource ${id}`);
+    return resource;
+  }
+
+  /** A new SID from the store's deterministic sequence. */
+  newSid(prefix: string): string {
+    return this.store.newSid(prefix);
   }
 
   ruleFor(resource: ResourceSpec): ResourceRule {
@@ -251,7 +237,7 @@ export class Engine {
   }
 
   /** Finds an instance of `resource` in `collection` by id, or by an alternate key where allowed. */
-  lookup(account: AccountStore, resource: ResourceSpec, collection: string, value: string, altAllowed: boolean): StoredRecord | undefined {
+  lookup(account: RuleAccount, resource: ResourceSpec, collection: string, value: string, altAllowed: boolean): StoredRecord | undefined {
     // A value with an encoded `/` must not reach a record of another collection (`CH…%2FMembers%2FMB…`).
     const direct = account.get(`${collection}/${value}`);
     if (direct && direct.collection === collection) return direct;
@@ -350,8 +336,9 @@ export class Engine {
     if (ctx.account.get(`${ctx.collection}/${String(id)}`)) {
       throw conflict(20409, `${resource.schemaName.split('.').pop()} ${String(id)} already exists`);
     }
-    rule.beforeCreate?.(ctx, data);
+    const whenStored = rule.beforeCreate?.(ctx, data);
     const record = ctx.account.insert(ctx.collection, String(id), data);
+    whenStored?.(record);
     rule.afterCreate?.(ctx, record);
     return record;
   }
@@ -364,8 +351,7 @@ export class Engine {
     if ('date_updated' in resource.properties && !ctx.given.has('DateUpdated')) changes.date_updated = ctx.now;
     this.checkUnique(ctx.account, resource, record.collection, { ...record.data, ...changes }, record);
     rule.beforeUpdate?.(ctx, record, changes);
-    record.data = { ...record.data, ...changes };
-    ctx.account.version++;
+    ctx.account.update(record, changes);
     rule.afterUpdate?.(ctx, record);
     return record;
   }
@@ -415,7 +401,7 @@ export class Engine {
     return out;
   }
 
-  private checkUnique(account: AccountStore, resource: ResourceSpec, collection: string, data: Record<string, unknown>, self: StoredRecord | undefined): void {
+  private checkUnique(account: RuleAccount, resource: ResourceSpec, collection: string, data: Record<string, unknown>, self: StoredRecord | undefined): void {
     for (const u of this.ruleFor(resource).unique ?? []) {
       const value = data[u.field];
       if (value === null || value === undefined) continue;
@@ -424,7 +410,7 @@ export class Engine {
   }
 
   /** The resource as Twilio serves it: every property of its schema, `url` and `links` absolute. */
-  serialize(account: AccountStore, resource: ResourceSpec, record: StoredRecord): Record<string, unknown> {
+  serialize(account: RuleAccount, resource: ResourceSpec, record: StoredRecord): Record<string, unknown> {
     const rule = this.ruleFor(resource);
     const computed = rule.computed?.(account, record);
     const out: Record<string, unknown> = {};

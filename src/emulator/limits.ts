@@ -106,10 +106,18 @@ interface Window {
   next: number;
 }
 
+/** One account's Chat rate windows (kept in its AccountState, so they go with its data). */
+export class RateWindows {
+  readonly byScope = new Map<string, Window>();
+  /** The settings they were counted under: windows counted under others start afresh. */
+  generation = 0;
+  takes = 0;
+}
+
 export class Limits {
   #settings: LimitSettings;
-  readonly #windows = new Map<string, Window>();
-  #takes = 0;
+  /** Moved by every change of the settings, so that every account's windows start afresh. */
+  #generation = 0;
   /** Requests refused by a limit, per Twilio error code. */
   refused: Record<string, number> = {};
 
@@ -127,20 +135,15 @@ export class Limits {
   /** Changes some settings (the others stay); `true`/`false` switch all on or off. Windows start afresh. */
   update(input: unknown): LimitSettings {
     this.#settings = validateLimits(input, this.#settings);
-    this.#windows.clear();
+    this.#generation++;
     return this.#settings;
   }
 
   /** Back to Twilio's figures, windows afresh. */
   restore(): LimitSettings {
     this.#settings = { ...TWILIO_LIMITS };
-    this.#windows.clear();
+    this.#generation++;
     return this.#settings;
-  }
-
-  /** Forgets the rate windows, as when the data they were about is dropped. */
-  clearWindows(): void {
-    this.#windows.clear();
   }
 
   /**
@@ -154,8 +157,8 @@ export class Limits {
     return this.#refuse(new EmulatorError(429, 20429, 'Too Many Requests: your account is sending too many concurrent REST API requests'));
   }
 
-  /** Counts one write against its window, or throws its 429 when the window is full (the write is then not counted). */
-  takeAction(scope: RateScope): void {
+  /** Counts one write against its window among the account's, or throws its 429 when the window is full (the write is then not counted). */
+  takeAction(windows: RateWindows, scope: RateScope): void {
     const spec = SCOPES[scope.kind];
     const perSecond = this.#settings.enabled ? this.#settings[spec.setting] : null;
     if (perSecond === null) return;
@@ -163,8 +166,12 @@ export class Limits {
     const capacity = perSecond * this.#settings.chatWindowSeconds;
     const now = this.clock.now();
     const id = `${scope.kind} ${scope.key}`;
-    let window = this.#windows.get(id);
-    if (!window) this.#windows.set(id, (window = { times: [], next: 0 }));
+    if (windows.generation !== this.#generation) {
+      windows.byScope.clear();
+      windows.generation = this.#generation;
+    }
+    let window = windows.byScope.get(id);
+    if (!window) windows.byScope.set(id, (window = { times: [], next: 0 }));
     const newest = window.times[(window.next + window.times.length - 1) % window.times.length];
     // A clock set back makes the window's times lie in the future: start it afresh.
     if (newest !== undefined && newest > now) window = { times: [], next: 0 };
@@ -175,20 +182,20 @@ export class Limits {
     } else {
       window.times.push(now);
     }
-    this.#windows.set(id, window);
-    if (++this.#takes % 1024 === 0) this.#prune(now, windowMs);
+    windows.byScope.set(id, window);
+    if (++windows.takes % 1024 === 0) prune(windows, now, windowMs);
   }
 
   #refuse(error: EmulatorError): EmulatorError {
     this.refused[error.code] = (this.refused[error.code] ?? 0) + 1;
     return error;
   }
+}
 
-  /** Drops windows whose every action is older than the window, so idle channels cost nothing. */
-  #prune(now: number, windowMs: number): void {
-    for (const [id, window] of this.#windows) {
-      const newest = window.times[(window.next + window.times.length - 1) % window.times.length]!;
-      if (newest <= now - windowMs) this.#windows.delete(id);
-    }
+/** Drops windows whose every action is older than the window, so idle channels cost nothing. */
+function prune(windows: RateWindows, now: number, windowMs: number): void {
+  for (const [id, window] of windows.byScope) {
+    const newest = window.times[(window.next + window.times.length - 1) % window.times.length]!;
+    if (newest <= now - windowMs) windows.byScope.delete(id);
   }
 }

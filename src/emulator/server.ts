@@ -103,7 +103,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const accountList = options.accounts ?? DEFAULT_ACCOUNTS;
   const registry = new AccountRegistry(accountList);
   const store = new Store();
-  const engine = new Engine(model, store, PRODUCT_RULES, (e, account) => initAccount(e, account, registry));
+  const engine = new Engine(model, store, PRODUCT_RULES, registry, initAccount);
   const clock = engine.clock;
   const limits = new Limits(clock, options.limits);
   const faults = new Faults();
@@ -117,22 +117,31 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   let latencyMs = options.latencyMs ?? 0;
   let stats = emptyStats();
   const currentStats = (): EmulatorStats => ({ ...structuredClone(stats), deliveries: deliveries.stats() });
-  // Authenticated requests being answered now, per account: the source of peakInFlight.
-  const inFlight = new Map<string, number>();
+  /** The limits' state of an account (its requests in flight, its rate windows). */
+  const limitsOf = (accountSid: string) => engine.account(accountSid).state.limits;
+  /** Authenticated requests being answered now, per account that has any: the source of peakInFlight. */
+  const inFlightNow = (): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const account of store.allAccounts()) {
+      if (account.state.limits.inFlight > 0) out[account.accountSid] = account.state.limits.inFlight;
+    }
+    return out;
+  };
   const resetStats = () => {
     stats = emptyStats();
     deliveries.resetStats();
     limits.refused = {};
     // Requests still in flight count towards the next peak.
-    for (const [account, count] of inFlight) stats.peakInFlight[account] = count;
+    Object.assign(stats.peakInFlight, inFlightNow());
   };
   const initialSeed = options.seed ?? 'none';
 
   const loadSeed = (seed: SeedName) => {
     deliveries.stop();
+    // The data goes, rate windows with it; requests being answered stay in flight.
+    const inFlight = inFlightNow();
     store.clear();
     registry.reset();
-    limits.clearWindows();
     // The demo data is as of its epoch: the clock runs on from there, so new records and expiries follow on from the data.
     const frozen = clock.frozen;
     clock.reset();
@@ -142,6 +151,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       engine.account(a.accountSid);
       if (seed === 'demo') seedDemo(engine, a.accountSid);
     }
+    for (const [accountSid, count] of Object.entries(inFlight)) limitsOf(accountSid).inFlight = count;
   };
 
   const server: Server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
@@ -166,7 +176,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     const accountSid = registry.authenticate(req.headers.authorization);
     if (accountSid) {
       // Refused at the door, before any work: a 429 for concurrency is never processed.
-      const refusal = limits.checkConcurrency(inFlight.get(accountSid) ?? 0);
+      const refusal = limits.checkConcurrency(limitsOf(accountSid).inFlight);
       if (refusal) {
         req.resume();
         return send(res, refusal.status, refusal.toBody());
@@ -242,7 +252,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   function admit(ctx: OpContext): void {
     if (ctx.op.method === 'GET') return;
     const scope = PRODUCT_RULES[ctx.op.product].rateScope?.(ctx);
-    if (scope) limits.takeAction(scope);
+    if (scope) limits.takeAction(ctx.account.state.limits.rateWindows, scope);
   }
 
   /**
@@ -251,17 +261,15 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
    * next request is never counted twice.
    */
   function countInFlight(accountSid: string, res: ServerResponse): void {
-    const now = (inFlight.get(accountSid) ?? 0) + 1;
-    inFlight.set(accountSid, now);
+    const now = ++limitsOf(accountSid).inFlight;
     if (now > (stats.peakInFlight[accountSid] ?? 0)) stats.peakInFlight[accountSid] = now;
     let done = false;
     const release = () => {
       if (done) return;
       done = true;
       answering.delete(res);
-      const left = inFlight.get(accountSid)! - 1;
-      if (left === 0) inFlight.delete(accountSid);
-      else inFlight.set(accountSid, left);
+      // Looked up again, not kept: after a reset the count is the new state's.
+      limitsOf(accountSid).inFlight--;
     };
     answering.set(res, release);
     res.once('close', release);
@@ -346,7 +354,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
 
   /** The limits' settings, the requests of each account in flight now, and the requests refused per Twilio code. */
   function limitsState() {
-    return { ...limits.settings, inFlight: Object.fromEntries(inFlight), refused: { ...limits.refused } };
+    return { ...limits.settings, inFlight: inFlightNow(), refused: { ...limits.refused } };
   }
 
   loadSeed(initialSeed);

@@ -5,6 +5,7 @@
  * in creation order (`seq`), which makes stable page tokens cheap.
  */
 import { createHash } from 'node:crypto';
+import { newAccountState, type AccountState } from './account-state.ts';
 
 export interface StoredRecord {
   /** Creation order, unique within the emulator; page tokens point at it. */
@@ -13,22 +14,29 @@ export interface StoredRecord {
   readonly path: string;
   /** The collection path this record is listed under. */
   readonly collection: string;
-  /** The resource's fields in Twilio's snake_case; fields starting with `_` are internal and never served. */
-  data: Record<string, unknown>;
+  /**
+   * The resource's fields in Twilio's snake_case; fields starting with `_` are
+   * internal and never served. Changed only through `AccountStore.update`.
+   */
+  readonly data: Readonly<Record<string, unknown>>;
 }
 
 export class AccountStore {
   readonly records = new Map<string, StoredRecord>();
   private readonly collections = new Map<string, StoredRecord[]>();
-  /** Account-level state that is no resource of its own (auth tokens, pending sink tests). */
-  readonly state: Record<string, unknown> = {};
-  /** Bumped by every insert, remove and update, so values derived from the tables can be cached until they change. */
-  version = 0;
+  /** What the account keeps beside its tables (caches of derived values, sink tests, …). */
+  readonly state: AccountState = newAccountState();
+  #version = 0;
 
   constructor(
     readonly accountSid: string,
     private readonly nextSeq: () => number,
   ) {}
+
+  /** Bumped by every insert, update and remove, so values derived from the tables can be cached until they change. */
+  get version(): number {
+    return this.#version;
+  }
 
   get(path: string): StoredRecord | undefined {
     return this.records.get(path);
@@ -41,7 +49,7 @@ export class AccountStore {
 
   insert(collection: string, id: string, data: Record<string, unknown>): StoredRecord {
     const record: StoredRecord = { seq: this.nextSeq(), path: `${collection}/${id}`, collection, data };
-    this.version++;
+    this.#version++;
     this.records.set(record.path, record);
     let list = this.collections.get(collection);
     if (!list) this.collections.set(collection, (list = []));
@@ -49,11 +57,19 @@ export class AccountStore {
     return record;
   }
 
+  /** Changes the given fields of a stored record (the others stay): the one way a stored record changes. */
+  update(record: StoredRecord, changes: Record<string, unknown>): StoredRecord {
+    if (this.records.get(record.path) !== record) throw new Error(`${record.path} is no record of account ${this.accountSid}`);
+    (record as { data: Readonly<Record<string, unknown>> }).data = { ...record.data, ...changes };
+    this.#version++;
+    return record;
+  }
+
   /** Removes a record and everything under its path (a channel's members, messages, …). */
   remove(path: string): boolean {
     const record = this.records.get(path);
     if (!record) return false;
-    this.version++;
+    this.#version++;
     this.records.delete(path);
     const list = this.collections.get(record.collection);
     if (list) list.splice(list.indexOf(record), 1);
@@ -74,10 +90,19 @@ export class Store {
 
   constructor(private readonly sidSeed = 'twilio-emulator') {}
 
-  account(accountSid: string): AccountStore {
+  /** An account's tables, made (and given to `init`) the first time they are asked for. */
+  account(accountSid: string, init?: (account: AccountStore) => void): AccountStore {
     let store = this.accounts.get(accountSid);
-    if (!store) this.accounts.set(accountSid, (store = new AccountStore(accountSid, () => ++this.seq)));
+    if (!store) {
+      this.accounts.set(accountSid, (store = new AccountStore(accountSid, () => ++this.seq)));
+      init?.(store);
+    }
     return store;
+  }
+
+  /** The accounts made so far. */
+  allAccounts(): IterableIterator<AccountStore> {
+    return this.accounts.values();
   }
 
   /** A new SID such as `CH` + 32 hex digits; deterministic for a given seed and call order. */

@@ -232,6 +232,19 @@ describe('users, user channels and bindings', () => {
     expect((await get(`${base}/Users/kim/Channels/c2`)).status).toBe(404);
   });
 
+  it("keeps a user's joined_channels_count right after it leaves a channel through its user channels", async () => {
+    await post(`${base}/Channels`, { UniqueName: 'c1' });
+    await post(`${base}/Channels`, { UniqueName: 'c2' });
+    await post(`${base}/Channels/c1/Members`, { Identity: 'kim' });
+    await post(`${base}/Channels/c2/Members`, { Identity: 'kim' });
+    expect((await get(`${base}/Users/kim`)).body.joined_channels_count).toBe(2);
+    // No write in between: this count is the one kept since the tables last changed.
+    expect((await get(`${base}/Users/kim`)).body.joined_channels_count).toBe(2);
+    expect((await del(`${base}/Users/kim/Channels/c2`)).status).toBe(204);
+    expect((await get(`${base}/Users/kim`)).body.joined_channels_count).toBe(1);
+    expect((await get(`${base}/Channels/c2`)).body.members_count).toBe(0);
+  });
+
   it('serves bindings and user bindings from the demo seed, with filters and delete', async () => {
     await using seeded = await createEmulator({ seed: 'demo' });
     const service = (await twilioFetch(seeded, 'GET', '/v2/Services')).body.services[0].sid;

@@ -60,7 +60,8 @@ async function activeSink() {
  */
 async function legacySink(status: 'initialized' | 'validating' | 'failed') {
   const sink = await newSink();
-  emu.engine.account(DEMO_ACCOUNT.accountSid).get(`/v1/Sinks/${sink.sid}`)!.data.status = status;
+  const account = emu.engine.account(DEMO_ACCOUNT.accountSid);
+  account.update(account.get(`/v1/Sinks/${sink.sid}`)!, { status });
   return { ...sink, status };
 }
 

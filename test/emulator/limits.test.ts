@@ -1,13 +1,13 @@
 /** Twilio's request limits in-process: the concurrency check, the sliding windows of Chat writes, and the settings. */
 import { describe, expect, it } from 'vitest';
 import { Clock } from '../../src/emulator/clock.ts';
-import { Limits, TWILIO_LIMITS, validateLimits } from '../../src/emulator/limits.ts';
+import { Limits, RateWindows, TWILIO_LIMITS, validateLimits } from '../../src/emulator/limits.ts';
 import { EmulatorError } from '../../src/emulator/errors.ts';
 
 function frozenLimits(settings?: unknown) {
   const clock = new Clock();
   clock.freeze('2026-01-15T09:00:00Z');
-  return { clock, limits: new Limits(clock, settings) };
+  return { clock, limits: new Limits(clock, settings), windows: new RateWindows() };
 }
 
 const refusal = (action: () => void) => {
@@ -43,33 +43,33 @@ describe('Limits', () => {
   });
 
   it('let a burst of rate × window writes through, refuse the next until the oldest leaves the window', () => {
-    const { clock, limits } = frozenLimits();
+    const { clock, limits, windows } = frozenLimits();
     const channel = { kind: 'chatChannel', key: '/v2/Services/IS1/Channels/CH1' } as const;
-    for (let i = 0; i < 150; i++) limits.takeAction(channel);
-    expect(refusal(() => limits.takeAction(channel))).toMatchObject({ status: 429, code: 50063 });
+    for (let i = 0; i < 150; i++) limits.takeAction(windows, channel);
+    expect(refusal(() => limits.takeAction(windows, channel))).toMatchObject({ status: 429, code: 50063 });
     // Another channel and the service have windows of their own.
-    limits.takeAction({ kind: 'chatChannel', key: '/v2/Services/IS1/Channels/CH2' });
-    limits.takeAction({ kind: 'chatService', key: '/v2/Services/IS1' });
+    limits.takeAction(windows, { kind: 'chatChannel', key: '/v2/Services/IS1/Channels/CH2' });
+    limits.takeAction(windows, { kind: 'chatService', key: '/v2/Services/IS1' });
     clock.advance(4_999);
-    expect(refusal(() => limits.takeAction(channel))?.code).toBe(50063);
+    expect(refusal(() => limits.takeAction(windows, channel))?.code).toBe(50063);
     // The whole burst leaves the window together, 5 s after it came.
     clock.advance(1);
-    for (let i = 0; i < 150; i++) limits.takeAction(channel);
-    expect(refusal(() => limits.takeAction(channel))?.code).toBe(50063);
+    for (let i = 0; i < 150; i++) limits.takeAction(windows, channel);
+    expect(refusal(() => limits.takeAction(windows, channel))?.code).toBe(50063);
     expect(limits.refused).toEqual({ 50063: 3 });
   });
 
   it('average over the window: a steady 30 a second passes, 31 does not', () => {
-    const { clock, limits } = frozenLimits();
+    const { clock, limits, windows } = frozenLimits();
     const service = { kind: 'chatService', key: '/v2/Services/IS1' } as const;
     for (let second = 0; second < 20; second++) {
-      for (let i = 0; i < 30; i++) limits.takeAction(service);
+      for (let i = 0; i < 30; i++) limits.takeAction(windows, service);
       clock.advance(1_000);
     }
     expect(limits.refused).toEqual({});
     const refused = [];
     for (let second = 0; second < 10; second++) {
-      for (let i = 0; i < 31; i++) refused.push(refusal(() => limits.takeAction(service)));
+      for (let i = 0; i < 31; i++) refused.push(refusal(() => limits.takeAction(windows, service)));
       clock.advance(1_000);
     }
     expect(refused.filter(Boolean).length).toBeGreaterThan(0);
@@ -77,26 +77,40 @@ describe('Limits', () => {
   });
 
   it('start a window afresh when the clock is set back before its writes', () => {
-    const { clock, limits } = frozenLimits({ chatChannelActionsPerSecond: 1, chatWindowSeconds: 1 });
+    const { clock, limits, windows } = frozenLimits({ chatChannelActionsPerSecond: 1, chatWindowSeconds: 1 });
     const channel = { kind: 'chatChannel', key: 'c' } as const;
-    limits.takeAction(channel);
-    expect(refusal(() => limits.takeAction(channel))?.code).toBe(50063);
+    limits.takeAction(windows, channel);
+    expect(refusal(() => limits.takeAction(windows, channel))?.code).toBe(50063);
     clock.advance(-60_000);
-    limits.takeAction(channel);
+    limits.takeAction(windows, channel);
   });
 
   it('can be changed, switched off one by one or all at once, and restored', () => {
-    const { limits } = frozenLimits();
+    const { limits, windows } = frozenLimits();
     const channel = { kind: 'chatChannel', key: 'c' } as const;
     limits.update({ chatChannelActionsPerSecond: 1, chatWindowSeconds: 1 });
-    limits.takeAction(channel);
-    expect(refusal(() => limits.takeAction(channel))?.code).toBe(50063);
+    limits.takeAction(windows, channel);
+    expect(refusal(() => limits.takeAction(windows, channel))?.code).toBe(50063);
     limits.update({ chatChannelActionsPerSecond: null });
-    for (let i = 0; i < 500; i++) limits.takeAction(channel);
+    for (let i = 0; i < 500; i++) limits.takeAction(windows, channel);
     limits.update(false);
     expect(limits.checkConcurrency(10_000)).toBeUndefined();
     expect(limits.restore()).toEqual(TWILIO_LIMITS);
     expect(limits.checkConcurrency(100)?.code).toBe(20429);
+  });
+
+  it("keep each account's windows apart, and start every one afresh when the settings change", () => {
+    const { limits, windows } = frozenLimits({ chatChannelActionsPerSecond: 1, chatWindowSeconds: 1 });
+    const other = new RateWindows();
+    const channel = { kind: 'chatChannel', key: 'c' } as const;
+    limits.takeAction(windows, channel);
+    expect(refusal(() => limits.takeAction(windows, channel))?.code).toBe(50063);
+    limits.takeAction(other, channel);
+    expect(refusal(() => limits.takeAction(other, channel))?.code).toBe(50063);
+    limits.update({ chatServiceActionsPerSecond: 2 });
+    limits.takeAction(windows, channel);
+    limits.takeAction(other, channel);
+    expect(refusal(() => limits.takeAction(windows, channel))?.code).toBe(50063);
   });
 
   it('refuse settings that are not ones', () => {

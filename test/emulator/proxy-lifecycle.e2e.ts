@@ -67,6 +67,19 @@ describe('expiry as of the clock', () => {
     await service.sessions.create({ participants: pair() });
   });
 
+  it('takes an expired session out of in_use at the first read after it expires, though in_use was just counted', async () => {
+    const service = await serviceWith(['+14155550001']);
+    await service.sessions.create({ ttl: 60, participants: pair() });
+    const [number] = await service.phoneNumbers.list();
+    expect(number!.inUse).toBe(1);
+    // No write in between: this count is the one kept since the tables last changed.
+    expect((await service.phoneNumbers(number!.sid).fetch()).inUse).toBe(1);
+    emu.clock.advance(60 * SECOND);
+    // The read that finds the session expired closes it first, a change the kept count must see.
+    expect((await service.phoneNumbers(number!.sid).fetch()).inUse).toBe(0);
+    expect(await service.sessions.list()).toMatchObject([{ status: 'closed', closedReason: 'ttl' }]);
+  });
+
   it('measures the Ttl from the last interaction', async () => {
     const service = await serviceWith(['+14155550001']);
     const session = await service.sessions.create({ ttl: 60, participants: pair() });

@@ -7,7 +7,6 @@
  */
 import { createPublicKey, randomBytes } from 'node:crypto';
 import type { StoredRecord } from '../store.ts';
-import type { AccountRegistry } from '../accounts.ts';
 import { EmulatorError, invalidParameter, notFound } from '../errors.ts';
 import type { OpContext, OpResult, ProductRules, ResourceRule } from './types.ts';
 import { E164 } from '../params.ts';
@@ -16,7 +15,7 @@ const MAX_FRIENDLY_NAME = 64;
 /** Twilio's limit of items in one bulk consents or contacts request. */
 const MAX_BULK_ITEMS = 25;
 
-const registry = (ctx: OpContext) => ctx.account.state.registry as AccountRegistry;
+const registry = (ctx: OpContext) => ctx.engine.authTokens;
 
 /** A result built from data that is no table row (auth tokens), served with every property of its schema. */
 function serve(ctx: OpContext, path: string, data: Record<string, unknown>): Record<string, unknown> {
@@ -161,7 +160,7 @@ export const accountsRules: ProductRules = {
       if (ctx.account.list(SAFELIST).some((r) => r.data.phone_number === number)) {
         throw new EmulatorError(400, 60411, `The phone number ${number} already exists in the SafeList`);
       }
-      const sid = ctx.engine.store.newSid('GN');
+      const sid = ctx.engine.newSid('GN');
       return { status: 201, body: safelistBody(ctx.account.insert(SAFELIST, sid, { sid, phone_number: number })) };
     },
     FetchSafelist(ctx) {
@@ -176,7 +175,7 @@ export const accountsRules: ProductRules = {
       // A new secondary token replaces any earlier one.
       const token = randomBytes(16).toString('hex');
       registry(ctx).setSecondaryAuthToken(ctx.account.accountSid, token);
-      ctx.account.state.secondaryAuthTokenCreated = ctx.now;
+      ctx.account.state.accounts.secondaryAuthTokenCreated = ctx.now;
       const body = serve(ctx, '/v1/AuthTokens/Secondary', {
         account_sid: ctx.account.accountSid,
         date_created: ctx.now,
@@ -188,14 +187,14 @@ export const accountsRules: ProductRules = {
     DeleteSecondaryAuthToken(ctx) {
       if (!registry(ctx).get(ctx.account.accountSid)?.secondaryAuthToken) throw notFound('/v1/AuthTokens/Secondary');
       registry(ctx).setSecondaryAuthToken(ctx.account.accountSid, null);
-      delete ctx.account.state.secondaryAuthTokenCreated;
+      ctx.account.state.accounts.secondaryAuthTokenCreated = undefined;
       return { status: 204, body: null };
     },
     UpdateAuthTokenPromotion(ctx) {
-      const created = (ctx.account.state.secondaryAuthTokenCreated as string | undefined) ?? ctx.now;
+      const created = ctx.account.state.accounts.secondaryAuthTokenCreated ?? ctx.now;
       const token = registry(ctx).promoteSecondaryAuthToken(ctx.account.accountSid);
       if (token === null) throw invalidParameter('There is no secondary Auth Token to promote: create one first');
-      delete ctx.account.state.secondaryAuthTokenCreated;
+      ctx.account.state.accounts.secondaryAuthTokenCreated = undefined;
       const body = serve(ctx, '/v1/AuthTokens/Promote', {
         account_sid: ctx.account.accountSid,
         auth_token: token,

@@ -6,10 +6,10 @@
  * (members per channel, channels per user, webhooks per channel, a message's
  * body, attributes) and which writes count against its per-second limits.
  */
-import type { AccountStore, StoredRecord } from '../store.ts';
+import type { StoredRecord } from '../store.ts';
 import { EmulatorError, invalidParameter, notFound } from '../errors.ts';
 import type { RateScope } from '../limits.ts';
-import type { OpContext, OpResult, ProductRules } from './types.ts';
+import type { OpContext, OpResult, ProductRules, RuleAccount } from './types.ts';
 
 const SERVICE = 'ip_messaging.v2.service';
 const USER = 'ip_messaging.v2.service.user';
@@ -117,7 +117,7 @@ function rateScope(ctx: OpContext): RateScope | undefined {
   if (!CHANNEL_WRITES.has(id)) return undefined;
   // The channel is a parent of the member, message or invite; or the instance itself (by SID or unique name).
   const raw = id === 'UpdateChannel' ? ctx.params.Sid : ctx.params.ChannelSid;
-  const channelResource = ctx.engine.model.resources.get('chat.ip_messaging.v2.service.channel')!;
+  const channelResource = ctx.engine.resource('chat.ip_messaging.v2.service.channel');
   const channel = ctx.engine.lookup(ctx.account, channelResource, `${servicePath(ctx)}/Channels`, raw ?? '', true);
   // An unknown channel is answered 404 by the operation itself.
   return channel ? { kind: 'chatChannel', key: channel.path } : undefined;
@@ -150,7 +150,7 @@ function checkRetryCount(value: unknown): void {
 }
 
 /** Channels of a service in which `identity` is a member, with that membership. */
-function membershipsOf(account: AccountStore, serviceSid: string, identity: unknown): Array<{ channel: StoredRecord; member: StoredRecord }> {
+function membershipsOf(account: RuleAccount, serviceSid: string, identity: unknown): Array<{ channel: StoredRecord; member: StoredRecord }> {
   const out: Array<{ channel: StoredRecord; member: StoredRecord }> = [];
   for (const channel of account.list(`/v2/Services/${serviceSid}/Channels`)) {
     const member = account.list(`${channel.path}/Members`).find((m) => m.data.identity === identity);
@@ -163,26 +163,21 @@ function membershipsOf(account: AccountStore, serviceSid: string, identity: unkn
  * How many channels each identity of a service has joined, counted once per
  * change of the tables rather than once per user served (a page of 1000 users).
  */
-const joinedCounts = new WeakMap<AccountStore, { version: number; byService: Map<string, Map<unknown, number>> }>();
-
-function joinedChannels(account: AccountStore, serviceSid: string, identity: unknown): number {
-  let cache = joinedCounts.get(account);
-  if (!cache || cache.version !== account.version) joinedCounts.set(account, (cache = { version: account.version, byService: new Map() }));
-  let counts = cache.byService.get(serviceSid);
-  if (!counts) {
-    counts = new Map();
+function joinedChannels(account: RuleAccount, serviceSid: string, identity: unknown): number {
+  const counts = account.state.chat.joinedChannels.get(account.version, serviceSid, () => {
+    const counts = new Map<unknown, number>();
     for (const channel of account.list(`/v2/Services/${serviceSid}/Channels`)) {
       for (const member of account.list(`${channel.path}/Members`)) counts.set(member.data.identity, (counts.get(member.data.identity) ?? 0) + 1);
     }
-    cache.byService.set(serviceSid, counts);
-  }
+    return counts;
+  });
   return counts.get(identity) ?? 0;
 }
 
 function findUser(ctx: OpContext): StoredRecord {
   const users = `${servicePath(ctx)}/Users`;
   const raw = ctx.params.UserSid ?? '';
-  const user = ctx.engine.lookup(ctx.account, ctx.engine.model.resources.get(`chat.${USER}`)!, users, raw, true);
+  const user = ctx.engine.lookup(ctx.account, ctx.engine.resource(`chat.${USER}`), users, raw, true);
   if (!user) throw notFound(`/v2/Services/${ctx.params.ServiceSid}/Users/${raw}`);
   return user;
 }
@@ -214,7 +209,7 @@ function userChannelView(ctx: OpContext, user: StoredRecord, channel: StoredReco
 
 function userChannel(ctx: OpContext): { user: StoredRecord; channel: StoredRecord; member: StoredRecord } {
   const user = findUser(ctx);
-  const channelResource = ctx.engine.model.resources.get('chat.ip_messaging.v2.service.channel')!;
+  const channelResource = ctx.engine.resource('chat.ip_messaging.v2.service.channel');
   const channel = ctx.engine.lookup(ctx.account, channelResource, `${servicePath(ctx)}/Channels`, ctx.params.ChannelSid ?? '', true);
   const member = channel && ctx.account.list(`${channel.path}/Members`).find((m) => m.data.identity === user.data.identity);
   if (!channel || !member) throw notFound(`/v2/Services/${ctx.params.ServiceSid}/Users/${ctx.params.UserSid}/Channels/${ctx.params.ChannelSid}`);
@@ -276,14 +271,16 @@ export const chatRules: ProductRules = {
       afterCreate(ctx, record) {
         // Twilio creates four roles with every service and points the service's defaults at three of them.
         const serviceSid = String(record.data.sid);
+        const defaults: Record<string, string> = {};
         for (const role of DEFAULT_ROLES) {
           const created = ctx.engine.call(ctx.account.accountSid, 'chat.CreateRole', { ServiceSid: serviceSid }, {
             FriendlyName: role.name,
             Type: role.type,
             Permission: [...role.permissions],
           });
-          if (role.key !== 'service_admin') record.data[role.key] = (created.body as { sid: string }).sid;
+          if (role.key !== 'service_admin') defaults[role.key] = (created.body as { sid: string }).sid;
         }
+        ctx.account.update(record, defaults);
       },
       beforeUpdate(ctx, record, changes) {
         checkServiceLimits(ctx, changes);
@@ -371,7 +368,7 @@ export const chatRules: ProductRules = {
         const channel = ctx.account.get(channelPath(ctx))!;
         // Index is per channel and never reused, even after deletes.
         const next = (channel.data._next_index as number | undefined) ?? 0;
-        channel.data._next_index = next + 1;
+        ctx.account.update(channel, { _next_index: next + 1 });
         data.index = next;
         if (ctx.given.has('MediaSid')) {
           data.type = 'media';
@@ -379,7 +376,7 @@ export const chatRules: ProductRules = {
         }
       },
       afterCreate(ctx, record) {
-        ctx.account.get(channelPath(ctx))!.data._last_message = record.path;
+        ctx.account.update(ctx.account.get(channelPath(ctx))!, { _last_message: record.path });
       },
       beforeUpdate(ctx, record, changes) {
         checkBody(ctx);
@@ -498,10 +495,11 @@ export const chatRules: ProductRules = {
     },
     UpdateUserChannel(ctx) {
       const { user, channel, member } = userChannel(ctx);
-      if (ctx.given.has('NotificationLevel')) member.data._notification_level = ctx.inputs.NotificationLevel;
-      if (ctx.given.has('LastConsumedMessageIndex')) member.data.last_consumed_message_index = ctx.inputs.LastConsumedMessageIndex;
-      if (ctx.given.has('LastConsumptionTimestamp')) member.data.last_consumption_timestamp = ctx.inputs.LastConsumptionTimestamp;
-      member.data.date_updated = ctx.now;
+      const changes: Record<string, unknown> = { date_updated: ctx.now };
+      if (ctx.given.has('NotificationLevel')) changes._notification_level = ctx.inputs.NotificationLevel;
+      if (ctx.given.has('LastConsumedMessageIndex')) changes.last_consumed_message_index = ctx.inputs.LastConsumedMessageIndex;
+      if (ctx.given.has('LastConsumptionTimestamp')) changes.last_consumption_timestamp = ctx.inputs.LastConsumptionTimestamp;
+      ctx.account.update(member, changes);
       return ok(serveUserChannel(ctx, userChannelView(ctx, user, channel, member)));
     },
     DeleteUserChannel(ctx) {

@@ -6,9 +6,9 @@
  * subscribed events, and sinks that cannot be deleted while a subscription
  * uses them.
  */
-import type { AccountStore, StoredRecord } from '../store.ts';
+import type { StoredRecord } from '../store.ts';
 import { EmulatorError, invalidParameter } from '../errors.ts';
-import type { OpContext, ProductRules } from './types.ts';
+import type { OpContext, ProductRules, RuleAccount } from './types.ts';
 
 const SINK = 'events.v1.sink';
 const SUBSCRIPTION = 'events.v1.subscription';
@@ -122,7 +122,7 @@ export const EVENT_CATALOGUE: readonly SchemaEntry[] = [
 const rawSchemaUrl = (id: string, version: number) => `https://events-schemas.twilio.com/${id}/${version}`;
 
 /** Loads the catalogue into a new account: event types, schemas and their versions. */
-export function seedEventCatalogue(account: AccountStore): void {
+export function seedEventCatalogue(account: RuleAccount): void {
   for (const schema of EVENT_CATALOGUE) {
     const schemaRecord = account.insert('/v1/Schemas', schema.id, { id: schema.id });
     schema.versions.forEach((date, i) => {
@@ -134,12 +134,12 @@ export function seedEventCatalogue(account: AccountStore): void {
   }
 }
 
-function latestVersion(account: AccountStore, schemaId: string): StoredRecord | undefined {
+function latestVersion(account: RuleAccount, schemaId: string): StoredRecord | undefined {
   return account.list(`/v1/Schemas/${schemaId}/Versions`).at(-1);
 }
 
 /** The schema version an event type is subscribed with: the one asked for (which must exist) or the latest. */
-function schemaVersionFor(account: AccountStore, type: string, asked: unknown, params: { type: string; version: string }): number {
+function schemaVersionFor(account: RuleAccount, type: string, asked: unknown, params: { type: string; version: string }): number {
   const eventType = account.get(`/v1/Types/${type}`);
   if (!eventType) throw eventsError(91104, `Invalid ${params.type}: event type ${type} not found`);
   const schemaId = String(eventType.data.schema_id);
@@ -193,7 +193,7 @@ function checkSinkConfiguration(type: string, config: unknown): void {
   }
 }
 
-const sinkInUse = (account: AccountStore, sinkSid: unknown) => account.list('/v1/Subscriptions').some((s) => s.data.sink_sid === sinkSid);
+const sinkInUse = (account: RuleAccount, sinkSid: unknown) => account.list('/v1/Subscriptions').some((s) => s.data.sink_sid === sinkSid);
 
 /** A subscription's sink must exist and be active (a sink made before Twilio stopped asking for validation may not be). */
 function checkSink(ctx: OpContext, sinkSid: unknown): void {
@@ -204,14 +204,9 @@ function checkSink(ctx: OpContext, sinkSid: unknown): void {
   }
 }
 
-/** Test events sent to a sink, by sink SID: what its owner reads back to validate it. */
-function sinkTestLog(account: AccountStore): Map<string, string[]> {
-  return ((account.state.sinkTests as Map<string, string[]> | undefined) ??= new Map());
-}
-
 /** The test ids a sink has received, oldest first (the value a client reads at its sink and sends back as `TestId`). */
-export function sinkTestIds(account: AccountStore, sinkSid: string): readonly string[] {
-  return sinkTestLog(account).get(sinkSid) ?? [];
+export function sinkTestIds(account: RuleAccount, sinkSid: string): readonly string[] {
+  return account.state.events.sinkTests.get(sinkSid) ?? [];
 }
 
 // ---- subscriptions ----
@@ -228,8 +223,6 @@ function subscribedTypes(ctx: OpContext): Array<{ type: string; schema_version: 
     return { type: item.type, schema_version: schemaVersionFor(ctx.account, item.type, item.schema_version, { type: `${where}.type`, version: `${where}.schema_version` }) };
   });
 }
-
-const plannedTypes = new WeakMap<OpContext, Array<{ type: string; schema_version: number }>>();
 
 export const eventsRules: ProductRules = {
   resources: {
@@ -258,7 +251,7 @@ export const eventsRules: ProductRules = {
         }
       },
       afterDelete(ctx, record) {
-        sinkTestLog(ctx.account).delete(String(record.data.sid));
+        ctx.account.state.events.sinkTests.delete(String(record.data.sid));
       },
       filters: {
         InUse: (record, value, account) => sinkInUse(account, record.data.sid) === value,
@@ -270,18 +263,18 @@ export const eventsRules: ProductRules = {
       beforeCreate(ctx, data) {
         if (!nonEmpty(data.description)) throw eventsError(91101, 'Invalid Description: must not be empty');
         checkSink(ctx, data.sink_sid);
-        plannedTypes.set(ctx, subscribedTypes(ctx));
-      },
-      afterCreate(ctx, record) {
-        for (const { type, schema_version } of plannedTypes.get(ctx) ?? []) {
-          ctx.account.insert(`${record.path}/SubscribedEvents`, type, {
-            account_sid: ctx.account.accountSid,
-            type,
-            schema_version,
-            subscription_sid: record.data.sid,
-          });
-        }
-        plannedTypes.delete(ctx);
+        const types = subscribedTypes(ctx);
+        // Its subscribed events are inserted once the subscription exists.
+        return (record) => {
+          for (const { type, schema_version } of types) {
+            ctx.account.insert(`${record.path}/SubscribedEvents`, type, {
+              account_sid: ctx.account.accountSid,
+              type,
+              schema_version,
+              subscription_sid: record.data.sid,
+            });
+          }
+        };
       },
       beforeUpdate(ctx, _record, changes) {
         if (ctx.given.has('Description') && !nonEmpty(changes.description)) throw invalidParameter('Invalid Description: must not be empty');
@@ -304,9 +297,9 @@ export const eventsRules: ProductRules = {
     // Sends a test event to the sink (rules/outbound.ts), carrying the id it records here.
     CreateSinkTest(ctx) {
       const sink = ctx.account.get(`/v1/Sinks/${ctx.params.Sid}`)!;
-      const log = sinkTestLog(ctx.account);
+      const log = ctx.account.state.events.sinkTests;
       const ids = log.get(String(sink.data.sid)) ?? [];
-      ids.push(ctx.engine.store.newSid('TE'));
+      ids.push(ctx.engine.newSid('TE'));
       log.set(String(sink.data.sid), ids);
       return { status: 201, body: { result: 'submitted' } };
     },
@@ -315,11 +308,7 @@ export const eventsRules: ProductRules = {
     // https://www.twilio.com/docs/events/event-streams/sink-resource/validate
     CreateSinkValidate(ctx) {
       const sink = ctx.account.get(`/v1/Sinks/${ctx.params.Sid}`)!;
-      if (sink.data.status !== 'active') {
-        sink.data.status = 'active';
-        sink.data.date_updated = ctx.now;
-        ctx.account.version++;
-      }
+      if (sink.data.status !== 'active') ctx.account.update(sink, { status: 'active', date_updated: ctx.now });
       return { status: 201, body: { result: 'valid' } };
     },
   },

@@ -1,9 +1,6 @@
 /** The rules of all four products, and what every new account starts with. */
 import type { Product } from '../spec-model.ts';
-import type { AccountStore } from '../store.ts';
-import type { Engine } from '../engine.ts';
-import type { AccountRegistry } from '../accounts.ts';
-import type { ProductRules } from './types.ts';
+import type { ProductRules, RuleAccount } from './types.ts';
 import { chatRules } from './chat.ts';
 import { proxyRules } from './proxy.ts';
 import { eventsRules, seedEventCatalogue } from './events.ts';
@@ -17,8 +14,7 @@ export const PRODUCT_RULES: Record<Product, ProductRules> = {
 };
 
 /** Gives a new account what Twilio gives every account, whatever the seed. */
-export function initAccount(_engine: Engine, account: AccountStore, registry: AccountRegistry): void {
-  account.state.registry = registry;
+export function initAccount(account: RuleAccount): void {
   // Event Streams' catalogue of event types and schemas is Twilio's, the same for every account.
   seedEventCatalogue(account);
 }

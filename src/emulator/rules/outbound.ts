@@ -10,9 +10,9 @@
  * https://www.twilio.com/docs/events/webhook-quickstart).
  */
 import { randomBytes } from 'node:crypto';
-import type { WriteChange } from '../engine.ts';
-import type { AccountStore, StoredRecord } from '../store.ts';
+import type { StoredRecord } from '../store.ts';
 import type { DeliverySpec } from '../webhooks.ts';
+import type { RuleAccount, WriteChange } from './types.ts';
 import { sinkTestIds } from './events.ts';
 
 type Params = Record<string, string>;
@@ -235,7 +235,7 @@ function streamEvents(change: WriteChange, chat: ChatEvent): DeliverySpec[] {
 }
 
 /** Active webhook sinks subscribed to `type`, each once, with the schema version it is subscribed at. */
-function subscribedSinks(account: AccountStore, type: string): Array<{ sink: StoredRecord; version: number }> {
+function subscribedSinks(account: RuleAccount, type: string): Array<{ sink: StoredRecord; version: number }> {
   const seen = new Set<string>();
   const out: Array<{ sink: StoredRecord; version: number }> = [];
   for (const subscription of account.list('/v1/Subscriptions')) {
@@ -250,7 +250,7 @@ function subscribedSinks(account: AccountStore, type: string): Array<{ sink: Sto
   return out;
 }
 
-function schemaIdOf(account: AccountStore, type: string): string {
+function schemaIdOf(account: RuleAccount, type: string): string {
   return String(account.get(`/v1/Types/${type}`)?.data.schema_id ?? type);
 }
 

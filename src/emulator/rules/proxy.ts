@@ -9,9 +9,10 @@
  * clock), and message interactions that are also interactions of the session.
  */
 import { createHash } from 'node:crypto';
-import type { AccountStore, StoredRecord } from '../store.ts';
+import type { StoredRecord } from '../store.ts';
+import type { NumberBook } from '../account-state.ts';
 import { EmulatorError, invalidParameter } from '../errors.ts';
-import type { OpContext, ProductRules } from './types.ts';
+import type { OpContext, ProductRules, RuleAccount } from './types.ts';
 import { E164, twilioDate } from '../params.ts';
 
 const SERVICE = 'proxy.v1.service';
@@ -66,11 +67,10 @@ function expiryOf(session: StoredRecord): { at: number; reason: string } {
  * they expired. Sweeps only when the tables changed or the next expiry came,
  * so most requests cost one comparison.
  */
-function closeExpiredSessions(account: AccountStore, now: number): void {
-  const state = account.state.proxyExpiry as { version: number; next: number } | undefined;
-  if (state && state.version === account.version && now < state.next) return;
+function closeExpiredSessions(account: RuleAccount, now: number): void {
+  const swept = account.state.proxy.expiry;
+  if (swept.version === account.version && now < swept.next) return;
   let next = Infinity;
-  let closed = false;
   for (const service of account.list('/v1/Services')) {
     for (const session of account.list(`${service.path}/Sessions`)) {
       if (!isActive(session)) continue;
@@ -80,12 +80,11 @@ function closeExpiredSessions(account: AccountStore, now: number): void {
         continue;
       }
       const ended = twilioDate(new Date(at));
-      session.data = { ...session.data, status: 'closed', date_ended: ended, date_updated: ended, closed_reason: reason };
-      closed = true;
+      account.update(session, { status: 'closed', date_ended: ended, date_updated: ended, closed_reason: reason });
     }
   }
-  if (closed) account.version++;
-  account.state.proxyExpiry = { version: account.version, next };
+  swept.version = account.version;
+  swept.next = next;
 }
 
 // ---- geo-matching ----
@@ -132,16 +131,6 @@ function sameArea(level: unknown, participant: string, entry: PoolEntry): boolea
 }
 
 // ---- numbers: every Twilio number of the account has one SID and one number ----
-
-interface NumberBook {
-  bySid: Map<string, string>;
-  byValue: Map<string, string>;
-}
-
-/** The account's numbers (phone numbers and short codes) as Proxy has seen them, so a SID always means the same number. */
-function numberBook(account: AccountStore): NumberBook {
-  return ((account.state.proxyNumbers as NumberBook | undefined) ??= { bySid: new Map(), byValue: new Map() });
-}
 
 function digitsOf(seed: string, salt: number): number[] {
   return [...createHash('md5').update(`${seed}:${salt}`).digest()];
@@ -216,7 +205,7 @@ const SHORT_CODE_CAPABILITIES = {
 
 /** The SID and number a new pool entry stands for, from `Sid`, `PhoneNumber` or both; throws 400 when they disagree. */
 function identifyPhoneNumber(ctx: OpContext): { sid: string; phone_number: string } {
-  const book = numberBook(ctx.account);
+  const book = ctx.account.state.proxy.numbers;
   const sid = ctx.inputs.Sid as string | undefined;
   const number = ctx.inputs.PhoneNumber as string | undefined;
   if (sid === undefined && number === undefined) {
@@ -231,7 +220,7 @@ function identifyPhoneNumber(ctx: OpContext): { sid: string; phone_number: strin
     throw invalidParameter(`Invalid body parameter PhoneNumber: ${number} is not the number of ${sid}`, 80601);
   }
   if (sid !== undefined) return { sid, phone_number: number ?? knownNumber ?? synthesisePhoneNumber(book, sid) };
-  return { sid: knownSid ?? ctx.engine.store.newSid('PN'), phone_number: number! };
+  return { sid: knownSid ?? ctx.engine.newSid('PN'), phone_number: number! };
 }
 
 /** A Twilio number belongs to one Proxy service's pool at a time. */
@@ -245,7 +234,7 @@ function checkNotInOtherPool(ctx: OpContext, pool: 'PhoneNumbers' | 'ShortCodes'
 }
 
 /** Participants of the service's active sessions that hold a proxy identifier, by pool SID. */
-function activeHolders(account: AccountStore, service: string): StoredRecord[] {
+function activeHolders(account: RuleAccount, service: string): StoredRecord[] {
   const out: StoredRecord[] = [];
   for (const session of account.list(`${service}/Sessions`)) {
     if (isActive(session)) out.push(...account.list(`${session.path}/Participants`));
@@ -257,20 +246,15 @@ function activeHolders(account: AccountStore, service: string): StoredRecord[] {
  * How many active sessions of a service hold a number, counted once per change
  * of the tables rather than once per number served (a page of the pool).
  */
-const numberUse = new WeakMap<AccountStore, { version: number; byService: Map<string, Map<string, Set<unknown>>> }>();
-
-function sessionsUsing(account: AccountStore, service: string, numberSid: string): number {
-  let cache = numberUse.get(account);
-  if (!cache || cache.version !== account.version) numberUse.set(account, (cache = { version: account.version, byService: new Map() }));
-  let sessions = cache.byService.get(service);
-  if (!sessions) {
-    sessions = new Map();
+function sessionsUsing(account: RuleAccount, service: string, numberSid: string): number {
+  const sessions = account.state.proxy.numberUse.get(account.version, service, () => {
+    const sessions = new Map<string, Set<unknown>>();
     for (const p of activeHolders(account, service)) {
       const sid = String(p.data.proxy_identifier_sid);
       sessions.set(sid, (sessions.get(sid) ?? new Set()).add(p.data.session_sid));
     }
-    cache.byService.set(service, sessions);
-  }
+    return sessions;
+  });
   return sessions.get(numberSid)?.size ?? 0;
 }
 
@@ -298,7 +282,7 @@ interface PoolEntry {
   shortCode: boolean;
 }
 
-function poolOf(account: AccountStore, service: string, mode: string): PoolEntry[] {
+function poolOf(account: RuleAccount, service: string, mode: string): PoolEntry[] {
   const numbers = account.list(`${service}/PhoneNumbers`).map((r) => ({
     sid: String(r.data.sid),
     value: String(r.data.phone_number),
@@ -326,7 +310,7 @@ function poolOf(account: AccountStore, service: string, mode: string): PoolEntry
  * Changes nothing.
  */
 function planParticipant(
-  account: AccountStore,
+  account: RuleAccount,
   service: StoredRecord,
   session: { sid: string; status: unknown; mode: unknown },
   others: ReadonlyArray<{ identifier?: unknown }>,
@@ -453,9 +437,6 @@ function checkChatInstance(ctx: OpContext, sid: unknown): void {
   }
 }
 
-/** Participants planned by a session create, inserted once the session exists. */
-const plannedParticipants = new WeakMap<OpContext, ParticipantPlan[]>();
-
 export const proxyRules: ProductRules = {
   beforeOperation: (ctx) => closeExpiredSessions(ctx.account, Date.parse(ctx.now)),
   resources: {
@@ -501,7 +482,7 @@ export const proxyRules: ProductRules = {
         checkNotInOtherPool(ctx, 'PhoneNumbers', String(data.sid));
       },
       afterCreate(ctx, record) {
-        const book = numberBook(ctx.account);
+        const book = ctx.account.state.proxy.numbers;
         book.bySid.set(String(record.data.sid), String(record.data.phone_number));
         book.byValue.set(String(record.data.phone_number), String(record.data.sid));
       },
@@ -512,7 +493,7 @@ export const proxyRules: ProductRules = {
       unique: [{ field: 'sid', code: 80104, message: (v) => `ShortCode ${String(v)} has already been added to Service` }],
       defaults(ctx) {
         const sid = String(ctx.inputs.Sid);
-        const book = numberBook(ctx.account);
+        const book = ctx.account.state.proxy.numbers;
         return {
           short_code: book.bySid.get(sid) ?? synthesiseShortCode(book, sid),
           iso_country: 'US',
@@ -524,7 +505,7 @@ export const proxyRules: ProductRules = {
         checkNotInOtherPool(ctx, 'ShortCodes', String(data.sid));
       },
       afterCreate(ctx, record) {
-        const book = numberBook(ctx.account);
+        const book = ctx.account.state.proxy.numbers;
         book.bySid.set(String(record.data.sid), String(record.data.short_code));
         book.byValue.set(String(record.data.short_code), String(record.data.sid));
       },
@@ -561,14 +542,13 @@ export const proxyRules: ProductRules = {
         items.forEach((item, i) => {
           plans.push(planParticipant(ctx.account, service, { sid: String(data.sid), status: data.status, mode: data.mode }, plans, participantInput(item, i)));
         });
-        plannedParticipants.set(ctx, plans);
-      },
-      afterCreate(ctx, record) {
-        for (const plan of plannedParticipants.get(ctx) ?? []) {
-          const sid = ctx.engine.store.newSid('KP');
-          ctx.account.insert(`${record.path}/Participants`, sid, { ...participantData(ctx, String(record.data.sid), plan), sid });
-        }
-        plannedParticipants.delete(ctx);
+        // The planned participants are inserted once the session exists.
+        return (record) => {
+          for (const plan of plans) {
+            const sid = ctx.engine.newSid('KP');
+            ctx.account.insert(`${record.path}/Participants`, sid, { ...participantData(ctx, String(record.data.sid), plan), sid });
+          }
+        };
       },
       /**
        * The status changes Twilio allows: open or in-progress to closed, and
@@ -638,7 +618,7 @@ export const proxyRules: ProductRules = {
         const body = ctx.inputs.Body as string | undefined;
         if (body === undefined || body === '') throw invalidParameter('Missing required parameter Body in the post body');
         data.data = JSON.stringify({ body });
-        const messageSid = ctx.engine.store.newSid('SM');
+        const messageSid = ctx.engine.newSid('SM');
         data.outbound_resource_sid = messageSid;
         data.outbound_resource_url = `https://api.twilio.com/2010-04-01/Accounts/${ctx.account.accountSid}/Messages/${messageSid}.json`;
       },
@@ -647,9 +627,8 @@ export const proxyRules: ProductRules = {
         const session = ctx.account.get(sessionPath(ctx))!;
         const { participant_sid: _participant, ...interaction } = record.data;
         ctx.account.insert(`${session.path}/Interactions`, String(record.data.sid), { ...interaction });
-        session.data.date_last_interaction = ctx.now;
-        session.data.date_updated = ctx.now;
-        if (session.data.status === 'open') session.data.status = 'in-progress';
+        const status = session.data.status === 'open' ? 'in-progress' : session.data.status;
+        ctx.account.update(session, { date_last_interaction: ctx.now, date_updated: ctx.now, status });
       },
     },
 

@@ -36,8 +36,8 @@ export function seedEvents(seeder: Seeder): void {
   seeder.call('events.CreateSinkTest', { Sid: marketing }, {}, since + 65);
   // New sinks are active at once today; these two date from when a sink waited for its validation:
   // tested but never validated (`validating`), and never tested (`initialized`).
-  seeder.account.get(`/v1/Sinks/${marketing}`)!.data.status = 'validating';
-  seeder.account.get(`/v1/Sinks/${staging}`)!.data.status = 'initialized';
+  seeder.account.update(seeder.account.get(`/v1/Sinks/${marketing}`)!, { status: 'validating' });
+  seeder.account.update(seeder.account.get(`/v1/Sinks/${staging}`)!, { status: 'initialized' });
 
   const subscribe = (description: string, sinkSid: string, types: Array<string | [string, number]>, minutes: number) =>
     seeder.create('events.CreateSubscription', {}, {

@@ -3,7 +3,8 @@
  * a way to run operations in one account as of a time on that clock, so that
  * every run makes the same SIDs, names and dates.
  */
-import type { CallParams, Engine } from '../engine.ts';
+import type { Engine } from '../engine.ts';
+import type { CallParams } from '../rules/types.ts';
 import type { AccountStore } from '../store.ts';
 import { twilioDate } from '../params.ts';
 
