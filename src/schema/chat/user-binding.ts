@@ -6,8 +6,9 @@ import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
-import { checkKey, checkSid, isSid } from '../shared/validate.ts';
-import { deletePayloadType, runWrite } from '../shared/mutation.ts';
+import { checkSid, isSid } from '../shared/validate.ts';
+import { twilioMutation } from '../shared/mutation.ts';
+import { serviceSid, userSidOrIdentity } from './shared.ts';
 import { ChatService, serviceKeys } from './service.ts';
 import { ChatUser, userKeys } from './user.ts';
 import { ChatCredential } from './credential.ts';
@@ -78,34 +79,23 @@ builder.objectFields(ChatUser, (t) => {
 
 // ---- mutations ----
 
-const DeleteChatUserBindingInput = builder.inputType('DeleteChatUserBindingInput', {
-  description: "The user's push binding to delete.",
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
-    userSidOrIdentity: t.string({ required: true, description: 'The SID (`US…`) or identity of the user.' }),
-    sid: t.string({ required: true, description: 'The SID of the binding (`BS…`).' }),
-  }),
+twilioMutation('deleteChatUserBinding', {
+  operation: chat.chatOperations.DeleteUserBinding,
+  description: "Deletes one of a user's push bindings: the device gets no more push notifications until the SDK registers it again.",
+  input: {
+    description: "The user's push binding to delete.",
+    fields: (p) => ({
+      serviceSid,
+      userSidOrIdentity,
+      sid: p.path('Sid', { sid: 'BS', description: 'The SID of the binding (`BS…`).' }),
+    }),
+  },
+  result: { deletes: 'ChatUserBinding' },
+  write: async ({ request, send, ctx }) => {
+    const { ServiceSid: service, UserSid: user, Sid: sid } = request.path;
+    // The deleted ID must carry the user's SID, so a user named by identity is looked up first.
+    const userSid = isSid(user, 'US') ? user : (await chat.fetchUserBinding(ctx.twilio, { path: request.path })).user_sid!;
+    await send({ path: { ServiceSid: service, UserSid: userSid, Sid: sid } });
+    return encodeGlobalId('ChatUserBinding', nodeKey(service, userSid, sid));
+  },
 });
-
-const DeleteChatUserBindingPayload = deletePayloadType('DeleteChatUserBindingPayload', 'The result of deleteChatUserBinding.');
-
-builder.mutationFields((t) => ({
-  deleteChatUserBinding: t.field({
-    type: DeleteChatUserBindingPayload,
-    description: "Deletes one of a user's push bindings: the device gets no more push notifications until the SDK registers it again.",
-    args: { input: t.arg({ type: DeleteChatUserBindingInput, required: true, description: 'What to delete.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
-      const user = checkKey('input.userSidOrIdentity', input.userSidOrIdentity, 'US');
-      const sid = checkSid('input.sid', input.sid, 'BS');
-      let userSid = user;
-      const payload = await runWrite(ctx, {}, async () => {
-        // The deleted ID must carry the user's SID, so a user named by identity is looked up first.
-        if (!isSid(user, 'US')) userSid = (await chat.fetchUserBinding(ctx.twilio, { path: { ServiceSid: service, UserSid: user, Sid: sid } })).user_sid!;
-        await chat.deleteUserBinding(ctx.twilio, { path: { ServiceSid: service, UserSid: userSid, Sid: sid } });
-        return encodeGlobalId('ChatUserBinding', nodeKey(service, userSid, sid));
-      });
-      return payload;
-    },
-  }),
-}));

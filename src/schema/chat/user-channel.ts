@@ -3,13 +3,13 @@ import { builder } from '../builder.ts';
 import { listedPer } from '../../limits/cost.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatUserChannelRecord } from '../../twilio/chat.ts';
-import type { GatewayContext } from '../../context.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
-import { checkKey, checkSid, isSid } from '../shared/validate.ts';
-import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
+import { checkKey, isSid } from '../shared/validate.ts';
+import { twilioMutation } from '../shared/mutation.ts';
+import { channelSidOrUniqueName, serviceSid, userSidOrIdentity } from './shared.ts';
 import { ChatService, serviceKeys } from './service.ts';
 import { ChatUser, userKeys } from './user.ts';
 import { ChatChannel, channelKeys, channelOfMembership } from './channel.ts';
@@ -112,84 +112,38 @@ builder.objectFields(ChatUser, (t) => {
 
 // ---- mutations ----
 
-const userChannelFields = { NotificationLevel: 'notificationLevel', LastConsumedMessageIndex: 'lastConsumedMessageIndex', LastConsumptionTimestamp: 'lastConsumptionTimestamp' };
-
-const UpdateChatUserChannelInput = builder.inputType('UpdateChatUserChannelInput', {
-  description: "Changes to a user's settings in a channel; fields left out stay as they are.",
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
-    userSidOrIdentity: t.string({ required: true, description: 'The SID (`US…`) or identity of the user.' }),
-    channelSidOrUniqueName: t.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }),
-    notificationLevel: t.field({ type: ChatUserChannelNotificationLevel, description: 'Which push notifications the user gets for the channel.' }),
-    lastConsumedMessageIndex: t.int({ description: 'Index of the last message the user has read.' }),
-    lastConsumptionTimestamp: t.field({ type: 'DateTime', description: 'When the user last read messages in the channel.' }),
-  }),
+twilioMutation('updateChatUserChannel', {
+  operation: chat.chatOperations.UpdateUserChannel,
+  description: "Changes a user's notification level or read position in a channel.",
+  input: {
+    description: "Changes to a user's settings in a channel; fields left out stay as they are.",
+    fields: (p) => ({
+      serviceSid,
+      userSidOrIdentity,
+      channelSidOrUniqueName,
+      notificationLevel: p.body('NotificationLevel', ChatUserChannelNotificationLevel, 'Which push notifications the user gets for the channel.'),
+      lastConsumedMessageIndex: p.body('LastConsumedMessageIndex', 'Int', 'Index of the last message the user has read.'),
+      lastConsumptionTimestamp: p.body('LastConsumptionTimestamp', 'DateTime', 'When the user last read messages in the channel.'),
+    }),
+  },
+  result: { field: 'chatUserChannel', type: ChatUserChannel },
 });
 
-const DeleteChatUserChannelInput = builder.inputType('DeleteChatUserChannelInput', {
-  description: 'The user and the channel the user leaves.',
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
-    userSidOrIdentity: t.string({ required: true, description: 'The SID (`US…`) or identity of the user.' }),
-    channelSidOrUniqueName: t.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }),
-  }),
+twilioMutation('deleteChatUserChannel', {
+  operation: chat.chatOperations.DeleteUserChannel,
+  description: 'Takes a user out of a channel: the user leaves it, and its membership is deleted.',
+  input: {
+    description: 'The user and the channel the user leaves.',
+    argument: 'The user and the channel it leaves.',
+    fields: () => ({ serviceSid, userSidOrIdentity, channelSidOrUniqueName }),
+  },
+  result: { deletes: 'ChatUserChannel' },
+  write: async ({ request, send, ctx }) => {
+    const { ServiceSid: service, UserSid: user, ChannelSid: channel } = request.path;
+    // The deleted ID must carry SIDs, so names are resolved first when given.
+    const record = isSid(user, 'US') && isSid(channel, 'CH') ? null : await chat.fetchUserChannel(ctx.twilio, { path: request.path });
+    const path = { ServiceSid: service, UserSid: record?.user_sid ?? user, ChannelSid: record?.channel_sid ?? channel };
+    await send({ path });
+    return encodeGlobalId('ChatUserChannel', nodeKey(service, path.UserSid, path.ChannelSid));
+  },
 });
-
-const UpdateChatUserChannelPayload = payloadType('UpdateChatUserChannelPayload', 'chatUserChannel', ChatUserChannel, 'The result of updateChatUserChannel.');
-const DeleteChatUserChannelPayload = deletePayloadType('DeleteChatUserChannelPayload', 'The result of deleteChatUserChannel.');
-
-/**
- * After a user's membership changes, its cached copies are stale: the user
- * channel, the membership (read position), and after leaving the channel's
- * member count and the user's channel count too.
- */
-function rememberUserChannel(ctx: GatewayContext, record: ChatUserChannelRecord | null): void {
-  if (record) ChatUserChannel.getDataloader(ctx).prime(nodeKey(record.service_sid!, record.user_sid!, record.channel_sid!), record);
-}
-
-builder.mutationFields((t) => ({
-  updateChatUserChannel: t.field({
-    type: UpdateChatUserChannelPayload,
-    description: "Changes a user's notification level or read position in a channel.",
-    args: { input: t.arg({ type: UpdateChatUserChannelInput, required: true, description: 'What to change, and how.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
-      const user = checkKey('input.userSidOrIdentity', input.userSidOrIdentity, 'US');
-      const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
-      const payload = await runWrite(ctx, userChannelFields, () =>
-        chat.updateUserChannel(ctx.twilio, {
-          path: { ServiceSid: service, UserSid: user, ChannelSid: channel },
-          body: {
-            NotificationLevel: input.notificationLevel ?? undefined,
-            LastConsumedMessageIndex: input.lastConsumedMessageIndex ?? undefined,
-            LastConsumptionTimestamp: input.lastConsumptionTimestamp ?? undefined,
-          },
-        }),
-      );
-      rememberUserChannel(ctx, payload.result);
-      return payload;
-    },
-  }),
-  deleteChatUserChannel: t.field({
-    type: DeleteChatUserChannelPayload,
-    description: 'Takes a user out of a channel: the user leaves it, and its membership is deleted.',
-    args: { input: t.arg({ type: DeleteChatUserChannelInput, required: true, description: 'The user and the channel it leaves.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
-      const user = checkKey('input.userSidOrIdentity', input.userSidOrIdentity, 'US');
-      const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
-      let record: ChatUserChannelRecord | null = null;
-      const payload = await runWrite(ctx, {}, async () => {
-        // The deleted ID must carry SIDs, so names are resolved first when given.
-        if (!isSid(user, 'US') || !isSid(channel, 'CH')) {
-          record = await chat.fetchUserChannel(ctx.twilio, { path: { ServiceSid: service, UserSid: user, ChannelSid: channel } });
-        }
-        const userSid = record?.user_sid ?? user;
-        const channelSid = record?.channel_sid ?? channel;
-        await chat.deleteUserChannel(ctx.twilio, { path: { ServiceSid: service, UserSid: userSid, ChannelSid: channelSid } });
-        return encodeGlobalId('ChatUserChannel', nodeKey(service, userSid, channelSid));
-      });
-      return payload;
-    },
-  }),
-}));

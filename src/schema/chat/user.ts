@@ -10,10 +10,10 @@ import { loadViaList } from '../shared/list-assisted.ts';
 import { NodeKeys, lookupDescription } from '../shared/keys.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
-import { checkKey, checkSid, isSid } from '../shared/validate.ts';
-import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
+import { checkKey, isSid } from '../shared/validate.ts';
+import { twilioMutation } from '../shared/mutation.ts';
 import { parseJsonText } from '../shared/json.ts';
-import { WEBHOOK_ENABLED, attributesParam, webhookHeader } from './shared.ts';
+import { serviceSid, webhookEnabled } from './shared.ts';
 import { ChatService, serviceKeys } from './service.ts';
 import { ChatRole } from './role.ts';
 
@@ -116,100 +116,56 @@ builder.objectFields(ChatService, (t) => {
 
 // ---- mutations ----
 
-const userFields = { Identity: 'identity', FriendlyName: 'friendlyName', Attributes: 'attributes', RoleSid: 'roleSid' };
-
-const CreateChatUserInput = builder.inputType('CreateChatUserInput', {
-  description: 'A new user.',
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
-    identity: t.string({ required: true, description: "The user's identity in your application, unique in the service." }),
-    friendlyName: t.string({ description: 'The name shown for the user.' }),
-    attributes: t.field({ type: 'JSON', description: 'Application data to store with the user.' }),
-    roleSid: t.string({ description: "SID of the user's service-wide role; the service's default when omitted." }),
-    webhookEnabled: t.boolean({ description: WEBHOOK_ENABLED }),
-  }),
+twilioMutation('createChatUser', {
+  operation: chat.chatOperations.CreateUser,
+  description: 'Creates a user in a Chat service.',
+  input: {
+    description: 'A new user.',
+    fields: (p) => ({
+      serviceSid,
+      identity: p.body('Identity', 'String', "The user's identity in your application, unique in the service.", { required: true }),
+      friendlyName: p.body('FriendlyName', 'String', 'The name shown for the user.'),
+      attributes: p.body('Attributes', 'JSON', 'Application data to store with the user.'),
+      roleSid: p.body('RoleSid', 'String', "SID of the user's service-wide role; the service's default when omitted.", { sid: 'RL' }),
+      webhookEnabled,
+    }),
+  },
+  result: { field: 'chatUser', type: ChatUser },
 });
 
-const UpdateChatUserInput = builder.inputType('UpdateChatUserInput', {
-  description: 'Changes to a user; fields left out stay as they are.',
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
-    sidOrIdentity: t.string({ required: true, description: 'The SID (`US…`) or identity of the user.' }),
-    friendlyName: t.string({ description: 'The name shown for the user.' }),
-    attributes: t.field({ type: 'JSON', description: 'Application data to store with the user, replacing what is stored.' }),
-    roleSid: t.string({ description: "SID of the user's new service-wide role (`RL…`)." }),
-    webhookEnabled: t.boolean({ description: WEBHOOK_ENABLED }),
-  }),
+twilioMutation('updateChatUser', {
+  operation: chat.chatOperations.UpdateUser,
+  description: 'Changes a user.',
+  input: {
+    description: 'Changes to a user; fields left out stay as they are.',
+    fields: (p) => ({
+      serviceSid,
+      sidOrIdentity: p.path('Sid', { sidOrName: 'US', description: 'The SID (`US…`) or identity of the user.' }),
+      friendlyName: p.body('FriendlyName', 'String', 'The name shown for the user.'),
+      attributes: p.body('Attributes', 'JSON', 'Application data to store with the user, replacing what is stored.'),
+      roleSid: p.body('RoleSid', 'String', "SID of the user's new service-wide role (`RL…`).", { sid: 'RL' }),
+      webhookEnabled,
+    }),
+  },
+  result: { field: 'chatUser', type: ChatUser },
 });
 
-const DeleteChatUserInput = builder.inputType('DeleteChatUserInput', {
-  description: 'The user to delete; it leaves every channel.',
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
-    sidOrIdentity: t.string({ required: true, description: 'The SID (`US…`) or identity of the user.' }),
-  }),
+twilioMutation('deleteChatUser', {
+  operation: chat.chatOperations.DeleteUser,
+  description: 'Deletes a user; it leaves every channel it was a member of.',
+  input: {
+    description: 'The user to delete; it leaves every channel.',
+    fields: (p) => ({
+      serviceSid,
+      sidOrIdentity: p.path('Sid', { sidOrName: 'US', description: 'The SID (`US…`) or identity of the user.' }),
+    }),
+  },
+  result: { deletes: 'ChatUser' },
+  // The deleted ID must carry the SID, so a user named by identity is looked up first.
+  write: async ({ request, send, ctx }) => {
+    const { ServiceSid: service, Sid: user } = request.path;
+    const sid = isSid(user, 'US') ? user : (await chat.fetchUser(ctx.twilio, { path: { ServiceSid: service, Sid: user } })).sid!;
+    await send({ path: { ServiceSid: service, Sid: sid } });
+    return encodeGlobalId('ChatUser', nodeKey(service, sid));
+  },
 });
-
-const CreateChatUserPayload = payloadType('CreateChatUserPayload', 'chatUser', ChatUser, 'The result of createChatUser.');
-const UpdateChatUserPayload = payloadType('UpdateChatUserPayload', 'chatUser', ChatUser, 'The result of updateChatUser.');
-const DeleteChatUserPayload = deletePayloadType('DeleteChatUserPayload', 'The result of deleteChatUser.');
-
-/** Drops cached copies of a user after a write (by SID and identity, and the memoised user page). */
-function rememberUser(ctx: GatewayContext, record: ChatUserRecord | null): void {
-  if (record) ChatUser.getDataloader(ctx).prime(nodeKey(record.service_sid!, record.sid!), record);
-}
-
-builder.mutationFields((t) => ({
-  createChatUser: t.field({
-    type: CreateChatUserPayload,
-    description: 'Creates a user in a Chat service.',
-    args: { input: t.arg({ type: CreateChatUserInput, required: true, description: 'What to create.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
-      if (input.roleSid) checkSid('input.roleSid', input.roleSid, 'RL');
-      const payload = await runWrite(ctx, userFields, () =>
-        chat.createUser(ctx.twilio, {
-          path: { ServiceSid: service },
-          body: { Identity: input.identity, FriendlyName: input.friendlyName ?? undefined, Attributes: attributesParam(input.attributes), RoleSid: input.roleSid ?? undefined },
-          headers: webhookHeader(input.webhookEnabled),
-        }),
-      );
-      if (payload.result) rememberUser(ctx, payload.result);
-      return payload;
-    },
-  }),
-  updateChatUser: t.field({
-    type: UpdateChatUserPayload,
-    description: 'Changes a user.',
-    args: { input: t.arg({ type: UpdateChatUserInput, required: true, description: 'What to change, and how.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
-      const user = checkKey('input.sidOrIdentity', input.sidOrIdentity, 'US');
-      if (input.roleSid) checkSid('input.roleSid', input.roleSid, 'RL');
-      const payload = await runWrite(ctx, userFields, () =>
-        chat.updateUser(ctx.twilio, {
-          path: { ServiceSid: service, Sid: user },
-          body: { FriendlyName: input.friendlyName ?? undefined, Attributes: attributesParam(input.attributes), RoleSid: input.roleSid ?? undefined },
-          headers: webhookHeader(input.webhookEnabled),
-        }),
-      );
-      rememberUser(ctx, payload.result);
-      return payload;
-    },
-  }),
-  deleteChatUser: t.field({
-    type: DeleteChatUserPayload,
-    description: 'Deletes a user; it leaves every channel it was a member of.',
-    args: { input: t.arg({ type: DeleteChatUserInput, required: true, description: 'What to delete.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
-      const user = checkKey('input.sidOrIdentity', input.sidOrIdentity, 'US');
-      const payload = await runWrite(ctx, {}, async () => {
-        const sid = isSid(user, 'US') ? user : (await chat.fetchUser(ctx.twilio, { path: { ServiceSid: service, Sid: user } })).sid!;
-        await chat.deleteUser(ctx.twilio, { path: { ServiceSid: service, Sid: sid } });
-        return encodeGlobalId('ChatUser', nodeKey(service, sid));
-      });
-      return payload;
-    },
-  }),
-}));

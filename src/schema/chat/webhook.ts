@@ -6,9 +6,10 @@ import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
-import { checkKey, checkSid, isSid } from '../shared/validate.ts';
-import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
-import { ChatChannel, channelKeys, channelOf } from './channel.ts';
+import { checkSid } from '../shared/validate.ts';
+import { twilioMutation, type ParamKit } from '../shared/mutation.ts';
+import { channelSidOrUniqueName, serviceSid } from './shared.ts';
+import { ChatChannel, channelKeys, channelOf, channelSid } from './channel.ts';
 import { ChatService, serviceKeys } from './service.ts';
 
 export const ChatChannelWebhookType = builder.enumType('ChatChannelWebhookType', {
@@ -111,136 +112,56 @@ builder.objectFields(ChatChannel, (t) => {
 
 // ---- mutations ----
 
-// Dotted names first: a refusal naming `Configuration.Url` must not be matched by a shorter name.
-const webhookFields = {
-  'Configuration.Url': 'configurationUrl',
-  'Configuration.Method': 'configurationMethod',
-  'Configuration.Filters': 'configurationFilters',
-  'Configuration.Triggers': 'configurationTriggers',
-  'Configuration.FlowSid': 'configurationFlowSid',
-  'Configuration.RetryCount': 'configurationRetryCount',
-  Type: 'type',
-};
-
-type ConfigurationInput = {
-  configurationUrl?: URL | null;
-  configurationMethod?: 'GET' | 'POST' | null;
-  configurationFilters?: string[] | null;
-  configurationTriggers?: string[] | null;
-  configurationFlowSid?: string | null;
-  configurationRetryCount?: number | null;
-};
-
-/** The `Configuration.*` parameters of a write, after checking the flow SID. */
-function configurationParams(input: ConfigurationInput) {
-  if (input.configurationFlowSid) checkSid('input.configurationFlowSid', input.configurationFlowSid, 'FW');
+/** The `Configuration.*` fields a channel webhook is created or changed with. */
+function configurationFields(p: ParamKit<Pick<chat.ChatUpdateChannelWebhookRequest, 'body'>>) {
   return {
-    'Configuration.Url': input.configurationUrl?.toString(),
-    'Configuration.Method': input.configurationMethod ?? undefined,
-    'Configuration.Filters': input.configurationFilters ?? undefined,
-    'Configuration.Triggers': input.configurationTriggers ?? undefined,
-    'Configuration.FlowSid': input.configurationFlowSid ?? undefined,
-    'Configuration.RetryCount': input.configurationRetryCount ?? undefined,
+    configurationUrl: p.body('Configuration.Url', 'URL', 'Sent as `Configuration.Url`: the URL to call (required for `WEBHOOK` and `TRIGGER`).'),
+    configurationMethod: p.body('Configuration.Method', ChatChannelWebhookMethod, 'Sent as `Configuration.Method`: the HTTP method to call the URL with; `POST` when omitted.'),
+    configurationFilters: p.body('Configuration.Filters', ['String'], 'Sent as `Configuration.Filters`: the channel events that call a `WEBHOOK` webhook (`onMessageSent`, `onMemberAdded`, …).'),
+    configurationTriggers: p.body('Configuration.Triggers', ['String'], 'Sent as `Configuration.Triggers`: the keywords that call a `TRIGGER` webhook.'),
+    configurationFlowSid: p.body('Configuration.FlowSid', 'String', 'Sent as `Configuration.FlowSid`: the SID of the Studio flow (`FW…`) for a `STUDIO` webhook.', { sid: 'FW' }),
+    configurationRetryCount: p.body('Configuration.RetryCount', 'Int', 'Sent as `Configuration.RetryCount`: how many times to retry a failed call (0 to 3); 0 when omitted.'),
   };
 }
 
-const configurationInputFields = (t: Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0]) => ({
-  configurationUrl: t.field({ type: 'URL', description: 'Sent as `Configuration.Url`: the URL to call (required for `WEBHOOK` and `TRIGGER`).' }),
-  configurationMethod: t.field({ type: ChatChannelWebhookMethod, description: 'Sent as `Configuration.Method`: the HTTP method to call the URL with; `POST` when omitted.' }),
-  configurationFilters: t.stringList({ description: 'Sent as `Configuration.Filters`: the channel events that call a `WEBHOOK` webhook (`onMessageSent`, `onMemberAdded`, …).' }),
-  configurationTriggers: t.stringList({ description: 'Sent as `Configuration.Triggers`: the keywords that call a `TRIGGER` webhook.' }),
-  configurationFlowSid: t.string({ description: 'Sent as `Configuration.FlowSid`: the SID of the Studio flow (`FW…`) for a `STUDIO` webhook.' }),
-  configurationRetryCount: t.int({ description: 'Sent as `Configuration.RetryCount`: how many times to retry a failed call (0 to 3); 0 when omitted.' }),
+twilioMutation('createChatChannelWebhook', {
+  operation: chat.chatOperations.CreateChannelWebhook,
+  description: 'Adds a webhook to a channel.',
+  input: {
+    description: 'A new channel webhook.',
+    fields: (p) => ({
+      serviceSid,
+      channelSidOrUniqueName,
+      type: p.body('Type', ChatChannelWebhookType, 'What the webhook does: call a URL for events or on trigger keywords, or hand messages to Studio.', { required: true }),
+      ...configurationFields(p),
+    }),
+  },
+  result: { field: 'chatChannelWebhook', type: ChatChannelWebhook },
 });
 
-const CreateChatChannelWebhookInput = builder.inputType('CreateChatChannelWebhookInput', {
-  description: 'A new channel webhook.',
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
-    channelSidOrUniqueName: t.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }),
-    type: t.field({ type: ChatChannelWebhookType, required: true, description: 'What the webhook does: call a URL for events or on trigger keywords, or hand messages to Studio.' }),
-    ...configurationInputFields(t),
-  }),
+twilioMutation('updateChatChannelWebhook', {
+  operation: chat.chatOperations.UpdateChannelWebhook,
+  description: "Changes a channel webhook's configuration.",
+  input: {
+    description: "Changes to a channel webhook's configuration; fields left out stay as they are. Its type cannot change.",
+    fields: (p) => ({ serviceSid, channelSidOrUniqueName, sid: p.path('Sid', { sid: 'WH', description: 'The SID of the webhook (`WH…`).' }), ...configurationFields(p) }),
+  },
+  result: { field: 'chatChannelWebhook', type: ChatChannelWebhook },
 });
 
-const UpdateChatChannelWebhookInput = builder.inputType('UpdateChatChannelWebhookInput', {
-  description: "Changes to a channel webhook's configuration; fields left out stay as they are. Its type cannot change.",
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
-    channelSidOrUniqueName: t.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }),
-    sid: t.string({ required: true, description: 'The SID of the webhook (`WH…`).' }),
-    ...configurationInputFields(t),
-  }),
+twilioMutation('deleteChatChannelWebhook', {
+  operation: chat.chatOperations.DeleteChannelWebhook,
+  description: 'Removes a webhook from its channel.',
+  input: {
+    description: 'The channel webhook to delete.',
+    fields: (p) => ({ serviceSid, channelSidOrUniqueName, sid: p.path('Sid', { sid: 'WH', description: 'The SID of the webhook (`WH…`).' }) }),
+  },
+  result: { deletes: 'ChatChannelWebhook' },
+  // The deleted ID must carry the channel's SID, so a channel named by unique name is looked up first.
+  write: async ({ request, send, ctx }) => {
+    const { ServiceSid: service, ChannelSid: channel, Sid: sid } = request.path;
+    const path = { ServiceSid: service, ChannelSid: await channelSid(ctx, service, channel), Sid: sid };
+    await send({ path });
+    return encodeGlobalId('ChatChannelWebhook', nodeKey(service, path.ChannelSid, sid));
+  },
 });
-
-const DeleteChatChannelWebhookInput = builder.inputType('DeleteChatChannelWebhookInput', {
-  description: 'The channel webhook to delete.',
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the service (`IS…`).' }),
-    channelSidOrUniqueName: t.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }),
-    sid: t.string({ required: true, description: 'The SID of the webhook (`WH…`).' }),
-  }),
-});
-
-const CreateChatChannelWebhookPayload = payloadType('CreateChatChannelWebhookPayload', 'chatChannelWebhook', ChatChannelWebhook, 'The result of createChatChannelWebhook.');
-const UpdateChatChannelWebhookPayload = payloadType('UpdateChatChannelWebhookPayload', 'chatChannelWebhook', ChatChannelWebhook, 'The result of updateChatChannelWebhook.');
-const DeleteChatChannelWebhookPayload = deletePayloadType('DeleteChatChannelWebhookPayload', 'The result of deleteChatChannelWebhook.');
-
-builder.mutationFields((t) => ({
-  createChatChannelWebhook: t.field({
-    type: CreateChatChannelWebhookPayload,
-    description: 'Adds a webhook to a channel.',
-    args: { input: t.arg({ type: CreateChatChannelWebhookInput, required: true, description: 'What to create.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
-      const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
-      const configuration = configurationParams(input);
-      const payload = await runWrite(ctx, webhookFields, () =>
-        chat.createChannelWebhook(ctx.twilio, { path: { ServiceSid: service, ChannelSid: channel }, body: { Type: input.type, ...configuration } }),
-      );
-      if (payload.result) {
-        const key = nodeKey(service, payload.result.channel_sid!, payload.result.sid!);
-        ChatChannelWebhook.getDataloader(ctx).prime(key, payload.result);
-      }
-      return payload;
-    },
-  }),
-  updateChatChannelWebhook: t.field({
-    type: UpdateChatChannelWebhookPayload,
-    description: "Changes a channel webhook's configuration.",
-    args: { input: t.arg({ type: UpdateChatChannelWebhookInput, required: true, description: 'What to change, and how.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
-      const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
-      const sid = checkSid('input.sid', input.sid, 'WH');
-      const configuration = configurationParams(input);
-      const payload = await runWrite(ctx, webhookFields, () =>
-        chat.updateChannelWebhook(ctx.twilio, { path: { ServiceSid: service, ChannelSid: channel, Sid: sid }, body: configuration }),
-      );
-      const loader = ChatChannelWebhook.getDataloader(ctx);
-      if (payload.result) {
-        const key = nodeKey(service, payload.result.channel_sid!, sid);
-        loader.prime(key, payload.result);
-      }
-      return payload;
-    },
-  }),
-  deleteChatChannelWebhook: t.field({
-    type: DeleteChatChannelWebhookPayload,
-    description: 'Removes a webhook from its channel.',
-    args: { input: t.arg({ type: DeleteChatChannelWebhookInput, required: true, description: 'What to delete.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'IS');
-      const channel = checkKey('input.channelSidOrUniqueName', input.channelSidOrUniqueName, 'CH');
-      const sid = checkSid('input.sid', input.sid, 'WH');
-      let channelSid = channel;
-      const payload = await runWrite(ctx, {}, async () => {
-        // The deleted ID must carry the channel's SID, so a channel named by unique name is looked up first.
-        if (!isSid(channel, 'CH')) channelSid = (await chat.fetchChannel(ctx.twilio, { path: { ServiceSid: service, Sid: channel } })).sid!;
-        await chat.deleteChannelWebhook(ctx.twilio, { path: { ServiceSid: service, ChannelSid: channelSid, Sid: sid } });
-        return encodeGlobalId('ChatChannelWebhook', nodeKey(service, channelSid, sid));
-      });
-      return payload;
-    },
-  }),
-}));
