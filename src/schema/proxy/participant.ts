@@ -12,7 +12,7 @@ import { forwardArgs } from '../shared/args.ts';
 import { checkSid, isSid } from '../shared/validate.ts';
 import { NodeKeys, lookupDescription } from '../shared/keys.ts';
 import { twilioMutation } from '../shared/mutation.ts';
-import { checkProxyIdentifierSid, parentServiceSid, parentSessionSid } from './shared.ts';
+import { parentServiceSid, parentSessionSid } from './shared.ts';
 import { ProxyService, serviceKeys } from './service.ts';
 import { ProxyPhoneNumber, phoneNumberOf } from './phone-number.ts';
 import { ProxyShortCode, shortCodeOf } from './short-code.ts';
@@ -144,9 +144,7 @@ twilioMutation('createProxyParticipant', {
       identifier: p.body('Identifier', 'String', 'The phone number (E.164) or channel identifier of the Participant.', { required: true }),
       friendlyName: p.body('FriendlyName', 'String', 'A string to describe the participant. At most 255 characters; it should not hold PII.'),
       proxyIdentifier: p.body('ProxyIdentifier', 'String', 'The proxy phone number or short code to use for the Participant; Proxy selects one from the pool when omitted.'),
-      proxyIdentifierSid: p.body('ProxyIdentifierSid', 'String', 'The SID (`PN…` or `SC…`) of the Proxy Identifier to assign to the Participant.', {
-        send: (sid, field) => checkProxyIdentifierSid(field, sid),
-      }),
+      proxyIdentifierSid: p.body('ProxyIdentifierSid', 'String', 'The SID (`PN…` or `SC…`) of the Proxy Identifier to assign to the Participant.', { sid: 'PN' }),
     }),
   },
   result: { field: 'proxyParticipant', type: ProxyParticipant },
