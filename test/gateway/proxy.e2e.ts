@@ -340,6 +340,11 @@ describe('bad input', () => {
       `mutation { createProxySession(input: { serviceSid: "KS${MISSING}", participants: [{ identifier: "+15555550100", proxyIdentifierSid: "XX1" }] }) { proxySession { sid } } }`,
       'input.participants[0].proxyIdentifierSid',
     ],
+    [
+      'a short code SID where Twilio takes only a phone number SID',
+      `mutation { createProxyParticipant(input: { serviceSid: "KS${MISSING}", sessionSid: "KC${MISSING}", identifier: "+15555550100", proxyIdentifierSid: "SC${MISSING}" }) { proxyParticipant { sid } } }`,
+      'input.proxyIdentifierSid',
+    ],
   ])('refuses %s with an error naming the argument, before any REST call', async (_, query, field) => {
     expectBadInput(await env.query(query), field);
   });

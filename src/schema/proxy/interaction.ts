@@ -2,14 +2,15 @@
 import { builder } from '../builder.ts';
 import * as proxy from '../../twilio/proxy.ts';
 import type { ProxyInteractionRecord } from '../../twilio/proxy.ts';
-import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
-import { deletePayloadType, runWrite } from '../shared/mutation.ts';
+import { twilioMutation } from '../shared/mutation.ts';
 import { parseJsonText } from '../shared/json.ts';
 import { ProxyService, serviceOf } from './service.ts';
+import { parentServiceSid, parentSessionSid } from './shared.ts';
 import { ProxySession, sessionKeys, sessionOf } from './session.ts';
 import { ProxyParticipant, participantOf } from './participant.ts';
 
@@ -137,34 +138,12 @@ builder.objectFields(ProxySession, (t) => {
 
 // ---- mutations ----
 
-const DeleteProxyInteractionInput = builder.inputType('DeleteProxyInteractionInput', {
-  description: 'The interaction to delete.',
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the parent Service (`KS…`).' }),
-    sessionSid: t.string({ required: true, description: 'The SID of the parent Session (`KC…`).' }),
-    sid: t.string({ required: true, description: 'The SID of the interaction (`KI…`).' }),
-  }),
+twilioMutation('deleteProxyInteraction', {
+  operation: proxy.proxyOperations.DeleteInteraction,
+  description: 'Deletes an interaction of a session.',
+  input: {
+    description: 'The interaction to delete.',
+    fields: (p) => ({ serviceSid: parentServiceSid, sessionSid: parentSessionSid, sid: p.path('Sid', { sid: 'KI', description: 'The SID of the interaction (`KI…`).' }) }),
+  },
+  result: { deletes: 'ProxyInteraction' },
 });
-
-const DeleteProxyInteractionPayload = deletePayloadType('DeleteProxyInteractionPayload', 'The result of deleteProxyInteraction.');
-
-/** Drops cached copies of an interaction after a write, and of its session, whose last interaction may change. */
-
-
-builder.mutationFields((t) => ({
-  deleteProxyInteraction: t.field({
-    type: DeleteProxyInteractionPayload,
-    description: 'Deletes an interaction of a session.',
-    args: { input: t.arg({ type: DeleteProxyInteractionInput, required: true, description: 'What to delete.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
-      const session = checkSid('input.sessionSid', input.sessionSid, 'KC');
-      const sid = checkSid('input.sid', input.sid, 'KI');
-      const payload = await runWrite(ctx, {}, async () => {
-        await proxy.deleteInteraction(ctx.twilio, { path: { ServiceSid: service, SessionSid: session, Sid: sid } });
-        return encodeGlobalId('ProxyInteraction', nodeKey(service, session, sid));
-      });
-      return payload;
-    },
-  }),
-}));

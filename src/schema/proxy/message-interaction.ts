@@ -7,9 +7,10 @@ import { fetchEach } from '../shared/node.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
-import { payloadType, runWrite } from '../shared/mutation.ts';
+import { twilioMutation } from '../shared/mutation.ts';
 import { parseJsonText } from '../shared/json.ts';
 import { ProxyService, serviceOf } from './service.ts';
+import { parentServiceSid, parentSessionSid } from './shared.ts';
 import { ProxySession, sessionOf } from './session.ts';
 import { ProxyParticipant, participantKeys, participantOf } from './participant.ts';
 import { ProxyInteraction, ProxyInteractionResourceStatus, ProxyInteractionType } from './interaction.ts';
@@ -107,41 +108,19 @@ builder.objectFields(ProxyParticipant, (t) => {
 
 // ---- mutations ----
 
-const CreateProxyMessageInteractionInput = builder.inputType('CreateProxyMessageInteractionInput', {
-  description: 'A message to send to a participant from its proxy identifier. A first message takes an open session in progress.',
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the parent Service (`KS…`).' }),
-    sessionSid: t.string({ required: true, description: 'The SID of the parent Session (`KC…`).' }),
-    participantSid: t.string({ required: true, description: 'The SID of the Participant to send the message to (`KP…`).' }),
-    body: t.string({ description: 'The message to send to the participant.' }),
-    mediaUrl: t.field({ type: ['URL'], description: 'Reserved by Twilio: not currently supported.' }),
-  }),
+twilioMutation('createProxyMessageInteraction', {
+  operation: proxy.proxyOperations.CreateMessageInteraction,
+  description: 'Sends a message to a participant of a session, from its proxy identifier.',
+  input: {
+    description: 'A message to send to a participant from its proxy identifier. A first message takes an open session in progress.',
+    fields: (p) => ({
+      serviceSid: parentServiceSid,
+      sessionSid: parentSessionSid,
+      participantSid: p.path('ParticipantSid', { sid: 'KP', description: 'The SID of the Participant to send the message to (`KP…`).' }),
+      body: p.body('Body', 'String', 'The message to send to the participant.'),
+      // The list type is given: inferred inside `fields`, it would not give `send` its value's type.
+      mediaUrl: p.body<['URL']>('MediaUrl', ['URL'], 'Reserved by Twilio: not currently supported.', { send: (urls) => urls.map(String) }),
+    }),
+  },
+  result: { field: 'proxyMessageInteraction', type: ProxyMessageInteraction },
 });
-
-const CreateProxyMessageInteractionPayload = payloadType(
-  'CreateProxyMessageInteractionPayload',
-  'proxyMessageInteraction',
-  ProxyMessageInteraction,
-  'The result of createProxyMessageInteraction.',
-);
-
-builder.mutationFields((t) => ({
-  createProxyMessageInteraction: t.field({
-    type: CreateProxyMessageInteractionPayload,
-    description: 'Sends a message to a participant of a session, from its proxy identifier.',
-    args: { input: t.arg({ type: CreateProxyMessageInteractionInput, required: true, description: 'What to create.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
-      const session = checkSid('input.sessionSid', input.sessionSid, 'KC');
-      const participant = checkSid('input.participantSid', input.participantSid, 'KP');
-      const payload = await runWrite(ctx, { Body: 'body', MediaUrl: 'mediaUrl' }, () =>
-        proxy.createMessageInteraction(ctx.twilio, {
-          path: { ServiceSid: service, SessionSid: session, ParticipantSid: participant },
-          body: { Body: input.body ?? undefined, MediaUrl: input.mediaUrl?.map((url) => url.toString()) },
-        }),
-      );
-      // The message is also an interaction of the session, and may take it from open to in progress.
-      return payload;
-    },
-  }),
-}));

@@ -5,14 +5,14 @@ import * as proxy from '../../twilio/proxy.ts';
 import type { ProxyParticipantRecord } from '../../twilio/proxy.ts';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../../context.ts';
-import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { nodeKey } from '../shared/global-id.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid, isSid } from '../shared/validate.ts';
 import { NodeKeys, lookupDescription } from '../shared/keys.ts';
-import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
-import { checkProxyIdentifierSid } from './shared.ts';
+import { twilioMutation } from '../shared/mutation.ts';
+import { parentServiceSid, parentSessionSid } from './shared.ts';
 import { ProxyService, serviceKeys } from './service.ts';
 import { ProxyPhoneNumber, phoneNumberOf } from './phone-number.ts';
 import { ProxyShortCode, shortCodeOf } from './short-code.ts';
@@ -133,71 +133,29 @@ builder.objectFields(ProxySession, (t) => {
 
 // ---- mutations ----
 
-const participantFields = { Identifier: 'identifier', FriendlyName: 'friendlyName', ProxyIdentifier: 'proxyIdentifier', ProxyIdentifierSid: 'proxyIdentifierSid' };
-
-const CreateProxyParticipantInput = builder.inputType('CreateProxyParticipantInput', {
-  description: 'A new participant of a session.',
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the parent Service (`KS…`).' }),
-    sessionSid: t.string({ required: true, description: 'The SID of the parent Session (`KC…`).' }),
-    identifier: t.string({ required: true, description: 'The phone number (E.164) or channel identifier of the Participant.' }),
-    friendlyName: t.string({ description: 'A string to describe the participant. At most 255 characters; it should not hold PII.' }),
-    proxyIdentifier: t.string({ description: 'The proxy phone number or short code to use for the Participant; Proxy selects one from the pool when omitted.' }),
-    proxyIdentifierSid: t.string({ description: 'The SID (`PN…` or `SC…`) of the Proxy Identifier to assign to the Participant.' }),
-  }),
+twilioMutation('createProxyParticipant', {
+  operation: proxy.proxyOperations.CreateParticipant,
+  description: 'Adds a participant to a session; Proxy gives it a proxy identifier from the pool unless one is named.',
+  input: {
+    description: 'A new participant of a session.',
+    fields: (p) => ({
+      serviceSid: parentServiceSid,
+      sessionSid: parentSessionSid,
+      identifier: p.body('Identifier', 'String', 'The phone number (E.164) or channel identifier of the Participant.', { required: true }),
+      friendlyName: p.body('FriendlyName', 'String', 'A string to describe the participant. At most 255 characters; it should not hold PII.'),
+      proxyIdentifier: p.body('ProxyIdentifier', 'String', 'The proxy phone number or short code to use for the Participant; Proxy selects one from the pool when omitted.'),
+      proxyIdentifierSid: p.body('ProxyIdentifierSid', 'String', 'The SID (`PN…` or `SC…`) of the Proxy Identifier to assign to the Participant.', { sid: 'PN' }),
+    }),
+  },
+  result: { field: 'proxyParticipant', type: ProxyParticipant },
 });
 
-const DeleteProxyParticipantInput = builder.inputType('DeleteProxyParticipantInput', {
-  description: 'The participant to remove from its session.',
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the parent Service (`KS…`).' }),
-    sessionSid: t.string({ required: true, description: 'The SID of the parent Session (`KC…`).' }),
-    sid: t.string({ required: true, description: 'The SID of the participant (`KP…`).' }),
-  }),
+twilioMutation('deleteProxyParticipant', {
+  operation: proxy.proxyOperations.DeleteParticipant,
+  description: 'Removes a participant from a session.',
+  input: {
+    description: 'The participant to remove from its session.',
+    fields: (p) => ({ serviceSid: parentServiceSid, sessionSid: parentSessionSid, sid: p.path('Sid', { sid: 'KP', description: 'The SID of the participant (`KP…`).' }) }),
+  },
+  result: { deletes: 'ProxyParticipant' },
 });
-
-const CreateProxyParticipantPayload = payloadType('CreateProxyParticipantPayload', 'proxyParticipant', ProxyParticipant, 'The result of createProxyParticipant.');
-const DeleteProxyParticipantPayload = deletePayloadType('DeleteProxyParticipantPayload', 'The result of deleteProxyParticipant.');
-
-/** Drops cached copies of a participant after a write, with its session's memoised participant list and the pool's use counts. */
-
-
-builder.mutationFields((t) => ({
-  createProxyParticipant: t.field({
-    type: CreateProxyParticipantPayload,
-    description: 'Adds a participant to a session; Proxy gives it a proxy identifier from the pool unless one is named.',
-    args: { input: t.arg({ type: CreateProxyParticipantInput, required: true, description: 'What to create.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
-      const session = checkSid('input.sessionSid', input.sessionSid, 'KC');
-      if (input.proxyIdentifierSid) checkProxyIdentifierSid('input.proxyIdentifierSid', input.proxyIdentifierSid);
-      const payload = await runWrite(ctx, participantFields, () =>
-        proxy.createParticipant(ctx.twilio, {
-          path: { ServiceSid: service, SessionSid: session },
-          body: {
-            Identifier: input.identifier,
-            FriendlyName: input.friendlyName ?? undefined,
-            ProxyIdentifier: input.proxyIdentifier ?? undefined,
-            ProxyIdentifierSid: input.proxyIdentifierSid ?? undefined,
-          },
-        }),
-      );
-      return payload;
-    },
-  }),
-  deleteProxyParticipant: t.field({
-    type: DeleteProxyParticipantPayload,
-    description: 'Removes a participant from a session.',
-    args: { input: t.arg({ type: DeleteProxyParticipantInput, required: true, description: 'What to delete.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
-      const session = checkSid('input.sessionSid', input.sessionSid, 'KC');
-      const sid = checkSid('input.sid', input.sid, 'KP');
-      const payload = await runWrite(ctx, {}, async () => {
-        await proxy.deleteParticipant(ctx.twilio, { path: { ServiceSid: service, SessionSid: session, Sid: sid } });
-        return encodeGlobalId('ProxyParticipant', nodeKey(service, session, sid));
-      });
-      return payload;
-    },
-  }),
-}));

@@ -3,13 +3,13 @@ import { builder } from '../builder.ts';
 import * as proxy from '../../twilio/proxy.ts';
 import type { ProxyPhoneNumberRecord } from '../../twilio/proxy.ts';
 import type { GatewayContext } from '../../context.ts';
-import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { nodeKey } from '../shared/global-id.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
-import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
-import { CAPABILITIES } from './shared.ts';
+import { param, twilioMutation } from '../shared/mutation.ts';
+import { CAPABILITIES, pathSid, poolServiceSid } from './shared.ts';
 import { ProxyService, serviceKeys, serviceOf } from './service.ts';
 
 /** How phone numbers are read: the service's pool once it is worth it, else one fetch each. */
@@ -92,88 +92,37 @@ builder.objectFields(ProxyService, (t) => {
 
 // ---- mutations ----
 
-const phoneNumberFields = { Sid: 'sid', PhoneNumber: 'phoneNumber', IsReserved: 'isReserved' };
+/** Whether a pool number is reserved, as it is added or changed. */
+const isReserved = param('body', 'IsReserved', 'Boolean', 'Whether the number is reserved: not assigned to a participant by proxy pool logic, only when asked for by value.');
 
-const CreateProxyPhoneNumberInput = builder.inputType('CreateProxyPhoneNumberInput', {
-  description: "A Twilio phone number to add to a service's pool, named by its SID, its number, or both.",
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the service (`KS…`).' }),
-    sid: t.string({ description: 'The SID (`PN…`) of the Twilio IncomingPhoneNumber resource to assign to the Proxy Service.' }),
-    phoneNumber: t.string({ description: 'The phone number in E.164 format, without punctuation: for example `+14155551234`.' }),
-    isReserved: t.boolean({ description: 'Whether the number is reserved: not assigned to a participant by proxy pool logic, only when asked for by value.' }),
-  }),
+/** The pool number an update or delete names. */
+const phoneNumberPath = { serviceSid: poolServiceSid, sid: pathSid('Sid', 'PN', 'The SID of the phone number (`PN…`).') };
+
+twilioMutation('createProxyPhoneNumber', {
+  operation: proxy.proxyOperations.CreatePhoneNumber,
+  description: "Adds a Twilio phone number to a service's pool.",
+  input: {
+    description: "A Twilio phone number to add to a service's pool, named by its SID, its number, or both.",
+    fields: (p) => ({
+      serviceSid: poolServiceSid,
+      sid: p.body('Sid', 'String', 'The SID (`PN…`) of the Twilio IncomingPhoneNumber resource to assign to the Proxy Service.', { sid: 'PN' }),
+      phoneNumber: p.body('PhoneNumber', 'String', 'The phone number in E.164 format, without punctuation: for example `+14155551234`.'),
+      isReserved,
+    }),
+  },
+  result: { field: 'proxyPhoneNumber', type: ProxyPhoneNumber },
 });
 
-const UpdateProxyPhoneNumberInput = builder.inputType('UpdateProxyPhoneNumberInput', {
-  description: 'Changes to a phone number of a pool; fields left out stay as they are.',
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the service (`KS…`).' }),
-    sid: t.string({ required: true, description: 'The SID of the phone number (`PN…`).' }),
-    isReserved: t.boolean({ description: 'Whether the number is reserved: not assigned to a participant by proxy pool logic, only when asked for by value.' }),
-  }),
+twilioMutation('updateProxyPhoneNumber', {
+  operation: proxy.proxyOperations.UpdatePhoneNumber,
+  description: 'Reserves a pool phone number, or releases it to proxy pool logic.',
+  input: { description: 'Changes to a phone number of a pool; fields left out stay as they are.', fields: () => ({ ...phoneNumberPath, isReserved }) },
+  result: { field: 'proxyPhoneNumber', type: ProxyPhoneNumber },
 });
 
-const DeleteProxyPhoneNumberInput = builder.inputType('DeleteProxyPhoneNumberInput', {
-  description: "The phone number to remove from a service's pool.",
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the service (`KS…`).' }),
-    sid: t.string({ required: true, description: 'The SID of the phone number (`PN…`).' }),
-  }),
+twilioMutation('deleteProxyPhoneNumber', {
+  operation: proxy.proxyOperations.DeletePhoneNumber,
+  description: "Removes a phone number from a service's pool.",
+  input: { description: "The phone number to remove from a service's pool.", fields: () => phoneNumberPath },
+  result: { deletes: 'ProxyPhoneNumber' },
 });
-
-const CreateProxyPhoneNumberPayload = payloadType('CreateProxyPhoneNumberPayload', 'proxyPhoneNumber', ProxyPhoneNumber, 'The result of createProxyPhoneNumber.');
-const UpdateProxyPhoneNumberPayload = payloadType('UpdateProxyPhoneNumberPayload', 'proxyPhoneNumber', ProxyPhoneNumber, 'The result of updateProxyPhoneNumber.');
-const DeleteProxyPhoneNumberPayload = deletePayloadType('DeleteProxyPhoneNumberPayload', 'The result of deleteProxyPhoneNumber.');
-
-/** Drops cached copies of a pool number after a write, and the memoised pool; keeps the new record when Twilio returned it. */
-function rememberPhoneNumber(ctx: GatewayContext, record: ProxyPhoneNumberRecord | null): void {
-  if (record) ProxyPhoneNumber.getDataloader(ctx).prime(nodeKey(record.service_sid!, record.sid!), record);
-}
-
-builder.mutationFields((t) => ({
-  createProxyPhoneNumber: t.field({
-    type: CreateProxyPhoneNumberPayload,
-    description: "Adds a Twilio phone number to a service's pool.",
-    args: { input: t.arg({ type: CreateProxyPhoneNumberInput, required: true, description: 'What to create.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
-      if (input.sid) checkSid('input.sid', input.sid, 'PN');
-      const payload = await runWrite(ctx, phoneNumberFields, () =>
-        proxy.createPhoneNumber(ctx.twilio, {
-          path: { ServiceSid: service },
-          body: { Sid: input.sid ?? undefined, PhoneNumber: input.phoneNumber ?? undefined, IsReserved: input.isReserved ?? undefined },
-        }),
-      );
-      rememberPhoneNumber(ctx, payload.result);
-      return payload;
-    },
-  }),
-  updateProxyPhoneNumber: t.field({
-    type: UpdateProxyPhoneNumberPayload,
-    description: 'Reserves a pool phone number, or releases it to proxy pool logic.',
-    args: { input: t.arg({ type: UpdateProxyPhoneNumberInput, required: true, description: 'What to change, and how.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
-      const sid = checkSid('input.sid', input.sid, 'PN');
-      const payload = await runWrite(ctx, phoneNumberFields, () =>
-        proxy.updatePhoneNumber(ctx.twilio, { path: { ServiceSid: service, Sid: sid }, body: { IsReserved: input.isReserved ?? undefined } }),
-      );
-      rememberPhoneNumber(ctx, payload.result);
-      return payload;
-    },
-  }),
-  deleteProxyPhoneNumber: t.field({
-    type: DeleteProxyPhoneNumberPayload,
-    description: "Removes a phone number from a service's pool.",
-    args: { input: t.arg({ type: DeleteProxyPhoneNumberInput, required: true, description: 'What to delete.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
-      const sid = checkSid('input.sid', input.sid, 'PN');
-      const payload = await runWrite(ctx, {}, async () => {
-        await proxy.deletePhoneNumber(ctx.twilio, { path: { ServiceSid: service, Sid: sid } });
-        return encodeGlobalId('ProxyPhoneNumber', nodeKey(service, sid));
-      });
-      return payload;
-    },
-  }),
-}));

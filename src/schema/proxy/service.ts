@@ -4,13 +4,14 @@ import * as proxy from '../../twilio/proxy.ts';
 import type { ProxyServiceRecord } from '../../twilio/proxy.ts';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../../context.ts';
-import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
-import { checkKey, checkSid } from '../shared/validate.ts';
+import { checkKey } from '../shared/validate.ts';
 import { NodeKeys, lookupDescription } from '../shared/keys.ts';
-import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
+import { type ParamKit, twilioMutation } from '../shared/mutation.ts';
+import { UNIQUE_NAME, pathSid } from './shared.ts';
 import { ChatService, serviceKeys as chatServiceKeys } from '../chat/service.ts';
 
 export const ProxyGeoMatchLevel = builder.enumType('ProxyGeoMatchLevel', {
@@ -134,120 +135,56 @@ builder.queryFields((t) => ({
 
 // ---- mutations ----
 
-const serviceFields: Record<string, string> = {
-  UniqueName: 'uniqueName',
-  ChatInstanceSid: 'chatInstanceSid',
-  DefaultTtl: 'defaultTtl',
-  GeoMatchLevel: 'geoMatchLevel',
-  NumberSelectionBehavior: 'numberSelectionBehavior',
-  CallbackUrl: 'callbackUrl',
-  InterceptCallbackUrl: 'interceptCallbackUrl',
-  OutOfSessionCallbackUrl: 'outOfSessionCallbackUrl',
-};
-
-const CreateProxyServiceInput = builder.inputType('CreateProxyServiceInput', {
-  description: 'A new Proxy service.',
-  fields: (t) => ({
-    uniqueName: t.string({ required: true, description: 'An application-defined string that uniquely identifies the resource. At most 191 characters and unique; it should not hold PII.' }),
-    chatInstanceSid: t.string({ description: 'The SID (`IS…`) of the Chat Service Instance Proxy forwards SMS and channel messages to. A one-to-one relationship.' }),
-    defaultTtl: t.int({ description: "The default `ttl` of the Service's Sessions, in seconds after the Session's last create or last Interaction; `0` (the default) means unlimited." }),
-    geoMatchLevel: t.field({ type: ProxyGeoMatchLevel, description: 'Where a proxy number must be located relative to the participant identifier; `COUNTRY` when omitted.' }),
-    numberSelectionBehavior: t.field({ type: ProxyNumberSelectionBehavior, description: 'The preference for Proxy Number selection; `PREFER_STICKY` when omitted.' }),
-    callbackUrl: t.field({ type: 'URL', description: 'The URL Twilio should call when the interaction status changes.' }),
-    interceptCallbackUrl: t.field({ type: 'URL', description: 'The URL Twilio calls on each interaction; a 403 answer blocks it.' }),
-    outOfSessionCallbackUrl: t.field({ type: 'URL', description: 'The URL Twilio should call when an inbound call or SMS arrives for a closed or non-existent Session.' }),
-  }),
-});
-
-const UpdateProxyServiceInput = builder.inputType('UpdateProxyServiceInput', {
-  description: 'Changes to a Proxy service; fields left out stay as they are.',
-  fields: (t) => ({
-    sid: t.string({ required: true, description: 'The SID of the service (`KS…`).' }),
-    uniqueName: t.string({ description: 'An application-defined string that uniquely identifies the resource. At most 191 characters and unique; it should not hold PII.' }),
-    chatInstanceSid: t.string({ description: 'The SID (`IS…`) of the Chat Service Instance Proxy forwards SMS and channel messages to.' }),
-    defaultTtl: t.int({ description: "The default `ttl` of the Service's Sessions, in seconds; `0` means unlimited." }),
-    geoMatchLevel: t.field({ type: ProxyGeoMatchLevel, description: 'Where a proxy number must be located relative to the participant identifier.' }),
-    numberSelectionBehavior: t.field({ type: ProxyNumberSelectionBehavior, description: 'The preference for Proxy Number selection.' }),
-    callbackUrl: t.field({ type: 'URL', description: 'The URL Twilio should call when the interaction status changes.' }),
-    interceptCallbackUrl: t.field({ type: 'URL', description: 'The URL Twilio calls on each interaction; a 403 answer blocks it.' }),
-    outOfSessionCallbackUrl: t.field({ type: 'URL', description: 'The URL Twilio should call when an inbound call or SMS arrives for a closed or non-existent Session.' }),
-  }),
-});
-
-const DeleteProxyServiceInput = builder.inputType('DeleteProxyServiceInput', {
-  description: 'The Proxy service to delete, with its sessions and number pool.',
-  fields: (t) => ({ sid: t.string({ required: true, description: 'The SID of the service (`KS…`).' }) }),
-});
-
-const CreateProxyServicePayload = payloadType('CreateProxyServicePayload', 'proxyService', ProxyService, 'The result of createProxyService.');
-const UpdateProxyServicePayload = payloadType('UpdateProxyServicePayload', 'proxyService', ProxyService, 'The result of updateProxyService.');
-const DeleteProxyServicePayload = deletePayloadType('DeleteProxyServicePayload', 'The result of deleteProxyService.');
-
-/** Drops cached copies of a service after a write (by SID and unique name), and keeps the new one when Twilio returned it. */
-function rememberService(ctx: GatewayContext, record: ProxyServiceRecord | null): void {
-  if (record) ProxyService.getDataloader(ctx).prime(nodeKey(record.sid!), record);
+/** The URLs Twilio calls, as a service is created or changed with them. */
+function callbackUrls(p: ParamKit<Pick<proxy.ProxyUpdateServiceRequest, 'body'>>) {
+  return {
+    callbackUrl: p.body('CallbackUrl', 'URL', 'The URL Twilio should call when the interaction status changes.'),
+    interceptCallbackUrl: p.body('InterceptCallbackUrl', 'URL', 'The URL Twilio calls on each interaction; a 403 answer blocks it.'),
+    outOfSessionCallbackUrl: p.body('OutOfSessionCallbackUrl', 'URL', 'The URL Twilio should call when an inbound call or SMS arrives for a closed or non-existent Session.'),
+  };
 }
 
-builder.mutationFields((t) => ({
-  createProxyService: t.field({
-    type: CreateProxyServicePayload,
-    description: 'Creates a Proxy service.',
-    args: { input: t.arg({ type: CreateProxyServiceInput, required: true, description: 'What to create.' }) },
-    resolve: (_, { input }, ctx) => {
-      if (input.chatInstanceSid) checkSid('input.chatInstanceSid', input.chatInstanceSid, 'IS');
-      return runWrite(ctx, serviceFields, () =>
-        proxy.createService(ctx.twilio, {
-          body: {
-            UniqueName: input.uniqueName,
-            ChatInstanceSid: input.chatInstanceSid ?? undefined,
-            DefaultTtl: input.defaultTtl ?? undefined,
-            GeoMatchLevel: input.geoMatchLevel ?? undefined,
-            NumberSelectionBehavior: input.numberSelectionBehavior ?? undefined,
-            CallbackUrl: input.callbackUrl?.toString(),
-            InterceptCallbackUrl: input.interceptCallbackUrl?.toString(),
-            OutOfSessionCallbackUrl: input.outOfSessionCallbackUrl?.toString(),
-          },
-        }),
-      );
-    },
-  }),
-  updateProxyService: t.field({
-    type: UpdateProxyServicePayload,
-    description: 'Changes a Proxy service.',
-    args: { input: t.arg({ type: UpdateProxyServiceInput, required: true, description: 'What to change, and how.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const sid = checkSid('input.sid', input.sid, 'KS');
-      if (input.chatInstanceSid) checkSid('input.chatInstanceSid', input.chatInstanceSid, 'IS');
-      const payload = await runWrite(ctx, serviceFields, () =>
-        proxy.updateService(ctx.twilio, {
-          path: { Sid: sid },
-          body: {
-            UniqueName: input.uniqueName ?? undefined,
-            ChatInstanceSid: input.chatInstanceSid ?? undefined,
-            DefaultTtl: input.defaultTtl ?? undefined,
-            GeoMatchLevel: input.geoMatchLevel ?? undefined,
-            NumberSelectionBehavior: input.numberSelectionBehavior ?? undefined,
-            CallbackUrl: input.callbackUrl?.toString(),
-            InterceptCallbackUrl: input.interceptCallbackUrl?.toString(),
-            OutOfSessionCallbackUrl: input.outOfSessionCallbackUrl?.toString(),
-          },
-        }),
-      );
-      rememberService(ctx, payload.result);
-      return payload;
-    },
-  }),
-  deleteProxyService: t.field({
-    type: DeleteProxyServicePayload,
-    description: 'Deletes a Proxy service with its sessions, participants, interactions and number pool.',
-    args: { input: t.arg({ type: DeleteProxyServiceInput, required: true, description: 'What to delete.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const sid = checkSid('input.sid', input.sid, 'KS');
-      const payload = await runWrite(ctx, {}, async () => {
-        await proxy.deleteService(ctx.twilio, { path: { Sid: sid } });
-        return encodeGlobalId('ProxyService', nodeKey(sid));
-      });
-      return payload;
-    },
-  }),
-}));
+/** The `sid` of the service an update or delete names. */
+const serviceSid = pathSid('Sid', 'KS', 'The SID of the service (`KS…`).');
+
+twilioMutation('createProxyService', {
+  operation: proxy.proxyOperations.CreateService,
+  description: 'Creates a Proxy service.',
+  input: {
+    description: 'A new Proxy service.',
+    fields: (p) => ({
+      uniqueName: p.body('UniqueName', 'String', UNIQUE_NAME, { required: true }),
+      chatInstanceSid: p.body('ChatInstanceSid', 'String', 'The SID (`IS…`) of the Chat Service Instance Proxy forwards SMS and channel messages to. A one-to-one relationship.', { sid: 'IS' }),
+      defaultTtl: p.body('DefaultTtl', 'Int', "The default `ttl` of the Service's Sessions, in seconds after the Session's last create or last Interaction; `0` (the default) means unlimited."),
+      geoMatchLevel: p.body('GeoMatchLevel', ProxyGeoMatchLevel, 'Where a proxy number must be located relative to the participant identifier; `COUNTRY` when omitted.'),
+      numberSelectionBehavior: p.body('NumberSelectionBehavior', ProxyNumberSelectionBehavior, 'The preference for Proxy Number selection; `PREFER_STICKY` when omitted.'),
+      ...callbackUrls(p),
+    }),
+  },
+  result: { field: 'proxyService', type: ProxyService },
+});
+
+twilioMutation('updateProxyService', {
+  operation: proxy.proxyOperations.UpdateService,
+  description: 'Changes a Proxy service.',
+  input: {
+    description: 'Changes to a Proxy service; fields left out stay as they are.',
+    fields: (p) => ({
+      sid: serviceSid,
+      uniqueName: p.body('UniqueName', 'String', UNIQUE_NAME),
+      chatInstanceSid: p.body('ChatInstanceSid', 'String', 'The SID (`IS…`) of the Chat Service Instance Proxy forwards SMS and channel messages to.', { sid: 'IS' }),
+      defaultTtl: p.body('DefaultTtl', 'Int', "The default `ttl` of the Service's Sessions, in seconds; `0` means unlimited."),
+      geoMatchLevel: p.body('GeoMatchLevel', ProxyGeoMatchLevel, 'Where a proxy number must be located relative to the participant identifier.'),
+      numberSelectionBehavior: p.body('NumberSelectionBehavior', ProxyNumberSelectionBehavior, 'The preference for Proxy Number selection.'),
+      ...callbackUrls(p),
+    }),
+  },
+  result: { field: 'proxyService', type: ProxyService },
+});
+
+twilioMutation('deleteProxyService', {
+  operation: proxy.proxyOperations.DeleteService,
+  description: 'Deletes a Proxy service with its sessions, participants, interactions and number pool.',
+  input: { description: 'The Proxy service to delete, with its sessions and number pool.', fields: () => ({ sid: serviceSid }) },
+  result: { deletes: 'ProxyService' },
+});

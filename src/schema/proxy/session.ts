@@ -4,14 +4,14 @@ import * as proxy from '../../twilio/proxy.ts';
 import type { ProxySessionRecord } from '../../twilio/proxy.ts';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../../context.ts';
-import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { nodeKey } from '../shared/global-id.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
-import { checkKey, checkSid } from '../shared/validate.ts';
+import { checkKey } from '../shared/validate.ts';
 import { NodeKeys, lookupDescription } from '../shared/keys.ts';
-import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
-import { checkProxyIdentifierSid } from './shared.ts';
+import { type ParamKit, type ShapeOf, twilioMutation } from '../shared/mutation.ts';
+import { UNIQUE_NAME, checkProxyIdentifierSid, parentServiceSid, pathSid } from './shared.ts';
 import { ProxyService, serviceKeys } from './service.ts';
 
 export const ProxySessionStatus = builder.enumType('ProxySessionStatus', {
@@ -127,8 +127,6 @@ builder.objectFields(ProxyService, (t) => {
 
 // ---- mutations ----
 
-const sessionFields = { UniqueName: 'uniqueName', DateExpiry: 'dateExpiry', Ttl: 'ttl', Mode: 'mode', Status: 'status', Participants: 'participants' };
-
 export const ProxyParticipantInput = builder.inputType('ProxyParticipantInput', {
   description: 'A participant to add to a session.',
   fields: (t) => ({
@@ -139,47 +137,9 @@ export const ProxyParticipantInput = builder.inputType('ProxyParticipantInput', 
   }),
 });
 
-const CreateProxySessionInput = builder.inputType('CreateProxySessionInput', {
-  description: 'A new session, optionally with its participants.',
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the parent Service (`KS…`).' }),
-    uniqueName: t.string({ description: 'An application-defined string that uniquely identifies the resource. At most 191 characters and unique; it should not hold PII.' }),
-    dateExpiry: t.field({ type: 'DateTime', description: 'When the Session should expire. If present, it overrides the `ttl` value.' }),
-    ttl: t.int({ description: "The time, in seconds, when the session will expire, measured from the last Session create or the Session's last Interaction." }),
-    mode: t.field({ type: ProxySessionMode, description: 'The Mode of the Session; `VOICE_AND_MESSAGE` when omitted.' }),
-    status: t.field({ type: ProxySessionStatus, description: 'The initial status of the Session; `OPEN` when omitted.' }),
-    participants: t.field({ type: [ProxyParticipantInput], description: 'The Participants to include in the new session (at most two), sent as Twilio `Participants` items.' }),
-  }),
-});
-
-const UpdateProxySessionInput = builder.inputType('UpdateProxySessionInput', {
-  description: 'Changes to a session; fields left out stay as they are.',
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the parent Service (`KS…`).' }),
-    sid: t.string({ required: true, description: 'The SID of the session (`KC…`).' }),
-    dateExpiry: t.field({ type: 'DateTime', description: 'When the Session should expire. If present, it overrides the `ttl` value.' }),
-    ttl: t.int({ description: "The time, in seconds, when the session will expire, measured from the last Session create or the Session's last Interaction." }),
-    status: t.field({ type: ProxySessionStatus, description: 'The new status: `IN_PROGRESS` to re-open a session, or `CLOSED` to close it.' }),
-  }),
-});
-
-const DeleteProxySessionInput = builder.inputType('DeleteProxySessionInput', {
-  description: 'The session to delete, with its participants and interactions.',
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the parent Service (`KS…`).' }),
-    sid: t.string({ required: true, description: 'The SID of the session (`KC…`).' }),
-  }),
-});
-
-const CreateProxySessionPayload = payloadType('CreateProxySessionPayload', 'proxySession', ProxySession, 'The result of createProxySession.');
-const UpdateProxySessionPayload = payloadType('UpdateProxySessionPayload', 'proxySession', ProxySession, 'The result of updateProxySession.');
-const DeleteProxySessionPayload = deletePayloadType('DeleteProxySessionPayload', 'The result of deleteProxySession.');
-
-type ParticipantItem = { identifier: string; friendlyName?: string | null; proxyIdentifier?: string | null; proxyIdentifierSid?: string | null };
-
-/** One `Participants` item: a JSON object with Twilio's parameter names, empty ones left out. */
-function participantItem(p: ParticipantItem, index: number): Record<string, string> {
-  if (p.proxyIdentifierSid) checkProxyIdentifierSid(`input.participants[${index}].proxyIdentifierSid`, p.proxyIdentifierSid);
+/** One `Participants` item: a JSON object with Twilio's parameter names, empty ones left out; `field` is its input path, for errors. */
+function participantItem(p: ShapeOf<typeof ProxyParticipantInput>, field: string): Record<string, string> {
+  if (p.proxyIdentifierSid) checkProxyIdentifierSid(`${field}.proxyIdentifierSid`, p.proxyIdentifierSid);
   const item: Record<string, string> = { Identifier: p.identifier };
   if (p.friendlyName) item.FriendlyName = p.friendlyName;
   if (p.proxyIdentifier) item.ProxyIdentifier = p.proxyIdentifier;
@@ -187,70 +147,54 @@ function participantItem(p: ParticipantItem, index: number): Record<string, stri
   return item;
 }
 
-/**
- * Drops cached copies of a session after a write, with the memoised lists it
- * changes (its service's sessions, its participants, and the pool, whose
- * numbers count the open sessions using them); keeps the new record when
- * Twilio returned it.
- */
-function rememberSession(ctx: GatewayContext, record: ProxySessionRecord | null): void {
-  if (record) ProxySession.getDataloader(ctx).prime(nodeKey(record.service_sid!, record.sid!), record);
+/** When a session expires, as it is created or changed. */
+function expiry(p: ParamKit<proxy.ProxyUpdateSessionRequest>) {
+  return {
+    dateExpiry: p.body('DateExpiry', 'DateTime', 'When the Session should expire. If present, it overrides the `ttl` value.'),
+    ttl: p.body('Ttl', 'Int', "The time, in seconds, when the session will expire, measured from the last Session create or the Session's last Interaction."),
+  };
 }
 
-builder.mutationFields((t) => ({
-  createProxySession: t.field({
-    type: CreateProxySessionPayload,
-    description: 'Creates a session in a Proxy service, with up to two participants given proxy identifiers from the pool.',
-    args: { input: t.arg({ type: CreateProxySessionInput, required: true, description: 'What to create.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
-      const participants = input.participants?.map(participantItem);
-      const payload = await runWrite(ctx, sessionFields, () =>
-        proxy.createSession(ctx.twilio, {
-          path: { ServiceSid: service },
-          body: {
-            UniqueName: input.uniqueName ?? undefined,
-            DateExpiry: input.dateExpiry ?? undefined,
-            Ttl: input.ttl ?? undefined,
-            Mode: input.mode ?? undefined,
-            Status: input.status ?? undefined,
-            Participants: participants,
-          },
-        }),
-      );
-      if (payload.result) rememberSession(ctx, payload.result);
-      return payload;
-    },
-  }),
-  updateProxySession: t.field({
-    type: UpdateProxySessionPayload,
-    description: 'Changes a session: closes it, re-opens it, or changes when it expires.',
-    args: { input: t.arg({ type: UpdateProxySessionInput, required: true, description: 'What to change, and how.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
-      const sid = checkSid('input.sid', input.sid, 'KC');
-      const payload = await runWrite(ctx, sessionFields, () =>
-        proxy.updateSession(ctx.twilio, {
-          path: { ServiceSid: service, Sid: sid },
-          body: { DateExpiry: input.dateExpiry ?? undefined, Ttl: input.ttl ?? undefined, Status: input.status ?? undefined },
-        }),
-      );
-      rememberSession(ctx, payload.result);
-      return payload;
-    },
-  }),
-  deleteProxySession: t.field({
-    type: DeleteProxySessionPayload,
-    description: 'Deletes a session with its participants and interactions.',
-    args: { input: t.arg({ type: DeleteProxySessionInput, required: true, description: 'What to delete.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
-      const sid = checkSid('input.sid', input.sid, 'KC');
-      const payload = await runWrite(ctx, {}, async () => {
-        await proxy.deleteSession(ctx.twilio, { path: { ServiceSid: service, Sid: sid } });
-        return encodeGlobalId('ProxySession', nodeKey(service, sid));
-      });
-      return payload;
-    },
-  }),
-}));
+/** The session an update or delete names. */
+const sessionPath = { serviceSid: parentServiceSid, sid: pathSid('Sid', 'KC', 'The SID of the session (`KC…`).') };
+
+twilioMutation('createProxySession', {
+  operation: proxy.proxyOperations.CreateSession,
+  description: 'Creates a session in a Proxy service, with up to two participants given proxy identifiers from the pool.',
+  input: {
+    description: 'A new session, optionally with its participants.',
+    fields: (p) => ({
+      serviceSid: parentServiceSid,
+      uniqueName: p.body('UniqueName', 'String', UNIQUE_NAME),
+      ...expiry(p),
+      mode: p.body('Mode', ProxySessionMode, 'The Mode of the Session; `VOICE_AND_MESSAGE` when omitted.'),
+      status: p.body('Status', ProxySessionStatus, 'The initial status of the Session; `OPEN` when omitted.'),
+      // The list type is given: inferred inside `fields`, it would not give `send` its value's type.
+      participants: p.body<[typeof ProxyParticipantInput]>('Participants', [ProxyParticipantInput], 'The Participants to include in the new session (at most two), sent as Twilio `Participants` items.', {
+        send: (items, field) => items.map((item, index) => participantItem(item, `${field}[${index}]`)),
+      }),
+    }),
+  },
+  result: { field: 'proxySession', type: ProxySession },
+});
+
+twilioMutation('updateProxySession', {
+  operation: proxy.proxyOperations.UpdateSession,
+  description: 'Changes a session: closes it, re-opens it, or changes when it expires.',
+  input: {
+    description: 'Changes to a session; fields left out stay as they are.',
+    fields: (p) => ({
+      ...sessionPath,
+      ...expiry(p),
+      status: p.body('Status', ProxySessionStatus, 'The new status: `IN_PROGRESS` to re-open a session, or `CLOSED` to close it.'),
+    }),
+  },
+  result: { field: 'proxySession', type: ProxySession },
+});
+
+twilioMutation('deleteProxySession', {
+  operation: proxy.proxyOperations.DeleteSession,
+  description: 'Deletes a session with its participants and interactions.',
+  input: { description: 'The session to delete, with its participants and interactions.', fields: () => sessionPath },
+  result: { deletes: 'ProxySession' },
+});

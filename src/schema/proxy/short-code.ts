@@ -3,13 +3,13 @@ import { builder } from '../builder.ts';
 import * as proxy from '../../twilio/proxy.ts';
 import type { ProxyShortCodeRecord } from '../../twilio/proxy.ts';
 import type { GatewayContext } from '../../context.ts';
-import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { nodeKey } from '../shared/global-id.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
-import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
-import { CAPABILITIES } from './shared.ts';
+import { twilioMutation } from '../shared/mutation.ts';
+import { CAPABILITIES, pathSid, poolServiceSid } from './shared.ts';
 import { ProxyService, serviceKeys, serviceOf } from './service.ts';
 
 /** How short codes are read: the service's short codes once it is worth it, else one fetch each. */
@@ -85,81 +85,38 @@ builder.objectFields(ProxyService, (t) => {
 
 // ---- mutations ----
 
-const shortCodeFields = { Sid: 'sid', IsReserved: 'isReserved' };
+/** The pool short code an update or delete names. */
+const shortCodePath = { serviceSid: poolServiceSid, sid: pathSid('Sid', 'SC', 'The SID of the short code (`SC…`).') };
 
-const CreateProxyShortCodeInput = builder.inputType('CreateProxyShortCodeInput', {
-  description: "A Twilio short code to add to a service's pool.",
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the service (`KS…`).' }),
-    sid: t.string({ required: true, description: 'The SID (`SC…`) of the Twilio ShortCode resource to assign to the Proxy Service.' }),
-  }),
+twilioMutation('createProxyShortCode', {
+  operation: proxy.proxyOperations.CreateShortCode,
+  description: "Adds a Twilio short code to a service's pool.",
+  input: {
+    description: "A Twilio short code to add to a service's pool.",
+    fields: (p) => ({
+      serviceSid: poolServiceSid,
+      sid: p.body('Sid', 'String', 'The SID (`SC…`) of the Twilio ShortCode resource to assign to the Proxy Service.', { required: true, sid: 'SC' }),
+    }),
+  },
+  result: { field: 'proxyShortCode', type: ProxyShortCode },
 });
 
-const UpdateProxyShortCodeInput = builder.inputType('UpdateProxyShortCodeInput', {
-  description: 'Changes to a short code of a pool; fields left out stay as they are.',
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the service (`KS…`).' }),
-    sid: t.string({ required: true, description: 'The SID of the short code (`SC…`).' }),
-    isReserved: t.boolean({ description: 'Whether the short code is reserved: not assigned to a participant by proxy pool logic, only when asked for by value.' }),
-  }),
+twilioMutation('updateProxyShortCode', {
+  operation: proxy.proxyOperations.UpdateShortCode,
+  description: 'Reserves a pool short code, or releases it to proxy pool logic.',
+  input: {
+    description: 'Changes to a short code of a pool; fields left out stay as they are.',
+    fields: (p) => ({
+      ...shortCodePath,
+      isReserved: p.body('IsReserved', 'Boolean', 'Whether the short code is reserved: not assigned to a participant by proxy pool logic, only when asked for by value.'),
+    }),
+  },
+  result: { field: 'proxyShortCode', type: ProxyShortCode },
 });
 
-const DeleteProxyShortCodeInput = builder.inputType('DeleteProxyShortCodeInput', {
-  description: "The short code to remove from a service's pool.",
-  fields: (t) => ({
-    serviceSid: t.string({ required: true, description: 'The SID of the service (`KS…`).' }),
-    sid: t.string({ required: true, description: 'The SID of the short code (`SC…`).' }),
-  }),
+twilioMutation('deleteProxyShortCode', {
+  operation: proxy.proxyOperations.DeleteShortCode,
+  description: "Removes a short code from a service's pool.",
+  input: { description: "The short code to remove from a service's pool.", fields: () => shortCodePath },
+  result: { deletes: 'ProxyShortCode' },
 });
-
-const CreateProxyShortCodePayload = payloadType('CreateProxyShortCodePayload', 'proxyShortCode', ProxyShortCode, 'The result of createProxyShortCode.');
-const UpdateProxyShortCodePayload = payloadType('UpdateProxyShortCodePayload', 'proxyShortCode', ProxyShortCode, 'The result of updateProxyShortCode.');
-const DeleteProxyShortCodePayload = deletePayloadType('DeleteProxyShortCodePayload', 'The result of deleteProxyShortCode.');
-
-/** Drops cached copies of a short code after a write, and the memoised list; keeps the new record when Twilio returned it. */
-function rememberShortCode(ctx: GatewayContext, record: ProxyShortCodeRecord | null): void {
-  if (record) ProxyShortCode.getDataloader(ctx).prime(nodeKey(record.service_sid!, record.sid!), record);
-}
-
-builder.mutationFields((t) => ({
-  createProxyShortCode: t.field({
-    type: CreateProxyShortCodePayload,
-    description: "Adds a Twilio short code to a service's pool.",
-    args: { input: t.arg({ type: CreateProxyShortCodeInput, required: true, description: 'What to create.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
-      const sid = checkSid('input.sid', input.sid, 'SC');
-      const payload = await runWrite(ctx, shortCodeFields, () => proxy.createShortCode(ctx.twilio, { path: { ServiceSid: service }, body: { Sid: sid } }));
-      rememberShortCode(ctx, payload.result);
-      return payload;
-    },
-  }),
-  updateProxyShortCode: t.field({
-    type: UpdateProxyShortCodePayload,
-    description: 'Reserves a pool short code, or releases it to proxy pool logic.',
-    args: { input: t.arg({ type: UpdateProxyShortCodeInput, required: true, description: 'What to change, and how.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
-      const sid = checkSid('input.sid', input.sid, 'SC');
-      const payload = await runWrite(ctx, shortCodeFields, () =>
-        proxy.updateShortCode(ctx.twilio, { path: { ServiceSid: service, Sid: sid }, body: { IsReserved: input.isReserved ?? undefined } }),
-      );
-      rememberShortCode(ctx, payload.result);
-      return payload;
-    },
-  }),
-  deleteProxyShortCode: t.field({
-    type: DeleteProxyShortCodePayload,
-    description: "Removes a short code from a service's pool.",
-    args: { input: t.arg({ type: DeleteProxyShortCodeInput, required: true, description: 'What to delete.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const service = checkSid('input.serviceSid', input.serviceSid, 'KS');
-      const sid = checkSid('input.sid', input.sid, 'SC');
-      const payload = await runWrite(ctx, {}, async () => {
-        await proxy.deleteShortCode(ctx.twilio, { path: { ServiceSid: service, Sid: sid } });
-        return encodeGlobalId('ProxyShortCode', nodeKey(service, sid));
-      });
-      return payload;
-    },
-  }),
-}));
