@@ -404,7 +404,7 @@ export type CreateProxyParticipantInput = {
   identifier: Scalars['String']['input'];
   /** The proxy phone number or short code to use for the Participant; Proxy selects one from the pool when omitted. */
   proxyIdentifier?: InputMaybe<Scalars['String']['input']>;
-  /** The SID (`PN…` or `SC…`) of the Proxy Identifier to assign to the Participant. */
+  /** The SID (`PN…`) of the Proxy Identifier to assign to the Participant. */
   proxyIdentifierSid?: InputMaybe<Scalars['String']['input']>;
   /** The SID of the parent Service (`KS…`). */
   serviceSid: Scalars['String']['input'];
@@ -853,7 +853,7 @@ export type ProxyParticipantInput = {
   identifier: Scalars['String']['input'];
   /** The proxy phone number or short code to use for the Participant; Proxy selects one from the pool when omitted. */
   proxyIdentifier?: InputMaybe<Scalars['String']['input']>;
-  /** The SID (`PN…` or `SC…`) of the Proxy Identifier to assign to the Participant. */
+  /** The SID (`PN…`) of the Proxy Identifier to assign to the Participant. */
   proxyIdentifierSid?: InputMaybe<Scalars['String']['input']>;
 };
 

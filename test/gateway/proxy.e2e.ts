@@ -341,6 +341,11 @@ describe('bad input', () => {
       'input.participants[0].proxyIdentifierSid',
     ],
     [
+      'a short code SID for a session participant, where Twilio takes only a phone number SID',
+      `mutation { createProxySession(input: { serviceSid: "KS${MISSING}", participants: [{ identifier: "+15555550100", proxyIdentifierSid: "SC${MISSING}" }] }) { proxySession { sid } } }`,
+      'input.participants[0].proxyIdentifierSid',
+    ],
+    [
       'a short code SID where Twilio takes only a phone number SID',
       `mutation { createProxyParticipant(input: { serviceSid: "KS${MISSING}", sessionSid: "KC${MISSING}", identifier: "+15555550100", proxyIdentifierSid: "SC${MISSING}" }) { proxyParticipant { sid } } }`,
       'input.proxyIdentifierSid',

@@ -144,7 +144,7 @@ twilioMutation('createProxyParticipant', {
       identifier: p.body('Identifier', 'String', 'The phone number (E.164) or channel identifier of the Participant.', { required: true }),
       friendlyName: p.body('FriendlyName', 'String', 'A string to describe the participant. At most 255 characters; it should not hold PII.'),
       proxyIdentifier: p.body('ProxyIdentifier', 'String', 'The proxy phone number or short code to use for the Participant; Proxy selects one from the pool when omitted.'),
-      proxyIdentifierSid: p.body('ProxyIdentifierSid', 'String', 'The SID (`PN…` or `SC…`) of the Proxy Identifier to assign to the Participant.', { sid: 'PN' }),
+      proxyIdentifierSid: p.body('ProxyIdentifierSid', 'String', 'The SID (`PN…`) of the Proxy Identifier to assign to the Participant.', { sid: 'PN' }),
     }),
   },
   result: { field: 'proxyParticipant', type: ProxyParticipant },

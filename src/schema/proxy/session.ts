@@ -8,10 +8,10 @@ import { nodeKey } from '../shared/global-id.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
-import { checkKey } from '../shared/validate.ts';
+import { checkKey, checkSid } from '../shared/validate.ts';
 import { NodeKeys, lookupDescription } from '../shared/keys.ts';
 import { type ParamKit, type ShapeOf, twilioMutation } from '../shared/mutation.ts';
-import { UNIQUE_NAME, checkProxyIdentifierSid, parentServiceSid, pathSid } from './shared.ts';
+import { UNIQUE_NAME, parentServiceSid, pathSid } from './shared.ts';
 import { ProxyService, serviceKeys } from './service.ts';
 
 export const ProxySessionStatus = builder.enumType('ProxySessionStatus', {
@@ -133,13 +133,13 @@ export const ProxyParticipantInput = builder.inputType('ProxyParticipantInput', 
     identifier: t.string({ required: true, description: 'The phone number (E.164) or channel identifier of the Participant. At most 191 characters.' }),
     friendlyName: t.string({ description: 'A string to describe the participant. At most 255 characters; it should not hold PII.' }),
     proxyIdentifier: t.string({ description: 'The proxy phone number or short code to use for the Participant; Proxy selects one from the pool when omitted.' }),
-    proxyIdentifierSid: t.string({ description: 'The SID (`PN…` or `SC…`) of the Proxy Identifier to assign to the Participant.' }),
+    proxyIdentifierSid: t.string({ description: 'The SID (`PN…`) of the Proxy Identifier to assign to the Participant.' }),
   }),
 });
 
 /** One `Participants` item: a JSON object with Twilio's parameter names, empty ones left out; `field` is its input path, for errors. */
 function participantItem(p: ShapeOf<typeof ProxyParticipantInput>, field: string): Record<string, string> {
-  if (p.proxyIdentifierSid) checkProxyIdentifierSid(`${field}.proxyIdentifierSid`, p.proxyIdentifierSid);
+  if (p.proxyIdentifierSid) checkSid(`${field}.proxyIdentifierSid`, p.proxyIdentifierSid, 'PN');
   const item: Record<string, string> = { Identifier: p.identifier };
   if (p.friendlyName) item.FriendlyName = p.friendlyName;
   if (p.proxyIdentifier) item.ProxyIdentifier = p.proxyIdentifier;

@@ -1,21 +1,11 @@
 /** Small pieces several Proxy types use. */
-import { badInput } from '../shared/errors.ts';
 import { param } from '../shared/mutation.ts';
-import { isSid } from '../shared/validate.ts';
 
 /** Description of a number's `capabilities`, which Twilio serves as an object of flags. */
 export const CAPABILITIES = 'What the number can carry, as Twilio reports it: flags such as `sms_inbound`, `sms_outbound`, `voice_inbound`, `mms_outbound`.';
 
 /** Description of the `uniqueName` a service or session is created (or a service changed) with. */
 export const UNIQUE_NAME = 'An application-defined string that uniquely identifies the resource. At most 191 characters and unique; it should not hold PII.';
-
-/** A proxy identifier's SID: a phone number (`PN…`) or a short code (`SC…`) of the service's pool. */
-export function checkProxyIdentifierSid(field: string, value: string): string {
-  if (!isSid(value, 'PN') && !isSid(value, 'SC')) {
-    throw badInput(field, `expected a SID: PN or SC followed by 32 hexadecimal digits, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
 
 /** A required input field sent as a SID of the request path. */
 export function pathSid(name: string, prefix: string, description: string) {
