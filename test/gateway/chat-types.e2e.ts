@@ -158,7 +158,7 @@ describe('ChatBinding', () => {
 
   it('refuses a malformed binding SID before fetching it', async () => {
     const res = await env.query(`query($s: String!) { chatService(sid: $s) { binding(sid: "BS1") { sid } } }`, { s: support });
-    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'sid' });
+    expectBadInput(res, 'sid');
     expect(env.calls()['chat.FetchBinding']).toBeUndefined();
     env.resetCalls();
     expectBadInput(await env.query(`mutation { deleteChatBinding(input: { serviceSid: "${community}", sid: "BS1" }) { deletedId } }`), 'input.sid', env);

@@ -342,7 +342,7 @@ describe('bad input', () => {
 
   it('refuses a schema version under 1', async () => {
     const res = await query(`{ eventSchema(id: "Messaging.MessageStatus") { version(schemaVersion: 0) { raw } } }`);
-    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'schemaVersion' });
+    expectBadInput(res, 'schemaVersion');
     expect(env.calls()['events.FetchSchemaVersion']).toBeUndefined();
   });
 

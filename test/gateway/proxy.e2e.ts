@@ -334,7 +334,7 @@ describe('bad input', () => {
 
   it('refuses a malformed child SID before fetching the child', async () => {
     const res = await env.query(`query($s: String!) { proxyService(sidOrUniqueName: $s) { uniqueName shortCode(sid: "SC1") { sid } } }`, { s: support });
-    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'sid' });
+    expectBadInput(res, 'sid');
     expect(res.errors?.[0]?.path).toEqual(['proxyService', 'shortCode']);
     expect(res.data.proxyService.uniqueName).toBe('acme-support');
     expect(env.calls()).toEqual({ 'proxy.FetchService': 1 });
