@@ -16,9 +16,7 @@ export interface Queryable {
 /** The GraphQL errors of an answer, one a line (message, path, extensions), for failure messages. */
 export function describeErrors(errors: GraphQLResponse['errors']): string {
   if (!errors) return '(no errors)';
-  return errors
-    .map((e) => `- ${e.message}${e.path ? ` at ${e.path.join('.')}` : ''}${e.extensions ? ` ${JSON.stringify(e.extensions)}` : ''}`)
-    .join('\n');
+  return errors.map((e) => `- ${e.message}${e.path ? ` at ${e.path.join('.')}` : ''}${e.extensions ? ` ${JSON.stringify(e.extensions)}` : ''}`).join('\n');
 }
 
 /** The data of an answer that must have no errors; fails listing the errors it has. */

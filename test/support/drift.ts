@@ -43,7 +43,10 @@ export function firstDifferentLine(a: string, b: string): number | undefined {
  */
 export function expectUpToDate(what: string, committed: string | undefined, expected: string, fix: string): void {
   const lines = committed?.includes('\n') || expected.includes('\n');
-  const message = committed === undefined ? `${what} is missing: ${fix}` : `${what} is stale${lines ? ` from its line ${firstDifferentLine(committed, expected)}` : ''}: ${fix}`;
+  const message =
+    committed === undefined
+      ? `${what} is missing: ${fix}`
+      : `${what} is stale${lines ? ` from its line ${firstDifferentLine(committed, expected)}` : ''}: ${fix}`;
   expect.soft(committed, message).toBe(expected);
 }
 
