@@ -1,5 +1,5 @@
 /** The in-process store: per-account tags, TTLs, its byte bound, and no answer stored that began before an invalidation of what it read. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { MemoryStore } from '../../src/cache/store.ts';
 
 const A = 'AC00000000000000000000000000000001';
@@ -20,9 +20,14 @@ describe('MemoryStore', () => {
   });
 
   it('does not store an answer whose execution began before one of its tags was invalidated', async () => {
+    // The store times invalidations with performance.now(): a fake one moves 20 ms on at once.
+    vi.useFakeTimers({ toFake: ['performance'] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
     const store = new MemoryStore({ maxBytes: 1_000_000, raceWindowMs: 1_000 });
     await store.invalidate(A, ['x']);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    vi.advanceTimersByTime(20);
     // Began 50 ms ago, before the invalidation: it may hold what the write changed.
     await store.set(key(A, 1), answer('old'), { account: A, tags: ['x'], ttlMs: 60_000, startedAgoMs: 50 });
     expect(await store.get(key(A, 1))).toBeNull();

@@ -8,7 +8,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { createEmulator, type Emulator } from '../../src/emulator/server.ts';
 import { DEMO_ACCOUNT } from '../../src/emulator/accounts.ts';
 import { loadSpecModel } from '../../src/emulator/spec-model.ts';
-import { basicAuth, twilioFetch, type Form } from './helpers.ts';
+import { basicAuth, created, twilioFetch, type Form } from './helpers.ts';
+import { expectTwilioError } from '../support/assertions.ts';
 
 let emu: Emulator;
 const model = loadSpecModel();
@@ -23,18 +24,6 @@ afterEach(() => vi.useRealTimers());
 
 const call = (method: string, path: string, form?: Form, auth?: string) => twilioFetch(emu, method, path, form, auth ? { auth } : {});
 
-async function created(path: string, form: Form) {
-  const res = await call('POST', path, form);
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body;
-}
-
-function expectTwilioError(res: { status: number; body: any }, status: number, code: number, mentions?: string) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body).toMatchObject({ status, code, more_info: `https://www.twilio.com/docs/errors/${code}` });
-  if (mentions) expect(res.body.message).toContain(mentions);
-}
-
 const AWS_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const AWS = `AKIAIOSFODNN7EXAMPLE:${AWS_SECRET}`;
 const RSA_PEM = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } }).publicKey;
@@ -45,7 +34,7 @@ describe.each([
   ['public key', '/v1/Credentials/PublicKeys', 'accounts.v1.credential.credential_public_key', { PublicKey: RSA_PEM }, RSA_PEM.split('\n')[1]!],
 ] as const)('%s credentials', (_name, base, schema, secret, secretText) => {
   it('creates a credential with every property, and never returns the secret', async () => {
-    const cred = await created(base, { ...secret, FriendlyName: 'prod' });
+    const cred = await created(emu, base, { ...secret, FriendlyName: 'prod' });
     expect(Object.keys(cred).sort()).toEqual(propertiesOf(schema));
     expect(cred).toMatchObject({ account_sid: DEMO_ACCOUNT.accountSid, friendly_name: 'prod', url: `${emu.url}${base}/${cred.sid}` });
     expect(cred.sid).toMatch(/^CR[0-9a-f]{32}$/);
@@ -58,8 +47,8 @@ describe.each([
   it('lists, fetches, updates the friendly name and deletes', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2026-05-01T12:00:00Z'));
-    const one = await created(base, { ...secret });
-    const two = await created(base, { ...secret, FriendlyName: 'two', AccountSid: DEMO_ACCOUNT.accountSid });
+    const one = await created(emu, base, { ...secret });
+    const two = await created(emu, base, { ...secret, FriendlyName: 'two', AccountSid: DEMO_ACCOUNT.accountSid });
     expect(one.friendly_name).toBeNull();
     const list = await call('GET', base);
     expect(list.body.credentials.map((c: any) => c.sid)).toEqual([one.sid, two.sid]);
@@ -82,7 +71,7 @@ describe.each([
     expectTwilioError(await call('POST', base, { ...secret, FriendlyName: 'x'.repeat(65) }), 400, 20001, 'FriendlyName');
     expectTwilioError(await call('POST', base, { ...secret, AccountSid: 'AC123' }), 400, 20001, 'AccountSid');
     expectTwilioError(await call('POST', base, { ...secret, AccountSid: `AC${'f'.repeat(32)}` }), 400, 20001, 'AccountSid');
-    const cred = await created(base, { ...secret });
+    const cred = await created(emu, base, { ...secret });
     expectTwilioError(await call('POST', `${base}/${cred.sid}`, { FriendlyName: 'y'.repeat(65) }), 400, 20001, 'FriendlyName');
     expectTwilioError(await call('GET', `${base}/CR123`), 404, 20404);
     expect((await call('GET', base)).body.credentials).toHaveLength(1);
@@ -117,7 +106,7 @@ describe('credential secrets', () => {
 
 describe('SafeList', () => {
   it('adds, checks and removes a number', async () => {
-    const added = await created('/v1/SafeList/Numbers', { PhoneNumber: '+18001234567' });
+    const added = await created(emu, '/v1/SafeList/Numbers', { PhoneNumber: '+18001234567' });
     expect(Object.keys(added).sort()).toEqual(propertiesOf('accounts.v1.safelist'));
     expect(added.phone_number).toBe('+18001234567');
     expect(added.sid).toMatch(/^GN[0-9a-f]{32}$/);
@@ -132,7 +121,7 @@ describe('SafeList', () => {
   });
 
   it('refuses a number already on the list with 60411', async () => {
-    await created('/v1/SafeList/Numbers', { PhoneNumber: '+18001234567' });
+    await created(emu, '/v1/SafeList/Numbers', { PhoneNumber: '+18001234567' });
     expectTwilioError(await call('POST', '/v1/SafeList/Numbers', { PhoneNumber: '+18001234567' }), 400, 60411);
   });
 
@@ -165,7 +154,7 @@ describe('auth tokens', () => {
   it('creates a secondary token that authenticates beside the primary', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2026-06-01T00:00:00Z'));
-    const res = await created('/v1/AuthTokens/Secondary', {});
+    const res = await created(emu, '/v1/AuthTokens/Secondary', {});
     expect(Object.keys(res).sort()).toEqual(propertiesOf('accounts.v1.secondary_auth_token'));
     expect(res).toMatchObject({
       account_sid: DEMO_ACCOUNT.accountSid,
@@ -179,8 +168,8 @@ describe('auth tokens', () => {
   });
 
   it('replaces the secondary token on a second create', async () => {
-    const first = (await created('/v1/AuthTokens/Secondary', {})).secondary_auth_token;
-    const second = (await created('/v1/AuthTokens/Secondary', {})).secondary_auth_token;
+    const first = (await created(emu, '/v1/AuthTokens/Secondary', {})).secondary_auth_token;
+    const second = (await created(emu, '/v1/AuthTokens/Secondary', {})).secondary_auth_token;
     expect(second).not.toBe(first);
     expect(await works(first)).toBe(false);
     expect(await works(second)).toBe(true);
@@ -188,7 +177,7 @@ describe('auth tokens', () => {
 
   it('deletes the secondary token, and answers 404 when there is none', async () => {
     expectTwilioError(await call('DELETE', '/v1/AuthTokens/Secondary'), 404, 20404);
-    const token = (await created('/v1/AuthTokens/Secondary', {})).secondary_auth_token;
+    const token = (await created(emu, '/v1/AuthTokens/Secondary', {})).secondary_auth_token;
     const del = await call('DELETE', '/v1/AuthTokens/Secondary');
     expect(del.status).toBe(204);
     expect(del.body).toBeNull();
@@ -200,7 +189,7 @@ describe('auth tokens', () => {
   it('promotes the secondary token to primary; the old primary stops working', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2026-06-01T00:00:00Z'));
-    const token = (await created('/v1/AuthTokens/Secondary', {})).secondary_auth_token;
+    const token = (await created(emu, '/v1/AuthTokens/Secondary', {})).secondary_auth_token;
     vi.setSystemTime(new Date('2026-06-02T00:00:00Z'));
     const res = await call('POST', '/v1/AuthTokens/Promote', undefined, as(token));
     expect(res.status).toBe(200);
@@ -267,7 +256,7 @@ describe.each([
 
   it('answers 201 with one result per correlation_id, in order', async () => {
     const items = [item(0), ...invalid.map(([changes], i) => item(i + 1, changes))];
-    const res = await created(path, { Items: items });
+    const res = await created(emu, path, { Items: items });
     expect(Object.keys(res)).toEqual(['items']);
     expect(res.items).toEqual([
       { correlation_id: id(0), error_code: 0, error_messages: [] },

@@ -2,7 +2,7 @@
  * The emulator's generic behaviour over real HTTP: auth, routing errors,
  * validation, paging, faults, counters, latency and reset.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { createEmulator, type Emulator } from '../../src/emulator/server.ts';
 import { DEMO_ACCOUNT } from '../../src/emulator/accounts.ts';
 import { basicAuth, twilioFetch } from './helpers.ts';
@@ -174,9 +174,13 @@ describe('resources', () => {
   });
 
   it('updates only the given fields, bumps date_updated, and maps dotted names', async () => {
+    // Twilio's dates are to the second: the emulator's clock moves one on, instead of the test waiting for it.
+    emu.clock.freeze('2026-03-01T10:00:00Z');
+    onTestFinished(() => emu.clock.reset());
     const sid = await newService('before');
     const before = (await twilioFetch(emu, 'GET', `/v2/Services/${sid}`)).body;
-    await new Promise((r) => setTimeout(r, 1100));
+    expect(before).toMatchObject({ date_created: '2026-03-01T10:00:00Z', date_updated: '2026-03-01T10:00:00Z' });
+    emu.clock.advance(1_000);
     const res = await twilioFetch(emu, 'POST', `/v2/Services/${sid}`, {
       'Notifications.NewMessage.Enabled': true,
       'Notifications.NewMessage.Template': 'New: ${MESSAGE}',
@@ -189,8 +193,8 @@ describe('resources', () => {
     expect(res.body.notifications.added_to_channel).toEqual({ enabled: false });
     expect(res.body.limits).toEqual({ channel_members: 250, user_channels: 250 });
     expect(res.body.webhook_filters).toEqual(['onMessageSent', 'onChannelAdded']);
-    expect(res.body.date_created).toBe(before.date_created);
-    expect(res.body.date_updated > before.date_updated).toBe(true);
+    expect(res.body.date_created).toBe('2026-03-01T10:00:00Z');
+    expect(res.body.date_updated).toBe('2026-03-01T10:00:01Z');
   });
 
   it('deletes with 204 and an empty body, and deletes the children with the parent', async () => {

@@ -8,7 +8,8 @@ import { createEmulator, type Emulator } from '../../src/emulator/server.ts';
 import { DEMO_ACCOUNT } from '../../src/emulator/accounts.ts';
 import { loadSpecModel } from '../../src/emulator/spec-model.ts';
 import { EVENT_CATALOGUE, sinkTestIds } from '../../src/emulator/rules/events.ts';
-import { basicAuth, twilioFetch, type Form } from './helpers.ts';
+import { basicAuth, created, twilioFetch, type Form } from './helpers.ts';
+import { expectTwilioError } from '../support/assertions.ts';
 
 let emu: Emulator;
 const OTHER = { accountSid: 'AC00000000000000000000000000000002', authToken: 'other-token' };
@@ -24,18 +25,6 @@ afterEach(() => vi.useRealTimers());
 
 const call = (method: string, path: string, form?: Form) => twilioFetch(emu, method, path, form);
 
-async function created(path: string, form: Form) {
-  const res = await call('POST', path, form);
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body;
-}
-
-function expectTwilioError(res: { status: number; body: any }, status: number, code: number, mentions?: string) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body).toMatchObject({ status, code, more_info: `https://www.twilio.com/docs/errors/${code}` });
-  if (mentions) expect(res.body.message).toContain(mentions);
-}
-
 const WEBHOOK = { destination: 'https://example.com/events', method: 'POST', batch_events: false };
 const KINESIS = {
   arn: 'arn:aws:kinesis:us-east-1:111111111111:stream/events',
@@ -44,7 +33,7 @@ const KINESIS = {
 };
 
 async function newSink(type = 'webhook', config: object = WEBHOOK) {
-  return created('/v1/Sinks', { Description: `${type} sink`, SinkType: type, SinkConfiguration: JSON.stringify(config) });
+  return created(emu, '/v1/Sinks', { Description: `${type} sink`, SinkType: type, SinkConfiguration: JSON.stringify(config) });
 }
 
 /** A sink made active from its creation, as every new sink is. */
@@ -230,7 +219,7 @@ describe('sinks', () => {
     vi.setSystemTime(new Date('2026-04-01T08:00:00Z'));
     const used = await activeSink();
     const idle = await legacySink('initialized');
-    await created('/v1/Subscriptions', { Description: 'all', SinkSid: used.sid, Types: types({ type: 'com.twilio.messaging.message.sent' }) });
+    await created(emu, '/v1/Subscriptions', { Description: 'all', SinkSid: used.sid, Types: types({ type: 'com.twilio.messaging.message.sent' }) });
     const sids = async (query = '') => (await call('GET', `/v1/Sinks${query}`)).body.sinks.map((s: any) => s.sid);
     expect(await sids()).toEqual([used.sid, idle.sid]);
     expect(await sids('?InUse=true')).toEqual([used.sid]);
@@ -254,7 +243,7 @@ describe('sinks', () => {
 
   it('refuses to delete a sink a subscription uses, with 91007', async () => {
     const sink = await activeSink();
-    const sub = await created('/v1/Subscriptions', { Description: 'd', SinkSid: sink.sid, Types: types({ type: 'com.twilio.messaging.message.sent' }) });
+    const sub = await created(emu, '/v1/Subscriptions', { Description: 'd', SinkSid: sink.sid, Types: types({ type: 'com.twilio.messaging.message.sent' }) });
     expectTwilioError(await call('DELETE', `/v1/Sinks/${sink.sid}`), 400, 91007);
     expect((await call('GET', `/v1/Sinks/${sink.sid}`)).status).toBe(200);
     expect((await call('DELETE', `/v1/Subscriptions/${sub.sid}`)).status).toBe(204);
@@ -277,7 +266,7 @@ describe('sinks', () => {
 describe('subscriptions', () => {
   it('creates a subscription and its subscribed events, at the latest schema version unless told', async () => {
     const sink = await activeSink();
-    const sub = await created('/v1/Subscriptions', {
+    const sub = await created(emu, '/v1/Subscriptions', {
       Description: 'messages',
       SinkSid: sink.sid,
       Types: types({ type: 'com.twilio.messaging.message.delivered', schema_version: 2 }, { type: 'com.twilio.messaging.message.failed' }),
@@ -309,7 +298,7 @@ describe('subscriptions', () => {
     const t = types({ type: 'com.twilio.messaging.message.sent' });
     expectTwilioError(await call('POST', '/v1/Subscriptions', { Description: 'd', SinkSid: `DG${'0'.repeat(32)}`, Types: t }), 400, 91001, 'SinkSid');
     const fresh = await newSink();
-    const sub = await created('/v1/Subscriptions', { Description: 'd', SinkSid: fresh.sid, Types: t });
+    const sub = await created(emu, '/v1/Subscriptions', { Description: 'd', SinkSid: fresh.sid, Types: t });
     expect((await call('DELETE', `/v1/Subscriptions/${sub.sid}`)).status).toBe(204);
     const sink = await legacySink('failed');
     expectTwilioError(await call('POST', '/v1/Subscriptions', { Description: 'd', SinkSid: sink.sid, Types: t }), 400, 91100, 'active');
@@ -334,8 +323,8 @@ describe('subscriptions', () => {
     const a = await activeSink();
     const b = await activeSink();
     const t = types({ type: 'com.twilio.studio.flow.execution.started' });
-    const one = await created('/v1/Subscriptions', { Description: 'one', SinkSid: a.sid, Types: t });
-    const two = await created('/v1/Subscriptions', { Description: 'two', SinkSid: b.sid, Types: t });
+    const one = await created(emu, '/v1/Subscriptions', { Description: 'one', SinkSid: a.sid, Types: t });
+    const two = await created(emu, '/v1/Subscriptions', { Description: 'two', SinkSid: b.sid, Types: t });
     const sids = async (query = '') => (await call('GET', `/v1/Subscriptions${query}`)).body.subscriptions.map((s: any) => s.sid);
     expect(await sids()).toEqual([one.sid, two.sid]);
     expect(await sids(`?SinkSid=${b.sid}`)).toEqual([two.sid]);
@@ -358,16 +347,16 @@ describe('subscriptions', () => {
 describe('subscribed events', () => {
   async function subscription() {
     const sink = await activeSink();
-    return created('/v1/Subscriptions', { Description: 'd', SinkSid: sink.sid, Types: types({ type: 'com.twilio.messaging.message.sent' }) });
+    return created(emu, '/v1/Subscriptions', { Description: 'd', SinkSid: sink.sid, Types: types({ type: 'com.twilio.messaging.message.sent' }) });
   }
 
   it('adds, fetches by type, updates the schema version and removes event types', async () => {
     const sub = await subscription();
     const base = `/v1/Subscriptions/${sub.sid}/SubscribedEvents`;
-    const added = await created(base, { Type: 'com.twilio.voice.insights.call-summary.complete' });
+    const added = await created(emu, base, { Type: 'com.twilio.voice.insights.call-summary.complete' });
     expect(Object.keys(added).sort()).toEqual(propertiesOf('events.v1.subscription.subscribed_event'));
     expect(added).toMatchObject({ type: 'com.twilio.voice.insights.call-summary.complete', schema_version: 4, subscription_sid: sub.sid });
-    expect((await created(base, { Type: 'com.twilio.messaging.message.read', SchemaVersion: 1 })).schema_version).toBe(1);
+    expect((await created(emu, base, { Type: 'com.twilio.messaging.message.read', SchemaVersion: 1 })).schema_version).toBe(1);
 
     const fetched = await call('GET', `${base}/com.twilio.voice.insights.call-summary.complete`);
     expect(fetched.body).toEqual(added);

@@ -1,4 +1,5 @@
 /** Small helpers for talking to the emulator over real HTTP as a Twilio client would. */
+import { expect } from 'vitest';
 import type { Emulator } from '../../src/emulator/server.ts';
 import { DEMO_ACCOUNT } from '../../src/emulator/accounts.ts';
 
@@ -43,4 +44,11 @@ export async function twilioFetch<T = any>(
   });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T, headers: res.headers };
+}
+
+/** POSTs a form that must create a resource: fails showing the answer's body unless it is 201, and resolves with the body. */
+export async function created<T = any>(emu: Pick<Emulator, 'url'>, path: string, form?: Form): Promise<T> {
+  const res = await twilioFetch<T>(emu, 'POST', path, form);
+  expect(res.status, `POST ${path}: ${JSON.stringify(res.body)}`).toBe(201);
+  return res.body;
 }

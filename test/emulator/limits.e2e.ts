@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import twilio from 'twilio';
 import { createEmulator, type Emulator } from '../../src/emulator/server.ts';
 import { DEMO_ACCOUNT } from '../../src/emulator/accounts.ts';
-import { twilioClientFor } from '../support/twilio-library.ts';
+import { expectRestException, twilioClientFor } from '../support/twilio-library.ts';
 
 const OTHER = { accountSid: 'AC00000000000000000000000000000002', authToken: 'other-token' };
 
@@ -34,19 +34,6 @@ beforeEach(() => {
   emu.setLatency(0);
   emu.resetStats();
 });
-
-/** The RestException a call rejects with, checked for Twilio's status, code and documentation link. */
-async function refused(call: Promise<unknown>, status: number, code: number): Promise<twilio.RestException> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(twilio.RestException);
-  const rest = error as twilio.RestException;
-  expect({ status: rest.status, code: rest.code, moreInfo: rest.moreInfo }).toEqual({ status, code, moreInfo: `https://www.twilio.com/docs/errors/${code}` });
-  expect(rest.message).toEqual(expect.any(String));
-  return rest;
-}
 
 const control = async (path: string, init?: RequestInit) => (await fetch(`${emu.url}/__emulator/${path}`, init)).json() as Promise<any>;
 
@@ -72,7 +59,7 @@ describe('REST requests in flight per account', () => {
     const reads = Array.from({ length: 100 }, () => chat().services.list());
     await inFlight(100);
     const [error, raw, other] = await Promise.all([
-      refused(chat().services.create({ friendlyName: 'one too many' }), 429, 20429),
+      expectRestException(chat().services.create({ friendlyName: 'one too many' }), 429, 20429),
       fetch(`${emu.url}/v2/Services`, { headers: { authorization: 'Basic ' + Buffer.from(`${DEMO_ACCOUNT.accountSid}:${DEMO_ACCOUNT.authToken}`).toString('base64') } }),
       // The limit is per account: another account's request is served.
       twilioClientFor(emu.url, OTHER).chat.v2.services.list(),
@@ -95,7 +82,7 @@ describe('REST requests in flight per account', () => {
     emu.setLatency(300);
     const two = [chat().services.list(), chat().services.list()];
     await inFlight(2);
-    await refused(chat().services.list(), 429, 20429);
+    await expectRestException(chat().services.list(), 429, 20429);
     await Promise.all(two);
 
     expect(await put({ enabled: false })).toMatchObject({ enabled: false, concurrentRequests: 2 });
@@ -126,10 +113,10 @@ describe('Chat writes per second', () => {
     const messages = general('general').messages;
     for (let i = 0; i < 150; i++) await messages.create({ body: `message ${i}` });
 
-    await refused(messages.create({ body: 'one too many' }), 429, 50063);
+    await expectRestException(messages.create({ body: 'one too many' }), 429, 50063);
     // Every write to the channel shares its window: its update and its members' writes too.
-    await refused(general('general').update({ friendlyName: 'renamed' }), 429, 50063);
-    await refused(general('general').members.create({ identity: 'alice' }), 429, 50063);
+    await expectRestException(general('general').update({ friendlyName: 'renamed' }), 429, 50063);
+    await expectRestException(general('general').members.create({ identity: 'alice' }), 429, 50063);
     // Reads are not limited; another channel has a window of its own.
     for (let i = 0; i < 5; i++) expect(await messages.list({ limit: 1 })).toHaveLength(1);
     await general('random').messages.create({ body: 'elsewhere' });
@@ -151,9 +138,9 @@ describe('Chat writes per second', () => {
     for (let i = 0; i < 100; i++) await svc.channels.create({ uniqueName: `c${i}` });
     for (let i = 0; i < 50; i++) await svc.users.create({ identity: `user${i}` });
 
-    await refused(svc.roles.create({ friendlyName: 'late', type: 'channel', permission: ['sendMessage'] }), 429, 50074);
-    await refused(svc.channels.create({ uniqueName: 'late' }), 429, 50074);
-    await refused(svc.users('user0').remove(), 429, 50074);
+    await expectRestException(svc.roles.create({ friendlyName: 'late', type: 'channel', permission: ['sendMessage'] }), 429, 50074);
+    await expectRestException(svc.channels.create({ uniqueName: 'late' }), 429, 50074);
+    await expectRestException(svc.users('user0').remove(), 429, 50074);
     expect((await svc.roles.list()).length).toBe(roles);
     expect(await svc.channels.list()).toHaveLength(100);
     expect(await svc.users.list()).toHaveLength(50);
@@ -192,7 +179,7 @@ describe('Chat writes per second', () => {
     await channels.create({ uniqueName: 'c' });
     await control('limits', { method: 'PATCH', body: JSON.stringify({ chatChannelActionsPerSecond: 1, chatWindowSeconds: 1 }) });
     await channels('c').messages.create({ body: 'one' });
-    await refused(channels('c').messages.create({ body: 'two' }), 429, 50063);
+    await expectRestException(channels('c').messages.create({ body: 'two' }), 429, 50063);
     emu.clock.advance(1_000);
     await channels('c').messages.create({ body: 'two' });
     await control('limits', { method: 'PATCH', body: JSON.stringify({ chatChannelActionsPerSecond: null }) });
@@ -208,10 +195,10 @@ describe('Chat quotas and sizes', () => {
     for (let i = 0; i < 100; i++) seed('chat.CreateMember', { ServiceSid: service, ChannelSid: channel }, { Identity: `m${i}` });
     const svc = chat().services(service);
 
-    const error = await refused(svc.channels('full').members.create({ identity: 'late' }), 403, 50403);
+    const error = await expectRestException(svc.channels('full').members.create({ identity: 'late' }), 403, 50403);
     expect(error.message).toMatch(/member limit/i);
     expect((await svc.channels('full').fetch()).membersCount).toBe(100);
-    await refused(svc.users('late').fetch(), 404, 20404);
+    await expectRestException(svc.users('late').fetch(), 404, 20404);
 
     const raised = await svc.update({ 'limits.channelMembers': 101 });
     expect(raised.limits).toEqual({ channel_members: 101, user_channels: 250 });
@@ -221,9 +208,9 @@ describe('Chat quotas and sizes', () => {
   it('Limits.ChannelMembers and Limits.UserChannels take 1 to 1,000 (400 / 50061, 50060)', async () => {
     const service = await chat().services.create({ friendlyName: 'limits' });
     const svc = chat().services(service.sid);
-    await refused(svc.update({ 'limits.channelMembers': 1001 }), 400, 50061);
-    await refused(svc.update({ 'limits.channelMembers': 0 }), 400, 50061);
-    await refused(svc.update({ 'limits.userChannels': 1001, friendlyName: 'renamed' }), 400, 50060);
+    await expectRestException(svc.update({ 'limits.channelMembers': 1001 }), 400, 50061);
+    await expectRestException(svc.update({ 'limits.channelMembers': 0 }), 400, 50061);
+    await expectRestException(svc.update({ 'limits.userChannels': 1001, friendlyName: 'renamed' }), 400, 50060);
     expect(await svc.fetch()).toMatchObject({ friendlyName: 'limits', limits: { channel_members: 100, user_channels: 250 } });
     expect((await svc.update({ 'limits.channelMembers': 1000, 'limits.userChannels': 1000 })).limits).toEqual({ channel_members: 1000, user_channels: 1000 });
   });
@@ -235,7 +222,7 @@ describe('Chat quotas and sizes', () => {
       if (i < 250) seed('chat.CreateMember', { ServiceSid: service, ChannelSid: channel }, { Identity: 'alice' });
     }
     const svc = chat().services(service);
-    await refused(svc.channels('c250').members.create({ identity: 'alice' }), 403, 50208);
+    await expectRestException(svc.channels('c250').members.create({ identity: 'alice' }), 403, 50208);
     expect((await svc.channels('c250').fetch()).membersCount).toBe(0);
     expect((await svc.users('alice').fetch()).joinedChannelsCount).toBe(250);
 
@@ -243,7 +230,7 @@ describe('Chat quotas and sizes', () => {
     await svc.update({ 'limits.userChannels': 2 });
     await svc.channels('c250').members.create({ identity: 'bob' });
     await svc.channels('c249').members.create({ identity: 'bob' });
-    await refused(svc.channels('c248').members.create({ identity: 'bob' }), 403, 50208);
+    await expectRestException(svc.channels('c248').members.create({ identity: 'bob' }), 403, 50208);
     expect(await svc.users('bob').userChannels.list()).toHaveLength(2);
   });
 
@@ -252,10 +239,10 @@ describe('Chat quotas and sizes', () => {
     const messages = chat().services(service.sid).channels;
     await messages.create({ uniqueName: 'c' });
     const first = await messages('c').messages.create({ body: 'x'.repeat(32 * 1024) });
-    await refused(messages('c').messages.create({ body: 'x'.repeat(32 * 1024 + 1) }), 400, 50504);
+    await expectRestException(messages('c').messages.create({ body: 'x'.repeat(32 * 1024 + 1) }), 400, 50504);
     // Bytes, not characters: 16,385 two-byte characters are over.
-    await refused(messages('c').messages.create({ body: 'é'.repeat(16 * 1024 + 1) }), 400, 50504);
-    await refused(messages('c').messages(first.sid).update({ body: 'y'.repeat(32 * 1024 + 1) }), 400, 50504);
+    await expectRestException(messages('c').messages.create({ body: 'é'.repeat(16 * 1024 + 1) }), 400, 50504);
+    await expectRestException(messages('c').messages(first.sid).update({ body: 'y'.repeat(32 * 1024 + 1) }), 400, 50504);
     expect((await messages('c').messages(first.sid).fetch()).body).toBe('x'.repeat(32 * 1024));
     expect((await messages('c').messages.create({ body: 'short' })).index).toBe(first.index + 1);
     expect((await messages('c').fetch()).messagesCount).toBe(2);
@@ -267,25 +254,25 @@ describe('Chat quotas and sizes', () => {
     const KB = 1024;
 
     await svc.channels.create({ uniqueName: 'c', attributes: attributesOf(16 * KB) });
-    await refused(svc.channels.create({ uniqueName: 'd', attributes: attributesOf(16 * KB + 1) }), 400, 50303);
-    await refused(svc.channels('c').update({ attributes: attributesOf(16 * KB + 1) }), 400, 50303);
+    await expectRestException(svc.channels.create({ uniqueName: 'd', attributes: attributesOf(16 * KB + 1) }), 400, 50303);
+    await expectRestException(svc.channels('c').update({ attributes: attributesOf(16 * KB + 1) }), 400, 50303);
     expect(await svc.channels.list()).toHaveLength(1);
     expect((await svc.channels('c').fetch()).attributes).toBe(attributesOf(16 * KB));
 
     await svc.users.create({ identity: 'alice', attributes: attributesOf(16 * KB) });
-    await refused(svc.users.create({ identity: 'bob', attributes: attributesOf(16 * KB + 1) }), 400, 50303);
-    await refused(svc.users('alice').update({ attributes: attributesOf(16 * KB + 1) }), 400, 50303);
+    await expectRestException(svc.users.create({ identity: 'bob', attributes: attributesOf(16 * KB + 1) }), 400, 50303);
+    await expectRestException(svc.users('alice').update({ attributes: attributesOf(16 * KB + 1) }), 400, 50303);
     expect((await svc.users.list()).map((u) => u.identity)).toEqual(['alice']);
 
     await svc.channels('c').members.create({ identity: 'alice', attributes: attributesOf(4 * KB) });
-    await refused(svc.channels('c').members.create({ identity: 'carol', attributes: attributesOf(4 * KB + 1) }), 400, 50303);
-    await refused(svc.channels('c').members('alice').update({ attributes: attributesOf(4 * KB + 1) }), 400, 50303);
+    await expectRestException(svc.channels('c').members.create({ identity: 'carol', attributes: attributesOf(4 * KB + 1) }), 400, 50303);
+    await expectRestException(svc.channels('c').members('alice').update({ attributes: attributesOf(4 * KB + 1) }), 400, 50303);
     expect((await svc.channels('c').members.list()).map((m) => m.identity)).toEqual(['alice']);
-    await refused(svc.users('carol').fetch(), 404, 20404);
+    await expectRestException(svc.users('carol').fetch(), 404, 20404);
 
     const message = await svc.channels('c').messages.create({ body: 'hi', attributes: attributesOf(4 * KB) });
-    await refused(svc.channels('c').messages.create({ body: 'hi', attributes: attributesOf(4 * KB + 1) }), 400, 50303);
-    await refused(svc.channels('c').messages(message.sid).update({ attributes: attributesOf(4 * KB + 1) }), 400, 50303);
+    await expectRestException(svc.channels('c').messages.create({ body: 'hi', attributes: attributesOf(4 * KB + 1) }), 400, 50303);
+    await expectRestException(svc.channels('c').messages(message.sid).update({ attributes: attributesOf(4 * KB + 1) }), 400, 50303);
     expect((await svc.channels('c').messages.list()).map((m) => m.attributes)).toEqual([attributesOf(4 * KB)]);
   });
 
@@ -295,7 +282,7 @@ describe('Chat quotas and sizes', () => {
     await channels.create({ uniqueName: 'c' });
     const hook = (i: number) => ({ type: 'webhook' as const, 'configuration.url': `https://example.com/${i}` });
     for (let i = 0; i < 5; i++) await channels('c').webhooks.create(hook(i));
-    await refused(channels('c').webhooks.create(hook(5)), 403, 50321);
+    await expectRestException(channels('c').webhooks.create(hook(5)), 403, 50321);
     const hooks = await channels('c').webhooks.list();
     expect(hooks).toHaveLength(5);
     await channels('c').webhooks(hooks[0]!.sid).remove();

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import twilio from 'twilio';
 import { createEmulator, type Emulator } from '../../src/emulator/server.ts';
-import { twilioClientFor } from '../support/twilio-library.ts';
+import { expectRestException, twilioClientFor } from '../support/twilio-library.ts';
 
 let emu: Emulator;
 let client: twilio.Twilio;
@@ -29,17 +29,6 @@ beforeEach(() => {
   emu.reset('none');
   emu.clock.freeze(T0);
 });
-
-async function refused(call: Promise<unknown>, status: number, code: number): Promise<twilio.RestException> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(twilio.RestException);
-  const rest = error as twilio.RestException;
-  expect({ status: rest.status, code: rest.code, moreInfo: rest.moreInfo }).toEqual({ status, code, moreInfo: `https://www.twilio.com/docs/errors/${code}` });
-  return rest;
-}
 
 /** A service with these numbers in its pool. */
 async function serviceWith(numbers: string[], options: Parameters<twilio.Twilio['proxy']['v1']['services']['create']>[0] | object = {}) {
@@ -134,18 +123,18 @@ describe('status changes', () => {
     const service = await serviceWith(['+14155550001']);
     const session = await service.sessions.create({ participants: pair() });
     const s = service.sessions(session.sid);
-    await refused(s.update({ status: 'in-progress' }), 400, 80608);
-    await refused(s.update({ status: 'open' }), 400, 80608);
+    await expectRestException(s.update({ status: 'in-progress' }), 400, 80608);
+    await expectRestException(s.update({ status: 'open' }), 400, 80608);
     expect((await s.fetch()).status).toBe('open');
     const [participant] = await s.participants.list();
     await s.participants(participant!.sid).messageInteractions.create({ body: 'hello' });
     expect((await s.fetch()).status).toBe('in-progress');
-    await refused(s.update({ status: 'open' }), 400, 80608);
+    await expectRestException(s.update({ status: 'open' }), 400, 80608);
     emu.clock.advance(MINUTE);
     expect(await s.update({ status: 'closed' })).toMatchObject({ status: 'closed', dateEnded: at(MINUTE), closedReason: null });
 
     const failed = await service.sessions.create({ status: 'failed' });
-    await refused(service.sessions(failed.sid).update({ status: 'closed' }), 400, 80608);
+    await expectRestException(service.sessions(failed.sid).update({ status: 'closed' }), 400, 80608);
   });
 
   it('takes no update of a closed session but a re-open (80607), which starts its Ttl afresh', async () => {
@@ -155,9 +144,9 @@ describe('status changes', () => {
     const [participant] = await s.participants.list();
     emu.clock.advance(60 * SECOND);
 
-    await refused(s.update({ ttl: 600 }), 400, 80607);
-    await refused(s.update({ status: 'closed' }), 400, 80607);
-    await refused(s.participants(participant!.sid).messageInteractions.create({ body: 'too late' }), 400, 80607);
+    await expectRestException(s.update({ ttl: 600 }), 400, 80607);
+    await expectRestException(s.update({ status: 'closed' }), 400, 80607);
+    await expectRestException(s.participants(participant!.sid).messageInteractions.create({ body: 'too late' }), 400, 80607);
     expect(await s.fetch()).toMatchObject({ status: 'closed', ttl: 60, dateEnded: at(60 * SECOND) });
     expect(await s.interactions.list()).toEqual([]);
 
@@ -174,7 +163,7 @@ describe('status changes', () => {
     const first = await service.sessions.create({ participants: pair() });
     await service.sessions(first.sid).update({ status: 'closed' });
     await service.sessions.create({ participants: pair() });
-    await refused(service.sessions(first.sid).update({ status: 'in-progress' }), 400, 80604);
+    await expectRestException(service.sessions(first.sid).update({ status: 'in-progress' }), 400, 80604);
     expect((await service.sessions(first.sid).fetch()).status).toBe('closed');
   });
 });
@@ -182,10 +171,10 @@ describe('status changes', () => {
 describe('participants and proxy numbers', () => {
   it('takes at most two participants (80609): a session asked for three is not created', async () => {
     const service = await serviceWith(['+14155550001']);
-    await refused(service.sessions.create({ uniqueName: 'crowd', participants: [...pair(), { Identifier: '+15555550102' }] }), 400, 80609);
+    await expectRestException(service.sessions.create({ uniqueName: 'crowd', participants: [...pair(), { Identifier: '+15555550102' }] }), 400, 80609);
     expect(await service.sessions.list()).toEqual([]);
     const session = await service.sessions.create({ participants: pair() });
-    await refused(service.sessions(session.sid).participants.create({ identifier: '+15555550102' }), 400, 80609);
+    await expectRestException(service.sessions(session.sid).participants.create({ identifier: '+15555550102' }), 400, 80609);
     expect(await service.sessions(session.sid).participants.list()).toHaveLength(2);
   });
 
@@ -205,25 +194,25 @@ describe('participants and proxy numbers', () => {
     expect((await participants.create({ identifier: '+16285550100' })).proxyIdentifier).toBe('+16285550001');
 
     const other = await service.sessions.create({});
-    const error = await refused(service.sessions(other.sid).participants.create({ identifier: '+17735550100' }), 400, 80206);
+    const error = await expectRestException(service.sessions(other.sid).participants.create({ identifier: '+17735550100' }), 400, 80206);
     expect(error.message).toMatch(/GeoMatchLevel/);
     expect(await service.sessions(other.sid).participants.list()).toEqual([]);
     // The one 415 number is taken by this identifier in the first session.
-    await refused(service.sessions(other.sid).participants.create({ identifier: '+14155550100' }), 400, 80208);
+    await expectRestException(service.sessions(other.sid).participants.create({ identifier: '+14155550100' }), 400, 80208);
   });
 
   it('takes a number of the same overlay at GeoMatchLevel overlay, any of the country at country', async () => {
     const overlay = await serviceWith(['+13125550001', '+16285550001'], { geoMatchLevel: 'overlay' });
     const s1 = await overlay.sessions.create({});
     expect((await overlay.sessions(s1.sid).participants.create({ identifier: '+14155550100' })).proxyIdentifier).toBe('+16285550001');
-    await refused(overlay.sessions(s1.sid).participants.create({ identifier: '+12125550100' }), 400, 80206);
+    await expectRestException(overlay.sessions(s1.sid).participants.create({ identifier: '+12125550100' }), 400, 80206);
 
     const country = await serviceWith(['+13125550002', '+447700900001'], { geoMatchLevel: 'country' });
     const s2 = await country.sessions.create({});
     expect((await country.sessions(s2.sid).participants.create({ identifier: '+14155550100' })).proxyIdentifier).toBe('+13125550002');
     expect((await country.sessions(s2.sid).participants.create({ identifier: '+447700900100' })).proxyIdentifier).toBe('+447700900001');
     const s3 = await country.sessions.create({});
-    await refused(country.sessions(s3.sid).participants.create({ identifier: '+61255550100' }), 400, 80203);
+    await expectRestException(country.sessions(s3.sid).participants.create({ identifier: '+61255550100' }), 400, 80203);
   });
 
   it('keeps to the country outside North America and for numbers of no area, whatever the GeoMatchLevel', async () => {

@@ -7,7 +7,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { createEmulator, type Emulator } from '../../src/emulator/server.ts';
 import { DEMO_ACCOUNT } from '../../src/emulator/accounts.ts';
 import { loadSpecModel } from '../../src/emulator/spec-model.ts';
-import { basicAuth, twilioFetch, type Form } from './helpers.ts';
+import { basicAuth, created, twilioFetch, type Form } from './helpers.ts';
+import { expectTwilioError } from '../support/assertions.ts';
 
 let emu: Emulator;
 const model = loadSpecModel();
@@ -26,20 +27,14 @@ const SC_A = 'SC' + 'a'.repeat(32);
 
 const call = (method: string, path: string, form?: Form) => twilioFetch(emu, method, path, form);
 
-async function created(method: string, path: string, form?: Form) {
-  const res = await call(method, path, form);
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body;
-}
-
 async function newService(form: Form = {}) {
-  return created('POST', '/v1/Services', { UniqueName: `svc-${Math.random().toString(36).slice(2)}`, ...form });
+  return created(emu, '/v1/Services', { UniqueName: `svc-${Math.random().toString(36).slice(2)}`, ...form });
 }
 
 /** A service with phone numbers in its pool (by SID). */
 async function serviceWithNumbers(sids: string[] = [PN_A], form: Form = {}) {
   const service = await newService(form);
-  for (const sid of sids) await created('POST', `/v1/Services/${service.sid}/PhoneNumbers`, { Sid: sid });
+  for (const sid of sids) await created(emu, `/v1/Services/${service.sid}/PhoneNumbers`, { Sid: sid });
   return service;
 }
 
@@ -47,7 +42,7 @@ const sessions = (service: string) => `/v1/Services/${service}/Sessions`;
 const participants = (service: string, session: string) => `${sessions(service)}/${session}/Participants`;
 
 async function sessionWith(service: string, identifiers: string[], form: Form = {}) {
-  return created('POST', sessions(service), { ...form, Participants: identifiers.map((Identifier) => JSON.stringify({ Identifier })) });
+  return created(emu, sessions(service), { ...form, Participants: identifiers.map((Identifier) => JSON.stringify({ Identifier })) });
 }
 
 async function listParticipants(service: string, session: string) {
@@ -56,15 +51,9 @@ async function listParticipants(service: string, session: string) {
   return res.body.participants as Array<Record<string, any>>;
 }
 
-function expectTwilioError(res: { status: number; body: any }, status: number, code: number, mentions?: string) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body).toMatchObject({ status, code, more_info: `https://www.twilio.com/docs/errors/${code}` });
-  if (mentions) expect(res.body.message).toContain(mentions);
-}
-
 describe('services', () => {
   it('creates a service with every property, Twilio defaults and absolute links', async () => {
-    const svc = await created('POST', '/v1/Services', { UniqueName: 'rides' });
+    const svc = await created(emu, '/v1/Services', { UniqueName: 'rides' });
     expect(Object.keys(svc).sort()).toEqual(propertiesOf('proxy.v1.service'));
     expect(svc).toMatchObject({
       account_sid: DEMO_ACCOUNT.accountSid,
@@ -126,7 +115,7 @@ describe('services', () => {
   it('links a Chat service only when it exists in the account', async () => {
     const missing = 'IS' + '0'.repeat(32);
     expectTwilioError(await call('POST', '/v1/Services', { UniqueName: 'x', ChatInstanceSid: missing }), 400, 20001, 'ChatInstanceSid');
-    const chat = await created('POST', '/v2/Services', { FriendlyName: 'chat' });
+    const chat = await created(emu, '/v2/Services', { FriendlyName: 'chat' });
     const svc = await newService({ ChatInstanceSid: chat.sid });
     expect(svc.chat_instance_sid).toBe(chat.sid);
   });
@@ -141,12 +130,12 @@ describe('services', () => {
 
   it('deletes sessions, participants and the number pool with the service', async () => {
     const svc = await serviceWithNumbers();
-    await created('POST', `/v1/Services/${svc.sid}/ShortCodes`, { Sid: SC_A });
+    await created(emu, `/v1/Services/${svc.sid}/ShortCodes`, { Sid: SC_A });
     const session = await sessionWith(svc.sid, ['+15555550100']);
     expect((await call('DELETE', `/v1/Services/${svc.sid}`)).status).toBe(204);
     // Recreated with the same numbers: nothing of the old service survives, and the numbers are free again.
     const again = await serviceWithNumbers();
-    await created('POST', `/v1/Services/${again.sid}/ShortCodes`, { Sid: SC_A });
+    await created(emu, `/v1/Services/${again.sid}/ShortCodes`, { Sid: SC_A });
     expect((await call('GET', `${sessions(svc.sid)}/${session.sid}`)).status).toBe(404);
     expect((await call('GET', `${sessions(again.sid)}`)).body.sessions).toEqual([]);
   });
@@ -155,7 +144,7 @@ describe('services', () => {
 describe('phone numbers', () => {
   it('keeps a given PN SID and gives it a realistic phone number', async () => {
     const svc = await newService();
-    const pn = await created('POST', `/v1/Services/${svc.sid}/PhoneNumbers`, { Sid: PN_A });
+    const pn = await created(emu, `/v1/Services/${svc.sid}/PhoneNumbers`, { Sid: PN_A });
     expect(Object.keys(pn).sort()).toEqual(propertiesOf('proxy.v1.service.phone_number'));
     expect(pn).toMatchObject({
       sid: PN_A,
@@ -173,16 +162,16 @@ describe('phone numbers', () => {
 
   it('makes a PN SID for a given number, the same one each time the number is added', async () => {
     const svc = await newService();
-    const pn = await created('POST', `/v1/Services/${svc.sid}/PhoneNumbers`, { PhoneNumber: '+14155550100', IsReserved: true });
+    const pn = await created(emu, `/v1/Services/${svc.sid}/PhoneNumbers`, { PhoneNumber: '+14155550100', IsReserved: true });
     expect(pn).toMatchObject({ phone_number: '+14155550100', friendly_name: '(415) 555-0100', is_reserved: true, iso_country: 'US' });
     expect(pn.sid).toMatch(/^PN[0-9a-f]{32}$/);
     expect((await call('DELETE', `/v1/Services/${svc.sid}/PhoneNumbers/${pn.sid}`)).status).toBe(204);
-    const again = await created('POST', `/v1/Services/${svc.sid}/PhoneNumbers`, { PhoneNumber: '+14155550100' });
+    const again = await created(emu, `/v1/Services/${svc.sid}/PhoneNumbers`, { PhoneNumber: '+14155550100' });
     expect(again.sid).toBe(pn.sid);
     const bySid = await newService();
     expect((await call('POST', `/v1/Services/${svc.sid}/PhoneNumbers/${pn.sid}`, { IsReserved: false })).status).toBe(200);
     expect((await call('DELETE', `/v1/Services/${svc.sid}/PhoneNumbers/${pn.sid}`)).status).toBe(204);
-    expect((await created('POST', `/v1/Services/${bySid.sid}/PhoneNumbers`, { Sid: pn.sid })).phone_number).toBe('+14155550100');
+    expect((await created(emu, `/v1/Services/${bySid.sid}/PhoneNumbers`, { Sid: pn.sid })).phone_number).toBe('+14155550100');
   });
 
   it('lists, fetches, updates IsReserved and deletes', async () => {
@@ -244,7 +233,7 @@ describe('short codes', () => {
   it('adds a short code by SID with its code, and lists, fetches, updates and deletes it', async () => {
     const svc = await newService();
     const base = `/v1/Services/${svc.sid}/ShortCodes`;
-    const sc = await created('POST', base, { Sid: SC_A });
+    const sc = await created(emu, base, { Sid: SC_A });
     expect(Object.keys(sc).sort()).toEqual(propertiesOf('proxy.v1.service.short_code'));
     expect(sc).toMatchObject({ sid: SC_A, service_sid: svc.sid, iso_country: 'US', is_reserved: false, capabilities: { sms_outbound: true, voice_inbound: false } });
     expect(sc.short_code).toMatch(/^\d{5}$/);
@@ -260,7 +249,7 @@ describe('short codes', () => {
     const base = `/v1/Services/${svc.sid}/ShortCodes`;
     expectTwilioError(await call('POST', base, {}), 400, 20001, 'Sid');
     expectTwilioError(await call('POST', base, { Sid: PN_A }), 400, 20001, 'Sid');
-    await created('POST', base, { Sid: SC_A });
+    await created(emu, base, { Sid: SC_A });
     expectTwilioError(await call('POST', base, { Sid: SC_A }), 409, 80104);
     const other = await newService();
     expectTwilioError(await call('POST', `/v1/Services/${other.sid}/ShortCodes`, { Sid: SC_A }), 400, 80601);
@@ -270,7 +259,7 @@ describe('short codes', () => {
 describe('sessions', () => {
   it('creates a session with every property and Twilio defaults', async () => {
     const svc = await newService({ DefaultTtl: 600 });
-    const session = await created('POST', sessions(svc.sid), { UniqueName: 'order-1' });
+    const session = await created(emu, sessions(svc.sid), { UniqueName: 'order-1' });
     expect(Object.keys(session).sort()).toEqual(propertiesOf('proxy.v1.service.session'));
     expect(session).toMatchObject({
       service_sid: svc.sid,
@@ -291,7 +280,7 @@ describe('sessions', () => {
 
   it('takes Mode, Ttl and DateExpiry, and refuses a bad Mode naming it', async () => {
     const svc = await newService();
-    const session = await created('POST', sessions(svc.sid), { Mode: 'message-only', Ttl: 60, DateExpiry: '2030-01-01T00:00:00+01:00' });
+    const session = await created(emu, sessions(svc.sid), { Mode: 'message-only', Ttl: 60, DateExpiry: '2030-01-01T00:00:00+01:00' });
     expect(session).toMatchObject({ mode: 'message-only', ttl: 60, date_expiry: '2029-12-31T23:00:00Z' });
     expectTwilioError(await call('POST', sessions(svc.sid), { Mode: 'video' }), 400, 20001, 'Mode');
     expectTwilioError(await call('POST', sessions(svc.sid), { DateExpiry: 'tomorrow' }), 400, 20001, 'DateExpiry');
@@ -312,16 +301,16 @@ describe('sessions', () => {
 
   it('refuses a duplicate unique name with 409 and code 80603', async () => {
     const svc = await newService();
-    await created('POST', sessions(svc.sid), { UniqueName: 'same' });
+    await created(emu, sessions(svc.sid), { UniqueName: 'same' });
     expectTwilioError(await call('POST', sessions(svc.sid), { UniqueName: 'same' }), 409, 80603, 'same');
     // Unique within a service only.
     const other = await newService();
-    await created('POST', sessions(other.sid), { UniqueName: 'same' });
+    await created(emu, sessions(other.sid), { UniqueName: 'same' });
   });
 
   it('addresses sessions by SID only where the spec has a SID pattern', async () => {
     const svc = await newService();
-    await created('POST', sessions(svc.sid), { UniqueName: 'by-name' });
+    await created(emu, sessions(svc.sid), { UniqueName: 'by-name' });
     expectTwilioError(await call('POST', `${sessions(svc.sid)}/by-name`, { Ttl: 1 }), 404, 20404);
     expectTwilioError(await call('DELETE', `${sessions(svc.sid)}/by-name`), 404, 20404);
     expectTwilioError(await call('GET', `${sessions(svc.sid)}/by-name/Participants`), 404, 20404);
@@ -356,7 +345,7 @@ describe('sessions', () => {
 
   it('refuses status changes Twilio does not support with 80608', async () => {
     const svc = await newService();
-    const session = await created('POST', sessions(svc.sid), {});
+    const session = await created(emu, sessions(svc.sid), {});
     for (const status of ['open', 'failed', 'unknown']) {
       expectTwilioError(await call('POST', `${sessions(svc.sid)}/${session.sid}`, { Status: status }), 400, 80608);
     }
@@ -365,7 +354,7 @@ describe('sessions', () => {
 
   it('creates the participants given in Participants (JSON objects, as helper libraries send them)', async () => {
     const svc = await serviceWithNumbers();
-    const session = await created('POST', sessions(svc.sid), {
+    const session = await created(emu, sessions(svc.sid), {
       Participants: [JSON.stringify({ Identifier: '+15555550100', FriendlyName: 'Alice' }), JSON.stringify({ identifier: '+15555550101', friendly_name: 'Bob' })],
     });
     const list = await listParticipants(svc.sid, session.sid);
@@ -395,8 +384,8 @@ describe('sessions', () => {
 describe('participants and proxy identifiers', () => {
   it('creates a participant with every property and a number from the pool', async () => {
     const svc = await serviceWithNumbers();
-    const session = await created('POST', sessions(svc.sid), {});
-    const p = await created('POST', participants(svc.sid, session.sid), { Identifier: '+15555550100', FriendlyName: 'Alice' });
+    const session = await created(emu, sessions(svc.sid), {});
+    const p = await created(emu, participants(svc.sid, session.sid), { Identifier: '+15555550100', FriendlyName: 'Alice' });
     expect(Object.keys(p).sort()).toEqual(propertiesOf('proxy.v1.service.session.participant'));
     const number = (await call('GET', `/v1/Services/${svc.sid}/PhoneNumbers/${PN_A}`)).body.phone_number;
     expect(p).toMatchObject({
@@ -418,7 +407,7 @@ describe('participants and proxy identifiers', () => {
     const svc = await serviceWithNumbers();
     const session = await sessionWith(svc.sid, ['+15555550100']);
     expectTwilioError(await call('POST', participants(svc.sid, session.sid), { Identifier: '+15555550100' }), 400, 80103);
-    await created('POST', participants(svc.sid, session.sid), { Identifier: '+15555550101' });
+    await created(emu, participants(svc.sid, session.sid), { Identifier: '+15555550101' });
     expectTwilioError(await call('POST', participants(svc.sid, session.sid), { Identifier: '+15555550102' }), 400, 80609, 'at most 2');
     expectTwilioError(await call('POST', participants(svc.sid, session.sid), {}), 400, 20001, 'Identifier');
     expect(await listParticipants(svc.sid, session.sid)).toHaveLength(2);
@@ -441,23 +430,23 @@ describe('participants and proxy identifiers', () => {
 
   it('uses reserved numbers only when asked for', async () => {
     const svc = await newService();
-    await created('POST', `/v1/Services/${svc.sid}/PhoneNumbers`, { Sid: PN_A, IsReserved: true });
-    const session = await created('POST', sessions(svc.sid), {});
+    await created(emu, `/v1/Services/${svc.sid}/PhoneNumbers`, { Sid: PN_A, IsReserved: true });
+    const session = await created(emu, sessions(svc.sid), {});
     expectTwilioError(await call('POST', participants(svc.sid, session.sid), { Identifier: '+15555550100' }), 400, 80207);
-    const p = await created('POST', participants(svc.sid, session.sid), { Identifier: '+15555550100', ProxyIdentifierSid: PN_A });
+    const p = await created(emu, participants(svc.sid, session.sid), { Identifier: '+15555550100', ProxyIdentifierSid: PN_A });
     expect(p.proxy_identifier_sid).toBe(PN_A);
-    await created('POST', `/v1/Services/${svc.sid}/PhoneNumbers`, { Sid: PN_B });
-    expect((await created('POST', participants(svc.sid, session.sid), { Identifier: '+15555550101' })).proxy_identifier_sid).toBe(PN_B);
+    await created(emu, `/v1/Services/${svc.sid}/PhoneNumbers`, { Sid: PN_B });
+    expect((await created(emu, participants(svc.sid, session.sid), { Identifier: '+15555550101' })).proxy_identifier_sid).toBe(PN_B);
   });
 
   it('takes a proxy identifier by number or SID, from the pool, unless its pair is in use', async () => {
     const svc = await serviceWithNumbers([PN_A, PN_B]);
     const numberB = (await call('GET', `/v1/Services/${svc.sid}/PhoneNumbers/${PN_B}`)).body.phone_number;
-    const session = await created('POST', sessions(svc.sid), {});
-    const p = await created('POST', participants(svc.sid, session.sid), { Identifier: '+15555550100', ProxyIdentifier: numberB });
+    const session = await created(emu, sessions(svc.sid), {});
+    const p = await created(emu, participants(svc.sid, session.sid), { Identifier: '+15555550100', ProxyIdentifier: numberB });
     expect(p).toMatchObject({ proxy_identifier: numberB, proxy_identifier_sid: PN_B });
 
-    const other = await created('POST', sessions(svc.sid), {});
+    const other = await created(emu, sessions(svc.sid), {});
     const base = participants(svc.sid, other.sid);
     expectTwilioError(await call('POST', base, { Identifier: '+15555550100', ProxyIdentifierSid: PN_B }), 400, 80604);
     expectTwilioError(await call('POST', base, { Identifier: '+15555550100', ProxyIdentifier: '+14155550123' }), 400, 80601, 'ProxyIdentifier');
@@ -473,8 +462,8 @@ describe('participants and proxy identifiers', () => {
         NumberSelectionBehavior: behaviour,
       });
       const [a, b] = (await call('GET', `/v1/Services/${svc.sid}/PhoneNumbers`)).body.phone_numbers.map((p: any) => p.sid);
-      const earlier = await created('POST', sessions(svc.sid), {});
-      const p = await created('POST', participants(svc.sid, earlier.sid), { Identifier: '+15555550100', ProxyIdentifierSid: b });
+      const earlier = await created(emu, sessions(svc.sid), {});
+      const p = await created(emu, participants(svc.sid, earlier.sid), { Identifier: '+15555550100', ProxyIdentifierSid: b });
       expect(p.proxy_identifier_sid).toBe(b);
       await call('POST', `${sessions(svc.sid)}/${earlier.sid}`, { Status: 'closed' });
       const later = await sessionWith(svc.sid, ['+15555550100']);
@@ -485,20 +474,20 @@ describe('participants and proxy identifiers', () => {
 
   it('matches the participant country and refuses channel identifiers outside message-only sessions', async () => {
     const svc = await serviceWithNumbers();
-    const session = await created('POST', sessions(svc.sid), {});
+    const session = await created(emu, sessions(svc.sid), {});
     expectTwilioError(await call('POST', participants(svc.sid, session.sid), { Identifier: '+447700900123' }), 400, 80203, 'GB');
     expectTwilioError(await call('POST', participants(svc.sid, session.sid), { Identifier: 'messenger:123' }), 400, 80616);
-    const chat = await created('POST', sessions(svc.sid), { Mode: 'message-only' });
-    expect((await created('POST', participants(svc.sid, chat.sid), { Identifier: 'messenger:123' })).proxy_identifier_sid).toBe(PN_A);
+    const chat = await created(emu, sessions(svc.sid), { Mode: 'message-only' });
+    expect((await created(emu, participants(svc.sid, chat.sid), { Identifier: 'messenger:123' })).proxy_identifier_sid).toBe(PN_A);
   });
 
   it('allocates short codes to message-only sessions only', async () => {
     const svc = await newService();
-    const sc = await created('POST', `/v1/Services/${svc.sid}/ShortCodes`, { Sid: SC_A });
-    const voice = await created('POST', sessions(svc.sid), {});
+    const sc = await created(emu, `/v1/Services/${svc.sid}/ShortCodes`, { Sid: SC_A });
+    const voice = await created(emu, sessions(svc.sid), {});
     expectTwilioError(await call('POST', participants(svc.sid, voice.sid), { Identifier: '+15555550100' }), 400, 80205);
-    const sms = await created('POST', sessions(svc.sid), { Mode: 'message-only' });
-    const p = await created('POST', participants(svc.sid, sms.sid), { Identifier: '+15555550100' });
+    const sms = await created(emu, sessions(svc.sid), { Mode: 'message-only' });
+    const p = await created(emu, participants(svc.sid, sms.sid), { Identifier: '+15555550100' });
     expect(p).toMatchObject({ proxy_identifier: sc.short_code, proxy_identifier_sid: SC_A });
   });
 
@@ -523,7 +512,7 @@ describe('interactions', () => {
     vi.setSystemTime(new Date('2026-03-01T10:00:00Z'));
     const { svc, session, alice, mi, interactions } = await conversation();
     vi.setSystemTime(new Date('2026-03-01T10:30:00Z'));
-    const sent = await created('POST', mi(alice), { Body: 'Your driver is here' });
+    const sent = await created(emu, mi(alice), { Body: 'Your driver is here' });
     expect(Object.keys(sent).sort()).toEqual(propertiesOf('proxy.v1.service.session.participant.message_interaction'));
     expect(sent).toMatchObject({
       type: 'message',
@@ -557,8 +546,8 @@ describe('interactions', () => {
 
   it('keeps each participant to its own message interactions', async () => {
     const { alice, bob, mi, interactions } = await conversation();
-    const toAlice = await created('POST', mi(alice), { Body: 'a' });
-    const toBob = await created('POST', mi(bob), { Body: 'b' });
+    const toAlice = await created(emu, mi(alice), { Body: 'a' });
+    const toBob = await created(emu, mi(bob), { Body: 'b' });
     expect((await call('GET', mi(bob))).body.interactions.map((i: any) => i.sid)).toEqual([toBob.sid]);
     expect((await call('GET', `${mi(bob)}/${toAlice.sid}`)).status).toBe(404);
     expect((await call('GET', interactions)).body.interactions.map((i: any) => i.sid)).toEqual([toAlice.sid, toBob.sid]);
@@ -573,8 +562,8 @@ describe('interactions', () => {
 
   it('deletes an interaction with its message interaction; a deleted participant takes its message interactions', async () => {
     const { svc, session, alice, bob, mi, interactions } = await conversation();
-    const one = await created('POST', mi(alice), { Body: 'one' });
-    const two = await created('POST', mi(bob), { Body: 'two' });
+    const one = await created(emu, mi(alice), { Body: 'one' });
+    const two = await created(emu, mi(bob), { Body: 'two' });
     expect((await call('DELETE', `${interactions}/${one.sid}`)).status).toBe(204);
     expect((await call('GET', `${interactions}/${one.sid}`)).status).toBe(404);
     expect((await call('GET', `${mi(alice)}/${one.sid}`)).status).toBe(404);

@@ -10,7 +10,7 @@ import twilio from 'twilio';
 import { createEmulator, type Emulator } from '../../src/emulator/server.ts';
 import { DEMO_ACCOUNT } from '../../src/emulator/accounts.ts';
 import { sinkTestIds } from '../../src/emulator/rules/events.ts';
-import { EmulatorRequestClient, twilioClientFor } from '../support/twilio-library.ts';
+import { EmulatorRequestClient, expectRestException, restException, twilioClientFor } from '../support/twilio-library.ts';
 
 // ---- helpers -------------------------------------------------------------------------------
 
@@ -65,27 +65,6 @@ async function expectPaging<T>(lister: Lister<T>, key: (item: T) => string, expe
     page = previous ? await previous : undefined;
   }
   expect(backwards).toEqual(chunks(expected, pageSize));
-}
-
-/** The RestException a call rejects with. */
-async function restError(call: Promise<unknown>): Promise<twilio.RestException> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(twilio.RestException);
-  return error as twilio.RestException;
-}
-
-/** Checks a RestException's status, Twilio error code (when given) and documentation link. */
-async function expectRestError(call: Promise<unknown>, status: number, code?: number, message?: RegExp): Promise<twilio.RestException> {
-  const error = await restError(call);
-  expect(error.status).toBe(status);
-  if (code !== undefined) expect(error.code).toBe(code);
-  expect(error.code).toEqual(expect.any(Number));
-  expect(error.moreInfo).toBe(`https://www.twilio.com/docs/errors/${error.code}`);
-  if (message) expect(error.message).toMatch(message);
-  return error;
 }
 
 const sid = (item: { sid: string }) => item.sid;
@@ -146,7 +125,7 @@ describe('Chat v2 through the twilio library', () => {
     expect(updated.typingIndicatorTimeout).toBe(7);
 
     expect(await chat().services(created.sid).remove()).toBe(true);
-    await expectRestError(chat().services(created.sid).fetch(), 404, 20404);
+    await expectRestException(chat().services(created.sid).fetch(), 404, 20404);
   });
 
   it('pages services with list, each and page/nextPage/previousPage', async () => {
@@ -184,20 +163,20 @@ describe('Chat v2 through the twilio library', () => {
 
     const updated = await channels('room-3').update({ friendlyName: 'Room three', uniqueName: 'room-three' });
     expect(updated).toMatchObject({ sid: created[3]!.sid, friendlyName: 'Room three', uniqueName: 'room-three' });
-    await expectRestError(channels('room-3').fetch(), 404, 20404);
+    await expectRestException(channels('room-3').fetch(), 404, 20404);
 
-    const duplicate = await expectRestError(channels.create({ uniqueName: 'room-0' }), 409, 50307);
+    const duplicate = await expectRestException(channels.create({ uniqueName: 'room-0' }), 409, 50307);
     expect(duplicate.message).toMatch(/unique name/i);
 
     expect(await channels('room-three').remove()).toBe(true);
-    await expectRestError(channels(created[3]!.sid).fetch(), 404, 20404);
+    await expectRestException(channels(created[3]!.sid).fetch(), 404, 20404);
   });
 
   it('answers a RestException for a missing or invalid parameter', async () => {
-    await expectRestError(chat().services.create({ friendlyName: '' }), 400, 20001, /FriendlyName/);
+    await expectRestException(chat().services.create({ friendlyName: '' }), 400, 20001, /FriendlyName/);
     const service = await chat().services.create({ friendlyName: 'errors' });
-    await expectRestError(chat().services(service.sid).update({ typingIndicatorTimeout: 'soon' as unknown as number }), 400, 20001, /TypingIndicatorTimeout/);
-    await expectRestError(chat().services('IS00000000000000000000000000000000').channels.list({}), 404, 20404);
+    await expectRestException(chat().services(service.sid).update({ typingIndicatorTimeout: 'soon' as unknown as number }), 400, 20001, /TypingIndicatorTimeout/);
+    await expectRestException(chat().services('IS00000000000000000000000000000000').channels.list({}), 404, 20404);
   });
 
   it('does members: CRUD, fetch by identity, identity filter, paging, duplicate identity', async () => {
@@ -217,11 +196,11 @@ describe('Chat v2 through the twilio library', () => {
     expect(updated.lastConsumedMessageIndex).toBe(4);
     expect(JSON.parse(updated.attributes)).toEqual({ vip: false });
 
-    await expectRestError(members.create({ identity: 'user-2' }), 409, 50404);
+    await expectRestException(members.create({ identity: 'user-2' }), 409, 50404);
     expect((await chat().services(service.sid).channels(channel.sid).fetch()).membersCount).toBe(7);
 
     expect(await members('user-2').remove()).toBe(true);
-    await expectRestError(members(created[2]!.sid).fetch(), 404, 20404);
+    await expectRestException(members(created[2]!.sid).fetch(), 404, 20404);
     expect((await chat().services(service.sid).channels('general').fetch()).membersCount).toBe(6);
   });
 
@@ -249,11 +228,11 @@ describe('Chat v2 through the twilio library', () => {
     expect(edited).toMatchObject({ body: 'hello again', wasEdited: true });
 
     expect(await messages(created[1]!.sid).remove()).toBe(true);
-    await expectRestError(messages(created[1]!.sid).fetch(), 404, 20404);
+    await expectRestException(messages(created[1]!.sid).fetch(), 404, 20404);
     const next = await messages.create({ body: 'after delete' });
     expect(next.index).toBe(7);
     expect(next.from).toBe('system');
-    await expectRestError(messages.create({}), 400, 20001, /Body/);
+    await expectRestException(messages.create({}), 400, 20001, /Body/);
   });
 
   it('does users: CRUD, fetch by identity, paging, duplicate identity, and their channels', async () => {
@@ -267,7 +246,7 @@ describe('Chat v2 through the twilio library', () => {
     const bob = await users('person-1').fetch();
     expect(bob).toMatchObject({ sid: created[1]!.sid, identity: 'person-1', friendlyName: 'Person 1', joinedChannelsCount: 0 });
     expect((await users('person-1').update({ friendlyName: 'Bob', attributes: '{"team":"a"}' })).friendlyName).toBe('Bob');
-    await expectRestError(users.create({ identity: 'person-1' }), 409, 50201);
+    await expectRestException(users.create({ identity: 'person-1' }), 409, 50201);
 
     // A member with a new identity creates its user; the user's channels are its memberships.
     const channels = [];
@@ -288,11 +267,11 @@ describe('Chat v2 through the twilio library', () => {
     const read = await userChannels('ch-2').update({ notificationLevel: 'muted', lastConsumedMessageIndex: 0 });
     expect(read).toMatchObject({ notificationLevel: 'muted', lastConsumedMessageIndex: 0, unreadMessagesCount: 1 });
     expect(await userChannels('ch-2').remove()).toBe(true);
-    await expectRestError(chat().services(service.sid).channels('ch-2').members('carol').fetch(), 404, 20404);
+    await expectRestException(chat().services(service.sid).channels('ch-2').members('carol').fetch(), 404, 20404);
     expect((await users('carol').fetch()).joinedChannelsCount).toBe(6);
 
     expect(await users('carol').remove()).toBe(true);
-    await expectRestError(users('carol').fetch(), 404, 20404);
+    await expectRestException(users('carol').fetch(), 404, 20404);
     expect((await chat().services(service.sid).channels('ch-0').fetch()).membersCount).toBe(0);
   });
 
@@ -309,10 +288,10 @@ describe('Chat v2 through the twilio library', () => {
     const updated = await roles(created[0]!.sid).update({ permission: ['sendMessage'] });
     expect(updated.permissions).toEqual(['sendMessage']);
     expect((await roles(created[0]!.sid).fetch()).type).toBe('channel');
-    await expectRestError(roles.create({ friendlyName: 'moderator 1', type: 'channel', permission: ['sendMessage'] }), 409, 50103);
+    await expectRestException(roles.create({ friendlyName: 'moderator 1', type: 'channel', permission: ['sendMessage'] }), 409, 50103);
     expect(await roles(created[0]!.sid).remove()).toBe(true);
-    await expectRestError(roles(created[0]!.sid).fetch(), 404, 20404);
-    await expectRestError(roles(service.defaultChannelRoleSid).remove(), 400, 50102);
+    await expectRestException(roles(created[0]!.sid).fetch(), 404, 20404);
+    await expectRestException(roles(service.defaultChannelRoleSid).remove(), 400, 50102);
   });
 
   it('does invites: CRUD, identity filter, paging, used up by joining', async () => {
@@ -325,12 +304,12 @@ describe('Chat v2 through the twilio library', () => {
     await expectPaging(invites, sid, created.map(sid));
     expect((await invites.list({ identity: ['guest-3'] })).map(sid)).toEqual([created[3]!.sid]);
     expect((await invites(created[3]!.sid).fetch()).identity).toBe('guest-3');
-    await expectRestError(invites.create({ identity: 'guest-3' }), 409, 50405);
+    await expectRestException(invites.create({ identity: 'guest-3' }), 409, 50405);
 
     expect(await invites(created[3]!.sid).remove()).toBe(true);
-    await expectRestError(invites(created[3]!.sid).fetch(), 404, 20404);
+    await expectRestException(invites(created[3]!.sid).fetch(), 404, 20404);
     await chat().services(service.sid).channels('vip').members.create({ identity: 'guest-4' });
-    await expectRestError(invites(created[4]!.sid).fetch(), 404, 20404);
+    await expectRestException(invites(created[4]!.sid).fetch(), 404, 20404);
   });
 
   it('does channel webhooks: configuration.* as dotted parameters, CRUD, paging', async () => {
@@ -364,9 +343,9 @@ describe('Chat v2 through the twilio library', () => {
     const studio = await webhooks.create({ type: 'studio', 'configuration.flowSid': 'FW00000000000000000000000000000001' });
     expect(studio.configuration).toMatchObject({ flow_sid: 'FW00000000000000000000000000000001' });
 
-    await expectRestError(webhooks.create({ type: 'webhook' }), 400, 20001, /Configuration\.Url/);
+    await expectRestException(webhooks.create({ type: 'webhook' }), 400, 20001, /Configuration\.Url/);
     expect(await webhooks(created[0]!.sid).remove()).toBe(true);
-    await expectRestError(webhooks(created[0]!.sid).fetch(), 404, 20404);
+    await expectRestException(webhooks(created[0]!.sid).fetch(), 404, 20404);
   });
 
   it('does push credentials: CRUD and paging', async () => {
@@ -382,9 +361,9 @@ describe('Chat v2 through the twilio library', () => {
 
     expect((await credentials(created[0]!.sid).update({ friendlyName: 'renamed' })).friendlyName).toBe('renamed');
     expect((await credentials(created[0]!.sid).fetch()).friendlyName).toBe('renamed');
-    await expectRestError(credentials.create({ type: 'gcm' }), 400, 20001, /Secret/);
+    await expectRestException(credentials.create({ type: 'gcm' }), 400, 20001, /Secret/);
     expect(await credentials(created[0]!.sid).remove()).toBe(true);
-    await expectRestError(credentials(created[0]!.sid).fetch(), 404, 20404);
+    await expectRestException(credentials(created[0]!.sid).fetch(), 404, 20404);
   });
 
   it('keeps paging right when items are created or deleted between page calls', async () => {
@@ -448,7 +427,7 @@ describe('Chat v2 through the twilio library', () => {
     expect(renamed.statusCode).toBe(200);
 
     const wrong = twilioClientFor(env.emulator.url, { accountSid: DEMO_ACCOUNT.accountSid, authToken: 'wrong' });
-    await expectRestError(wrong.chat.v2.services.list({}), 401, 20003);
+    await expectRestException(wrong.chat.v2.services.list({}), 401, 20003);
   });
 });
 
@@ -478,12 +457,12 @@ describe('Chat bindings through the twilio library', () => {
     expect((await userBindings.list({})).map(sid)).toContain(binding.sid);
     expect((await userBindings(binding.sid).fetch()).identity).toBe(binding.identity);
     expect(await userBindings(binding.sid).remove()).toBe(true);
-    await expectRestError(chat.services(service.sid).bindings(binding.sid).fetch(), 404, 20404);
+    await expectRestException(chat.services(service.sid).bindings(binding.sid).fetch(), 404, 20404);
 
     const other = bindings[1] ?? withBindings[1]?.bindings[0];
     if (other) {
       expect(await chat.services(other.serviceSid).bindings(other.sid).remove()).toBe(true);
-      await expectRestError(chat.services(other.serviceSid).bindings(other.sid).fetch(), 404, 20404);
+      await expectRestException(chat.services(other.serviceSid).bindings(other.sid).fetch(), 404, 20404);
     }
   });
 });
@@ -507,20 +486,20 @@ describe('Proxy v1 through the twilio library', () => {
 
     // The spec lets a unique name stand for the SID on fetch only; update and delete take the SID.
     expect((await proxy().services('proxy-2').fetch()).sid).toBe(created[2]!.sid);
-    await expectRestError(proxy().services('proxy-2').update({ defaultTtl: 60 }), 404, 20404);
+    await expectRestException(proxy().services('proxy-2').update({ defaultTtl: 60 }), 404, 20404);
     const updated = await proxy().services(created[2]!.sid).update({ uniqueName: 'proxy-two', geoMatchLevel: 'area-code', numberSelectionBehavior: 'avoid-sticky' });
     expect(updated).toMatchObject({ sid: created[2]!.sid, uniqueName: 'proxy-two', geoMatchLevel: 'area-code', numberSelectionBehavior: 'avoid-sticky', defaultTtl: 3600 });
-    await expectRestError(proxy().services('proxy-2').fetch(), 404, 20404);
+    await expectRestException(proxy().services('proxy-2').fetch(), 404, 20404);
 
-    const duplicate = await restError(proxy().services.create({ uniqueName: 'proxy-0' }));
+    const duplicate = await restException(proxy().services.create({ uniqueName: 'proxy-0' }));
     expect([400, 409]).toContain(duplicate.status);
     expect(duplicate.moreInfo).toBe(`https://www.twilio.com/docs/errors/${duplicate.code}`);
     expect(duplicate.message).toMatch(/proxy-0|unique/i);
-    await expectRestError(proxy().services.create({ uniqueName: '' }), 400, 20001, /UniqueName/);
+    await expectRestException(proxy().services.create({ uniqueName: '' }), 400, 20001, /UniqueName/);
 
     expect((await proxy().services('proxy-two').fetch()).sid).toBe(created[2]!.sid);
     expect(await proxy().services(created[2]!.sid).remove()).toBe(true);
-    await expectRestError(proxy().services(created[2]!.sid).fetch(), 404, 20404);
+    await expectRestException(proxy().services(created[2]!.sid).fetch(), 404, 20404);
   });
 
   it('adds, fetches, updates, pages and removes phone numbers', async () => {
@@ -537,7 +516,7 @@ describe('Proxy v1 through the twilio library', () => {
     expect((await numbers(created[1]!.sid).update({ isReserved: true })).isReserved).toBe(true);
     expect((await numbers(created[1]!.sid).fetch()).isReserved).toBe(true);
     expect(await numbers(created[1]!.sid).remove()).toBe(true);
-    await expectRestError(numbers(created[1]!.sid).fetch(), 404, 20404);
+    await expectRestException(numbers(created[1]!.sid).fetch(), 404, 20404);
   });
 
   it('does short codes through the library’s generic request', async () => {
@@ -568,7 +547,7 @@ describe('Proxy v1 through the twilio library', () => {
     const ride = await sessions('ride-3').fetch();
     expect(ride.sid).toBe(created[3]!.sid);
     expect(ride.status).toBe('open');
-    const dup = await restError(sessions.create({ uniqueName: 'ride-3' }));
+    const dup = await restException(sessions.create({ uniqueName: 'ride-3' }));
     expect([400, 409]).toContain(dup.status);
     expect(dup.moreInfo).toBe(`https://www.twilio.com/docs/errors/${dup.code}`);
 
@@ -580,7 +559,7 @@ describe('Proxy v1 through the twilio library', () => {
     expect([number(100), number(101), number(102), number(103)]).toContain(rider.proxyIdentifier);
     expect((await participants.list({})).map(sid)).toEqual([rider.sid, driver.sid]);
     expect((await participants(driver.sid).fetch()).identifier).toBe('+15551110002');
-    await expectRestError(participants.create({ identifier: '' }), 400, 20001, /Identifier/);
+    await expectRestException(participants.create({ identifier: '' }), 400, 20001, /Identifier/);
 
     const messages = participants(driver.sid).messageInteractions;
     const sent = [];
@@ -597,14 +576,14 @@ describe('Proxy v1 through the twilio library', () => {
     expect(interaction).toMatchObject({ sessionSid: ride.sid, type: 'message' });
     expect(JSON.parse(interaction.data)).toMatchObject({ body: 'on my way 2' });
     expect(await interactions(sent[2]!.sid).remove()).toBe(true);
-    await expectRestError(interactions(sent[2]!.sid).fetch(), 404, 20404);
+    await expectRestException(interactions(sent[2]!.sid).fetch(), 404, 20404);
 
     const closed = await sessions(ride.sid).update({ status: 'closed' });
     expect(closed.status).toBe('closed');
     expect(await participants(rider.sid).remove()).toBe(true);
-    await expectRestError(participants(rider.sid).fetch(), 404, 20404);
+    await expectRestException(participants(rider.sid).fetch(), 404, 20404);
     expect(await sessions(ride.sid).remove()).toBe(true);
-    await expectRestError(sessions(ride.sid).fetch(), 404, 20404);
+    await expectRestException(sessions(ride.sid).fetch(), 404, 20404);
   });
 
   it('creates a session with its participants in one call', async () => {
@@ -642,7 +621,7 @@ describe('Events v1 through the twilio library', () => {
     const sameSchema = await events().eventTypes.list({ schemaId: first.schemaId });
     expect(sameSchema.length).toBeGreaterThan(0);
     expect(sameSchema.every((t) => t.schemaId === first.schemaId)).toBe(true);
-    await expectRestError(events().eventTypes('com.example.no.such.type').fetch(), 404, 20404);
+    await expectRestException(events().eventTypes('com.example.no.such.type').fetch(), 404, 20404);
 
     const schema = await events().schemas(first.schemaId).fetch();
     expect(schema.id).toBe(first.schemaId);
@@ -651,7 +630,7 @@ describe('Events v1 through the twilio library', () => {
     expect(versions.map((v) => v.schemaVersion)).toContain(schema.latestVersion);
     const version = await events().schemas(first.schemaId).versions(schema.latestVersion).fetch();
     expect(version).toMatchObject({ id: first.schemaId, schemaVersion: schema.latestVersion });
-    await expectRestError(events().schemas('no.such.schema').fetch(), 404, 20404);
+    await expectRestException(events().schemas('no.such.schema').fetch(), 404, 20404);
   });
 
   it('creates, tests, validates, updates, pages and removes sinks', async () => {
@@ -678,9 +657,9 @@ describe('Events v1 through the twilio library', () => {
     expect((await events().sinks(created[1]!.sid).sinkValidate.create({ testId: 'TE00000000000000000000000000000000' })).result).toBe('valid');
     expect((await sink.update({ description: 'renamed' })).description).toBe('renamed');
     expect((await sink.fetch()).description).toBe('renamed');
-    await expectRestError(events().sinks.create({ description: 'no config', sinkType: 'webhook', sinkConfiguration: {} }), 400, undefined, /destination/);
+    await expectRestException(events().sinks.create({ description: 'no config', sinkType: 'webhook', sinkConfiguration: {} }), 400, undefined, /destination/);
     expect(await sink.remove()).toBe(true);
-    await expectRestError(sink.fetch(), 404, 20404);
+    await expectRestException(sink.fetch(), 404, 20404);
   });
 
   it('creates subscriptions with Types, pages them and their subscribed events', async () => {
@@ -711,13 +690,13 @@ describe('Events v1 through the twilio library', () => {
     await expectPaging(subscribed, (e) => e.type, types.slice(0, 7));
     expect((await subscribed(types[1]!).update({ schemaVersion: 1 })).schemaVersion).toBe(1);
     expect(await subscribed(types[1]!).remove()).toBe(true);
-    await expectRestError(subscribed(types[1]!).fetch(), 404, 20404);
+    await expectRestException(subscribed(types[1]!).fetch(), 404, 20404);
 
-    await expectRestError(events().subscriptions.create({ description: 'no types', sinkSid: sink.sid, types: [] }), 400, 20001, /Types/);
-    await expectRestError(events().subscriptions.create({ description: 'bad sink', sinkSid: 'DG00000000000000000000000000000000', types: [{ type: types[0]! }] }), 400);
-    await expectRestError(events().sinks(sink.sid).remove(), 400, undefined, /in use/);
+    await expectRestException(events().subscriptions.create({ description: 'no types', sinkSid: sink.sid, types: [] }), 400, 20001, /Types/);
+    await expectRestException(events().subscriptions.create({ description: 'bad sink', sinkSid: 'DG00000000000000000000000000000000', types: [{ type: types[0]! }] }), 400);
+    await expectRestException(events().sinks(sink.sid).remove(), 400, undefined, /in use/);
     for (const s of created) expect(await events().subscriptions(s.sid).remove()).toBe(true);
-    await expectRestError(subscription.fetch(), 404, 20404);
+    await expectRestException(subscription.fetch(), 404, 20404);
     expect(await events().sinks(sink.sid).remove()).toBe(true);
   });
 });
@@ -739,9 +718,9 @@ describe('Accounts v1 through the twilio library', () => {
 
     expect((await aws(created[0]!.sid).update({ friendlyName: 'renamed' })).friendlyName).toBe('renamed');
     expect((await aws(created[0]!.sid).fetch()).friendlyName).toBe('renamed');
-    await expectRestError(aws.create({ credentials: '' }), 400, 20001, /Credentials/);
+    await expectRestException(aws.create({ credentials: '' }), 400, 20001, /Credentials/);
     expect(await aws(created[0]!.sid).remove()).toBe(true);
-    await expectRestError(aws(created[0]!.sid).fetch(), 404, 20404);
+    await expectRestException(aws(created[0]!.sid).fetch(), 404, 20404);
   });
 
   it('creates, fetches, updates, pages and removes public keys', async () => {
@@ -754,9 +733,9 @@ describe('Accounts v1 through the twilio library', () => {
     await expectPaging(keys, sid, created.map(sid));
     expect((await keys(created[0]!.sid).update({ friendlyName: 'renamed' })).friendlyName).toBe('renamed');
     expect((await keys(created[0]!.sid).fetch()).friendlyName).toBe('renamed');
-    await expectRestError(keys.create({ publicKey: '' }), 400, 20001, /PublicKey/);
+    await expectRestException(keys.create({ publicKey: '' }), 400, 20001, /PublicKey/);
     expect(await keys(created[0]!.sid).remove()).toBe(true);
-    await expectRestError(keys(created[0]!.sid).fetch(), 404, 20404);
+    await expectRestException(keys(created[0]!.sid).fetch(), 404, 20404);
   });
 
   it('adds, fetches and removes a number on the safe list', async () => {
@@ -765,7 +744,7 @@ describe('Accounts v1 through the twilio library', () => {
     expect(added.phoneNumber).toBe('+15553330001');
     expect((await accounts().safelist.fetch({ phoneNumber: '+15553330001' })).sid).toBe(added.sid);
     expect(await accounts().safelist.remove({ phoneNumber: '+15553330001' })).toBe(true);
-    await expectRestError(accounts().safelist.fetch({ phoneNumber: '+15553330001' }), 404, 20404);
+    await expectRestException(accounts().safelist.fetch({ phoneNumber: '+15553330001' }), 404, 20404);
   });
 
   it('takes bulk consents and contacts', async () => {
@@ -782,7 +761,7 @@ describe('Accounts v1 through the twilio library', () => {
       items: [{ contact_id: '+15554440001', correlation_id: '0123456789abcdef0123456789abcdef', country_iso_code: 'US', zip_code: '94105' }],
     });
     expect(JSON.stringify(contacts.items)).toContain('0123456789abcdef0123456789abcdef');
-    await expectRestError(accounts().bulkConsents.create({ items: [] }), 400, 20001, /Items/);
+    await expectRestException(accounts().bulkConsents.create({ items: [] }), 400, 20001, /Items/);
   });
 
   it('creates and deletes a secondary auth token, which then authenticates and stops', async () => {
@@ -792,7 +771,7 @@ describe('Accounts v1 through the twilio library', () => {
     const withSecondary = twilioClientFor(env.emulator.url, { accountSid: DEMO_ACCOUNT.accountSid, authToken: secondary.secondaryAuthToken });
     expect(await withSecondary.chat.v2.services.list({})).toEqual([]);
     expect(await accounts().secondaryAuthToken().remove()).toBe(true);
-    await expectRestError(withSecondary.chat.v2.services.list({}), 401, 20003);
+    await expectRestException(withSecondary.chat.v2.services.list({}), 401, 20003);
     expect(await env.client.chat.v2.services.list({})).toEqual([]);
   });
 });
@@ -802,11 +781,11 @@ describe('Accounts v1 auth token promotion through the twilio library', () => {
   const env = useEmulator();
 
   it('promotes the secondary token to primary and retires the old one', async () => {
-    await expectRestError(env.client.accounts.v1.authTokenPromotion().update(), 400);
+    await expectRestException(env.client.accounts.v1.authTokenPromotion().update(), 400);
     const secondary = await env.client.accounts.v1.secondaryAuthToken().create();
     const promoted = await env.client.accounts.v1.authTokenPromotion().update();
     expect(promoted).toMatchObject({ accountSid: DEMO_ACCOUNT.accountSid, authToken: secondary.secondaryAuthToken });
-    await expectRestError(env.client.chat.v2.services.list({}), 401, 20003);
+    await expectRestException(env.client.chat.v2.services.list({}), 401, 20003);
     const promotedClient = twilioClientFor(env.emulator.url, { accountSid: DEMO_ACCOUNT.accountSid, authToken: promoted.authToken });
     expect(await promotedClient.chat.v2.services.list({})).toEqual([]);
     const withKey = twilioClientFor(env.emulator.url, { accountSid: DEMO_ACCOUNT.accountSid, apiKey: DEMO_ACCOUNT.apiKey, apiSecret: DEMO_ACCOUNT.apiSecret });

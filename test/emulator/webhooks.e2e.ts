@@ -11,7 +11,7 @@ import twilio from 'twilio';
 import { createEmulator, type Emulator } from '../../src/emulator/server.ts';
 import { DEMO_ACCOUNT } from '../../src/emulator/accounts.ts';
 import { Deliveries } from '../../src/emulator/webhooks.ts';
-import { twilioClientFor } from '../support/twilio-library.ts';
+import { restException, twilioClientFor } from '../support/twilio-library.ts';
 import { WebhookReceiver, type ReceivedRequest } from '../support/webhook-receiver.ts';
 
 const TOKEN = DEMO_ACCOUNT.authToken;
@@ -230,13 +230,10 @@ describe('Chat channel webhooks', () => {
   it('refuses a channel webhook RetryCount outside 0 to 3 (50065)', async () => {
     const service = await chat().services.create({ friendlyName: 'bad hooks' });
     const channel = await chat().services(service.sid).channels.create({ friendlyName: 'x' });
-    const error = await chat()
-      .services(service.sid)
-      .channels(channel.sid)
-      .webhooks.create({ type: 'webhook', 'configuration.url': receiver.url('/x'), 'configuration.retryCount': 4 })
-      .then(() => undefined, (e: unknown) => e);
-    expect(error).toBeInstanceOf(twilio.RestException);
-    expect((error as twilio.RestException).code).toBe(50065);
+    const error = await restException(
+      chat().services(service.sid).channels(channel.sid).webhooks.create({ type: 'webhook', 'configuration.url': receiver.url('/x'), 'configuration.retryCount': 4 }),
+    );
+    expect(error.code).toBe(50065);
   });
 });
 

@@ -10,7 +10,8 @@
 import { format } from 'node:util';
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startGateway, type GatewayEnv, type GraphQLResponse } from '../support/harness.ts';
+import { startGateway, type GatewayEnv } from '../support/harness.ts';
+import { expectBadInput, ok, refetch } from '../support/assertions.ts';
 import { twilioFetch } from '../emulator/helpers.ts';
 import { DEMO_ACCOUNT } from '../../src/emulator/accounts.ts';
 import { createGateway, type Gateway } from '../../src/gateway.ts';
@@ -30,27 +31,6 @@ const rest = (path: string) => twilioFetch(env.emulator, 'GET', path).then((r) =
 const MISSING = '0'.repeat(32);
 const OTHER_ACCOUNT = `AC${'f'.repeat(32)}`;
 
-/** Runs an operation that must succeed. */
-async function ok(query: string, variables?: Record<string, unknown>): Promise<any> {
-  const res = await env.query(query, variables);
-  expect(res.errors).toBeUndefined();
-  return res.data;
-}
-
-/** A refusal caught before any REST call, naming the argument or input field. */
-function expectBadInput(res: GraphQLResponse, field: string): void {
-  expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
-  expect(res.errors?.[0]?.message).toContain(field);
-  expect(env.totalCalls()).toBe(0);
-}
-
-/** Refetches an object by its global ID, expecting the same ID back. */
-async function refetch(id: string, selection: string): Promise<any> {
-  const data = await ok(`query($id: ID!) { node(id: $id) { __typename id ${selection} } }`, { id });
-  expect(data.node.id).toBe(id);
-  return data.node;
-}
-
 function rsaPublicKey(): string {
   return generateKeyPairSync('rsa', { modulusLength: 1024, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } })
     .publicKey;
@@ -66,7 +46,7 @@ describe('AwsCredential', () => {
   it("lists the account's AWS credentials with every field in one REST call", async () => {
     const wire = (await rest('/v1/Credentials/AWS?PageSize=1000')).credentials;
     env.resetCalls();
-    const data = await ok(`{ awsCredentials { nodes { ${AWS_FIELDS} } pageInfo { hasNextPage } } }`);
+    const data = await ok(env, `{ awsCredentials { nodes { ${AWS_FIELDS} } pageInfo { hasNextPage } } }`);
     expect(data.awsCredentials.pageInfo.hasNextPage).toBe(false);
     expect(data.awsCredentials.nodes.map((c: any) => c.friendlyName)).toEqual(['Event Streams Kinesis role', 'Call recordings bucket (S3)', 'Staging (read-only)']);
     data.awsCredentials.nodes.forEach((c: any, i: number) => {
@@ -86,32 +66,32 @@ describe('AwsCredential', () => {
   it('looks a credential up by SID and by node ID, fetching it once per request', async () => {
     const [first] = (await rest('/v1/Credentials/AWS?PageSize=1')).credentials;
     env.resetCalls();
-    const data = await ok(`query($sid: String!) { a: awsCredential(sid: $sid) { id friendlyName } b: awsCredential(sid: $sid) { sid } }`, { sid: first.sid });
+    const data = await ok(env, `query($sid: String!) { a: awsCredential(sid: $sid) { id friendlyName } b: awsCredential(sid: $sid) { sid } }`, { sid: first.sid });
     expect(data.a.friendlyName).toBe(first.friendly_name);
     expect(data.b.sid).toBe(first.sid);
     expect(env.calls()).toEqual({ 'accounts.FetchCredentialAws': 1 });
-    expect(await refetch(data.a.id, '... on AwsCredential { sid friendlyName }')).toMatchObject({ __typename: 'AwsCredential', sid: first.sid });
+    expect(await refetch(env, data.a.id, '... on AwsCredential { sid friendlyName }')).toMatchObject({ __typename: 'AwsCredential', sid: first.sid });
     expect(env.calls()).toEqual({ 'accounts.FetchCredentialAws': 2 });
 
-    const none = await ok(`{ awsCredential(sid: "CR${MISSING}") { sid } }`);
+    const none = await ok(env, `{ awsCredential(sid: "CR${MISSING}") { sid } }`);
     expect(none.awsCredential).toBeNull();
   });
 
   it('offers no field for the secret', async () => {
-    const data = await ok(`{ __type(name: "AwsCredential") { fields { name } } }`);
+    const data = await ok(env, `{ __type(name: "AwsCredential") { fields { name } } }`);
     expect(data.__type.fields.map((f: any) => f.name).sort()).toEqual(['accountSid', 'dateCreated', 'dateUpdated', 'friendlyName', 'id', 'sid', 'url']);
   });
 
   it('creates, renames and deletes a credential, one REST call each, without ever returning its secret', async () => {
     const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiTOPSECRET01';
-    const created = await ok(CREATE_AWS, { input: { credentials: `AKIATESTCREATE000001:${secret}`, friendlyName: 'Test bucket' } });
+    const created = await ok(env, CREATE_AWS, { input: { credentials: `AKIATESTCREATE000001:${secret}`, friendlyName: 'Test bucket' } });
     const credential = created.createAwsCredential.awsCredential;
     expect(created.createAwsCredential.userErrors).toEqual([]);
     expect(credential).toMatchObject({ sid: expect.stringMatching(/^CR[0-9a-f]{32}$/), friendlyName: 'Test bucket' });
     expect(env.calls()).toEqual({ 'accounts.CreateCredentialAws': 1 });
 
     env.resetCalls();
-    const renamed = await ok(
+    const renamed = await ok(env, 
       `mutation($sid: String!) { updateAwsCredential(input: { sid: $sid, friendlyName: "Renamed bucket" }) { awsCredential { id friendlyName } userErrors { message } } }`,
       { sid: credential.sid },
     );
@@ -119,15 +99,15 @@ describe('AwsCredential', () => {
     expect(env.calls()).toEqual({ 'accounts.UpdateCredentialAws': 1 });
 
     env.resetCalls();
-    const deleted = await ok(`mutation($sid: String!) { deleteAwsCredential(input: { sid: $sid }) { deletedId userErrors { message } } }`, { sid: credential.sid });
+    const deleted = await ok(env, `mutation($sid: String!) { deleteAwsCredential(input: { sid: $sid }) { deletedId userErrors { message } } }`, { sid: credential.sid });
     expect(deleted.deleteAwsCredential).toEqual({ deletedId: credential.id, userErrors: [] });
     expect(env.calls()).toEqual({ 'accounts.DeleteCredentialAws': 1 });
-    expect((await ok(`query($sid: String!) { awsCredential(sid: $sid) { sid } }`, { sid: credential.sid })).awsCredential).toBeNull();
+    expect((await ok(env, `query($sid: String!) { awsCredential(sid: $sid) { sid } }`, { sid: credential.sid })).awsCredential).toBeNull();
     for (const answer of [created, renamed, deleted]) expect(JSON.stringify(answer)).not.toContain('TOPSECRET');
   });
 
   it("puts Twilio's refusals in userErrors, naming the field", async () => {
-    const foreign = await ok(CREATE_AWS, { input: { credentials: 'AKIATESTREFUSED00001:wJalrXUtnFEMI/K7MDENG/TOPSECRET', accountSid: OTHER_ACCOUNT } });
+    const foreign = await ok(env, CREATE_AWS, { input: { credentials: 'AKIATESTREFUSED00001:wJalrXUtnFEMI/K7MDENG/TOPSECRET', accountSid: OTHER_ACCOUNT } });
     expect(foreign.createAwsCredential).toEqual({
       awsCredential: null,
       userErrors: [{ field: ['input', 'accountSid'], message: expect.stringContaining('subaccount'), code: 'INVALID_INPUT', twilioCode: 20001 }],
@@ -135,15 +115,15 @@ describe('AwsCredential', () => {
     expect(JSON.stringify(foreign)).not.toContain('TOPSECRET');
 
     const [first] = (await rest('/v1/Credentials/AWS?PageSize=1')).credentials;
-    const long = await ok(`mutation($sid: String!, $name: String!) { updateAwsCredential(input: { sid: $sid, friendlyName: $name }) { awsCredential { sid } userErrors { field code } } }`, {
+    const long = await ok(env, `mutation($sid: String!, $name: String!) { updateAwsCredential(input: { sid: $sid, friendlyName: $name }) { awsCredential { sid } userErrors { field code } } }`, {
       sid: first.sid,
       name: 'x'.repeat(65),
     });
     expect(long.updateAwsCredential).toEqual({ awsCredential: null, userErrors: [{ field: ['input', 'friendlyName'], code: 'INVALID_INPUT' }] });
 
-    const update = await ok(`mutation { updateAwsCredential(input: { sid: "CR${MISSING}", friendlyName: "x" }) { awsCredential { sid } userErrors { code twilioCode } } }`);
+    const update = await ok(env, `mutation { updateAwsCredential(input: { sid: "CR${MISSING}", friendlyName: "x" }) { awsCredential { sid } userErrors { code twilioCode } } }`);
     expect(update.updateAwsCredential).toEqual({ awsCredential: null, userErrors: [{ code: 'NOT_FOUND', twilioCode: 20404 }] });
-    const del = await ok(`mutation { deleteAwsCredential(input: { sid: "CR${MISSING}" }) { deletedId userErrors { code } } }`);
+    const del = await ok(env, `mutation { deleteAwsCredential(input: { sid: "CR${MISSING}" }) { deletedId userErrors { code } } }`);
     expect(del.deleteAwsCredential).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND' }] });
   });
 
@@ -157,13 +137,13 @@ describe('AwsCredential', () => {
     ['a malformed SID to delete', `mutation { deleteAwsCredential(input: { sid: "nope" }) { deletedId } }`, 'input.sid'],
   ])('refuses %s before any REST call, without repeating a secret', async (_, query, field) => {
     const res = await env.query(query);
-    expectBadInput(res, field);
+    expectBadInput(res, field, env);
     expect(JSON.stringify(res)).not.toContain('TOPSECRET');
   });
 
   it('pages through every credential with first and after, one REST call per page', async () => {
     for (let i = 0; i < 7; i++) {
-      const res = await ok(CREATE_AWS, { input: { credentials: `AKIATESTPAGING00000${i}:wJalrXUtnFEMI/K7MDENG/bPxRfiCYPAGE0${i}`, friendlyName: `Paging ${i}` } });
+      const res = await ok(env, CREATE_AWS, { input: { credentials: `AKIATESTPAGING00000${i}:wJalrXUtnFEMI/K7MDENG/bPxRfiCYPAGE0${i}`, friendlyName: `Paging ${i}` } });
       expect(res.createAwsCredential.userErrors).toEqual([]);
     }
     const all = (await rest('/v1/Credentials/AWS?PageSize=1000')).credentials.map((c: any) => c.sid);
@@ -174,7 +154,7 @@ describe('AwsCredential', () => {
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const data = await ok(`query($after: String) { awsCredentials(first: 3, after: $after) { nodes { sid } pageInfo { hasNextPage endCursor } } }`, { after });
+      const data = await ok(env, `query($after: String) { awsCredentials(first: 3, after: $after) { nodes { sid } pageInfo { hasNextPage endCursor } } }`, { after });
       const { nodes, pageInfo } = data.awsCredentials;
       seen.push(...nodes.map((n: any) => n.sid));
       pages++;
@@ -194,12 +174,12 @@ describe('PublicKeyCredential', () => {
     }`;
 
   it('lists the public keys in pages, refetches one by SID and by node ID', async () => {
-    const first = await ok(`{ publicKeyCredentials(first: 2) { nodes { id sid friendlyName accountSid dateCreated url } pageInfo { hasNextPage endCursor } } }`);
+    const first = await ok(env, `{ publicKeyCredentials(first: 2) { nodes { id sid friendlyName accountSid dateCreated url } pageInfo { hasNextPage endCursor } } }`);
     const page = first.publicKeyCredentials;
     expect(page.nodes.map((k: any) => k.friendlyName)).toEqual(['Payments service', 'Mobile backend']);
     expect(page.nodes[0]).toMatchObject({ accountSid: DEMO_ACCOUNT.accountSid, url: expect.stringMatching(/\/v1\/Credentials\/PublicKeys\/CR[0-9a-f]{32}$/) });
     expect(page.pageInfo.hasNextPage).toBe(true);
-    const second = await ok(`query($after: String!) { publicKeyCredentials(first: 2, after: $after) { nodes { friendlyName } pageInfo { hasNextPage } } }`, {
+    const second = await ok(env, `query($after: String!) { publicKeyCredentials(first: 2, after: $after) { nodes { friendlyName } pageInfo { hasNextPage } } }`, {
       after: page.pageInfo.endCursor,
     });
     expect(second.publicKeyCredentials).toEqual({ nodes: [{ friendlyName: 'CI deploy bot' }], pageInfo: { hasNextPage: false } });
@@ -207,41 +187,41 @@ describe('PublicKeyCredential', () => {
 
     env.resetCalls();
     const [payments] = page.nodes;
-    const one = await ok(`query($sid: String!) { publicKeyCredential(sid: $sid) { id friendlyName } }`, { sid: payments.sid });
+    const one = await ok(env, `query($sid: String!) { publicKeyCredential(sid: $sid) { id friendlyName } }`, { sid: payments.sid });
     expect(one.publicKeyCredential).toEqual({ id: payments.id, friendlyName: 'Payments service' });
-    expect((await refetch(payments.id, '... on PublicKeyCredential { sid }')).sid).toBe(payments.sid);
+    expect((await refetch(env, payments.id, '... on PublicKeyCredential { sid }')).sid).toBe(payments.sid);
     expect(env.calls()).toEqual({ 'accounts.FetchCredentialPublicKey': 2 });
-    expect((await ok(`{ publicKeyCredential(sid: "CR${MISSING}") { sid } }`)).publicKeyCredential).toBeNull();
+    expect((await ok(env, `{ publicKeyCredential(sid: "CR${MISSING}") { sid } }`)).publicKeyCredential).toBeNull();
   });
 
   it('adds, renames and deletes a public key, one REST call each', async () => {
-    const created = await ok(CREATE, { input: { publicKey: rsaPublicKey(), friendlyName: 'Test signer' } });
+    const created = await ok(env, CREATE, { input: { publicKey: rsaPublicKey(), friendlyName: 'Test signer' } });
     const key = created.createPublicKeyCredential.publicKeyCredential;
     expect(created.createPublicKeyCredential.userErrors).toEqual([]);
     expect(key).toMatchObject({ sid: expect.stringMatching(/^CR/), friendlyName: 'Test signer', accountSid: DEMO_ACCOUNT.accountSid });
 
-    const renamed = await ok(
+    const renamed = await ok(env, 
       `mutation($sid: String!) { updatePublicKeyCredential(input: { sid: $sid, friendlyName: "Renamed signer" }) { publicKeyCredential { id friendlyName } userErrors { code } } }`,
       { sid: key.sid },
     );
     expect(renamed.updatePublicKeyCredential).toEqual({ publicKeyCredential: { id: key.id, friendlyName: 'Renamed signer' }, userErrors: [] });
 
     const mutation = `mutation($sid: String!) { deletePublicKeyCredential(input: { sid: $sid }) { deletedId userErrors { code twilioCode } } }`;
-    const deleted = await ok(mutation, { sid: key.sid });
+    const deleted = await ok(env, mutation, { sid: key.sid });
     expect(deleted.deletePublicKeyCredential).toEqual({ deletedId: key.id, userErrors: [] });
     expect(env.calls()).toEqual({ 'accounts.CreateCredentialPublicKey': 1, 'accounts.UpdateCredentialPublicKey': 1, 'accounts.DeleteCredentialPublicKey': 1 });
-    const again = await ok(mutation, { sid: key.sid });
+    const again = await ok(env, mutation, { sid: key.sid });
     expect(again.deletePublicKeyCredential).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND', twilioCode: 20404 }] });
   });
 
   it("puts Twilio's refusal of a key that is not RSA in userErrors", async () => {
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
-    const res = await ok(CREATE, { input: { publicKey: ec.publicKey } });
+    const res = await ok(env, CREATE, { input: { publicKey: ec.publicKey } });
     expect(res.createPublicKeyCredential).toEqual({
       publicKeyCredential: null,
       userErrors: [{ field: ['input', 'publicKey'], message: expect.stringContaining('RSA'), code: 'INVALID_INPUT', twilioCode: 20001 }],
     });
-    const update = await ok(`mutation { updatePublicKeyCredential(input: { sid: "CR${MISSING}", friendlyName: "x" }) { publicKeyCredential { sid } userErrors { code } } }`);
+    const update = await ok(env, `mutation { updatePublicKeyCredential(input: { sid: "CR${MISSING}", friendlyName: "x" }) { publicKeyCredential { sid } userErrors { code } } }`);
     expect(update.updatePublicKeyCredential).toEqual({ publicKeyCredential: null, userErrors: [{ code: 'NOT_FOUND' }] });
   });
 
@@ -251,7 +231,7 @@ describe('PublicKeyCredential', () => {
     ['a malformed SID to update', `mutation { updatePublicKeyCredential(input: { sid: "CR1" }) { publicKeyCredential { sid } } }`, 'input.sid'],
     ['a malformed SID to delete', `mutation { deletePublicKeyCredential(input: { sid: "CR1" }) { deletedId } }`, 'input.sid'],
   ])('refuses %s before any REST call', async (_, query, field) => {
-    expectBadInput(await env.query(query), field);
+    expectBadInput(await env.query(query), field, env);
   });
 });
 
@@ -259,7 +239,7 @@ describe('SafeListNumber', () => {
   const LOOKUP = `query($n: String!) { safeListNumber(phoneNumber: $n) { id sid phoneNumber } }`;
 
   it('checks numbers against the SafeList: the entry, or null, one REST call per number', async () => {
-    const data = await ok(
+    const data = await ok(env, 
       `{ a: safeListNumber(phoneNumber: "+14155550123") { id sid phoneNumber } b: safeListNumber(phoneNumber: "+14155550123") { sid }
          uk: safeListNumber(phoneNumber: "+447700900123") { phoneNumber } missing: safeListNumber(phoneNumber: "+14155550199") { sid } }`,
     );
@@ -270,21 +250,21 @@ describe('SafeListNumber', () => {
     expect(env.calls()).toEqual({ 'accounts.FetchSafelist': 3 });
 
     env.resetCalls();
-    expect(await refetch(data.a.id, '... on SafeListNumber { sid phoneNumber }')).toMatchObject({ sid: data.a.sid, phoneNumber: '+14155550123' });
+    expect(await refetch(env, data.a.id, '... on SafeListNumber { sid phoneNumber }')).toMatchObject({ sid: data.a.sid, phoneNumber: '+14155550123' });
     expect(env.calls()).toEqual({ 'accounts.FetchSafelist': 1 });
   });
 
   it('adds a number, refuses it twice, and removes it', async () => {
     const number = '+15005550006';
     const create = `mutation($n: String!) { createSafeListNumber(input: { phoneNumber: $n }) { safeListNumber { id sid phoneNumber } userErrors { field message code twilioCode } } }`;
-    const created = await ok(create, { n: number });
+    const created = await ok(env, create, { n: number });
     const entry = created.createSafeListNumber.safeListNumber;
     expect(created.createSafeListNumber.userErrors).toEqual([]);
     expect(entry).toMatchObject({ sid: expect.stringMatching(/^GN/), phoneNumber: number });
     expect(env.calls()).toEqual({ 'accounts.CreateSafelist': 1 });
-    expect((await ok(LOOKUP, { n: number })).safeListNumber).toEqual(entry);
+    expect((await ok(env, LOOKUP, { n: number })).safeListNumber).toEqual(entry);
 
-    const twice = await ok(create, { n: number });
+    const twice = await ok(env, create, { n: number });
     expect(twice.createSafeListNumber).toEqual({
       safeListNumber: null,
       // Twilio's message names the number, not the parameter, so no field is pointed at.
@@ -294,17 +274,17 @@ describe('SafeListNumber', () => {
 
     env.resetCalls();
     const remove = `mutation($n: String!) { deleteSafeListNumber(input: { phoneNumber: $n }) { deletedId userErrors { code twilioCode } } }`;
-    const deleted = await ok(remove, { n: number });
+    const deleted = await ok(env, remove, { n: number });
     expect(deleted.deleteSafeListNumber).toEqual({ deletedId: entry.id, userErrors: [] });
     expect(env.calls()).toEqual({ 'accounts.DeleteSafelist': 1 });
-    expect((await ok(LOOKUP, { n: number })).safeListNumber).toBeNull();
-    const again = await ok(remove, { n: number });
+    expect((await ok(env, LOOKUP, { n: number })).safeListNumber).toBeNull();
+    const again = await ok(env, remove, { n: number });
     expect(again.deleteSafeListNumber).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND', twilioCode: 20404 }] });
   });
 
   it("puts Twilio's refusal of a number it will not take in userErrors", async () => {
     // E.164 allows numbers this short; Twilio's SafeList does not.
-    const res = await ok(`mutation { createSafeListNumber(input: { phoneNumber: "+1234" }) { safeListNumber { sid } userErrors { field code twilioCode } } }`);
+    const res = await ok(env, `mutation { createSafeListNumber(input: { phoneNumber: "+1234" }) { safeListNumber { sid } userErrors { field code twilioCode } } }`);
     expect(res.createSafeListNumber).toEqual({ safeListNumber: null, userErrors: [{ field: ['input', 'phoneNumber'], code: 'INVALID_INPUT', twilioCode: 20001 }] });
   });
 
@@ -315,16 +295,16 @@ describe('SafeListNumber', () => {
     ['a malformed number to remove', `mutation { deleteSafeListNumber(input: { phoneNumber: "call me" }) { deletedId } }`, 'input.phoneNumber'],
     ['a node ID holding no phone number', `{ node(id: "${Buffer.from('v1:SafeListNumber:abc').toString('base64url')}") { id } }`, 'id'],
   ])('refuses %s before any REST call', async (_, query, field) => {
-    expectBadInput(await env.query(query), field);
+    expectBadInput(await env.query(query), field, env);
   });
 });
 
 describe('nodes', () => {
   it('refetches every Accounts type by its global ID, one REST call each', async () => {
-    const data = await ok(`{ awsCredentials(first: 1) { nodes { id } } publicKeyCredentials(first: 1) { nodes { id } } safeListNumber(phoneNumber: "+16285553101") { id } }`);
+    const data = await ok(env, `{ awsCredentials(first: 1) { nodes { id } } publicKeyCredentials(first: 1) { nodes { id } } safeListNumber(phoneNumber: "+16285553101") { id } }`);
     const ids = [data.awsCredentials.nodes[0].id, data.publicKeyCredentials.nodes[0].id, data.safeListNumber.id];
     env.resetCalls();
-    const nodes = await ok(`query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }`, { ids });
+    const nodes = await ok(env, `query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }`, { ids });
     expect(nodes.nodes).toEqual([
       { __typename: 'AwsCredential', id: ids[0] },
       { __typename: 'PublicKeyCredential', id: ids[1] },
@@ -335,7 +315,7 @@ describe('nodes', () => {
 
   it('answers null for a node that no longer exists', async () => {
     const id = Buffer.from(`v1:PublicKeyCredential:CR${MISSING}`).toString('base64url');
-    expect((await ok(`query($id: ID!) { node(id: $id) { id } }`, { id })).node).toBeNull();
+    expect((await ok(env, `query($id: ID!) { node(id: $id) { id } }`, { id })).node).toBeNull();
   });
 });
 
@@ -365,7 +345,7 @@ describe('bulk consents and contacts', () => {
       consent(2, { contactId: '+19' }),
       consent(3, { senderId: 'someone', contactId: 'nobody' }),
     ];
-    const data = await ok(CONSENTS, { items });
+    const data = await ok(env, CONSENTS, { items });
     const { results, items: raw, userErrors } = data.createBulkConsents;
     expect(userErrors).toEqual([]);
     expect(results).toEqual([
@@ -384,7 +364,7 @@ describe('bulk consents and contacts', () => {
       { contactId: '+447700900123', correlationId: '123e4567-e89b-12d3-a456-426614174000' },
       { contactId: '+15555550101', correlationId: correlation(11), countryIsoCode: 'usa' },
     ];
-    const data = await ok(CONTACTS, { items });
+    const data = await ok(env, CONTACTS, { items });
     expect(data.createBulkContacts.results).toEqual([
       { correlationId: correlation(10), succeeded: true, errorCode: 0, errorMessages: [] },
       { correlationId: '123e4567-e89b-12d3-a456-426614174000', succeeded: true, errorCode: 0, errorMessages: [] },
@@ -396,7 +376,7 @@ describe('bulk consents and contacts', () => {
 
   it("puts Twilio's refusal of a whole request in userErrors", async () => {
     env.emulator.injectFault({ operation: 'accounts.CreateBulkConsents', status: 400, code: 20001, message: 'Invalid body parameter Items: the request was refused' });
-    const data = await ok(CONSENTS, { items: [consent(0)] });
+    const data = await ok(env, CONSENTS, { items: [consent(0)] });
     expect(data.createBulkConsents).toEqual({
       results: null,
       items: null,
@@ -410,7 +390,7 @@ describe('bulk consents and contacts', () => {
     ['a malformed correlation id', [consent(0, { correlationId: 'abc' })], 'input.items[0].correlationId'],
     ['a correlation id used twice', [consent(0), consent(1), consent(0)], 'input.items[2].correlationId'],
   ])('refuses %s before any REST call', async (_, items, field) => {
-    expectBadInput(await env.query(CONSENTS, { items }), field);
+    expectBadInput(await env.query(CONSENTS, { items }), field, env);
   });
 
   it('refuses an item without a required field or with an unknown status before execution', async () => {
@@ -447,7 +427,7 @@ describe('upstream failures', () => {
 
   it('retries a write Twilio turned away with 429, once it may', async () => {
     env.emulator.injectFault({ operation: 'accounts.CreateBulkContacts', status: 429 });
-    const data = await ok(`mutation { createBulkContacts(input: { items: [{ contactId: "+15555550100", correlationId: "${'d'.repeat(32)}" }] }) { results { succeeded } } }`);
+    const data = await ok(env, `mutation { createBulkContacts(input: { items: [{ contactId: "+15555550100", correlationId: "${'d'.repeat(32)}" }] }) { results { succeeded } } }`);
     expect(data.createBulkContacts.results).toEqual([{ succeeded: true }]);
     expect(env.calls()).toEqual({ 'accounts.CreateBulkContacts': 2 });
   });

@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGateway, type GatewayEnv, type GraphQLResponse } from '../support/harness.ts';
+import { expectBadInput, ok, type Queryable } from '../support/assertions.ts';
 import { twilioFetch } from '../emulator/helpers.ts';
 import { DEMO_ACCOUNT } from '../../src/emulator/accounts.ts';
 import { EVENT_CATALOGUE, sinkTestIds } from '../../src/emulator/rules/events.ts';
@@ -44,24 +45,14 @@ const iso = (date: string) => new Date(date).toISOString();
 
 const rest = (path: string) => twilioFetch(env.emulator, 'GET', path).then((r) => r.body);
 
+/** Runs an operation through the gateway, recording its answer. */
 async function query(text: string, variables?: Record<string, unknown>): Promise<GraphQLResponse> {
   const res = await env.query(text, variables);
   answers.push(JSON.stringify(res));
   return res;
 }
-
-/** Runs an operation that must succeed. */
-async function ok(text: string, variables?: Record<string, unknown>): Promise<any> {
-  const res = await query(text, variables);
-  expect(res.errors).toBeUndefined();
-  return res.data;
-}
-
-/** A refusal caught before any REST call, naming the argument or input field. */
-function expectBadInput(res: GraphQLResponse, field: string): void {
-  expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
-  expect(env.totalCalls()).toBe(0);
-}
+/** The gateway with every answer recorded, for `ok`. */
+const recorded: Queryable = { query };
 
 const SINK_FIELDS = /* GraphQL */ `
   id sid description sinkType status dateCreated dateUpdated url links sinkConfigurationJson
@@ -74,7 +65,7 @@ const SINK_FIELDS = /* GraphQL */ `
 
 describe('REST call counts', () => {
   it('reads subscriptions with their sinks in one call per distinct sink at most: here two calls for five subscriptions', async () => {
-    const data = await ok(`{ eventSubscriptions { nodes { sid description sinkSid sink { sid description sinkType status } } } }`);
+    const data = await ok(recorded, `{ eventSubscriptions { nodes { sid description sinkSid sink { sid description sinkType status } } } }`);
     const subscriptions = data.eventSubscriptions.nodes;
     expect(subscriptions).toHaveLength(5);
     for (const s of subscriptions) expect(s.sink.sid).toBe(s.sinkSid);
@@ -85,7 +76,7 @@ describe('REST call counts', () => {
   });
 
   it("fetches the one sink of a sink's subscriptions once", async () => {
-    const data = await ok(`query($sink: String!) { eventSubscriptions(sinkSid: $sink) { nodes { description sink { description } } } }`, { sink: sinks[WAREHOUSE] });
+    const data = await ok(recorded, `query($sink: String!) { eventSubscriptions(sinkSid: $sink) { nodes { description sink { description } } } }`, { sink: sinks[WAREHOUSE] });
     expect(data.eventSubscriptions.nodes.map((s: any) => s.sink.description)).toEqual([WAREHOUSE, WAREHOUSE]);
     // 1 ListSubscription?SinkSid=…; 1 FetchSink for the one sink both subscriptions name.
     expect(env.calls()).toEqual({ 'events.ListSubscription': 1, 'events.FetchSink': 1 });
@@ -93,7 +84,7 @@ describe('REST call counts', () => {
 
   it('reads subscriptions, sinks, subscribed events, event types, schemas and their versions in one call per list', async () => {
     // Page sizes stated: at the default 50 × 50, the schemas' version lists alone could be 2,500 calls.
-    const data = await ok(/* GraphQL */ `{
+    const data = await ok(recorded, /* GraphQL */ `{
       eventSubscriptions(first: 10) {
         nodes {
           description
@@ -133,7 +124,7 @@ describe('REST call counts', () => {
   });
 
   it("reads each subscribed event's schema version from one version list per schema", async () => {
-    const data = await ok(/* GraphQL */ `{
+    const data = await ok(recorded, /* GraphQL */ `{
       eventSubscriptions(first: 10) { nodes { subscribedEvents(first: 20) { nodes { type schemaVersionNumber schemaVersion { id schemaId schemaVersion dateCreated raw } } } } }
     }`);
     const subscribed = data.eventSubscriptions.nodes.flatMap((s: any) => s.subscribedEvents.nodes);
@@ -150,7 +141,7 @@ describe('REST call counts', () => {
   });
 
   it("links a subscribed event back to its subscription without fetching it again", async () => {
-    const data = await ok(`{ eventSubscriptions(first: 2) { nodes { sid subscribedEvents { nodes { subscription { sid description } } } } } }`);
+    const data = await ok(recorded, `{ eventSubscriptions(first: 2) { nodes { sid subscribedEvents { nodes { subscription { sid description } } } } } }`);
     for (const s of data.eventSubscriptions.nodes) for (const e of s.subscribedEvents.nodes) expect(e.subscription.sid).toBe(s.sid);
     // The subscriptions come from the list page, which primed their loader: no FetchSubscription.
     expect(env.calls()).toEqual({ 'events.ListSubscription': 1, 'events.ListSubscribedEvent': 2 });
@@ -158,7 +149,7 @@ describe('REST call counts', () => {
 
   it('reads a schema with its latest version, one version, its versions and its event types', async () => {
     const entry = EVENT_CATALOGUE.find((s) => s.id === 'VoiceInsights.CallSummary')!;
-    const data = await ok(/* GraphQL */ `{
+    const data = await ok(recorded, /* GraphQL */ `{
       eventSchema(id: "VoiceInsights.CallSummary") {
         id schemaId latestVersionNumber latestVersionDateCreated url links
         latestVersion { schemaVersion }
@@ -187,7 +178,7 @@ describe('event types', () => {
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const data: any = await ok(`query($after: String) { eventTypes(first: 5, after: $after) { pageInfo { hasNextPage hasPreviousPage endCursor } nodes { type } } }`, { after });
+      const data: any = await ok(recorded, `query($after: String) { eventTypes(first: 5, after: $after) { pageInfo { hasNextPage hasPreviousPage endCursor } nodes { type } } }`, { after });
       const conn = data.eventTypes;
       seen.push(...conn.nodes.map((n: any) => n.type));
       pages++;
@@ -201,7 +192,7 @@ describe('event types', () => {
   });
 
   it('filters by schema, and fetches one event type by name', async () => {
-    const data = await ok(`{ eventTypes(schemaId: "Studio.FlowExecution") { nodes { type } } eventType(type: "com.twilio.studio.flow.step.ended") { id type schemaId description dateCreated dateUpdated url links } }`);
+    const data = await ok(recorded, `{ eventTypes(schemaId: "Studio.FlowExecution") { nodes { type } } eventType(type: "com.twilio.studio.flow.step.ended") { id type schemaId description dateCreated dateUpdated url links } }`);
     expect(data.eventTypes.nodes.map((t: any) => t.type)).toEqual(['com.twilio.studio.flow.execution.started', 'com.twilio.studio.flow.execution.ended']);
     expect(data.eventType).toMatchObject({ type: 'com.twilio.studio.flow.step.ended', schemaId: 'Studio.FlowStep', description: 'Studio - flow step ended' });
     expect(data.eventType.links.schema).toContain('/v1/Schemas/Studio.FlowStep/Versions');
@@ -209,13 +200,13 @@ describe('event types', () => {
   });
 
   it('answers null for an event type Twilio does not have', async () => {
-    expect((await ok(`{ eventType(type: "com.twilio.nothing") { type } }`)).eventType).toBeNull();
+    expect((await ok(recorded, `{ eventType(type: "com.twilio.nothing") { type } }`)).eventType).toBeNull();
   });
 });
 
 describe('sinks', () => {
   it('serves each sink configuration typed by sink type, and as JSON without the write key', async () => {
-    const data = await ok(`{ eventSinks { nodes { ${SINK_FIELDS} } } }`);
+    const data = await ok(recorded, `{ eventSinks { nodes { ${SINK_FIELDS} } } }`);
     const byName = Object.fromEntries(data.eventSinks.nodes.map((s: any) => [s.description, s]));
     expect(Object.keys(byName)).toEqual([OPS, WAREHOUSE, ANALYTICS, MARKETING, STAGING]);
     expect(byName[OPS]).toMatchObject({
@@ -245,14 +236,14 @@ describe('sinks', () => {
   });
 
   it('filters sinks by status and use', async () => {
-    const data = await ok(`{ active: eventSinks(status: ACTIVE) { nodes { description } } idle: eventSinks(inUse: false) { nodes { description } } }`);
+    const data = await ok(recorded, `{ active: eventSinks(status: ACTIVE) { nodes { description } } idle: eventSinks(inUse: false) { nodes { description } } }`);
     expect(data.active.nodes.map((s: any) => s.description)).toEqual([OPS, WAREHOUSE, ANALYTICS]);
     expect(data.idle.nodes.map((s: any) => s.description)).toEqual([MARKETING, STAGING]);
     expect(env.calls()).toEqual({ 'events.ListSink': 2 });
   });
 
   it("reads a sink's subscriptions, and each subscription's sink is the sink already read", async () => {
-    const data = await ok(`query($sid: String!) { eventSink(sid: $sid) { description subscriptions { nodes { description sink { description } } } } }`, { sid: sinks[OPS] });
+    const data = await ok(recorded, `query($sid: String!) { eventSink(sid: $sid) { description subscriptions { nodes { description sink { description } } } } }`, { sid: sinks[OPS] });
     expect(data.eventSink.subscriptions.nodes).toEqual([
       { description: 'Errors and failed flows to ops', sink: { description: OPS } },
       { description: 'Contact centre activity to ops', sink: { description: OPS } },
@@ -266,7 +257,7 @@ describe('subscriptions', () => {
   it('finds one subscribed event by type, with its subscription and event type', async () => {
     const [alerts] = (await rest(`/v1/Subscriptions?SinkSid=${sinks[OPS]}`)).subscriptions;
     env.resetCalls();
-    const data = await ok(
+    const data = await ok(recorded, 
       `query($sid: String!) { eventSubscription(sid: $sid) { sid description dateCreated dateUpdated url links accountSid
         subscribedEvent(type: "com.twilio.studio.flow.step.ended") { id subscriptionSid type schemaVersionNumber accountSid url subscription { sid } eventType { schemaId } }
         missing: subscribedEvent(type: "com.twilio.messaging.message.sent") { type } } }`,
@@ -285,20 +276,20 @@ describe('subscriptions', () => {
     const res = await query(`{ eventSubscription(sid: "DF${MISSING}") { subscribedEvents { nodes { type } } } }`);
     expect(res.data?.eventSubscription).toBeNull();
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', status: 404, operation: 'events.ListSubscribedEvent' });
-    expect((await ok(`{ eventSubscription(sid: "DF${MISSING}") { description } }`)).eventSubscription).toBeNull();
+    expect((await ok(recorded, `{ eventSubscription(sid: "DF${MISSING}") { description } }`)).eventSubscription).toBeNull();
   });
 });
 
 describe('nodes', () => {
   it('refetches every Events type by its global ID, one fetch each', async () => {
-    const data = await ok(`{
+    const data = await ok(recorded, `{
       eventSubscriptions(first: 1) { nodes { id sink { id } subscribedEvents(first: 1) { nodes { id eventType { id schema { id latestVersion { id } } } } } } }
     }`);
     const sub = data.eventSubscriptions.nodes[0];
     const event = sub.subscribedEvents.nodes[0];
     const ids = [event.eventType.id, event.eventType.schema.id, event.eventType.schema.latestVersion.id, sub.sink.id, sub.id, event.id];
     env.resetCalls();
-    const nodes = await ok(`query($ids: [ID!]!) { nodes(ids: $ids) { __typename id
+    const nodes = await ok(recorded, `query($ids: [ID!]!) { nodes(ids: $ids) { __typename id
       ... on EventType { type } ... on EventSchema { schemaId } ... on EventSchemaVersion { schemaId schemaVersion }
       ... on EventSink { sid } ... on EventSubscription { sid } ... on EventSubscribedEvent { subscriptionSid type } } }`, { ids });
     expect(nodes.nodes.map((n: any) => n.__typename)).toEqual(['EventType', 'EventSchema', 'EventSchemaVersion', 'EventSink', 'EventSubscription', 'EventSubscribedEvent']);
@@ -315,22 +306,22 @@ describe('nodes', () => {
       'events.FetchSubscription': 1,
       'events.FetchSubscribedEvent': 1,
     });
-    const one = await ok(`query($id: ID!) { node(id: $id) { ... on EventSubscribedEvent { subscription { sid } eventType { type } } } }`, { id: event.id });
+    const one = await ok(recorded, `query($id: ID!) { node(id: $id) { ... on EventSubscribedEvent { subscription { sid } eventType { type } } } }`, { id: event.id });
     expect(one.node).toEqual({ subscription: { sid: nodes.nodes[4].sid }, eventType: { type: 'com.twilio.messaging.message.queued' } });
   });
 
   it('reads several event types or sinks asked for by ID from one list call', async () => {
-    const data = await ok(`{ eventTypes(first: 4) { nodes { id } } eventSinks { nodes { id } } }`);
+    const data = await ok(recorded, `{ eventTypes(first: 4) { nodes { id } } eventSinks { nodes { id } } }`);
     const ids = [...data.eventTypes.nodes.map((n: any) => n.id), ...data.eventSinks.nodes.map((n: any) => n.id)];
     env.resetCalls();
-    const nodes = await ok(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids });
+    const nodes = await ok(recorded, `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids });
     expect(nodes.nodes.map((n: any) => n.id)).toEqual(ids);
     expect(env.calls()).toEqual({ 'events.ListEventType': 1, 'events.ListSink': 1 });
   });
 
   it('answers null for a node that no longer exists, and an error for a forged key', async () => {
     const gone = Buffer.from(`v1:EventSubscribedEvent:DF${MISSING}:com.twilio.messaging.message.sent`).toString('base64url');
-    expect((await ok(`query($id: ID!) { node(id: $id) { id } }`, { id: gone })).node).toBeNull();
+    expect((await ok(recorded, `query($id: ID!) { node(id: $id) { id } }`, { id: gone })).node).toBeNull();
     const forged = Buffer.from(`v1:EventType:a:b`).toString('base64url');
     const res = await query(`query($id: ID!) { node(id: $id) { id } }`, { id: forged });
     expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -346,12 +337,12 @@ describe('bad input', () => {
     ['a schema ID with a colon', `{ eventSchema(id: "a:b") { schemaId } }`, 'id'],
     ['first over the page size Twilio allows', `{ eventTypes(first: 1001) { nodes { type } } }`, 'first'],
   ])('refuses %s with an error naming the argument, before any REST call', async (_, text, field) => {
-    expectBadInput(await query(text), field);
+    expectBadInput(await query(text), field, env);
   });
 
   it('refuses a schema version under 1', async () => {
     const res = await query(`{ eventSchema(id: "Messaging.MessageStatus") { version(schemaVersion: 0) { raw } } }`);
-    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'schemaVersion' });
+    expectBadInput(res, 'schemaVersion');
     expect(env.calls()['events.FetchSchemaVersion']).toBeUndefined();
   });
 
@@ -359,11 +350,13 @@ describe('bad input', () => {
     expectBadInput(
       await query(`mutation { createEventSubscription(input: { description: "d", sinkSid: "DG1", types: [{ type: "com.twilio.messaging.message.sent" }] }) { eventSubscription { sid } } }`),
       'input.sinkSid',
+      env,
     );
-    expectBadInput(await query(`mutation { deleteEventSubscribedEvent(input: { subscriptionSid: "DF1", type: "x" }) { deletedId } }`), 'input.subscriptionSid');
+    expectBadInput(await query(`mutation { deleteEventSubscribedEvent(input: { subscriptionSid: "DF1", type: "x" }) { deletedId } }`), 'input.subscriptionSid', env);
     expectBadInput(
       await query(`mutation { createEventSubscription(input: { description: "d", sinkSid: "DG${MISSING}", types: [] }) { eventSubscription { sid } } }`),
       'input.types',
+      env,
     );
   });
 
@@ -391,7 +384,7 @@ describe('upstream failures', () => {
 
   it('retries a 429 on a read and answers as if nothing happened', async () => {
     env.emulator.injectFault({ operation: 'events.FetchSchema', status: 429, count: 1 });
-    const data = await ok(`{ eventSchema(id: "Messaging.MessageStatus") { latestVersionNumber } }`);
+    const data = await ok(recorded, `{ eventSchema(id: "Messaging.MessageStatus") { latestVersionNumber } }`);
     expect(data.eventSchema.latestVersionNumber).toBe(3);
     expect(env.calls()).toEqual({ 'events.FetchSchema': 2 });
   });
@@ -404,7 +397,7 @@ describe('mutations', () => {
   let subscription: { id: string; sid: string };
 
   it('creates sinks of each type from a typed configuration, keeping the write key out of the answer', async () => {
-    const created = await ok(`mutation($input: CreateEventSinkInput!) { createEventSink(input: $input) { ${SINK_PAYLOAD} } }`, {
+    const created = await ok(recorded, `mutation($input: CreateEventSinkInput!) { createEventSink(input: $input) { ${SINK_PAYLOAD} } }`, {
       input: { description: 'Test webhook', configuration: { webhook: { destination: 'https://example.com/events', method: 'POST', batchEvents: true } } },
     });
     expect(created.createEventSink.userErrors).toEqual([]);
@@ -417,7 +410,7 @@ describe('mutations', () => {
     });
     expect(env.calls()).toEqual({ 'events.CreateSink': 1 });
 
-    const seg = await ok(`mutation($input: CreateEventSinkInput!) { createEventSink(input: $input) { ${SINK_PAYLOAD} } }`, {
+    const seg = await ok(recorded, `mutation($input: CreateEventSinkInput!) { createEventSink(input: $input) { ${SINK_PAYLOAD} } }`, {
       input: { description: 'Test Segment', configuration: { segment: { writeKey: NEW_WRITE_KEY } } },
     });
     segment = seg.createEventSink.eventSink;
@@ -426,7 +419,7 @@ describe('mutations', () => {
     expect((await rest(`/v1/Sinks/${segment.sid}`)).sink_configuration).toEqual({ write_key: NEW_WRITE_KEY });
 
     env.resetCalls();
-    const kinesis = await ok(`mutation($input: CreateEventSinkInput!) { createEventSink(input: $input) { ${SINK_PAYLOAD} } }`, {
+    const kinesis = await ok(recorded, `mutation($input: CreateEventSinkInput!) { createEventSink(input: $input) { ${SINK_PAYLOAD} } }`, {
       input: { description: 'Test stream', configuration: { kinesis: { arn: 'arn:aws:kinesis:eu-west-1:111111111111:stream/test', roleArn: 'arn:aws:iam::111111111111:role/test', externalId: 'x-1' } } },
     });
     expect(kinesis.createEventSink.eventSink.sinkConfiguration).toEqual({
@@ -435,13 +428,13 @@ describe('mutations', () => {
       roleArn: 'arn:aws:iam::111111111111:role/test',
       externalId: 'x-1',
     });
-    const deleted = await ok(`mutation($sid: String!) { deleteEventSink(input: { sid: $sid }) { deletedId userErrors { code } } }`, { sid: kinesis.createEventSink.eventSink.sid });
+    const deleted = await ok(recorded, `mutation($sid: String!) { deleteEventSink(input: { sid: $sid }) { deletedId userErrors { code } } }`, { sid: kinesis.createEventSink.eventSink.sid });
     expect(deleted.deleteEventSink).toEqual({ deletedId: kinesis.createEventSink.eventSink.id, userErrors: [] });
     expect(env.calls()).toEqual({ 'events.CreateSink': 1, 'events.DeleteSink': 1 });
   });
 
   it("puts Twilio's refusal of a configuration in userErrors", async () => {
-    const res = await ok(`mutation($input: CreateEventSinkInput!) { createEventSink(input: $input) { eventSink { sid } userErrors { field message code twilioCode } } }`, {
+    const res = await ok(recorded, `mutation($input: CreateEventSinkInput!) { createEventSink(input: $input) { eventSink { sid } userErrors { field message code twilioCode } } }`, {
       input: { description: 'Bad stream', configuration: { kinesis: { arn: 'not-an-arn', roleArn: 'arn:aws:iam::111111111111:role/test', externalId: 'x' } } },
     });
     expect(res.createEventSink).toEqual({
@@ -453,7 +446,7 @@ describe('mutations', () => {
   it('keeps the write key out of a refusal or an error that quotes the configuration back', async () => {
     const create = `mutation($key: String!) { createEventSink(input: { description: "x", configuration: { segment: { writeKey: $key } } }) { eventSink { sid } userErrors { message twilioCode } } }`;
     env.emulator.injectFault({ operation: 'events.CreateSink', status: 400, code: 91000, message: `Invalid SinkConfiguration: {"write_key":"${NEW_WRITE_KEY}"}` });
-    const res = await ok(create, { key: NEW_WRITE_KEY });
+    const res = await ok(recorded, create, { key: NEW_WRITE_KEY });
     expect(res.createEventSink).toEqual({ eventSink: null, userErrors: [{ message: 'Invalid SinkConfiguration: {"write_key":"[redacted]"}', twilioCode: 91000 }] });
 
     env.emulator.injectFault({ operation: 'events.CreateSink', status: 500, message: `Upstream failure for {"write_key":"${NEW_WRITE_KEY}"}` });
@@ -462,37 +455,37 @@ describe('mutations', () => {
   });
 
   it("updates a sink's description, and reports a missing sink", async () => {
-    const res = await ok(`mutation($sid: String!) { updateEventSink(input: { sid: $sid, description: "Renamed webhook" }) { eventSink { id description } userErrors { code } } }`, { sid: webhook.sid });
+    const res = await ok(recorded, `mutation($sid: String!) { updateEventSink(input: { sid: $sid, description: "Renamed webhook" }) { eventSink { id description } userErrors { code } } }`, { sid: webhook.sid });
     expect(res.updateEventSink).toEqual({ eventSink: { id: webhook.id, description: 'Renamed webhook' }, userErrors: [] });
-    const missing = await ok(`mutation { updateEventSink(input: { sid: "DG${MISSING}", description: "x" }) { eventSink { sid } userErrors { code twilioCode } } }`);
+    const missing = await ok(recorded, `mutation { updateEventSink(input: { sid: "DG${MISSING}", description: "x" }) { eventSink { sid } userErrors { code twilioCode } } }`);
     expect(missing.updateEventSink).toEqual({ eventSink: null, userErrors: [{ code: 'NOT_FOUND', twilioCode: 20404 }] });
   });
 
   it('tests and validates a sink, which Twilio answers without a change: sinks are active from the start', async () => {
-    const test = await ok(`mutation($sid: String!) { testEventSink(input: { sid: $sid }) { result eventSink { status } userErrors { code } } }`, { sid: webhook.sid });
+    const test = await ok(recorded, `mutation($sid: String!) { testEventSink(input: { sid: $sid }) { result eventSink { status } userErrors { code } } }`, { sid: webhook.sid });
     expect(test.testEventSink).toEqual({ result: 'submitted', eventSink: { status: 'ACTIVE' }, userErrors: [] });
     // The status is read again after the write: CreateSinkTest, then FetchSink.
     expect(env.calls()).toEqual({ 'events.CreateSinkTest': 1, 'events.FetchSink': 1 });
 
     // Validate always answers valid now, whatever the test id.
-    const any = await ok(`mutation($sid: String!) { validateEventSink(input: { sid: $sid, testId: "TE${MISSING}" }) { result eventSink { status } userErrors { field code twilioCode } } }`, {
+    const any = await ok(recorded, `mutation($sid: String!) { validateEventSink(input: { sid: $sid, testId: "TE${MISSING}" }) { result eventSink { status } userErrors { field code twilioCode } } }`, {
       sid: webhook.sid,
     });
     expect(any.validateEventSink).toEqual({ result: 'valid', eventSink: { status: 'ACTIVE' }, userErrors: [] });
 
     const testId = sinkTestIds(env.emulator.engine.account(DEMO_ACCOUNT.accountSid), webhook.sid).at(-1)!;
-    const valid = await ok(`mutation($sid: String!, $testId: String!) { validateEventSink(input: { sid: $sid, testId: $testId }) { result eventSink { status } userErrors { code } } }`, {
+    const valid = await ok(recorded, `mutation($sid: String!, $testId: String!) { validateEventSink(input: { sid: $sid, testId: $testId }) { result eventSink { status } userErrors { code } } }`, {
       sid: webhook.sid,
       testId,
     });
     expect(valid.validateEventSink).toEqual({ result: 'valid', eventSink: { status: 'ACTIVE' }, userErrors: [] });
 
-    const missing = await ok(`mutation { testEventSink(input: { sid: "DG${MISSING}" }) { result userErrors { code } } }`);
+    const missing = await ok(recorded, `mutation { testEventSink(input: { sid: "DG${MISSING}" }) { result userErrors { code } } }`);
     expect(missing.testEventSink).toEqual({ result: null, userErrors: [{ code: 'NOT_FOUND' }] });
   });
 
   it('subscribes a new sink at once, sending Types as JSON items, and refuses one still waiting for its validation', async () => {
-    const res = await ok(
+    const res = await ok(recorded, 
       `mutation($input: CreateEventSubscriptionInput!) { createEventSubscription(input: $input) {
         eventSubscription { id sid description sink { sid status } subscribedEvents { nodes { type schemaVersionNumber } } } userErrors { code } } }`,
       {
@@ -511,7 +504,7 @@ describe('mutations', () => {
       subscribedEvents: { nodes: [{ type: 'com.twilio.messaging.message.sent', schemaVersionNumber: 3 }, { type: 'com.twilio.messaging.message.delivered', schemaVersionNumber: 1 }] },
     });
 
-    const refused = await ok(
+    const refused = await ok(recorded, 
       `mutation($sink: String!) { createEventSubscription(input: { description: "x", sinkSid: $sink, types: [{ type: "com.twilio.messaging.message.sent" }] }) {
         eventSubscription { sid } userErrors { field code twilioCode } } }`,
       { sink: sinks[MARKETING] },
@@ -520,11 +513,11 @@ describe('mutations', () => {
   });
 
   it('updates a subscription, and refuses to move it to an inactive sink', async () => {
-    const res = await ok(`mutation($sid: String!) { updateEventSubscription(input: { sid: $sid, description: "Renamed subscription" }) { eventSubscription { id description } userErrors { code } } }`, {
+    const res = await ok(recorded, `mutation($sid: String!) { updateEventSubscription(input: { sid: $sid, description: "Renamed subscription" }) { eventSubscription { id description } userErrors { code } } }`, {
       sid: subscription.sid,
     });
     expect(res.updateEventSubscription).toEqual({ eventSubscription: { id: subscription.id, description: 'Renamed subscription' }, userErrors: [] });
-    const refused = await ok(`mutation($sid: String!, $sink: String!) { updateEventSubscription(input: { sid: $sid, sinkSid: $sink }) { eventSubscription { sid } userErrors { field twilioCode } } }`, {
+    const refused = await ok(recorded, `mutation($sid: String!, $sink: String!) { updateEventSubscription(input: { sid: $sid, sinkSid: $sink }) { eventSubscription { sid } userErrors { field twilioCode } } }`, {
       sid: subscription.sid,
       sink: sinks[MARKETING],
     });
@@ -535,41 +528,41 @@ describe('mutations', () => {
     const type = 'com.twilio.voice.insights.call-summary.complete';
     const add = `mutation($sub: String!, $type: String!) { createEventSubscribedEvent(input: { subscriptionSid: $sub, type: $type }) {
       eventSubscribedEvent { id type schemaVersionNumber schemaVersion { schemaVersion } } userErrors { code twilioCode } } }`;
-    const added = await ok(add, { sub: subscription.sid, type });
+    const added = await ok(recorded, add, { sub: subscription.sid, type });
     expect(added.createEventSubscribedEvent.eventSubscribedEvent).toMatchObject({ type, schemaVersionNumber: 4, schemaVersion: { schemaVersion: 4 } });
-    const twice = await ok(add, { sub: subscription.sid, type });
+    const twice = await ok(recorded, add, { sub: subscription.sid, type });
     expect(twice.createEventSubscribedEvent).toEqual({ eventSubscribedEvent: null, userErrors: [{ code: 'CONFLICT', twilioCode: 20409 }] });
 
     const update = `mutation($sub: String!, $type: String!, $v: Int!) { updateEventSubscribedEvent(input: { subscriptionSid: $sub, type: $type, schemaVersion: $v }) {
       eventSubscribedEvent { id schemaVersionNumber } userErrors { field code } } }`;
-    const updated = await ok(update, { sub: subscription.sid, type, v: 2 });
+    const updated = await ok(recorded, update, { sub: subscription.sid, type, v: 2 });
     expect(updated.updateEventSubscribedEvent).toEqual({ eventSubscribedEvent: { id: added.createEventSubscribedEvent.eventSubscribedEvent.id, schemaVersionNumber: 2 }, userErrors: [] });
-    const badVersion = await ok(update, { sub: subscription.sid, type, v: 9 });
+    const badVersion = await ok(recorded, update, { sub: subscription.sid, type, v: 9 });
     expect(badVersion.updateEventSubscribedEvent).toEqual({ eventSubscribedEvent: null, userErrors: [{ field: ['input', 'schemaVersion'], code: 'INVALID_INPUT' }] });
     // The subscribed event as it is after the accepted update.
-    const read = await ok(`query($sid: String!, $type: String!) { eventSubscription(sid: $sid) { subscribedEvent(type: $type) { schemaVersionNumber } } }`, { sid: subscription.sid, type });
+    const read = await ok(recorded, `query($sid: String!, $type: String!) { eventSubscription(sid: $sid) { subscribedEvent(type: $type) { schemaVersionNumber } } }`, { sid: subscription.sid, type });
     expect(read.eventSubscription.subscribedEvent.schemaVersionNumber).toBe(2);
 
     const remove = `mutation($sub: String!, $type: String!) { deleteEventSubscribedEvent(input: { subscriptionSid: $sub, type: $type }) { deletedId userErrors { code } } }`;
     env.resetCalls();
-    const removed = await ok(remove, { sub: subscription.sid, type });
+    const removed = await ok(recorded, remove, { sub: subscription.sid, type });
     expect(removed.deleteEventSubscribedEvent).toEqual({ deletedId: added.createEventSubscribedEvent.eventSubscribedEvent.id, userErrors: [] });
     expect(env.calls()).toEqual({ 'events.DeleteSubscribedEvent': 1 });
-    const again = await ok(remove, { sub: subscription.sid, type });
+    const again = await ok(recorded, remove, { sub: subscription.sid, type });
     expect(again.deleteEventSubscribedEvent).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND' }] });
   });
 
   it('refuses to delete a sink in use, then deletes the subscription and the sinks', async () => {
     const deleteSink = `mutation($sid: String!) { deleteEventSink(input: { sid: $sid }) { deletedId userErrors { code twilioCode message } } }`;
-    const inUse = await ok(deleteSink, { sid: webhook.sid });
+    const inUse = await ok(recorded, deleteSink, { sid: webhook.sid });
     expect(inUse.deleteEventSink).toEqual({ deletedId: null, userErrors: [{ code: 'INVALID_INPUT', twilioCode: 91007, message: expect.stringContaining('in use') }] });
 
     const deleteSubscription = `mutation($sid: String!) { deleteEventSubscription(input: { sid: $sid }) { deletedId userErrors { code } } }`;
-    expect((await ok(deleteSubscription, { sid: subscription.sid })).deleteEventSubscription).toEqual({ deletedId: subscription.id, userErrors: [] });
-    expect((await ok(deleteSubscription, { sid: subscription.sid })).deleteEventSubscription).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND' }] });
+    expect((await ok(recorded, deleteSubscription, { sid: subscription.sid })).deleteEventSubscription).toEqual({ deletedId: subscription.id, userErrors: [] });
+    expect((await ok(recorded, deleteSubscription, { sid: subscription.sid })).deleteEventSubscription).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND' }] });
 
-    expect((await ok(deleteSink, { sid: webhook.sid })).deleteEventSink).toEqual({ deletedId: webhook.id, userErrors: [] });
-    expect((await ok(deleteSink, { sid: segment.sid })).deleteEventSink).toEqual({ deletedId: segment.id, userErrors: [] });
+    expect((await ok(recorded, deleteSink, { sid: webhook.sid })).deleteEventSink).toEqual({ deletedId: webhook.id, userErrors: [] });
+    expect((await ok(recorded, deleteSink, { sid: segment.sid })).deleteEventSink).toEqual({ deletedId: segment.id, userErrors: [] });
     expect((await rest('/v1/Sinks')).sinks.map((s: any) => s.description)).toEqual([OPS, WAREHOUSE, ANALYTICS, MARKETING, STAGING]);
   });
 });

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGateway, type GatewayEnv, type GraphQLResponse } from '../support/harness.ts';
+import { expectBadInput, ok } from '../support/assertions.ts';
 import { twilioFetch } from '../emulator/helpers.ts';
 
 let env: GatewayEnv;
@@ -33,22 +34,9 @@ beforeEach(() => {
 const rest = (path: string) => twilioFetch(env.emulator, 'GET', path).then((r) => r.body);
 const MISSING = '0'.repeat(32);
 
-/** Runs an operation that must succeed. */
-async function ok(query: string, variables?: Record<string, unknown>): Promise<any> {
-  const res = await env.query(query, variables);
-  expect(res.errors).toBeUndefined();
-  return res.data;
-}
-
-/** A refusal caught before any REST call, naming the argument or input field. */
-function expectBadInput(res: GraphQLResponse, field: string): void {
-  expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
-  expect(env.totalCalls()).toBe(0);
-}
-
 describe('REST call counts', () => {
   it('reads services, their sessions, participants with their proxy numbers, and the messages sent to them', async () => {
-    const data = await ok(/* GraphQL */ `
+    const data = await ok(env, /* GraphQL */ `
       {
         proxyServices(first: 10) {
           nodes {
@@ -115,7 +103,7 @@ describe('REST call counts', () => {
     expect(created.status).toBe(201);
     try {
       env.resetCalls();
-      const data = await ok(/* GraphQL */ `
+      const data = await ok(env, /* GraphQL */ `
         {
           proxyServices {
             nodes {
@@ -143,7 +131,7 @@ describe('REST call counts', () => {
   });
 
   it("reads a session's interactions with both participants from one participant list", async () => {
-    const data = await ok(/* GraphQL */ `
+    const data = await ok(env, /* GraphQL */ `
       {
         proxyService(sidOrUniqueName: "acme-support") {
           sid
@@ -172,7 +160,7 @@ describe('REST call counts', () => {
   it('reads only the lists when a service and session are named by SID and nothing else of them is asked for', async () => {
     const [session] = (await rest(`/v1/Services/${rides}/Sessions?PageSize=1`)).sessions;
     env.resetCalls();
-    const data = await ok(`query($s: String!, $c: String!) { proxyService(sidOrUniqueName: $s) { sid session(sidOrUniqueName: $c) { participants { nodes { sid } } } } }`, {
+    const data = await ok(env, `query($s: String!, $c: String!) { proxyService(sidOrUniqueName: $s) { sid session(sidOrUniqueName: $c) { participants { nodes { sid } } } } }`, {
       s: rides,
       c: session.sid,
     });
@@ -211,15 +199,15 @@ describe('pagination', () => {
   });
 
   it('pages through services and pool numbers', async () => {
-    const first = await ok(`{ proxyServices(first: 1) { pageInfo { hasNextPage endCursor } nodes { uniqueName } } }`);
+    const first = await ok(env, `{ proxyServices(first: 1) { pageInfo { hasNextPage endCursor } nodes { uniqueName } } }`);
     expect(first.proxyServices.nodes.map((n: any) => n.uniqueName)).toEqual(['acme-support']);
-    const second = await ok(`query($after: String!) { proxyServices(first: 1, after: $after) { pageInfo { hasNextPage } nodes { uniqueName } } }`, {
+    const second = await ok(env, `query($after: String!) { proxyServices(first: 1, after: $after) { pageInfo { hasNextPage } nodes { uniqueName } } }`, {
       after: first.proxyServices.pageInfo.endCursor,
     });
     expect(second.proxyServices).toEqual({ pageInfo: { hasNextPage: false }, nodes: [{ uniqueName: 'acme-rides' }] });
 
-    const numbers = await ok(`query($s: String!) { proxyService(sidOrUniqueName: $s) { phoneNumbers(first: 3) { pageInfo { hasNextPage endCursor } nodes { phoneNumber } } } }`, { s: support });
-    const rest2 = await ok(`query($s: String!, $a: String!) { proxyService(sidOrUniqueName: $s) { phoneNumbers(first: 10, after: $a) { pageInfo { hasNextPage } nodes { phoneNumber } } } }`, {
+    const numbers = await ok(env, `query($s: String!) { proxyService(sidOrUniqueName: $s) { phoneNumbers(first: 3) { pageInfo { hasNextPage endCursor } nodes { phoneNumber } } } }`, { s: support });
+    const rest2 = await ok(env, `query($s: String!, $a: String!) { proxyService(sidOrUniqueName: $s) { phoneNumbers(first: 10, after: $a) { pageInfo { hasNextPage } nodes { phoneNumber } } } }`, {
       s: support,
       a: numbers.proxyService.phoneNumbers.pageInfo.endCursor,
     });
@@ -231,7 +219,7 @@ describe('pagination', () => {
 
 describe('nodes', () => {
   it('refetches every Proxy type by its global ID, each with one fetch', async () => {
-    const data = await ok(
+    const data = await ok(env, 
       `query($s: String!) { proxyService(sidOrUniqueName: $s) {
         id sid
         phoneNumbers(first: 1) { nodes { id sid } }
@@ -248,7 +236,7 @@ describe('nodes', () => {
     const ids = [s.id, session.id, participant.id, session.interactions.nodes[0].id, participant.messageInteractions.nodes[0].id, s.phoneNumbers.nodes[0].id, s.shortCodes.nodes[0].id];
     const types = ['ProxyService', 'ProxySession', 'ProxyParticipant', 'ProxyInteraction', 'ProxyMessageInteraction', 'ProxyPhoneNumber', 'ProxyShortCode'];
     env.resetCalls();
-    const nodes = await ok(`query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }`, { ids });
+    const nodes = await ok(env, `query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }`, { ids });
     expect(nodes.nodes.map((n: any) => n.__typename)).toEqual(types);
     expect(nodes.nodes.map((n: any) => n.id)).toEqual(ids);
     expect(env.calls()).toEqual({
@@ -262,13 +250,13 @@ describe('nodes', () => {
     });
 
     for (const [i, id] of ids.entries()) {
-      const one = await ok(`query($id: ID!) { node(id: $id) { __typename id } }`, { id });
+      const one = await ok(env, `query($id: ID!) { node(id: $id) { __typename id } }`, { id });
       expect(one.node).toEqual({ __typename: types[i], id });
     }
 
     // Each node links back to its parents.
     env.resetCalls();
-    const linked = await ok(
+    const linked = await ok(env, 
       `query($mi: ID!) { node(id: $mi) { ... on ProxyMessageInteraction { sid participant { sid session { sid service { sid } } } session { sid } interaction { sid } } } }`,
       { mi: ids[4] },
     );
@@ -291,7 +279,7 @@ describe('nodes', () => {
     const [number] = (await rest(`/v1/Services/${support}/PhoneNumbers?PageSize=1`)).phone_numbers;
     const [code] = (await rest(`/v1/Services/${support}/ShortCodes?PageSize=1`)).short_codes;
     env.resetCalls();
-    const data = await ok(
+    const data = await ok(env, 
       `query($s: String!, $c: String!, $p: String!, $i: String!, $m: String!, $n: String!, $sc: String!) { proxyService(sidOrUniqueName: $s) {
         phoneNumber(sid: $n) { phoneNumber service { uniqueName } }
         shortCode(sid: $sc) { shortCode }
@@ -323,7 +311,7 @@ describe('nodes', () => {
 
   it('answers null for a node that no longer exists', async () => {
     const id = Buffer.from(`v1:ProxySession:${support}:KC${MISSING}`).toString('base64url');
-    expect((await ok(`query($id: ID!) { node(id: $id) { id } }`, { id })).node).toBeNull();
+    expect((await ok(env, `query($id: ID!) { node(id: $id) { id } }`, { id })).node).toBeNull();
   });
 });
 
@@ -351,12 +339,12 @@ describe('bad input', () => {
       'input.proxyIdentifierSid',
     ],
   ])('refuses %s with an error naming the argument, before any REST call', async (_, query, field) => {
-    expectBadInput(await env.query(query), field);
+    expectBadInput(await env.query(query), field, env);
   });
 
   it('refuses a malformed child SID before fetching the child', async () => {
     const res = await env.query(`query($s: String!) { proxyService(sidOrUniqueName: $s) { uniqueName shortCode(sid: "SC1") { sid } } }`, { s: support });
-    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'sid' });
+    expectBadInput(res, 'sid');
     expect(res.errors?.[0]?.path).toEqual(['proxyService', 'shortCode']);
     expect(res.data.proxyService.uniqueName).toBe('acme-support');
     expect(env.calls()).toEqual({ 'proxy.FetchService': 1 });
@@ -380,14 +368,14 @@ describe('upstream failures', () => {
 
   it('retries a 429 on a read and answers as if nothing happened', async () => {
     env.emulator.injectFault({ operation: 'proxy.FetchSession', status: 429, count: 1 });
-    const data = await ok(`{ proxyService(sidOrUniqueName: "acme-rides") { session(sidOrUniqueName: "trip-48210") { uniqueName } } }`);
+    const data = await ok(env, `{ proxyService(sidOrUniqueName: "acme-rides") { session(sidOrUniqueName: "trip-48210") { uniqueName } } }`);
     expect(data.proxyService.session.uniqueName).toBe('trip-48210');
     expect(env.calls()['proxy.FetchSession']).toBe(2);
   });
 
   it('answers null for a missing service, and NOT_FOUND when only its lists were asked for', async () => {
-    expect((await ok(`{ proxyService(sidOrUniqueName: "KS${MISSING}") { uniqueName } }`)).proxyService).toBeNull();
-    expect((await ok(`{ proxyService(sidOrUniqueName: "no-such-service") { uniqueName } }`)).proxyService).toBeNull();
+    expect((await ok(env, `{ proxyService(sidOrUniqueName: "KS${MISSING}") { uniqueName } }`)).proxyService).toBeNull();
+    expect((await ok(env, `{ proxyService(sidOrUniqueName: "no-such-service") { uniqueName } }`)).proxyService).toBeNull();
     const res = await env.query(`{ proxyService(sidOrUniqueName: "KS${MISSING}") { sessions { nodes { sid } } } }`);
     expect(res.data?.proxyService).toBeNull();
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', status: 404, operation: 'proxy.ListSession' });
@@ -409,7 +397,7 @@ describe('mutations', () => {
     const mutation = `mutation($input: CreateProxyServiceInput!) { createProxyService(input: $input) {
       proxyService { id sid uniqueName defaultTtl geoMatchLevel numberSelectionBehavior callbackUrl chatService { sid } } userErrors { field message code twilioCode } } }`;
     const input = { uniqueName: 'test-writes', defaultTtl: 3600, geoMatchLevel: 'AREA_CODE', numberSelectionBehavior: 'AVOID_STICKY', callbackUrl: 'https://example.com/proxy' };
-    const created = await ok(mutation, { input });
+    const created = await ok(env, mutation, { input });
     const s = created.createProxyService.proxyService;
     expect(s).toMatchObject({ uniqueName: 'test-writes', defaultTtl: 3600, geoMatchLevel: 'AREA_CODE', numberSelectionBehavior: 'AVOID_STICKY', callbackUrl: 'https://example.com/proxy', chatService: null });
     expect(created.createProxyService.userErrors).toEqual([]);
@@ -418,7 +406,7 @@ describe('mutations', () => {
     // The payload is the record Twilio answered the create with; chatInstanceSid is null, so no Chat call.
     expect(env.calls()).toEqual({ 'proxy.CreateService': 1 });
 
-    const again = await ok(mutation, { input });
+    const again = await ok(env, mutation, { input });
     expect(again.createProxyService).toEqual({
       proxyService: null,
       userErrors: [{ field: ['input', 'uniqueName'], message: expect.stringContaining('test-writes'), code: 'CONFLICT', twilioCode: 80602 }],
@@ -427,59 +415,59 @@ describe('mutations', () => {
 
   it('updates a service, linking it to a Chat service, and refuses a Chat service that does not exist', async () => {
     const mutation = `mutation($input: UpdateProxyServiceInput!) { updateProxyService(input: $input) { proxyService { id defaultTtl chatInstanceSid chatService { friendlyName } } userErrors { field code } } }`;
-    const updated = await ok(mutation, { input: { sid: service, defaultTtl: 60, chatInstanceSid: communityChat } });
+    const updated = await ok(env, mutation, { input: { sid: service, defaultTtl: 60, chatInstanceSid: communityChat } });
     expect(updated.updateProxyService).toEqual({
       proxyService: { id: serviceId, defaultTtl: 60, chatInstanceSid: communityChat, chatService: { friendlyName: 'Acme Community' } },
       userErrors: [],
     });
-    const refused = await ok(mutation, { input: { sid: service, chatInstanceSid: `IS${MISSING}` } });
+    const refused = await ok(env, mutation, { input: { sid: service, chatInstanceSid: `IS${MISSING}` } });
     expect(refused.updateProxyService).toEqual({ proxyService: null, userErrors: [{ field: ['input', 'chatInstanceSid'], code: 'INVALID_INPUT' }] });
-    const missing = await ok(mutation, { input: { sid: `KS${MISSING}`, defaultTtl: 1 } });
+    const missing = await ok(env, mutation, { input: { sid: `KS${MISSING}`, defaultTtl: 1 } });
     expect(missing.updateProxyService.userErrors).toEqual([{ field: null, code: 'NOT_FOUND' }]);
   });
 
   it('adds, reserves and removes pool phone numbers, refusing a number already in the pool', async () => {
     const create = `mutation($input: CreateProxyPhoneNumberInput!) { createProxyPhoneNumber(input: $input) { proxyPhoneNumber { id sid phoneNumber isoCountry isReserved inUse service { uniqueName } } userErrors { field code twilioCode } } }`;
-    const byNumber = await ok(create, { input: { serviceSid: service, phoneNumber: '+14155550199' } });
+    const byNumber = await ok(env, create, { input: { serviceSid: service, phoneNumber: '+14155550199' } });
     expect(byNumber.createProxyPhoneNumber.proxyPhoneNumber).toMatchObject({ phoneNumber: '+14155550199', isoCountry: 'US', isReserved: false, inUse: 0, service: { uniqueName: 'test-writes' } });
-    const bySid = await ok(create, { input: { serviceSid: service, sid: PN_A, isReserved: true } });
+    const bySid = await ok(env, create, { input: { serviceSid: service, sid: PN_A, isReserved: true } });
     expect(bySid.createProxyPhoneNumber.proxyPhoneNumber).toMatchObject({ sid: PN_A, isReserved: true });
-    const duplicate = await ok(create, { input: { serviceSid: service, phoneNumber: '+14155550199' } });
+    const duplicate = await ok(env, create, { input: { serviceSid: service, phoneNumber: '+14155550199' } });
     expect(duplicate.createProxyPhoneNumber).toEqual({ proxyPhoneNumber: null, userErrors: [{ field: ['input', 'phoneNumber'], code: 'CONFLICT', twilioCode: 80104 }] });
 
     const update = `mutation($input: UpdateProxyPhoneNumberInput!) { updateProxyPhoneNumber(input: $input) { proxyPhoneNumber { sid isReserved } userErrors { code } } }`;
-    expect((await ok(update, { input: { serviceSid: service, sid: PN_A, isReserved: false } })).updateProxyPhoneNumber).toEqual({
+    expect((await ok(env, update, { input: { serviceSid: service, sid: PN_A, isReserved: false } })).updateProxyPhoneNumber).toEqual({
       proxyPhoneNumber: { sid: PN_A, isReserved: false },
       userErrors: [],
     });
-    expect((await ok(update, { input: { serviceSid: service, sid: `PN${MISSING}`, isReserved: true } })).updateProxyPhoneNumber).toEqual({
+    expect((await ok(env, update, { input: { serviceSid: service, sid: `PN${MISSING}`, isReserved: true } })).updateProxyPhoneNumber).toEqual({
       proxyPhoneNumber: null,
       userErrors: [{ code: 'NOT_FOUND' }],
     });
 
     const remove = `mutation($input: DeleteProxyPhoneNumberInput!) { deleteProxyPhoneNumber(input: $input) { deletedId userErrors { code } } }`;
-    const removed = await ok(remove, { input: { serviceSid: service, sid: PN_A } });
+    const removed = await ok(env, remove, { input: { serviceSid: service, sid: PN_A } });
     expect(removed.deleteProxyPhoneNumber).toEqual({ deletedId: bySid.createProxyPhoneNumber.proxyPhoneNumber.id, userErrors: [] });
-    expect((await ok(remove, { input: { serviceSid: service, sid: PN_A } })).deleteProxyPhoneNumber).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND' }] });
+    expect((await ok(env, remove, { input: { serviceSid: service, sid: PN_A } })).deleteProxyPhoneNumber).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND' }] });
   });
 
   it('adds, reserves and removes a short code, refusing one already in the pool', async () => {
     const create = `mutation($input: CreateProxyShortCodeInput!) { createProxyShortCode(input: $input) { proxyShortCode { id sid shortCode isReserved } userErrors { field code twilioCode } } }`;
-    const created = await ok(create, { input: { serviceSid: service, sid: SC_A } });
+    const created = await ok(env, create, { input: { serviceSid: service, sid: SC_A } });
     const code = created.createProxyShortCode.proxyShortCode;
     expect(code).toMatchObject({ sid: SC_A, isReserved: false, shortCode: expect.stringMatching(/^\d{5}$/) });
-    expect((await ok(create, { input: { serviceSid: service, sid: SC_A } })).createProxyShortCode).toEqual({
+    expect((await ok(env, create, { input: { serviceSid: service, sid: SC_A } })).createProxyShortCode).toEqual({
       proxyShortCode: null,
       userErrors: [{ field: null, code: 'CONFLICT', twilioCode: 80104 }],
     });
 
     const update = `mutation($input: UpdateProxyShortCodeInput!) { updateProxyShortCode(input: $input) { proxyShortCode { isReserved } userErrors { code } } }`;
-    expect((await ok(update, { input: { serviceSid: service, sid: SC_A, isReserved: true } })).updateProxyShortCode).toEqual({ proxyShortCode: { isReserved: true }, userErrors: [] });
-    expect((await ok(update, { input: { serviceSid: service, sid: `SC${MISSING}`, isReserved: true } })).updateProxyShortCode.userErrors).toEqual([{ code: 'NOT_FOUND' }]);
+    expect((await ok(env, update, { input: { serviceSid: service, sid: SC_A, isReserved: true } })).updateProxyShortCode).toEqual({ proxyShortCode: { isReserved: true }, userErrors: [] });
+    expect((await ok(env, update, { input: { serviceSid: service, sid: `SC${MISSING}`, isReserved: true } })).updateProxyShortCode.userErrors).toEqual([{ code: 'NOT_FOUND' }]);
 
     const remove = `mutation($input: DeleteProxyShortCodeInput!) { deleteProxyShortCode(input: $input) { deletedId userErrors { code } } }`;
-    expect((await ok(remove, { input: { serviceSid: service, sid: SC_A } })).deleteProxyShortCode).toEqual({ deletedId: code.id, userErrors: [] });
-    expect((await ok(remove, { input: { serviceSid: service, sid: SC_A } })).deleteProxyShortCode.userErrors).toEqual([{ code: 'NOT_FOUND' }]);
+    expect((await ok(env, remove, { input: { serviceSid: service, sid: SC_A } })).deleteProxyShortCode).toEqual({ deletedId: code.id, userErrors: [] });
+    expect((await ok(env, remove, { input: { serviceSid: service, sid: SC_A } })).deleteProxyShortCode.userErrors).toEqual([{ code: 'NOT_FOUND' }]);
   });
 
   describe('sessions, participants and interactions', () => {
@@ -489,7 +477,7 @@ describe('mutations', () => {
       const mutation = `mutation($input: CreateProxySessionInput!) { createProxySession(input: $input) {
         proxySession { id sid uniqueName status mode ttl participants { nodes { identifier friendlyName proxyIdentifier proxyPhoneNumber { phoneNumber inUse } } } }
         userErrors { field message code twilioCode } } }`;
-      const created = await ok(mutation, {
+      const created = await ok(env, mutation, {
         input: {
           serviceSid: service,
           uniqueName: 'order-1',
@@ -510,7 +498,7 @@ describe('mutations', () => {
       // 1 CreateSession (with both participants), 1 ListParticipant, 1 ListPhoneNumber for both participants' proxy number.
       expect(env.calls()).toEqual({ 'proxy.CreateSession': 1, 'proxy.ListParticipant': 1, 'proxy.ListPhoneNumber': 1 });
 
-      const refused = await ok(mutation, {
+      const refused = await ok(env, mutation, {
         input: { serviceSid: service, participants: ['+15555550103', '+15555550104', '+15555550105'].map((identifier) => ({ identifier })) },
       });
       expect(refused.createProxySession).toEqual({
@@ -520,20 +508,20 @@ describe('mutations', () => {
     });
 
     it('adds and removes a participant, and refuses one beyond two', async () => {
-      const other = (await ok(`mutation($s: String!) { createProxySession(input: { serviceSid: $s, uniqueName: "order-2" }) { proxySession { sid } } }`, { s: service })).createProxySession.proxySession;
+      const other = (await ok(env, `mutation($s: String!) { createProxySession(input: { serviceSid: $s, uniqueName: "order-2" }) { proxySession { sid } } }`, { s: service })).createProxySession.proxySession;
       const create = `mutation($input: CreateProxyParticipantInput!) { createProxyParticipant(input: $input) {
         proxyParticipant { id sid identifier proxyIdentifierSid proxyPhoneNumber { phoneNumber } proxyShortCode { sid } session { uniqueName } } userErrors { field code twilioCode } } }`;
-      const added = await ok(create, { input: { serviceSid: service, sessionSid: other.sid, identifier: '+15555550201', friendlyName: 'Rider' } });
+      const added = await ok(env, create, { input: { serviceSid: service, sessionSid: other.sid, identifier: '+15555550201', friendlyName: 'Rider' } });
       const participant = added.createProxyParticipant.proxyParticipant;
       expect(participant).toMatchObject({ identifier: '+15555550201', proxyPhoneNumber: { phoneNumber: '+14155550199' }, proxyShortCode: null, session: { uniqueName: 'order-2' } });
 
-      const full = await ok(create, { input: { serviceSid: service, sessionSid: session.sid, identifier: '+15555550203' } });
+      const full = await ok(env, create, { input: { serviceSid: service, sessionSid: session.sid, identifier: '+15555550203' } });
       expect(full.createProxyParticipant).toEqual({ proxyParticipant: null, userErrors: [{ field: null, code: 'INVALID_INPUT', twilioCode: 80609 }] });
 
       const remove = `mutation($input: DeleteProxyParticipantInput!) { deleteProxyParticipant(input: $input) { deletedId userErrors { code } } }`;
       const input = { serviceSid: service, sessionSid: other.sid, sid: participant.sid };
-      expect((await ok(remove, { input })).deleteProxyParticipant).toEqual({ deletedId: participant.id, userErrors: [] });
-      expect((await ok(remove, { input })).deleteProxyParticipant).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND' }] });
+      expect((await ok(env, remove, { input })).deleteProxyParticipant).toEqual({ deletedId: participant.id, userErrors: [] });
+      expect((await ok(env, remove, { input })).deleteProxyParticipant).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND' }] });
     });
 
     it('sends a message to a participant, which takes the session in progress, and refuses an empty one', async () => {
@@ -542,7 +530,7 @@ describe('mutations', () => {
         proxyMessageInteraction { id sid type data outboundResourceStatus participant { identifier } session { status dateLastInteraction } interaction { sid type } }
         userErrors { field code } } }`;
       const input = { serviceSid: service, sessionSid: session.sid, participantSid: customer.sid };
-      const sent = await ok(mutation, { input: { ...input, body: 'Your order is on its way' } });
+      const sent = await ok(env, mutation, { input: { ...input, body: 'Your order is on its way' } });
       const message = sent.createProxyMessageInteraction.proxyMessageInteraction;
       expect(message).toMatchObject({
         type: 'MESSAGE',
@@ -552,39 +540,39 @@ describe('mutations', () => {
         session: { status: 'IN_PROGRESS', dateLastInteraction: expect.any(String) },
         interaction: { sid: message.sid, type: 'MESSAGE' },
       });
-      const empty = await ok(mutation, { input });
+      const empty = await ok(env, mutation, { input });
       expect(empty.createProxyMessageInteraction).toEqual({ proxyMessageInteraction: null, userErrors: [{ field: ['input', 'body'], code: 'INVALID_INPUT' }] });
 
       const remove = `mutation($input: DeleteProxyInteractionInput!) { deleteProxyInteraction(input: $input) { deletedId userErrors { code } } }`;
       const target = { serviceSid: service, sessionSid: session.sid, sid: message.sid };
-      const removed = await ok(remove, { input: target });
+      const removed = await ok(env, remove, { input: target });
       expect(removed.deleteProxyInteraction).toEqual({ deletedId: expect.any(String), userErrors: [] });
-      const left = await ok(`query($s: String!, $c: String!) { proxyService(sidOrUniqueName: $s) { session(sidOrUniqueName: $c) { interactions { nodes { id } } } } }`, { s: service, c: session.sid });
+      const left = await ok(env, `query($s: String!, $c: String!) { proxyService(sidOrUniqueName: $s) { session(sidOrUniqueName: $c) { interactions { nodes { id } } } } }`, { s: service, c: session.sid });
       expect(left.proxyService.session.interactions.nodes).toEqual([]);
-      expect((await ok(`query($id: ID!) { node(id: $id) { id } }`, { id: removed.deleteProxyInteraction.deletedId })).node).toBeNull();
-      expect((await ok(remove, { input: target })).deleteProxyInteraction).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND' }] });
+      expect((await ok(env, `query($id: ID!) { node(id: $id) { id } }`, { id: removed.deleteProxyInteraction.deletedId })).node).toBeNull();
+      expect((await ok(env, remove, { input: target })).deleteProxyInteraction).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND' }] });
     });
 
     it('closes a session, refuses a change of status Twilio does not allow, and deletes it', async () => {
       const mutation = `mutation($input: UpdateProxySessionInput!) { updateProxySession(input: $input) { proxySession { id status dateEnded } userErrors { field code twilioCode } } }`;
-      const closed = await ok(mutation, { input: { serviceSid: service, sid: session.sid, status: 'CLOSED' } });
+      const closed = await ok(env, mutation, { input: { serviceSid: service, sid: session.sid, status: 'CLOSED' } });
       expect(closed.updateProxySession).toEqual({ proxySession: { id: session.id, status: 'CLOSED', dateEnded: expect.any(String) }, userErrors: [] });
-      const refused = await ok(mutation, { input: { serviceSid: service, sid: session.sid, status: 'OPEN' } });
+      const refused = await ok(env, mutation, { input: { serviceSid: service, sid: session.sid, status: 'OPEN' } });
       expect(refused.updateProxySession).toEqual({ proxySession: null, userErrors: [{ field: null, code: 'INVALID_INPUT', twilioCode: 80607 }] });
 
       const remove = `mutation($input: DeleteProxySessionInput!) { deleteProxySession(input: $input) { deletedId userErrors { code } } }`;
       const input = { serviceSid: service, sid: session.sid };
-      expect((await ok(remove, { input })).deleteProxySession).toEqual({ deletedId: session.id, userErrors: [] });
-      expect((await ok(remove, { input })).deleteProxySession).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND' }] });
+      expect((await ok(env, remove, { input })).deleteProxySession).toEqual({ deletedId: session.id, userErrors: [] });
+      expect((await ok(env, remove, { input })).deleteProxySession).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND' }] });
     });
   });
 
   it('deletes the service, and reports NOT_FOUND the second time', async () => {
     const mutation = `mutation($sid: String!) { deleteProxyService(input: { sid: $sid }) { deletedId userErrors { code twilioCode } } }`;
-    expect((await ok(mutation, { sid: service })).deleteProxyService).toEqual({ deletedId: serviceId, userErrors: [] });
+    expect((await ok(env, mutation, { sid: service })).deleteProxyService).toEqual({ deletedId: serviceId, userErrors: [] });
     expect(env.calls()).toEqual({ 'proxy.DeleteService': 1 });
-    expect((await ok(mutation, { sid: service })).deleteProxyService).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND', twilioCode: 20404 }] });
-    expect((await ok(`query($sid: String!) { proxyService(sidOrUniqueName: $sid) { uniqueName } }`, { sid: service })).proxyService).toBeNull();
+    expect((await ok(env, mutation, { sid: service })).deleteProxyService).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND', twilioCode: 20404 }] });
+    expect((await ok(env, `query($sid: String!) { proxyService(sidOrUniqueName: $sid) { uniqueName } }`, { sid: service })).proxyService).toBeNull();
     service = '';
   });
 });

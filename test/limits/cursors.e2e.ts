@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGateway, type GatewayEnv, type GraphQLResponse } from '../support/harness.ts';
+import { expectBadInput } from '../support/assertions.ts';
 import { basicAuth, twilioFetch } from '../emulator/helpers.ts';
 import { DEFAULT_ACCOUNTS } from '../../src/emulator/accounts.ts';
 
@@ -55,12 +56,6 @@ async function memberCursor(channel: string): Promise<string> {
   return res.data.chatService.channel.members.pageInfo.endCursor;
 }
 
-function expectRefused(res: GraphQLResponse, argument: string): void {
-  expect(res.errors).toHaveLength(1);
-  expect(res.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: argument });
-  expect(res.errors![0]!.message).toContain(argument);
-}
-
 /** One character of `text` at `index` replaced by another character of the base64url alphabet. */
 function changeOne(text: string, index: number): string {
   const c = text[index]!;
@@ -81,7 +76,7 @@ describe('a cursor from another list', () => {
     expect((await env.query(CHANNELS, { service: chatSupport, after: cursor })).errors).toBeUndefined();
     env.resetCalls();
     const res = await env.query(CHANNELS, { service: chatCommunity, after: cursor });
-    expectRefused(res, 'after');
+    expectBadInput(res, 'after');
     expect(res.errors![0]!.path).toEqual(['chatService', 'channels']);
     expect(env.totalCalls()).toBe(0);
   });
@@ -89,7 +84,7 @@ describe('a cursor from another list', () => {
   it("is refused on another channel's members, before any member list is read", async () => {
     const cursor = await memberCursor(channels[0]!);
     const res = await env.query(MEMBERS, { service: chatSupport, channel: channels[1], after: cursor });
-    expectRefused(res, 'after');
+    expectBadInput(res, 'after');
     expect(res.errors![0]!.path).toEqual(['chatService', 'channel', 'members']);
     // No call at all: no ListMember, and the service and channel, asked only for that list, are not read (this was 2:
     // FetchService and FetchChannel, before parents were read only for their own fields).
@@ -99,7 +94,7 @@ describe('a cursor from another list', () => {
   it("is refused on another session's participants, before any participant list is read", async () => {
     const cursor = await participantCursor(sessions[0]!);
     const res = await env.query(PARTICIPANTS, { service: proxySupport, session: sessions[1], after: cursor });
-    expectRefused(res, 'after');
+    expectBadInput(res, 'after');
     expect(res.errors![0]!.path).toEqual(['proxyService', 'session', 'participants']);
     expect(env.calls()['proxy.ListParticipant']).toBeUndefined();
   });
@@ -107,7 +102,7 @@ describe('a cursor from another list', () => {
   it('is refused on another kind of list, with no REST call', async () => {
     const cursor = await memberCursor(channels[0]!);
     const res = await env.query(CHANNELS, { service: chatSupport, after: cursor });
-    expectRefused(res, 'after');
+    expectBadInput(res, 'after');
     expect(env.totalCalls()).toBe(0);
   });
 
@@ -115,7 +110,7 @@ describe('a cursor from another list', () => {
     const first = await env.query(`query($s: String!) { chatService(sid: $s) { channels(first: 1, type: [PUBLIC]) { pageInfo { endCursor } } } }`, { s: chatSupport });
     const cursor = first.data.chatService.channels.pageInfo.endCursor;
     env.resetCalls();
-    expectRefused(await env.query(CHANNELS, { service: chatSupport, after: cursor }), 'after');
+    expectBadInput(await env.query(CHANNELS, { service: chatSupport, after: cursor }), 'after');
     expect(env.totalCalls()).toBe(0);
   });
 
@@ -126,7 +121,7 @@ describe('a cursor from another list', () => {
     const theirs = await env.query(`query($after: String) { chatServices(first: 1, after: $after) { nodes { sid } } }`, { after: cursor }, {
       authorization: basicAuth(OTHER_ACCOUNT.accountSid, OTHER_ACCOUNT.authToken),
     });
-    expectRefused(theirs, 'after');
+    expectBadInput(theirs, 'after');
     expect(env.totalCalls()).toBe(0);
   });
 
@@ -136,7 +131,7 @@ describe('a cursor from another list', () => {
       c: channels[0],
       before: await memberCursor(channels[0]!),
     });
-    expectRefused(res, 'before');
+    expectBadInput(res, 'before');
     expect(env.calls()['chat.ListMessage']).toBeUndefined();
   });
 });
@@ -145,23 +140,23 @@ describe('a cursor the gateway did not sign', () => {
   it('is refused when any one character is changed, with no REST call', async () => {
     const cursor = await channelCursor(chatSupport);
     for (const index of [0, Math.floor(cursor.length / 3), cursor.indexOf('.') - 1, cursor.indexOf('.') + 1, cursor.length - 1]) {
-      expectRefused(await env.query(CHANNELS, { service: chatSupport, after: changeOne(cursor, index) }), 'after');
+      expectBadInput(await env.query(CHANNELS, { service: chatSupport, after: changeOne(cursor, index) }), 'after');
     }
     expect(env.totalCalls()).toBe(0);
   });
 
   it('is refused in the old unsigned format, with no REST call', async () => {
     const unsigned = Buffer.from(JSON.stringify({ g: 0, s: 2, i: 1, o: 'asc' })).toString('base64url');
-    expectRefused(await env.query(CHANNELS, { service: chatSupport, after: unsigned }), 'after');
+    expectBadInput(await env.query(CHANNELS, { service: chatSupport, after: unsigned }), 'after');
     // Its contents with a signature made up.
-    expectRefused(await env.query(CHANNELS, { service: chatSupport, after: `${unsigned}.${'A'.repeat(22)}` }), 'after');
+    expectBadInput(await env.query(CHANNELS, { service: chatSupport, after: `${unsigned}.${'A'.repeat(22)}` }), 'after');
     expect(env.totalCalls()).toBe(0);
   });
 
   it('is refused without being repeated in the error', async () => {
     const junk = 'x'.repeat(5000);
     const res = await env.query(CHANNELS, { service: chatSupport, after: junk });
-    expectRefused(res, 'after');
+    expectBadInput(res, 'after');
     expect(JSON.stringify(res)).not.toContain(junk);
     expect(env.totalCalls()).toBe(0);
   });
@@ -211,7 +206,7 @@ describe('signed cursors', () => {
     expect(next.errors).toBeUndefined();
     expect(next.data.chatService.channels.nodes).toHaveLength(2);
     expect(next.data.chatService.channels.nodes[0].sid).not.toBe(first.data.chatService.channels.nodes[0].sid);
-    expectRefused(await c.query(CHANNELS, { service: chatSupport, after: cursor }), 'after');
+    expectBadInput(await c.query(CHANNELS, { service: chatSupport, after: cursor }), 'after');
     expect(c.totalCalls()).toBe(0);
   });
 });

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGateway, type GatewayEnv, type GraphQLResponse } from '../support/harness.ts';
+import { expectBadInput } from '../support/assertions.ts';
 import { twilioFetch } from '../emulator/helpers.ts';
 
 let env: GatewayEnv;
@@ -32,21 +33,13 @@ const nested = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth
 /** The same as a GraphQL literal: {a:{a:…1…}}. */
 const nestedLiteral = (depth: number) => '{a:'.repeat(depth) + '1' + '}'.repeat(depth);
 
-function expectBadInput(res: GraphQLResponse, field: string): void {
-  expect(res.errors, JSON.stringify(res.errors)).toHaveLength(1);
-  expect(res.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
-  expect(res.errors![0]!.message).toContain(field);
-  expect(res.errors![0]!.message).not.toMatch(/Unexpected error/);
-}
-
 describe('JSON nested too deep', () => {
   const CREATE = `mutation($input: CreateChatChannelInput!) { createChatChannel(input: $input) { chatChannel { sid attributes } userErrors { message } } }`;
 
   it('in a variable (5,000 levels) is BAD_USER_INPUT naming the field, with no REST call', async () => {
     const res = await postRaw(`{"query":${JSON.stringify(CREATE)},"variables":{"input":{"serviceSid":"${chat}","friendlyName":"deep","attributes":${nested(5000)}}}}`);
-    expectBadInput(res, 'input.attributes');
+    expectBadInput(res, 'input.attributes', env);
     expect(res.errors![0]!.message).toMatch(/100 levels/);
-    expect(env.totalCalls()).toBe(0);
   });
 
   it('in a variable of its own is BAD_USER_INPUT naming the variable, with no REST call', async () => {
@@ -60,8 +53,7 @@ describe('JSON nested too deep', () => {
 
   it('in a literal of the document is BAD_USER_INPUT naming the field, with no REST call', async () => {
     const res = await env.query(`mutation { createChatChannel(input: { serviceSid: "${chat}", friendlyName: "deep", attributes: ${nestedLiteral(110)} }) { chatChannel { sid } } }`);
-    expectBadInput(res, 'input.attributes');
-    expect(env.totalCalls()).toBe(0);
+    expectBadInput(res, 'input.attributes', env);
   });
 
   it('in a variable inside a literal is bounded as a variable, with no REST call', async () => {
@@ -74,8 +66,7 @@ describe('JSON nested too deep', () => {
 
   it("in a variable's default value is BAD_USER_INPUT naming the variable, with no REST call", async () => {
     const res = await env.query(`mutation($a: JSON = ${nestedLiteral(110)}) { createChatChannel(input: { serviceSid: "${chat}", friendlyName: "deep", attributes: $a }) { chatChannel { sid } } }`);
-    expectBadInput(res, '$a');
-    expect(env.totalCalls()).toBe(0);
+    expectBadInput(res, '$a', env);
   });
 
   it('up to 100 levels is written and read back as sent, both ways in', async () => {
@@ -105,15 +96,13 @@ describe('JSON too large', () => {
     const res = await env.query(`mutation($input: CreateChatChannelInput!) { createChatChannel(input: $input) { chatChannel { sid } } }`, {
       input: { serviceSid: chat, friendlyName: 'large', attributes: { text: 'x'.repeat(70_000) } },
     });
-    expectBadInput(res, 'input.attributes');
+    expectBadInput(res, 'input.attributes', env);
     expect(res.errors![0]!.message).toMatch(/65536 bytes/);
-    expect(env.totalCalls()).toBe(0);
   });
 
   it('over 64 KiB in a literal is BAD_USER_INPUT naming the field, with no REST call', async () => {
     const res = await env.query(`mutation { createChatChannel(input: { serviceSid: "${chat}", friendlyName: "large", attributes: { text: "${'x'.repeat(70_000)}" } }) { chatChannel { sid } } }`);
-    expectBadInput(res, 'input.attributes');
-    expect(env.totalCalls()).toBe(0);
+    expectBadInput(res, 'input.attributes', env);
   });
 });
 

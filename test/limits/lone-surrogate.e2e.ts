@@ -5,7 +5,8 @@
  * of the document it is already a syntax error.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startGateway, type GatewayEnv, type GraphQLResponse } from '../support/harness.ts';
+import { startGateway, type GatewayEnv } from '../support/harness.ts';
+import { expectBadInput } from '../support/assertions.ts';
 import { twilioFetch } from '../emulator/helpers.ts';
 
 const LONE = '\ud800';
@@ -26,13 +27,6 @@ beforeAll(async () => {
 });
 afterAll(() => env?.close());
 beforeEach(() => env.resetCalls());
-
-function expectBadInput(res: GraphQLResponse, field: string): void {
-  expect(res.errors, JSON.stringify(res.errors)).toHaveLength(1);
-  expect(res.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
-  expect(res.errors![0]!.message).toContain(field);
-  expect(res.errors![0]!.message).not.toMatch(/Unexpected error/);
-}
 
 describe('a lone surrogate in a path argument', () => {
   it.each([

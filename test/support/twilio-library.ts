@@ -21,7 +21,12 @@
  * works too: the library then rewrites every host it requests, the
  * emulator's own page URLs included, but keeps their port, so a URL on the
  * emulator's scheme and port is sent back to the emulator.
+ *
+ * `restException` and `expectRestException` check how a refusal reaches a
+ * caller of the library: as a `RestException` with Twilio's status, error
+ * code and documentation link.
  */
+import { expect } from 'vitest';
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import { DEMO_ACCOUNT } from '../../src/emulator/accounts.ts';
@@ -62,4 +67,31 @@ export function twilioClientFor(
     return twilio(credentials.apiKey, credentials.apiSecret, { accountSid: credentials.accountSid, httpClient });
   }
   return twilio(credentials.accountSid, credentials.authToken, { httpClient });
+}
+
+/** The `RestException` a call rejects with; fails showing what it resolved with instead, or what else it threw. */
+export async function restException(call: Promise<unknown>): Promise<twilio.RestException> {
+  const outcome = await call.then(
+    (value: unknown) => ({ resolved: true as const, value }),
+    (error: unknown) => ({ resolved: false as const, error }),
+  );
+  if (outcome.resolved) expect.fail(`expected a RestException, but the call resolved with ${JSON.stringify(outcome.value)?.slice(0, 500)}`);
+  expect(outcome.error).toBeInstanceOf(twilio.RestException);
+  return outcome.error as twilio.RestException;
+}
+
+/**
+ * The `RestException` a call rejects with, checked for Twilio's status, its
+ * error code (any, when not given), the documentation link of that code, and
+ * a message (matching `message` when given).
+ */
+export async function expectRestException(call: Promise<unknown>, status: number, code?: number, message?: RegExp): Promise<twilio.RestException> {
+  const error = await restException(call);
+  expect({ status: error.status, code: error.code, moreInfo: error.moreInfo, message: error.message }).toEqual({
+    status,
+    code: code ?? expect.any(Number),
+    moreInfo: `https://www.twilio.com/docs/errors/${error.code}`,
+    message: message ? expect.stringMatching(message) : expect.any(String),
+  });
+  return error;
 }

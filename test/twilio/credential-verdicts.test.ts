@@ -1,5 +1,5 @@
 /** What Twilio said of a credential, remembered briefly and process-wide, without keeping the secret. */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { CredentialVerdicts, credentialKey } from '../../src/twilio/credential-verdicts.ts';
 import * as chat from '../../src/twilio/chat.ts';
 import { TwilioClient } from '../../src/twilio/client.ts';
@@ -90,12 +90,19 @@ describe('refused credentials at the REST client', () => {
   });
 
   it('tries a refused credential again once the memory has passed', async () => {
+    // The memory is timed with Date.now(): only Date is faked, so the sockets keep their real timers.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
     await using server = await startServer((_req, res) => twilioError(res, 401, 20003, 'Authenticate'));
-    await using transport = testTransport(server.url, { refusedCredentialMs: 50 });
+    await using transport = testTransport(server.url, { refusedCredentialMs: 60_000 });
     const wrong = { accountSid: ACCOUNT_SID, authToken: 'wrong' };
     await expect(chat.fetchService(transport.client(wrong), { path: { Sid: SERVICE } })).rejects.toMatchObject({ status: 401 });
     await expect(chat.fetchService(transport.client(wrong), { path: { Sid: SERVICE } })).rejects.toMatchObject({ status: 401, attempts: 0 });
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    vi.advanceTimersByTime(59_999);
+    await expect(chat.fetchService(transport.client(wrong), { path: { Sid: SERVICE } })).rejects.toMatchObject({ status: 401, attempts: 0 });
+    vi.advanceTimersByTime(2);
     await expect(chat.fetchService(transport.client(wrong), { path: { Sid: SERVICE } })).rejects.toMatchObject({ status: 401, attempts: 1 });
     expect(server.requests).toHaveLength(2);
   });

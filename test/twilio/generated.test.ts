@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { chatOperations } from '../../src/twilio/chat.ts';
 import { eventsOperations } from '../../src/twilio/events.ts';
 import { proxyOperations } from '../../src/twilio/proxy.ts';
 import type { TwilioOperation } from '../../src/twilio/operation.ts';
+import { expectFileUpToDate } from '../support/drift.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const tables: Record<string, Record<string, TwilioOperation>> = {
@@ -20,9 +20,7 @@ const all = Object.values(tables).flatMap((table) => Object.values(table));
 
 describe('generated REST layer', () => {
   it('matches the specs (run `npm run generate` after changing specs/ or the generator)', () => {
-    for (const [path, expected] of renderAll(root)) {
-      expect(readFileSync(join(root, path), 'utf8'), path).toBe(expected);
-    }
+    for (const [path, expected] of renderAll(root)) expectFileUpToDate(path, expected, 'npm run generate');
   });
 
   it('has every operation of the four specs, each under a unique key', () => {
