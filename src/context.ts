@@ -11,7 +11,7 @@ import { Lookups } from './schema/shared/lookups.ts';
 import { CursorSigner } from './schema/shared/cursor.ts';
 import { TwilioTransportError, type TwilioCallSite } from './twilio/errors.ts';
 import { RequestEnded } from './limits/lifetime.ts';
-import { credentialSecrets, withoutSecrets, type SecretForm } from './schema/shared/secrets.ts';
+import { credentialSecrets, withoutSecrets, type SecretForm } from './twilio/secrets.ts';
 import type { LiveBus } from './live/bus.ts';
 import { ResourceTags } from './cache/tags.ts';
 
