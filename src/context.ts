@@ -10,7 +10,7 @@ import { TwilioClient, type CallOptions, type RawRequest, type TwilioCredentials
 import { Lookups } from './schema/shared/lookups.ts';
 import { CursorSigner } from './schema/shared/cursor.ts';
 import { TwilioTransportError, type TwilioCallSite } from './twilio/errors.ts';
-import { RequestEnded } from './limits/lifetime.ts';
+import { RequestEnded, RestBudgetExceeded } from './twilio/request-errors.ts';
 import { credentialSecrets, withoutSecrets, type SecretForm } from './twilio/secrets.ts';
 import type { LiveBus } from './live/bus.ts';
 import { ResourceTags } from './cache/tags.ts';
@@ -176,17 +176,15 @@ export class RequestTwilioClient extends TwilioClient {
     });
   }
 
-  #tooExpensive(): GraphQLError {
-    return new GraphQLError(`This request needs more than ${this.#maxCalls} REST calls to Twilio, retries included: ask for fewer items, or split the query`, {
-      extensions: { code: 'QUERY_TOO_EXPENSIVE', limit: this.#maxCalls },
-    });
+  #tooExpensive(): RestBudgetExceeded {
+    return new RestBudgetExceeded(this.#maxCalls);
   }
 }
 
-/** The error of a field whose calls the request's end cancelled. */
-function ended(reason: unknown): GraphQLError {
-  if (reason instanceof RequestEnded) return reason.toGraphQLError();
-  return new GraphQLError('The request was cancelled', { extensions: { code: 'CLIENT_CLOSED_REQUEST' } });
+/** The error of a call the request's end cancelled (a new one per call). */
+function ended(reason: unknown): RequestEnded {
+  if (reason instanceof RequestEnded) return new RequestEnded(reason.code, reason.message);
+  return new RequestEnded('CLIENT_CLOSED_REQUEST', 'The request was cancelled');
 }
 
 /**

@@ -1,7 +1,7 @@
 /** The REST client of one GraphQL request: its budget counts every HTTP attempt. */
 import { describe, expect, it } from 'vitest';
-import { GraphQLError } from 'graphql';
 import { RequestTwilioClient } from '../../src/context.ts';
+import { RestBudgetExceeded } from '../../src/twilio/request-errors.ts';
 import * as chat from '../../src/twilio/chat.ts';
 import { ACCOUNT_SID, AUTH_TOKEN, json, startServer, testTransport, twilioError } from '../twilio/support/http.ts';
 
@@ -21,7 +21,7 @@ describe('RequestTwilioClient budget', () => {
     // Two first attempts; the rest were retries.
     expect(client.retries).toBe(4);
     const reasons = results.map((r) => (r.status === 'rejected' ? r.reason : undefined));
-    expect(reasons.some((e) => e instanceof GraphQLError && e.extensions.code === 'QUERY_TOO_EXPENSIVE')).toBe(true);
+    expect(reasons.some((e) => e instanceof RestBudgetExceeded && e.limit === 6)).toBe(true);
   });
 
   it('counts the attempts actually sent, not the calls refused by the budget', async () => {
