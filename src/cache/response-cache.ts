@@ -43,7 +43,8 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { useResponseCache, type Cache } from '@graphql-yoga/plugin-response-cache';
-import { requestCredentials, type GatewayContext } from '../context.ts';
+import type { GatewayContext } from '../context.ts';
+import { requestCredentials } from '../credentials.ts';
 import type { TwilioCredentials, TwilioTransport } from '../twilio/client.ts';
 import type { ChatLiveEvent } from '../live/events.ts';
 import { SECRET_BEARING_TYPES } from '../schema/shared/secrets.ts';
