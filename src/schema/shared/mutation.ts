@@ -6,7 +6,7 @@
 import type { OutputRef } from '@pothos/core';
 import { builder } from '../builder.ts';
 import { TwilioApiError } from '../../twilio/errors.ts';
-import { forgetReads, type GatewayContext } from '../../context.ts';
+import type { GatewayContext } from '../context.ts';
 
 export type UserErrorCode = 'NOT_FOUND' | 'CONFLICT' | 'INVALID_INPUT';
 
@@ -87,8 +87,6 @@ export async function runWrite<T>(ctx: GatewayContext, inputFields: Record<strin
         },
       ],
     };
-  } finally {
-    forgetReads(ctx);
   }
 }
 
