@@ -52,7 +52,7 @@ import { ACCOUNT_TAG, ResourceTags, chatEventTags } from './tags.ts';
 import { MemoryStore, type ResponseStore } from './store.ts';
 import { RedisStore } from './redis-store.ts';
 import type { ResponseCacheOptions } from './options.ts';
-import { ConfigError } from '../config.ts';
+import { ConfigError } from '../config-error.ts';
 
 export interface ResponseCacheStats {
   /** Answers served from the cache. */
