@@ -9,6 +9,9 @@ import { DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits } from './limits/s
 import { DEFAULT_LIVE_OPTIONS, type LiveOptions, type SigningAccount } from './live/options.ts';
 import { DEFAULT_RESPONSE_CACHE_OPTIONS, MAX_TTL_MS, parseTtls, type ResponseCacheOptions } from './cache/options.ts';
 import { observabilityConfig, type ObservabilityConfig } from './observability/config.ts';
+import { ConfigError } from './config-error.ts';
+
+export { ConfigError };
 
 export interface Config {
   /** Port the gateway listens on (`PORT`, default 4000; 0 picks a free one). */
@@ -77,17 +80,6 @@ export interface Config {
    * can validate them and say where requests go.
    */
   env: Readonly<Record<string, string | undefined>>;
-}
-
-/** A configuration error; `variable` names the environment variable at fault. */
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`${variable}: ${message}`);
-    this.name = 'ConfigError';
-  }
 }
 
 const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;

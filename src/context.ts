@@ -1,193 +1,20 @@
 /**
- * The per-request context: whose Twilio credentials this request uses, a REST
- * client bound to them, and fresh loaders. Nothing in it outlives the request,
- * so no cached object can cross from one caller to another.
+ * The per-request context, composed of its parts: whose Twilio credentials
+ * this request uses (credentials.ts), a REST client bound to them with the
+ * request's read cache (twilio/request-client.ts), and what else the schema
+ * needs (schema/context.ts). Nothing in it outlives the request, so no cached
+ * object can cross from one caller to another.
  */
-import { contextCacheSymbol, initContextCache } from '@pothos/core';
-import { GraphQLError } from 'graphql';
+import { contextCacheSymbol } from '@pothos/core';
 import type { YogaInitialContext } from 'graphql-yoga';
-import { TwilioClient, type CallOptions, type RawRequest, type TwilioCredentials, type TwilioTransport } from './twilio/client.ts';
-import { Lookups } from './schema/shared/lookups.ts';
+import type { TwilioCredentials, TwilioTransport } from './twilio/client.ts';
+import { RequestTwilioClient } from './twilio/request-client.ts';
+import type { RequestCache } from './twilio/request-cache.ts';
+import { requestCredentials } from './credentials.ts';
+import type { GatewayContext, RequestContext } from './schema/context.ts';
 import { CursorSigner } from './schema/shared/cursor.ts';
-import { TwilioTransportError, type TwilioCallSite } from './twilio/errors.ts';
-import { RequestEnded } from './limits/lifetime.ts';
-import { credentialSecrets, withoutSecrets, type SecretForm } from './schema/shared/secrets.ts';
 import type { LiveBus } from './live/bus.ts';
 import { ResourceTags } from './cache/tags.ts';
-
-/** What the context factory adds to Yoga's own context for each request. */
-export interface RequestContext {
-  /** REST client for this request's credentials. */
-  twilio: RequestTwilioClient;
-  /** Batched lookups that are no single type's loader (users by identity, members by identity). */
-  lookups: Lookups;
-  /** Signs and checks connection cursors with the gateway's key. */
-  cursors: CursorSigner;
-  /** Where subscription fields subscribe to live events; null when the gateway serves none. */
-  live: LiveBus | null;
-}
-
-/** The context every resolver sees. */
-export type GatewayContext = YogaInitialContext & RequestContext;
-
-const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
-const API_KEY_SID = /^SK[0-9a-fA-F]{32}$/;
-
-function unauthenticated(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-}
-
-/**
- * Credentials a request carries in `Authorization: Basic …`: an account SID and
- * auth token, or an API key SID and secret with `X-Twilio-Account-Sid` naming
- * the account the key belongs to. Without the header, the gateway's own
- * credentials are used.
- */
-export function requestCredentials(request: Request, fallback: TwilioCredentials | null): TwilioCredentials {
-  const header = request.headers.get('authorization');
-  if (!header) {
-    if (fallback) return fallback;
-    throw unauthenticated('No Twilio credentials: send Authorization: Basic with an account SID and auth token, or configure the gateway with TWILIO_ACCOUNT_SID');
-  }
-  const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header.trim());
-  const decoded = match ? Buffer.from(match[1]!, 'base64').toString() : '';
-  const colon = decoded.indexOf(':');
-  if (colon < 1) throw unauthenticated('Authorization must be Basic base64(<account SID or API key SID>:<auth token or secret>)');
-  const user = decoded.slice(0, colon);
-  const secret = decoded.slice(colon + 1);
-  if (!secret) throw unauthenticated('Authorization: the auth token or secret is empty');
-  if (ACCOUNT_SID.test(user)) return { accountSid: user, authToken: secret };
-  if (API_KEY_SID.test(user)) {
-    const account = request.headers.get('x-twilio-account-sid');
-    if (!account) throw unauthenticated('X-Twilio-Account-Sid is required with an API key: the SID of the account the key belongs to');
-    if (!ACCOUNT_SID.test(account)) throw unauthenticated('X-Twilio-Account-Sid must be AC followed by 32 hexadecimal digits');
-    return { accountSid: account, apiKey: user, apiSecret: secret };
-  }
-  throw unauthenticated('Authorization: the user name must be an account SID (AC…) or an API key SID (SK…)');
-}
-
-/**
- * The REST client of one GraphQL request. The same read (same path and query)
- * is sent once however many fields want it; a write forgets earlier reads, as
- * they may be stale; and a budget stops a query that would make too many
- * calls. Every HTTP attempt counts against the budget, retries included.
- */
-export class RequestTwilioClient extends TwilioClient {
-  readonly #reads = new Map<string, Promise<unknown>>();
-  readonly #maxCalls: number;
-  readonly #signal: AbortSignal | undefined;
-  readonly #transport: TwilioTransport;
-  // Private, like the client's Authorization: only read to cut the credentials out of Twilio's errors.
-  readonly #credentials: TwilioCredentials;
-  #credentialForms: SecretForm[] | undefined;
-  /**
-   * True when the account SID is only the caller's word: Twilio accepts an API key whatever
-   * X-Twilio-Account-Sid names, where it checks an auth token against the account it comes with.
-   * The gateway's own credentials are the operator's word, and never claimed.
-   */
-  readonly accountClaimed: boolean;
-  #sent = 0;
-  #retries = 0;
-  /** What this request read and wrote, when a response cache needs to know. */
-  readonly resources: ResourceTags | undefined;
-
-  /**
-   * `signal` is the request's: when it aborts, every call of the request
-   * stops. With `trackResources`, the resources read and written are noted
-   * in `resources` (for the response cache). `scope` goes to the transport's
-   * observer with each call (the request's trace context).
-   */
-  constructor(transport: TwilioTransport, credentials: TwilioCredentials, maxCalls: number, signal?: AbortSignal, trackResources = false, scope?: unknown, accountClaimed = false) {
-    super(transport, credentials, { fairShare: true, scope });
-    this.accountClaimed = accountClaimed;
-    this.#maxCalls = maxCalls;
-    this.#signal = signal;
-    this.#credentials = credentials;
-    this.#transport = transport;
-    this.resources = trackResources ? new ResourceTags() : undefined;
-  }
-
-  /** Who the credentials are, without their secret: the account SID, or the API key SID with its account. */
-  get principal(): string {
-    return 'apiKey' in this.#credentials ? `${this.#credentials.accountSid}/${this.#credentials.apiKey}` : this.#credentials.accountSid;
-  }
-
-  /** A client with the same credentials and budget and nothing read yet, whose calls stop with `signal` (one event of a subscription). */
-  fork(signal: AbortSignal): RequestTwilioClient {
-    return new RequestTwilioClient(this.#transport, this.#credentials, this.#maxCalls, signal, false, undefined, this.accountClaimed);
-  }
-
-  /** HTTP attempts sent to Twilio so far, retries included. */
-  get restCalls(): number {
-    return this.#sent;
-  }
-
-  /** Of `restCalls`, the attempts that were retries of an earlier one. */
-  get retries(): number {
-    return this.#retries;
-  }
-
-  /** The request's REST budget: the most HTTP attempts it may send. */
-  get maxRestCalls(): number {
-    return this.#maxCalls;
-  }
-
-  override send(request: RawRequest, options?: CallOptions): Promise<unknown> {
-    const resources = this.resources;
-    if (request.method !== 'GET') {
-      this.#reads.clear();
-      // A create's path is a list's: its template does not end with the object's own SID.
-      const template = typeof request.expect === 'object' ? (request.expect as { path?: unknown }).path : undefined;
-      resources?.write(request.product, request.method, request.path, typeof template === 'string' && !template.endsWith('}'));
-      const written = this.#withinBudget(request, options);
-      return resources ? written.then((answer) => (resources.wrote(request.product, answer), answer)) : written;
-    }
-    const key = `${request.product} ${request.path}`;
-    let read = this.#reads.get(key);
-    if (!read) {
-      read = this.#withinBudget(request, options);
-      if (resources) {
-        const shape = typeof request.expect === 'object' ? request.expect : undefined;
-        read = read.then((answer) => (resources.read(request.product, request.path, shape, answer), answer));
-      }
-      this.#reads.set(key, read);
-    }
-    return read;
-  }
-
-  protected override beforeAttempt(_site: TwilioCallSite, attempt: number): void {
-    if (this.#sent >= this.#maxCalls) throw this.#tooExpensive();
-    this.#sent++;
-    if (attempt > 1) this.#retries++;
-  }
-
-  #withinBudget(request: RawRequest, options: CallOptions = {}): Promise<unknown> {
-    const signal = this.#signal;
-    if (signal?.aborted) return Promise.reject(ended(signal.reason));
-    // Refused at once when the budget is spent, rather than after waiting for a slot.
-    if (this.#sent >= this.#maxCalls) return Promise.reject(this.#tooExpensive());
-    const either = signal && options.signal ? AbortSignal.any([options.signal, signal]) : (signal ?? options.signal);
-    return super.send(request, { ...options, signal: either }).catch((error: unknown) => {
-      // A write cancelled after it was sent keeps its own error: its outcome is unknown, not merely cut short.
-      const cancelled = signal?.aborted && error instanceof TwilioTransportError && error.kind === 'aborted';
-      if (cancelled && !(request.method !== 'GET' && error.requestSent)) throw ended(signal.reason);
-      // Twilio may quote the credentials back (or something before it may); they never go further.
-      throw withoutSecrets(error, (this.#credentialForms ??= credentialSecrets(this.#credentials)));
-    });
-  }
-
-  #tooExpensive(): GraphQLError {
-    return new GraphQLError(`This request needs more than ${this.#maxCalls} REST calls to Twilio, retries included: ask for fewer items, or split the query`, {
-      extensions: { code: 'QUERY_TOO_EXPENSIVE', limit: this.#maxCalls },
-    });
-  }
-}
-
-/** The error of a field whose calls the request's end cancelled. */
-function ended(reason: unknown): GraphQLError {
-  if (reason instanceof RequestEnded) return reason.toGraphQLError();
-  return new GraphQLError('The request was cancelled', { extensions: { code: 'CLIENT_CLOSED_REQUEST' } });
-}
 
 /**
  * Builds the context factory Yoga calls once per request; `signalOf` gives
@@ -204,11 +31,20 @@ export function contextFactory(
   trackResources = false,
   scopeOf: (request: Request) => unknown = () => undefined,
 ) {
-  return ({ request }: YogaInitialContext): RequestContext => {
+  return (initial: YogaInitialContext): RequestContext => {
+    const { request } = initial;
     const credentials = requestCredentials(request, fallback);
     const claimed = credentials !== fallback && 'apiKey' in credentials;
-    const twilio = new RequestTwilioClient(transport, credentials, maxRestCalls, signalOf(request), trackResources, scopeOf(request), claimed);
-    return { ...initContextCache(), twilio, lookups: new Lookups(), cursors, live };
+    const twilio = new RequestTwilioClient(transport, credentials, {
+      maxCalls: maxRestCalls,
+      signal: signalOf(request),
+      resources: trackResources ? new ResourceTags() : undefined,
+      scope: scopeOf(request),
+      accountClaimed: claimed,
+    });
+    // On the object Yoga extends with what is returned here, which is the one resolvers are given.
+    followCache(initial, twilio.cache);
+    return { twilio, lookups: twilio.cache, cursors, live };
   };
 }
 
@@ -219,15 +55,17 @@ export function contextFactory(
  * for the next.
  */
 export function contextForEvent<C extends GatewayContext>(ctx: C, signal: AbortSignal): C {
-  return { ...ctx, ...initContextCache(), twilio: ctx.twilio.fork(signal), lookups: new Lookups() };
+  const twilio = ctx.twilio.fork(signal);
+  const event = { ...ctx, twilio, lookups: twilio.cache };
+  followCache(event, twilio.cache);
+  return event;
 }
 
 /**
- * Forgets everything the request has read: every type's loader (Pothos keeps
- * them under the context cache key) and the batched lookups. Called after a
- * write, which may have changed any of it.
+ * Pothos keeps every type's loaders under `context[contextCacheSymbol]`, read
+ * each time one is wanted: made to read the cache's scope, which a write
+ * replaces, so a write drops them with everything else the request read.
  */
-export function forgetReads(ctx: GatewayContext): void {
-  (ctx as unknown as Record<symbol, unknown>)[contextCacheSymbol] = {};
-  ctx.lookups.reset();
+function followCache(context: object, cache: RequestCache): void {
+  Object.defineProperty(context, contextCacheSymbol, { get: () => cache.scope, configurable: true, enumerable: false });
 }

@@ -5,7 +5,8 @@
 import { GraphQLError } from 'graphql';
 import { createLogger, createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { TwilioCredentials, TwilioTransport } from './twilio/client.ts';
-import { contextFactory, type RequestContext } from './context.ts';
+import { contextFactory, contextForEvent } from './context.ts';
+import type { RequestContext } from './schema/context.ts';
 import { schema } from './schema/index.ts';
 import { upstreamError } from './schema/shared/errors.ts';
 import { OPERATION_COVERAGE } from './schema/coverage.ts';
@@ -205,7 +206,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       // After parsing and validation, before any resolver: the operation's REST calls and result size.
       useCostLimit(costModel, { restCalls: options.maxRestCallsPerRequest ?? 1000, nodes: options.maxResultNodes ?? 100_000 }),
       // Last of the subscription hooks: a subscription refused above never takes a slot.
-      subscriptions.plugin(),
+      subscriptions.plugin(contextForEvent),
       // After the cost check, so a refused operation is never compiled.
       options.compiledExecution !== false && useCompiledExecution(schema, { onExecution: observability.onExecution, ...options.compiledExecution }),
       // After compiled execution, whose execution it wraps, and after the cost limit, whose report it keeps.

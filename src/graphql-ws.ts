@@ -19,7 +19,7 @@ import { GraphQLError, type ExecutionArgs, type ExecutionResult, type GraphQLFor
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Gateway } from './gateway.ts';
-import { requestCredentials } from './context.ts';
+import { requestCredentials } from './credentials.ts';
 import type { TwilioCredentials, TwilioTransport } from './twilio/client.ts';
 import { assertQuerySize, type DocumentLimits } from './limits/document.ts';
 import { fallbackCode } from './limits/error-codes.ts';

@@ -43,15 +43,16 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { useResponseCache, type Cache } from '@graphql-yoga/plugin-response-cache';
-import { requestCredentials, type GatewayContext } from '../context.ts';
+import type { GatewayContext } from '../schema/context.ts';
+import { requestCredentials } from '../credentials.ts';
 import type { TwilioCredentials, TwilioTransport } from '../twilio/client.ts';
 import type { ChatLiveEvent } from '../live/events.ts';
 import { SECRET_BEARING_TYPES } from '../schema/shared/secrets.ts';
-import { ACCOUNT_TAG, chatEventTags } from './tags.ts';
+import { ACCOUNT_TAG, ResourceTags, chatEventTags } from './tags.ts';
 import { MemoryStore, type ResponseStore } from './store.ts';
 import { RedisStore } from './redis-store.ts';
 import type { ResponseCacheOptions } from './options.ts';
-import { ConfigError } from '../config.ts';
+import { ConfigError } from '../config-error.ts';
 
 export interface ResponseCacheStats {
   /** Answers served from the cache. */
@@ -136,7 +137,7 @@ export function createResponseCache(options: ResponseCacheOptions, deps: Respons
     onExecute({ args, executeFn, setExecuteFn }) {
       const context = args.contextValue as GatewayContext;
       const resources = context.twilio?.resources;
-      if (!resources) return;
+      if (!(resources instanceof ResourceTags)) return;
       const asWritten = args.document;
       setExecuteFn((rewritten) => executeFn({ ...rewritten, document: asWritten }));
       const startedAt = performance.now();

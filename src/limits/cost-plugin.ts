@@ -10,7 +10,7 @@
  */
 import type { DocumentNode, ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
-import type { GatewayContext } from '../context.ts';
+import type { GatewayContext } from '../schema/context.ts';
 import { CostModel, tooExpensive, type CostBudget, type CostEstimate } from './cost.ts';
 
 /** Estimates kept per document, and the longest operation name and variables (as JSON) one is kept for. */

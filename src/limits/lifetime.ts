@@ -8,27 +8,8 @@
  * `@stream`), when its last part is, so a request leaves nothing behind.
  */
 import { setMaxListeners } from 'node:events';
-import { GraphQLError } from 'graphql';
 import { finalAsyncIterator, isAsyncIterable, type Plugin } from 'graphql-yoga';
-
-export type RequestEndCode = 'DEADLINE_EXCEEDED' | 'SHUTTING_DOWN' | 'CLIENT_CLOSED_REQUEST';
-
-/** Why a request's work was cut short: the reason its signal carries. */
-export class RequestEnded extends Error {
-  override readonly name = 'RequestEnded';
-
-  constructor(
-    readonly code: RequestEndCode,
-    message: string,
-  ) {
-    super(message);
-  }
-
-  /** The error of a field whose REST calls were cancelled (a new one per field). */
-  toGraphQLError(): GraphQLError {
-    return new GraphQLError(this.message, { extensions: { code: this.code } });
-  }
-}
+import { RequestEnded } from '../twilio/request-errors.ts';
 
 export function deadlineExceeded(timeoutMs: number): RequestEnded {
   return new RequestEnded(

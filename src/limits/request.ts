@@ -6,7 +6,7 @@ import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { TOO_MANY_UNVERIFIED, type TwilioCredentials, type TwilioTransport } from '../twilio/client.ts';
-import { requestCredentials } from '../context.ts';
+import { requestCredentials } from '../credentials.ts';
 
 /** Yoga's CSRF prevention, its refusal given a code and a message that says what to send. */
 export function csrfPrevention(header: string): Plugin {

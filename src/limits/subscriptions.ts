@@ -7,7 +7,7 @@
  */
 import { GraphQLError, createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
-import { contextForEvent, type GatewayContext } from '../context.ts';
+import type { GatewayContext } from '../schema/context.ts';
 import { RequestLifetime, shuttingDown } from './lifetime.ts';
 import { fallbackCode } from './error-codes.ts';
 
@@ -129,8 +129,12 @@ export class LiveSubscriptions {
     return open;
   }
 
-  /** The Yoga plugin: admits each subscription, runs each of its events with a fresh context, and releases it at its end. */
-  plugin(): Plugin<GatewayContext> {
+  /**
+   * The Yoga plugin: admits each subscription, runs each of its events with a
+   * fresh context (`eventContext`: the subscription's, for one event whose
+   * calls stop with `signal`), and releases it at its end.
+   */
+  plugin(eventContext: (ctx: GatewayContext, signal: AbortSignal) => GatewayContext): Plugin<GatewayContext> {
     return {
       onSubscribe: ({ args, setSubscribeFn, setResultAndStopExecution }) => {
         const ctx = args.contextValue as GatewayContext;
@@ -146,7 +150,7 @@ export class LiveSubscriptions {
           setResultAndStopExecution(admitted);
           return;
         }
-        setSubscribeFn((subscribeArgs) => this.#subscribe(subscribeArgs as ExecutionArgs, admitted));
+        setSubscribeFn((subscribeArgs) => this.#subscribe(subscribeArgs as ExecutionArgs, admitted, eventContext));
         return {
           onSubscribeResult({ result }) {
             // Refused, or failed before its first event (a plugin after this one may have stopped it too).
@@ -157,7 +161,7 @@ export class LiveSubscriptions {
     };
   }
 
-  async #subscribe(args: ExecutionArgs, open: OpenSubscription): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+  async #subscribe(args: ExecutionArgs, open: OpenSubscription, eventContext: (ctx: GatewayContext, signal: AbortSignal) => GatewayContext): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
     let source;
     try {
       // The subscription's fields subscribe here, with the request's context (its credentials, its deadline).
@@ -175,7 +179,7 @@ export class LiveSubscriptions {
     return eventStream(source[Symbol.asyncIterator](), open, async (payload) => {
       const lifetime = new RequestLifetime(open.signal, this.eventTimeoutMs, () => undefined);
       try {
-        const result = await execute({ ...args, rootValue: payload, contextValue: contextForEvent(ctx, lifetime.signal) });
+        const result = await execute({ ...args, rootValue: payload, contextValue: eventContext(ctx, lifetime.signal) });
         // As codedErrorResponses does for single answers, which a stream's events never pass through.
         for (const error of result.errors ?? []) error.extensions.code ??= fallbackCode(error);
         return result;

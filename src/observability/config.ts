@@ -5,7 +5,7 @@
  * itself; here they are only checked, so a bad value stops start-up with a
  * message naming it.
  */
-import { ConfigError } from '../config.ts';
+import { ConfigError } from '../config-error.ts';
 
 /** Prometheus' usual port for an exporter beside the service (also the OpenTelemetry Prometheus exporter's). */
 export const DEFAULT_METRICS_PORT = 9464;

@@ -9,7 +9,7 @@ import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import DirectivesPlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
 import UnknownEnumValuesPlugin from './shared/unknown-enums.ts';
-import type { GatewayContext } from '../context.ts';
+import type { GatewayContext } from './context.ts';
 import { decodeGlobalId, encodeGlobalId } from './shared/global-id.ts';
 import { nodesOrStubs, stubOfNode } from './shared/keys.ts';
 import { BoundedJSON } from './shared/json.ts';

@@ -1,8 +1,7 @@
 /** Imports every product's types and builds the schema; defines nothing itself. */
-import { isObjectType } from 'graphql';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { builder } from './builder.ts';
-import { registerNodeTypes } from './shared/global-id.ts';
+import { checkNodeTypes } from './shared/global-id.ts';
 import { checkKeyOnlyFields } from './shared/keys.ts';
 import { OPERATION_COVERAGE } from './coverage.ts';
 import { CostModel } from '../limits/cost.ts';
@@ -33,10 +32,5 @@ schema.getQueryType()!.getFields()._service!.resolve = () => ({ sdl: subgraphSdl
 /** The same graph without Federation's additions: what clients code against (`schema/schema.graphql`). */
 export const publicSchema = builder.toSchema({ sortSchema: true });
 
-registerNodeTypes(
-  Object.values(publicSchema.getTypeMap())
-    .filter((type) => isObjectType(type) && type.getInterfaces().some((i) => i.name === 'Node'))
-    .map((type) => type.name),
-);
-
+checkNodeTypes(publicSchema);
 checkKeyOnlyFields(schema);

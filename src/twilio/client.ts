@@ -25,6 +25,7 @@ import {
 import { KeyedLimiter, LimiterLineFull } from './limiter.ts';
 import type { SharedInFlightLimit } from './shared-limit.ts';
 import { shapeProblem, type ResponseShape } from './response-shape.ts';
+import { resolveRecordUrls } from './resource-urls.ts';
 import { CredentialVerdicts, REFUSED_CREDENTIAL_MS, credentialKey } from './credential-verdicts.ts';
 import type { HttpMethod, TwilioOperation, TwilioProduct, TwilioRequest } from './operation.ts';
 
@@ -538,6 +539,7 @@ export class TwilioClient {
       }
       const problem = expect && shapeProblem(expect, value);
       if (problem) throw invalid(problem);
+      if (expect) resolveRecordUrls(value, expect, exchangeOptions.origin);
       return { ok: true, value };
     }
     return { ok: false, error: failed, retryAfterMs: parseRetryAfter(header(response.headers, 'retry-after'), Date.now()) };

@@ -1,6 +1,6 @@
 /** Every form of a credential is cut out of text relayed from Twilio; the account SID is not a secret. */
 import { describe, expect, it } from 'vitest';
-import { credentialSecrets, redact, secretsOf } from '../../src/schema/shared/secrets.ts';
+import { credentialSecrets, redact, secretsOf } from '../../src/twilio/secrets.ts';
 
 const ACCOUNT = 'AC0123456789abcdef0123456789abcdef';
 const KEY = 'SK0123456789abcdef0123456789abcdef';

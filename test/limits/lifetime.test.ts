@@ -1,7 +1,9 @@
 /** A request's lifetime: one signal for the client leaving, the deadline and shutdown; nothing left behind. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GraphQLError } from 'graphql';
-import { InFlightRequests, RequestEnded, shuttingDown } from '../../src/limits/lifetime.ts';
+import { InFlightRequests, shuttingDown } from '../../src/limits/lifetime.ts';
+import { RequestEnded } from '../../src/twilio/request-errors.ts';
+import { upstreamError } from '../../src/schema/shared/errors.ts';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -26,9 +28,9 @@ describe('InFlightRequests', () => {
     expect(reason).toBeInstanceOf(RequestEnded);
     expect(reason.code).toBe('DEADLINE_EXCEEDED');
     expect(reason.message).toContain('250 ms');
-    const error = reason.toGraphQLError();
+    const error = upstreamError(reason);
     expect(error).toBeInstanceOf(GraphQLError);
-    expect(error.extensions.code).toBe('DEADLINE_EXCEEDED');
+    expect(error?.extensions.code).toBe('DEADLINE_EXCEEDED');
   });
 
   it('aborts a request whose client went away', () => {

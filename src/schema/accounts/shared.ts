@@ -21,11 +21,11 @@ export function dateOf(value: string | null | undefined): Date | null {
   return Number.isNaN(time) ? null : new Date(time);
 }
 
-/** The spec calls `url` relative to `https://accounts.twilio.com`; Twilio sends it absolute. Either way the schema serves an absolute URL. */
+/** A record's `url`, absolute: the REST layer has resolved one the answer gave relative against the host it called. */
 export function urlOf(value: string | null | undefined): URL | null {
   if (!value) return null;
   try {
-    return new URL(value, 'https://accounts.twilio.com');
+    return new URL(value);
   } catch {
     return null;
   }

@@ -20,7 +20,7 @@ import { builder } from '../builder.ts';
 import { listedPer } from '../../limits/cost.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatChannelRecord, ChatMemberRecord, ChatMessageRecord, ChatUserRecord } from '../../twilio/chat.ts';
-import type { GatewayContext } from '../../context.ts';
+import type { GatewayContext } from '../context.ts';
 import type { ChatEventType, ChatLiveEvent, LiveEvent } from '../../live/events.ts';
 import { chatChannelTopic, chatServiceTopic } from '../../live/topics.ts';
 import { nodeKey } from '../shared/global-id.ts';

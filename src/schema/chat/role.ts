@@ -9,7 +9,7 @@ import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { param, twilioMutation } from '../shared/mutation.ts';
-import type { GatewayContext } from '../../context.ts';
+import type { GatewayContext } from '../context.ts';
 import { serviceSid } from './shared.ts';
 import { ChatService, serviceKeys } from './service.ts';
 

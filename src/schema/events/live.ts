@@ -6,7 +6,7 @@
 import { builder } from '../builder.ts';
 import { listedPer } from '../../limits/cost.ts';
 import * as events from '../../twilio/events.ts';
-import type { GatewayContext } from '../../context.ts';
+import type { GatewayContext } from '../context.ts';
 import type { LiveEvent, StreamLiveEvent } from '../../live/events.ts';
 import { eventStreamTopic } from '../../live/topics.ts';
 import { EventType, eventTypeOf } from './event-type.ts';

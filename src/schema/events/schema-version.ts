@@ -2,7 +2,7 @@
 import { builder } from '../builder.ts';
 import * as events from '../../twilio/events.ts';
 import type { EventsSchemaVersionRecord } from '../../twilio/events.ts';
-import type { GatewayContext } from '../../context.ts';
+import type { GatewayContext } from '../context.ts';
 import { nodeKey } from '../shared/global-id.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';

@@ -1,5 +1,5 @@
 /** Small pieces every Events type uses: argument checks for Twilio's names, and loading from lists that belong to the account. */
-import type { GatewayContext } from '../../context.ts';
+import type { GatewayContext } from '../context.ts';
 import type { TwilioPage } from '../../twilio/paging.ts';
 import { badInput } from '../shared/errors.ts';
 import { LONE_SURROGATE, isWellFormedText } from '../shared/validate.ts';

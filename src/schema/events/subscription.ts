@@ -2,7 +2,7 @@
 import { builder } from '../builder.ts';
 import * as events from '../../twilio/events.ts';
 import type { EventsSubscriptionRecord } from '../../twilio/events.ts';
-import type { GatewayContext } from '../../context.ts';
+import type { GatewayContext } from '../context.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';

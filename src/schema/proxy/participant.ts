@@ -4,7 +4,7 @@ import { atMostItems, listedPer } from '../../limits/cost.ts';
 import * as proxy from '../../twilio/proxy.ts';
 import type { ProxyParticipantRecord } from '../../twilio/proxy.ts';
 import type { GraphQLResolveInfo } from 'graphql';
-import type { GatewayContext } from '../../context.ts';
+import type { GatewayContext } from '../context.ts';
 import { nodeKey } from '../shared/global-id.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';

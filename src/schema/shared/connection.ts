@@ -14,7 +14,7 @@
  * cursor.ts), so a cursor of another list, or altered, is refused before any
  * REST call.
  */
-import type { GatewayContext } from '../../context.ts';
+import type { GatewayContext } from '../context.ts';
 import type { TwilioPage } from '../../twilio/paging.ts';
 import { fetchPage, pageParams } from '../../twilio/paging.ts';
 import type { TwilioListOperation, TwilioRequest } from '../../twilio/operation.ts';

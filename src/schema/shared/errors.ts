@@ -5,6 +5,7 @@
  */
 import { GraphQLError } from 'graphql';
 import { TwilioApiError, TwilioTransportError } from '../../twilio/errors.ts';
+import { RequestEnded, RestBudgetExceeded } from '../../twilio/request-errors.ts';
 
 /** Stable `extensions.code` values. */
 export type ErrorCode =
@@ -34,7 +35,7 @@ function codeForStatus(status: number): ErrorCode {
   return 'TWILIO_BAD_REQUEST';
 }
 
-/** Turns a REST-layer failure into a GraphQLError; returns undefined for anything else. */
+/** Turns a REST-layer failure (Twilio's, or the request's budget or end) into a GraphQLError; returns undefined for anything else. */
 export function upstreamError(error: unknown): GraphQLError | undefined {
   if (error instanceof TwilioApiError) {
     return new GraphQLError(error.message, {
@@ -74,6 +75,10 @@ export function upstreamError(error: unknown): GraphQLError | undefined {
       extensions: { code, twilioCode: null, status: null, moreInfo: null, operation: error.operation ?? null },
     });
   }
+  if (error instanceof RestBudgetExceeded) {
+    return new GraphQLError(error.message, { extensions: { code: 'QUERY_TOO_EXPENSIVE', limit: error.limit } });
+  }
+  if (error instanceof RequestEnded) return new GraphQLError(error.message, { extensions: { code: error.code } });
   return undefined;
 }
 

@@ -4,19 +4,28 @@
  * service's SID), and the version tag lets the format change later without
  * breaking IDs clients have stored.
  */
+import { isObjectType, type GraphQLSchema } from 'graphql';
 import { badInput } from './errors.ts';
 import { NODE_KEY_PARTS } from './node-keys.ts';
 
 const VERSION = 'v1';
 
-/** Names of the types that are nodes, filled once the schema is built; an ID of any other type is refused. */
-const nodeTypes = new Set<string>();
-
-/** Every node type must say what its key is made of (node-keys.ts): checked as the schema is built. */
-export function registerNodeTypes(names: Iterable<string>): void {
-  for (const name of names) {
-    if (!NODE_KEY_PARTS[name]) throw new Error(`Node type ${name} has no entry in NODE_KEY_PARTS (src/schema/shared/node-keys.ts)`);
-    nodeTypes.add(name);
+/**
+ * Checked as the schema is built: the types implementing `Node` are exactly
+ * those NODE_KEY_PARTS describes, so that an ID is refused or accepted by
+ * `decodeGlobalId` as the schema would have it.
+ */
+export function checkNodeTypes(schema: GraphQLSchema): void {
+  const nodes = Object.values(schema.getTypeMap())
+    .filter((type) => isObjectType(type) && type.getInterfaces().some((i) => i.name === 'Node'))
+    .map((type) => type.name);
+  const missing = nodes.filter((name) => !Object.hasOwn(NODE_KEY_PARTS, name));
+  const extra = Object.keys(NODE_KEY_PARTS).filter((name) => !nodes.includes(name));
+  if (missing.length > 0 || extra.length > 0) {
+    throw new Error(
+      'NODE_KEY_PARTS (src/schema/shared/node-keys.ts) must list exactly the Node types: ' +
+        [missing.length ? `no entry for ${missing.join(', ')}` : '', extra.length ? `no Node type ${extra.join(', ')}` : ''].filter(Boolean).join('; '),
+    );
   }
 }
 
@@ -30,7 +39,7 @@ export function decodeGlobalId(globalId: string): { typename: string; id: string
   if (version !== VERSION || !typename || rest.length === 0 || rest.some((part) => part === '')) {
     throw badInput('id', `${JSON.stringify(globalId)} is not a global ID issued by this gateway`);
   }
-  if (nodeTypes.size > 0 && !nodeTypes.has(typename)) throw badInput('id', `${JSON.stringify(globalId)} names ${typename}, which is not a node type`);
+  if (!Object.hasOwn(NODE_KEY_PARTS, typename)) throw badInput('id', `${JSON.stringify(globalId)} names ${typename}, which is not a node type`);
   return { typename, id: rest.join(':') };
 }
 

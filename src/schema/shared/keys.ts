@@ -14,7 +14,7 @@
  */
 import { GraphQLError, isObjectType, type GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { ObjectFieldBuilder, brandWithType, type SchemaTypes } from '@pothos/core';
-import type { GatewayContext } from '../../context.ts';
+import type { GatewayContext } from '../context.ts';
 import { nodeKey, splitNodeKey } from './global-id.ts';
 import { isSid } from './validate.ts';
 import { needsOf, type KeyOnly } from './selection.ts';

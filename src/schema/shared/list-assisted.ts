@@ -6,7 +6,7 @@
  * of the request too. Only children beyond a full page are fetched one by one;
  * a child missing from a complete list does not exist.
  */
-import type { GatewayContext } from '../../context.ts';
+import type { GatewayContext } from '../context.ts';
 import type { TwilioPage } from '../../twilio/paging.ts';
 import { fetchEach } from './node.ts';
 import { nodeKey, splitNodeKey } from './global-id.ts';

@@ -1,6 +1,6 @@
 /** How subscription fields listen: through the context's pub/sub, with its failures given a code. */
 import { GraphQLError } from 'graphql';
-import type { GatewayContext } from '../../context.ts';
+import type { GatewayContext } from '../context.ts';
 import type { LiveStream } from '../../live/bus.ts';
 import type { LiveEvent } from '../../live/events.ts';
 

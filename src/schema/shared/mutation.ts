@@ -15,7 +15,7 @@ import type { InputFieldRef, InputShape, InputType, OutputRef, SchemaTypes } fro
 import { builder } from '../builder.ts';
 import { TwilioApiError } from '../../twilio/errors.ts';
 import type { FormValue, RequestOf, TwilioOperation, TwilioRequest } from '../../twilio/operation.ts';
-import { forgetReads, type GatewayContext } from '../../context.ts';
+import type { GatewayContext } from '../context.ts';
 import { checkKey, checkSid } from './validate.ts';
 import { encodeGlobalId, nodeKey } from './global-id.ts';
 import { hidingSecrets } from './secrets.ts';
@@ -86,10 +86,9 @@ function blameOf(params: Record<string, string>): Blame {
 /**
  * Runs one write: a Twilio refusal becomes a payload with `userErrors`, its
  * field found from the parameter Twilio's message (or error code) names.
- * Whatever the request read before the write may now be stale, so it is all
- * forgotten: later fields of the same request read afresh.
+ * (The REST client forgets what the request read when it sends a write.)
  */
-async function settle<T>(ctx: GatewayContext, blame: Blame, write: () => Promise<T>): Promise<Payload<T>> {
+async function settle<T>(blame: Blame, write: () => Promise<T>): Promise<Payload<T>> {
   try {
     return { result: await write(), userErrors: [] };
   } catch (error) {
@@ -107,8 +106,6 @@ async function settle<T>(ctx: GatewayContext, blame: Blame, write: () => Promise
         },
       ],
     };
-  } finally {
-    forgetReads(ctx);
   }
 }
 
@@ -318,7 +315,7 @@ export function twilioMutation<Op extends TwilioOperation, F extends Params, R =
       extensions: { twilioWrite: { operation: spec.operation.key, params } },
       resolve: (_root, args, ctx) => {
         const input = args.input as Record<string, unknown>;
-        const run = () => settle(ctx, blame, () => write(ctx, input) as Promise<R>);
+        const run = () => settle(blame, () => write(ctx, input) as Promise<R>);
         return secrets.length === 0 ? run() : hidingSecrets(secrets.map((field) => input[field] as string | null | undefined), run);
       },
     }),
@@ -350,5 +347,5 @@ export function deletePayloadType(name: string, description: string) {
 
 /** Runs one write outside the kit; `inputFields` maps Twilio parameter names to input field names. */
 export function runWrite<T>(ctx: GatewayContext, inputFields: Record<string, string>, write: () => Promise<T>): Promise<Payload<T>> {
-  return settle(ctx, blameOf(inputFields), write);
+  return settle(blameOf(inputFields), write);
 }
