@@ -5,7 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import { OPERATION_COVERAGE } from '../src/schema/coverage.ts';
+import { OPERATION_COVERAGE } from '../src/schema/index.ts';
 
 const TITLES: Record<string, string> = { chat: 'Programmable Chat v2', proxy: 'Proxy v1', events: 'Events v1', accounts: 'Accounts v1' };
 

@@ -7,10 +7,8 @@ import { createLogger, createYoga, maskError, type Plugin, type YogaServerInstan
 import type { TwilioCredentials, TwilioTransport } from './twilio/client.ts';
 import { contextFactory, contextForEvent } from './context.ts';
 import type { RequestContext } from './schema/context.ts';
-import { schema } from './schema/index.ts';
+import { costModel, schema } from './schema/index.ts';
 import { upstreamError } from './schema/shared/errors.ts';
-import { OPERATION_COVERAGE } from './schema/coverage.ts';
-import { CostModel } from './limits/cost.ts';
 import { useCostLimit } from './limits/cost-plugin.ts';
 import { CursorSigner } from './schema/shared/cursor.ts';
 import { JsonLiteralBoundsRule } from './schema/shared/json.ts';
@@ -62,9 +60,6 @@ export interface GatewayOptions {
   /** Request ids, metrics and traces (observability/); by default request ids only. Its `restObserver` belongs to `transport`. */
   observability?: Observability;
 }
-
-/** Built once: the cost model depends only on the schema. */
-const costModel = new CostModel(schema, OPERATION_COVERAGE);
 
 /** The header a request whose body a browser could send without a preflight (a form post) must carry. */
 export const CSRF_HEADER = 'x-graphql-yoga-csrf';

@@ -3,7 +3,7 @@ import { printSubgraphSchema } from '@apollo/subgraph';
 import { builder } from './builder.ts';
 import { checkNodeTypes } from './shared/global-id.ts';
 import { checkKeyOnlyFields } from './shared/keys.ts';
-import { OPERATION_COVERAGE } from './coverage.ts';
+import { operationCoverage } from './coverage.ts';
 import { CostModel } from '../limits/cost.ts';
 import { applyCostDirectives, costDirectives } from '../limits/cost-directives.ts';
 import './chat/index.ts';
@@ -17,6 +17,9 @@ import './federation.ts';
  * Federation v2.9, the first with the cost spec's `@cost` and `@listSize`.
  */
 export const schema = builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.9', sortSchema: true });
+
+/** Which field reaches each REST operation (see coverage.ts). */
+export const OPERATION_COVERAGE = operationCoverage(schema);
 
 /** What each operation costs in REST calls, read from the schema (see limits/cost.ts). */
 export const costModel = new CostModel(schema, OPERATION_COVERAGE);

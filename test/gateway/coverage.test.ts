@@ -6,8 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isObjectType } from 'graphql';
-import { schema } from '../../src/schema/index.ts';
-import { OPERATION_COVERAGE } from '../../src/schema/coverage.ts';
+import { OPERATION_COVERAGE, schema } from '../../src/schema/index.ts';
 import { renderCoverageTable } from '../../scripts/coverage-table.ts';
 import { expectUpToDate, markdownSection } from '../support/drift.ts';
 

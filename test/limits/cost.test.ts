@@ -3,8 +3,7 @@ import { readFileSync } from 'node:fs';
 import { GraphQLSchema, execute, getIntrospectionQuery, getNamedType, getNullableType, isListType, parse, typeFromAST, validate, type GraphQLInputType, type GraphQLObjectType, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { GraphQLDeferDirective, GraphQLStreamDirective } from '@graphql-tools/utils';
-import { schema } from '../../src/schema/index.ts';
-import { OPERATION_COVERAGE } from '../../src/schema/coverage.ts';
+import { OPERATION_COVERAGE, schema } from '../../src/schema/index.ts';
 import { CostModel, tooExpensive } from '../../src/limits/cost.ts';
 
 const model = new CostModel(schema, OPERATION_COVERAGE);

@@ -1,8 +1,7 @@
 /** The cost model prices a subscription per event, as it prices a query: the fields each event resolves. */
 import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { schema } from '../../src/schema/index.ts';
-import { OPERATION_COVERAGE } from '../../src/schema/coverage.ts';
+import { OPERATION_COVERAGE, schema } from '../../src/schema/index.ts';
 import { CostModel } from '../../src/limits/cost.ts';
 
 const model = new CostModel(schema, OPERATION_COVERAGE);

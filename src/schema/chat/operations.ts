@@ -1,62 +1,34 @@
 /**
- * Where each Chat v2 REST operation is reachable in the schema, as
- * `Type.field` coordinates. `test/gateway/coverage.test.ts` checks this
- * against `specs/` and the built schema, so a spec change the schema misses
+ * Where each Chat v2 REST read is reachable in the schema, as
+ * `Type.field` coordinates (each write is found from its mutation's
+ * declaration: see `operationCoverage` in ../coverage.ts).
+ * `test/gateway/coverage.test.ts` checks the whole map against `specs/`
+ * and the built schema, so a spec change the schema misses
  * fails the build; the README's coverage table is read from it.
  */
 export const chatOperations: Record<string, string> = {
   'chat.ListService': 'Query.chatServices',
   'chat.FetchService': 'Query.chatService',
-  'chat.CreateService': 'Mutation.createChatService',
-  'chat.UpdateService': 'Mutation.updateChatService',
-  'chat.DeleteService': 'Mutation.deleteChatService',
   'chat.ListCredential': 'Query.chatCredentials',
   'chat.FetchCredential': 'Query.chatCredential',
-  'chat.CreateCredential': 'Mutation.createChatCredential',
-  'chat.UpdateCredential': 'Mutation.updateChatCredential',
-  'chat.DeleteCredential': 'Mutation.deleteChatCredential',
   'chat.ListChannel': 'ChatService.channels',
   'chat.FetchChannel': 'ChatService.channel',
-  'chat.CreateChannel': 'Mutation.createChatChannel',
-  'chat.UpdateChannel': 'Mutation.updateChatChannel',
-  'chat.DeleteChannel': 'Mutation.deleteChatChannel',
   'chat.ListRole': 'ChatService.roles',
   'chat.FetchRole': 'ChatService.role',
-  'chat.CreateRole': 'Mutation.createChatRole',
-  'chat.UpdateRole': 'Mutation.updateChatRole',
-  'chat.DeleteRole': 'Mutation.deleteChatRole',
   'chat.ListUser': 'ChatService.users',
   'chat.FetchUser': 'ChatService.user',
-  'chat.CreateUser': 'Mutation.createChatUser',
-  'chat.UpdateUser': 'Mutation.updateChatUser',
-  'chat.DeleteUser': 'Mutation.deleteChatUser',
   'chat.ListBinding': 'ChatService.bindings',
   'chat.FetchBinding': 'ChatService.binding',
-  'chat.DeleteBinding': 'Mutation.deleteChatBinding',
   'chat.ListMember': 'ChatChannel.members',
   'chat.FetchMember': 'ChatChannel.member',
-  'chat.CreateMember': 'Mutation.createChatMember',
-  'chat.UpdateMember': 'Mutation.updateChatMember',
-  'chat.DeleteMember': 'Mutation.deleteChatMember',
   'chat.ListMessage': 'ChatChannel.messages',
   'chat.FetchMessage': 'ChatChannel.message',
-  'chat.CreateMessage': 'Mutation.createChatMessage',
-  'chat.UpdateMessage': 'Mutation.updateChatMessage',
-  'chat.DeleteMessage': 'Mutation.deleteChatMessage',
   'chat.ListInvite': 'ChatChannel.invites',
   'chat.FetchInvite': 'ChatChannel.invite',
-  'chat.CreateInvite': 'Mutation.createChatInvite',
-  'chat.DeleteInvite': 'Mutation.deleteChatInvite',
   'chat.ListChannelWebhook': 'ChatChannel.webhooks',
   'chat.FetchChannelWebhook': 'ChatChannel.webhook',
-  'chat.CreateChannelWebhook': 'Mutation.createChatChannelWebhook',
-  'chat.UpdateChannelWebhook': 'Mutation.updateChatChannelWebhook',
-  'chat.DeleteChannelWebhook': 'Mutation.deleteChatChannelWebhook',
   'chat.ListUserChannel': 'ChatUser.channels',
   'chat.FetchUserChannel': 'ChatUser.channel',
-  'chat.UpdateUserChannel': 'Mutation.updateChatUserChannel',
-  'chat.DeleteUserChannel': 'Mutation.deleteChatUserChannel',
   'chat.ListUserBinding': 'ChatUser.bindings',
   'chat.FetchUserBinding': 'ChatUser.binding',
-  'chat.DeleteUserBinding': 'Mutation.deleteChatUserBinding',
 };

@@ -258,6 +258,13 @@ export interface TwilioMutation<Op extends TwilioOperation, F extends Params, R>
   readonly write?: (call: WriteCall<Op, F>) => Promise<R>;
 }
 
+/** What a mutation field records of its declaration (`extensions.twilioWrite`): the operation it performs and its input fields. */
+export interface DeclaredWrite {
+  /** `product.operationId`, as the operation tables and the specs key it. */
+  readonly operation: string;
+  readonly params: Readonly<Record<string, Param>>;
+}
+
 const ARGUMENT_OF_VERB: Record<string, string> = { create: 'What to create.', update: 'What to change, and how.', delete: 'What to delete.' };
 
 /** The global ID of the object a delete's path names: its path values, parents first, are its node key. */
@@ -312,7 +319,7 @@ export function twilioMutation<Op extends TwilioOperation, F extends Params, R =
       type: payload,
       description: spec.description,
       args: { input: t.arg({ type: inputType, required: true, description: spec.input.argument ?? ARGUMENT_OF_VERB[/^[a-z]+/.exec(name)![0]] }) },
-      extensions: { twilioWrite: { operation: spec.operation.key, params } },
+      extensions: { twilioWrite: { operation: spec.operation.key, params } satisfies DeclaredWrite },
       resolve: (_root, args, ctx) => {
         const input = args.input as Record<string, unknown>;
         const run = () => settle(blame, () => write(ctx, input) as Promise<R>);
