@@ -158,19 +158,23 @@ type Names<Part> = Extract<keyof NonNullable<Part>, string>;
 
 /**
  * Declares the input fields of one operation's write, each with the Twilio
- * name it is sent as, checked against the operation's request type.
+ * name it is sent as, checked against the operation's request type. A field's
+ * type and whether it is required are inferred from its arguments alone
+ * (`NoInfer`): inferred from the `fields` object too, a list of input objects
+ * (`[X]`) lost its item type, so `send` saw `unknown`, and a required field
+ * was optional in the input `write` is given.
  */
 export interface ParamKit<Req extends TwilioRequest> {
   /** A path parameter: always required; `sid` or `sidOrName` says what it must look like. */
   path(name: Names<Req['path']>, options: { description: string; sid?: string; sidOrName?: string }): Param<'String', true>;
   /** A query parameter, such as the phone number a SafeList delete names. */
-  query<T extends ParamType, R extends boolean = false>(name: Names<Req['query']>, type: T, description: string, options?: ParamOptions<T, R>): Param<T, R>;
+  query<T extends ParamType, R extends boolean = false>(name: Names<Req['query']>, type: T, description: string, options?: ParamOptions<T, R>): Param<NoInfer<T>, NoInfer<R>>;
   /** A form body parameter. */
-  body<T extends ParamType, R extends boolean = false>(name: Names<Req['body']>, type: T, description: string, options?: ParamOptions<T, R>): Param<T, R>;
+  body<T extends ParamType, R extends boolean = false>(name: Names<Req['body']>, type: T, description: string, options?: ParamOptions<T, R>): Param<NoInfer<T>, NoInfer<R>>;
   /** A request header, such as `X-Twilio-Webhook-Enabled`. */
-  header<T extends ParamType, R extends boolean = false>(name: Names<Req['headers']>, type: T, description: string, options?: ParamOptions<T, R>): Param<T, R>;
+  header<T extends ParamType, R extends boolean = false>(name: Names<Req['headers']>, type: T, description: string, options?: ParamOptions<T, R>): Param<NoInfer<T>, NoInfer<R>>;
   /** A field Twilio does not take as it is: the write's own code reads it. */
-  input<T extends ParamType, R extends boolean = false>(type: T, description: string, options?: ParamOptions<T, R>): Param<T, R>;
+  input<T extends ParamType, R extends boolean = false>(type: T, description: string, options?: ParamOptions<T, R>): Param<NoInfer<T>, NoInfer<R>>;
 }
 
 /** A field sent as the Twilio parameter `name` in `place`; for fields shared by several operations (`webhookEnabled`). */
