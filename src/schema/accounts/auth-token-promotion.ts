@@ -6,7 +6,7 @@
 import { builder } from '../builder.ts';
 import * as accounts from '../../twilio/accounts.ts';
 import type { AccountsAuthTokenPromotionRecord } from '../../twilio/accounts.ts';
-import { payloadType, runWrite } from '../shared/mutation.ts';
+import { twilioMutation } from '../shared/mutation.ts';
 import { dateOf, urlOf } from './shared.ts';
 
 export const AuthTokenPromotion = builder.objectRef<AccountsAuthTokenPromotionRecord>('AuthTokenPromotion').implement({
@@ -23,23 +23,18 @@ export const AuthTokenPromotion = builder.objectRef<AccountsAuthTokenPromotionRe
   }),
 });
 
-const PromoteSecondaryAuthTokenPayload = payloadType(
-  'PromoteSecondaryAuthTokenPayload',
-  'authTokenPromotion',
-  AuthTokenPromotion,
-  'The result of promoteSecondaryAuthToken: the new primary Auth Token, shown this once.',
-);
-
-builder.mutationFields((t) => ({
-  promoteSecondaryAuthToken: t.field({
-    type: PromoteSecondaryAuthTokenPayload,
-    description:
-      'Promotes the secondary Auth Token to primary. The promoted token replaces the primary Auth Token and the old primary stops working at once: ' +
-      'after promoting, all requests to Twilio using the old primary Auth Token result in an error (401, Twilio code 20003), whoever sends them. ' +
-      'The account has no secondary token afterwards. Twilio refuses the promotion (see `userErrors`) when there is no secondary token.\n\n' +
-      'A gateway configured with the old token (`TWILIO_AUTH_TOKEN`) answers every later request that does not bring its own `Authorization` header ' +
-      'with `UNAUTHENTICATED`, until it is configured with the new token and restarted. Requests that send their own credentials keep working ' +
-      'if those are the new token, or an API key and secret (promotion does not change API keys).',
-    resolve: (_, _args, ctx) => runWrite(ctx, {}, () => accounts.updateAuthTokenPromotion(ctx.twilio)),
-  }),
-}));
+twilioMutation('promoteSecondaryAuthToken', {
+  operation: accounts.accountsOperations.UpdateAuthTokenPromotion,
+  description:
+    'Promotes the secondary Auth Token to primary. The promoted token replaces the primary Auth Token and the old primary stops working at once: ' +
+    'after promoting, all requests to Twilio using the old primary Auth Token result in an error (401, Twilio code 20003), whoever sends them. ' +
+    'The account has no secondary token afterwards. Twilio refuses the promotion (see `userErrors`) when there is no secondary token.\n\n' +
+    'A gateway configured with the old token (`TWILIO_AUTH_TOKEN`) answers every later request that does not bring its own `Authorization` header ' +
+    'with `UNAUTHENTICATED`, until it is configured with the new token and restarted. Requests that send their own credentials keep working ' +
+    'if those are the new token, or an API key and secret (promotion does not change API keys).',
+  result: {
+    field: 'authTokenPromotion',
+    type: AuthTokenPromotion,
+    description: 'The result of promoteSecondaryAuthToken: the new primary Auth Token, shown this once.',
+  },
+});

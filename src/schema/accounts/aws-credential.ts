@@ -2,15 +2,14 @@
 import { builder } from '../builder.ts';
 import * as accounts from '../../twilio/accounts.ts';
 import type { AccountsCredentialAwsRecord } from '../../twilio/accounts.ts';
-import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { badInput } from '../shared/errors.ts';
-import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
-import { hidingSecrets } from '../shared/secrets.ts';
-import { dateOf, urlOf } from './shared.ts';
+import { param, twilioMutation } from '../shared/mutation.ts';
+import { credentialAccountSid, credentialFriendlyName, dateOf, urlOf } from './shared.ts';
 
 export const AwsCredential = builder.loadableNodeRef<AccountsCredentialAwsRecord>('AwsCredential', {
   id: { resolve: (c) => nodeKey(c.sid!) },
@@ -54,93 +53,53 @@ builder.queryFields((t) => ({
 
 // ---- mutations ----
 
-const awsFields = { FriendlyName: 'friendlyName', Credentials: 'credentials', AccountSid: 'accountSid' };
-
 /** `<access key ID>:<secret access key>`; checked for its shape only, and never repeated in an error. */
-function checkAwsCredentials(value: string): { credentials: string; secret: string } {
+function checkAwsCredentials(field: string, value: string): string {
   const colon = value.indexOf(':');
-  const secret = value.slice(colon + 1);
-  if (colon < 1 || !secret || /\s/.test(value)) {
-    throw badInput('input.credentials', 'expected <AWS access key ID>:<AWS secret access key> without spaces, e.g. AKIAIOSFODNN7EXAMPLE:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
+  if (colon < 1 || !value.slice(colon + 1) || /\s/.test(value)) {
+    throw badInput(field, 'expected <AWS access key ID>:<AWS secret access key> without spaces, e.g. AKIAIOSFODNN7EXAMPLE:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
   }
-  return { credentials: value, secret };
+  return value;
 }
 
-const CreateAwsCredentialInput = builder.inputType('CreateAwsCredentialInput', {
-  description: 'A new AWS credential.',
-  fields: (t) => ({
-    credentials: t.string({
-      required: true,
-      description:
+const awsSid = param('path', 'Sid', 'String', 'The SID of the AWS credential (`CR…`).', { required: true, sid: 'CR' });
+
+twilioMutation('createAwsCredential', {
+  operation: accounts.accountsOperations.CreateCredentialAws,
+  description: 'Creates an AWS credential. Twilio keeps the secret access key to itself: no field, list or error ever returns it.',
+  input: {
+    description: 'A new AWS credential.',
+    fields: (p) => ({
+      credentials: p.body(
+        'Credentials',
+        'String',
         'The AWS access credentials as `<access key ID>:<secret access key>`, e.g. `AKIAIOSFODNN7EXAMPLE:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`. Write-only: sent to Twilio, never returned by any field or error.',
+        // Hidden whole and the secret access key alone, should Twilio quote either.
+        { required: true, send: (value, field) => checkAwsCredentials(field, value), secret: (value) => [value, value.slice(value.indexOf(':') + 1)] },
+      ),
+      friendlyName: credentialFriendlyName,
+      accountSid: credentialAccountSid,
     }),
-    friendlyName: t.string({ description: 'A descriptive string that you create to describe the resource. It can be up to 64 characters long.' }),
-    accountSid: t.string({
-      description: 'The SID of the Subaccount that this Credential should be associated with (`AC…`). Must be a valid Subaccount of the account issuing the request.',
-    }),
-  }),
+  },
+  result: { field: 'awsCredential', type: AwsCredential },
 });
 
-const UpdateAwsCredentialInput = builder.inputType('UpdateAwsCredentialInput', {
-  description: "Changes to an AWS credential: only its name can change; its keys cannot (create a new credential instead).",
-  fields: (t) => ({
-    sid: t.string({ required: true, description: 'The SID of the AWS credential (`CR…`).' }),
-    friendlyName: t.string({ description: 'A descriptive string that you create to describe the resource. It can be up to 64 characters long.' }),
-  }),
+twilioMutation('updateAwsCredential', {
+  operation: accounts.accountsOperations.UpdateCredentialAws,
+  description: 'Renames an AWS credential.',
+  input: {
+    description: "Changes to an AWS credential: only its name can change; its keys cannot (create a new credential instead).",
+    fields: () => ({ sid: awsSid, friendlyName: credentialFriendlyName }),
+  },
+  result: { field: 'awsCredential', type: AwsCredential },
 });
 
-const DeleteAwsCredentialInput = builder.inputType('DeleteAwsCredentialInput', {
-  description: 'The AWS credential to delete.',
-  fields: (t) => ({
-    sid: t.string({ required: true, description: 'The SID of the AWS credential (`CR…`).' }),
-  }),
+twilioMutation('deleteAwsCredential', {
+  operation: accounts.accountsOperations.DeleteCredentialAws,
+  description: 'Deletes an AWS credential. Twilio features that use it can no longer reach AWS with it.',
+  input: {
+    description: 'The AWS credential to delete.',
+    fields: () => ({ sid: awsSid }),
+  },
+  result: { deletes: 'AwsCredential' },
 });
-
-const CreateAwsCredentialPayload = payloadType('CreateAwsCredentialPayload', 'awsCredential', AwsCredential, 'The result of createAwsCredential.');
-const UpdateAwsCredentialPayload = payloadType('UpdateAwsCredentialPayload', 'awsCredential', AwsCredential, 'The result of updateAwsCredential.');
-const DeleteAwsCredentialPayload = deletePayloadType('DeleteAwsCredentialPayload', 'The result of deleteAwsCredential.');
-
-builder.mutationFields((t) => ({
-  createAwsCredential: t.field({
-    type: CreateAwsCredentialPayload,
-    description: 'Creates an AWS credential. Twilio keeps the secret access key to itself: no field, list or error ever returns it.',
-    args: { input: t.arg({ type: CreateAwsCredentialInput, required: true, description: 'What to create.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const { credentials, secret } = checkAwsCredentials(input.credentials);
-      const accountSid = input.accountSid == null ? undefined : checkSid('input.accountSid', input.accountSid, 'AC');
-      const payload = await hidingSecrets([credentials, secret], () =>
-        runWrite(ctx, awsFields, () =>
-          accounts.createCredentialAws(ctx.twilio, { body: { Credentials: credentials, FriendlyName: input.friendlyName ?? undefined, AccountSid: accountSid } }),
-        ),
-      );
-      if (payload.result) AwsCredential.getDataloader(ctx).prime(nodeKey(payload.result.sid!), payload.result);
-      return payload;
-    },
-  }),
-  updateAwsCredential: t.field({
-    type: UpdateAwsCredentialPayload,
-    description: 'Renames an AWS credential.',
-    args: { input: t.arg({ type: UpdateAwsCredentialInput, required: true, description: 'What to change, and how.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const key = nodeKey(checkSid('input.sid', input.sid, 'CR'));
-      const payload = await runWrite(ctx, awsFields, () =>
-        accounts.updateCredentialAws(ctx.twilio, { path: { Sid: input.sid }, body: { FriendlyName: input.friendlyName ?? undefined } }),
-      );
-      if (payload.result) AwsCredential.getDataloader(ctx).prime(key, payload.result);
-      return payload;
-    },
-  }),
-  deleteAwsCredential: t.field({
-    type: DeleteAwsCredentialPayload,
-    description: 'Deletes an AWS credential. Twilio features that use it can no longer reach AWS with it.',
-    args: { input: t.arg({ type: DeleteAwsCredentialInput, required: true, description: 'What to delete.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const key = nodeKey(checkSid('input.sid', input.sid, 'CR'));
-      const payload = await runWrite(ctx, {}, async () => {
-        await accounts.deleteCredentialAws(ctx.twilio, { path: { Sid: input.sid } });
-        return encodeGlobalId('AwsCredential', key);
-      });
-      return payload;
-    },
-  }),
-}));

@@ -1,7 +1,7 @@
 /** Bulk consents: up to 25 contacts' opt-in or opt-out status in one request, answered item by item. */
 import { builder } from '../builder.ts';
 import * as accounts from '../../twilio/accounts.ts';
-import { runWrite } from '../shared/mutation.ts';
+import { twilioMutation } from '../shared/mutation.ts';
 import { bulkPayloadType, checkBulkItems, CORRELATION_ID_DESCRIPTION, MAX_BULK_ITEMS } from './bulk-item-result.ts';
 
 export const BulkConsentStatus = builder.enumType('BulkConsentStatus', {
@@ -35,36 +35,34 @@ export const BulkConsentItemInput = builder.inputType('BulkConsentItemInput', {
   }),
 });
 
-const CreateBulkConsentsInput = builder.inputType('CreateBulkConsentsInput', {
-  description: "Contacts' opt-in statuses to record.",
-  fields: (t) => ({
-    items: t.field({
-      type: [BulkConsentItemInput],
-      required: true,
-      description: `A list of objects that describes contacts' opt-in status, 1 to ${MAX_BULK_ITEMS} per request, each with its own correlation id.`,
+twilioMutation('createBulkConsents', {
+  operation: accounts.accountsOperations.CreateBulkConsents,
+  description:
+    "Records contacts' opt-in or opt-out status in bulk (Twilio's `Items`). Twilio checks each item on its own: a bad item is reported in its result and does not stop the others. A request Twilio cannot answer item by item is refused whole (`userErrors`).",
+  input: {
+    description: "Contacts' opt-in statuses to record.",
+    argument: 'The consents to record.',
+    fields: (p) => ({
+      items: p.body(
+        'Items',
+        [BulkConsentItemInput],
+        `A list of objects that describes contacts' opt-in status, 1 to ${MAX_BULK_ITEMS} per request, each with its own correlation id.`,
+        {
+          required: true,
+          send: (items) => {
+            checkBulkItems(items);
+            return items.map((item) => ({
+              contact_id: item.contactId,
+              correlation_id: item.correlationId,
+              sender_id: item.senderId,
+              status: item.status,
+              source: item.source,
+              date_of_consent: item.dateOfConsent?.toISOString(),
+            }));
+          },
+        },
+      ),
     }),
-  }),
+  },
+  result: { payload: bulkPayloadType('CreateBulkConsentsPayload', 'The result of createBulkConsents: one result per item.') },
 });
-
-const CreateBulkConsentsPayload = bulkPayloadType('CreateBulkConsentsPayload', 'The result of createBulkConsents: one result per item.');
-
-builder.mutationFields((t) => ({
-  createBulkConsents: t.field({
-    type: CreateBulkConsentsPayload,
-    description:
-      "Records contacts' opt-in or opt-out status in bulk (Twilio's `Items`). Twilio checks each item on its own: a bad item is reported in its result and does not stop the others. A request Twilio cannot answer item by item is refused whole (`userErrors`).",
-    args: { input: t.arg({ type: CreateBulkConsentsInput, required: true, description: 'The consents to record.' }) },
-    resolve: (_, { input }, ctx) => {
-      checkBulkItems(input.items);
-      const items = input.items.map((item) => ({
-        contact_id: item.contactId,
-        correlation_id: item.correlationId,
-        sender_id: item.senderId,
-        status: item.status,
-        source: item.source,
-        date_of_consent: item.dateOfConsent?.toISOString(),
-      }));
-      return runWrite(ctx, { Items: 'items' }, () => accounts.createBulkConsents(ctx.twilio, { body: { Items: items } }));
-    },
-  }),
-}));

@@ -1,7 +1,7 @@
 /** Bulk contacts: up to 25 contacts' details in one request, answered item by item. */
 import { builder } from '../builder.ts';
 import * as accounts from '../../twilio/accounts.ts';
-import { runWrite } from '../shared/mutation.ts';
+import { twilioMutation } from '../shared/mutation.ts';
 import { bulkPayloadType, checkBulkItems, CORRELATION_ID_DESCRIPTION, MAX_BULK_ITEMS } from './bulk-item-result.ts';
 
 export const BulkContactItemInput = builder.inputType('BulkContactItemInput', {
@@ -14,34 +14,32 @@ export const BulkContactItemInput = builder.inputType('BulkContactItemInput', {
   }),
 });
 
-const CreateBulkContactsInput = builder.inputType('CreateBulkContactsInput', {
-  description: "Contacts' details to record.",
-  fields: (t) => ({
-    items: t.field({
-      type: [BulkContactItemInput],
-      required: true,
-      description: `A list of objects where each object represents a contact's details, 1 to ${MAX_BULK_ITEMS} per request, each with its own correlation id.`,
+twilioMutation('createBulkContacts', {
+  operation: accounts.accountsOperations.CreateBulkContacts,
+  description:
+    "Records contacts' details in bulk (Twilio's `Items`). Twilio checks each item on its own: a bad item is reported in its result and does not stop the others. A request Twilio cannot answer item by item is refused whole (`userErrors`).",
+  input: {
+    description: "Contacts' details to record.",
+    argument: 'The contacts to record.',
+    fields: (p) => ({
+      items: p.body(
+        'Items',
+        [BulkContactItemInput],
+        `A list of objects where each object represents a contact's details, 1 to ${MAX_BULK_ITEMS} per request, each with its own correlation id.`,
+        {
+          required: true,
+          send: (items) => {
+            checkBulkItems(items);
+            return items.map((item) => ({
+              contact_id: item.contactId,
+              correlation_id: item.correlationId,
+              country_iso_code: item.countryIsoCode ?? undefined,
+              zip_code: item.zipCode ?? undefined,
+            }));
+          },
+        },
+      ),
     }),
-  }),
+  },
+  result: { payload: bulkPayloadType('CreateBulkContactsPayload', 'The result of createBulkContacts: one result per item.') },
 });
-
-const CreateBulkContactsPayload = bulkPayloadType('CreateBulkContactsPayload', 'The result of createBulkContacts: one result per item.');
-
-builder.mutationFields((t) => ({
-  createBulkContacts: t.field({
-    type: CreateBulkContactsPayload,
-    description:
-      "Records contacts' details in bulk (Twilio's `Items`). Twilio checks each item on its own: a bad item is reported in its result and does not stop the others. A request Twilio cannot answer item by item is refused whole (`userErrors`).",
-    args: { input: t.arg({ type: CreateBulkContactsInput, required: true, description: 'The contacts to record.' }) },
-    resolve: (_, { input }, ctx) => {
-      checkBulkItems(input.items);
-      const items = input.items.map((item) => ({
-        contact_id: item.contactId,
-        correlation_id: item.correlationId,
-        country_iso_code: item.countryIsoCode ?? undefined,
-        zip_code: item.zipCode ?? undefined,
-      }));
-      return runWrite(ctx, { Items: 'items' }, () => accounts.createBulkContacts(ctx.twilio, { body: { Items: items } }));
-    },
-  }),
-}));

@@ -2,14 +2,14 @@
 import { builder } from '../builder.ts';
 import * as accounts from '../../twilio/accounts.ts';
 import type { AccountsCredentialPublicKeyRecord } from '../../twilio/accounts.ts';
-import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { badInput } from '../shared/errors.ts';
-import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
-import { dateOf, urlOf } from './shared.ts';
+import { param, twilioMutation } from '../shared/mutation.ts';
+import { credentialAccountSid, credentialFriendlyName, dateOf, urlOf } from './shared.ts';
 
 export const PublicKeyCredential = builder.loadableNodeRef<AccountsCredentialPublicKeyRecord>('PublicKeyCredential', {
   id: { resolve: (c) => nodeKey(c.sid!) },
@@ -54,93 +54,52 @@ builder.queryFields((t) => ({
 
 // ---- mutations ----
 
-const publicKeyFields = { FriendlyName: 'friendlyName', PublicKey: 'publicKey', AccountSid: 'accountSid' };
-
 /** The PEM armour only; Twilio checks the key inside. */
 const PEM_PUBLIC_KEY = /^\s*-----BEGIN (RSA )?PUBLIC KEY-----[A-Za-z0-9+/=\s]+-----END (RSA )?PUBLIC KEY-----\s*$/;
 
-const CreatePublicKeyCredentialInput = builder.inputType('CreatePublicKeyCredentialInput', {
-  description: 'A new public key credential.',
-  fields: (t) => ({
-    publicKey: t.string({
-      required: true,
-      description: 'The RSA public key, PEM encoded: `-----BEGIN PUBLIC KEY-----MIIBIjANB…pa9xQIDAQAB-----END PUBLIC KEY-----` (sent URL encoded, as Twilio expects).',
+const publicKeySid = param('path', 'Sid', 'String', 'The SID of the public key credential (`CR…`).', { required: true, sid: 'CR' });
+
+twilioMutation('createPublicKeyCredential', {
+  operation: accounts.accountsOperations.CreateCredentialPublicKey,
+  description: 'Adds a public key for Public Key Client Validation. Twilio refuses a key that is not RSA.',
+  input: {
+    description: 'A new public key credential.',
+    fields: (p) => ({
+      publicKey: p.body(
+        'PublicKey',
+        'String',
+        'The RSA public key, PEM encoded: `-----BEGIN PUBLIC KEY-----MIIBIjANB…pa9xQIDAQAB-----END PUBLIC KEY-----` (sent URL encoded, as Twilio expects).',
+        {
+          required: true,
+          send: (value, field) => {
+            if (!PEM_PUBLIC_KEY.test(value)) throw badInput(field, 'expected a PEM block from -----BEGIN PUBLIC KEY----- to -----END PUBLIC KEY-----');
+            return value;
+          },
+        },
+      ),
+      friendlyName: credentialFriendlyName,
+      accountSid: credentialAccountSid,
     }),
-    friendlyName: t.string({ description: 'A descriptive string that you create to describe the resource. It can be up to 64 characters long.' }),
-    accountSid: t.string({
-      description: 'The SID of the Subaccount that this Credential should be associated with (`AC…`). Must be a valid Subaccount of the account issuing the request.',
-    }),
-  }),
+  },
+  result: { field: 'publicKeyCredential', type: PublicKeyCredential },
 });
 
-const UpdatePublicKeyCredentialInput = builder.inputType('UpdatePublicKeyCredentialInput', {
-  description: 'Changes to a public key credential: only its name can change; its key cannot (create a new credential instead).',
-  fields: (t) => ({
-    sid: t.string({ required: true, description: 'The SID of the public key credential (`CR…`).' }),
-    friendlyName: t.string({ description: 'A descriptive string that you create to describe the resource. It can be up to 64 characters long.' }),
-  }),
+twilioMutation('updatePublicKeyCredential', {
+  operation: accounts.accountsOperations.UpdateCredentialPublicKey,
+  description: 'Renames a public key credential.',
+  input: {
+    description: 'Changes to a public key credential: only its name can change; its key cannot (create a new credential instead).',
+    fields: () => ({ sid: publicKeySid, friendlyName: credentialFriendlyName }),
+  },
+  result: { field: 'publicKeyCredential', type: PublicKeyCredential },
 });
 
-const DeletePublicKeyCredentialInput = builder.inputType('DeletePublicKeyCredentialInput', {
-  description: 'The public key credential to delete.',
-  fields: (t) => ({
-    sid: t.string({ required: true, description: 'The SID of the public key credential (`CR…`).' }),
-  }),
+twilioMutation('deletePublicKeyCredential', {
+  operation: accounts.accountsOperations.DeleteCredentialPublicKey,
+  description: 'Deletes a public key credential. Requests signed with its private key are no longer accepted.',
+  input: {
+    description: 'The public key credential to delete.',
+    fields: () => ({ sid: publicKeySid }),
+  },
+  result: { deletes: 'PublicKeyCredential' },
 });
-
-const CreatePublicKeyCredentialPayload = payloadType(
-  'CreatePublicKeyCredentialPayload',
-  'publicKeyCredential',
-  PublicKeyCredential,
-  'The result of createPublicKeyCredential.',
-);
-const UpdatePublicKeyCredentialPayload = payloadType(
-  'UpdatePublicKeyCredentialPayload',
-  'publicKeyCredential',
-  PublicKeyCredential,
-  'The result of updatePublicKeyCredential.',
-);
-const DeletePublicKeyCredentialPayload = deletePayloadType('DeletePublicKeyCredentialPayload', 'The result of deletePublicKeyCredential.');
-
-builder.mutationFields((t) => ({
-  createPublicKeyCredential: t.field({
-    type: CreatePublicKeyCredentialPayload,
-    description: 'Adds a public key for Public Key Client Validation. Twilio refuses a key that is not RSA.',
-    args: { input: t.arg({ type: CreatePublicKeyCredentialInput, required: true, description: 'What to create.' }) },
-    resolve: async (_, { input }, ctx) => {
-      if (!PEM_PUBLIC_KEY.test(input.publicKey)) throw badInput('input.publicKey', 'expected a PEM block from -----BEGIN PUBLIC KEY----- to -----END PUBLIC KEY-----');
-      const accountSid = input.accountSid == null ? undefined : checkSid('input.accountSid', input.accountSid, 'AC');
-      const payload = await runWrite(ctx, publicKeyFields, () =>
-        accounts.createCredentialPublicKey(ctx.twilio, { body: { PublicKey: input.publicKey, FriendlyName: input.friendlyName ?? undefined, AccountSid: accountSid } }),
-      );
-      if (payload.result) PublicKeyCredential.getDataloader(ctx).prime(nodeKey(payload.result.sid!), payload.result);
-      return payload;
-    },
-  }),
-  updatePublicKeyCredential: t.field({
-    type: UpdatePublicKeyCredentialPayload,
-    description: 'Renames a public key credential.',
-    args: { input: t.arg({ type: UpdatePublicKeyCredentialInput, required: true, description: 'What to change, and how.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const key = nodeKey(checkSid('input.sid', input.sid, 'CR'));
-      const payload = await runWrite(ctx, publicKeyFields, () =>
-        accounts.updateCredentialPublicKey(ctx.twilio, { path: { Sid: input.sid }, body: { FriendlyName: input.friendlyName ?? undefined } }),
-      );
-      if (payload.result) PublicKeyCredential.getDataloader(ctx).prime(key, payload.result);
-      return payload;
-    },
-  }),
-  deletePublicKeyCredential: t.field({
-    type: DeletePublicKeyCredentialPayload,
-    description: 'Deletes a public key credential. Requests signed with its private key are no longer accepted.',
-    args: { input: t.arg({ type: DeletePublicKeyCredentialInput, required: true, description: 'What to delete.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const key = nodeKey(checkSid('input.sid', input.sid, 'CR'));
-      const payload = await runWrite(ctx, {}, async () => {
-        await accounts.deleteCredentialPublicKey(ctx.twilio, { path: { Sid: input.sid } });
-        return encodeGlobalId('PublicKeyCredential', key);
-      });
-      return payload;
-    },
-  }),
-}));

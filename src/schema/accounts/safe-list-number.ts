@@ -8,7 +8,7 @@ import * as accounts from '../../twilio/accounts.ts';
 import type { AccountsSafelistRecord } from '../../twilio/accounts.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
+import { twilioMutation } from '../shared/mutation.ts';
 import { checkE164 } from './shared.ts';
 
 export const SafeListNumber = builder.loadableNodeRef<AccountsSafelistRecord>('SafeListNumber', {
@@ -40,48 +40,32 @@ builder.queryFields((t) => ({
 
 // ---- mutations ----
 
-const safeListFields = { PhoneNumber: 'phoneNumber' };
+/** Checks a phone number sent to Twilio as `checkE164` does. */
+const e164 = (value: string, field: string) => checkE164(field, value);
 
-const CreateSafeListNumberInput = builder.inputType('CreateSafeListNumberInput', {
-  description: 'A phone number to add to SafeList.',
-  fields: (t) => ({
-    phoneNumber: t.string({ required: true, description: PHONE_NUMBER }),
-  }),
+twilioMutation('createSafeListNumber', {
+  operation: accounts.accountsOperations.CreateSafelist,
+  description: 'Adds a phone number to SafeList. Twilio refuses a number that is already on it.',
+  input: {
+    description: 'A phone number to add to SafeList.',
+    argument: 'The number to add.',
+    fields: (p) => ({ phoneNumber: p.body('PhoneNumber', 'String', PHONE_NUMBER, { required: true, send: e164 }) }),
+  },
+  result: { field: 'safeListNumber', type: SafeListNumber },
 });
 
-const DeleteSafeListNumberInput = builder.inputType('DeleteSafeListNumberInput', {
-  description: 'A phone number to remove from SafeList.',
-  fields: (t) => ({
-    phoneNumber: t.string({ required: true, description: PHONE_NUMBER }),
-  }),
+twilioMutation('deleteSafeListNumber', {
+  operation: accounts.accountsOperations.DeleteSafelist,
+  description: 'Removes a phone number from SafeList.',
+  input: {
+    description: 'A phone number to remove from SafeList.',
+    argument: 'The number to remove.',
+    fields: (p) => ({ phoneNumber: p.query('PhoneNumber', 'String', PHONE_NUMBER, { required: true, send: e164 }) }),
+  },
+  result: { deletes: 'SafeListNumber' },
+  // Twilio names the entry in the query, not the path: the deleted ID carries the phone number.
+  write: async ({ input, send }) => {
+    await send();
+    return encodeGlobalId('SafeListNumber', nodeKey(input.phoneNumber));
+  },
 });
-
-const CreateSafeListNumberPayload = payloadType('CreateSafeListNumberPayload', 'safeListNumber', SafeListNumber, 'The result of createSafeListNumber.');
-const DeleteSafeListNumberPayload = deletePayloadType('DeleteSafeListNumberPayload', 'The result of deleteSafeListNumber.');
-
-builder.mutationFields((t) => ({
-  createSafeListNumber: t.field({
-    type: CreateSafeListNumberPayload,
-    description: 'Adds a phone number to SafeList. Twilio refuses a number that is already on it.',
-    args: { input: t.arg({ type: CreateSafeListNumberInput, required: true, description: 'The number to add.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const key = nodeKey(checkE164('input.phoneNumber', input.phoneNumber));
-      const payload = await runWrite(ctx, safeListFields, () => accounts.createSafelist(ctx.twilio, { body: { PhoneNumber: input.phoneNumber } }));
-      if (payload.result) SafeListNumber.getDataloader(ctx).prime(key, payload.result);
-      return payload;
-    },
-  }),
-  deleteSafeListNumber: t.field({
-    type: DeleteSafeListNumberPayload,
-    description: 'Removes a phone number from SafeList.',
-    args: { input: t.arg({ type: DeleteSafeListNumberInput, required: true, description: 'The number to remove.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const key = nodeKey(checkE164('input.phoneNumber', input.phoneNumber));
-      const payload = await runWrite(ctx, safeListFields, async () => {
-        await accounts.deleteSafelist(ctx.twilio, { query: { PhoneNumber: input.phoneNumber } });
-        return encodeGlobalId('SafeListNumber', key);
-      });
-      return payload;
-    },
-  }),
-}));

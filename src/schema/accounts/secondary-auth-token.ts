@@ -7,7 +7,7 @@
 import { builder } from '../builder.ts';
 import * as accounts from '../../twilio/accounts.ts';
 import type { AccountsSecondaryAuthTokenRecord } from '../../twilio/accounts.ts';
-import { payloadType, runWrite, UserError, type Payload } from '../shared/mutation.ts';
+import { twilioMutation, UserError, type Payload } from '../shared/mutation.ts';
 import { dateOf, urlOf } from './shared.ts';
 
 export const SecondaryAuthToken = builder.objectRef<AccountsSecondaryAuthTokenRecord>('SecondaryAuthToken').implement({
@@ -25,13 +25,6 @@ export const SecondaryAuthToken = builder.objectRef<AccountsSecondaryAuthTokenRe
   }),
 });
 
-const CreateSecondaryAuthTokenPayload = payloadType(
-  'CreateSecondaryAuthTokenPayload',
-  'secondaryAuthToken',
-  SecondaryAuthToken,
-  'The result of createSecondaryAuthToken: the new token, shown this once.',
-);
-
 const DeleteSecondaryAuthTokenPayload = builder.objectRef<Payload<true>>('DeleteSecondaryAuthTokenPayload').implement({
   description: 'The result of deleteSecondaryAuthToken.',
   fields: (t) => ({
@@ -40,20 +33,19 @@ const DeleteSecondaryAuthTokenPayload = builder.objectRef<Payload<true>>('Delete
   }),
 });
 
-builder.mutationFields((t) => ({
-  createSecondaryAuthToken: t.field({
-    type: CreateSecondaryAuthTokenPayload,
-    description:
-      'Creates a secondary Auth Token for the account, replacing any earlier secondary token. The payload carries the token, which no later query returns: store it at once. It authenticates requests alongside the primary token until deleted or promoted.',
-    resolve: (_, _args, ctx) => runWrite(ctx, {}, () => accounts.createSecondaryAuthToken(ctx.twilio)),
-  }),
-  deleteSecondaryAuthToken: t.field({
-    type: DeleteSecondaryAuthTokenPayload,
-    description: 'Deletes the secondary Auth Token from the account: requests made with it fail from now on. The primary Auth Token is unaffected.',
-    resolve: (_, _args, ctx) =>
-      runWrite(ctx, {}, async () => {
-        await accounts.deleteSecondaryAuthToken(ctx.twilio);
-        return true as const;
-      }),
-  }),
-}));
+twilioMutation('createSecondaryAuthToken', {
+  operation: accounts.accountsOperations.CreateSecondaryAuthToken,
+  description:
+    'Creates a secondary Auth Token for the account, replacing any earlier secondary token. The payload carries the token, which no later query returns: store it at once. It authenticates requests alongside the primary token until deleted or promoted.',
+  result: { field: 'secondaryAuthToken', type: SecondaryAuthToken, description: 'The result of createSecondaryAuthToken: the new token, shown this once.' },
+});
+
+twilioMutation('deleteSecondaryAuthToken', {
+  operation: accounts.accountsOperations.DeleteSecondaryAuthToken,
+  description: 'Deletes the secondary Auth Token from the account: requests made with it fail from now on. The primary Auth Token is unaffected.',
+  result: { payload: DeleteSecondaryAuthTokenPayload },
+  write: async ({ send }) => {
+    await send();
+    return true as const;
+  },
+});

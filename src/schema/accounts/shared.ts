@@ -1,5 +1,6 @@
 /** Small pieces every Accounts type uses. */
 import { badInput } from '../shared/errors.ts';
+import { param } from '../shared/mutation.ts';
 
 const E164 = /^\+[1-9]\d{1,14}$/;
 
@@ -30,3 +31,15 @@ export function urlOf(value: string | null | undefined): URL | null {
     return null;
   }
 }
+
+/** The name of a credential (AWS or public key), on create and on update. */
+export const credentialFriendlyName = param('body', 'FriendlyName', 'String', 'A descriptive string that you create to describe the resource. It can be up to 64 characters long.');
+
+/** The subaccount a new credential (AWS or public key) belongs to. */
+export const credentialAccountSid = param(
+  'body',
+  'AccountSid',
+  'String',
+  'The SID of the Subaccount that this Credential should be associated with (`AC…`). Must be a valid Subaccount of the account issuing the request.',
+  { sid: 'AC' },
+);

@@ -4,6 +4,7 @@ import type { TwilioPage } from '../../twilio/paging.ts';
 import { badInput } from '../shared/errors.ts';
 import { LONE_SURROGATE, isWellFormedText } from '../shared/validate.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
+import { param } from '../shared/mutation.ts';
 
 /**
  * An event type (`com.twilio.messaging.message.sent`) or schema ID
@@ -23,6 +24,16 @@ export const checkSchemaId = (field: string, value: string) => checkName(field, 
 export function checkSchemaVersion(field: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) throw badInput(field, `expected a schema version from 1, got ${value}`);
   return value;
+}
+
+/** A write's event type, sent as Twilio's `Type` (in the body to add one, in the path to name one), checked as `checkEventType` does. */
+export function eventTypeParam(place: 'path' | 'body', description: string) {
+  return param(place, 'Type', 'String', description, { required: true, send: (value, field) => checkEventType(field, value) });
+}
+
+/** A write's schema version, sent as Twilio's `SchemaVersion`, checked as `checkSchemaVersion` does. */
+export function schemaVersionParam(description: string) {
+  return param('body', 'SchemaVersion', 'Int', description, { send: (value, field) => checkSchemaVersion(field, value) });
 }
 
 /**

@@ -6,9 +6,8 @@
 import { builder } from '../builder.ts';
 import * as events from '../../twilio/events.ts';
 import { nodeKey } from '../shared/global-id.ts';
-import { checkSid } from '../shared/validate.ts';
 import { badInput } from '../shared/errors.ts';
-import { UserError, runWrite, type Payload } from '../shared/mutation.ts';
+import { UserError, twilioMutation, type Payload } from '../shared/mutation.ts';
 import { EventSink } from './sink.ts';
 
 /** What Twilio answered, with the sink it answered about. */
@@ -45,44 +44,43 @@ const ValidateEventSinkPayload = handshakePayload(
   'Feedback indicating whether the given Sink was validated (`valid`).',
 );
 
-const TestEventSinkInput = builder.inputType('TestEventSinkInput', {
-  description: 'The sink to send a test event to.',
-  fields: (t) => ({
-    sid: t.string({ required: true, description: 'A 34 character string that uniquely identifies the Sink to be Tested (`DG…`).' }),
-  }),
+/** Sends the call, keeping the sink it was about for the payload's `eventSink`. */
+async function handshake({ request, send }: { request: { path: { Sid: string } }; send(): Promise<{ result: string | null }> }): Promise<HandshakeResult> {
+  return { result: (await send()).result, sinkSid: request.path.Sid };
+}
+
+twilioMutation('testEventSink', {
+  operation: events.eventsOperations.CreateSinkTest,
+  description:
+    'Has Twilio send a test event to a sink, to check its destination receives events. On sinks made before validation was retired, an `INITIALIZED` or `FAILED` sink becomes `VALIDATING`, and the event carries the test ID `validateEventSink` needs.',
+  input: {
+    description: 'The sink to send a test event to.',
+    argument: 'The sink to send a test event to.',
+    fields: (p) => ({
+      sid: p.path('Sid', { sid: 'DG', description: 'A 34 character string that uniquely identifies the Sink to be Tested (`DG…`).' }),
+    }),
+  },
+  result: { payload: TestEventSinkPayload },
+  write: handshake,
 });
 
-const ValidateEventSinkInput = builder.inputType('ValidateEventSinkInput', {
-  description: 'The sink being validated, and the ID of the test event it received.',
-  fields: (t) => ({
-    sid: t.string({ required: true, description: 'A 34 character string that uniquely identifies the Sink being validated (`DG…`).' }),
-    testId: t.string({ required: true, description: 'A 34 character string that uniquely identifies the test event for a Sink being validated, as the sink received it.' }),
-  }),
+twilioMutation('validateEventSink', {
+  operation: events.eventsOperations.CreateSinkValidate,
+  description: 'Sends back the ID of a test event the sink received, which makes the sink `ACTIVE`.',
+  input: {
+    description: 'The sink being validated, and the ID of the test event it received.',
+    argument: 'The sink and the ID of the test event it received.',
+    fields: (p) => ({
+      sid: p.path('Sid', { sid: 'DG', description: 'A 34 character string that uniquely identifies the Sink being validated (`DG…`).' }),
+      testId: p.body('TestId', 'String', 'A 34 character string that uniquely identifies the test event for a Sink being validated, as the sink received it.', {
+        required: true,
+        send: (testId, field) => {
+          if (testId.trim() === '') throw badInput(field, 'expected the ID of a test event the sink received, got an empty string');
+          return testId;
+        },
+      }),
+    }),
+  },
+  result: { payload: ValidateEventSinkPayload },
+  write: handshake,
 });
-
-builder.mutationFields((t) => ({
-  testEventSink: t.field({
-    type: TestEventSinkPayload,
-    description: 'Has Twilio send a test event to a sink, to check its destination receives events. On sinks made before validation was retired, an `INITIALIZED` or `FAILED` sink becomes `VALIDATING`, and the event carries the test ID `validateEventSink` needs.',
-    args: { input: t.arg({ type: TestEventSinkInput, required: true, description: 'The sink to send a test event to.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const sid = checkSid('input.sid', input.sid, 'DG');
-      const payload = await runWrite(ctx, {}, async () => ({ result: (await events.createSinkTest(ctx.twilio, { path: { Sid: sid } })).result, sinkSid: sid }));
-      return payload;
-    },
-  }),
-  validateEventSink: t.field({
-    type: ValidateEventSinkPayload,
-    description: 'Sends back the ID of a test event the sink received, which makes the sink `ACTIVE`.',
-    args: { input: t.arg({ type: ValidateEventSinkInput, required: true, description: 'The sink and the ID of the test event it received.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const sid = checkSid('input.sid', input.sid, 'DG');
-      if (input.testId.trim() === '') throw badInput('input.testId', 'expected the ID of a test event the sink received, got an empty string');
-      const payload = await runWrite(ctx, { TestId: 'testId' }, async () => ({
-        result: (await events.createSinkValidate(ctx.twilio, { path: { Sid: sid }, body: { TestId: input.testId } })).result,
-        sinkSid: sid,
-      }));
-      return payload;
-    },
-  }),
-}));

@@ -3,12 +3,11 @@ import { builder } from '../builder.ts';
 import * as events from '../../twilio/events.ts';
 import type { EventsSinkRecord } from '../../twilio/events.ts';
 import type { GatewayContext } from '../context.ts';
-import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { nodeKey } from '../shared/global-id.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
-import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
-import { hidingSecrets } from '../shared/secrets.ts';
+import { param, twilioMutation } from '../shared/mutation.ts';
 import { loadViaAccountList } from './shared.ts';
 import { EventSinkConfiguration, EventSinkConfigurationInput, servedConfiguration, sinkParams, typedConfiguration } from './sink-configuration.ts';
 
@@ -65,11 +64,6 @@ export function sinkOf(ctx: GatewayContext, sid: string | null) {
   return sid ? EventSink.getDataloader(ctx).load(nodeKey(sid)) : null;
 }
 
-/** Drops cached copies of a sink after a write (and the memoised sink list), keeping the new one when Twilio returned it. */
-function rememberSink(ctx: GatewayContext, record: EventsSinkRecord | null): void {
-  if (record) EventSink.getDataloader(ctx).prime(nodeKey(record.sid!), record);
-}
-
 EventSink.implement({
   description: 'A sink: a destination Twilio streams the events of its subscriptions to. A new sink must pass a test and validation before subscriptions can use it.',
   fields: (t) => ({
@@ -117,77 +111,44 @@ builder.queryFields((t) => ({
 
 // ---- mutations ----
 
-const sinkFields = { Description: 'description', SinkConfiguration: 'configuration', SinkType: 'configuration' };
+const sinkSid = param('path', 'Sid', 'String', 'A 34 character string that uniquely identifies the Sink (`DG…`).', { required: true, sid: 'DG' });
+const sinkDescription = param('body', 'Description', 'String', 'A human readable description for the Sink. **This value should not contain PII.**', { required: true });
 
-const CreateEventSinkInput = builder.inputType('CreateEventSinkInput', {
-  description: 'A new sink. Twilio makes new sinks `ACTIVE` at once (validation is no longer needed); `testEventSink` still sends it a test event.',
-  fields: (t) => ({
-    description: t.string({ required: true, description: 'A human readable description for the Sink. **This value should not contain PII.**' }),
-    configuration: t.field({
-      type: EventSinkConfigurationInput,
-      required: true,
-      description: 'Where the sink delivers: exactly one of `webhook`, `kinesis` or `segment`. Sent as `SinkType` and `SinkConfiguration`.',
+twilioMutation('createEventSink', {
+  operation: events.eventsOperations.CreateSink,
+  description: 'Creates a sink. Twilio checks its configuration against its type.',
+  input: {
+    description: 'A new sink. Twilio makes new sinks `ACTIVE` at once (validation is no longer needed); `testEventSink` still sends it a test event.',
+    fields: (p) => ({
+      description: sinkDescription,
+      configuration: p.body(
+        'SinkConfiguration',
+        EventSinkConfigurationInput,
+        'Where the sink delivers: exactly one of `webhook`, `kinesis` or `segment`. Sent as `SinkType` and `SinkConfiguration`.',
+        // A refusal or error that quotes the configuration back must not carry the write key.
+        { required: true, spreads: ['SinkType', 'SinkConfiguration'], send: sinkParams, secret: (c) => [c.segment?.writeKey] },
+      ),
     }),
-  }),
+  },
+  result: { field: 'eventSink', type: EventSink },
 });
 
-const UpdateEventSinkInput = builder.inputType('UpdateEventSinkInput', {
-  description: "A sink's new description; Twilio lets nothing else of a sink change.",
-  fields: (t) => ({
-    sid: t.string({ required: true, description: 'A 34 character string that uniquely identifies the Sink (`DG…`).' }),
-    description: t.string({ required: true, description: 'A human readable description for the Sink. **This value should not contain PII.**' }),
-  }),
+twilioMutation('updateEventSink', {
+  operation: events.eventsOperations.UpdateSink,
+  description: "Changes a sink's description.",
+  input: {
+    description: "A sink's new description; Twilio lets nothing else of a sink change.",
+    fields: () => ({ sid: sinkSid, description: sinkDescription }),
+  },
+  result: { field: 'eventSink', type: EventSink },
 });
 
-const DeleteEventSinkInput = builder.inputType('DeleteEventSinkInput', {
-  description: 'The sink to delete. Twilio refuses while a subscription uses it.',
-  fields: (t) => ({
-    sid: t.string({ required: true, description: 'A 34 character string that uniquely identifies the Sink (`DG…`).' }),
-  }),
+twilioMutation('deleteEventSink', {
+  operation: events.eventsOperations.DeleteSink,
+  description: 'Deletes a sink. Twilio refuses while a subscription uses it: delete or move the subscriptions first.',
+  input: {
+    description: 'The sink to delete. Twilio refuses while a subscription uses it.',
+    fields: () => ({ sid: sinkSid }),
+  },
+  result: { deletes: 'EventSink' },
 });
-
-const CreateEventSinkPayload = payloadType('CreateEventSinkPayload', 'eventSink', EventSink, 'The result of createEventSink.');
-const UpdateEventSinkPayload = payloadType('UpdateEventSinkPayload', 'eventSink', EventSink, 'The result of updateEventSink.');
-const DeleteEventSinkPayload = deletePayloadType('DeleteEventSinkPayload', 'The result of deleteEventSink.');
-
-builder.mutationFields((t) => ({
-  createEventSink: t.field({
-    type: CreateEventSinkPayload,
-    description: 'Creates a sink. Twilio checks its configuration against its type.',
-    args: { input: t.arg({ type: CreateEventSinkInput, required: true, description: 'What to create.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const params = sinkParams(input.configuration);
-      // A refusal or error that quotes the configuration back must not carry the write key.
-      const writeKey = params.SinkConfiguration.write_key;
-      const payload = await hidingSecrets([typeof writeKey === 'string' ? writeKey : null], () =>
-        runWrite(ctx, sinkFields, () => events.createSink(ctx.twilio, { body: { Description: input.description, ...params } })),
-      );
-      if (payload.result) rememberSink(ctx, payload.result);
-      return payload;
-    },
-  }),
-  updateEventSink: t.field({
-    type: UpdateEventSinkPayload,
-    description: "Changes a sink's description.",
-    args: { input: t.arg({ type: UpdateEventSinkInput, required: true, description: 'What to change, and how.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const sid = checkSid('input.sid', input.sid, 'DG');
-      const payload = await runWrite(ctx, sinkFields, () => events.updateSink(ctx.twilio, { path: { Sid: sid }, body: { Description: input.description } }));
-      rememberSink(ctx, payload.result);
-      return payload;
-    },
-  }),
-  deleteEventSink: t.field({
-    type: DeleteEventSinkPayload,
-    description: 'Deletes a sink. Twilio refuses while a subscription uses it: delete or move the subscriptions first.',
-    args: { input: t.arg({ type: DeleteEventSinkInput, required: true, description: 'What to delete.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const sid = checkSid('input.sid', input.sid, 'DG');
-      const payload = await runWrite(ctx, {}, async () => {
-        await events.deleteSink(ctx.twilio, { path: { Sid: sid } });
-        return encodeGlobalId('EventSink', nodeKey(sid));
-      });
-      return payload;
-    },
-  }),
-}));

@@ -4,13 +4,12 @@ import { listedPer } from '../../limits/cost.ts';
 import * as events from '../../twilio/events.ts';
 import type { EventsSubscribedEventRecord } from '../../twilio/events.ts';
 import type { GatewayContext } from '../context.ts';
-import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { nodeKey } from '../shared/global-id.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
-import { checkSid } from '../shared/validate.ts';
-import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
-import { checkEventType, checkSchemaVersion } from './shared.ts';
+import { param, twilioMutation } from '../shared/mutation.ts';
+import { checkEventType, eventTypeParam, schemaVersionParam } from './shared.ts';
 import { EventType, eventTypeOf } from './event-type.ts';
 import { EventSchemaVersion, schemaVersionOf } from './schema-version.ts';
 import { EventSubscription, subscribedEventsMemo, subscriptionKeys } from './subscription.ts';
@@ -91,90 +90,42 @@ builder.objectFields(EventSubscription, (t) => {
 
 // ---- mutations ----
 
-const subscribedEventFields = { SchemaVersion: 'schemaVersion', Type: 'type' };
+const subscriptionSid = param('path', 'SubscriptionSid', 'String', 'The unique SID identifier of the Subscription (`DF…`).', { required: true, sid: 'DF' });
 
-const CreateEventSubscribedEventInput = builder.inputType('CreateEventSubscribedEventInput', {
-  description: 'An event type to add to a subscription.',
-  fields: (t) => ({
-    subscriptionSid: t.string({ required: true, description: 'The unique SID identifier of the Subscription (`DF…`).' }),
-    type: t.string({ required: true, description: 'Type of event being subscribed to (`com.twilio.messaging.message.sent`).' }),
-    schemaVersion: t.int({ description: "The schema version that the Subscription should use; the schema's latest when omitted." }),
-  }),
+twilioMutation('createEventSubscribedEvent', {
+  operation: events.eventsOperations.CreateSubscribedEvent,
+  description: 'Adds an event type to a subscription.',
+  input: {
+    description: 'An event type to add to a subscription.',
+    fields: () => ({
+      subscriptionSid,
+      type: eventTypeParam('body', 'Type of event being subscribed to (`com.twilio.messaging.message.sent`).'),
+      schemaVersion: schemaVersionParam("The schema version that the Subscription should use; the schema's latest when omitted."),
+    }),
+  },
+  result: { field: 'eventSubscribedEvent', type: EventSubscribedEvent },
 });
 
-const UpdateEventSubscribedEventInput = builder.inputType('UpdateEventSubscribedEventInput', {
-  description: 'A new schema version for an event type of a subscription.',
-  fields: (t) => ({
-    subscriptionSid: t.string({ required: true, description: 'The unique SID identifier of the Subscription (`DF…`).' }),
-    type: t.string({ required: true, description: 'Type of event being subscribed to.' }),
-    schemaVersion: t.int({ description: 'The schema version that the Subscription should use.' }),
-  }),
+twilioMutation('updateEventSubscribedEvent', {
+  operation: events.eventsOperations.UpdateSubscribedEvent,
+  description: 'Changes the schema version an event type of a subscription uses.',
+  input: {
+    description: 'A new schema version for an event type of a subscription.',
+    fields: () => ({
+      subscriptionSid,
+      type: eventTypeParam('path', 'Type of event being subscribed to.'),
+      schemaVersion: schemaVersionParam('The schema version that the Subscription should use.'),
+    }),
+  },
+  result: { field: 'eventSubscribedEvent', type: EventSubscribedEvent },
 });
 
-const DeleteEventSubscribedEventInput = builder.inputType('DeleteEventSubscribedEventInput', {
-  description: 'The event type to remove from a subscription.',
-  fields: (t) => ({
-    subscriptionSid: t.string({ required: true, description: 'The unique SID identifier of the Subscription (`DF…`).' }),
-    type: t.string({ required: true, description: 'Type of event being subscribed to.' }),
-  }),
+twilioMutation('deleteEventSubscribedEvent', {
+  operation: events.eventsOperations.DeleteSubscribedEvent,
+  description: 'Removes an event type from a subscription.',
+  input: {
+    description: 'The event type to remove from a subscription.',
+    fields: () => ({ subscriptionSid, type: eventTypeParam('path', 'Type of event being subscribed to.') }),
+  },
+  result: { deletes: 'EventSubscribedEvent' },
 });
-
-const CreateEventSubscribedEventPayload = payloadType('CreateEventSubscribedEventPayload', 'eventSubscribedEvent', EventSubscribedEvent, 'The result of createEventSubscribedEvent.');
-const UpdateEventSubscribedEventPayload = payloadType('UpdateEventSubscribedEventPayload', 'eventSubscribedEvent', EventSubscribedEvent, 'The result of updateEventSubscribedEvent.');
-const DeleteEventSubscribedEventPayload = deletePayloadType('DeleteEventSubscribedEventPayload', 'The result of deleteEventSubscribedEvent.');
-
-/** Drops cached copies of a subscribed event after a write (and its subscription's memoised list), keeping the new one when Twilio returned it. */
-function rememberSubscribedEvent(ctx: GatewayContext, subscription: string, type: string, record: EventsSubscribedEventRecord | null): void {
-  if (record) EventSubscribedEvent.getDataloader(ctx).prime(nodeKey(subscription, type), record);
-}
-
-/** The checked subscription SID, event type and schema version of a subscribed event input. */
-function keyOf(input: { subscriptionSid: string; type: string; schemaVersion?: number | null }) {
-  return {
-    subscription: checkSid('input.subscriptionSid', input.subscriptionSid, 'DF'),
-    type: checkEventType('input.type', input.type),
-    schemaVersion: input.schemaVersion === null || input.schemaVersion === undefined ? undefined : checkSchemaVersion('input.schemaVersion', input.schemaVersion),
-  };
-}
-
-builder.mutationFields((t) => ({
-  createEventSubscribedEvent: t.field({
-    type: CreateEventSubscribedEventPayload,
-    description: 'Adds an event type to a subscription.',
-    args: { input: t.arg({ type: CreateEventSubscribedEventInput, required: true, description: 'What to create.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const { subscription, type, schemaVersion } = keyOf(input);
-      const payload = await runWrite(ctx, subscribedEventFields, () =>
-        events.createSubscribedEvent(ctx.twilio, { path: { SubscriptionSid: subscription }, body: { Type: type, SchemaVersion: schemaVersion } }),
-      );
-      if (payload.result) rememberSubscribedEvent(ctx, subscription, type, payload.result);
-      return payload;
-    },
-  }),
-  updateEventSubscribedEvent: t.field({
-    type: UpdateEventSubscribedEventPayload,
-    description: 'Changes the schema version an event type of a subscription uses.',
-    args: { input: t.arg({ type: UpdateEventSubscribedEventInput, required: true, description: 'What to change, and how.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const { subscription, type, schemaVersion } = keyOf(input);
-      const payload = await runWrite(ctx, subscribedEventFields, () =>
-        events.updateSubscribedEvent(ctx.twilio, { path: { SubscriptionSid: subscription, Type: type }, body: { SchemaVersion: schemaVersion } }),
-      );
-      rememberSubscribedEvent(ctx, subscription, type, payload.result);
-      return payload;
-    },
-  }),
-  deleteEventSubscribedEvent: t.field({
-    type: DeleteEventSubscribedEventPayload,
-    description: 'Removes an event type from a subscription.',
-    args: { input: t.arg({ type: DeleteEventSubscribedEventInput, required: true, description: 'What to delete.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const { subscription, type } = keyOf(input);
-      const payload = await runWrite(ctx, {}, async () => {
-        await events.deleteSubscribedEvent(ctx.twilio, { path: { SubscriptionSid: subscription, Type: type } });
-        return encodeGlobalId('EventSubscribedEvent', nodeKey(subscription, type));
-      });
-      return payload;
-    },
-  }),
-}));

@@ -3,14 +3,13 @@ import { builder } from '../builder.ts';
 import * as events from '../../twilio/events.ts';
 import type { EventsSubscriptionRecord } from '../../twilio/events.ts';
 import type { GatewayContext } from '../context.ts';
-import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
 import { NodeKeys, lookupDescription } from '../shared/keys.ts';
 import { badInput } from '../shared/errors.ts';
-import { deletePayloadType, payloadType, runWrite } from '../shared/mutation.ts';
+import { param, twilioMutation } from '../shared/mutation.ts';
 import { checkEventType, checkSchemaVersion } from './shared.ts';
 import { EventSink, sinkOf } from './sink.ts';
 
@@ -88,8 +87,6 @@ builder.queryFields((t) => ({
 
 // ---- mutations ----
 
-const subscriptionFields = { Description: 'description', SinkSid: 'sinkSid', Types: 'types' };
-
 const EventSubscriptionTypeInput = builder.inputType('EventSubscriptionTypeInput', {
   description: 'An event type to subscribe to, sent as one JSON item of Twilio\'s `Types`: `{"type": …, "schema_version": …}`.',
   fields: (t) => ({
@@ -98,87 +95,56 @@ const EventSubscriptionTypeInput = builder.inputType('EventSubscriptionTypeInput
   }),
 });
 
-const CreateEventSubscriptionInput = builder.inputType('CreateEventSubscriptionInput', {
-  description: 'A new subscription of an active sink to some event types.',
-  fields: (t) => ({
-    description: t.string({ required: true, description: 'A human readable description for the Subscription. **This value should not contain PII.**' }),
-    sinkSid: t.string({
-      required: true,
-      description: 'The SID of the sink that events selected by this subscription should be sent to (`DG…`). Sink must be active for the subscription to be created.',
+const subscriptionSid = param('path', 'Sid', 'String', 'A 34 character string that uniquely identifies the Subscription (`DF…`).', { required: true, sid: 'DF' });
+
+twilioMutation('createEventSubscription', {
+  operation: events.eventsOperations.CreateSubscription,
+  description: 'Subscribes an active sink to event types. Twilio refuses a sink that is not active.',
+  input: {
+    description: 'A new subscription of an active sink to some event types.',
+    fields: (p) => ({
+      description: p.body('Description', 'String', 'A human readable description for the Subscription. **This value should not contain PII.**', { required: true }),
+      sinkSid: p.body(
+        'SinkSid',
+        'String',
+        'The SID of the sink that events selected by this subscription should be sent to (`DG…`). Sink must be active for the subscription to be created.',
+        { required: true, sid: 'DG' },
+      ),
+      types: p.body('Types', [EventSubscriptionTypeInput], 'The subscribed event types, at least one, each once.', {
+        required: true,
+        send: (types, field) => {
+          if (types.length === 0) throw badInput(field, 'expected at least one event type');
+          return types.map((item, i) => ({
+            type: checkEventType(`${field}[${i}].type`, item.type),
+            ...(item.schemaVersion === null || item.schemaVersion === undefined ? {} : { schema_version: checkSchemaVersion(`${field}[${i}].schemaVersion`, item.schemaVersion) }),
+          }));
+        },
+      }),
     }),
-    types: t.field({ type: [EventSubscriptionTypeInput], required: true, description: 'The subscribed event types, at least one, each once.' }),
-  }),
+  },
+  result: { field: 'eventSubscription', type: EventSubscription },
 });
 
-const UpdateEventSubscriptionInput = builder.inputType('UpdateEventSubscriptionInput', {
-  description: 'Changes to a subscription; fields left out stay as they are. Its event types change through the subscribed event mutations.',
-  fields: (t) => ({
-    sid: t.string({ required: true, description: 'A 34 character string that uniquely identifies the Subscription (`DF…`).' }),
-    description: t.string({ description: 'A human readable description for the Subscription.' }),
-    sinkSid: t.string({ description: 'The SID of the sink to send the events to from now on (`DG…`); it must be active.' }),
-  }),
+twilioMutation('updateEventSubscription', {
+  operation: events.eventsOperations.UpdateSubscription,
+  description: "Changes a subscription's description, or moves it to another active sink.",
+  input: {
+    description: 'Changes to a subscription; fields left out stay as they are. Its event types change through the subscribed event mutations.',
+    fields: (p) => ({
+      sid: subscriptionSid,
+      description: p.body('Description', 'String', 'A human readable description for the Subscription.'),
+      sinkSid: p.body('SinkSid', 'String', 'The SID of the sink to send the events to from now on (`DG…`); it must be active.', { sid: 'DG' }),
+    }),
+  },
+  result: { field: 'eventSubscription', type: EventSubscription },
 });
 
-const DeleteEventSubscriptionInput = builder.inputType('DeleteEventSubscriptionInput', {
-  description: 'The subscription to delete, with its subscribed events.',
-  fields: (t) => ({
-    sid: t.string({ required: true, description: 'A 34 character string that uniquely identifies the Subscription (`DF…`).' }),
-  }),
+twilioMutation('deleteEventSubscription', {
+  operation: events.eventsOperations.DeleteSubscription,
+  description: 'Deletes a subscription with its subscribed events; Twilio stops sending those events to its sink.',
+  input: {
+    description: 'The subscription to delete, with its subscribed events.',
+    fields: () => ({ sid: subscriptionSid }),
+  },
+  result: { deletes: 'EventSubscription' },
 });
-
-const CreateEventSubscriptionPayload = payloadType('CreateEventSubscriptionPayload', 'eventSubscription', EventSubscription, 'The result of createEventSubscription.');
-const UpdateEventSubscriptionPayload = payloadType('UpdateEventSubscriptionPayload', 'eventSubscription', EventSubscription, 'The result of updateEventSubscription.');
-const DeleteEventSubscriptionPayload = deletePayloadType('DeleteEventSubscriptionPayload', 'The result of deleteEventSubscription.');
-
-/** Drops cached copies of a subscription after a write, keeping the new one when Twilio returned it. */
-function rememberSubscription(ctx: GatewayContext, record: EventsSubscriptionRecord | null): void {
-  if (record) EventSubscription.getDataloader(ctx).prime(nodeKey(record.sid!), record);
-}
-
-builder.mutationFields((t) => ({
-  createEventSubscription: t.field({
-    type: CreateEventSubscriptionPayload,
-    description: 'Subscribes an active sink to event types. Twilio refuses a sink that is not active.',
-    args: { input: t.arg({ type: CreateEventSubscriptionInput, required: true, description: 'What to create.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const sinkSid = checkSid('input.sinkSid', input.sinkSid, 'DG');
-      if (input.types.length === 0) throw badInput('input.types', 'expected at least one event type');
-      const types = input.types.map((item, i) => ({
-        type: checkEventType(`input.types[${i}].type`, item.type),
-        ...(item.schemaVersion === null || item.schemaVersion === undefined ? {} : { schema_version: checkSchemaVersion(`input.types[${i}].schemaVersion`, item.schemaVersion) }),
-      }));
-      const payload = await runWrite(ctx, subscriptionFields, () =>
-        events.createSubscription(ctx.twilio, { body: { Description: input.description, SinkSid: sinkSid, Types: types } }),
-      );
-      if (payload.result) rememberSubscription(ctx, payload.result);
-      return payload;
-    },
-  }),
-  updateEventSubscription: t.field({
-    type: UpdateEventSubscriptionPayload,
-    description: "Changes a subscription's description, or moves it to another active sink.",
-    args: { input: t.arg({ type: UpdateEventSubscriptionInput, required: true, description: 'What to change, and how.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const sid = checkSid('input.sid', input.sid, 'DF');
-      const sinkSid = input.sinkSid ? checkSid('input.sinkSid', input.sinkSid, 'DG') : undefined;
-      const payload = await runWrite(ctx, subscriptionFields, () =>
-        events.updateSubscription(ctx.twilio, { path: { Sid: sid }, body: { Description: input.description ?? undefined, SinkSid: sinkSid } }),
-      );
-      rememberSubscription(ctx, payload.result);
-      return payload;
-    },
-  }),
-  deleteEventSubscription: t.field({
-    type: DeleteEventSubscriptionPayload,
-    description: 'Deletes a subscription with its subscribed events; Twilio stops sending those events to its sink.',
-    args: { input: t.arg({ type: DeleteEventSubscriptionInput, required: true, description: 'What to delete.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const sid = checkSid('input.sid', input.sid, 'DF');
-      const payload = await runWrite(ctx, {}, async () => {
-        await events.deleteSubscription(ctx.twilio, { path: { Sid: sid } });
-        return encodeGlobalId('EventSubscription', nodeKey(sid));
-      });
-      return payload;
-    },
-  }),
-}));

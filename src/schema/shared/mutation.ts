@@ -14,11 +14,11 @@
 import type { InputFieldRef, InputShape, InputType, OutputRef, SchemaTypes } from '@pothos/core';
 import { builder } from '../builder.ts';
 import { TwilioApiError } from '../../twilio/errors.ts';
-import type { FormValue, RequestOf, TwilioOperation, TwilioRequest } from '../../twilio/operation.ts';
+import type { FormValue, RequestOf, ResponseOf, TwilioOperation, TwilioRequest } from '../../twilio/operation.ts';
 import type { GatewayContext } from '../context.ts';
 import { checkKey, checkSid } from './validate.ts';
 import { encodeGlobalId, nodeKey } from './global-id.ts';
-import { hidingSecrets } from './secrets.ts';
+import { redact, secretsOf, withoutSecrets } from '../../twilio/secrets.ts';
 
 export type UserErrorCode = 'NOT_FOUND' | 'CONFLICT' | 'INVALID_INPUT';
 
@@ -120,7 +120,7 @@ export type ParamType = InputType<Types> | [InputType<Types>];
 export type ShapeOf<T extends ParamType> = T extends [infer U] ? InputShape<Types, U>[] : InputShape<Types, T>;
 
 /** Where Twilio takes a parameter. */
-export type ParamPlace = 'path' | 'body' | 'header';
+export type ParamPlace = 'path' | 'query' | 'body' | 'header';
 
 /** One input field of a write: its GraphQL type, and what Twilio makes of it. */
 export interface Param<T extends ParamType = ParamType, Required extends boolean = boolean> {
@@ -133,12 +133,12 @@ export interface Param<T extends ParamType = ParamType, Required extends boolean
   readonly sid?: string;
   /** The value is a SID with this prefix or a name Twilio takes in its place (a unique name, an identity). */
   readonly sidOrName?: string;
-  /** Write-only: sent to Twilio, cut out of any message that quotes it. */
-  readonly secret?: boolean;
+  /** Write-only: sent to Twilio, cut out of any message that quotes it; a function names the secrets within the value (a key in a configuration). */
+  readonly secret?: boolean | ((value: ShapeOf<T>) => ReadonlyArray<string | null | undefined>);
   /** The value to send, when not the input value as it is (see `sendAsTwilioDoes`); `field` is the input path, for errors. */
   send?(value: ShapeOf<T>, field: string): unknown;
-  /** `send` answers several parameters at once (`Notifications.NewMessage.Enabled`, `.Template`, `.Sound`), named under `twilio.name`. */
-  readonly spreads?: boolean;
+  /** `send` answers several parameters at once: named under `twilio.name` (`Notifications.NewMessage.Enabled`, `.Template`, `.Sound`), or these (`SinkType`, `SinkConfiguration`). */
+  readonly spreads?: boolean | readonly string[];
 }
 
 /** What a field's options may add to its type and description. */
@@ -146,26 +146,32 @@ export interface ParamOptions<T extends ParamType, Required extends boolean> {
   required?: Required;
   sid?: string;
   sidOrName?: string;
-  secret?: boolean;
+  secret?: boolean | ((value: ShapeOf<T>) => ReadonlyArray<string | null | undefined>);
   send?: (value: ShapeOf<T>, field: string) => unknown;
-  spreads?: boolean;
+  spreads?: boolean | readonly string[];
 }
 
 type Names<Part> = Extract<keyof NonNullable<Part>, string>;
 
 /**
  * Declares the input fields of one operation's write, each with the Twilio
- * name it is sent as, checked against the operation's request type.
+ * name it is sent as, checked against the operation's request type. A field's
+ * type and whether it is required are inferred from its arguments alone
+ * (`NoInfer`): inferred from the `fields` object too, a list of input objects
+ * (`[X]`) lost its item type, so `send` saw `unknown`, and a required field
+ * was optional in the input `write` is given.
  */
 export interface ParamKit<Req extends TwilioRequest> {
   /** A path parameter: always required; `sid` or `sidOrName` says what it must look like. */
   path(name: Names<Req['path']>, options: { description: string; sid?: string; sidOrName?: string }): Param<'String', true>;
+  /** A query parameter, such as the phone number a SafeList delete names. */
+  query<T extends ParamType, R extends boolean = false>(name: Names<Req['query']>, type: T, description: string, options?: ParamOptions<T, R>): Param<NoInfer<T>, NoInfer<R>>;
   /** A form body parameter. */
-  body<T extends ParamType, R extends boolean = false>(name: Names<Req['body']>, type: T, description: string, options?: ParamOptions<T, R>): Param<T, R>;
+  body<T extends ParamType, R extends boolean = false>(name: Names<Req['body']>, type: T, description: string, options?: ParamOptions<T, R>): Param<NoInfer<T>, NoInfer<R>>;
   /** A request header, such as `X-Twilio-Webhook-Enabled`. */
-  header<T extends ParamType, R extends boolean = false>(name: Names<Req['headers']>, type: T, description: string, options?: ParamOptions<T, R>): Param<T, R>;
+  header<T extends ParamType, R extends boolean = false>(name: Names<Req['headers']>, type: T, description: string, options?: ParamOptions<T, R>): Param<NoInfer<T>, NoInfer<R>>;
   /** A field Twilio does not take as it is: the write's own code reads it. */
-  input<T extends ParamType, R extends boolean = false>(type: T, description: string, options?: ParamOptions<T, R>): Param<T, R>;
+  input<T extends ParamType, R extends boolean = false>(type: T, description: string, options?: ParamOptions<T, R>): Param<NoInfer<T>, NoInfer<R>>;
 }
 
 /** A field sent as the Twilio parameter `name` in `place`; for fields shared by several operations (`webhookEnabled`). */
@@ -182,6 +188,7 @@ export function param<T extends ParamType, R extends boolean = false>(
 
 const paramKit: ParamKit<TwilioRequest> = {
   path: (name, { description, ...options }) => param('path', name, 'String', description, { ...options, required: true }),
+  query: (name, type, description, options) => param('query', name, type, description, options),
   body: (name, type, description, options) => param('body', name, type, description, options),
   header: (name, type, description, options) => param('header', name, type, description, options),
   input: (type, description, options) => param(null, null, type, description, options),
@@ -206,7 +213,7 @@ function sendAsTwilioDoes(p: Param, value: unknown): unknown {
 
 /** Checks the input's SIDs and builds the Twilio request from it; a bad value fails here, naming its field, before any REST call. */
 function requestOf(params: Params, input: Record<string, unknown>): TwilioRequest {
-  const parts: Record<ParamPlace, Record<string, unknown>> = { path: {}, body: {}, header: {} };
+  const parts: Record<ParamPlace, Record<string, unknown>> = { path: {}, query: {}, body: {}, header: {} };
   for (const [field, p] of Object.entries(params)) {
     const value = input[field];
     if (value === null || value === undefined) continue;
@@ -221,17 +228,20 @@ function requestOf(params: Params, input: Record<string, unknown>): TwilioReques
     if (p.spreads) Object.assign(parts[p.twilio.in], sent);
     else parts[p.twilio.in][p.twilio.name] = sent;
   }
-  return { path: parts.path as TwilioRequest['path'], body: parts.body as TwilioRequest['body'], headers: parts.header as TwilioRequest['headers'] };
+  const query = Object.keys(parts.query).length === 0 ? {} : { query: parts.query as TwilioRequest['query'] };
+  return { path: parts.path as TwilioRequest['path'], ...query, body: parts.body as TwilioRequest['body'], headers: parts.header as TwilioRequest['headers'] };
 }
 
 // ---- mutations ----
 
-/** What a write answers: an object of a type, or the global ID of what it deleted. */
+/** What a write answers: an object of a type, the global ID of what it deleted, or a payload of its own. */
 export type WriteResult<R> =
   /** `CreateChatChannelPayload { chatChannel, userErrors }`. */
   | { readonly field: string; readonly type: OutputRef<R>; readonly description?: string }
   /** `DeleteChatChannelPayload { deletedId, userErrors }`: the global ID of a node of this type. */
-  | { readonly deletes: string; readonly description?: string };
+  | { readonly deletes: string; readonly description?: string }
+  /** A payload type of another shape (`CreateBulkConsentsPayload { results, items, userErrors }`), given the write's result. */
+  | { readonly payload: OutputRef<Payload<R>> };
 
 /** What the write's own code is given: the request the kit derived, the checked input, and the request's context. */
 export interface WriteCall<Op extends TwilioOperation, F extends Params> {
@@ -239,15 +249,19 @@ export interface WriteCall<Op extends TwilioOperation, F extends Params> {
   readonly input: InputOf<F>;
   readonly ctx: GatewayContext;
   /** Sends the derived request (or the one given) as the operation. */
-  send(request?: RequestOf<Op>): Promise<Awaited<ReturnType<GatewayContext['twilio']['call']>>>;
+  send(request?: RequestOf<Op>): Promise<ResponseOf<Op>>;
 }
 
 export interface TwilioMutation<Op extends TwilioOperation, F extends Params, R> {
   /** The Twilio operation the mutation performs. */
   readonly operation: Op;
   readonly description: string;
-  /** The input type's description and fields; `argument` describes the `input` argument (by default from the verb: "What to create."). */
-  readonly input: { readonly description: string; readonly argument?: string; readonly fields: (p: ParamKit<RequestOf<Op>>) => F };
+  /**
+   * The input type's description and fields; `argument` describes the `input`
+   * argument (by default from the verb: "What to create."). Without it the
+   * mutation takes no arguments (`createSecondaryAuthToken`).
+   */
+  readonly input?: { readonly description: string; readonly argument?: string; readonly fields: (p: ParamKit<RequestOf<Op>>) => F };
   readonly result: WriteResult<R>;
   /**
    * The write, when it is more than sending the derived request: a unique
@@ -275,13 +289,18 @@ function deletedId(typename: string, operation: TwilioOperation, request: Twilio
 /** Declares one mutation: `createChatChannel(input: CreateChatChannelInput!): CreateChatChannelPayload`. */
 export function twilioMutation<Op extends TwilioOperation, F extends Params, R = never>(name: string, spec: TwilioMutation<Op, F, R>): void {
   const capitalized = name[0]!.toUpperCase() + name.slice(1);
-  const params = spec.input.fields(paramKit as ParamKit<RequestOf<Op>>);
-  const blame = blameOf(Object.fromEntries(Object.entries(params).flatMap(([field, p]) => (p.twilio && p.twilio.in !== 'path' ? [[p.twilio.name, field]] : []))));
-  const secrets = Object.entries(params).filter(([, p]) => p.secret).map(([field]) => field);
+  const inputSpec = spec.input;
+  const params = inputSpec ? inputSpec.fields(paramKit as ParamKit<RequestOf<Op>>) : ({} as F);
+  const sentAs = (p: Param) => (Array.isArray(p.spreads) ? p.spreads : [p.twilio!.name]);
+  const blame = blameOf(Object.fromEntries(Object.entries(params).flatMap(([field, p]) => (p.twilio && p.twilio.in !== 'path' ? sentAs(p).map((n) => [n, field]) : []))));
+  const secrets = Object.entries(params).filter(([, p]) => p.secret);
+  /** The secrets an input holds: a secret field's value, or what its `secret` finds in the value. */
+  const secretsIn = (input: Record<string, unknown>) =>
+    secrets.flatMap(([field, p]) => (input[field] == null || !p.secret ? [] : p.secret === true ? [input[field] as string] : p.secret(input[field])));
   const result = spec.result;
 
-  const inputType = builder.inputType(`${capitalized}Input`, {
-    description: spec.input.description,
+  const inputType = inputSpec && builder.inputType(`${capitalized}Input`, {
+    description: inputSpec.description,
     fields: (t) =>
       Object.fromEntries(
         Object.entries(params).map(([field, p]) => [field, t.field({ type: p.type as InputType<Types>, required: p.required, description: p.description })]),
@@ -290,13 +309,13 @@ export function twilioMutation<Op extends TwilioOperation, F extends Params, R =
 
   const write = async (ctx: GatewayContext, input: Record<string, unknown>): Promise<unknown> => {
     const request = requestOf(params, input) as RequestOf<Op>;
-    const send = (sent: RequestOf<Op> = request) => ctx.twilio.call(spec.operation, sent);
+    const send = (sent: RequestOf<Op> = request) => ctx.twilio.call(spec.operation, sent) as Promise<ResponseOf<Op>>;
     if (spec.write) return spec.write({ request, input: input as InputOf<F>, ctx, send });
     const answer = await send();
     return 'deletes' in result ? deletedId(result.deletes, spec.operation, request) : answer;
   };
 
-  const payload = builder.objectRef<Payload<R>>(`${capitalized}Payload`).implement({
+  const payload = 'payload' in result ? result.payload : builder.objectRef<Payload<R>>(`${capitalized}Payload`).implement({
     description: result.description ?? `The result of ${name}.`,
     fields: (t) => ({
       ...('deletes' in result
@@ -318,41 +337,28 @@ export function twilioMutation<Op extends TwilioOperation, F extends Params, R =
     t.field({
       type: payload,
       description: spec.description,
-      args: { input: t.arg({ type: inputType, required: true, description: spec.input.argument ?? ARGUMENT_OF_VERB[/^[a-z]+/.exec(name)![0]] }) },
+      args: inputType ? { input: t.arg({ type: inputType, required: true, description: inputSpec.argument ?? ARGUMENT_OF_VERB[/^[a-z]+/.exec(name)![0]] }) } : {},
       extensions: { twilioWrite: { operation: spec.operation.key, params } satisfies DeclaredWrite },
       resolve: (_root, args, ctx) => {
-        const input = args.input as Record<string, unknown>;
+        const input = (args as { input?: Record<string, unknown> }).input ?? {};
         const run = () => settle(blame, () => write(ctx, input) as Promise<R>);
-        return secrets.length === 0 ? run() : hidingSecrets(secrets.map((field) => input[field] as string | null | undefined), run);
+        return secrets.length === 0 ? run() : hidingSecrets(secretsIn(input), run);
       },
     }),
   );
 }
 
-/** `CreateChatChannelPayload { chatChannel, userErrors }`, for the few writes the kit cannot declare. */
-export function payloadType<T>(name: string, field: string, type: OutputRef<T>, description: string) {
-  return builder.objectRef<Payload<T>>(name).implement({
-    description,
-    fields: (t) => ({
-      // Pothos cannot resolve its result type for a generic T; the value is the T this ref expects, or null.
-      [field]: t.field({ type, nullable: true, description: 'The object as Twilio returned it; null when the write was refused.', resolve: (p) => p.result as never }),
-      userErrors: t.field({ type: [UserError], nullable: false, description: 'Why the write was refused; empty on success.', resolve: (p) => p.userErrors }),
-    }),
-  });
-}
-
-/** `DeleteChatChannelPayload { deletedId, userErrors }`. */
-export function deletePayloadType(name: string, description: string) {
-  return builder.objectRef<Payload<string>>(name).implement({
-    description,
-    fields: (t) => ({
-      deletedId: t.id({ nullable: true, description: 'Global ID of the deleted object; null when the delete was refused.', resolve: (p) => p.result }),
-      userErrors: t.field({ type: [UserError], nullable: false, description: 'Why the delete was refused; empty on success.', resolve: (p) => p.userErrors }),
-    }),
-  });
-}
-
-/** Runs one write outside the kit; `inputFields` maps Twilio parameter names to input field names. */
-export function runWrite<T>(ctx: GatewayContext, inputFields: Record<string, string>, write: () => Promise<T>): Promise<Payload<T>> {
-  return settle(blameOf(inputFields), write);
+/**
+ * Runs a write that sends secrets. Should Twilio repeat one in a refusal or
+ * an error, it is cut out of the message before the message reaches a
+ * payload's `userErrors`, an error response or a log line.
+ */
+async function hidingSecrets<T>(secrets: ReadonlyArray<string | null | undefined>, write: () => Promise<Payload<T>>): Promise<Payload<T>> {
+  const forms = secretsOf(secrets);
+  try {
+    const payload = await write();
+    return { ...payload, userErrors: payload.userErrors.map((e) => ({ ...e, message: redact(e.message, forms) })) };
+  } catch (error) {
+    throw withoutSecrets(error, forms);
+  }
 }
