@@ -23,12 +23,6 @@ const SERVER_FILES = ['src/main.ts', 'src/gateway.ts', 'src/context.ts', 'src/gr
 /** Packages of the GraphQL side, which the REST layer never imports. */
 const GRAPHQL_PACKAGE = /^(graphql|graphql-[^/]+|@graphql-[^/]+\/[^/]+|@pothos\/[^/]+|@envelop\/[^/]+|@apollo\/[^/]+|@escape\.tech\/graphql-[^/]+)(\/.*)?$/;
 
-/**
- * Cycles known and tolerated, each the set of its files: the emulator's rules
- * are handed the engine that runs them (`OpContext.engine`), through type-only
- * imports. Listed here until the emulator's rework removes it; any other cycle fails.
- */
-const TOLERATED_CYCLES: ReadonlyArray<readonly string[]> = [['src/emulator/engine.ts', 'src/emulator/rules/types.ts']];
 
 interface Import {
   /** The importing file, relative to the repository (`src/schema/index.ts`). */
@@ -97,11 +91,6 @@ function cycles(imports: readonly Import[]): Import[][] {
     .filter((within) => within.length > 0);
 }
 
-function tolerated(cycle: readonly Import[]): boolean {
-  const files = new Set(cycle.flatMap((i) => [i.from, i.to!]));
-  return TOLERATED_CYCLES.some((known) => known.length === files.size && known.every((file) => files.has(file)));
-}
-
 const files = sourceFiles('src');
 const imports = files.flatMap(importsOf);
 
@@ -112,7 +101,7 @@ describe('the layers of src/', () => {
   });
 
   it('has no import cycle', () => {
-    const found = cycles(imports).filter((cycle) => !tolerated(cycle));
+    const found = cycles(imports);
     expect(found.map((cycle) => cycle.map(show)), 'files that import each other, directly or through others').toEqual([]);
   });
 
