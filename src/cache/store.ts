@@ -46,15 +46,22 @@ export class MemoryStore implements ResponseStore {
   readonly #entries: LRUCache<string, Entry>;
   /** Per account and tag, the keys of the answers carrying it. */
   readonly #byTag = new Map<string, Set<string>>();
-  /** Per account and tag, when it was last invalidated (performance.now()); oldest first. */
+  /** Per account and tag, when it was last invalidated (by #clock); oldest first. */
   readonly #invalidated = new Map<string, number>();
   readonly #raceWindowMs: number;
   /** Each answer's size, measured once as it is stored, for the LRU's byte bound. */
   readonly #sizes = new Map<string, number>();
 
-  constructor(options: { maxBytes: number; raceWindowMs: number }) {
+  /** Times TTLs and invalidations alike; `performance` unless a test moves its own. */
+  readonly #clock: { now(): number };
+
+  constructor(options: { maxBytes: number; raceWindowMs: number; clock?: { now(): number } }) {
     this.#raceWindowMs = options.raceWindowMs;
+    this.#clock = options.clock ?? performance;
     this.#entries = new LRUCache<string, Entry>({
+      perf: this.#clock,
+      // Read the clock on every check rather than caching it for a millisecond behind a timer.
+      ttlResolution: 0,
       maxSize: options.maxBytes,
       sizeCalculation: (_entry, key) => this.#sizes.get(key) ?? 1,
       dispose: (entry, key) => {
@@ -73,7 +80,7 @@ export class MemoryStore implements ResponseStore {
   }
 
   async set(key: string, result: ExecutionResult, answer: StoredAnswer): Promise<void> {
-    const now = performance.now();
+    const now = this.#clock.now();
     this.#forgetOldInvalidations(now);
     const startedAt = now - answer.startedAgoMs;
     const tags = answer.tags.map((tag) => `${answer.account}|${tag}`);
@@ -95,7 +102,7 @@ export class MemoryStore implements ResponseStore {
   }
 
   async invalidate(account: string, tags: readonly string[]): Promise<void> {
-    const now = performance.now();
+    const now = this.#clock.now();
     this.#forgetOldInvalidations(now);
     for (const tag of tags) {
       const tagged = `${account}|${tag}`;

@@ -1,5 +1,5 @@
 /** The in-process store: per-account tags, TTLs, its byte bound, and no answer stored that began before an invalidation of what it read. */
-import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../src/cache/store.ts';
 
 const A = 'AC00000000000000000000000000000001';
@@ -20,14 +20,10 @@ describe('MemoryStore', () => {
   });
 
   it('does not store an answer whose execution began before one of its tags was invalidated', async () => {
-    // The store times invalidations with performance.now(): a fake one moves 20 ms on at once.
-    vi.useFakeTimers({ toFake: ['performance'] });
-    onTestFinished(() => {
-      vi.useRealTimers();
-    });
-    const store = new MemoryStore({ maxBytes: 1_000_000, raceWindowMs: 1_000 });
+    const clock = fakeClock();
+    const store = new MemoryStore({ maxBytes: 1_000_000, raceWindowMs: 1_000, clock });
     await store.invalidate(A, ['x']);
-    vi.advanceTimersByTime(20);
+    clock.advance(20);
     // Began 50 ms ago, before the invalidation: it may hold what the write changed.
     await store.set(key(A, 1), answer('old'), { account: A, tags: ['x'], ttlMs: 60_000, startedAgoMs: 50 });
     expect(await store.get(key(A, 1))).toBeNull();
@@ -37,10 +33,12 @@ describe('MemoryStore', () => {
   });
 
   it('lets answers expire, and keeps within its byte bound', async () => {
-    const store = new MemoryStore({ maxBytes: 200, raceWindowMs: 1_000 });
+    const clock = fakeClock();
+    const store = new MemoryStore({ maxBytes: 200, raceWindowMs: 1_000, clock });
     await store.set(key(A, 1), answer('short-lived'), { account: A, tags: ['x'], ttlMs: 30, startedAgoMs: 0 });
+    clock.advance(29);
     expect(await store.get(key(A, 1))).not.toBeNull();
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    clock.advance(2);
     expect(await store.get(key(A, 1))).toBeNull();
     for (let n = 0; n < 20; n++) await store.set(key(A, n), answer('x'.repeat(40)), { account: A, tags: ['x'], ttlMs: 60_000, startedAgoMs: 0 });
     expect(store.size).toBeLessThanOrEqual(4);
@@ -48,3 +46,9 @@ describe('MemoryStore', () => {
     expect(await store.get(key(A, 99))).toBeNull();
   });
 });
+
+/** A clock the test moves: the store times TTLs and invalidations with it. */
+function fakeClock(start = 1_000) {
+  let now = start;
+  return { now: () => now, advance: (ms: number) => void (now += ms) };
+}
