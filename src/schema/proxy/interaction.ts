@@ -4,9 +4,7 @@ import * as proxy from '../../twilio/proxy.ts';
 import type { ProxyInteractionRecord } from '../../twilio/proxy.ts';
 import { nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { resolveConnection, twilioList } from '../shared/connection.ts';
-import { forwardArgs } from '../shared/args.ts';
-import { checkSid } from '../shared/validate.ts';
+import { childFields } from '../shared/children.ts';
 import { twilioMutation } from '../shared/mutation.ts';
 import { parseJsonText } from '../shared/json.ts';
 import { ProxyService, serviceOf } from './service.ts';
@@ -117,21 +115,19 @@ ProxyInteraction.implement({
 });
 
 builder.objectFields(ProxySession, (t) => {
-  const k = sessionKeys.fields(t);
+  const k = childFields(sessionKeys, t);
   return {
-    interactions: k.list({
+    interactions: k.connection({
       type: ProxyInteractionConnection,
-      nullable: false,
       description: "The session's interactions: its messages and calls.",
-      args: forwardArgs(t.arg),
-      resolve: (s, args, ctx) =>
-        resolveConnection(twilioList(ctx, proxy.proxyOperations.ListInteraction, { path: { ServiceSid: s.service, SessionSid: s.session } }), args),
+      operation: proxy.proxyOperations.ListInteraction,
+      request: (s) => ({ path: { ServiceSid: s.service, SessionSid: s.session } }),
     }),
-    interaction: k.lookup({
+    interaction: k.bySid({
       type: ProxyInteraction,
       description: 'One interaction of the session, by SID; null when there is none.',
-      args: { sid: t.arg.string({ required: true, description: 'The SID of the interaction (`KI…`).' }) },
-      resolve: (s, { sid }, ctx) => ProxyInteraction.getDataloader(ctx).load(nodeKey(s.service, s.session, checkSid('sid', sid, 'KI'))),
+      sid: 'KI',
+      sidDescription: 'The SID of the interaction (`KI…`).',
     }),
   };
 });

@@ -4,9 +4,7 @@ import * as proxy from '../../twilio/proxy.ts';
 import type { ProxyMessageInteractionRecord } from '../../twilio/proxy.ts';
 import { nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { resolveConnection, twilioList } from '../shared/connection.ts';
-import { forwardArgs } from '../shared/args.ts';
-import { checkSid } from '../shared/validate.ts';
+import { childFields } from '../shared/children.ts';
 import { twilioMutation } from '../shared/mutation.ts';
 import { parseJsonText } from '../shared/json.ts';
 import { ProxyService, serviceOf } from './service.ts';
@@ -87,21 +85,19 @@ ProxyMessageInteraction.implement({
 });
 
 builder.objectFields(ProxyParticipant, (t) => {
-  const k = participantKeys.fields(t);
+  const k = childFields(participantKeys, t);
   return {
-    messageInteractions: k.list({
+    messageInteractions: k.connection({
       type: ProxyMessageInteractionConnection,
-      nullable: false,
       description: 'The messages sent to the participant through the API.',
-      args: forwardArgs(t.arg),
-      resolve: (p, args, ctx) =>
-        resolveConnection(twilioList(ctx, proxy.proxyOperations.ListMessageInteraction, { path: { ServiceSid: p.service, SessionSid: p.session, ParticipantSid: p.participant } }), args),
+      operation: proxy.proxyOperations.ListMessageInteraction,
+      request: (p) => ({ path: { ServiceSid: p.service, SessionSid: p.session, ParticipantSid: p.participant } }),
     }),
-    messageInteraction: k.lookup({
+    messageInteraction: k.bySid({
       type: ProxyMessageInteraction,
       description: 'One message sent to the participant, by SID; null when there is none.',
-      args: { sid: t.arg.string({ required: true, description: 'The SID of the message interaction (`KI…`).' }) },
-      resolve: (p, { sid }, ctx) => ProxyMessageInteraction.getDataloader(ctx).load(nodeKey(p.service, p.session, p.participant, checkSid('sid', sid, 'KI'))),
+      sid: 'KI',
+      sidDescription: 'The SID of the message interaction (`KI…`).',
     }),
   };
 });
