@@ -4,7 +4,7 @@ import { listedPer } from '../../limits/cost.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatBindingRecord } from '../../twilio/chat.ts';
 import { nodeKey } from '../shared/global-id.ts';
-import { fetchEach } from '../shared/node.ts';
+import { fetchedNode } from '../shared/node.ts';
 import { childFields } from '../shared/children.ts';
 import { twilioMutation } from '../shared/mutation.ts';
 import { serviceSid } from './shared.ts';
@@ -21,11 +21,10 @@ export const ChatBindingType = builder.enumType('ChatBindingType', {
   } as const,
 });
 
-export const ChatBinding = builder.loadableNodeRef<ChatBindingRecord>('ChatBinding', {
-  id: { resolve: (b) => nodeKey(b.service_sid!, b.sid!) },
-  load: (keys, ctx) => fetchEach(keys, 'ChatBinding', ([service, sid]) => chat.fetchBinding(ctx.twilio, { path: { ServiceSid: service!, Sid: sid! } })),
-  cacheResolved: (b) => nodeKey(b.service_sid!, b.sid!),
-});
+export const ChatBinding = builder.loadableNodeRef<ChatBindingRecord>(
+  'ChatBinding',
+  fetchedNode('ChatBinding', (b) => [b.service_sid!, b.sid!], (ctx, [service, sid]) => chat.fetchBinding(ctx.twilio, { path: { ServiceSid: service!, Sid: sid! } })),
+);
 
 export const ChatBindingConnection = builder.connectionObject(
   { type: ChatBinding, name: 'ChatBindingConnection', description: 'A page of push bindings.' },

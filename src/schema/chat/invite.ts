@@ -4,7 +4,7 @@ import { listedPer } from '../../limits/cost.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatInviteRecord } from '../../twilio/chat.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
-import { fetchEach } from '../shared/node.ts';
+import { fetchedNode } from '../shared/node.ts';
 import { childFields } from '../shared/children.ts';
 import { twilioMutation } from '../shared/mutation.ts';
 import { channelSidOrUniqueName, serviceSid } from './shared.ts';
@@ -13,14 +13,12 @@ import { ChatUser, userByIdentity } from './user.ts';
 import { ChatRole } from './role.ts';
 import { ChatService, serviceKeys } from './service.ts';
 
-export const ChatInvite = builder.loadableNodeRef<ChatInviteRecord>('ChatInvite', {
-  id: { resolve: (i) => nodeKey(i.service_sid!, i.channel_sid!, i.sid!) },
-  load: (keys, ctx) =>
-    fetchEach(keys, 'ChatInvite', ([service, channel, sid]) =>
-      chat.fetchInvite(ctx.twilio, { path: { ServiceSid: service!, ChannelSid: channel!, Sid: sid! } }),
-    ),
-  cacheResolved: (i) => nodeKey(i.service_sid!, i.channel_sid!, i.sid!),
-});
+export const ChatInvite = builder.loadableNodeRef<ChatInviteRecord>(
+  'ChatInvite',
+  fetchedNode('ChatInvite', (i) => [i.service_sid!, i.channel_sid!, i.sid!], (ctx, [service, channel, sid]) =>
+    chat.fetchInvite(ctx.twilio, { path: { ServiceSid: service!, ChannelSid: channel!, Sid: sid! } }),
+  ),
+);
 
 export const ChatInviteConnection = builder.connectionObject(
   { type: ChatInvite, name: 'ChatInviteConnection', description: 'A page of invites.' },

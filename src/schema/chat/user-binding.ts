@@ -3,7 +3,7 @@ import { builder } from '../builder.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatUserBindingRecord } from '../../twilio/chat.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
-import { fetchEach } from '../shared/node.ts';
+import { fetchedNode } from '../shared/node.ts';
 import { childFields } from '../shared/children.ts';
 import { isSid } from '../shared/validate.ts';
 import { twilioMutation } from '../shared/mutation.ts';
@@ -13,14 +13,12 @@ import { ChatUser, userKeys } from './user.ts';
 import { ChatCredential } from './credential.ts';
 import { BINDING_DESCRIPTIONS, ChatBindingType } from './binding.ts';
 
-export const ChatUserBinding = builder.loadableNodeRef<ChatUserBindingRecord>('ChatUserBinding', {
-  id: { resolve: (b) => nodeKey(b.service_sid!, b.user_sid!, b.sid!) },
-  load: (keys, ctx) =>
-    fetchEach(keys, 'ChatUserBinding', ([service, user, sid]) =>
-      chat.fetchUserBinding(ctx.twilio, { path: { ServiceSid: service!, UserSid: user!, Sid: sid! } }),
-    ),
-  cacheResolved: (b) => nodeKey(b.service_sid!, b.user_sid!, b.sid!),
-});
+export const ChatUserBinding = builder.loadableNodeRef<ChatUserBindingRecord>(
+  'ChatUserBinding',
+  fetchedNode('ChatUserBinding', (b) => [b.service_sid!, b.user_sid!, b.sid!], (ctx, [service, user, sid]) =>
+    chat.fetchUserBinding(ctx.twilio, { path: { ServiceSid: service!, UserSid: user!, Sid: sid! } }),
+  ),
+);
 
 export const ChatUserBindingConnection = builder.connectionObject(
   { type: ChatUserBinding, name: 'ChatUserBindingConnection', description: "A page of a user's push bindings." },

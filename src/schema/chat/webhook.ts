@@ -3,7 +3,7 @@ import { builder } from '../builder.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatChannelWebhookRecord } from '../../twilio/chat.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
-import { fetchEach } from '../shared/node.ts';
+import { fetchedNode } from '../shared/node.ts';
 import { childFields } from '../shared/children.ts';
 import { twilioMutation, type ParamKit } from '../shared/mutation.ts';
 import { channelSidOrUniqueName, serviceSid } from './shared.ts';
@@ -53,14 +53,12 @@ const ChatChannelWebhookConfiguration = builder.objectRef<ConfigurationShape>('C
   }),
 });
 
-export const ChatChannelWebhook = builder.loadableNodeRef<ChatChannelWebhookRecord>('ChatChannelWebhook', {
-  id: { resolve: (w) => nodeKey(w.service_sid!, w.channel_sid!, w.sid!) },
-  load: (keys, ctx) =>
-    fetchEach(keys, 'ChatChannelWebhook', ([service, channel, sid]) =>
-      chat.fetchChannelWebhook(ctx.twilio, { path: { ServiceSid: service!, ChannelSid: channel!, Sid: sid! } }),
-    ),
-  cacheResolved: (w) => nodeKey(w.service_sid!, w.channel_sid!, w.sid!),
-});
+export const ChatChannelWebhook = builder.loadableNodeRef<ChatChannelWebhookRecord>(
+  'ChatChannelWebhook',
+  fetchedNode('ChatChannelWebhook', (w) => [w.service_sid!, w.channel_sid!, w.sid!], (ctx, [service, channel, sid]) =>
+    chat.fetchChannelWebhook(ctx.twilio, { path: { ServiceSid: service!, ChannelSid: channel!, Sid: sid! } }),
+  ),
+);
 
 export const ChatChannelWebhookConnection = builder.connectionObject(
   { type: ChatChannelWebhook, name: 'ChatChannelWebhookConnection', description: 'A page of channel webhooks.' },

@@ -2,8 +2,7 @@
 import { builder } from '../builder.ts';
 import * as proxy from '../../twilio/proxy.ts';
 import type { ProxyInteractionRecord } from '../../twilio/proxy.ts';
-import { nodeKey } from '../shared/global-id.ts';
-import { fetchEach } from '../shared/node.ts';
+import { fetchedNode } from '../shared/node.ts';
 import { childFields } from '../shared/children.ts';
 import { twilioMutation } from '../shared/mutation.ts';
 import { parseJsonText } from '../shared/json.ts';
@@ -51,14 +50,12 @@ export const ProxyInteractionResourceStatus = builder.enumType('ProxyInteraction
   } as const,
 });
 
-export const ProxyInteraction = builder.loadableNodeRef<ProxyInteractionRecord>('ProxyInteraction', {
-  id: { resolve: (i) => nodeKey(i.service_sid!, i.session_sid!, i.sid!) },
-  load: (keys, ctx) =>
-    fetchEach(keys, 'ProxyInteraction', ([service, session, sid]) =>
-      proxy.fetchInteraction(ctx.twilio, { path: { ServiceSid: service!, SessionSid: session!, Sid: sid! } }),
-    ),
-  cacheResolved: (i) => nodeKey(i.service_sid!, i.session_sid!, i.sid!),
-});
+export const ProxyInteraction = builder.loadableNodeRef<ProxyInteractionRecord>(
+  'ProxyInteraction',
+  fetchedNode('ProxyInteraction', (i) => [i.service_sid!, i.session_sid!, i.sid!], (ctx, [service, session, sid]) =>
+    proxy.fetchInteraction(ctx.twilio, { path: { ServiceSid: service!, SessionSid: session!, Sid: sid! } }),
+  ),
+);
 
 export const ProxyInteractionConnection = builder.connectionObject(
   { type: ProxyInteraction, name: 'ProxyInteractionConnection', description: 'A page of interactions.' },

@@ -3,7 +3,7 @@ import { builder } from '../builder.ts';
 import * as proxy from '../../twilio/proxy.ts';
 import type { ProxyMessageInteractionRecord } from '../../twilio/proxy.ts';
 import { nodeKey } from '../shared/global-id.ts';
-import { fetchEach } from '../shared/node.ts';
+import { fetchedNode } from '../shared/node.ts';
 import { childFields } from '../shared/children.ts';
 import { twilioMutation } from '../shared/mutation.ts';
 import { parseJsonText } from '../shared/json.ts';
@@ -13,14 +13,12 @@ import { ProxySession, sessionOf } from './session.ts';
 import { ProxyParticipant, participantKeys, participantOf } from './participant.ts';
 import { ProxyInteraction, ProxyInteractionResourceStatus, ProxyInteractionType } from './interaction.ts';
 
-export const ProxyMessageInteraction = builder.loadableNodeRef<ProxyMessageInteractionRecord>('ProxyMessageInteraction', {
-  id: { resolve: (m) => nodeKey(m.service_sid!, m.session_sid!, m.participant_sid!, m.sid!) },
-  load: (keys, ctx) =>
-    fetchEach(keys, 'ProxyMessageInteraction', ([service, session, participant, sid]) =>
-      proxy.fetchMessageInteraction(ctx.twilio, { path: { ServiceSid: service!, SessionSid: session!, ParticipantSid: participant!, Sid: sid! } }),
-    ),
-  cacheResolved: (m) => nodeKey(m.service_sid!, m.session_sid!, m.participant_sid!, m.sid!),
-});
+export const ProxyMessageInteraction = builder.loadableNodeRef<ProxyMessageInteractionRecord>(
+  'ProxyMessageInteraction',
+  fetchedNode('ProxyMessageInteraction', (m) => [m.service_sid!, m.session_sid!, m.participant_sid!, m.sid!], (ctx, [service, session, participant, sid]) =>
+    proxy.fetchMessageInteraction(ctx.twilio, { path: { ServiceSid: service!, SessionSid: session!, ParticipantSid: participant!, Sid: sid! } }),
+  ),
+);
 
 export const ProxyMessageInteractionConnection = builder.connectionObject(
   { type: ProxyMessageInteraction, name: 'ProxyMessageInteractionConnection', description: 'A page of message interactions.' },
