@@ -3,7 +3,7 @@ import { builder } from '../builder.ts';
 import * as accounts from '../../twilio/accounts.ts';
 import type { AccountsCredentialAwsRecord } from '../../twilio/accounts.ts';
 import { nodeKey } from '../shared/global-id.ts';
-import { fetchEach } from '../shared/node.ts';
+import { fetchedNode } from '../shared/node.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
@@ -11,11 +11,10 @@ import { badInput } from '../shared/errors.ts';
 import { param, twilioMutation } from '../shared/mutation.ts';
 import { credentialAccountSid, credentialFriendlyName, dateOf, urlOf } from './shared.ts';
 
-export const AwsCredential = builder.loadableNodeRef<AccountsCredentialAwsRecord>('AwsCredential', {
-  id: { resolve: (c) => nodeKey(c.sid!) },
-  load: (keys, ctx) => fetchEach(keys, 'AwsCredential', ([sid]) => accounts.fetchCredentialAws(ctx.twilio, { path: { Sid: sid! } })),
-  cacheResolved: (c) => nodeKey(c.sid!),
-});
+export const AwsCredential = builder.loadableNodeRef<AccountsCredentialAwsRecord>(
+  'AwsCredential',
+  fetchedNode('AwsCredential', (c) => [c.sid!], (ctx, [sid]) => accounts.fetchCredentialAws(ctx.twilio, { path: { Sid: sid! } })),
+);
 
 export const AwsCredentialConnection = builder.connectionObject(
   { type: AwsCredential, name: 'AwsCredentialConnection', description: 'A page of AWS credentials.' },

@@ -3,7 +3,7 @@ import { builder } from '../builder.ts';
 import * as accounts from '../../twilio/accounts.ts';
 import type { AccountsCredentialPublicKeyRecord } from '../../twilio/accounts.ts';
 import { nodeKey } from '../shared/global-id.ts';
-import { fetchEach } from '../shared/node.ts';
+import { fetchedNode } from '../shared/node.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
@@ -11,12 +11,10 @@ import { badInput } from '../shared/errors.ts';
 import { param, twilioMutation } from '../shared/mutation.ts';
 import { credentialAccountSid, credentialFriendlyName, dateOf, urlOf } from './shared.ts';
 
-export const PublicKeyCredential = builder.loadableNodeRef<AccountsCredentialPublicKeyRecord>('PublicKeyCredential', {
-  id: { resolve: (c) => nodeKey(c.sid!) },
-  load: (keys, ctx) =>
-    fetchEach(keys, 'PublicKeyCredential', ([sid]) => accounts.fetchCredentialPublicKey(ctx.twilio, { path: { Sid: sid! } })),
-  cacheResolved: (c) => nodeKey(c.sid!),
-});
+export const PublicKeyCredential = builder.loadableNodeRef<AccountsCredentialPublicKeyRecord>(
+  'PublicKeyCredential',
+  fetchedNode('PublicKeyCredential', (c) => [c.sid!], (ctx, [sid]) => accounts.fetchCredentialPublicKey(ctx.twilio, { path: { Sid: sid! } })),
+);
 
 export const PublicKeyCredentialConnection = builder.connectionObject(
   { type: PublicKeyCredential, name: 'PublicKeyCredentialConnection', description: 'A page of public key credentials.' },

@@ -4,10 +4,8 @@ import { listedPer } from '../../limits/cost.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatBindingRecord } from '../../twilio/chat.ts';
 import { nodeKey } from '../shared/global-id.ts';
-import { fetchEach } from '../shared/node.ts';
-import { resolveConnection, twilioList } from '../shared/connection.ts';
-import { forwardArgs } from '../shared/args.ts';
-import { checkSid } from '../shared/validate.ts';
+import { fetchedNode } from '../shared/node.ts';
+import { childFields } from '../shared/children.ts';
 import { twilioMutation } from '../shared/mutation.ts';
 import { serviceSid } from './shared.ts';
 import { ChatService, serviceKeys } from './service.ts';
@@ -23,11 +21,10 @@ export const ChatBindingType = builder.enumType('ChatBindingType', {
   } as const,
 });
 
-export const ChatBinding = builder.loadableNodeRef<ChatBindingRecord>('ChatBinding', {
-  id: { resolve: (b) => nodeKey(b.service_sid!, b.sid!) },
-  load: (keys, ctx) => fetchEach(keys, 'ChatBinding', ([service, sid]) => chat.fetchBinding(ctx.twilio, { path: { ServiceSid: service!, Sid: sid! } })),
-  cacheResolved: (b) => nodeKey(b.service_sid!, b.sid!),
-});
+export const ChatBinding = builder.loadableNodeRef<ChatBindingRecord>(
+  'ChatBinding',
+  fetchedNode('ChatBinding', (b) => [b.service_sid!, b.sid!], (ctx, [service, sid]) => chat.fetchBinding(ctx.twilio, { path: { ServiceSid: service!, Sid: sid! } })),
+);
 
 export const ChatBindingConnection = builder.connectionObject(
   { type: ChatBinding, name: 'ChatBindingConnection', description: 'A page of push bindings.' },
@@ -72,25 +69,23 @@ ChatBinding.implement({
 });
 
 builder.objectFields(ChatService, (t) => {
-  const k = serviceKeys.fields(t);
+  const k = childFields(serviceKeys, t);
   return {
-    bindings: k.list({
+    bindings: k.connection({
       type: ChatBindingConnection,
-      nullable: false,
       description: "The service's push bindings, oldest first.",
       args: {
-        ...forwardArgs(t.arg),
         identity: t.arg.stringList({ description: 'Only the bindings of these identities.' }),
         bindingType: t.arg({ type: [ChatBindingType], description: 'Only the bindings through these push services.' }),
       },
-      resolve: (s, args, ctx) =>
-        resolveConnection(twilioList(ctx, chat.chatOperations.ListBinding, { path: { ServiceSid: s.service }, query: { Identity: args.identity ?? undefined, BindingType: args.bindingType ?? undefined } }), args),
+      operation: chat.chatOperations.ListBinding,
+      request: (s, args) => ({ path: { ServiceSid: s.service }, query: { Identity: args.identity ?? undefined, BindingType: args.bindingType ?? undefined } }),
     }),
-    binding: k.lookup({
+    binding: k.bySid({
       type: ChatBinding,
       description: 'One push binding of the service by SID; null when there is none.',
-      args: { sid: t.arg.string({ required: true, description: 'The SID of the binding (`BS…`).' }) },
-      resolve: (s, { sid }, ctx) => ChatBinding.getDataloader(ctx).load(nodeKey(s.service, checkSid('sid', sid, 'BS'))),
+      sid: 'BS',
+      sidDescription: 'The SID of the binding (`BS…`).',
     }),
   };
 });

@@ -6,10 +6,9 @@ import type { ChatChannelRecord } from '../../twilio/chat.ts';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../context.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { childFields } from '../shared/children.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
 import { NodeKeys, lookupDescription } from '../shared/keys.ts';
-import { resolveConnection, twilioList } from '../shared/connection.ts';
-import { forwardArgs } from '../shared/args.ts';
 import { checkKey, isSid } from '../shared/validate.ts';
 import { twilioMutation } from '../shared/mutation.ts';
 import { parseJsonText } from '../shared/json.ts';
@@ -116,15 +115,14 @@ ChatChannel.implement({
 });
 
 builder.objectFields(ChatService, (t) => {
-  const k = serviceKeys.fields(t);
+  const k = childFields(serviceKeys, t);
   return {
-    channels: k.list({
+    channels: k.connection({
       type: ChatChannelConnection,
-      nullable: false,
       description: "The service's channels, oldest first.",
-      args: { ...forwardArgs(t.arg), type: t.arg({ type: [ChatChannelType], description: 'Only channels of these types.' }) },
-      resolve: (s, args, ctx) =>
-        resolveConnection(twilioList(ctx, chat.chatOperations.ListChannel, { path: { ServiceSid: s.service }, query: { Type: args.type ?? undefined } }), args),
+      args: { type: t.arg({ type: [ChatChannelType], description: 'Only channels of these types.' }) },
+      operation: chat.chatOperations.ListChannel,
+      request: (s, args) => ({ path: { ServiceSid: s.service }, query: { Type: args.type ?? undefined } }),
     }),
     channel: k.lookup({
       type: ChatChannel,

@@ -3,7 +3,7 @@ import { builder } from '../builder.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatCredentialRecord } from '../../twilio/chat.ts';
 import { nodeKey } from '../shared/global-id.ts';
-import { fetchEach } from '../shared/node.ts';
+import { fetchedNode } from '../shared/node.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';
 import { checkSid } from '../shared/validate.ts';
@@ -18,11 +18,10 @@ export const ChatPushService = builder.enumType('ChatPushService', {
   } as const,
 });
 
-export const ChatCredential = builder.loadableNodeRef<ChatCredentialRecord>('ChatCredential', {
-  id: { resolve: (c) => nodeKey(c.sid!) },
-  load: (keys, ctx) => fetchEach(keys, 'ChatCredential', ([sid]) => chat.fetchCredential(ctx.twilio, { path: { Sid: sid! } })),
-  cacheResolved: (c) => nodeKey(c.sid!),
-});
+export const ChatCredential = builder.loadableNodeRef<ChatCredentialRecord>(
+  'ChatCredential',
+  fetchedNode('ChatCredential', (c) => [c.sid!], (ctx, [sid]) => chat.fetchCredential(ctx.twilio, { path: { Sid: sid! } })),
+);
 
 export const ChatCredentialConnection = builder.connectionObject(
   { type: ChatCredential, name: 'ChatCredentialConnection', description: 'A page of push credentials.' },

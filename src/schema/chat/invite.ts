@@ -4,10 +4,8 @@ import { listedPer } from '../../limits/cost.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatInviteRecord } from '../../twilio/chat.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
-import { fetchEach } from '../shared/node.ts';
-import { resolveConnection, twilioList } from '../shared/connection.ts';
-import { forwardArgs } from '../shared/args.ts';
-import { checkSid } from '../shared/validate.ts';
+import { fetchedNode } from '../shared/node.ts';
+import { childFields } from '../shared/children.ts';
 import { twilioMutation } from '../shared/mutation.ts';
 import { channelSidOrUniqueName, serviceSid } from './shared.ts';
 import { ChatChannel, channelKeys, channelOf, channelSid } from './channel.ts';
@@ -15,14 +13,12 @@ import { ChatUser, userByIdentity } from './user.ts';
 import { ChatRole } from './role.ts';
 import { ChatService, serviceKeys } from './service.ts';
 
-export const ChatInvite = builder.loadableNodeRef<ChatInviteRecord>('ChatInvite', {
-  id: { resolve: (i) => nodeKey(i.service_sid!, i.channel_sid!, i.sid!) },
-  load: (keys, ctx) =>
-    fetchEach(keys, 'ChatInvite', ([service, channel, sid]) =>
-      chat.fetchInvite(ctx.twilio, { path: { ServiceSid: service!, ChannelSid: channel!, Sid: sid! } }),
-    ),
-  cacheResolved: (i) => nodeKey(i.service_sid!, i.channel_sid!, i.sid!),
-});
+export const ChatInvite = builder.loadableNodeRef<ChatInviteRecord>(
+  'ChatInvite',
+  fetchedNode('ChatInvite', (i) => [i.service_sid!, i.channel_sid!, i.sid!], (ctx, [service, channel, sid]) =>
+    chat.fetchInvite(ctx.twilio, { path: { ServiceSid: service!, ChannelSid: channel!, Sid: sid! } }),
+  ),
+);
 
 export const ChatInviteConnection = builder.connectionObject(
   { type: ChatInvite, name: 'ChatInviteConnection', description: 'A page of invites.' },
@@ -55,21 +51,20 @@ ChatInvite.implement({
 });
 
 builder.objectFields(ChatChannel, (t) => {
-  const k = channelKeys.fields(t);
+  const k = childFields(channelKeys, t);
   return {
-    invites: k.list({
+    invites: k.connection({
       type: ChatInviteConnection,
-      nullable: false,
       description: "The channel's pending invites, oldest first.",
-      args: { ...forwardArgs(t.arg), identity: t.arg.stringList({ description: 'Only the invites of these identities.' }) },
-      resolve: (c, args, ctx) =>
-        resolveConnection(twilioList(ctx, chat.chatOperations.ListInvite, { path: { ServiceSid: c.service, ChannelSid: c.channel }, query: { Identity: args.identity ?? undefined } }), args),
+      args: { identity: t.arg.stringList({ description: 'Only the invites of these identities.' }) },
+      operation: chat.chatOperations.ListInvite,
+      request: (c, args) => ({ path: { ServiceSid: c.service, ChannelSid: c.channel }, query: { Identity: args.identity ?? undefined } }),
     }),
-    invite: k.lookup({
+    invite: k.bySid({
       type: ChatInvite,
       description: 'One invite of the channel by SID; null when there is none.',
-      args: { sid: t.arg.string({ required: true, description: 'The SID of the invite (`IN…`).' }) },
-      resolve: (c, { sid }, ctx) => ChatInvite.getDataloader(ctx).load(nodeKey(c.service, c.channel, checkSid('sid', sid, 'IN'))),
+      sid: 'IN',
+      sidDescription: 'The SID of the invite (`IN…`).',
     }),
   };
 });

@@ -6,10 +6,9 @@ import type { ChatMemberRecord } from '../../twilio/chat.ts';
 import type { GatewayContext } from '../context.ts';
 import { encodeGlobalId, nodeKey, splitNodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
+import { childFields } from '../shared/children.ts';
 import { UNCACHED_KEY, isPartialRecord } from '../shared/partial.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
-import { resolveConnection, twilioList } from '../shared/connection.ts';
-import { forwardArgs } from '../shared/args.ts';
 import { checkKey, isSid } from '../shared/validate.ts';
 import { param, twilioMutation } from '../shared/mutation.ts';
 import { parseJsonText } from '../shared/json.ts';
@@ -127,15 +126,14 @@ ChatMember.implement({
 });
 
 builder.objectFields(ChatChannel, (t) => {
-  const k = channelKeys.fields(t);
+  const k = childFields(channelKeys, t);
   return {
-    members: k.list({
+    members: k.connection({
       type: ChatMemberConnection,
-      nullable: false,
       description: "The channel's members, in the order they joined.",
-      args: { ...forwardArgs(t.arg), identity: t.arg.stringList({ description: 'Only the members with these identities.' }) },
-      resolve: (c, args, ctx) =>
-        resolveConnection(twilioList(ctx, chat.chatOperations.ListMember, { path: { ServiceSid: c.service, ChannelSid: c.channel }, query: { Identity: args.identity ?? undefined } }), args),
+      args: { identity: t.arg.stringList({ description: 'Only the members with these identities.' }) },
+      operation: chat.chatOperations.ListMember,
+      request: (c, args) => ({ path: { ServiceSid: c.service, ChannelSid: c.channel }, query: { Identity: args.identity ?? undefined } }),
     }),
     member: k.lookup({
       type: ChatMember,

@@ -5,10 +5,8 @@ import * as chat from '../../twilio/chat.ts';
 import type { ChatMessageRecord } from '../../twilio/chat.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
+import { childFields } from '../shared/children.ts';
 import { UNCACHED_KEY, isPartialRecord } from '../shared/partial.ts';
-import { resolveConnection, twilioList } from '../shared/connection.ts';
-import { bothWaysArgs } from '../shared/args.ts';
-import { checkSid } from '../shared/validate.ts';
 import { param, twilioMutation } from '../shared/mutation.ts';
 import { parseJsonText } from '../shared/json.ts';
 import { channelSidOrUniqueName, importDates, serviceSid, webhookEnabled } from './shared.ts';
@@ -77,21 +75,20 @@ ChatMessage.implement({
 });
 
 builder.objectFields(ChatChannel, (t) => {
-  const k = channelKeys.fields(t);
+  const k = childFields(channelKeys, t);
   return {
-    messages: k.list({
+    messages: k.connection({
       type: ChatMessageConnection,
-      nullable: false,
       description: "The channel's messages, oldest first. `last: n` gives the n latest; `before` pages back through history.",
-      args: bothWaysArgs(t.arg),
-      resolve: (c, args, ctx) =>
-        resolveConnection(twilioList(ctx, chat.chatOperations.ListMessage, { path: { ServiceSid: c.service, ChannelSid: c.channel } }, { orderable: true }), args),
+      orderable: true,
+      operation: chat.chatOperations.ListMessage,
+      request: (c) => ({ path: { ServiceSid: c.service, ChannelSid: c.channel } }),
     }),
-    message: k.lookup({
+    message: k.bySid({
       type: ChatMessage,
       description: 'One message of the channel by SID; null when there is none.',
-      args: { sid: t.arg.string({ required: true, description: 'The SID of the message (`IM…`).' }) },
-      resolve: (c, { sid }, ctx) => ChatMessage.getDataloader(ctx).load(nodeKey(c.service, c.channel, checkSid('sid', sid, 'IM'))),
+      sid: 'IM',
+      sidDescription: 'The SID of the message (`IM…`).',
     }),
   };
 });

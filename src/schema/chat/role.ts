@@ -4,10 +4,8 @@ import { listedPer } from '../../limits/cost.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatRoleRecord } from '../../twilio/chat.ts';
 import { nodeKey } from '../shared/global-id.ts';
+import { childFields } from '../shared/children.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
-import { resolveConnection, twilioList } from '../shared/connection.ts';
-import { forwardArgs } from '../shared/args.ts';
-import { checkSid } from '../shared/validate.ts';
 import { param, twilioMutation } from '../shared/mutation.ts';
 import type { GatewayContext } from '../context.ts';
 import { serviceSid } from './shared.ts';
@@ -62,24 +60,22 @@ const serviceRole = (ctx: GatewayContext, serviceSid: string | null, sid: string
   serviceSid && sid ? ChatRole.getDataloader(ctx).load(nodeKey(serviceSid, sid)) : null;
 
 builder.objectFields(ChatService, (t) => {
-  const k = serviceKeys.fields(t);
+  const k = childFields(serviceKeys, t);
   return {
     defaultServiceRole: t.field({ type: ChatRole, extensions: listedPer('ChatService'), description: 'The role new users get.', resolve: (s, _, ctx) => serviceRole(ctx, s.sid, s.default_service_role_sid) }),
     defaultChannelRole: t.field({ type: ChatRole, extensions: listedPer('ChatService'), description: 'The role new channel members get.', resolve: (s, _, ctx) => serviceRole(ctx, s.sid, s.default_channel_role_sid) }),
     defaultChannelCreatorRole: t.field({ type: ChatRole, extensions: listedPer('ChatService'), description: 'The role a channel creator gets.', resolve: (s, _, ctx) => serviceRole(ctx, s.sid, s.default_channel_creator_role_sid) }),
-    roles: k.list({
+    roles: k.connection({
       type: ChatRoleConnection,
-      nullable: false,
       description: "The service's roles, its four default roles among them.",
-      args: forwardArgs(t.arg),
-      resolve: (s, args, ctx) =>
-        resolveConnection(twilioList(ctx, chat.chatOperations.ListRole, { path: { ServiceSid: s.service } }), args),
+      operation: chat.chatOperations.ListRole,
+      request: (s) => ({ path: { ServiceSid: s.service } }),
     }),
-    role: k.lookup({
+    role: k.bySid({
       type: ChatRole,
       description: 'One role of the service by SID; null when there is none.',
-      args: { sid: t.arg.string({ required: true, description: 'The SID of the role (`RL…`).' }) },
-      resolve: (s, { sid }, ctx) => ChatRole.getDataloader(ctx).load(nodeKey(s.service, checkSid('sid', sid, 'RL'))),
+      sid: 'RL',
+      sidDescription: 'The SID of the role (`RL…`).',
     }),
   };
 });

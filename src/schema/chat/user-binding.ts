@@ -3,10 +3,9 @@ import { builder } from '../builder.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatUserBindingRecord } from '../../twilio/chat.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
-import { fetchEach } from '../shared/node.ts';
-import { resolveConnection, twilioList } from '../shared/connection.ts';
-import { forwardArgs } from '../shared/args.ts';
-import { checkSid, isSid } from '../shared/validate.ts';
+import { fetchedNode } from '../shared/node.ts';
+import { childFields } from '../shared/children.ts';
+import { isSid } from '../shared/validate.ts';
 import { twilioMutation } from '../shared/mutation.ts';
 import { serviceSid, userSidOrIdentity } from './shared.ts';
 import { ChatService, serviceKeys } from './service.ts';
@@ -14,14 +13,12 @@ import { ChatUser, userKeys } from './user.ts';
 import { ChatCredential } from './credential.ts';
 import { BINDING_DESCRIPTIONS, ChatBindingType } from './binding.ts';
 
-export const ChatUserBinding = builder.loadableNodeRef<ChatUserBindingRecord>('ChatUserBinding', {
-  id: { resolve: (b) => nodeKey(b.service_sid!, b.user_sid!, b.sid!) },
-  load: (keys, ctx) =>
-    fetchEach(keys, 'ChatUserBinding', ([service, user, sid]) =>
-      chat.fetchUserBinding(ctx.twilio, { path: { ServiceSid: service!, UserSid: user!, Sid: sid! } }),
-    ),
-  cacheResolved: (b) => nodeKey(b.service_sid!, b.user_sid!, b.sid!),
-});
+export const ChatUserBinding = builder.loadableNodeRef<ChatUserBindingRecord>(
+  'ChatUserBinding',
+  fetchedNode('ChatUserBinding', (b) => [b.service_sid!, b.user_sid!, b.sid!], (ctx, [service, user, sid]) =>
+    chat.fetchUserBinding(ctx.twilio, { path: { ServiceSid: service!, UserSid: user!, Sid: sid! } }),
+  ),
+);
 
 export const ChatUserBindingConnection = builder.connectionObject(
   { type: ChatUserBinding, name: 'ChatUserBindingConnection', description: "A page of a user's push bindings." },
@@ -58,21 +55,20 @@ ChatUserBinding.implement({
 });
 
 builder.objectFields(ChatUser, (t) => {
-  const k = userKeys.fields(t);
+  const k = childFields(userKeys, t);
   return {
-    bindings: k.list({
+    bindings: k.connection({
       type: ChatUserBindingConnection,
-      nullable: false,
       description: "The user's push bindings (devices), oldest first.",
-      args: { ...forwardArgs(t.arg), bindingType: t.arg({ type: [ChatBindingType], description: 'Only the bindings through these push services.' }) },
-      resolve: (u, args, ctx) =>
-        resolveConnection(twilioList(ctx, chat.chatOperations.ListUserBinding, { path: { ServiceSid: u.service, UserSid: u.user }, query: { BindingType: args.bindingType ?? undefined } }), args),
+      args: { bindingType: t.arg({ type: [ChatBindingType], description: 'Only the bindings through these push services.' }) },
+      operation: chat.chatOperations.ListUserBinding,
+      request: (u, args) => ({ path: { ServiceSid: u.service, UserSid: u.user }, query: { BindingType: args.bindingType ?? undefined } }),
     }),
-    binding: k.lookup({
+    binding: k.bySid({
       type: ChatUserBinding,
       description: 'One push binding of the user by SID; null when there is none.',
-      args: { sid: t.arg.string({ required: true, description: 'The SID of the binding (`BS…`).' }) },
-      resolve: (u, { sid }, ctx) => ChatUserBinding.getDataloader(ctx).load(nodeKey(u.service, u.user, checkSid('sid', sid, 'BS'))),
+      sid: 'BS',
+      sidDescription: 'The SID of the binding (`BS…`).',
     }),
   };
 });

@@ -5,8 +5,7 @@ import * as chat from '../../twilio/chat.ts';
 import type { ChatUserChannelRecord } from '../../twilio/chat.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
-import { resolveConnection, twilioList } from '../shared/connection.ts';
-import { forwardArgs } from '../shared/args.ts';
+import { childFields } from '../shared/children.ts';
 import { checkKey, isSid } from '../shared/validate.ts';
 import { twilioMutation } from '../shared/mutation.ts';
 import { channelSidOrUniqueName, serviceSid, userSidOrIdentity } from './shared.ts';
@@ -90,15 +89,13 @@ ChatUserChannel.implement({
 });
 
 builder.objectFields(ChatUser, (t) => {
-  const k = userKeys.fields(t);
+  const k = childFields(userKeys, t);
   return {
-    channels: k.list({
+    channels: k.connection({
       type: ChatUserChannelConnection,
-      nullable: false,
       description: "The channels the user belongs to, with the user's read position and notification level in each.",
-      args: forwardArgs(t.arg),
-      resolve: (u, args, ctx) =>
-        resolveConnection(twilioList(ctx, chat.chatOperations.ListUserChannel, { path: { ServiceSid: u.service, UserSid: u.user } }), args),
+      operation: chat.chatOperations.ListUserChannel,
+      request: (u) => ({ path: { ServiceSid: u.service, UserSid: u.user } }),
     }),
     channel: k.lookup({
       type: ChatUserChannel,

@@ -6,10 +6,9 @@ import type { ChatUserRecord } from '../../twilio/chat.ts';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../context.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { childFields } from '../shared/children.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
 import { NodeKeys, lookupDescription } from '../shared/keys.ts';
-import { resolveConnection, twilioList } from '../shared/connection.ts';
-import { forwardArgs } from '../shared/args.ts';
 import { checkKey, isSid } from '../shared/validate.ts';
 import { twilioMutation } from '../shared/mutation.ts';
 import { parseJsonText } from '../shared/json.ts';
@@ -96,14 +95,13 @@ ChatUser.implement({
 });
 
 builder.objectFields(ChatService, (t) => {
-  const k = serviceKeys.fields(t);
+  const k = childFields(serviceKeys, t);
   return {
-    users: k.list({
+    users: k.connection({
       type: ChatUserConnection,
-      nullable: false,
       description: "The service's users, oldest first.",
-      args: forwardArgs(t.arg),
-      resolve: (s, args, ctx) => resolveConnection(twilioList(ctx, chat.chatOperations.ListUser, { path: { ServiceSid: s.service } }), args),
+      operation: chat.chatOperations.ListUser,
+      request: (s) => ({ path: { ServiceSid: s.service } }),
     }),
     user: k.lookup({
       type: ChatUser,

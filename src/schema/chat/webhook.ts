@@ -3,10 +3,8 @@ import { builder } from '../builder.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatChannelWebhookRecord } from '../../twilio/chat.ts';
 import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
-import { fetchEach } from '../shared/node.ts';
-import { resolveConnection, twilioList } from '../shared/connection.ts';
-import { forwardArgs } from '../shared/args.ts';
-import { checkSid } from '../shared/validate.ts';
+import { fetchedNode } from '../shared/node.ts';
+import { childFields } from '../shared/children.ts';
 import { twilioMutation, type ParamKit } from '../shared/mutation.ts';
 import { channelSidOrUniqueName, serviceSid } from './shared.ts';
 import { ChatChannel, channelKeys, channelOf, channelSid } from './channel.ts';
@@ -55,14 +53,12 @@ const ChatChannelWebhookConfiguration = builder.objectRef<ConfigurationShape>('C
   }),
 });
 
-export const ChatChannelWebhook = builder.loadableNodeRef<ChatChannelWebhookRecord>('ChatChannelWebhook', {
-  id: { resolve: (w) => nodeKey(w.service_sid!, w.channel_sid!, w.sid!) },
-  load: (keys, ctx) =>
-    fetchEach(keys, 'ChatChannelWebhook', ([service, channel, sid]) =>
-      chat.fetchChannelWebhook(ctx.twilio, { path: { ServiceSid: service!, ChannelSid: channel!, Sid: sid! } }),
-    ),
-  cacheResolved: (w) => nodeKey(w.service_sid!, w.channel_sid!, w.sid!),
-});
+export const ChatChannelWebhook = builder.loadableNodeRef<ChatChannelWebhookRecord>(
+  'ChatChannelWebhook',
+  fetchedNode('ChatChannelWebhook', (w) => [w.service_sid!, w.channel_sid!, w.sid!], (ctx, [service, channel, sid]) =>
+    chat.fetchChannelWebhook(ctx.twilio, { path: { ServiceSid: service!, ChannelSid: channel!, Sid: sid! } }),
+  ),
+);
 
 export const ChatChannelWebhookConnection = builder.connectionObject(
   { type: ChatChannelWebhook, name: 'ChatChannelWebhookConnection', description: 'A page of channel webhooks.' },
@@ -91,21 +87,19 @@ ChatChannelWebhook.implement({
 });
 
 builder.objectFields(ChatChannel, (t) => {
-  const k = channelKeys.fields(t);
+  const k = childFields(channelKeys, t);
   return {
-    webhooks: k.list({
+    webhooks: k.connection({
       type: ChatChannelWebhookConnection,
-      nullable: false,
       description: "The channel's webhooks, oldest first.",
-      args: forwardArgs(t.arg),
-      resolve: (c, args, ctx) =>
-        resolveConnection(twilioList(ctx, chat.chatOperations.ListChannelWebhook, { path: { ServiceSid: c.service, ChannelSid: c.channel } }), args),
+      operation: chat.chatOperations.ListChannelWebhook,
+      request: (c) => ({ path: { ServiceSid: c.service, ChannelSid: c.channel } }),
     }),
-    webhook: k.lookup({
+    webhook: k.bySid({
       type: ChatChannelWebhook,
       description: 'One webhook of the channel by SID; null when there is none.',
-      args: { sid: t.arg.string({ required: true, description: 'The SID of the webhook (`WH…`).' }) },
-      resolve: (c, { sid }, ctx) => ChatChannelWebhook.getDataloader(ctx).load(nodeKey(c.service, c.channel, checkSid('sid', sid, 'WH'))),
+      sid: 'WH',
+      sidDescription: 'The SID of the webhook (`WH…`).',
     }),
   };
 });

@@ -2,11 +2,8 @@
 import { builder } from '../builder.ts';
 import * as proxy from '../../twilio/proxy.ts';
 import type { ProxyInteractionRecord } from '../../twilio/proxy.ts';
-import { nodeKey } from '../shared/global-id.ts';
-import { fetchEach } from '../shared/node.ts';
-import { resolveConnection, twilioList } from '../shared/connection.ts';
-import { forwardArgs } from '../shared/args.ts';
-import { checkSid } from '../shared/validate.ts';
+import { fetchedNode } from '../shared/node.ts';
+import { childFields } from '../shared/children.ts';
 import { twilioMutation } from '../shared/mutation.ts';
 import { parseJsonText } from '../shared/json.ts';
 import { ProxyService, serviceOf } from './service.ts';
@@ -53,14 +50,12 @@ export const ProxyInteractionResourceStatus = builder.enumType('ProxyInteraction
   } as const,
 });
 
-export const ProxyInteraction = builder.loadableNodeRef<ProxyInteractionRecord>('ProxyInteraction', {
-  id: { resolve: (i) => nodeKey(i.service_sid!, i.session_sid!, i.sid!) },
-  load: (keys, ctx) =>
-    fetchEach(keys, 'ProxyInteraction', ([service, session, sid]) =>
-      proxy.fetchInteraction(ctx.twilio, { path: { ServiceSid: service!, SessionSid: session!, Sid: sid! } }),
-    ),
-  cacheResolved: (i) => nodeKey(i.service_sid!, i.session_sid!, i.sid!),
-});
+export const ProxyInteraction = builder.loadableNodeRef<ProxyInteractionRecord>(
+  'ProxyInteraction',
+  fetchedNode('ProxyInteraction', (i) => [i.service_sid!, i.session_sid!, i.sid!], (ctx, [service, session, sid]) =>
+    proxy.fetchInteraction(ctx.twilio, { path: { ServiceSid: service!, SessionSid: session!, Sid: sid! } }),
+  ),
+);
 
 export const ProxyInteractionConnection = builder.connectionObject(
   { type: ProxyInteraction, name: 'ProxyInteractionConnection', description: 'A page of interactions.' },
@@ -117,21 +112,19 @@ ProxyInteraction.implement({
 });
 
 builder.objectFields(ProxySession, (t) => {
-  const k = sessionKeys.fields(t);
+  const k = childFields(sessionKeys, t);
   return {
-    interactions: k.list({
+    interactions: k.connection({
       type: ProxyInteractionConnection,
-      nullable: false,
       description: "The session's interactions: its messages and calls.",
-      args: forwardArgs(t.arg),
-      resolve: (s, args, ctx) =>
-        resolveConnection(twilioList(ctx, proxy.proxyOperations.ListInteraction, { path: { ServiceSid: s.service, SessionSid: s.session } }), args),
+      operation: proxy.proxyOperations.ListInteraction,
+      request: (s) => ({ path: { ServiceSid: s.service, SessionSid: s.session } }),
     }),
-    interaction: k.lookup({
+    interaction: k.bySid({
       type: ProxyInteraction,
       description: 'One interaction of the session, by SID; null when there is none.',
-      args: { sid: t.arg.string({ required: true, description: 'The SID of the interaction (`KI…`).' }) },
-      resolve: (s, { sid }, ctx) => ProxyInteraction.getDataloader(ctx).load(nodeKey(s.service, s.session, checkSid('sid', sid, 'KI'))),
+      sid: 'KI',
+      sidDescription: 'The SID of the interaction (`KI…`).',
     }),
   };
 });

@@ -3,10 +3,8 @@ import { builder } from '../builder.ts';
 import * as proxy from '../../twilio/proxy.ts';
 import type { ProxyMessageInteractionRecord } from '../../twilio/proxy.ts';
 import { nodeKey } from '../shared/global-id.ts';
-import { fetchEach } from '../shared/node.ts';
-import { resolveConnection, twilioList } from '../shared/connection.ts';
-import { forwardArgs } from '../shared/args.ts';
-import { checkSid } from '../shared/validate.ts';
+import { fetchedNode } from '../shared/node.ts';
+import { childFields } from '../shared/children.ts';
 import { twilioMutation } from '../shared/mutation.ts';
 import { parseJsonText } from '../shared/json.ts';
 import { ProxyService, serviceOf } from './service.ts';
@@ -15,14 +13,12 @@ import { ProxySession, sessionOf } from './session.ts';
 import { ProxyParticipant, participantKeys, participantOf } from './participant.ts';
 import { ProxyInteraction, ProxyInteractionResourceStatus, ProxyInteractionType } from './interaction.ts';
 
-export const ProxyMessageInteraction = builder.loadableNodeRef<ProxyMessageInteractionRecord>('ProxyMessageInteraction', {
-  id: { resolve: (m) => nodeKey(m.service_sid!, m.session_sid!, m.participant_sid!, m.sid!) },
-  load: (keys, ctx) =>
-    fetchEach(keys, 'ProxyMessageInteraction', ([service, session, participant, sid]) =>
-      proxy.fetchMessageInteraction(ctx.twilio, { path: { ServiceSid: service!, SessionSid: session!, ParticipantSid: participant!, Sid: sid! } }),
-    ),
-  cacheResolved: (m) => nodeKey(m.service_sid!, m.session_sid!, m.participant_sid!, m.sid!),
-});
+export const ProxyMessageInteraction = builder.loadableNodeRef<ProxyMessageInteractionRecord>(
+  'ProxyMessageInteraction',
+  fetchedNode('ProxyMessageInteraction', (m) => [m.service_sid!, m.session_sid!, m.participant_sid!, m.sid!], (ctx, [service, session, participant, sid]) =>
+    proxy.fetchMessageInteraction(ctx.twilio, { path: { ServiceSid: service!, SessionSid: session!, ParticipantSid: participant!, Sid: sid! } }),
+  ),
+);
 
 export const ProxyMessageInteractionConnection = builder.connectionObject(
   { type: ProxyMessageInteraction, name: 'ProxyMessageInteractionConnection', description: 'A page of message interactions.' },
@@ -87,21 +83,19 @@ ProxyMessageInteraction.implement({
 });
 
 builder.objectFields(ProxyParticipant, (t) => {
-  const k = participantKeys.fields(t);
+  const k = childFields(participantKeys, t);
   return {
-    messageInteractions: k.list({
+    messageInteractions: k.connection({
       type: ProxyMessageInteractionConnection,
-      nullable: false,
       description: 'The messages sent to the participant through the API.',
-      args: forwardArgs(t.arg),
-      resolve: (p, args, ctx) =>
-        resolveConnection(twilioList(ctx, proxy.proxyOperations.ListMessageInteraction, { path: { ServiceSid: p.service, SessionSid: p.session, ParticipantSid: p.participant } }), args),
+      operation: proxy.proxyOperations.ListMessageInteraction,
+      request: (p) => ({ path: { ServiceSid: p.service, SessionSid: p.session, ParticipantSid: p.participant } }),
     }),
-    messageInteraction: k.lookup({
+    messageInteraction: k.bySid({
       type: ProxyMessageInteraction,
       description: 'One message sent to the participant, by SID; null when there is none.',
-      args: { sid: t.arg.string({ required: true, description: 'The SID of the message interaction (`KI…`).' }) },
-      resolve: (p, { sid }, ctx) => ProxyMessageInteraction.getDataloader(ctx).load(nodeKey(p.service, p.session, p.participant, checkSid('sid', sid, 'KI'))),
+      sid: 'KI',
+      sidDescription: 'The SID of the message interaction (`KI…`).',
     }),
   };
 });

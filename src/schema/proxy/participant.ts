@@ -6,9 +6,8 @@ import type { ProxyParticipantRecord } from '../../twilio/proxy.ts';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../context.ts';
 import { nodeKey } from '../shared/global-id.ts';
+import { childFields } from '../shared/children.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
-import { resolveConnection, twilioList } from '../shared/connection.ts';
-import { forwardArgs } from '../shared/args.ts';
 import { checkSid, isSid } from '../shared/validate.ts';
 import { NodeKeys, lookupDescription } from '../shared/keys.ts';
 import { twilioMutation } from '../shared/mutation.ts';
@@ -110,17 +109,15 @@ ProxyParticipant.implement({
 });
 
 builder.objectFields(ProxySession, (t) => {
-  const k = sessionKeys.fields(t);
+  const k = childFields(sessionKeys, t);
   return {
-    participants: k.list({
+    participants: k.connection({
       type: ProxyParticipantConnection,
-      nullable: false,
       description: "The session's participants (at most two).",
       // "There is a limit of two Participants per Session": https://www.twilio.com/docs/proxy/api/participant
       extensions: atMostItems(2),
-      args: forwardArgs(t.arg),
-      resolve: (s, args, ctx) =>
-        resolveConnection(twilioList(ctx, proxy.proxyOperations.ListParticipant, { path: { ServiceSid: s.service, SessionSid: s.session } }), args),
+      operation: proxy.proxyOperations.ListParticipant,
+      request: (s) => ({ path: { ServiceSid: s.service, SessionSid: s.session } }),
     }),
     participant: k.lookup({
       type: ProxyParticipant,

@@ -4,10 +4,8 @@ import * as proxy from '../../twilio/proxy.ts';
 import type { ProxyPhoneNumberRecord } from '../../twilio/proxy.ts';
 import type { GatewayContext } from '../context.ts';
 import { nodeKey } from '../shared/global-id.ts';
+import { childFields } from '../shared/children.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
-import { resolveConnection, twilioList } from '../shared/connection.ts';
-import { forwardArgs } from '../shared/args.ts';
-import { checkSid } from '../shared/validate.ts';
 import { param, twilioMutation } from '../shared/mutation.ts';
 import { CAPABILITIES, pathSid, poolServiceSid } from './shared.ts';
 import { ProxyService, serviceKeys, serviceOf } from './service.ts';
@@ -71,21 +69,19 @@ ProxyPhoneNumber.implement({
 });
 
 builder.objectFields(ProxyService, (t) => {
-  const k = serviceKeys.fields(t);
+  const k = childFields(serviceKeys, t);
   return {
-    phoneNumbers: k.list({
+    phoneNumbers: k.connection({
       type: ProxyPhoneNumberConnection,
-      nullable: false,
       description: "The phone numbers of the service's pool.",
-      args: forwardArgs(t.arg),
-      resolve: (s, args, ctx) =>
-        resolveConnection(twilioList(ctx, proxy.proxyOperations.ListPhoneNumber, { path: { ServiceSid: s.service } }), args),
+      operation: proxy.proxyOperations.ListPhoneNumber,
+      request: (s) => ({ path: { ServiceSid: s.service } }),
     }),
-    phoneNumber: k.lookup({
+    phoneNumber: k.bySid({
       type: ProxyPhoneNumber,
       description: "One phone number of the service's pool, by SID; null when there is none.",
-      args: { sid: t.arg.string({ required: true, description: 'The SID of the phone number (`PN…`).' }) },
-      resolve: (s, { sid }, ctx) => ProxyPhoneNumber.getDataloader(ctx).load(nodeKey(s.service, checkSid('sid', sid, 'PN'))),
+      sid: 'PN',
+      sidDescription: 'The SID of the phone number (`PN…`).',
     }),
   };
 });

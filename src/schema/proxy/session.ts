@@ -5,9 +5,8 @@ import type { ProxySessionRecord } from '../../twilio/proxy.ts';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../context.ts';
 import { nodeKey } from '../shared/global-id.ts';
+import { childFields } from '../shared/children.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
-import { resolveConnection, twilioList } from '../shared/connection.ts';
-import { forwardArgs } from '../shared/args.ts';
 import { checkKey, checkSid } from '../shared/validate.ts';
 import { NodeKeys, lookupDescription } from '../shared/keys.ts';
 import { type ParamKit, type ShapeOf, twilioMutation } from '../shared/mutation.ts';
@@ -106,15 +105,13 @@ ProxySession.implement({
 });
 
 builder.objectFields(ProxyService, (t) => {
-  const k = serviceKeys.fields(t);
+  const k = childFields(serviceKeys, t);
   return {
-    sessions: k.list({
+    sessions: k.connection({
       type: ProxySessionConnection,
-      nullable: false,
       description: "The service's sessions.",
-      args: forwardArgs(t.arg),
-      resolve: (s, args, ctx) =>
-        resolveConnection(twilioList(ctx, proxy.proxyOperations.ListSession, { path: { ServiceSid: s.service } }), args),
+      operation: proxy.proxyOperations.ListSession,
+      request: (s) => ({ path: { ServiceSid: s.service } }),
     }),
     session: k.lookup({
       type: ProxySession,

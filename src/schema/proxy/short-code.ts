@@ -4,10 +4,8 @@ import * as proxy from '../../twilio/proxy.ts';
 import type { ProxyShortCodeRecord } from '../../twilio/proxy.ts';
 import type { GatewayContext } from '../context.ts';
 import { nodeKey } from '../shared/global-id.ts';
+import { childFields } from '../shared/children.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
-import { resolveConnection, twilioList } from '../shared/connection.ts';
-import { forwardArgs } from '../shared/args.ts';
-import { checkSid } from '../shared/validate.ts';
 import { twilioMutation } from '../shared/mutation.ts';
 import { CAPABILITIES, pathSid, poolServiceSid } from './shared.ts';
 import { ProxyService, serviceKeys, serviceOf } from './service.ts';
@@ -64,21 +62,19 @@ ProxyShortCode.implement({
 });
 
 builder.objectFields(ProxyService, (t) => {
-  const k = serviceKeys.fields(t);
+  const k = childFields(serviceKeys, t);
   return {
-    shortCodes: k.list({
+    shortCodes: k.connection({
       type: ProxyShortCodeConnection,
-      nullable: false,
       description: "The short codes of the service's pool.",
-      args: forwardArgs(t.arg),
-      resolve: (s, args, ctx) =>
-        resolveConnection(twilioList(ctx, proxy.proxyOperations.ListShortCode, { path: { ServiceSid: s.service } }), args),
+      operation: proxy.proxyOperations.ListShortCode,
+      request: (s) => ({ path: { ServiceSid: s.service } }),
     }),
-    shortCode: k.lookup({
+    shortCode: k.bySid({
       type: ProxyShortCode,
       description: "One short code of the service's pool, by SID; null when there is none.",
-      args: { sid: t.arg.string({ required: true, description: 'The SID of the short code (`SC…`).' }) },
-      resolve: (s, { sid }, ctx) => ProxyShortCode.getDataloader(ctx).load(nodeKey(s.service, checkSid('sid', sid, 'SC'))),
+      sid: 'SC',
+      sidDescription: 'The SID of the short code (`SC…`).',
     }),
   };
 });

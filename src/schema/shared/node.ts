@@ -6,8 +6,9 @@
  * speak of values and errors, hence the cast. A key that is not one of
  * `typename` (see NODE_KEY_PARTS) is that key's BAD_USER_INPUT, and no call.
  */
+import type { GatewayContext } from '../context.ts';
 import { isNotFound } from './errors.ts';
-import { splitNodeKey } from './global-id.ts';
+import { nodeKey, splitNodeKey } from './global-id.ts';
 
 export async function fetchEach<R>(
   keys: readonly string[],
@@ -24,4 +25,18 @@ export async function fetchEach<R>(
       }
     }),
   );
+}
+
+/**
+ * The loader of a type fetched one key at a time (`fetchEach`): its ID and
+ * the key its records are cached under are both the node key of
+ * `keyOf(record)`, and `fetch` reads one object from a key's parts.
+ */
+export function fetchedNode<R>(typename: string, keyOf: (record: R) => string[], fetch: (ctx: GatewayContext, parts: string[]) => Promise<R>) {
+  const key = (record: R) => nodeKey(...keyOf(record));
+  return {
+    id: { resolve: key },
+    load: (keys: readonly string[], ctx: GatewayContext) => fetchEach(keys, typename, (parts) => fetch(ctx, parts)),
+    cacheResolved: key,
+  };
 }
