@@ -44,7 +44,7 @@ export function contextFactory(
     });
     // On the object Yoga extends with what is returned here, which is the one resolvers are given.
     followCache(initial, twilio.cache);
-    return { twilio, lookups: twilio.cache, cursors, live };
+    return { twilio, cursors, live };
   };
 }
 
@@ -56,7 +56,7 @@ export function contextFactory(
  */
 export function contextForEvent<C extends GatewayContext>(ctx: C, signal: AbortSignal): C {
   const twilio = ctx.twilio.fork(signal);
-  const event = { ...ctx, twilio, lookups: twilio.cache };
+  const event = { ...ctx, twilio };
   followCache(event, twilio.cache);
   return event;
 }

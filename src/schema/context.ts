@@ -5,19 +5,17 @@
  */
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { RequestTwilioClient } from '../twilio/request-client.ts';
-import type { RequestCache } from '../twilio/request-cache.ts';
 import type { LiveBus } from '../live/bus.ts';
 import type { CursorSigner } from './shared/cursor.ts';
 
 /** What the context factory adds to Yoga's own context for each request. */
 export interface RequestContext {
-  /** REST client for this request's credentials. */
-  twilio: RequestTwilioClient;
   /**
-   * Batched lookups that are no single type's loader (users by identity, members by identity):
-   * the request's read cache (`twilio.cache`), which every write clears with the rest of what the request read.
+   * REST client for this request's credentials. Its `cache` is the request's one read cache: REST reads,
+   * the named loaders that are no single type's (users by identity), memoised list pages, and the scope
+   * of every type's loader; every write the client sends clears all of it.
    */
-  lookups: RequestCache;
+  twilio: RequestTwilioClient;
   /** Signs and checks connection cursors with the gateway's key. */
   cursors: CursorSigner;
   /** Where subscription fields subscribe to live events; null when the gateway serves none. */

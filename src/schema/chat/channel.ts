@@ -69,7 +69,7 @@ export const ChatChannel = builder.loadableNodeRef<ChatChannelRecord>('ChatChann
  * the loads fall into batches.
  */
 export function channelOfMembership(ctx: GatewayContext, serviceSid: string, channelSid: string) {
-  return ctx.lookups
+  return ctx.twilio.cache
     .loader<ChatChannelRecord>('chat.channelsOfMemberships', (keys) => loadViaList(ctx, keys, channelSource(ctx, 1)))
     .load(nodeKey(serviceSid, channelSid));
 }

@@ -42,7 +42,7 @@ export const IDENTITIES_PER_CALL = 50;
  * identities instead of one fetch each.
  */
 export function memberByIdentity(ctx: GatewayContext, serviceSid: string, channelSid: string, identity: string) {
-  const loader = ctx.lookups.loader<ChatMemberRecord | null>('chat.membersByIdentity', async (keys) => {
+  const loader = ctx.twilio.cache.loader<ChatMemberRecord | null>('chat.membersByIdentity', async (keys) => {
     const byChannel = new Map<string, string[]>();
     for (const key of keys) {
       const [service, channel, who] = splitNodeKey(key, 'ChatMember');
@@ -82,7 +82,7 @@ export function memberByIdentity(ctx: GatewayContext, serviceSid: string, channe
  * than one fetch per membership.
  */
 export function memberBySid(ctx: GatewayContext, serviceSid: string, channelSid: string, memberSid: string) {
-  return ctx.lookups
+  return ctx.twilio.cache
     .loader<ChatMemberRecord>('chat.membersBySid', (keys) =>
       loadViaList<ChatMemberRecord>(ctx, keys, {
         typename: 'ChatMember',

@@ -66,7 +66,7 @@ export function userReference(ctx: GatewayContext, info: GraphQLResolveInfo, ser
 }
 
 function userFromList(ctx: GatewayContext, serviceSid: string, sidOrIdentity: string) {
-  return ctx.lookups.loader<ChatUserRecord>('chat.usersByIdentity', (keys) => loadViaList(ctx, keys, userSource(ctx, 1))).load(nodeKey(serviceSid, sidOrIdentity));
+  return ctx.twilio.cache.loader<ChatUserRecord>('chat.usersByIdentity', (keys) => loadViaList(ctx, keys, userSource(ctx, 1))).load(nodeKey(serviceSid, sidOrIdentity));
 }
 
 ChatUser.implement({

@@ -36,7 +36,7 @@ export const EventType = builder.loadableNodeRef<EventsEventTypeRecord>('EventTy
  */
 export function eventTypeOf(ctx: GatewayContext, type: string | null) {
   if (!type) return null;
-  return ctx.lookups.loader<EventsEventTypeRecord>('events.eventTypesOfLinks', (keys) => loadViaAccountList(ctx, keys, eventTypeSource(ctx, 1))).load(nodeKey(type));
+  return ctx.twilio.cache.loader<EventsEventTypeRecord>('events.eventTypesOfLinks', (keys) => loadViaAccountList(ctx, keys, eventTypeSource(ctx, 1))).load(nodeKey(type));
 }
 
 export const EventTypeConnection = builder.connectionObject(

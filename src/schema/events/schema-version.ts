@@ -36,7 +36,7 @@ export const EventSchemaVersion = builder.loadableNodeRef<EventsSchemaVersionRec
  * once (one call per schema) rather than each version fetched.
  */
 export function schemaVersionOf(ctx: GatewayContext, schemaId: string, version: number) {
-  return ctx.lookups
+  return ctx.twilio.cache
     .loader<EventsSchemaVersionRecord>('events.schemaVersionsOfLinks', (keys) => loadViaList(ctx, keys, versionSource(ctx, 1)))
     .load(nodeKey(schemaId, version));
 }
@@ -73,7 +73,7 @@ builder.objectFields(EventSchema, (t) => {
       resolve: (s, args, ctx) => {
         const versions = twilioList(ctx, events.eventsOperations.ListSchemaVersion, { path: { Id: s.schema } });
         // Published versions never change, so the event types of one schema share each page read.
-        return resolveConnection({ ...versions, fetch: (page) => ctx.lookups.once(`events.schemaVersionPage:${s.schema}:${JSON.stringify(page)}`, () => versions.fetch(page)) }, args);
+        return resolveConnection({ ...versions, fetch: (page) => ctx.twilio.cache.once(`events.schemaVersionPage:${s.schema}:${JSON.stringify(page)}`, () => versions.fetch(page)) }, args);
       },
     }),
     version: k.lookup({

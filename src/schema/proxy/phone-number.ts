@@ -42,7 +42,7 @@ export const ProxyPhoneNumberConnection = builder.connectionObject(
  * numbers in one call) rather than fetching each number.
  */
 export function phoneNumberOf(ctx: GatewayContext, serviceSid: string, sid: string) {
-  return ctx.lookups
+  return ctx.twilio.cache
     .loader<ProxyPhoneNumberRecord>('proxy.phoneNumbersOfParticipants', (keys) => loadViaList(ctx, keys, phoneNumberSource(ctx, 1)))
     .load(nodeKey(serviceSid, sid));
 }

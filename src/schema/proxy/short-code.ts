@@ -37,7 +37,7 @@ export const ProxyShortCodeConnection = builder.connectionObject(
 
 /** The short code a participant was given: like pool phone numbers, read from the service's short code list once. */
 export function shortCodeOf(ctx: GatewayContext, serviceSid: string, sid: string) {
-  return ctx.lookups
+  return ctx.twilio.cache
     .loader<ProxyShortCodeRecord>('proxy.shortCodesOfParticipants', (keys) => loadViaList(ctx, keys, shortCodeSource(ctx, 1)))
     .load(nodeKey(serviceSid, sid));
 }

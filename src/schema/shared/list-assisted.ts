@@ -24,7 +24,7 @@ export interface ListAssisted<R> {
    * costs what one fetch does, and serves the rest of the request.
    */
   listFrom?: number;
-  /** Names the memoised list read of one parent in the request's lookups. */
+  /** Names the memoised list read of one parent in the request's read cache. */
   memoKey(parent: string): string;
   /** The parent's list, one page of the largest size. */
   listPage(parent: string): Promise<TwilioPage<R>>;
@@ -59,9 +59,9 @@ export async function loadViaList<R>(ctx: GatewayContext, keys: readonly string[
     [...byParent].map(async ([parent, ids]) => {
       let remaining = ids;
       const memo = spec.memoKey(parent);
-      if (ids.length >= (spec.listFrom ?? 2) || ctx.lookups.has(memo)) {
+      if (ids.length >= (spec.listFrom ?? 2) || ctx.twilio.cache.has(memo)) {
         try {
-          const page = await ctx.lookups.once(memo, () => spec.listPage(parent));
+          const page = await ctx.twilio.cache.once(memo, () => spec.listPage(parent));
           const index = new Map<string, R>();
           for (const record of page.items) {
             spec.prime(parent, record);
