@@ -59,11 +59,19 @@ async function load(name: string, origin: string, path: string): Promise<Result>
   };
   // Warm up connections and JIT before measuring.
   const warmEnd = performance.now() + 500;
-  await Promise.all(Array.from({ length: CONNECTIONS }, async () => { while (performance.now() < warmEnd) await one(); }));
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < warmEnd) await one();
+    }),
+  );
   latencies.length = 0;
   const start = performance.now();
   const end = start + DURATION_MS;
-  await Promise.all(Array.from({ length: CONNECTIONS * 2 }, async () => { while (performance.now() < end) await one(); }));
+  await Promise.all(
+    Array.from({ length: CONNECTIONS * 2 }, async () => {
+      while (performance.now() < end) await one();
+    }),
+  );
   const elapsed = performance.now() - start;
   await pool.close();
   latencies.sort((a, b) => a - b);
@@ -75,9 +83,11 @@ async function main() {
   const emu = await startEmulator();
   const servers: ChildProcess[] = [emu.child];
   try {
-    const services = await (await fetch(`${emu.url}/v2/Services`, { headers: { authorization: AUTH } })).json() as { services: Array<{ sid: string }> };
+    const services = (await (await fetch(`${emu.url}/v2/Services`, { headers: { authorization: AUTH } })).json()) as { services: Array<{ sid: string }> };
     const service = services.services[0]!.sid;
-    const channels = await (await fetch(`${emu.url}/v2/Services/${service}/Channels?PageSize=50`, { headers: { authorization: AUTH } })).json() as { channels: Array<{ sid: string }> };
+    const channels = (await (await fetch(`${emu.url}/v2/Services/${service}/Channels?PageSize=50`, { headers: { authorization: AUTH } })).json()) as {
+      channels: Array<{ sid: string }>;
+    };
     const channel = channels.channels[0]!.sid;
     const cases = [
       { name: 'fetch a channel', path: `/v2/Services/${service}/Channels/${channel}` },

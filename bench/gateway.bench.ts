@@ -77,15 +77,31 @@ function peakRssMb(pid: number): number {
   return Number(kb) / 1024;
 }
 
-async function loop(origin: string, clients: number, one: (pool: Pool) => Promise<void>, afterWarmUp?: () => Promise<void>): Promise<{ count: number; seconds: number }> {
+async function loop(
+  origin: string,
+  clients: number,
+  one: (pool: Pool) => Promise<void>,
+  afterWarmUp?: () => Promise<void>,
+): Promise<{ count: number; seconds: number }> {
   const pool = new Pool(origin, { connections: clients });
   const warm = performance.now() + 500;
-  await Promise.all(Array.from({ length: clients }, async () => { while (performance.now() < warm) await one(pool); }));
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < warm) await one(pool);
+    }),
+  );
   await afterWarmUp?.();
   let count = 0;
   const t0 = performance.now();
   const end = t0 + DURATION_MS;
-  await Promise.all(Array.from({ length: clients }, async () => { while (performance.now() < end) { await one(pool); count++; } }));
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < end) {
+        await one(pool);
+        count++;
+      }
+    }),
+  );
   const seconds = (performance.now() - t0) / 1000;
   await pool.close();
   return { count, seconds };
@@ -124,7 +140,11 @@ async function timeParts(origin: string, body: string): Promise<{ first: number;
 /** Sends `count` requests, `clients` at a time. */
 async function times(pool: Pool, count: number, clients: number, one: (pool: Pool) => Promise<unknown>): Promise<void> {
   let left = count;
-  await Promise.all(Array.from({ length: clients }, async () => { while (left-- > 0) await one(pool); }));
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (left-- > 0) await one(pool);
+    }),
+  );
 }
 
 /** CPU milliseconds per iteration of `work` in this process, over at least `minMs` of CPU. */
@@ -168,7 +188,7 @@ async function main() {
       if (res.statusCode >= 300) throw new Error(`${method} ${path}: ${res.statusCode} ${text.slice(0, 200)}`);
       return text;
     };
-    const stats = async () => ((await (await fetch(`${emu.url}/__emulator/stats`)).json()) as { total: number; operations: Record<string, number> });
+    const stats = async () => (await (await fetch(`${emu.url}/__emulator/stats`)).json()) as { total: number; operations: Record<string, number> };
     const setLatency = (ms: number) => fetch(`${emu.url}/__emulator/latency`, { method: 'PUT', body: JSON.stringify({ ms }) });
 
     // The data: one service, 50 channels of 20 members each (20 users, each a member of every channel).
@@ -176,14 +196,24 @@ async function main() {
     const benchSid = (JSON.parse(await rest('POST', '/v2/Services', { FriendlyName: 'Bench' })) as { sid: string }).sid;
     const channelSids: string[] = [];
     for (let c = 0; c < CHANNELS; c++) {
-      const channel = JSON.parse(await rest('POST', `/v2/Services/${benchSid}/Channels`, { UniqueName: `bench-${c}`, FriendlyName: `Bench channel ${c}`, Attributes: '{"topic":"bench"}' })) as { sid: string };
+      const channel = JSON.parse(
+        await rest('POST', `/v2/Services/${benchSid}/Channels`, {
+          UniqueName: `bench-${c}`,
+          FriendlyName: `Bench channel ${c}`,
+          Attributes: '{"topic":"bench"}',
+        }),
+      ) as { sid: string };
       channelSids.push(channel.sid);
-      await Promise.all(Array.from({ length: MEMBERS }, (_, m) => rest('POST', `/v2/Services/${benchSid}/Channels/${channel.sid}/Members`, { Identity: `bench-user-${m}` })));
+      await Promise.all(
+        Array.from({ length: MEMBERS }, (_, m) => rest('POST', `/v2/Services/${benchSid}/Channels/${channel.sid}/Members`, { Identity: `bench-user-${m}` })),
+      );
     }
     const seedMs = performance.now() - seedStart;
     const demoServices = JSON.parse(await rest('GET', '/v2/Services')) as { services: Array<{ sid: string; friendly_name: string }> };
     const acmeSid = demoServices.services.find((s) => s.friendly_name === 'Acme Support')!.sid;
-    const acmeChannels = (JSON.parse(await rest('GET', `/v2/Services/${acmeSid}/Channels?PageSize=20`)) as { channels: Array<{ sid: string }> }).channels.map((c) => c.sid);
+    const acmeChannels = (JSON.parse(await rest('GET', `/v2/Services/${acmeSid}/Channels?PageSize=20`)) as { channels: Array<{ sid: string }> }).channels.map(
+      (c) => c.sid,
+    );
 
     const request = (query: string, variables: Record<string, string>) => JSON.stringify({ query, variables });
     const cases: Case[] = [
@@ -192,7 +222,10 @@ async function main() {
         name: '(b) 50 channels × 20 members',
         body: request(QUERY_B, { sid: benchSid }),
         requests: 60,
-        floorPaths: [`/v2/Services/${benchSid}/Channels?PageSize=50`, ...channelSids.map((ch) => `/v2/Services/${benchSid}/Channels/${ch}/Members?PageSize=20`)],
+        floorPaths: [
+          `/v2/Services/${benchSid}/Channels?PageSize=50`,
+          ...channelSids.map((ch) => `/v2/Services/${benchSid}/Channels/${ch}/Members?PageSize=20`),
+        ],
       },
       {
         name: "(c) one channel's members",
@@ -249,11 +282,18 @@ async function main() {
     const latencyRows: string[] = [];
     for (const c of [cases[0]!, cases[2]!]) {
       let cpu0 = 0;
-      const run = await loop(gw.url, LATENCY_CLIENTS, (pool) => ask(pool, c.body).then(() => {}), async () => {
-        cpu0 = cpuSeconds(gwPid);
-      });
+      const run = await loop(
+        gw.url,
+        LATENCY_CLIENTS,
+        (pool) => ask(pool, c.body).then(() => {}),
+        async () => {
+          cpu0 = cpuSeconds(gwPid);
+        },
+      );
       const busy = (cpuSeconds(gwPid) - cpu0) / run.seconds;
-      latencyRows.push(`| ${c.name}: req/s, ${LATENCY_CLIENTS} clients, ${LATENCY_MS} ms | ${(run.count / run.seconds).toFixed(0)} (gateway CPU busy ${(busy * 100).toFixed(0)}% of one core) |`);
+      latencyRows.push(
+        `| ${c.name}: req/s, ${LATENCY_CLIENTS} clients, ${LATENCY_MS} ms | ${(run.count / run.seconds).toFixed(0)} (gateway CPU busy ${(busy * 100).toFixed(0)}% of one core) |`,
+      );
     }
     // One (b) request alone: its REST calls come in waves of 20 ms each.
     const walls: number[] = [];
@@ -263,7 +303,9 @@ async function main() {
       walls.push(performance.now() - t0);
     }
     walls.sort((x, y) => x - y);
-    latencyRows.push(`| ${cases[1]!.name}: wall ms of one request at ${LATENCY_MS} ms (median of 5, best) | ${walls[2]!.toFixed(0)}, ${walls[0]!.toFixed(0)} |`);
+    latencyRows.push(
+      `| ${cases[1]!.name}: wall ms of one request at ${LATENCY_MS} ms (median of 5, best) | ${walls[2]!.toFixed(0)}, ${walls[0]!.toFixed(0)} |`,
+    );
     // The same with each channel's members deferred: the channels come in the first part, a wave before the members.
     const deferredBody = request(QUERY_B_DEFERRED, { sid: benchSid });
     await timeParts(gw.url, deferredBody);
@@ -290,10 +332,15 @@ async function main() {
         .filter(([, n]) => n > 0)
         .map(([op, n]) => `${op.split('.')[1]} ${n.toFixed(2)}`)
         .join(', ');
-    const full = await loop(gw.url, CLIENTS, (pool) => ask(pool, cases[3]!.body).then(() => {}), async () => {
-      before = await stats();
-      cpuBefore = { gateway: cpuSeconds(gwPid), emulator: cpuSeconds(emu.child.pid!) };
-    });
+    const full = await loop(
+      gw.url,
+      CLIENTS,
+      (pool) => ask(pool, cases[3]!.body).then(() => {}),
+      async () => {
+        before = await stats();
+        cpuBefore = { gateway: cpuSeconds(gwPid), emulator: cpuSeconds(emu.child.pid!) };
+      },
+    );
     const cpu = { gateway: cpuSeconds(gwPid) - cpuBefore.gateway, emulator: cpuSeconds(emu.child.pid!) - cpuBefore.emulator };
     const after = await stats();
     const restCalls = after.total - before.total;
@@ -336,7 +383,9 @@ async function main() {
     await emuPool.close();
 
     console.log(`Gateway benchmark, Node ${process.version}; seeded ${CHANNELS} channels × ${MEMBERS} members in ${(seedMs / 1000).toFixed(1)} s\n`);
-    console.log(`CPU per request (${CPU_CLIENTS} clients, no upstream latency) against the floor: JSON.parse of the REST bodies the query needs + JSON.stringify of the answer\n`);
+    console.log(
+      `CPU per request (${CPU_CLIENTS} clients, no upstream latency) against the floor: JSON.parse of the REST bodies the query needs + JSON.stringify of the answer\n`,
+    );
     console.log('| case | REST calls: gateway / least | KB upstream / answer | gateway CPU ms per request | floor CPU ms (parse + stringify) | ratio |');
     console.log('|---|---|---|---|---|---|');
     for (const row of cpuRows) console.log(row);
@@ -349,7 +398,9 @@ async function main() {
     console.log(`| REST calls/s the gateway asked of the emulator | ${Math.round(demanded)} |`);
     console.log(`| REST calls/s the emulator serves alone (list page of 20) | ${Math.round(served)} |`);
     console.log(`| ratio demanded / capacity | ${(demanded / served).toFixed(2)} |`);
-    console.log(`| CPU seconds, gateway process / emulator process | ${cpu.gateway.toFixed(2)} / ${cpu.emulator.toFixed(2)} (emulator share ${((cpu.emulator / (cpu.gateway + cpu.emulator)) * 100).toFixed(0)}%) |`);
+    console.log(
+      `| CPU seconds, gateway process / emulator process | ${cpu.gateway.toFixed(2)} / ${cpu.emulator.toFixed(2)} (emulator share ${((cpu.emulator / (cpu.gateway + cpu.emulator)) * 100).toFixed(0)}%) |`,
+    );
     console.log(`\nWith the response cache on (RESPONSE_CACHE_TTL_MS, in-process), no upstream latency\n`);
     console.log('| case | gateway CPU ms per request | wall ms, one request alone (median of 21) |');
     console.log('|---|---|---|');

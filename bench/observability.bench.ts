@@ -87,7 +87,6 @@ async function cpuMicros(count: number, work: () => unknown): Promise<number> {
   return median(runs);
 }
 
-
 /** Part 1: the observability work alone, in this process. */
 async function inProcess(): Promise<void> {
   // Spans batched as in production, then dropped: the cost of making, recording and batching them, not of a network.
@@ -98,7 +97,10 @@ async function inProcess(): Promise<void> {
     ['off', () => new Observability()],
     ['metrics', () => new Observability({ metrics: { configuredAccountSid: DEMO_ACCOUNT.accountSid, defaultMetrics: false } })],
     ['traces', () => new Observability({ tracing: { tracerProvider: provider } })],
-    ['both', () => new Observability({ metrics: { configuredAccountSid: DEMO_ACCOUNT.accountSid, defaultMetrics: false }, tracing: { tracerProvider: provider } })],
+    [
+      'both',
+      () => new Observability({ metrics: { configuredAccountSid: DEMO_ACCOUNT.accountSid, defaultMetrics: false }, tracing: { tracerProvider: provider } }),
+    ],
     ['traces unsampled', () => new Observability({ tracing: { tracerProvider: unsampled } })],
   ];
   const attempt: RestAttempt = {
@@ -118,18 +120,31 @@ async function inProcess(): Promise<void> {
   for (const [name, make] of variants) {
     const observability = make();
     const scope = trace.setSpan(ROOT_CONTEXT, provider.getTracer('bench').startSpan('request'));
-    const perAttempt = observability.restObserver ? await cpuMicros(20_000, () => observability.restObserver!.attempt(attempt, scope)?.end({ status: 200 })) : 0;
-    const gateway = createGateway({ transport, credentials: { accountSid: DEMO_ACCOUNT.accountSid, authToken: DEMO_ACCOUNT.authToken }, logging: false, observability });
-    const perRequest = await cpuMicros(2_000, async () => (await gateway.fetch('http://gateway.bench/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body })).text());
+    const perAttempt = observability.restObserver
+      ? await cpuMicros(20_000, () => observability.restObserver!.attempt(attempt, scope)?.end({ status: 200 }))
+      : 0;
+    const gateway = createGateway({
+      transport,
+      credentials: { accountSid: DEMO_ACCOUNT.accountSid, authToken: DEMO_ACCOUNT.authToken },
+      logging: false,
+      observability,
+    });
+    const perRequest = await cpuMicros(2_000, async () =>
+      (await gateway.fetch('http://gateway.bench/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body })).text(),
+    );
     if (name === 'off') base = { attempt: perAttempt, request: perRequest };
     const extraRequest = perRequest - base.request;
     const caseB = extraRequest + 51 * (perAttempt - base.attempt);
     const signed = (value: number, digits: number) => `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(digits)}`;
-    rows.push(`| ${name} | ${perAttempt.toFixed(1)} | ${perRequest.toFixed(0)} (${name === 'off' ? 'the pipeline itself' : signed(extraRequest, 0)}) | ${name === 'off' ? '' : `${signed(caseB / 1000, 2)} ms`} |`);
+    rows.push(
+      `| ${name} | ${perAttempt.toFixed(1)} | ${perRequest.toFixed(0)} (${name === 'off' ? 'the pipeline itself' : signed(extraRequest, 0)}) | ${name === 'off' ? '' : `${signed(caseB / 1000, 2)} ms`} |`,
+    );
   }
   await transport.close();
   await provider.shutdown();
-  console.log('In-process CPU µs: per REST attempt (observer), per GraphQL request without REST calls (plugins, `{ __typename }`), and case (b) estimated as one request + 51 attempts\n');
+  console.log(
+    'In-process CPU µs: per REST attempt (observer), per GraphQL request without REST calls (plugins, `{ __typename }`), and case (b) estimated as one request + 51 attempts\n',
+  );
   console.log('| observability | µs per REST attempt | µs per request | case (b), estimated |');
   console.log('|---|---|---|---|');
   for (const row of rows) console.log(row);
@@ -150,7 +165,13 @@ async function main() {
   try {
     const emu = await spawnListening(['--import', 'tsx', 'src/emulator/main.ts', '--port', '0', '--seed', 'demo'], /(http:\/\/127\.0\.0\.1:\d+)/);
     children.push(emu.child);
-    const base = { PORT: '0', TWILIO_ACCOUNT_SID: DEMO_ACCOUNT.accountSid, TWILIO_AUTH_TOKEN: DEMO_ACCOUNT.authToken, TWILIO_BASE_URL: emu.url, OTEL_SDK_DISABLED: 'true' };
+    const base = {
+      PORT: '0',
+      TWILIO_ACCOUNT_SID: DEMO_ACCOUNT.accountSid,
+      TWILIO_AUTH_TOKEN: DEMO_ACCOUNT.authToken,
+      TWILIO_BASE_URL: emu.url,
+      OTEL_SDK_DISABLED: 'true',
+    };
     const traced = { OTEL_SDK_DISABLED: 'false', OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl };
     const configs: Array<{ name: string; env: Record<string, string> }> = [
       { name: 'off', env: { ...base, METRICS_PORT: 'off' } },
@@ -170,14 +191,23 @@ async function main() {
     // The data of case (b): one service, 50 channels of 20 members each.
     const emuPool = new Pool(emu.url, { connections: 16 });
     const rest = async (path: string, form: Record<string, string>) => {
-      const res = await emuPool.request({ method: 'POST', path, headers: { authorization: AUTH, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+      const res = await emuPool.request({
+        method: 'POST',
+        path,
+        headers: { authorization: AUTH, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(form).toString(),
+      });
       const text = await res.body.text();
       if (res.statusCode >= 300) throw new Error(`${path}: ${res.statusCode} ${text.slice(0, 200)}`);
       return JSON.parse(text) as { sid: string };
     };
     const service = (await rest('/v2/Services', { FriendlyName: 'Bench' })).sid;
     for (let c = 0; c < 50; c++) {
-      const channel = await rest(`/v2/Services/${service}/Channels`, { UniqueName: `bench-${c}`, FriendlyName: `Bench channel ${c}`, Attributes: '{"topic":"bench"}' });
+      const channel = await rest(`/v2/Services/${service}/Channels`, {
+        UniqueName: `bench-${c}`,
+        FriendlyName: `Bench channel ${c}`,
+        Attributes: '{"topic":"bench"}',
+      });
       await Promise.all(Array.from({ length: 20 }, (_, m) => rest(`/v2/Services/${service}/Channels/${channel.sid}/Members`, { Identity: `bench-user-${m}` })));
     }
     await emuPool.close();
@@ -212,7 +242,9 @@ async function main() {
       const delta = median(differences);
       const spread = `${signed(quantile(differences, 0.25))} to ${signed(quantile(differences, 0.75))}`;
       const percent = (delta / median(off.perRequest)) * 100;
-      console.log(`| ${gw.name} | ${median(gw.perRequest).toFixed(2)} | ${gw === off ? '' : `${signed(delta)} ms, ${percent >= 0 ? '+' : ''}${percent.toFixed(1)}% (${spread})`} |`);
+      console.log(
+        `| ${gw.name} | ${median(gw.perRequest).toFixed(2)} | ${gw === off ? '' : `${signed(delta)} ms, ${percent >= 0 ? '+' : ''}${percent.toFixed(1)}% (${spread})`} |`,
+      );
     }
     console.log(`\nOTLP bytes the collector received: ${exported}`);
     for (const gw of gateways) await gw.pool.close();

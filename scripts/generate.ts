@@ -172,8 +172,7 @@ function buildProduct(source: ProductSource, spec: Spec): ProductModel {
     }
   }
 
-  const ref = (schema: Schema): Schema | undefined =>
-    schema.$ref ? schemas[schema.$ref.replace('#/components/schemas/', '')] : undefined;
+  const ref = (schema: Schema): Schema | undefined => (schema.$ref ? schemas[schema.$ref.replace('#/components/schemas/', '')] : undefined);
 
   const typeOf = (schema: Schema, where: string): TypeModel => {
     if (schema.$ref) {
@@ -270,9 +269,7 @@ function buildProduct(source: ProductSource, spec: Spec): ProductModel {
         }
       }
       const pageSize = params.find((p) => p.in === 'query' && p.name === 'PageSize');
-      const maxPageSize = listKey
-        ? (op.parameters ?? []).find((p) => p.name === 'PageSize')?.schema.maximum
-        : undefined;
+      const maxPageSize = listKey ? (op.parameters ?? []).find((p) => p.name === 'PageSize')?.schema.maximum : undefined;
       if (listKey && !pageSize) throw new Error(`${where}: list without PageSize`);
 
       operations.push({
@@ -537,9 +534,7 @@ function tsType(type: TypeModel, side: 'record' | 'request', indent: string): st
       return side === 'request' ? `readonly ${wrapped}[]` : `${wrapped}[]`;
     }
     case 'object': {
-      const inner = type.fields.map(
-        (f) => `${indent}  ${prop(f.name)}${f.required ? '' : '?'}: ${tsType(f.type, side, `${indent}  `)}${orNull(f)};`,
-      );
+      const inner = type.fields.map((f) => `${indent}  ${prop(f.name)}${f.required ? '' : '?'}: ${tsType(f.type, side, `${indent}  `)}${orNull(f)};`);
       return `{\n${inner.join('\n')}\n${indent}}`;
     }
     case 'map':

@@ -21,7 +21,10 @@ if (maxCost !== undefined && !(Number.isInteger(maxCost) && maxCost > 0)) {
   console.error(`MAX_COST must be a positive whole number, but is ${JSON.stringify(process.env.MAX_COST)}`);
   process.exit(2);
 }
-const gateway = createGatewayRuntime({ supergraph: readFileSync(file, 'utf8'), ...(maxCost ? { demandControl: { maxCost, includeExtensionMetadata: true } } : {}) });
+const gateway = createGatewayRuntime({
+  supergraph: readFileSync(file, 'utf8'),
+  ...(maxCost ? { demandControl: { maxCost, includeExtensionMetadata: true } } : {}),
+});
 createServer(gateway).listen(port, '127.0.0.1', () => {
   console.log(`Supergraph from ${file} on http://127.0.0.1:${port}/graphql${maxCost ? `, refusing operations estimated over ${maxCost}` : ''}`);
 });

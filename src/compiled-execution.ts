@@ -22,7 +22,21 @@
  * `nodes`; they are rebuilt as graphql-js errors before error masking, so
  * everything after execution sees the errors graphql-js would have made.
  */
-import { BREAK, GraphQLError, Kind, getVariableValues, visit, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode, type Source, type SourceLocation, type VariableDefinitionNode } from 'graphql';
+import {
+  BREAK,
+  GraphQLError,
+  Kind,
+  getVariableValues,
+  visit,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type Source,
+  type SourceLocation,
+  type VariableDefinitionNode,
+} from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { useGraphQlJit, type JITCache } from '@envelop/graphql-jit';
 import { getDocumentString } from '@envelop/core';
@@ -107,7 +121,9 @@ export function useCompiledExecution(schema: GraphQLSchema, options: CompiledExe
       }
       // An operation name the document does not have, and variables that do not fit their types, are graphql-js's
       // errors to answer: its messages are the ones the gateway cuts values out of (gateway.ts).
-      return verdict !== null && (!operationName || operationName === verdict.name) && !getVariableValues(schema, verdict.variables, variableValues ?? {}).errors;
+      return (
+        verdict !== null && (!operationName || operationName === verdict.name) && !getVariableValues(schema, verdict.variables, variableValues ?? {}).errors
+      );
     },
     // The plugin compiles, and sets, only what was dropped from here between the verdict and execution: sized as the largest.
     cache: { get: (source) => compiled.get(source), set: (source, entry) => keep(source, entry, maxFields) },

@@ -128,7 +128,8 @@ function origins(env: Record<string, string | undefined>): string[] {
     } catch {
       throw new ConfigError('CORS_ORIGINS', `each entry must be an origin such as https://app.example.com, got ${JSON.stringify(value)}`);
     }
-    if (url.origin !== value.replace(/\/$/, '')) throw new ConfigError('CORS_ORIGINS', `${JSON.stringify(value)} is not a bare origin (scheme, host and port only)`);
+    if (url.origin !== value.replace(/\/$/, ''))
+      throw new ConfigError('CORS_ORIGINS', `${JSON.stringify(value)} is not a bare origin (scheme, host and port only)`);
     return url.origin;
   });
 }
@@ -152,7 +153,8 @@ function publicBaseUrl(env: Record<string, string | undefined>): string | null {
     throw new ConfigError('PUBLIC_BASE_URL', `must be an absolute URL such as https://gateway.example.com, got ${JSON.stringify(raw)}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('PUBLIC_BASE_URL', 'must use http or https');
-  if (url.search || url.hash || raw.includes('?') || raw.includes('#')) throw new ConfigError('PUBLIC_BASE_URL', 'must not have a query or fragment: it is the base the webhook paths are added to');
+  if (url.search || url.hash || raw.includes('?') || raw.includes('#'))
+    throw new ConfigError('PUBLIC_BASE_URL', 'must not have a query or fragment: it is the base the webhook paths are added to');
   if (url.username || url.password) throw new ConfigError('PUBLIC_BASE_URL', 'must not hold credentials');
   // As written (Twilio signs the URL as configured), without a trailing slash, since the webhook path starts with one.
   return raw.replace(/\/+$/, '');
@@ -189,7 +191,10 @@ function responseCache(env: Record<string, string | undefined>, redis: string | 
   // Its value is never shown: it is a secret.
   if (secret !== '' && secret.length < 32) throw new ConfigError('RESPONSE_CACHE_SECRET', `must be at least 32 characters, got ${secret.length}`);
   if (ttlMs > 0 && redis && secret === '') {
-    throw new ConfigError('RESPONSE_CACHE_SECRET', 'is required when the response cache is on with REDIS_URL: the replicas share cached answers only if they make the same keys (the same secret on each, 32 characters or more)');
+    throw new ConfigError(
+      'RESPONSE_CACHE_SECRET',
+      'is required when the response cache is on with REDIS_URL: the replicas share cached answers only if they make the same keys (the same secret on each, 32 characters or more)',
+    );
   }
   return {
     ttlMs,

@@ -24,7 +24,9 @@ export function requestCredentials(request: Request, fallback: TwilioCredentials
   const header = request.headers.get('authorization');
   if (!header) {
     if (fallback) return fallback;
-    throw unauthenticated('No Twilio credentials: send Authorization: Basic with an account SID and auth token, or configure the gateway with TWILIO_ACCOUNT_SID');
+    throw unauthenticated(
+      'No Twilio credentials: send Authorization: Basic with an account SID and auth token, or configure the gateway with TWILIO_ACCOUNT_SID',
+    );
   }
   const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header.trim());
   const decoded = match ? Buffer.from(match[1]!, 'base64').toString() : '';

@@ -146,7 +146,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   checkTtlNames(schema, cacheOptions.ttls);
   const responseCache =
     cacheOptions.ttlMs > 0
-      ? createResponseCache(cacheOptions, { schema, transport: options.transport, credentials: options.credentials, requestTimeoutMs: requests.timeoutMs, onWarning: report })
+      ? createResponseCache(cacheOptions, {
+          schema,
+          transport: options.transport,
+          credentials: options.credentials,
+          requestTimeoutMs: requests.timeoutMs,
+          onWarning: report,
+        })
       : null;
   const observability = options.observability ?? new Observability();
   if (responseCache) observability.metrics?.watchResponseCache(() => responseCache.stats());

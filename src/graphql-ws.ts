@@ -127,9 +127,12 @@ export function serveGraphqlWs(server: Server, options: GraphqlWsOptions): Graph
           assertQuerySize(payload.query, options.limits);
           if (runningOn(ctx.extra).size >= MAX_RUNNING_OPERATIONS) {
             return [
-              new GraphQLError(`This connection runs ${MAX_RUNNING_OPERATIONS} operations already, the most one connection may run at once: send this one when one of them has answered`, {
-                extensions: { code: 'TOO_MANY_OPERATIONS', limit: MAX_RUNNING_OPERATIONS },
-              }),
+              new GraphQLError(
+                `This connection runs ${MAX_RUNNING_OPERATIONS} operations already, the most one connection may run at once: send this one when one of them has answered`,
+                {
+                  extensions: { code: 'TOO_MANY_OPERATIONS', limit: MAX_RUNNING_OPERATIONS },
+                },
+              ),
             ];
           }
           // As an HTTP request has: a lifetime whose signal every REST call of the operation carries, ended by the

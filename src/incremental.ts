@@ -111,7 +111,12 @@ export function incrementalDelivery(): Plugin {
   const mask = (part: SubsequentPart): SubsequentPart => {
     if (!masked || !part.incremental?.some((entry) => entry.errors?.length)) return part;
     const { maskError, errorMessage } = masked;
-    return { ...part, incremental: part.incremental.map((entry) => (entry.errors?.length ? { ...entry, errors: entry.errors.map((error) => maskError(error, errorMessage)) } : entry)) };
+    return {
+      ...part,
+      incremental: part.incremental.map((entry) =>
+        entry.errors?.length ? { ...entry, errors: entry.errors.map((error) => maskError(error, errorMessage)) } : entry,
+      ),
+    };
   };
   return {
     onPluginInit({ addPlugin }) {
@@ -137,9 +142,12 @@ export function incrementalDelivery(): Plugin {
       if (request && !acceptsParts(request) && asksForParts(args.document, variables)) {
         setResultAndStopExecution({
           errors: [
-            new GraphQLError('Not Acceptable: this operation uses @defer or @stream, so its answer comes in parts, as multipart/mixed or text/event-stream; accept one of them', {
-              extensions: { code: 'NOT_ACCEPTABLE', http: { status: 406 } },
-            }),
+            new GraphQLError(
+              'Not Acceptable: this operation uses @defer or @stream, so its answer comes in parts, as multipart/mixed or text/event-stream; accept one of them',
+              {
+                extensions: { code: 'NOT_ACCEPTABLE', http: { status: 406 } },
+              },
+            ),
           ],
         });
         return;

@@ -114,7 +114,9 @@ console.log(
     : '  Response cache: off (set RESPONSE_CACHE_TTL_MS to turn it on)',
 );
 if (!emulator) {
-  const upstream = Object.entries(transport.baseUrls).map(([product, url]) => `${product} ${url}`).join(', ');
+  const upstream = Object.entries(transport.baseUrls)
+    .map(([product, url]) => `${product} ${url}`)
+    .join(', ');
   console.log(`  Twilio: ${upstream}${credentials ? ` as ${credentials.accountSid}` : '; every request must bring its own credentials'}`);
 }
 // Metrics on a listener of their own, so the gateway's port never serves them.

@@ -36,7 +36,9 @@ export function parseTtls(raw: string): Record<string, number> {
     const name = eq < 0 ? text : text.slice(0, eq).trim();
     const value = eq < 0 ? '' : text.slice(eq + 1).trim();
     if (!COORDINATE.test(name) || !/^\d+$/.test(value) || Number(value) > MAX_TTL_MS) {
-      throw new Error(`each entry must be Type=ms or Type.field=ms with ms from 0 to ${MAX_TTL_MS}, as in ChatMessage=0,ChatUser=60000; got ${JSON.stringify(text)}`);
+      throw new Error(
+        `each entry must be Type=ms or Type.field=ms with ms from 0 to ${MAX_TTL_MS}, as in ChatMessage=0,ChatUser=60000; got ${JSON.stringify(text)}`,
+      );
     }
     if (Object.hasOwn(ttls, name)) throw new Error(`${name} is given twice`);
     ttls[name] = Number(value);

@@ -114,12 +114,12 @@ export class RedisStore implements ResponseStore {
     const tagKeys = answer.tags.map((tag) => this.#tagKey(account, tag));
     const invalidatedKeys = answer.tags.map((tag) => this.#invalidatedKey(account, tag));
     try {
-      this.#shaSet = await this.#script(this.#shaSet, SET, [this.#entryKey(account, key), ...tagKeys, ...invalidatedKeys], [
-        JSON.stringify(result),
-        Math.max(1, Math.round(answer.ttlMs)),
-        Math.max(0, Math.round(answer.startedAgoMs)),
-        answer.tags.length,
-      ]);
+      this.#shaSet = await this.#script(
+        this.#shaSet,
+        SET,
+        [this.#entryKey(account, key), ...tagKeys, ...invalidatedKeys],
+        [JSON.stringify(result), Math.max(1, Math.round(answer.ttlMs)), Math.max(0, Math.round(answer.startedAgoMs)), answer.tags.length],
+      );
     } catch (error) {
       this.#failed(error);
     }
@@ -209,4 +209,3 @@ export class RedisStore implements ResponseStore {
     return `${this.#prefix}{${account}}:x:${tag}`;
   }
 }
-

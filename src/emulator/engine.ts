@@ -433,7 +433,6 @@ export class Engine implements RuleEngine {
   }
 }
 
-
 function withAfter(result: OpResult, after: (() => void) | void): OpResult {
   return after ? { ...result, afterResponse: [...(result.afterResponse ?? []), after] } : result;
 }

@@ -50,19 +50,24 @@ export function validateFault(input: unknown, operations: ReadonlySet<string>): 
   }
   if (f.body !== undefined) {
     if (typeof f.body !== 'string') throw new Error('fault.body must be a string: the exact bytes to answer');
-    if (f.status !== undefined && (!Number.isInteger(f.status) || f.status < 200 || f.status > 599)) throw new Error('fault.status must be an HTTP status from 200 to 599 with a body');
-    if (f.code !== undefined || f.message !== undefined || f.moreInfo !== undefined) throw new Error('fault.body replaces the error body: leave out code, message and moreInfo');
+    if (f.status !== undefined && (!Number.isInteger(f.status) || f.status < 200 || f.status > 599))
+      throw new Error('fault.status must be an HTTP status from 200 to 599 with a body');
+    if (f.code !== undefined || f.message !== undefined || f.moreInfo !== undefined)
+      throw new Error('fault.body replaces the error body: leave out code, message and moreInfo');
     // Checked here so that a bad value is a 400 now, not a header error when the fault fires.
     if (f.contentType !== undefined && (typeof f.contentType !== 'string' || !/^[\x21-\x7e][\x20-\x7e]*$/.test(f.contentType))) {
       throw new Error('fault.contentType must be a non-empty header value such as text/html');
     }
   } else {
-    if (f.status !== undefined && (!Number.isInteger(f.status) || f.status < 400 || f.status > 599)) throw new Error('fault.status must be an HTTP error status, 400 to 599 (or 200 to 599 with a body)');
+    if (f.status !== undefined && (!Number.isInteger(f.status) || f.status < 400 || f.status > 599))
+      throw new Error('fault.status must be an HTTP error status, 400 to 599 (or 200 to 599 with a body)');
     if (f.contentType !== undefined) throw new Error('fault.contentType needs a body');
   }
   if (f.count !== undefined && (!Number.isInteger(f.count) || f.count < 1)) throw new Error('fault.count must be a positive integer');
-  if (f.retryAfter !== undefined && (!Number.isInteger(f.retryAfter) || f.retryAfter < 0)) throw new Error('fault.retryAfter must be a whole number of seconds');
-  if (f.stallMs !== undefined && (!Number.isInteger(f.stallMs) || f.stallMs < 0 || f.stallMs > 600_000)) throw new Error('fault.stallMs must be 0 to 600000 milliseconds');
+  if (f.retryAfter !== undefined && (!Number.isInteger(f.retryAfter) || f.retryAfter < 0))
+    throw new Error('fault.retryAfter must be a whole number of seconds');
+  if (f.stallMs !== undefined && (!Number.isInteger(f.stallMs) || f.stallMs < 0 || f.stallMs > 600_000))
+    throw new Error('fault.stallMs must be 0 to 600000 milliseconds');
   if (f.code !== undefined && !Number.isInteger(f.code)) throw new Error('fault.code must be an integer Twilio error code');
   if (f.message !== undefined && typeof f.message !== 'string') throw new Error('fault.message must be a string');
   if (f.moreInfo !== undefined && typeof f.moreInfo !== 'string') throw new Error('fault.moreInfo must be a string');

@@ -86,15 +86,19 @@ export function validateLimits(input: unknown, base: Readonly<LimitSettings>): L
       case 'concurrentRequests':
       case 'chatChannelActionsPerSecond':
       case 'chatServiceActionsPerSecond':
-        if (value !== null && (!Number.isInteger(value) || (value as number) < 1)) throw new Error(`limits.${key} must be a positive integer, or null for no limit`);
+        if (value !== null && (!Number.isInteger(value) || (value as number) < 1))
+          throw new Error(`limits.${key} must be a positive integer, or null for no limit`);
         out[key] = value as number | null;
         break;
       case 'chatWindowSeconds':
-        if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > 3600) throw new Error('limits.chatWindowSeconds must be a whole number of seconds from 1 to 3600');
+        if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > 3600)
+          throw new Error('limits.chatWindowSeconds must be a whole number of seconds from 1 to 3600');
         out.chatWindowSeconds = value as number;
         break;
       default:
-        throw new Error(`limits has no setting ${JSON.stringify(key)}: use enabled, concurrentRequests, chatChannelActionsPerSecond, chatServiceActionsPerSecond, chatWindowSeconds`);
+        throw new Error(
+          `limits has no setting ${JSON.stringify(key)}: use enabled, concurrentRequests, chatChannelActionsPerSecond, chatServiceActionsPerSecond, chatWindowSeconds`,
+        );
     }
   }
   return out;

@@ -51,8 +51,7 @@ function describeExpected(schema: SchemaNode): string {
 
 /** Coerces one raw value of a parameter, or throws a 400 naming it. */
 function coerce(param: ParamSpec, schema: SchemaNode, raw: string, where: string): unknown {
-  const bad = (why: string) =>
-    invalidParameter(`Invalid ${where} parameter ${param.name}: ${why}, got ${JSON.stringify(raw)}`);
+  const bad = (why: string) => invalidParameter(`Invalid ${where} parameter ${param.name}: ${why}, got ${JSON.stringify(raw)}`);
   if (schema.enum && !schema.enum.includes(raw)) throw bad(`expected ${describeExpected(schema)}`);
   switch (schema.type) {
     case 'integer':

@@ -438,12 +438,15 @@ function requestId(): string {
  * `{ "frozen": true }` (or false), or several of them (set, then advance, then freeze or resume).
  */
 function moveClock(clock: Clock, input: unknown): void {
-  if (!input || typeof input !== 'object' || Array.isArray(input)) throw new Error('clock needs { "advanceMs": <ms> }, { "set": "<ISO 8601>" } and/or { "frozen": true|false }');
+  if (!input || typeof input !== 'object' || Array.isArray(input))
+    throw new Error('clock needs { "advanceMs": <ms> }, { "set": "<ISO 8601>" } and/or { "frozen": true|false }');
   const { advanceMs, set, frozen, ...rest } = input as Record<string, unknown>;
   const unknown = Object.keys(rest);
   if (unknown.length) throw new Error(`clock has no setting ${JSON.stringify(unknown[0])}: use advanceMs, set, frozen`);
-  if (advanceMs !== undefined && (typeof advanceMs !== 'number' || !Number.isFinite(advanceMs))) throw new Error('clock.advanceMs must be a number of milliseconds');
-  if (set !== undefined && typeof set !== 'string' && typeof set !== 'number') throw new Error('clock.set must be an ISO 8601 date-time or milliseconds since the epoch');
+  if (advanceMs !== undefined && (typeof advanceMs !== 'number' || !Number.isFinite(advanceMs)))
+    throw new Error('clock.advanceMs must be a number of milliseconds');
+  if (set !== undefined && typeof set !== 'string' && typeof set !== 'number')
+    throw new Error('clock.set must be an ISO 8601 date-time or milliseconds since the epoch');
   if (frozen !== undefined && typeof frozen !== 'boolean') throw new Error('clock.frozen must be true or false');
   if (advanceMs === undefined && set === undefined && frozen === undefined) throw new Error('clock needs advanceMs, set or frozen');
   if (set !== undefined) clock.set(set);

@@ -192,9 +192,7 @@ export function loadSpecModel(specsDir = SPECS_DIR): SpecModel {
     const pathEntries = Object.entries(spec.paths);
     for (const [pathTemplate, pathItem] of pathEntries) {
       const paramNames = [...pathTemplate.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-      const regex = new RegExp(
-        '^' + pathTemplate.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)\\?\}/g, '([^/]+)') + '$',
-      );
+      const regex = new RegExp('^' + pathTemplate.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)\\?\}/g, '([^/]+)') + '$');
       let route = routes.get(pathTemplate);
       if (!route) {
         route = { template: pathTemplate, regex, paramNames, operations: new Map() };

@@ -110,7 +110,8 @@ export function validateWebhookFault(input: unknown): ActiveWebhookFault {
   if (!f || typeof f.url !== 'string' || f.url === '') throw new Error('webhook fault.url must be a delivery URL as configured, or *');
   if (f.count !== undefined && (!Number.isInteger(f.count) || f.count < 1)) throw new Error('webhook fault.count must be a positive integer');
   if ((f.status === undefined) === (f.error === undefined)) throw new Error('a webhook fault needs either a status or an error');
-  if (f.status !== undefined && (!Number.isInteger(f.status) || f.status < 200 || f.status > 599)) throw new Error('webhook fault.status must be an HTTP status from 200 to 599');
+  if (f.status !== undefined && (!Number.isInteger(f.status) || f.status < 200 || f.status > 599))
+    throw new Error('webhook fault.status must be an HTTP status from 200 to 599');
   if (f.error !== undefined && f.error !== 'timeout' && f.error !== 'connection') throw new Error('webhook fault.error must be "timeout" or "connection"');
   return { ...f, count: f.count ?? 1 };
 }
@@ -316,7 +317,9 @@ export class Deliveries {
     try {
       // User info in a destination is sent as Basic auth on every request, not in the URL:
       // https://www.twilio.com/docs/events/webhook-quickstart ("Authenticate your webhook sink").
-      const credentials = target.username ? Buffer.from(`${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`).toString('base64') : undefined;
+      const credentials = target.username
+        ? Buffer.from(`${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`).toString('base64')
+        : undefined;
       // Fragments carry connection settings for Twilio and never reach the receiver; neither is signed.
       const configured = stripUserInfo(spec.url).replace(/#.*$/, '');
       let url: string;

@@ -24,7 +24,16 @@
  * `printSubgraphSchema` (and so `_service { sdl }` and `schema/subgraph.graphql`)
  * prints them.
  */
-import { Kind, getNamedType, isAbstractType, isObjectType, type ConstDirectiveNode, type ConstValueNode, type GraphQLSchema, type ObjectTypeDefinitionNode } from 'graphql';
+import {
+  Kind,
+  getNamedType,
+  isAbstractType,
+  isObjectType,
+  type ConstDirectiveNode,
+  type ConstValueNode,
+  type GraphQLSchema,
+  type ObjectTypeDefinitionNode,
+} from 'graphql';
 import type { CostModel, FieldCost } from './cost.ts';
 
 /** The cost spec's directives, as the subgraph imports them through its Federation link (v2.9 and later). */
@@ -127,7 +136,10 @@ export function applyCostDirectives(schema: GraphQLSchema, directives: CostDirec
         const withDirectives = {
           ...fieldNode,
           directives: [...(fieldNode.directives ?? []), ...nodes(coordinate)],
-          arguments: fieldNode.arguments?.map((argument) => ({ ...argument, directives: [...(argument.directives ?? []), ...nodes(`${coordinate}(${argument.name.value}:)`)] })),
+          arguments: fieldNode.arguments?.map((argument) => ({
+            ...argument,
+            directives: [...(argument.directives ?? []), ...nodes(`${coordinate}(${argument.name.value}:)`)],
+          })),
         };
         const field = fields[fieldNode.name.value];
         if (field) field.astNode = withDirectives;

@@ -321,7 +321,9 @@ class Walk {
         const narrowed = condition !== at.type && isObjectType(condition) && this.model.isFetched(condition) && at.entity !== condition.name;
         collect(
           fragment.selectionSet,
-          narrowed ? { ...at, type: condition, entity: condition.name, scopes: this.#scopes(null, condition.name, at.count, at.scopes) } : { ...at, type: condition },
+          narrowed
+            ? { ...at, type: condition, entity: condition.name, scopes: this.#scopes(null, condition.name, at.count, at.scopes) }
+            : { ...at, type: condition },
         );
       }
     };
@@ -341,7 +343,10 @@ class Walk {
     const name = node.name.value;
     // Introspection makes no REST call, but its answer can be large: counted object by object over the schema itself.
     if (name === '__schema' || name === '__type') {
-      const target = name === '__schema' ? this.model.schema : this.model.schema.getType(String(getArgumentValues(introspectionField(this.model.schema, name), node, this.variables).name));
+      const target =
+        name === '__schema'
+          ? this.model.schema
+          : this.model.schema.getType(String(getArgumentValues(introspectionField(this.model.schema, name), node, this.variables).name));
       if (target) this.#add(0, frame.count * this.#introspectionSize(nodes, target));
       return;
     }

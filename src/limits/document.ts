@@ -6,7 +6,17 @@
  * inside the same parse call, so a refused document is never a cached one).
  * The counting is graphql-armor's; the codes and messages are the gateway's.
  */
-import { GraphQLError, TypeInfo, ValidationContext, visit, visitInParallel, type DocumentNode, type GraphQLSchema, type ParseOptions, type Source } from 'graphql';
+import {
+  GraphQLError,
+  TypeInfo,
+  ValidationContext,
+  visit,
+  visitInParallel,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ParseOptions,
+  type Source,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
@@ -135,7 +145,11 @@ export function parseWithinLimits(source: string | Source, limits: DocumentLimit
     n: limits.maxTokens,
     onReject: [
       () => {
-        throw refusal('QUERY_TOO_MANY_TOKENS', `Query token limit of ${limits.maxTokens} exceeded: the document has more than ${limits.maxTokens} tokens.`, limits.maxTokens);
+        throw refusal(
+          'QUERY_TOO_MANY_TOKENS',
+          `Query token limit of ${limits.maxTokens} exceeded: the document has more than ${limits.maxTokens} tokens.`,
+          limits.maxTokens,
+        );
       },
     ],
   }).parseDocument();
@@ -158,7 +172,8 @@ export function parseWithinLimits(source: string | Source, limits: DocumentLimit
     visit(document, counters, { Document: ['definitions'] });
   } catch (error) {
     // The counting recurses through fragment spreads: a long enough chain of them is deeper than any limit.
-    if (error instanceof RangeError) throw refusal('QUERY_TOO_DEEP', `Query depth limit of ${limits.maxDepth} exceeded: fragments nest too deep to count.`, limits.maxDepth);
+    if (error instanceof RangeError)
+      throw refusal('QUERY_TOO_DEEP', `Query depth limit of ${limits.maxDepth} exceeded: fragments nest too deep to count.`, limits.maxDepth);
     throw error;
   }
   return document;
@@ -229,7 +244,9 @@ export function bodyLimit(limit: number): Plugin {
             },
           }),
         );
-        return requestParser(new fetchAPI.Request(req.url, { method: req.method, headers: req.headers, signal: req.signal, body: counted, duplex: 'half' } as RequestInit));
+        return requestParser(
+          new fetchAPI.Request(req.url, { method: req.method, headers: req.headers, signal: req.signal, body: counted, duplex: 'half' } as RequestInit),
+        );
       });
     },
   };

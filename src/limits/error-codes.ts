@@ -52,7 +52,8 @@ function codeErrors(errors: readonly GraphQLError[] | undefined): void {
     // Yoga attaches the parser's message, which quotes the whole body back (a mutation input's secrets
     // too): only the kind of failure is kept. (The entry itself stays: Yoga reads it when it sets the status.)
     const original = error.extensions.originalError as { name?: unknown; message?: unknown } | undefined;
-    if (!error.path && original && typeof original === 'object') error.extensions.originalError = { name: original.name, message: 'not shown: it quotes the request' };
+    if (!error.path && original && typeof original === 'object')
+      error.extensions.originalError = { name: original.name, message: 'not shown: it quotes the request' };
   }
 }
 

@@ -38,7 +38,8 @@ export class ParseCache {
 
   /** A cache holding at most `maxBytes` of estimated heap; 0 keeps nothing. */
   constructor(readonly maxBytes: number) {
-    this.#documents = maxBytes > 0 ? new LRUCache<string, DocumentNode>({ maxSize: maxBytes, sizeCalculation: (document, source) => estimatedBytes(source, document) }) : null;
+    this.#documents =
+      maxBytes > 0 ? new LRUCache<string, DocumentNode>({ maxSize: maxBytes, sizeCalculation: (document, source) => estimatedBytes(source, document) }) : null;
   }
 
   /** Parsed documents by source; one larger than the whole budget is not kept. */

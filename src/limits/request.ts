@@ -13,9 +13,12 @@ export function csrfPrevention(header: string): Plugin {
   const csrf = useCSRFPrevention({ requestHeaders: [header] });
   const refusal = (error: unknown) => {
     if (!(error instanceof GraphQLError) || error.extensions.http?.status !== 403) return error;
-    return new GraphQLError(`Required CSRF header missing: a request a browser could send from any page (a GET, or a form post) must carry a ${header} header (any value); JSON posts need none`, {
-      extensions: { code: 'CSRF_HEADER_REQUIRED', http: { status: 403 } },
-    });
+    return new GraphQLError(
+      `Required CSRF header missing: a request a browser could send from any page (a GET, or a form post) must carry a ${header} header (any value); JSON posts need none`,
+      {
+        extensions: { code: 'CSRF_HEADER_REQUIRED', http: { status: 403 } },
+      },
+    );
   };
   return {
     onRequestParse(payload) {

@@ -161,7 +161,11 @@ export class LiveSubscriptions {
     };
   }
 
-  async #subscribe(args: ExecutionArgs, open: OpenSubscription, eventContext: (ctx: GatewayContext, signal: AbortSignal) => GatewayContext): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+  async #subscribe(
+    args: ExecutionArgs,
+    open: OpenSubscription,
+    eventContext: (ctx: GatewayContext, signal: AbortSignal) => GatewayContext,
+  ): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
     let source;
     try {
       // The subscription's fields subscribe here, with the request's context (its credentials, its deadline).
@@ -197,7 +201,11 @@ export class LiveSubscriptions {
  * It ends, and gives back everything it holds, when the client ends it, when
  * the source ends or fails, or when `open` is ended (shutdown).
  */
-function eventStream(source: AsyncIterator<unknown>, open: OpenSubscription, run: (payload: unknown) => Promise<ExecutionResult>): AsyncIterableIterator<ExecutionResult> {
+function eventStream(
+  source: AsyncIterator<unknown>,
+  open: OpenSubscription,
+  run: (payload: unknown) => Promise<ExecutionResult>,
+): AsyncIterableIterator<ExecutionResult> {
   let finished = false;
   const done = (): IteratorResult<ExecutionResult> => ({ done: true, value: undefined });
   const finish = async () => {

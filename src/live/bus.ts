@@ -145,7 +145,6 @@ class InProcessBus implements LiveBus {
   async close(): Promise<void> {}
 }
 
-
 class RedisBus implements LiveBus {
   readonly kind = 'redis';
   readonly #publisher: Redis;

@@ -108,7 +108,8 @@ export function readChatWebhook(form: URLSearchParams): ChatLiveEvent | null {
     if (DELIVERY_PARAMS.has(name)) continue;
     // Twilio names each parameter once. The signature runs names and values together, so a value that reads
     // `…ChannelSid<SID>` can be cut into a second ChannelSid, signed all the same: which one would be the event's?
-    if (Object.hasOwn(params, name) && params[name] !== value) throw new WebhookPayloadError(name, `${name} is given twice, with different values: a Chat webhook names each parameter once`);
+    if (Object.hasOwn(params, name) && params[name] !== value)
+      throw new WebhookPayloadError(name, `${name} is given twice, with different values: a Chat webhook names each parameter once`);
     params[name] = value;
   }
   const need = (name: string, pattern: RegExp, what: string) => {
@@ -171,7 +172,8 @@ export function readCloudEvents(body: unknown): CloudEvent[] {
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new WebhookPayloadError(`[${i}]`, `event ${i} is not a CloudEvent object`);
     const event = raw as Record<string, unknown>;
     if (typeof event.id !== 'string' || !event.id) throw new WebhookPayloadError(`[${i}].id`, `event ${i} has no id: every CloudEvent has a string id`);
-    if (typeof event.type !== 'string' || !event.type) throw new WebhookPayloadError(`[${i}].type`, `event ${i} has no type: every CloudEvent has a string type`);
+    if (typeof event.type !== 'string' || !event.type)
+      throw new WebhookPayloadError(`[${i}].type`, `event ${i} has no type: every CloudEvent has a string type`);
     return {
       id: event.id,
       type: event.type,

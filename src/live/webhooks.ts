@@ -117,7 +117,11 @@ async function handle(options: WebhookOptions, request: Request, url: URL, path:
   const chat = path === CHAT_WEBHOOK_PATH;
   const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (chat ? type !== 'application/x-www-form-urlencoded' : !(type === 'application/json' || type.endsWith('+json'))) {
-    return refusal(415, 'UNSUPPORTED_MEDIA_TYPE', chat ? 'Chat webhooks are application/x-www-form-urlencoded' : 'Event Streams deliveries are application/json');
+    return refusal(
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      chat ? 'Chat webhooks are application/x-www-form-urlencoded' : 'Event Streams deliveries are application/json',
+    );
   }
   const body = await readBounded(request, options.maxBodyBytes);
   if (!body) return refusal(413, 'REQUEST_ENTITY_TOO_LARGE', `Webhook body size limit of ${options.maxBodyBytes} bytes exceeded`);
@@ -203,7 +207,9 @@ async function publishOnce(options: WebhookOptions, events: Array<[string, LiveE
     } catch (error) {
       if (claimed) await options.bus.release(key).catch(() => undefined);
       // The error's message only: it says what failed (Redis unreachable), nothing of the event.
-      options.onError?.(`Live events: a webhook's event could not be published (${error instanceof Error ? error.message : String(error)}); answered 503 for Twilio to retry`);
+      options.onError?.(
+        `Live events: a webhook's event could not be published (${error instanceof Error ? error.message : String(error)}); answered 503 for Twilio to retry`,
+      );
       return refusal(503, 'LIVE_EVENTS_UNAVAILABLE', 'The event could not be published now: send it again later');
     }
   }

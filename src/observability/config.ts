@@ -56,7 +56,8 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
 function metricsPort(env: Env): number | null {
   if (value(env, 'METRICS_PORT')?.toLowerCase() === 'off') return null;
   const port = integer(env, 'METRICS_PORT', DEFAULT_METRICS_PORT, 0, 65535);
-  if (port !== 0 && port === integer(env, 'PORT', 4000, 0, 65535)) throw new ConfigError('METRICS_PORT', 'must differ from PORT: metrics are served on their own listener');
+  if (port !== 0 && port === integer(env, 'PORT', 4000, 0, 65535))
+    throw new ConfigError('METRICS_PORT', 'must differ from PORT: metrics are served on their own listener');
   return port;
 }
 
@@ -78,11 +79,15 @@ function tracing(env: Env): TracingConfig | null {
   if (value(env, 'OTEL_SDK_DISABLED')?.toLowerCase() === 'true') return null;
   const exporter = value(env, 'OTEL_TRACES_EXPORTER')?.toLowerCase();
   if (exporter === 'none') return null;
-  if (exporter !== undefined && exporter !== 'otlp') throw new ConfigError('OTEL_TRACES_EXPORTER', `only otlp (or none) is supported, got ${JSON.stringify(exporter)}`);
+  if (exporter !== undefined && exporter !== 'otlp')
+    throw new ConfigError('OTEL_TRACES_EXPORTER', `only otlp (or none) is supported, got ${JSON.stringify(exporter)}`);
   const tracesEndpoint = value(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
   const baseEndpoint = value(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
   if (!tracesEndpoint && !baseEndpoint && exporter !== 'otlp') return null;
-  for (const [name, url] of [['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', tracesEndpoint], ['OTEL_EXPORTER_OTLP_ENDPOINT', baseEndpoint]] as const) {
+  for (const [name, url] of [
+    ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', tracesEndpoint],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', baseEndpoint],
+  ] as const) {
     if (url === undefined) continue;
     let parsed: URL;
     try {

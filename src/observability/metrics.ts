@@ -80,7 +80,7 @@ export class GatewayMetrics {
     this.#configuredAccount = options.configuredAccountSid;
     this.#operationsTotal = new Counter({
       name: 'graphql_operations_total',
-      help: 'GraphQL answers by operation and outcome: ok, or error with the first error\'s extensions.code',
+      help: "GraphQL answers by operation and outcome: ok, or error with the first error's extensions.code",
       labelNames: [...OPERATION_LABELS, 'outcome', 'code'],
       registers,
     });
@@ -109,7 +109,12 @@ export class GatewayMetrics {
       buckets: REST_BUCKETS,
       registers,
     });
-    this.#restRetries = new Counter({ name: 'twilio_rest_retries_total', help: 'HTTP attempts to Twilio that retried an earlier one, by operation', labelNames: ['operation'], registers });
+    this.#restRetries = new Counter({
+      name: 'twilio_rest_retries_total',
+      help: 'HTTP attempts to Twilio that retried an earlier one, by operation',
+      labelNames: ['operation'],
+      registers,
+    });
     this.#restRateLimited = new Counter({
       name: 'twilio_rest_rate_limited_total',
       help: 'Answers 429 Too Many Requests from Twilio, by operation',
@@ -126,7 +131,9 @@ export class GatewayMetrics {
     this.#restInFlight.set({ account: 'configured' }, 0);
     this.#restInFlight.set({ account: 'other' }, 0);
     if (options.maxInFlightPerAccount !== undefined) {
-      new Gauge({ name: 'twilio_rest_in_flight_limit', help: 'HTTP attempts to Twilio allowed in flight at once per account', registers }).set(options.maxInFlightPerAccount);
+      new Gauge({ name: 'twilio_rest_in_flight_limit', help: 'HTTP attempts to Twilio allowed in flight at once per account', registers }).set(
+        options.maxInFlightPerAccount,
+      );
     }
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
@@ -139,7 +146,12 @@ export class GatewayMetrics {
     const registers = [this.registry];
     scrapedCounter('graphql_response_cache_hits_total', 'Answers served from the response cache, without a REST call', registers, () => stats().hits);
     scrapedCounter('graphql_response_cache_stored_total', 'Answers handed to the response cache', registers, () => stats().stored);
-    scrapedCounter('graphql_response_cache_invalidations_total', 'Response cache tags invalidated by writes and verified webhooks', registers, () => stats().invalidations);
+    scrapedCounter(
+      'graphql_response_cache_invalidations_total',
+      'Response cache tags invalidated by writes and verified webhooks',
+      registers,
+      () => stats().invalidations,
+    );
   }
 
   /**
@@ -149,10 +161,34 @@ export class GatewayMetrics {
    */
   watchSharedLimit(stats: () => { leases: number; waiting: number; failedOpen: number; leasesLost: number }): void {
     const registers = [this.registry];
-    new Gauge({ name: 'twilio_shared_limit_leases', help: 'Leases of the in-flight limit shared through Redis that this process holds', registers, collect() { this.set(stats().leases); } });
-    new Gauge({ name: 'twilio_shared_limit_waiting', help: 'REST calls of this process waiting for a lease of the shared in-flight limit', registers, collect() { this.set(stats().waiting); } });
-    scrapedCounter('twilio_shared_limit_failed_open_total', 'REST calls that went ahead under the process cap alone because Redis could not be reached', registers, () => stats().failedOpen);
-    scrapedCounter('twilio_shared_limit_leases_lost_total', 'Leases found expired on renewal (the process paused past the lease time)', registers, () => stats().leasesLost);
+    new Gauge({
+      name: 'twilio_shared_limit_leases',
+      help: 'Leases of the in-flight limit shared through Redis that this process holds',
+      registers,
+      collect() {
+        this.set(stats().leases);
+      },
+    });
+    new Gauge({
+      name: 'twilio_shared_limit_waiting',
+      help: 'REST calls of this process waiting for a lease of the shared in-flight limit',
+      registers,
+      collect() {
+        this.set(stats().waiting);
+      },
+    });
+    scrapedCounter(
+      'twilio_shared_limit_failed_open_total',
+      'REST calls that went ahead under the process cap alone because Redis could not be reached',
+      registers,
+      () => stats().failedOpen,
+    );
+    scrapedCounter(
+      'twilio_shared_limit_leases_lost_total',
+      'Leases found expired on renewal (the process paused past the lease time)',
+      registers,
+      () => stats().leasesLost,
+    );
   }
 
   /** The scrape, in Prometheus' text format. */
@@ -167,7 +203,12 @@ export class GatewayMetrics {
       // The operation the request names in its document (the plugin's own guess is the first definition, maybe a fragment).
       this.operationNames.of(params.document, (context as Partial<YogaInitialContext> | undefined)?.params?.operationName);
     const histogram = <Phase extends string>(phase: Phase, name: string, help: string, buckets: number[]) =>
-      createHistogram<Phase, (typeof OPERATION_LABELS)[number]>({ registry, histogram: { name, help, labelNames: OPERATION_LABELS, buckets }, fillLabelsFn: labels, phases: [phase] });
+      createHistogram<Phase, (typeof OPERATION_LABELS)[number]>({
+        registry,
+        histogram: { name, help, labelNames: OPERATION_LABELS, buckets },
+        fillLabelsFn: labels,
+        phases: [phase],
+      });
     return [
       usePrometheus({
         registry,
@@ -178,9 +219,24 @@ export class GatewayMetrics {
             counter: { name: 'graphql_envelop_request', help: 'GraphQL operations executed', labelNames: OPERATION_LABELS },
             fillLabelsFn: labels,
           }),
-          graphql_envelop_phase_parse: histogram('parse', 'graphql_envelop_phase_parse', 'Time spent parsing the GraphQL document (0 when the parse cache has it)', PHASE_BUCKETS),
-          graphql_envelop_phase_validate: histogram('validate', 'graphql_envelop_phase_validate', 'Time spent validating the GraphQL document (0 when the validation cache has it)', PHASE_BUCKETS),
-          graphql_envelop_phase_execute: histogram('execute', 'graphql_envelop_phase_execute', 'Time spent executing the operation, its REST calls included', REQUEST_BUCKETS),
+          graphql_envelop_phase_parse: histogram(
+            'parse',
+            'graphql_envelop_phase_parse',
+            'Time spent parsing the GraphQL document (0 when the parse cache has it)',
+            PHASE_BUCKETS,
+          ),
+          graphql_envelop_phase_validate: histogram(
+            'validate',
+            'graphql_envelop_phase_validate',
+            'Time spent validating the GraphQL document (0 when the validation cache has it)',
+            PHASE_BUCKETS,
+          ),
+          graphql_envelop_phase_execute: histogram(
+            'execute',
+            'graphql_envelop_phase_execute',
+            'Time spent executing the operation, its REST calls included',
+            REQUEST_BUCKETS,
+          ),
           graphql_envelop_phase_subscribe: histogram('subscribe', 'graphql_envelop_phase_subscribe', 'Time spent setting up a subscription', REQUEST_BUCKETS),
           graphql_envelop_error_result: createCounter({
             registry,
@@ -292,7 +348,9 @@ export function metricsListener(metrics: GatewayMetrics, token: string | null = 
   return (request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     const text = (status: number, body: string, headers: Record<string, string> = {}) =>
-      response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...headers }).end(request.method === 'HEAD' ? undefined : body);
+      response
+        .writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...headers })
+        .end(request.method === 'HEAD' ? undefined : body);
     if (path !== '/metrics') return void text(404, 'Not found: metrics are served at /metrics\n');
     if (request.method !== 'GET' && request.method !== 'HEAD') return void text(405, 'Method not allowed: GET /metrics\n', { allow: 'GET, HEAD' });
     if (token !== null && !bearerMatches(request.headers.authorization, token)) {

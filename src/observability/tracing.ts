@@ -196,11 +196,12 @@ function firstErrorCode(result: Traced['result']): string | undefined {
  * standard `OTEL_*` variables as the SDK reads them. The SDK is loaded only here.
  */
 export async function otlpTracing(config: TracingConfig): Promise<Pick<TracingOptions, 'tracerProvider' | 'shutdown'>> {
-  const [{ BasicTracerProvider, BatchSpanProcessor }, { defaultResource, detectResources, envDetector, resourceFromAttributes }, { OTLPTraceExporter }] = await Promise.all([
-    import('@opentelemetry/sdk-trace-base'),
-    import('@opentelemetry/resources'),
-    config.protocol === 'http/json' ? import('@opentelemetry/exporter-trace-otlp-http') : import('@opentelemetry/exporter-trace-otlp-proto'),
-  ]);
+  const [{ BasicTracerProvider, BatchSpanProcessor }, { defaultResource, detectResources, envDetector, resourceFromAttributes }, { OTLPTraceExporter }] =
+    await Promise.all([
+      import('@opentelemetry/sdk-trace-base'),
+      import('@opentelemetry/resources'),
+      config.protocol === 'http/json' ? import('@opentelemetry/exporter-trace-otlp-http') : import('@opentelemetry/exporter-trace-otlp-proto'),
+    ]);
   const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
   // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES, read last, win over the gateway's own name.
   const resource = defaultResource()

@@ -14,7 +14,12 @@ import type { DeclaredWrite } from './shared/mutation.ts';
 export type OperationCoverage = Record<string, Record<string, string>>;
 
 export function operationCoverage(schema: GraphQLSchema): OperationCoverage {
-  const coverage: OperationCoverage = { chat: { ...chatOperations }, proxy: { ...proxyOperations }, events: { ...eventsOperations }, accounts: { ...accountsOperations } };
+  const coverage: OperationCoverage = {
+    chat: { ...chatOperations },
+    proxy: { ...proxyOperations },
+    events: { ...eventsOperations },
+    accounts: { ...accountsOperations },
+  };
   for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
     const write = field.extensions.twilioWrite as DeclaredWrite | undefined;
     if (write) (coverage[write.operation.split('.')[0]!] ??= {})[write.operation] = `Mutation.${field.name}`;

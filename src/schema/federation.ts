@@ -27,7 +27,10 @@ builder.asEntity(ChatChannel, {
 });
 
 builder.asEntity(ChatUser, {
-  key: [builder.selection<{ serviceSid: string; sid: string }>('serviceSid sid'), builder.selection<{ serviceSid: string; identity: string }>('serviceSid identity')],
+  key: [
+    builder.selection<{ serviceSid: string; sid: string }>('serviceSid sid'),
+    builder.selection<{ serviceSid: string; identity: string }>('serviceSid identity'),
+  ],
   // Users referenced in bulk are read from their service's user list, as member and author links are.
   resolveReference: (ref, ctx, info) => userReference(ctx, info, ref.serviceSid, 'sid' in ref ? ref.sid : ref.identity),
 });

@@ -62,9 +62,7 @@ export function resolveBaseUrls(options: BaseUrlOptions = {}): Record<TwilioProd
       ['TWILIO_BASE_URL', nonEmpty(env.TWILIO_BASE_URL)],
     ];
     const chosen = candidates.find(([, value]) => value !== undefined);
-    result[product] = chosen
-      ? parseOrigin(chosen[1]!, chosen[0])
-      : `https://${twilioHostname(DEFAULT_HOSTS[product], edge, region)}`;
+    result[product] = chosen ? parseOrigin(chosen[1]!, chosen[0]) : `https://${twilioHostname(DEFAULT_HOSTS[product], edge, region)}`;
   }
   return result;
 }

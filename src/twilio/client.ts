@@ -16,12 +16,7 @@ import { Agent, type Dispatcher } from 'undici';
 import { resolveBaseUrls, type BaseUrlOptions } from './base-urls.ts';
 import { buildPath, encodeForm, withQuery } from './encoding.ts';
 import { exchange, type ExchangeFailure, type ExchangeOptions, type Exchanged } from './exchange.ts';
-import {
-  TwilioApiError,
-  TwilioTransportError,
-  type TwilioCallSite,
-  type TwilioTransportErrorKind,
-} from './errors.ts';
+import { TwilioApiError, TwilioTransportError, type TwilioCallSite, type TwilioTransportErrorKind } from './errors.ts';
 import { KeyedLimiter, LimiterLineFull } from './limiter.ts';
 import type { SharedInFlightLimit } from './shared-limit.ts';
 import { shapeProblem, type ResponseShape } from './response-shape.ts';
@@ -33,9 +28,7 @@ import type { HttpMethod, TwilioOperation, TwilioProduct, TwilioRequest } from '
  * Credentials for one Twilio account: the account's Auth Token, or an API key
  * (`SK…`) and its secret. Either way requests are counted against `accountSid`.
  */
-export type TwilioCredentials =
-  | { accountSid: string; authToken: string }
-  | { accountSid: string; apiKey: string; apiSecret: string };
+export type TwilioCredentials = { accountSid: string; authToken: string } | { accountSid: string; apiKey: string; apiSecret: string };
 
 /** Retry tuning; which failures are retried is fixed (see `isRetryable`). */
 export interface RetryOptions {
@@ -365,9 +358,7 @@ export class TwilioClient {
    */
   call<Req extends TwilioRequest, Res>(
     operation: TwilioOperation<Req, Res>,
-    ...args: {} extends Req
-      ? [request?: NoInfer<Req>, options?: CallOptions]
-      : [request: NoInfer<Req>, options?: CallOptions]
+    ...args: {} extends Req ? [request?: NoInfer<Req>, options?: CallOptions] : [request: NoInfer<Req>, options?: CallOptions]
   ): Promise<Res> {
     const [request = {} as Req, options] = args;
     const path = withQuery(buildPath(operation.path, request.path), encodeForm(request.query));
@@ -545,7 +536,12 @@ export class TwilioClient {
     return { ok: false, error: failed, retryAfterMs: parseRetryAfter(header(response.headers, 'retry-after'), Date.now()) };
   }
 
-  async #slot(acquire: (signal: AbortSignal | undefined) => Promise<() => void>, site: TwilioCallSite, attempt: number, signal: AbortSignal | undefined): Promise<() => void> {
+  async #slot(
+    acquire: (signal: AbortSignal | undefined) => Promise<() => void>,
+    site: TwilioCallSite,
+    attempt: number,
+    signal: AbortSignal | undefined,
+  ): Promise<() => void> {
     try {
       return await acquire(signal);
     } catch (cause) {
@@ -596,7 +592,8 @@ export class TwilioClient {
     throw new TwilioApiError({
       status: 401,
       code: this.#refusal?.code ?? 20003,
-      message: 'Twilio refused these credentials (HTTP 401) a moment ago, so this call was not sent: check the account SID and auth token, or the API key and its secret',
+      message:
+        'Twilio refused these credentials (HTTP 401) a moment ago, so this call was not sent: check the account SID and auth token, or the API key and its secret',
       moreInfo: this.#refusal?.moreInfo,
       site,
       attempts: attempt - 1,
@@ -638,9 +635,7 @@ interface Prepared {
   exchange: ExchangeOptions;
 }
 
-type Outcome =
-  | { ok: true; value: unknown }
-  | { ok: false; error: TwilioApiError | TwilioTransportError; retryAfterMs: number | undefined };
+type Outcome = { ok: true; value: unknown } | { ok: false; error: TwilioApiError | TwilioTransportError; retryAfterMs: number | undefined };
 
 /**
  * The retry rules. Reads (GET) are retried on 429, 503 and any transport

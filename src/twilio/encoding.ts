@@ -16,9 +16,7 @@ export function buildPath(template: string, params: Readonly<Record<string, stri
     if (typeof value === 'number' && Number.isFinite(value)) return String(value);
     if (typeof value !== 'string' || value === '') {
       // An empty segment would address the parent list instead, so it is never sent.
-      throw new TypeError(
-        `Path parameter ${name} of ${template} must be a non-empty string, but got ${value === '' ? 'an empty string' : String(value)}`,
-      );
+      throw new TypeError(`Path parameter ${name} of ${template} must be a non-empty string, but got ${value === '' ? 'an empty string' : String(value)}`);
     }
     return encodePathSegment(value);
   });

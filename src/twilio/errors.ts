@@ -72,8 +72,7 @@ export class TwilioApiError extends Error {
   static fromResponse(status: number, bodyText: string, site: TwilioCallSite, attempts: number): TwilioApiError {
     const body = parseErrorBody(bodyText);
     const message =
-      body?.message ??
-      `Twilio answered HTTP ${status} to ${site.method} ${site.path} without an error body (expected JSON with code and message)`;
+      body?.message ?? `Twilio answered HTTP ${status} to ${site.method} ${site.path} without an error body (expected JSON with code and message)`;
     return new TwilioApiError({
       status,
       code: body?.code,

@@ -79,8 +79,10 @@ export interface TwilioOperation<Req extends TwilioRequest = TwilioRequest, Res 
 }
 
 /** A list operation: answers a page of `Item` under `Key`. */
-export interface TwilioListOperation<Req extends TwilioRequest = TwilioRequest, Key extends string = string, Item = unknown>
-  extends TwilioOperation<Req, TwilioListResponse<Key, Item>> {
+export interface TwilioListOperation<Req extends TwilioRequest = TwilioRequest, Key extends string = string, Item = unknown> extends TwilioOperation<
+  Req,
+  TwilioListResponse<Key, Item>
+> {
   readonly listKey: Key;
 }
 

@@ -48,9 +48,7 @@ export async function fetchPageAt<Key extends string, Item>(
 ): Promise<TwilioPage<Item>> {
   const url = parsePageUrl(pageUrl);
   if (!pathMatcher(operation.path).test(url.pathname)) {
-    throw new TypeError(
-      `Page URL for ${operation.key} must have a path matching ${operation.path}, but got ${url.pathname}`,
-    );
+    throw new TypeError(`Page URL for ${operation.key} must have a path matching ${operation.path}, but got ${url.pathname}`);
   }
   const raw = await client.send(
     { product: operation.product, method: 'GET', path: url.pathname + url.search, operation: operation.key, route: operation.path, expect: operation },

@@ -213,8 +213,10 @@ export class RedisInFlightLimit implements SharedInFlightLimit {
   #closed = false;
 
   constructor(options: RedisInFlightLimitOptions) {
-    if (!Number.isInteger(options.limit) || options.limit < 1) throw new RangeError(`The shared in-flight limit must be a positive integer, but got ${options.limit}`);
-    if (!(Number.isFinite(options.leaseMs) && options.leaseMs >= 100)) throw new RangeError(`The lease time must be at least 100 ms, but got ${options.leaseMs}`);
+    if (!Number.isInteger(options.limit) || options.limit < 1)
+      throw new RangeError(`The shared in-flight limit must be a positive integer, but got ${options.limit}`);
+    if (!(Number.isFinite(options.leaseMs) && options.leaseMs >= 100))
+      throw new RangeError(`The lease time must be at least 100 ms, but got ${options.leaseMs}`);
     this.limit = options.limit;
     this.leaseMs = Math.round(options.leaseMs);
     this.#prefix = `${options.keyPrefix ?? 'twilio-gateway:'}inflight:`;
@@ -381,7 +383,8 @@ export class RedisInFlightLimit implements SharedInFlightLimit {
       account.marked = false;
       withdrawScript.run(this.#redis, [this.#keys(accountSid)[1]!], [this.replica]).catch(() => undefined);
     }
-    if (account.leases.size === 0 && account.queue.length === 0 && !account.asking && this.#accounts.get(accountSid) === account) this.#accounts.delete(accountSid);
+    if (account.leases.size === 0 && account.queue.length === 0 && !account.asking && this.#accounts.get(accountSid) === account)
+      this.#accounts.delete(accountSid);
   }
 
   #releaser(accountSid: string, account: Account, id: string): () => void {
@@ -424,7 +427,9 @@ export class RedisInFlightLimit implements SharedInFlightLimit {
   #failOpen(error: unknown): void {
     if (this.#closed) return;
     const reason = error instanceof Error ? error.message : String(error);
-    this.#warn(`Twilio in-flight limit: Redis did not answer (${reason}); REST calls go ahead under this process's own cap of ${this.limit} per account until it does`);
+    this.#warn(
+      `Twilio in-flight limit: Redis did not answer (${reason}); REST calls go ahead under this process's own cap of ${this.limit} per account until it does`,
+    );
     if (this.#open) return;
     this.#open = true;
     for (const account of this.#accounts.values()) this.#letThrough(account);
@@ -459,4 +464,3 @@ export class RedisInFlightLimit implements SharedInFlightLimit {
     }
   }
 }
-

@@ -18,11 +18,18 @@ import { describe, expect, it } from 'vitest';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** The files that make the server; the layers below it never import them. */
-const SERVER_FILES = ['src/main.ts', 'src/gateway.ts', 'src/context.ts', 'src/graphql-ws.ts', 'src/incremental.ts', 'src/compiled-execution.ts', 'src/config.ts'];
+const SERVER_FILES = [
+  'src/main.ts',
+  'src/gateway.ts',
+  'src/context.ts',
+  'src/graphql-ws.ts',
+  'src/incremental.ts',
+  'src/compiled-execution.ts',
+  'src/config.ts',
+];
 
 /** Packages of the GraphQL side, which the REST layer never imports. */
 const GRAPHQL_PACKAGE = /^(graphql|graphql-[^/]+|@graphql-[^/]+\/[^/]+|@pothos\/[^/]+|@envelop\/[^/]+|@apollo\/[^/]+|@escape\.tech\/graphql-[^/]+)(\/.*)?$/;
-
 
 interface Import {
   /** The importing file, relative to the repository (`src/schema/index.ts`). */
@@ -48,7 +55,11 @@ function importsOf(file: string): Import[] {
     from: file,
     line: text.slice(0, pos).split('\n').length,
     specifier: fileName,
-    to: fileName.startsWith('.') ? relative(ROOT, resolve(join(ROOT, dirname(file)), fileName)).split('\\').join('/') : undefined,
+    to: fileName.startsWith('.')
+      ? relative(ROOT, resolve(join(ROOT, dirname(file)), fileName))
+          .split('\\')
+          .join('/')
+      : undefined,
   }));
 }
 
@@ -102,7 +113,10 @@ describe('the layers of src/', () => {
 
   it('has no import cycle', () => {
     const found = cycles(imports);
-    expect(found.map((cycle) => cycle.map(show)), 'files that import each other, directly or through others').toEqual([]);
+    expect(
+      found.map((cycle) => cycle.map(show)),
+      'files that import each other, directly or through others',
+    ).toEqual([]);
   });
 
   it('keeps the REST layer free of GraphQL, the schema and the server', () => {
@@ -122,12 +136,30 @@ describe('the checks themselves', () => {
   const edge = (from: string, to: string, line = 1): Import => ({ from, line, specifier: `./${to.split('/').pop()}`, to });
 
   it('find each cycle with the imports that make it, and nothing outside one', () => {
-    const found = cycles([edge('a.ts', 'b.ts'), edge('b.ts', 'c.ts', 2), edge('c.ts', 'a.ts', 3), edge('c.ts', 'd.ts', 4), edge('d.ts', 'd.ts', 5), edge('e.ts', 'a.ts')]);
-    expect(found.map((cycle) => cycle.map(show).sort())).toEqual([['d.ts:5 imports ./d.ts'], ['a.ts:1 imports ./b.ts', 'b.ts:2 imports ./c.ts', 'c.ts:3 imports ./a.ts']]);
+    const found = cycles([
+      edge('a.ts', 'b.ts'),
+      edge('b.ts', 'c.ts', 2),
+      edge('c.ts', 'a.ts', 3),
+      edge('c.ts', 'd.ts', 4),
+      edge('d.ts', 'd.ts', 5),
+      edge('e.ts', 'a.ts'),
+    ]);
+    expect(found.map((cycle) => cycle.map(show).sort())).toEqual([
+      ['d.ts:5 imports ./d.ts'],
+      ['a.ts:1 imports ./b.ts', 'b.ts:2 imports ./c.ts', 'c.ts:3 imports ./a.ts'],
+    ]);
   });
 
   it('tell GraphQL packages from the others', () => {
-    for (const name of ['graphql', 'graphql/index.js', 'graphql-yoga', '@graphql-yoga/plugin-defer-stream', '@pothos/core', '@envelop/core', '@apollo/subgraph']) {
+    for (const name of [
+      'graphql',
+      'graphql/index.js',
+      'graphql-yoga',
+      '@graphql-yoga/plugin-defer-stream',
+      '@pothos/core',
+      '@envelop/core',
+      '@apollo/subgraph',
+    ]) {
       expect(GRAPHQL_PACKAGE.test(name), name).toBe(true);
     }
     for (const name of ['undici', 'ioredis', 'dataloader', 'node:http', 'lru-cache']) expect(GRAPHQL_PACKAGE.test(name), name).toBe(false);

@@ -32,7 +32,11 @@ function replica(url: string) {
 
 beforeAll(async () => {
   redis = await startRedis();
-  emulator = await createEmulator({ port: 0, seed: 'demo', accounts: [...DEFAULT_ACCOUNTS, { accountSid: OTHER_ACCOUNT.accountSid, authToken: OTHER_ACCOUNT.authToken }] });
+  emulator = await createEmulator({
+    port: 0,
+    seed: 'demo',
+    accounts: [...DEFAULT_ACCOUNTS, { accountSid: OTHER_ACCOUNT.accountSid, authToken: OTHER_ACCOUNT.authToken }],
+  });
   a = await replica(redis.url);
   b = await replica(redis.url);
   inspector = new Redis(redis.url);
@@ -87,7 +91,9 @@ describe('two replicas sharing the cache through Redis', () => {
     await counted(b, MESSAGES, vars);
     emulator.engine.call(DEMO_ACCOUNT.accountSid, 'chat.CreateMessage', { ServiceSid: chat.serviceSid, ChannelSid: chat.channelSid }, { Body: 'from a phone' });
     expect(bodies(await counted(b, MESSAGES, vars))).not.toContain('from a phone');
-    expect((await postChatWebhook(a.url, { ...webhook, MessageSid: 'IM0000000000000000000000000000feed', Body: 'from a phone' }, DEMO_ACCOUNT.authToken)).status).toBe(200);
+    expect(
+      (await postChatWebhook(a.url, { ...webhook, MessageSid: 'IM0000000000000000000000000000feed', Body: 'from a phone' }, DEMO_ACCOUNT.authToken)).status,
+    ).toBe(200);
     const fresh = await counted(b, MESSAGES, vars);
     expect(fresh.calls).toBeGreaterThan(0);
     expect(bodies(fresh)).toContain('from a phone');
@@ -102,7 +108,10 @@ describe('two replicas sharing the cache through Redis', () => {
       Buffer.from(`${DEMO_ACCOUNT.accountSid}:${DEMO_ACCOUNT.authToken}`).toString('base64'),
       Buffer.from(`${OTHER_ACCOUNT.accountSid}:${OTHER_ACCOUNT.authToken}`).toString('base64'),
     ];
-    await counted(a, `{ chatServices(first: 3) { nodes { sid friendlyName } } }`, undefined, { authorization: basic(DEMO_ACCOUNT.apiKey, DEMO_ACCOUNT.apiSecret), 'x-twilio-account-sid': DEMO_ACCOUNT.accountSid });
+    await counted(a, `{ chatServices(first: 3) { nodes { sid friendlyName } } }`, undefined, {
+      authorization: basic(DEMO_ACCOUNT.apiKey, DEMO_ACCOUNT.apiSecret),
+      'x-twilio-account-sid': DEMO_ACCOUNT.accountSid,
+    });
     const keys = await inspector.keys('twilio-gateway:rc:*');
     expect(keys.some((key) => key.includes(':e:'))).toBe(true);
     for (const key of keys) {

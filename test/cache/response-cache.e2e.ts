@@ -15,7 +15,18 @@ import { ConfigError } from '../../src/config.ts';
 import { schema } from '../../src/schema/index.ts';
 import { startGateway, type GatewayEnv } from '../support/harness.ts';
 import { readAll, merged, requestParts } from '../support/parts.ts';
-import { OTHER_ACCOUNT, basic, chatFixture, listening, postChatWebhook, sentMessage, sseSubscribe, wsClient, wsSubscribe, type ChatFixture } from '../support/live.ts';
+import {
+  OTHER_ACCOUNT,
+  basic,
+  chatFixture,
+  listening,
+  postChatWebhook,
+  sentMessage,
+  sseSubscribe,
+  wsClient,
+  wsSubscribe,
+  type ChatFixture,
+} from '../support/live.ts';
 
 let env: GatewayEnv;
 let chat: ChatFixture;
@@ -103,15 +114,14 @@ describe('tenancy', () => {
 });
 
 describe('invalidation', () => {
-  it("makes the next read fresh after a write through the gateway, even one that selects nothing of what it wrote", async () => {
+  it('makes the next read fresh after a write through the gateway, even one that selects nothing of what it wrote', async () => {
     const vars = { s: chat.serviceSid, c: chat.channelSid };
     const before = await counted(MESSAGES, vars);
     expect((await counted(MESSAGES, vars)).calls).toBe(0);
     // The payload selects only userErrors: the write is known from its REST call, not from the payload.
-    const write = await env.query(
-      `mutation($input: CreateChatMessageInput!) { createChatMessage(input: $input) { userErrors { message } } }`,
-      { input: { serviceSid: chat.serviceSid, channelSidOrUniqueName: chat.channelSid, body: 'written through the gateway', from: chat.identity } },
-    );
+    const write = await env.query(`mutation($input: CreateChatMessageInput!) { createChatMessage(input: $input) { userErrors { message } } }`, {
+      input: { serviceSid: chat.serviceSid, channelSidOrUniqueName: chat.channelSid, body: 'written through the gateway', from: chat.identity },
+    });
     expect(write.data.createChatMessage.userErrors).toEqual([]);
     const after = await counted(MESSAGES, vars);
     expect(after.calls).toBeGreaterThan(0);
@@ -136,14 +146,23 @@ describe('invalidation', () => {
     const webhook = await sentMessage(env, chat, 'placeholder', DEMO_ACCOUNT.accountSid);
     expect((await counted(MESSAGES, vars)).calls).toBeGreaterThan(0);
     // Written at Twilio, not through the gateway: the cached page does not know yet.
-    env.emulator.engine.call(DEMO_ACCOUNT.accountSid, 'chat.CreateMessage', { ServiceSid: chat.serviceSid, ChannelSid: chat.channelSid }, { Body: 'sent from a phone' });
+    env.emulator.engine.call(
+      DEMO_ACCOUNT.accountSid,
+      'chat.CreateMessage',
+      { ServiceSid: chat.serviceSid, ChannelSid: chat.channelSid },
+      { Body: 'sent from a phone' },
+    );
     const stale = await counted(MESSAGES, vars);
     expect(stale.calls).toBe(0);
     expect(bodies(stale)).not.toContain('sent from a phone');
     // A webhook with a bad signature changes nothing.
     expect((await postChatWebhook(env.url, { ...webhook, MessageSid: 'IM0000000000000000000000000000abcd' }, 'wrong-token')).status).toBe(403);
     expect((await counted(MESSAGES, vars)).calls).toBe(0);
-    const answer = await postChatWebhook(env.url, { ...webhook, MessageSid: 'IM0000000000000000000000000000abcd', Body: 'sent from a phone' }, DEMO_ACCOUNT.authToken);
+    const answer = await postChatWebhook(
+      env.url,
+      { ...webhook, MessageSid: 'IM0000000000000000000000000000abcd', Body: 'sent from a phone' },
+      DEMO_ACCOUNT.authToken,
+    );
     expect(answer.status).toBe(200);
     const fresh = await counted(MESSAGES, vars);
     expect(fresh.calls).toBeGreaterThan(0);
@@ -192,9 +211,13 @@ describe('answers in parts (@defer, @stream)', () => {
     await counted(MESSAGES, vars);
     expect((await counted(MESSAGES, vars)).calls).toBe(0);
     const write = await readAll(
-      await requestParts(env.url, `mutation($input: CreateChatMessageInput!) { createChatMessage(input: $input) { ... @defer { chatMessage { sid } } userErrors { message } } }`, {
-        input: { serviceSid: chat.serviceSid, channelSidOrUniqueName: chat.channelSid, body: 'written by a deferred mutation' },
-      }),
+      await requestParts(
+        env.url,
+        `mutation($input: CreateChatMessageInput!) { createChatMessage(input: $input) { ... @defer { chatMessage { sid } } userErrors { message } } }`,
+        {
+          input: { serviceSid: chat.serviceSid, channelSidOrUniqueName: chat.channelSid, body: 'written by a deferred mutation' },
+        },
+      ),
     );
     expect(merged(write).errors).toEqual([]);
     expect(bodies(await counted(MESSAGES, vars))).toContain('written by a deferred mutation');

@@ -8,7 +8,7 @@ const key = (account: string, n: number) => `${account}.${n.toString(16).padStar
 const answer = (text: string) => ({ data: { text } });
 
 describe('MemoryStore', () => {
-  it("drops the answers carrying an invalidated tag, in that account only", async () => {
+  it('drops the answers carrying an invalidated tag, in that account only', async () => {
     const store = new MemoryStore({ maxBytes: 1_000_000, raceWindowMs: 1_000 });
     await store.set(key(A, 1), answer('a1'), { account: A, tags: ['x', 'y'], ttlMs: 60_000, startedAgoMs: 0 });
     await store.set(key(A, 2), answer('a2'), { account: A, tags: ['y'], ttlMs: 60_000, startedAgoMs: 0 });

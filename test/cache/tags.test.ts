@@ -58,8 +58,17 @@ describe('a write', () => {
 
 describe('a verified Chat event', () => {
   it('invalidates what the write it reports would have', () => {
-    const event: ChatLiveEvent = { product: 'chat', eventType: 'onMessageSent', accountSid: 'AC00000000000000000000000000000001', serviceSid: IS, channelSid: CH, params: { MessageSid: IM, Body: 'hi' } };
-    expect(new Set(chatEventTags(event))).toEqual(new Set([`${channel}/Messages/${IM}`, `${channel}/Messages#names`, `${channel}/Messages`, channel, `${service}/Channels`]));
+    const event: ChatLiveEvent = {
+      product: 'chat',
+      eventType: 'onMessageSent',
+      accountSid: 'AC00000000000000000000000000000001',
+      serviceSid: IS,
+      channelSid: CH,
+      params: { MessageSid: IM, Body: 'hi' },
+    };
+    expect(new Set(chatEventTags(event))).toEqual(
+      new Set([`${channel}/Messages/${IM}`, `${channel}/Messages#names`, `${channel}/Messages`, channel, `${service}/Channels`]),
+    );
     const added: ChatLiveEvent = { ...event, eventType: 'onChannelAdded', channelSid: null, params: { ChannelSid: CH } };
     expect(chatEventTags(added)).toContain(`${service}/Channels#names`);
   });

@@ -26,8 +26,16 @@ const call = (method: string, path: string, form?: Form, auth?: string) => twili
 
 const AWS_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const AWS = `AKIAIOSFODNN7EXAMPLE:${AWS_SECRET}`;
-const RSA_PEM = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } }).publicKey;
-const EC_PEM = generateKeyPairSync('ec', { namedCurve: 'P-256', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } }).publicKey;
+const RSA_PEM = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+}).publicKey;
+const EC_PEM = generateKeyPairSync('ec', {
+  namedCurve: 'P-256',
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+}).publicKey;
 
 describe.each([
   ['AWS', '/v1/Credentials/AWS', 'accounts.v1.credential.credential_aws', { Credentials: AWS }, AWS_SECRET],
@@ -139,7 +147,9 @@ describe('SafeList', () => {
     const two = await createEmulator({ port: 0, accounts: [{ accountSid: DEMO_ACCOUNT.accountSid, authToken: DEMO_ACCOUNT.authToken }, other] });
     try {
       expect((await twilioFetch(two, 'POST', '/v1/SafeList/Numbers', { PhoneNumber: '+18001234567' })).status).toBe(201);
-      const res = await twilioFetch(two, 'GET', `/v1/SafeList/Numbers?PhoneNumber=${encodeURIComponent('+18001234567')}`, undefined, { auth: basicAuth(other.accountSid, other.authToken) });
+      const res = await twilioFetch(two, 'GET', `/v1/SafeList/Numbers?PhoneNumber=${encodeURIComponent('+18001234567')}`, undefined, {
+        auth: basicAuth(other.accountSid, other.authToken),
+      });
       expect(res.status).toBe(404);
     } finally {
       await two.close();

@@ -46,7 +46,12 @@ describe('services and roles', () => {
   it('lists, updates and deletes services', async () => {
     expect((await get('/v2/Services')).body.services).toHaveLength(1);
     const updated = await post(base, { FriendlyName: 'Renamed', ReadStatusEnabled: false, WebhookMethod: 'GET', PreWebhookUrl: 'https://example.com/pre' });
-    expect(updated.body).toMatchObject({ friendly_name: 'Renamed', read_status_enabled: false, webhook_method: 'GET', pre_webhook_url: 'https://example.com/pre' });
+    expect(updated.body).toMatchObject({
+      friendly_name: 'Renamed',
+      read_status_enabled: false,
+      webhook_method: 'GET',
+      pre_webhook_url: 'https://example.com/pre',
+    });
     expect((await post(base, { PreWebhookUrl: 'not a url' })).status).toBe(400);
     expect((await del(base)).status).toBe(204);
     expect((await get(base)).status).toBe(404);
@@ -251,7 +256,8 @@ describe('users, user channels and bindings', () => {
     const all = (await twilioFetch(seeded, 'GET', `/v2/Services/${service}/Bindings`)).body.bindings;
     expect(all.length).toBeGreaterThan(0);
     const one = all[0];
-    const byIdentity = (await twilioFetch(seeded, 'GET', `/v2/Services/${service}/Bindings?Identity=${one.identity}&BindingType=${one.binding_type}`)).body.bindings;
+    const byIdentity = (await twilioFetch(seeded, 'GET', `/v2/Services/${service}/Bindings?Identity=${one.identity}&BindingType=${one.binding_type}`)).body
+      .bindings;
     expect(byIdentity.every((b: any) => b.identity === one.identity)).toBe(true);
     expect((await twilioFetch(seeded, 'GET', `/v2/Services/${service}/Bindings/${one.sid}`)).body.endpoint).toBe(one.endpoint);
     const userBindings = (await twilioFetch(seeded, 'GET', `/v2/Services/${service}/Users/${one.identity}/Bindings`)).body.bindings;

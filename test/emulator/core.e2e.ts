@@ -13,10 +13,7 @@ const OTHER = { accountSid: 'AC00000000000000000000000000000002', authToken: 'ot
 beforeAll(async () => {
   emu = await createEmulator({
     port: 0,
-    accounts: [
-      { accountSid: DEMO_ACCOUNT.accountSid, authToken: DEMO_ACCOUNT.authToken, apiKeys: { [DEMO_ACCOUNT.apiKey]: DEMO_ACCOUNT.apiSecret } },
-      OTHER,
-    ],
+    accounts: [{ accountSid: DEMO_ACCOUNT.accountSid, authToken: DEMO_ACCOUNT.authToken, apiKeys: { [DEMO_ACCOUNT.apiKey]: DEMO_ACCOUNT.apiSecret } }, OTHER],
   });
 });
 afterAll(() => emu?.close());
@@ -164,7 +161,31 @@ describe('resources', () => {
   it('creates with every property of the schema, absolute url and links, and Twilio dates', async () => {
     const res = await twilioFetch(emu, 'POST', '/v2/Services', { FriendlyName: 'full' });
     const body = res.body;
-    for (const key of ['account_sid', 'consumption_report_interval', 'date_created', 'date_updated', 'default_channel_creator_role_sid', 'default_channel_role_sid', 'default_service_role_sid', 'friendly_name', 'limits', 'links', 'media', 'notifications', 'post_webhook_retry_count', 'post_webhook_url', 'pre_webhook_retry_count', 'pre_webhook_url', 'reachability_enabled', 'read_status_enabled', 'sid', 'typing_indicator_timeout', 'url', 'webhook_filters', 'webhook_method']) {
+    for (const key of [
+      'account_sid',
+      'consumption_report_interval',
+      'date_created',
+      'date_updated',
+      'default_channel_creator_role_sid',
+      'default_channel_role_sid',
+      'default_service_role_sid',
+      'friendly_name',
+      'limits',
+      'links',
+      'media',
+      'notifications',
+      'post_webhook_retry_count',
+      'post_webhook_url',
+      'pre_webhook_retry_count',
+      'pre_webhook_url',
+      'reachability_enabled',
+      'read_status_enabled',
+      'sid',
+      'typing_indicator_timeout',
+      'url',
+      'webhook_filters',
+      'webhook_method',
+    ]) {
       expect(body).toHaveProperty(key);
     }
     expect(body.sid).toMatch(/^IS[0-9a-f]{32}$/);
@@ -368,7 +389,12 @@ describe('control API', () => {
 
     emu.injectFault({ operation: 'chat.FetchService', status: 502, body: '<html>Bad gateway</html>', contentType: 'text/html', retryAfter: 2 });
     const html = await fetch(`${emu.url}/v2/Services/${sid}`, { headers: { authorization: basicAuth() } });
-    expect([html.status, html.headers.get('content-type'), html.headers.get('retry-after'), await html.text()]).toEqual([502, 'text/html', '2', '<html>Bad gateway</html>']);
+    expect([html.status, html.headers.get('content-type'), html.headers.get('retry-after'), await html.text()]).toEqual([
+      502,
+      'text/html',
+      '2',
+      '<html>Bad gateway</html>',
+    ]);
     // Calls answered with a chosen body are counted like any other.
     expect(emu.stats().operations).toMatchObject({ 'chat.ListService': 2, 'chat.FetchService': 1 });
   });

@@ -74,7 +74,12 @@ describe('catalogue', () => {
     expect(delivered.description).toBeTruthy();
     const other = await twilioFetch(emu, 'GET', '/v1/Types?PageSize=100', undefined, { auth: basicAuth(OTHER.accountSid, OTHER.authToken) });
     expect(other.body.types).toEqual(page.body.types);
-    for (const type of ['com.twilio.messaging.message.sent', 'com.twilio.messaging.message.failed', 'com.twilio.voice.insights.call-summary.complete', 'com.twilio.studio.flow.execution.started']) {
+    for (const type of [
+      'com.twilio.messaging.message.sent',
+      'com.twilio.messaging.message.failed',
+      'com.twilio.voice.insights.call-summary.complete',
+      'com.twilio.studio.flow.execution.started',
+    ]) {
       expect(allTypes).toContain(type);
     }
   });
@@ -252,7 +257,11 @@ describe('sinks', () => {
 
   it('holds at most 100 sinks per account (91003)', async () => {
     for (let i = 0; i < 100; i++) await newSink('segment', { write_key: `k${i}` });
-    expectTwilioError(await call('POST', '/v1/Sinks', { Description: 'one more', SinkType: 'webhook', SinkConfiguration: JSON.stringify(WEBHOOK) }), 400, 91003);
+    expectTwilioError(
+      await call('POST', '/v1/Sinks', { Description: 'one more', SinkType: 'webhook', SinkConfiguration: JSON.stringify(WEBHOOK) }),
+      400,
+      91003,
+    );
   });
 
   it('answers 404 for unknown or malformed sink SIDs and 401 for bad credentials', async () => {
@@ -314,8 +323,18 @@ describe('subscriptions', () => {
     expectTwilioError(await post(types({ schema_version: 1 })), 400, 20001, 'Types');
     expectTwilioError(await post(['com.twilio.messaging.message.sent']), 400, 20001, 'Types');
     expectTwilioError(await call('POST', '/v1/Subscriptions', { Description: 'd', SinkSid: sink.sid }), 400, 20001, 'Types');
-    expectTwilioError(await call('POST', '/v1/Subscriptions', { SinkSid: sink.sid, Types: types({ type: 'com.twilio.messaging.message.sent' }) }), 400, 20001, 'Description');
-    expectTwilioError(await call('POST', '/v1/Subscriptions', { Description: 'd', SinkSid: 'DG1', Types: types({ type: 'com.twilio.messaging.message.sent' }) }), 400, 20001, 'SinkSid');
+    expectTwilioError(
+      await call('POST', '/v1/Subscriptions', { SinkSid: sink.sid, Types: types({ type: 'com.twilio.messaging.message.sent' }) }),
+      400,
+      20001,
+      'Description',
+    );
+    expectTwilioError(
+      await call('POST', '/v1/Subscriptions', { Description: 'd', SinkSid: 'DG1', Types: types({ type: 'com.twilio.messaging.message.sent' }) }),
+      400,
+      20001,
+      'SinkSid',
+    );
     expect((await call('GET', '/v1/Subscriptions')).body.subscriptions).toEqual([]);
   });
 

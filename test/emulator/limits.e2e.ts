@@ -60,7 +60,9 @@ describe('REST requests in flight per account', () => {
     await inFlight(100);
     const [error, raw, other] = await Promise.all([
       expectRestException(chat().services.create({ friendlyName: 'one too many' }), 429, 20429),
-      fetch(`${emu.url}/v2/Services`, { headers: { authorization: 'Basic ' + Buffer.from(`${DEMO_ACCOUNT.accountSid}:${DEMO_ACCOUNT.authToken}`).toString('base64') } }),
+      fetch(`${emu.url}/v2/Services`, {
+        headers: { authorization: 'Basic ' + Buffer.from(`${DEMO_ACCOUNT.accountSid}:${DEMO_ACCOUNT.authToken}`).toString('base64') },
+      }),
       // The limit is per account: another account's request is served.
       twilioClientFor(emu.url, OTHER).chat.v2.services.list(),
     ]);
@@ -93,7 +95,13 @@ describe('REST requests in flight per account', () => {
     const bad = await fetch(`${emu.url}/__emulator/limits`, { method: 'PUT', body: JSON.stringify({ concurrentRequests: -1 }) });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toEqual({ message: expect.stringContaining('concurrentRequests') });
-    expect(await control('limits', { method: 'DELETE' })).toMatchObject({ enabled: true, concurrentRequests: 100, chatChannelActionsPerSecond: 30, chatServiceActionsPerSecond: 30, chatWindowSeconds: 5 });
+    expect(await control('limits', { method: 'DELETE' })).toMatchObject({
+      enabled: true,
+      concurrentRequests: 100,
+      chatChannelActionsPerSecond: 30,
+      chatServiceActionsPerSecond: 30,
+      chatWindowSeconds: 5,
+    });
   });
 
   it('is off for an emulator made with limits: false', async () => {
@@ -242,7 +250,13 @@ describe('Chat quotas and sizes', () => {
     await expectRestException(messages('c').messages.create({ body: 'x'.repeat(32 * 1024 + 1) }), 400, 50504);
     // Bytes, not characters: 16,385 two-byte characters are over.
     await expectRestException(messages('c').messages.create({ body: 'é'.repeat(16 * 1024 + 1) }), 400, 50504);
-    await expectRestException(messages('c').messages(first.sid).update({ body: 'y'.repeat(32 * 1024 + 1) }), 400, 50504);
+    await expectRestException(
+      messages('c')
+        .messages(first.sid)
+        .update({ body: 'y'.repeat(32 * 1024 + 1) }),
+      400,
+      50504,
+    );
     expect((await messages('c').messages(first.sid).fetch()).body).toBe('x'.repeat(32 * 1024));
     expect((await messages('c').messages.create({ body: 'short' })).index).toBe(first.index + 1);
     expect((await messages('c').fetch()).messagesCount).toBe(2);
@@ -266,13 +280,27 @@ describe('Chat quotas and sizes', () => {
 
     await svc.channels('c').members.create({ identity: 'alice', attributes: attributesOf(4 * KB) });
     await expectRestException(svc.channels('c').members.create({ identity: 'carol', attributes: attributesOf(4 * KB + 1) }), 400, 50303);
-    await expectRestException(svc.channels('c').members('alice').update({ attributes: attributesOf(4 * KB + 1) }), 400, 50303);
+    await expectRestException(
+      svc
+        .channels('c')
+        .members('alice')
+        .update({ attributes: attributesOf(4 * KB + 1) }),
+      400,
+      50303,
+    );
     expect((await svc.channels('c').members.list()).map((m) => m.identity)).toEqual(['alice']);
     await expectRestException(svc.users('carol').fetch(), 404, 20404);
 
     const message = await svc.channels('c').messages.create({ body: 'hi', attributes: attributesOf(4 * KB) });
     await expectRestException(svc.channels('c').messages.create({ body: 'hi', attributes: attributesOf(4 * KB + 1) }), 400, 50303);
-    await expectRestException(svc.channels('c').messages(message.sid).update({ attributes: attributesOf(4 * KB + 1) }), 400, 50303);
+    await expectRestException(
+      svc
+        .channels('c')
+        .messages(message.sid)
+        .update({ attributes: attributesOf(4 * KB + 1) }),
+      400,
+      50303,
+    );
     expect((await svc.channels('c').messages.list()).map((m) => m.attributes)).toEqual([attributesOf(4 * KB)]);
   });
 

@@ -223,7 +223,10 @@ describe('participants and proxy numbers', () => {
   });
 
   it('prefers the number an identifier had before (prefer-sticky), or another one (avoid-sticky)', async () => {
-    for (const [behaviour, same, line] of [['prefer-sticky', true, 10], ['avoid-sticky', false, 20]] as const) {
+    for (const [behaviour, same, line] of [
+      ['prefer-sticky', true, 10],
+      ['avoid-sticky', false, 20],
+    ] as const) {
       // A number is in one service's pool only: each service has numbers of its own.
       const numbers = [`+141555500${line + 1}`, `+141555500${line + 2}`];
       const service = await serviceWith(numbers, { numberSelectionBehavior: behaviour });

@@ -85,7 +85,12 @@ describe('services', () => {
     vi.setSystemTime(new Date('2026-03-01T10:05:00Z'));
     const updated = await call('POST', `/v1/Services/${svc.sid}`, { DefaultTtl: 3600, GeoMatchLevel: 'area-code' });
     expect(updated.status).toBe(200);
-    expect(updated.body).toMatchObject({ default_ttl: 3600, geo_match_level: 'area-code', callback_url: 'https://example.com/cb', unique_name: svc.unique_name });
+    expect(updated.body).toMatchObject({
+      default_ttl: 3600,
+      geo_match_level: 'area-code',
+      callback_url: 'https://example.com/cb',
+      unique_name: svc.unique_name,
+    });
     expect(updated.body.date_created).toBe('2026-03-01T10:00:00Z');
     expect(updated.body.date_updated).toBe('2026-03-01T10:05:00Z');
 
@@ -235,7 +240,13 @@ describe('short codes', () => {
     const base = `/v1/Services/${svc.sid}/ShortCodes`;
     const sc = await created(emu, base, { Sid: SC_A });
     expect(Object.keys(sc).sort()).toEqual(propertiesOf('proxy.v1.service.short_code'));
-    expect(sc).toMatchObject({ sid: SC_A, service_sid: svc.sid, iso_country: 'US', is_reserved: false, capabilities: { sms_outbound: true, voice_inbound: false } });
+    expect(sc).toMatchObject({
+      sid: SC_A,
+      service_sid: svc.sid,
+      iso_country: 'US',
+      is_reserved: false,
+      capabilities: { sms_outbound: true, voice_inbound: false },
+    });
     expect(sc.short_code).toMatch(/^\d{5}$/);
     expect((await call('GET', base)).body.short_codes).toEqual([sc]);
     expect((await call('GET', `${base}/${SC_A}`)).body).toEqual(sc);
@@ -355,7 +366,10 @@ describe('sessions', () => {
   it('creates the participants given in Participants (JSON objects, as helper libraries send them)', async () => {
     const svc = await serviceWithNumbers();
     const session = await created(emu, sessions(svc.sid), {
-      Participants: [JSON.stringify({ Identifier: '+15555550100', FriendlyName: 'Alice' }), JSON.stringify({ identifier: '+15555550101', friendly_name: 'Bob' })],
+      Participants: [
+        JSON.stringify({ Identifier: '+15555550100', FriendlyName: 'Alice' }),
+        JSON.stringify({ identifier: '+15555550101', friendly_name: 'Bob' }),
+      ],
     });
     const list = await listParticipants(svc.sid, session.sid);
     expect(list.map((p) => [p.identifier, p.friendly_name, p.proxy_identifier_sid])).toEqual([
@@ -452,15 +466,26 @@ describe('participants and proxy identifiers', () => {
     expectTwilioError(await call('POST', base, { Identifier: '+15555550100', ProxyIdentifier: '+14155550123' }), 400, 80601, 'ProxyIdentifier');
     expectTwilioError(await call('POST', base, { Identifier: '+15555550100', ProxyIdentifierSid: 'PN' + 'c'.repeat(32) }), 400, 80601, 'ProxyIdentifierSid');
     expectTwilioError(await call('POST', base, { Identifier: '+15555550100', ProxyIdentifierSid: 'SC' + 'c'.repeat(32) }), 400, 20001, 'ProxyIdentifierSid');
-    expectTwilioError(await call('POST', base, { Identifier: '+15555550100', ProxyIdentifierSid: PN_A, ProxyIdentifier: numberB }), 400, 20001, 'ProxyIdentifier');
+    expectTwilioError(
+      await call('POST', base, { Identifier: '+15555550100', ProxyIdentifierSid: PN_A, ProxyIdentifier: numberB }),
+      400,
+      20001,
+      'ProxyIdentifier',
+    );
     expect(await listParticipants(svc.sid, other.sid)).toEqual([]);
   });
 
   it('prefers the number an identifier had before, or avoids it, as the service says', async () => {
-    for (const [behaviour, expected] of [['prefer-sticky', PN_B], ['avoid-sticky', PN_A]] as const) {
-      const svc = await serviceWithNumbers([PN_A, PN_B].map((s) => s.replace(/^PN./, behaviour === 'prefer-sticky' ? 'PN1' : 'PN2')), {
-        NumberSelectionBehavior: behaviour,
-      });
+    for (const [behaviour, expected] of [
+      ['prefer-sticky', PN_B],
+      ['avoid-sticky', PN_A],
+    ] as const) {
+      const svc = await serviceWithNumbers(
+        [PN_A, PN_B].map((s) => s.replace(/^PN./, behaviour === 'prefer-sticky' ? 'PN1' : 'PN2')),
+        {
+          NumberSelectionBehavior: behaviour,
+        },
+      );
       const [a, b] = (await call('GET', `/v1/Services/${svc.sid}/PhoneNumbers`)).body.phone_numbers.map((p: any) => p.sid);
       const earlier = await created(emu, sessions(svc.sid), {});
       const p = await created(emu, participants(svc.sid, earlier.sid), { Identifier: '+15555550100', ProxyIdentifierSid: b });

@@ -72,8 +72,10 @@ const sid = (item: { sid: string }) => item.sid;
 /** A fresh RSA public key in PEM, as the Accounts API takes them. */
 function publicKeyPem(): Promise<string> {
   return new Promise((resolve, reject) =>
-    generateKeyPair('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } }, (err, publicKey) =>
-      err ? reject(err) : resolve(publicKey),
+    generateKeyPair(
+      'rsa',
+      { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } },
+      (err, publicKey) => (err ? reject(err) : resolve(publicKey)),
     ),
   );
 }
@@ -138,7 +140,10 @@ describe('Chat v2 through the twilio library', () => {
 
   it('makes one request per page and stops at the limit', async () => {
     const { sid: serviceSid } = await chat().services.create({ friendlyName: 'counted' });
-    for (let i = 0; i < 7; i++) await chat().services(serviceSid).channels.create({ friendlyName: `c${i}` });
+    for (let i = 0; i < 7; i++)
+      await chat()
+        .services(serviceSid)
+        .channels.create({ friendlyName: `c${i}` });
     env.emulator.resetStats();
     expect(await chat().services(serviceSid).channels.list({ pageSize: 3, limit: 5 })).toHaveLength(5);
     expect(env.emulator.stats().operations['chat.ListChannel']).toBe(2);
@@ -149,7 +154,9 @@ describe('Chat v2 through the twilio library', () => {
     const channels = chat().services(service.sid).channels;
     const created = [];
     for (let i = 0; i < 7; i++) {
-      created.push(await channels.create({ friendlyName: `Room ${i}`, uniqueName: `room-${i}`, type: i % 2 ? 'private' : 'public', attributes: JSON.stringify({ i }) }));
+      created.push(
+        await channels.create({ friendlyName: `Room ${i}`, uniqueName: `room-${i}`, type: i % 2 ? 'private' : 'public', attributes: JSON.stringify({ i }) }),
+      );
     }
     await expectPaging(channels, sid, created.map(sid));
 
@@ -175,7 +182,14 @@ describe('Chat v2 through the twilio library', () => {
   it('answers a RestException for a missing or invalid parameter', async () => {
     await expectRestException(chat().services.create({ friendlyName: '' }), 400, 20001, /FriendlyName/);
     const service = await chat().services.create({ friendlyName: 'errors' });
-    await expectRestException(chat().services(service.sid).update({ typingIndicatorTimeout: 'soon' as unknown as number }), 400, 20001, /TypingIndicatorTimeout/);
+    await expectRestException(
+      chat()
+        .services(service.sid)
+        .update({ typingIndicatorTimeout: 'soon' as unknown as number }),
+      400,
+      20001,
+      /TypingIndicatorTimeout/,
+    );
     await expectRestException(chat().services('IS00000000000000000000000000000000').channels.list({}), 404, 20404);
   });
 
@@ -251,7 +265,9 @@ describe('Chat v2 through the twilio library', () => {
     // A member with a new identity creates its user; the user's channels are its memberships.
     const channels = [];
     for (let i = 0; i < 7; i++) {
-      const channel = await chat().services(service.sid).channels.create({ uniqueName: `ch-${i}` });
+      const channel = await chat()
+        .services(service.sid)
+        .channels.create({ uniqueName: `ch-${i}` });
       await chat().services(service.sid).channels(channel.sid).members.create({ identity: 'carol' });
       channels.push(channel);
     }
@@ -281,7 +297,8 @@ describe('Chat v2 through the twilio library', () => {
     const defaults = await roles.list({});
     expect(defaults.map((r) => r.friendlyName).sort()).toEqual(['channel admin', 'channel user', 'service admin', 'service user']);
     const created = [];
-    for (let i = 0; i < 3; i++) created.push(await roles.create({ friendlyName: `moderator ${i}`, type: 'channel', permission: ['sendMessage', 'leaveChannel'] }));
+    for (let i = 0; i < 3; i++)
+      created.push(await roles.create({ friendlyName: `moderator ${i}`, type: 'channel', permission: ['sendMessage', 'leaveChannel'] }));
     expect(created[0]!.permissions).toEqual(['sendMessage', 'leaveChannel']);
     await expectPaging(roles, sid, [...defaults, ...created].map(sid));
 
@@ -352,7 +369,13 @@ describe('Chat v2 through the twilio library', () => {
     const credentials = chat().credentials;
     const created = [];
     for (let i = 0; i < 7; i++) created.push(await credentials.create({ type: 'fcm', friendlyName: `fcm ${i}`, secret: `secret-${i}` }));
-    const apn = await credentials.create({ type: 'apn', friendlyName: 'apn', certificate: '-----BEGIN CERTIFICATE-----', privateKey: '-----BEGIN RSA PRIVATE KEY-----', sandbox: true });
+    const apn = await credentials.create({
+      type: 'apn',
+      friendlyName: 'apn',
+      certificate: '-----BEGIN CERTIFICATE-----',
+      privateKey: '-----BEGIN RSA PRIVATE KEY-----',
+      sandbox: true,
+    });
     expect(apn).toMatchObject({ type: 'apn', sandbox: 'true' });
     expect(created[0]!.sid).toMatch(/^CR[0-9a-f]{32}$/);
     const all = (await credentials.list({})).map(sid);
@@ -411,8 +434,15 @@ describe('Chat v2 through the twilio library', () => {
     expect(viaEdge.statusCode).toBe(200);
     expect((viaEdge.body as { unique_name: string }).unique_name).toBe('shared');
     // A client with an edge and region rewrites the emulator's page URLs as well, and still pages.
-    for (let i = 0; i < 5; i++) await chat().services(service.sid).channels.create({ uniqueName: `more-${i}` });
-    const regional = twilio(DEMO_ACCOUNT.accountSid, DEMO_ACCOUNT.authToken, { httpClient: new EmulatorRequestClient(env.emulator.url), edge: 'sydney', region: 'au1' });
+    for (let i = 0; i < 5; i++)
+      await chat()
+        .services(service.sid)
+        .channels.create({ uniqueName: `more-${i}` });
+    const regional = twilio(DEMO_ACCOUNT.accountSid, DEMO_ACCOUNT.authToken, {
+      httpClient: new EmulatorRequestClient(env.emulator.url),
+      edge: 'sydney',
+      region: 'au1',
+    });
     const everywhere = (await chat().services(service.sid).channels.list({})).map(sid);
     await expectPaging(regional.chat.v2.services(service.sid).channels, sid, everywhere);
     // On a named emulator host that rewrite would leave an unknown host; the emulator's scheme and port still lead back to it.
@@ -476,7 +506,8 @@ describe('Proxy v1 through the twilio library', () => {
 
   it('creates, fetches by SID and unique name, updates, pages and removes services', async () => {
     const created = [];
-    for (let i = 0; i < 7; i++) created.push(await proxy().services.create({ uniqueName: `proxy-${i}`, defaultTtl: 3600, callbackUrl: 'https://example.com/proxy' }));
+    for (let i = 0; i < 7; i++)
+      created.push(await proxy().services.create({ uniqueName: `proxy-${i}`, defaultTtl: 3600, callbackUrl: 'https://example.com/proxy' }));
     expect(created[0]!.sid).toMatch(/^KS[0-9a-f]{32}$/);
     expect(created[0]!.links.sessions).toBe(`${env.emulator.url}/v1/Services/${created[0]!.sid}/Sessions`);
     const all = (await proxy().services.list({})).map(sid);
@@ -487,8 +518,16 @@ describe('Proxy v1 through the twilio library', () => {
     // The spec lets a unique name stand for the SID on fetch only; update and delete take the SID.
     expect((await proxy().services('proxy-2').fetch()).sid).toBe(created[2]!.sid);
     await expectRestException(proxy().services('proxy-2').update({ defaultTtl: 60 }), 404, 20404);
-    const updated = await proxy().services(created[2]!.sid).update({ uniqueName: 'proxy-two', geoMatchLevel: 'area-code', numberSelectionBehavior: 'avoid-sticky' });
-    expect(updated).toMatchObject({ sid: created[2]!.sid, uniqueName: 'proxy-two', geoMatchLevel: 'area-code', numberSelectionBehavior: 'avoid-sticky', defaultTtl: 3600 });
+    const updated = await proxy()
+      .services(created[2]!.sid)
+      .update({ uniqueName: 'proxy-two', geoMatchLevel: 'area-code', numberSelectionBehavior: 'avoid-sticky' });
+    expect(updated).toMatchObject({
+      sid: created[2]!.sid,
+      uniqueName: 'proxy-two',
+      geoMatchLevel: 'area-code',
+      numberSelectionBehavior: 'avoid-sticky',
+      defaultTtl: 3600,
+    });
     await expectRestException(proxy().services('proxy-2').fetch(), 404, 20404);
 
     const duplicate = await restException(proxy().services.create({ uniqueName: 'proxy-0' }));
@@ -536,7 +575,10 @@ describe('Proxy v1 through the twilio library', () => {
 
   it('does sessions with participants, message interactions and interactions', async () => {
     const service = await proxy().services.create({ uniqueName: 'rides' });
-    for (let i = 0; i < 4; i++) await proxy().services(service.sid).phoneNumbers.create({ phoneNumber: number(100 + i) });
+    for (let i = 0; i < 4; i++)
+      await proxy()
+        .services(service.sid)
+        .phoneNumbers.create({ phoneNumber: number(100 + i) });
     const sessions = proxy().services(service.sid).sessions;
     const created = [];
     for (let i = 0; i < 7; i++) created.push(await sessions.create({ uniqueName: `ride-${i}`, mode: 'message-only', ttl: 3600 }));
@@ -588,7 +630,9 @@ describe('Proxy v1 through the twilio library', () => {
 
   it('creates a session with its participants in one call', async () => {
     const service = await proxy().services.create({ uniqueName: 'one-call' });
-    await proxy().services(service.sid).phoneNumbers.create({ phoneNumber: number(200) });
+    await proxy()
+      .services(service.sid)
+      .phoneNumbers.create({ phoneNumber: number(200) });
     const session = await proxy()
       .services(service.sid)
       .sessions.create({ uniqueName: 'pair', participants: [{ Identifier: '+15552220001' }, { Identifier: '+15552220002' }] });
@@ -613,7 +657,11 @@ describe('Events v1 through the twilio library', () => {
   it('lists, pages and fetches the event type catalogue, and its schemas', async () => {
     const types = await events().eventTypes.list({});
     expect(types.length).toBeGreaterThan(6);
-    await expectPaging(events().eventTypes, (t) => t.type, types.map((t) => t.type));
+    await expectPaging(
+      events().eventTypes,
+      (t) => t.type,
+      types.map((t) => t.type),
+    );
 
     const first = types[0]!;
     const fetched = await events().eventTypes(first.type).fetch();
@@ -693,7 +741,10 @@ describe('Events v1 through the twilio library', () => {
     await expectRestException(subscribed(types[1]!).fetch(), 404, 20404);
 
     await expectRestException(events().subscriptions.create({ description: 'no types', sinkSid: sink.sid, types: [] }), 400, 20001, /Types/);
-    await expectRestException(events().subscriptions.create({ description: 'bad sink', sinkSid: 'DG00000000000000000000000000000000', types: [{ type: types[0]! }] }), 400);
+    await expectRestException(
+      events().subscriptions.create({ description: 'bad sink', sinkSid: 'DG00000000000000000000000000000000', types: [{ type: types[0]! }] }),
+      400,
+    );
     await expectRestException(events().sinks(sink.sid).remove(), 400, undefined, /in use/);
     for (const s of created) expect(await events().subscriptions(s.sid).remove()).toBe(true);
     await expectRestException(subscription.fetch(), 404, 20404);
@@ -710,7 +761,8 @@ describe('Accounts v1 through the twilio library', () => {
   it('creates, fetches, updates, pages and removes AWS credentials', async () => {
     const aws = accounts().credentials.aws;
     const created = [];
-    for (let i = 0; i < 7; i++) created.push(await aws.create({ credentials: `AKIAIOSFODNN7EXAMPL${i}:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`, friendlyName: `aws ${i}` }));
+    for (let i = 0; i < 7; i++)
+      created.push(await aws.create({ credentials: `AKIAIOSFODNN7EXAMPL${i}:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`, friendlyName: `aws ${i}` }));
     expect(created[0]!.sid).toMatch(/^CR[0-9a-f]{32}$/);
     expect(created[0]).toMatchObject({ accountSid: DEMO_ACCOUNT.accountSid, friendlyName: 'aws 0' });
     expect(JSON.stringify(created[0]!.toJSON())).not.toContain('wJalrXUtnFEMI');

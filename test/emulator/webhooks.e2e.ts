@@ -43,12 +43,14 @@ const chat = () => client.chat.v2;
 /** A service whose post-event webhook goes to the receiver's `path` for the events named. */
 async function serviceWithWebhook(filters: string[], options: { path?: string; method?: string; retries?: number } = {}) {
   const service = await chat().services.create({ friendlyName: 'hooks' });
-  await chat().services(service.sid).update({
-    postWebhookUrl: receiver.url(options.path ?? '/chat'),
-    webhookFilters: filters,
-    webhookMethod: options.method ?? 'POST',
-    postWebhookRetryCount: options.retries ?? 0,
-  });
+  await chat()
+    .services(service.sid)
+    .update({
+      postWebhookUrl: receiver.url(options.path ?? '/chat'),
+      webhookFilters: filters,
+      webhookMethod: options.method ?? 'POST',
+      postWebhookRetryCount: options.retries ?? 0,
+    });
   return service;
 }
 
@@ -80,7 +82,9 @@ const keys = (...specific: string[]) => [...COMMON, ...specific].sort();
 describe('Chat post-event webhooks', () => {
   it('posts the events of a REST write sent with X-Twilio-Webhook-Enabled: true, with Twilio parameters, signed', async () => {
     const service = await serviceWithWebhook(['onChannelAdded', 'onMessageSent', 'onMemberAdded', 'onUserAdded']);
-    const channel = await chat().services(service.sid).channels.create({ friendlyName: 'Launch', uniqueName: 'launch', attributes: '{"topic":"go"}', ...ON });
+    const channel = await chat()
+      .services(service.sid)
+      .channels.create({ friendlyName: 'Launch', uniqueName: 'launch', attributes: '{"topic":"go"}', ...ON });
     const [added] = await receiver.waitFor(1);
     expect(added!.method).toBe('POST');
     expect(added!.headers['content-type']).toBe('application/x-www-form-urlencoded; charset=utf-8');
@@ -101,9 +105,17 @@ describe('Chat post-event webhooks', () => {
     });
     expectSignedForm(added!);
 
-    const user = await chat().services(service.sid).users.create({ identity: 'ana', friendlyName: 'Ana', ...ON });
-    const member = await chat().services(service.sid).channels(channel.sid).members.create({ identity: 'ana', ...ON });
-    const message = await chat().services(service.sid).channels(channel.sid).messages.create({ body: 'Hello', from: 'ana', attributes: '{"n":1}', ...ON });
+    const user = await chat()
+      .services(service.sid)
+      .users.create({ identity: 'ana', friendlyName: 'Ana', ...ON });
+    const member = await chat()
+      .services(service.sid)
+      .channels(channel.sid)
+      .members.create({ identity: 'ana', ...ON });
+    const message = await chat()
+      .services(service.sid)
+      .channels(channel.sid)
+      .messages.create({ body: 'Hello', from: 'ana', attributes: '{"n":1}', ...ON });
     const hooks = await receiver.waitFor(4);
     const byEvent = Object.fromEntries(hooks.map((h) => [h.form.EventType, h.form]));
     expect(sorted(byEvent.onUserAdded!)).toEqual(keys('Attributes', 'DateCreated', 'FriendlyName', 'Identity', 'RoleSid', 'UserSid'));
@@ -111,12 +123,27 @@ describe('Chat post-event webhooks', () => {
     expect(sorted(byEvent.onMemberAdded!)).toEqual(keys('ChannelSid', 'DateCreated', 'Identity', 'MemberSid', 'Reason', 'RoleSid'));
     expect(byEvent.onMemberAdded).toMatchObject({ ChannelSid: channel.sid, MemberSid: member.sid, Identity: 'ana', RoleSid: member.roleSid, Reason: 'ADDED' });
     expect(sorted(byEvent.onMessageSent!)).toEqual(keys('Attributes', 'Body', 'ChannelSid', 'DateCreated', 'From', 'Index', 'MessageSid'));
-    expect(byEvent.onMessageSent).toMatchObject({ ChannelSid: channel.sid, MessageSid: message.sid, Index: '0', Body: 'Hello', From: 'ana', Attributes: '{"n":1}' });
+    expect(byEvent.onMessageSent).toMatchObject({
+      ChannelSid: channel.sid,
+      MessageSid: message.sid,
+      Index: '0',
+      Body: 'Hello',
+      From: 'ana',
+      Attributes: '{"n":1}',
+    });
     for (const hook of hooks) expectSignedForm(hook);
   });
 
   it('sends the updated and removed events with their own parameters', async () => {
-    const service = await serviceWithWebhook(['onChannelUpdated', 'onChannelDestroyed', 'onMessageUpdated', 'onMessageRemoved', 'onMemberUpdated', 'onMemberRemoved', 'onUserUpdated']);
+    const service = await serviceWithWebhook([
+      'onChannelUpdated',
+      'onChannelDestroyed',
+      'onMessageUpdated',
+      'onMessageRemoved',
+      'onMemberUpdated',
+      'onMemberRemoved',
+      'onUserUpdated',
+    ]);
     const svc = chat().services(service.sid);
     const channel = await svc.channels.create({ friendlyName: 'Old' });
     const member = await svc.channels(channel.sid).members.create({ identity: 'bo' });
@@ -124,25 +151,43 @@ describe('Chat post-event webhooks', () => {
     expect(emu.stats().deliveries.chatService.attempted).toBe(0);
 
     await svc.channels(channel.sid).update({ friendlyName: 'New', ...ON });
-    await svc.channels(channel.sid).messages(message.sid).update({ body: 'v2', ...ON });
-    await svc.channels(channel.sid).members(member.sid).update({ lastConsumedMessageIndex: 0, ...ON });
+    await svc
+      .channels(channel.sid)
+      .messages(message.sid)
+      .update({ body: 'v2', ...ON });
+    await svc
+      .channels(channel.sid)
+      .members(member.sid)
+      .update({ lastConsumedMessageIndex: 0, ...ON });
     await svc.users('bo').update({ friendlyName: 'Bo', ...ON });
-    await svc.channels(channel.sid).messages(message.sid).remove({ ...ON });
-    await svc.channels(channel.sid).members(member.sid).remove({ ...ON });
+    await svc
+      .channels(channel.sid)
+      .messages(message.sid)
+      .remove({ ...ON });
+    await svc
+      .channels(channel.sid)
+      .members(member.sid)
+      .remove({ ...ON });
     await svc.channels(channel.sid).remove({ ...ON });
     const hooks = await receiver.waitFor(7);
     const byEvent = Object.fromEntries(hooks.map((h) => [h.form.EventType, h.form]));
-    expect(sorted(byEvent.onChannelUpdated!)).toEqual(keys('Attributes', 'ChannelSid', 'ChannelType', 'CreatedBy', 'DateCreated', 'DateUpdated', 'FriendlyName'));
+    expect(sorted(byEvent.onChannelUpdated!)).toEqual(
+      keys('Attributes', 'ChannelSid', 'ChannelType', 'CreatedBy', 'DateCreated', 'DateUpdated', 'FriendlyName'),
+    );
     expect(byEvent.onChannelUpdated!.FriendlyName).toBe('New');
     expect(sorted(byEvent.onMessageUpdated!)).toEqual(keys('Attributes', 'Body', 'ChannelSid', 'DateCreated', 'DateUpdated', 'From', 'Index', 'MessageSid'));
     expect(byEvent.onMessageUpdated!.Body).toBe('v2');
-    expect(sorted(byEvent.onMemberUpdated!)).toEqual(keys('ChannelSid', 'DateCreated', 'DateUpdated', 'Identity', 'LastConsumedMessageIndex', 'MemberSid', 'RoleSid'));
+    expect(sorted(byEvent.onMemberUpdated!)).toEqual(
+      keys('ChannelSid', 'DateCreated', 'DateUpdated', 'Identity', 'LastConsumedMessageIndex', 'MemberSid', 'RoleSid'),
+    );
     expect(byEvent.onMemberUpdated!.LastConsumedMessageIndex).toBe('0');
     expect(sorted(byEvent.onUserUpdated!)).toEqual(keys('Attributes', 'DateCreated', 'DateUpdated', 'FriendlyName', 'Identity', 'RoleSid', 'UserSid'));
     expect(sorted(byEvent.onMessageRemoved!)).toEqual(keys('Attributes', 'Body', 'ChannelSid', 'DateCreated', 'DateRemoved', 'From', 'Index', 'MessageSid'));
     expect(sorted(byEvent.onMemberRemoved!)).toEqual(keys('ChannelSid', 'DateCreated', 'DateRemoved', 'Identity', 'MemberSid', 'Reason'));
     expect(byEvent.onMemberRemoved!.Reason).toBe('REMOVED');
-    expect(sorted(byEvent.onChannelDestroyed!)).toEqual(keys('Attributes', 'ChannelSid', 'ChannelType', 'CreatedBy', 'DateCreated', 'DateUpdated', 'FriendlyName'));
+    expect(sorted(byEvent.onChannelDestroyed!)).toEqual(
+      keys('Attributes', 'ChannelSid', 'ChannelType', 'CreatedBy', 'DateCreated', 'DateUpdated', 'FriendlyName'),
+    );
     for (const hook of hooks) expectSignedForm(hook);
   });
 
@@ -162,7 +207,9 @@ describe('Chat post-event webhooks', () => {
 
   it('uses GET with the parameters in the query string when the service says so, signed over the full URL', async () => {
     const service = await serviceWithWebhook(['onChannelAdded'], { method: 'GET', path: '/chat-get' });
-    await chat().services(service.sid).channels.create({ friendlyName: 'By GET', ...ON });
+    await chat()
+      .services(service.sid)
+      .channels.create({ friendlyName: 'By GET', ...ON });
     const [hook] = await receiver.waitFor(1, { path: '/chat-get' });
     expect(hook!.method).toBe('GET');
     expect(hook!.body).toBe('');
@@ -173,16 +220,26 @@ describe('Chat post-event webhooks', () => {
   it('sends a media message as onMediaMessageSent with its media parameters', async () => {
     const service = await serviceWithWebhook(['onMediaMessageSent', 'onMessageSent']);
     const channel = await chat().services(service.sid).channels.create({ friendlyName: 'media' });
-    await chat().services(service.sid).channels(channel.sid).messages.create({ mediaSid: `ME${'1'.repeat(32)}`, from: 'cy', ...ON });
+    await chat()
+      .services(service.sid)
+      .channels(channel.sid)
+      .messages.create({ mediaSid: `ME${'1'.repeat(32)}`, from: 'cy', ...ON });
     const [hook] = await receiver.waitFor(1);
-    expect(hook!.form).toMatchObject({ EventType: 'onMediaMessageSent', MediaSid: `ME${'1'.repeat(32)}`, MediaContentType: 'application/octet-stream', MediaSize: '0' });
+    expect(hook!.form).toMatchObject({
+      EventType: 'onMediaMessageSent',
+      MediaSid: `ME${'1'.repeat(32)}`,
+      MediaContentType: 'application/octet-stream',
+      MediaSize: '0',
+    });
     expect(hook!.form.Body).toBeUndefined();
   });
 
   it('retries the service webhook PostWebhookRetryCount times on 429, 503, 504 or a timeout, not on other failures', async () => {
     const service = await serviceWithWebhook(['onChannelAdded'], { retries: 2 });
     receiver.answer('/chat', 503, 504, 200);
-    await chat().services(service.sid).channels.create({ friendlyName: 'one', ...ON });
+    await chat()
+      .services(service.sid)
+      .channels.create({ friendlyName: 'one', ...ON });
     const tries = await receiver.waitFor(3);
     expect(tries.map((t) => t.form.RetryCount)).toEqual(['0', '1', '2']);
     // One delivery: the same idempotency token on each try, each try signed afresh.
@@ -194,7 +251,9 @@ describe('Chat post-event webhooks', () => {
     emu.resetStats();
     receiver.clear();
     receiver.answer('/chat', 500);
-    await chat().services(service.sid).channels.create({ friendlyName: 'two', ...ON });
+    await chat()
+      .services(service.sid)
+      .channels.create({ friendlyName: 'two', ...ON });
     await receiver.waitFor(1);
     await waitUntil(() => emu.stats().deliveries.chatService.failed === 1);
     expect(emu.stats().deliveries.chatService).toEqual({ attempted: 1, succeeded: 0, failed: 1, retried: 0, dropped: 0 });
@@ -203,7 +262,7 @@ describe('Chat post-event webhooks', () => {
 });
 
 describe('Chat channel webhooks', () => {
-  it("posts to each channel webhook whose filters name the event, with WebhookSid and WebhookType, retrying any failure RetryCount times", async () => {
+  it('posts to each channel webhook whose filters name the event, with WebhookSid and WebhookType, retrying any failure RetryCount times', async () => {
     const service = await chat().services.create({ friendlyName: 'channel hooks' });
     const svc = chat().services(service.sid);
     const channel = await svc.channels.create({ friendlyName: 'ops' });
@@ -214,7 +273,9 @@ describe('Chat channel webhooks', () => {
       'configuration.filters': ['onMessageSent'],
       'configuration.retryCount': 2,
     });
-    await svc.channels(channel.sid).webhooks.create({ type: 'webhook', 'configuration.url': receiver.url('/other'), 'configuration.filters': ['onMemberAdded'] });
+    await svc
+      .channels(channel.sid)
+      .webhooks.create({ type: 'webhook', 'configuration.url': receiver.url('/other'), 'configuration.filters': ['onMemberAdded'] });
     receiver.answer('/channel', 500, 500);
     await svc.channels(channel.sid).messages.create({ body: 'hi', from: 'dee', ...ON });
     const tries = await receiver.waitFor(3, { path: '/channel' });
@@ -231,7 +292,10 @@ describe('Chat channel webhooks', () => {
     const service = await chat().services.create({ friendlyName: 'bad hooks' });
     const channel = await chat().services(service.sid).channels.create({ friendlyName: 'x' });
     const error = await restException(
-      chat().services(service.sid).channels(channel.sid).webhooks.create({ type: 'webhook', 'configuration.url': receiver.url('/x'), 'configuration.retryCount': 4 }),
+      chat()
+        .services(service.sid)
+        .channels(channel.sid)
+        .webhooks.create({ type: 'webhook', 'configuration.url': receiver.url('/x'), 'configuration.retryCount': 4 }),
     );
     expect(error.code).toBe(50065);
   });
@@ -239,7 +303,11 @@ describe('Chat channel webhooks', () => {
 
 describe('Event Streams', () => {
   async function webhookSink(path: string, batch = false) {
-    return client.events.v1.sinks.create({ description: path, sinkType: 'webhook', sinkConfiguration: { destination: receiver.url(path), method: 'POST', batch_events: batch } });
+    return client.events.v1.sinks.create({
+      description: path,
+      sinkType: 'webhook',
+      sinkConfiguration: { destination: receiver.url(path), method: 'POST', batch_events: batch },
+    });
   }
 
   it('delivers a sink its test event on Test, as a signed CloudEvents array carrying the test id', async () => {
@@ -268,7 +336,11 @@ describe('Event Streams', () => {
 
   it('sends the user info of a destination as Basic auth, out of the URL it signs and of the control API', async () => {
     const destination = receiver.url('/private').replace('http://', 'http://ops:s3cret@');
-    const sink = await client.events.v1.sinks.create({ description: 'private', sinkType: 'webhook', sinkConfiguration: { destination, method: 'POST', batch_events: false } });
+    const sink = await client.events.v1.sinks.create({
+      description: 'private',
+      sinkType: 'webhook',
+      sinkConfiguration: { destination, method: 'POST', batch_events: false },
+    });
     await client.events.v1.sinks(sink.sid).sinkTest.create();
     const [hook] = await receiver.waitFor(1, { path: '/private' });
     expect(hook!.headers.authorization).toBe(`Basic ${Buffer.from('ops:s3cret').toString('base64')}`);
@@ -282,7 +354,11 @@ describe('Event Streams', () => {
 
   it('fails the tries to a destination it cannot make a request to, and goes on answering', async () => {
     const destination = receiver.url('/never').replace('http://', 'http://%zz@');
-    const sink = await client.events.v1.sinks.create({ description: 'broken', sinkType: 'webhook', sinkConfiguration: { destination, method: 'POST', batch_events: false } });
+    const sink = await client.events.v1.sinks.create({
+      description: 'broken',
+      sinkType: 'webhook',
+      sinkConfiguration: { destination, method: 'POST', batch_events: false },
+    });
     await client.events.v1.sinks(sink.sid).sinkTest.create();
     await waitUntil(() => emu.stats().deliveries.eventStreams.failed >= 1);
     expect((await client.events.v1.sinks(sink.sid).fetch()).status).toBe('active');
@@ -349,7 +425,13 @@ describe('Event Streams', () => {
     const sink = await webhookSink('/batched', true);
     await client.events.v1.subscriptions.create({ description: 'all users', sinkSid: sink.sid, types: [{ type: 'com.twilio.conversations.user.added' }] });
     const service = await chat().services.create({ friendlyName: 'batched' });
-    await Promise.all(Array.from({ length: 12 }, (_, i) => chat().services(service.sid).users.create({ identity: `u${i}` })));
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        chat()
+          .services(service.sid)
+          .users.create({ identity: `u${i}` }),
+      ),
+    );
     await waitUntil(() => receiver.to('/batched').flatMap((h) => h.json as unknown[]).length === 12);
     const hooks = receiver.to('/batched');
     expect(hooks.length).toBeLessThanOrEqual(12);
@@ -361,7 +443,15 @@ describe('Deliveries', () => {
   it('sends events waiting for the same batched sink in one request', async () => {
     const deliveries = new Deliveries(() => TOKEN);
     try {
-      const spec = (n: number) => ({ kind: 'eventStreams' as const, accountSid: DEMO_ACCOUNT.accountSid, url: receiver.url('/batch'), method: 'POST', events: [{ n }], batchKey: 'sink:1', retry: { kind: 'backoff' as const } });
+      const spec = (n: number) => ({
+        kind: 'eventStreams' as const,
+        accountSid: DEMO_ACCOUNT.accountSid,
+        url: receiver.url('/batch'),
+        method: 'POST',
+        events: [{ n }],
+        batchKey: 'sink:1',
+        retry: { kind: 'backoff' as const },
+      });
       deliveries.enqueue(spec(1));
       deliveries.enqueue(spec(2));
       deliveries.enqueue(spec(3));
@@ -385,7 +475,9 @@ describe('scripted delivery failures and counters in the control API', () => {
     expect(await (await fetch(`${emu.url}/__emulator/webhook-faults`)).json()).toEqual({ faults: [{ url, error: 'timeout', count: 1 }] });
 
     // The scripted timeout is the first try; the retry reaches the receiver.
-    await chat().services(service.sid).channels.create({ friendlyName: 'scripted', ...ON });
+    await chat()
+      .services(service.sid)
+      .channels.create({ friendlyName: 'scripted', ...ON });
     const [hook] = await receiver.waitFor(1);
     expect(hook!.form.RetryCount).toBe('1');
     await waitUntil(() => emu.stats().deliveries.chatService.succeeded === 1);
@@ -400,7 +492,9 @@ describe('scripted delivery failures and counters in the control API', () => {
     expect(JSON.stringify(stats)).not.toContain(TOKEN);
 
     expect((await post([{ url, status: 503, count: 2 }])).status).toBe(201);
-    await chat().services(service.sid).channels.create({ friendlyName: 'never arrives', ...ON });
+    await chat()
+      .services(service.sid)
+      .channels.create({ friendlyName: 'never arrives', ...ON });
     await waitUntil(() => emu.stats().deliveries.chatService.failed === 3);
     expect(receiver.requests).toHaveLength(1);
     expect((await fetch(`${emu.url}/__emulator/webhook-faults`, { method: 'DELETE' })).status).toBe(204);
@@ -449,7 +543,11 @@ describe('a slow or dead receiver', () => {
     small = await createEmulator({ port: 0, deliveries: { timeoutMs: 100, backoffBaseMs: 60_000, backoffMaxMs: 60_000 } });
     const smallClient = twilioClientFor(small.url);
     receiver.answerAlways('/slow-sink', 'hang');
-    const sink = await smallClient.events.v1.sinks.create({ description: 'slow', sinkType: 'webhook', sinkConfiguration: { destination: receiver.url('/slow-sink'), method: 'POST', batch_events: false } });
+    const sink = await smallClient.events.v1.sinks.create({
+      description: 'slow',
+      sinkType: 'webhook',
+      sinkConfiguration: { destination: receiver.url('/slow-sink'), method: 'POST', batch_events: false },
+    });
     await smallClient.events.v1.sinks(sink.sid).sinkTest.create();
     await receiver.waitFor(1, { path: '/slow-sink' });
     await waitUntil(() => small.stats().deliveries.eventStreams.retried === 1);

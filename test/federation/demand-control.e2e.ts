@@ -44,7 +44,11 @@ async function viaRouter(query: string, variables?: Record<string, unknown>) {
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
     body: JSON.stringify({ query, variables }),
   });
-  return (await res.json()) as { data?: any; errors?: Array<{ message: string; extensions?: Record<string, any> }>; extensions?: { cost?: { estimated: number; max: number } } };
+  return (await res.json()) as {
+    data?: any;
+    errors?: Array<{ message: string; extensions?: Record<string, any> }>;
+    extensions?: { cost?: { estimated: number; max: number } };
+  };
 }
 
 beforeAll(async () => {
@@ -84,9 +88,15 @@ function field(typeName: string, fieldName: string): FieldDefinitionNode {
   return type.fields!.find((f) => f.name.value === fieldName)!;
 }
 
-const directiveArgs = (node: { directives?: readonly { name: { value: string }; arguments?: readonly { name: { value: string }; value: any }[] }[] }, name: string) =>
+const directiveArgs = (
+  node: { directives?: readonly { name: { value: string }; arguments?: readonly { name: { value: string }; value: any }[] }[] },
+  name: string,
+) =>
   Object.fromEntries(
-    (node.directives?.find((d) => d.name.value === name)?.arguments ?? []).map((a) => [a.name.value, a.value.kind === Kind.LIST ? a.value.values.map((v: any) => v.value) : a.value.value]),
+    (node.directives?.find((d) => d.name.value === name)?.arguments ?? []).map((a) => [
+      a.name.value,
+      a.value.kind === Kind.LIST ? a.value.values.map((v: any) => v.value) : a.value.value,
+    ]),
   );
 
 describe('demand control at the router', () => {
@@ -94,11 +104,23 @@ describe('demand control at the router', () => {
     expect(supergraph).toMatch(/@link\(url: "https:\/\/specs\.apollo\.dev\/cost\/v0\.1"/);
     const members = field('ChatChannel', 'members');
     expect(directiveArgs(members, 'cost')).toEqual({ weight: '1' });
-    expect(directiveArgs(members, 'listSize')).toEqual({ assumedSize: '50', slicingArguments: ['first'], sizedFields: ['edges', 'nodes'], requireOneSlicingArgument: false });
-    expect(directiveArgs(members.arguments!.find((a) => a.name.value === 'after')!, 'cost')).toEqual({ weight: '1' });
+    expect(directiveArgs(members, 'listSize')).toEqual({
+      assumedSize: '50',
+      slicingArguments: ['first'],
+      sizedFields: ['edges', 'nodes'],
+      requireOneSlicingArgument: false,
+    });
+    expect(
+      directiveArgs(
+        members.arguments!.find((a) => a.name.value === 'after')!,
+        'cost',
+      ),
+    ).toEqual({ weight: '1' });
     expect(directiveArgs(field('ProxySession', 'participants'), 'listSize')).toEqual({ assumedSize: '2', sizedFields: ['edges', 'nodes'] });
     expect(directiveArgs(field('Mutation', 'createChatChannel'), 'cost')).toEqual({ weight: '2' });
-    const channel = parse(supergraph).definitions.find((d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === 'ChatChannel')!;
+    const channel = parse(supergraph).definitions.find(
+      (d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === 'ChatChannel',
+    )!;
     expect(directiveArgs(channel, 'cost')).toEqual({ weight: '0' });
   });
 

@@ -38,7 +38,8 @@ beforeAll(async () => {
   const services = await twilioFetch(twilio.emulator, 'GET', '/v2/Services');
   support = services.body.services.find((s: any) => s.friendly_name === 'Acme Support').sid;
   // A hundred users in the service: 40 from the demo data, 60 more.
-  for (let i = 0; i < 60; i++) await twilioFetch(twilio.emulator, 'POST', `/v2/Services/${support}/Users`, { Identity: `member-${i}`, FriendlyName: `Member-${i}` });
+  for (let i = 0; i < 60; i++)
+    await twilioFetch(twilio.emulator, 'POST', `/v2/Services/${support}/Users`, { Identity: `member-${i}`, FriendlyName: `Member-${i}` });
   const users = await twilioFetch(twilio.emulator, 'GET', `/v2/Services/${support}/Users?PageSize=1000`);
   identities = users.body.users.map((u: any) => u.identity);
   profiles = await startProfilesSubgraph(identities);
@@ -76,7 +77,10 @@ describe('supergraph', () => {
   });
 
   it("adds another subgraph's field to the gateway's ChatUser", async () => {
-    const res = await query(`query($sid: String!) { chatService(sid: $sid) { users(first: 5) { nodes { identity friendlyName profile { displayName team } } } } }`, { sid: support });
+    const res = await query(
+      `query($sid: String!) { chatService(sid: $sid) { users(first: 5) { nodes { identity friendlyName profile { displayName team } } } } }`,
+      { sid: support },
+    );
     expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
     const users = res.data.chatService.users.nodes;
     expect(users).toHaveLength(5);
@@ -85,7 +89,9 @@ describe('supergraph', () => {
 
   it('resolves a hundred ChatUser references from another subgraph in one batch and one REST call', async () => {
     expect(identities).toHaveLength(100);
-    const res = await query(`query($sid: String!) { featuredUsers(serviceSid: $sid) { identity friendlyName joinedChannelsCount profile { team } } }`, { sid: support });
+    const res = await query(`query($sid: String!) { featuredUsers(serviceSid: $sid) { identity friendlyName joinedChannelsCount profile { team } } }`, {
+      sid: support,
+    });
     expect(res.errors).toBeUndefined();
     expect(res.data.featuredUsers).toHaveLength(identities.length);
     expect(res.data.featuredUsers.map((u: any) => u.identity)).toEqual(identities);
@@ -111,7 +117,8 @@ describe('supergraph', () => {
   it('resolves every entity of the subgraph from its key through _entities', async () => {
     const proxyService = (await twilioFetch(twilio.emulator, 'GET', '/v1/Services?PageSize=1')).body.services[0];
     const session = (await twilioFetch(twilio.emulator, 'GET', `/v1/Services/${proxyService.sid}/Sessions?PageSize=1`)).body.sessions[0];
-    const participant = (await twilioFetch(twilio.emulator, 'GET', `/v1/Services/${proxyService.sid}/Sessions/${session.sid}/Participants?PageSize=1`)).body.participants[0];
+    const participant = (await twilioFetch(twilio.emulator, 'GET', `/v1/Services/${proxyService.sid}/Sessions/${session.sid}/Participants?PageSize=1`)).body
+      .participants[0];
     const subscription = (await twilioFetch(twilio.emulator, 'GET', '/v1/Subscriptions?PageSize=1')).body.subscriptions[0];
     const channel = (await twilioFetch(twilio.emulator, 'GET', `/v2/Services/${support}/Channels?PageSize=1`)).body.channels[0];
     const representations = [
@@ -134,7 +141,7 @@ describe('supergraph', () => {
     expect(res.data._entities.map((e: any) => e.sid ?? e.identity)).toEqual(representations.map((r) => r.sid ?? r.identity));
   });
 
-  it("serves the subgraph SDL with its keys through _service", async () => {
+  it('serves the subgraph SDL with its keys through _service', async () => {
     const res = await twilio.query(`{ _service { sdl } }`);
     expect(res.data._service.sdl).toContain('@key(fields: "serviceSid identity")');
     expect(res.data._service.sdl).toContain('type ChatChannel implements Node');

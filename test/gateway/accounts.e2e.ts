@@ -32,8 +32,11 @@ const MISSING = '0'.repeat(32);
 const OTHER_ACCOUNT = `AC${'f'.repeat(32)}`;
 
 function rsaPublicKey(): string {
-  return generateKeyPairSync('rsa', { modulusLength: 1024, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } })
-    .publicKey;
+  return generateKeyPairSync('rsa', {
+    modulusLength: 1024,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  }).publicKey;
 }
 
 const AWS_FIELDS = 'id sid accountSid friendlyName dateCreated dateUpdated url';
@@ -48,7 +51,11 @@ describe('AwsCredential', () => {
     env.resetCalls();
     const data = await ok(env, `{ awsCredentials { nodes { ${AWS_FIELDS} } pageInfo { hasNextPage } } }`);
     expect(data.awsCredentials.pageInfo.hasNextPage).toBe(false);
-    expect(data.awsCredentials.nodes.map((c: any) => c.friendlyName)).toEqual(['Event Streams Kinesis role', 'Call recordings bucket (S3)', 'Staging (read-only)']);
+    expect(data.awsCredentials.nodes.map((c: any) => c.friendlyName)).toEqual([
+      'Event Streams Kinesis role',
+      'Call recordings bucket (S3)',
+      'Staging (read-only)',
+    ]);
     data.awsCredentials.nodes.forEach((c: any, i: number) => {
       expect(c).toEqual({
         id: expect.any(String),
@@ -66,7 +73,9 @@ describe('AwsCredential', () => {
   it('looks a credential up by SID and by node ID, fetching it once per request', async () => {
     const [first] = (await rest('/v1/Credentials/AWS?PageSize=1')).credentials;
     env.resetCalls();
-    const data = await ok(env, `query($sid: String!) { a: awsCredential(sid: $sid) { id friendlyName } b: awsCredential(sid: $sid) { sid } }`, { sid: first.sid });
+    const data = await ok(env, `query($sid: String!) { a: awsCredential(sid: $sid) { id friendlyName } b: awsCredential(sid: $sid) { sid } }`, {
+      sid: first.sid,
+    });
     expect(data.a.friendlyName).toBe(first.friendly_name);
     expect(data.b.sid).toBe(first.sid);
     expect(env.calls()).toEqual({ 'accounts.FetchCredentialAws': 1 });
@@ -91,7 +100,8 @@ describe('AwsCredential', () => {
     expect(env.calls()).toEqual({ 'accounts.CreateCredentialAws': 1 });
 
     env.resetCalls();
-    const renamed = await ok(env, 
+    const renamed = await ok(
+      env,
       `mutation($sid: String!) { updateAwsCredential(input: { sid: $sid, friendlyName: "Renamed bucket" }) { awsCredential { id friendlyName } userErrors { message } } }`,
       { sid: credential.sid },
     );
@@ -99,7 +109,9 @@ describe('AwsCredential', () => {
     expect(env.calls()).toEqual({ 'accounts.UpdateCredentialAws': 1 });
 
     env.resetCalls();
-    const deleted = await ok(env, `mutation($sid: String!) { deleteAwsCredential(input: { sid: $sid }) { deletedId userErrors { message } } }`, { sid: credential.sid });
+    const deleted = await ok(env, `mutation($sid: String!) { deleteAwsCredential(input: { sid: $sid }) { deletedId userErrors { message } } }`, {
+      sid: credential.sid,
+    });
     expect(deleted.deleteAwsCredential).toEqual({ deletedId: credential.id, userErrors: [] });
     expect(env.calls()).toEqual({ 'accounts.DeleteCredentialAws': 1 });
     expect((await ok(env, `query($sid: String!) { awsCredential(sid: $sid) { sid } }`, { sid: credential.sid })).awsCredential).toBeNull();
@@ -115,13 +127,20 @@ describe('AwsCredential', () => {
     expect(JSON.stringify(foreign)).not.toContain('TOPSECRET');
 
     const [first] = (await rest('/v1/Credentials/AWS?PageSize=1')).credentials;
-    const long = await ok(env, `mutation($sid: String!, $name: String!) { updateAwsCredential(input: { sid: $sid, friendlyName: $name }) { awsCredential { sid } userErrors { field code } } }`, {
-      sid: first.sid,
-      name: 'x'.repeat(65),
-    });
+    const long = await ok(
+      env,
+      `mutation($sid: String!, $name: String!) { updateAwsCredential(input: { sid: $sid, friendlyName: $name }) { awsCredential { sid } userErrors { field code } } }`,
+      {
+        sid: first.sid,
+        name: 'x'.repeat(65),
+      },
+    );
     expect(long.updateAwsCredential).toEqual({ awsCredential: null, userErrors: [{ field: ['input', 'friendlyName'], code: 'INVALID_INPUT' }] });
 
-    const update = await ok(env, `mutation { updateAwsCredential(input: { sid: "CR${MISSING}", friendlyName: "x" }) { awsCredential { sid } userErrors { code twilioCode } } }`);
+    const update = await ok(
+      env,
+      `mutation { updateAwsCredential(input: { sid: "CR${MISSING}", friendlyName: "x" }) { awsCredential { sid } userErrors { code twilioCode } } }`,
+    );
     expect(update.updateAwsCredential).toEqual({ awsCredential: null, userErrors: [{ code: 'NOT_FOUND', twilioCode: 20404 }] });
     const del = await ok(env, `mutation { deleteAwsCredential(input: { sid: "CR${MISSING}" }) { deletedId userErrors { code } } }`);
     expect(del.deleteAwsCredential).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND' }] });
@@ -130,9 +149,21 @@ describe('AwsCredential', () => {
   it.each([
     ['a malformed SID', `{ awsCredential(sid: "CR123") { sid } }`, 'sid'],
     ['first over the page size Twilio allows', `{ awsCredentials(first: 1001) { nodes { sid } } }`, 'first'],
-    ['credentials without a colon', `mutation { createAwsCredential(input: { credentials: "AKIA-TOPSECRET" }) { awsCredential { sid } } }`, 'input.credentials'],
-    ['credentials with an empty secret', `mutation { createAwsCredential(input: { credentials: "AKIATOPSECRET:" }) { awsCredential { sid } } }`, 'input.credentials'],
-    ['a malformed subaccount SID', `mutation { createAwsCredential(input: { credentials: "AKIA:TOPSECRET", accountSid: "AC1" }) { awsCredential { sid } } }`, 'input.accountSid'],
+    [
+      'credentials without a colon',
+      `mutation { createAwsCredential(input: { credentials: "AKIA-TOPSECRET" }) { awsCredential { sid } } }`,
+      'input.credentials',
+    ],
+    [
+      'credentials with an empty secret',
+      `mutation { createAwsCredential(input: { credentials: "AKIATOPSECRET:" }) { awsCredential { sid } } }`,
+      'input.credentials',
+    ],
+    [
+      'a malformed subaccount SID',
+      `mutation { createAwsCredential(input: { credentials: "AKIA:TOPSECRET", accountSid: "AC1" }) { awsCredential { sid } } }`,
+      'input.accountSid',
+    ],
     ['a malformed SID to update', `mutation { updateAwsCredential(input: { sid: "nope", friendlyName: "x" }) { awsCredential { sid } } }`, 'input.sid'],
     ['a malformed SID to delete', `mutation { deleteAwsCredential(input: { sid: "nope" }) { deletedId } }`, 'input.sid'],
   ])('refuses %s before any REST call, without repeating a secret', async (_, query, field) => {
@@ -143,7 +174,9 @@ describe('AwsCredential', () => {
 
   it('pages through every credential with first and after, one REST call per page', async () => {
     for (let i = 0; i < 7; i++) {
-      const res = await ok(env, CREATE_AWS, { input: { credentials: `AKIATESTPAGING00000${i}:wJalrXUtnFEMI/K7MDENG/bPxRfiCYPAGE0${i}`, friendlyName: `Paging ${i}` } });
+      const res = await ok(env, CREATE_AWS, {
+        input: { credentials: `AKIATESTPAGING00000${i}:wJalrXUtnFEMI/K7MDENG/bPxRfiCYPAGE0${i}`, friendlyName: `Paging ${i}` },
+      });
       expect(res.createAwsCredential.userErrors).toEqual([]);
     }
     const all = (await rest('/v1/Credentials/AWS?PageSize=1000')).credentials.map((c: any) => c.sid);
@@ -154,7 +187,9 @@ describe('AwsCredential', () => {
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const data = await ok(env, `query($after: String) { awsCredentials(first: 3, after: $after) { nodes { sid } pageInfo { hasNextPage endCursor } } }`, { after });
+      const data = await ok(env, `query($after: String) { awsCredentials(first: 3, after: $after) { nodes { sid } pageInfo { hasNextPage endCursor } } }`, {
+        after,
+      });
       const { nodes, pageInfo } = data.awsCredentials;
       seen.push(...nodes.map((n: any) => n.sid));
       pages++;
@@ -174,14 +209,21 @@ describe('PublicKeyCredential', () => {
     }`;
 
   it('lists the public keys in pages, refetches one by SID and by node ID', async () => {
-    const first = await ok(env, `{ publicKeyCredentials(first: 2) { nodes { id sid friendlyName accountSid dateCreated url } pageInfo { hasNextPage endCursor } } }`);
+    const first = await ok(
+      env,
+      `{ publicKeyCredentials(first: 2) { nodes { id sid friendlyName accountSid dateCreated url } pageInfo { hasNextPage endCursor } } }`,
+    );
     const page = first.publicKeyCredentials;
     expect(page.nodes.map((k: any) => k.friendlyName)).toEqual(['Payments service', 'Mobile backend']);
     expect(page.nodes[0]).toMatchObject({ accountSid: DEMO_ACCOUNT.accountSid, url: expect.stringMatching(/\/v1\/Credentials\/PublicKeys\/CR[0-9a-f]{32}$/) });
     expect(page.pageInfo.hasNextPage).toBe(true);
-    const second = await ok(env, `query($after: String!) { publicKeyCredentials(first: 2, after: $after) { nodes { friendlyName } pageInfo { hasNextPage } } }`, {
-      after: page.pageInfo.endCursor,
-    });
+    const second = await ok(
+      env,
+      `query($after: String!) { publicKeyCredentials(first: 2, after: $after) { nodes { friendlyName } pageInfo { hasNextPage } } }`,
+      {
+        after: page.pageInfo.endCursor,
+      },
+    );
     expect(second.publicKeyCredentials).toEqual({ nodes: [{ friendlyName: 'CI deploy bot' }], pageInfo: { hasNextPage: false } });
     expect(env.calls()).toEqual({ 'accounts.ListCredentialPublicKey': 2 });
 
@@ -200,7 +242,8 @@ describe('PublicKeyCredential', () => {
     expect(created.createPublicKeyCredential.userErrors).toEqual([]);
     expect(key).toMatchObject({ sid: expect.stringMatching(/^CR/), friendlyName: 'Test signer', accountSid: DEMO_ACCOUNT.accountSid });
 
-    const renamed = await ok(env, 
+    const renamed = await ok(
+      env,
       `mutation($sid: String!) { updatePublicKeyCredential(input: { sid: $sid, friendlyName: "Renamed signer" }) { publicKeyCredential { id friendlyName } userErrors { code } } }`,
       { sid: key.sid },
     );
@@ -215,19 +258,30 @@ describe('PublicKeyCredential', () => {
   });
 
   it("puts Twilio's refusal of a key that is not RSA in userErrors", async () => {
-    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    const ec = generateKeyPairSync('ec', {
+      namedCurve: 'P-256',
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
     const res = await ok(env, CREATE, { input: { publicKey: ec.publicKey } });
     expect(res.createPublicKeyCredential).toEqual({
       publicKeyCredential: null,
       userErrors: [{ field: ['input', 'publicKey'], message: expect.stringContaining('RSA'), code: 'INVALID_INPUT', twilioCode: 20001 }],
     });
-    const update = await ok(env, `mutation { updatePublicKeyCredential(input: { sid: "CR${MISSING}", friendlyName: "x" }) { publicKeyCredential { sid } userErrors { code } } }`);
+    const update = await ok(
+      env,
+      `mutation { updatePublicKeyCredential(input: { sid: "CR${MISSING}", friendlyName: "x" }) { publicKeyCredential { sid } userErrors { code } } }`,
+    );
     expect(update.updatePublicKeyCredential).toEqual({ publicKeyCredential: null, userErrors: [{ code: 'NOT_FOUND' }] });
   });
 
   it.each([
     ['a malformed SID', `{ publicKeyCredential(sid: "PK123") { sid } }`, 'sid'],
-    ['a key that is not PEM', `mutation { createPublicKeyCredential(input: { publicKey: "ssh-rsa AAAAB3Nza" }) { publicKeyCredential { sid } } }`, 'input.publicKey'],
+    [
+      'a key that is not PEM',
+      `mutation { createPublicKeyCredential(input: { publicKey: "ssh-rsa AAAAB3Nza" }) { publicKeyCredential { sid } } }`,
+      'input.publicKey',
+    ],
     ['a malformed SID to update', `mutation { updatePublicKeyCredential(input: { sid: "CR1" }) { publicKeyCredential { sid } } }`, 'input.sid'],
     ['a malformed SID to delete', `mutation { deletePublicKeyCredential(input: { sid: "CR1" }) { deletedId } }`, 'input.sid'],
   ])('refuses %s before any REST call', async (_, query, field) => {
@@ -239,7 +293,8 @@ describe('SafeListNumber', () => {
   const LOOKUP = `query($n: String!) { safeListNumber(phoneNumber: $n) { id sid phoneNumber } }`;
 
   it('checks numbers against the SafeList: the entry, or null, one REST call per number', async () => {
-    const data = await ok(env, 
+    const data = await ok(
+      env,
       `{ a: safeListNumber(phoneNumber: "+14155550123") { id sid phoneNumber } b: safeListNumber(phoneNumber: "+14155550123") { sid }
          uk: safeListNumber(phoneNumber: "+447700900123") { phoneNumber } missing: safeListNumber(phoneNumber: "+14155550199") { sid } }`,
     );
@@ -284,8 +339,14 @@ describe('SafeListNumber', () => {
 
   it("puts Twilio's refusal of a number it will not take in userErrors", async () => {
     // E.164 allows numbers this short; Twilio's SafeList does not.
-    const res = await ok(env, `mutation { createSafeListNumber(input: { phoneNumber: "+1234" }) { safeListNumber { sid } userErrors { field code twilioCode } } }`);
-    expect(res.createSafeListNumber).toEqual({ safeListNumber: null, userErrors: [{ field: ['input', 'phoneNumber'], code: 'INVALID_INPUT', twilioCode: 20001 }] });
+    const res = await ok(
+      env,
+      `mutation { createSafeListNumber(input: { phoneNumber: "+1234" }) { safeListNumber { sid } userErrors { field code twilioCode } } }`,
+    );
+    expect(res.createSafeListNumber).toEqual({
+      safeListNumber: null,
+      userErrors: [{ field: ['input', 'phoneNumber'], code: 'INVALID_INPUT', twilioCode: 20001 }],
+    });
   });
 
   it.each([
@@ -301,7 +362,10 @@ describe('SafeListNumber', () => {
 
 describe('nodes', () => {
   it('refetches every Accounts type by its global ID, one REST call each', async () => {
-    const data = await ok(env, `{ awsCredentials(first: 1) { nodes { id } } publicKeyCredentials(first: 1) { nodes { id } } safeListNumber(phoneNumber: "+16285553101") { id } }`);
+    const data = await ok(
+      env,
+      `{ awsCredentials(first: 1) { nodes { id } } publicKeyCredentials(first: 1) { nodes { id } } safeListNumber(phoneNumber: "+16285553101") { id } }`,
+    );
     const ids = [data.awsCredentials.nodes[0].id, data.publicKeyCredentials.nodes[0].id, data.safeListNumber.id];
     env.resetCalls();
     const nodes = await ok(env, `query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }`, { ids });
@@ -375,7 +439,12 @@ describe('bulk consents and contacts', () => {
   });
 
   it("puts Twilio's refusal of a whole request in userErrors", async () => {
-    env.emulator.injectFault({ operation: 'accounts.CreateBulkConsents', status: 400, code: 20001, message: 'Invalid body parameter Items: the request was refused' });
+    env.emulator.injectFault({
+      operation: 'accounts.CreateBulkConsents',
+      status: 400,
+      code: 20001,
+      message: 'Invalid body parameter Items: the request was refused',
+    });
     const data = await ok(env, CONSENTS, { items: [consent(0)] });
     expect(data.createBulkConsents).toEqual({
       results: null,
@@ -408,7 +477,9 @@ describe('upstream failures', () => {
     const [first] = (await rest('/v1/Credentials/AWS?PageSize=1')).credentials;
     env.resetCalls();
     env.emulator.injectFault({ operation: 'accounts.FetchCredentialAws', status: 500 });
-    const res = await env.query(`query($sid: String!) { awsCredential(sid: $sid) { sid } safeListNumber(phoneNumber: "+14155550123") { phoneNumber } }`, { sid: first.sid });
+    const res = await env.query(`query($sid: String!) { awsCredential(sid: $sid) { sid } safeListNumber(phoneNumber: "+14155550123") { phoneNumber } }`, {
+      sid: first.sid,
+    });
     expect(res.data.awsCredential).toBeNull();
     expect(res.data.safeListNumber.phoneNumber).toBe('+14155550123');
     expect(res.errors).toHaveLength(1);
@@ -427,7 +498,10 @@ describe('upstream failures', () => {
 
   it('retries a write Twilio turned away with 429, once it may', async () => {
     env.emulator.injectFault({ operation: 'accounts.CreateBulkContacts', status: 429 });
-    const data = await ok(env, `mutation { createBulkContacts(input: { items: [{ contactId: "+15555550100", correlationId: "${'d'.repeat(32)}" }] }) { results { succeeded } } }`);
+    const data = await ok(
+      env,
+      `mutation { createBulkContacts(input: { items: [{ contactId: "+15555550100", correlationId: "${'d'.repeat(32)}" }] }) { results { succeeded } } }`,
+    );
     expect(data.createBulkContacts.results).toEqual([{ succeeded: true }]);
     expect(env.calls()).toEqual({ 'accounts.CreateBulkContacts': 2 });
   });
@@ -442,7 +516,11 @@ describe('secrets and auth tokens', () => {
 
   beforeAll(async () => {
     own = await startGateway();
-    logged = createGateway({ transport: own.transport, credentials: { accountSid: DEMO_ACCOUNT.accountSid, authToken: DEMO_ACCOUNT.authToken }, logging: true });
+    logged = createGateway({
+      transport: own.transport,
+      credentials: { accountSid: DEMO_ACCOUNT.accountSid, authToken: DEMO_ACCOUNT.authToken },
+      logging: true,
+    });
     // Everything the gateway prints while these tests run, through console or straight to the streams.
     const keep = (...args: unknown[]) => void output.push(format(...args));
     for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) vi.spyOn(console, method).mockImplementation(keep);
@@ -489,7 +567,12 @@ describe('secrets and auth tokens', () => {
     // Refused by Twilio, by the gateway's own check, and failed upstream, twice repeating the secret in Twilio's message.
     answers.push((await query(CREATE_AWS, { input: { credentials, accountSid: OTHER_ACCOUNT } })).text);
     answers.push((await query(CREATE_AWS, { input: { credentials: secret } })).text);
-    own.emulator.injectFault({ operation: 'accounts.CreateCredentialAws', status: 400, code: 20001, message: `Invalid body parameter Credentials: ${credentials} is not valid` });
+    own.emulator.injectFault({
+      operation: 'accounts.CreateCredentialAws',
+      status: 400,
+      code: 20001,
+      message: `Invalid body parameter Credentials: ${credentials} is not valid`,
+    });
     const echoed = await query(CREATE_AWS, { input: { credentials } });
     answers.push(echoed.text);
     expect(echoed.body.data.createAwsCredential.userErrors).toEqual([
@@ -498,7 +581,10 @@ describe('secrets and auth tokens', () => {
     own.emulator.injectFault({ operation: 'accounts.CreateCredentialAws', status: 500, message: `Upstream failure for ${credentials}` });
     const failed = await query(CREATE_AWS, { input: { credentials } });
     answers.push(failed.text);
-    expect(failed.body.errors[0]).toMatchObject({ message: 'Upstream failure for [redacted]', extensions: { code: 'UPSTREAM_ERROR', operation: 'accounts.CreateCredentialAws' } });
+    expect(failed.body.errors[0]).toMatchObject({
+      message: 'Upstream failure for [redacted]',
+      extensions: { code: 'UPSTREAM_ERROR', operation: 'accounts.CreateCredentialAws' },
+    });
     answers.push((await query(READ)).text);
     answers.push((await query(`query($id: ID!) { node(id: $id) { id } }`, { id: created.body.data.createAwsCredential.awsCredential.id })).text);
 

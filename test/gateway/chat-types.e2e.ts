@@ -54,7 +54,8 @@ describe('ChatCredential', () => {
   });
 
   it('creates, renames and deletes a credential, keeping its secret out of every answer', async () => {
-    const created = await ok(env, 
+    const created = await ok(
+      env,
       `mutation($input: CreateChatCredentialInput!) { createChatCredential(input: $input) { chatCredential { id sid friendlyName type sandbox } userErrors { message } } }`,
       { input: { type: 'FCM', friendlyName: 'Test Android', secret: 'fcm-server-key-TOP-SECRET' } },
     );
@@ -63,7 +64,8 @@ describe('ChatCredential', () => {
     expect(created.createChatCredential.userErrors).toEqual([]);
     expect(JSON.stringify(created)).not.toContain('TOP-SECRET');
 
-    const renamed = await ok(env, 
+    const renamed = await ok(
+      env,
       `mutation($sid: String!) { updateChatCredential(input: { sid: $sid, friendlyName: "Renamed Android", secret: "fcm-rotated-TOP-SECRET" }) { chatCredential { id friendlyName } userErrors { message } } }`,
       { sid: credential.sid },
     );
@@ -71,7 +73,9 @@ describe('ChatCredential', () => {
     expect(JSON.stringify(renamed)).not.toContain('TOP-SECRET');
 
     env.resetCalls();
-    const deleted = await ok(env, `mutation($sid: String!) { deleteChatCredential(input: { sid: $sid }) { deletedId userErrors { message } } }`, { sid: credential.sid });
+    const deleted = await ok(env, `mutation($sid: String!) { deleteChatCredential(input: { sid: $sid }) { deletedId userErrors { message } } }`, {
+      sid: credential.sid,
+    });
     expect(deleted.deleteChatCredential).toEqual({ deletedId: credential.id, userErrors: [] });
     expect(env.calls()).toEqual({ 'chat.DeleteCredential': 1 });
     expect((await ok(env, `query($sid: String!) { chatCredential(sid: $sid) { sid } }`, { sid: credential.sid })).chatCredential).toBeNull();
@@ -85,11 +89,16 @@ describe('ChatCredential', () => {
     );
     expect(res.errors).toBeUndefined();
     expect(res.data.createChatCredential.chatCredential).toBeNull();
-    expect(res.data.createChatCredential.userErrors).toEqual([{ field: ['input', 'certificate'], message: expect.stringContaining('Certificate'), code: 'INVALID_INPUT' }]);
+    expect(res.data.createChatCredential.userErrors).toEqual([
+      { field: ['input', 'certificate'], message: expect.stringContaining('Certificate'), code: 'INVALID_INPUT' },
+    ]);
     expect(JSON.stringify(res)).not.toContain('TOP-SECRET');
 
     const missing = `CR${MISSING}`;
-    const update = await ok(env, `mutation { updateChatCredential(input: { sid: "${missing}", apiKey: "gcm-TOP-SECRET" }) { chatCredential { sid } userErrors { code } } }`);
+    const update = await ok(
+      env,
+      `mutation { updateChatCredential(input: { sid: "${missing}", apiKey: "gcm-TOP-SECRET" }) { chatCredential { sid } userErrors { code } } }`,
+    );
     expect(update.updateChatCredential).toEqual({ chatCredential: null, userErrors: [{ code: 'NOT_FOUND' }] });
     const del = await ok(env, `mutation { deleteChatCredential(input: { sid: "${missing}" }) { deletedId userErrors { code } } }`);
     expect(del.deleteChatCredential).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND' }] });
@@ -98,16 +107,31 @@ describe('ChatCredential', () => {
   it('keeps the secrets out of a refusal or an error that quotes them back', async () => {
     const create = `mutation($input: CreateChatCredentialInput!) { createChatCredential(input: $input) { chatCredential { sid } userErrors { field message code twilioCode } } }`;
     const secrets = { certificate: '-----BEGIN CERTIFICATE-----CERT-TOP-SECRET', privateKey: '-----BEGIN RSA PRIVATE KEY-----KEY-TOP-SECRET' };
-    env.emulator.injectFault({ operation: 'chat.CreateCredential', status: 400, code: 20001, message: `Invalid parameter PrivateKey: ${secrets.privateKey} does not match ${secrets.certificate}` });
+    env.emulator.injectFault({
+      operation: 'chat.CreateCredential',
+      status: 400,
+      code: 20001,
+      message: `Invalid parameter PrivateKey: ${secrets.privateKey} does not match ${secrets.certificate}`,
+    });
     const refused = await env.query(create, { input: { type: 'APN', ...secrets } });
     expect(refused.data.createChatCredential).toEqual({
       chatCredential: null,
-      userErrors: [{ field: ['input', 'privateKey'], message: 'Invalid parameter PrivateKey: [redacted] does not match [redacted]', code: 'INVALID_INPUT', twilioCode: 20001 }],
+      userErrors: [
+        {
+          field: ['input', 'privateKey'],
+          message: 'Invalid parameter PrivateKey: [redacted] does not match [redacted]',
+          code: 'INVALID_INPUT',
+          twilioCode: 20001,
+        },
+      ],
     });
 
     env.emulator.injectFault({ operation: 'chat.UpdateCredential', status: 500, message: 'Upstream failure for fcm-TOP-SECRET' });
     const failed = await env.query(`mutation { updateChatCredential(input: { sid: "CR${MISSING}", secret: "fcm-TOP-SECRET" }) { chatCredential { sid } } }`);
-    expect(failed.errors?.[0]).toMatchObject({ message: 'Upstream failure for [redacted]', extensions: { code: 'UPSTREAM_ERROR', operation: 'chat.UpdateCredential' } });
+    expect(failed.errors?.[0]).toMatchObject({
+      message: 'Upstream failure for [redacted]',
+      extensions: { code: 'UPSTREAM_ERROR', operation: 'chat.UpdateCredential' },
+    });
     for (const answer of [refused, failed]) expect(JSON.stringify(answer)).not.toContain('TOP-SECRET');
   });
 });
@@ -137,7 +161,8 @@ describe('ChatBinding', () => {
   });
 
   it('filters by identity and binding type, and refetches a binding by SID and node ID', async () => {
-    const data = await ok(env, 
+    const data = await ok(
+      env,
       `query($sid: String!) { chatService(sid: $sid) {
         alice: bindings(identity: ["alice"]) { nodes { id sid identity } }
         apn: bindings(bindingType: [APN]) { nodes { bindingType } }
@@ -166,7 +191,8 @@ describe('ChatBinding', () => {
 
   it('deletes a binding, and puts a refusal in userErrors', async () => {
     const [binding] = (await rest(`/v2/Services/${community}/Bindings?PageSize=1`)).bindings;
-    const id = (await ok(env, `query($s: String!, $b: String!) { chatService(sid: $s) { binding(sid: $b) { id } } }`, { s: community, b: binding.sid })).chatService.binding.id;
+    const id = (await ok(env, `query($s: String!, $b: String!) { chatService(sid: $s) { binding(sid: $b) { id } } }`, { s: community, b: binding.sid }))
+      .chatService.binding.id;
     env.resetCalls();
     const mutation = `mutation($s: String!, $b: String!) { deleteChatBinding(input: { serviceSid: $s, sid: $b }) { deletedId userErrors { code twilioCode } } }`;
     const deleted = await ok(env, mutation, { s: community, b: binding.sid });
@@ -179,7 +205,8 @@ describe('ChatBinding', () => {
 
 describe('ChatUserBinding', () => {
   it("reads a user's bindings with the user and credential, and refetches one", async () => {
-    const data = await ok(env, 
+    const data = await ok(
+      env,
       `query($s: String!) { chatService(sid: $s) { user(sidOrIdentity: "bob") { sid bindings { nodes { id sid identity userSid bindingType user { identity } credential { type } } } } } }`,
       { s: support },
     );
@@ -191,17 +218,32 @@ describe('ChatUserBinding', () => {
     // is the one already read. Was 4: the service, asked for nothing of its own, is no longer fetched (its SID is the path).
     expect(env.calls()).toEqual({ 'chat.FetchUser': 1, 'chat.ListUserBinding': 1, 'chat.FetchCredential': 1 });
 
-    const none = await ok(env, `query($s: String!) { chatService(sid: $s) { user(sidOrIdentity: "bob") { bindings(bindingType: [APN, GCM]) { nodes { sid } } } } }`, { s: support });
+    const none = await ok(
+      env,
+      `query($s: String!) { chatService(sid: $s) { user(sidOrIdentity: "bob") { bindings(bindingType: [APN, GCM]) { nodes { sid } } } } }`,
+      { s: support },
+    );
     expect(none.chatService.user.bindings.nodes).toEqual([]);
 
-    const one = await ok(env, `query($s: String!, $b: String!) { chatService(sid: $s) { user(sidOrIdentity: "bob") { binding(sid: $b) { id } } } }`, { s: support, b: binding.sid });
+    const one = await ok(env, `query($s: String!, $b: String!) { chatService(sid: $s) { user(sidOrIdentity: "bob") { binding(sid: $b) { id } } } }`, {
+      s: support,
+      b: binding.sid,
+    });
     expect(one.chatService.user.binding.id).toBe(binding.id);
     expect(await refetch(env, binding.id, '... on ChatUserBinding { sid endpoint }')).toMatchObject({ __typename: 'ChatUserBinding', sid: binding.sid });
   });
 
   it('refuses malformed SIDs before any REST call', async () => {
-    expectBadInput(await env.query(`mutation { deleteChatUserBinding(input: { serviceSid: "${community}", userSidOrIdentity: "bob", sid: "nope" }) { deletedId } }`), 'input.sid', env);
-    expectBadInput(await env.query(`mutation { deleteChatUserBinding(input: { serviceSid: "${community}", userSidOrIdentity: " ", sid: "BS${MISSING}" }) { deletedId } }`), 'input.userSidOrIdentity', env);
+    expectBadInput(
+      await env.query(`mutation { deleteChatUserBinding(input: { serviceSid: "${community}", userSidOrIdentity: "bob", sid: "nope" }) { deletedId } }`),
+      'input.sid',
+      env,
+    );
+    expectBadInput(
+      await env.query(`mutation { deleteChatUserBinding(input: { serviceSid: "${community}", userSidOrIdentity: " ", sid: "BS${MISSING}" }) { deletedId } }`),
+      'input.userSidOrIdentity',
+      env,
+    );
   });
 
   it("deletes a user's binding named by identity, and puts a refusal in userErrors", async () => {
@@ -221,35 +263,58 @@ describe('ChatUserBinding', () => {
 
 describe('ChatInvite', () => {
   it("reads a channel's invites with the invited user, role and channel, and refetches one", async () => {
-    const data = await ok(env, 
+    const data = await ok(
+      env,
       `query($s: String!) { chatService(sid: $s) { channel(sidOrUniqueName: "general") { sid invites { nodes { id sid identity createdBy user { identity } role { friendlyName } channel { uniqueName } service { sid } } } } } }`,
       { s: support },
     );
     const channel = data.chatService.channel;
     const [invite] = channel.invites.nodes;
     expect(channel.invites.nodes).toHaveLength(1);
-    expect(invite).toMatchObject({ createdBy: 'system', role: { friendlyName: 'channel user' }, channel: { uniqueName: 'general' }, service: { sid: support } });
+    expect(invite).toMatchObject({
+      createdBy: 'system',
+      role: { friendlyName: 'channel user' },
+      channel: { uniqueName: 'general' },
+      service: { sid: support },
+    });
     expect(invite.user.identity).toBe(invite.identity);
 
-    const filtered = await ok(env, `query($s: String!) { chatService(sid: $s) { channel(sidOrUniqueName: "general") { invites(identity: ["nobody"]) { nodes { sid } } } } }`, { s: support });
+    const filtered = await ok(
+      env,
+      `query($s: String!) { chatService(sid: $s) { channel(sidOrUniqueName: "general") { invites(identity: ["nobody"]) { nodes { sid } } } } }`,
+      { s: support },
+    );
     expect(filtered.chatService.channel.invites.nodes).toEqual([]);
 
     env.resetCalls();
-    const one = await ok(env, `query($s: String!, $i: String!) { chatService(sid: $s) { channel(sidOrUniqueName: "general") { invite(sid: $i) { id } } } }`, { s: support, i: invite.sid });
+    const one = await ok(env, `query($s: String!, $i: String!) { chatService(sid: $s) { channel(sidOrUniqueName: "general") { invite(sid: $i) { id } } } }`, {
+      s: support,
+      i: invite.sid,
+    });
     expect(one.chatService.channel.invite.id).toBe(invite.id);
     // One FetchInvite at /Channels/general/Invites/IN…: was 3, but the service and the channel, asked for nothing of their
     // own, are only the path (Twilio takes the channel's unique name there).
     expect(env.calls()).toEqual({ 'chat.FetchInvite': 1 });
-    expect(await refetch(env, invite.id, '... on ChatInvite { identity channelSid }')).toMatchObject({ __typename: 'ChatInvite', identity: invite.identity, channelSid: channel.sid });
+    expect(await refetch(env, invite.id, '... on ChatInvite { identity channelSid }')).toMatchObject({
+      __typename: 'ChatInvite',
+      identity: invite.identity,
+      channelSid: channel.sid,
+    });
   });
 
   it('refuses malformed SIDs before any REST call', async () => {
     expectBadInput(
-      await env.query(`mutation { createChatInvite(input: { serviceSid: "${community}", channelSidOrUniqueName: "general", identity: "zoe", roleSid: "RL1" }) { chatInvite { sid } } }`),
+      await env.query(
+        `mutation { createChatInvite(input: { serviceSid: "${community}", channelSidOrUniqueName: "general", identity: "zoe", roleSid: "RL1" }) { chatInvite { sid } } }`,
+      ),
       'input.roleSid',
       env,
     );
-    expectBadInput(await env.query(`mutation { deleteChatInvite(input: { serviceSid: "${community}", channelSidOrUniqueName: "general", sid: "IN1" }) { deletedId } }`), 'input.sid', env);
+    expectBadInput(
+      await env.query(`mutation { deleteChatInvite(input: { serviceSid: "${community}", channelSidOrUniqueName: "general", sid: "IN1" }) { deletedId } }`),
+      'input.sid',
+      env,
+    );
   });
 
   it('invites a user to a channel named by unique name, withdraws the invite, and puts refusals in userErrors', async () => {
@@ -280,7 +345,8 @@ describe('ChatInvite', () => {
 
 describe('ChatChannelWebhook', () => {
   it("reads a channel's webhooks with their configuration, and refetches one", async () => {
-    const data = await ok(env, 
+    const data = await ok(
+      env,
       `query($s: String!) { chatService(sid: $s) { channel(sidOrUniqueName: "general") { webhooks { nodes { id sid type channel { uniqueName }
         configuration { url method filters triggers flowSid retryCount } } } } } }`,
       { s: support },
@@ -289,16 +355,31 @@ describe('ChatChannelWebhook', () => {
     expect(webhook).toMatchObject({
       type: 'WEBHOOK',
       channel: { uniqueName: 'general' },
-      configuration: { url: 'https://hooks.example.com/chat/general', method: 'POST', filters: ['onMessageSent', 'onMemberAdded'], triggers: null, flowSid: null, retryCount: 0 },
+      configuration: {
+        url: 'https://hooks.example.com/chat/general',
+        method: 'POST',
+        filters: ['onMessageSent', 'onMemberAdded'],
+        triggers: null,
+        flowSid: null,
+        retryCount: 0,
+      },
     });
-    const one = await ok(env, `query($s: String!, $w: String!) { chatService(sid: $s) { channel(sidOrUniqueName: "general") { webhook(sid: $w) { id } } } }`, { s: support, w: webhook.sid });
+    const one = await ok(env, `query($s: String!, $w: String!) { chatService(sid: $s) { channel(sidOrUniqueName: "general") { webhook(sid: $w) { id } } } }`, {
+      s: support,
+      w: webhook.sid,
+    });
     expect(one.chatService.channel.webhook.id).toBe(webhook.id);
-    expect(await refetch(env, webhook.id, '... on ChatChannelWebhook { type configuration { url } }')).toMatchObject({ __typename: 'ChatChannelWebhook', type: 'WEBHOOK' });
+    expect(await refetch(env, webhook.id, '... on ChatChannelWebhook { type configuration { url } }')).toMatchObject({
+      __typename: 'ChatChannelWebhook',
+      type: 'WEBHOOK',
+    });
   });
 
   it('refuses a malformed flow SID before any REST call', async () => {
     expectBadInput(
-      await env.query(`mutation { createChatChannelWebhook(input: { serviceSid: "${community}", channelSidOrUniqueName: "general", type: STUDIO, configurationFlowSid: "FW1" }) { chatChannelWebhook { sid } } }`),
+      await env.query(
+        `mutation { createChatChannelWebhook(input: { serviceSid: "${community}", channelSidOrUniqueName: "general", type: STUDIO, configurationFlowSid: "FW1" }) { chatChannelWebhook { sid } } }`,
+      ),
       'input.configurationFlowSid',
       env,
     );
@@ -310,10 +391,20 @@ describe('ChatChannelWebhook', () => {
       chatChannelWebhook { id sid type configuration { url method triggers flowSid retryCount } } userErrors { field message code } } }`;
     const base = { serviceSid: community, channelSidOrUniqueName: 'general' };
     const trigger = await ok(env, create, {
-      input: { ...base, type: 'TRIGGER', configurationUrl: 'https://bots.example.com/help', configurationMethod: 'GET', configurationTriggers: ['!help', '!status'], configurationRetryCount: 2 },
+      input: {
+        ...base,
+        type: 'TRIGGER',
+        configurationUrl: 'https://bots.example.com/help',
+        configurationMethod: 'GET',
+        configurationTriggers: ['!help', '!status'],
+        configurationRetryCount: 2,
+      },
     });
     const webhook = trigger.createChatChannelWebhook.chatChannelWebhook;
-    expect(webhook).toMatchObject({ type: 'TRIGGER', configuration: { url: 'https://bots.example.com/help', method: 'GET', triggers: ['!help', '!status'], retryCount: 2 } });
+    expect(webhook).toMatchObject({
+      type: 'TRIGGER',
+      configuration: { url: 'https://bots.example.com/help', method: 'GET', triggers: ['!help', '!status'], retryCount: 2 },
+    });
     const studio = await ok(env, create, { input: { ...base, type: 'STUDIO', configurationFlowSid: `FW${'1'.repeat(32)}` } });
     expect(studio.createChatChannelWebhook.chatChannelWebhook).toMatchObject({ type: 'STUDIO', configuration: { flowSid: `FW${'1'.repeat(32)}` } });
 
@@ -326,7 +417,10 @@ describe('ChatChannelWebhook', () => {
 
     const update = `mutation($input: UpdateChatChannelWebhookInput!) { updateChatChannelWebhook(input: $input) { chatChannelWebhook { id configuration { method triggers } } userErrors { code } } }`;
     const updated = await ok(env, update, { input: { ...base, sid: webhook.sid, configurationMethod: 'POST', configurationTriggers: ['!help'] } });
-    expect(updated.updateChatChannelWebhook).toEqual({ chatChannelWebhook: { id: webhook.id, configuration: { method: 'POST', triggers: ['!help'] } }, userErrors: [] });
+    expect(updated.updateChatChannelWebhook).toEqual({
+      chatChannelWebhook: { id: webhook.id, configuration: { method: 'POST', triggers: ['!help'] } },
+      userErrors: [],
+    });
     const missing = await ok(env, update, { input: { ...base, sid: `WH${MISSING}`, configurationRetryCount: 1 } });
     expect(missing.updateChatChannelWebhook).toEqual({ chatChannelWebhook: null, userErrors: [{ code: 'NOT_FOUND' }] });
 
@@ -344,7 +438,8 @@ describe('ChatChannelWebhook', () => {
 
 describe('ChatUserChannel', () => {
   it("reads a user's channels with channel and membership, counting the calls", async () => {
-    const data = await ok(env, 
+    const data = await ok(
+      env,
       `query($s: String!) { chatService(sid: $s) { users(first: 1) { nodes { identity channels(first: 3) { nodes { id channelSid memberSid status notificationLevel unreadMessagesCount lastConsumedMessageIndex
         user { identity } channel { sid messagesCount } member { sid identity lastConsumedMessageIndex } } } } } } }`,
       { s: support },
@@ -368,25 +463,40 @@ describe('ChatUserChannel', () => {
   it('reads one channel of a user by unique name, and refetches it by node ID', async () => {
     const [membership] = (await rest(`/v2/Services/${support}/Users/alice/Channels?PageSize=1`)).channels;
     const channel = await rest(`/v2/Services/${support}/Channels/${membership.channel_sid}`);
-    const data = await ok(env, `query($s: String!, $c: String!) { chatService(sid: $s) { user(sidOrIdentity: "alice") { channel(sidOrUniqueName: $c) { id channelSid status } } } }`, {
-      s: support,
-      c: channel.unique_name,
-    });
+    const data = await ok(
+      env,
+      `query($s: String!, $c: String!) { chatService(sid: $s) { user(sidOrIdentity: "alice") { channel(sidOrUniqueName: $c) { id channelSid status } } } }`,
+      {
+        s: support,
+        c: channel.unique_name,
+      },
+    );
     const userChannel = data.chatService.user.channel;
     expect(userChannel).toMatchObject({ channelSid: channel.sid, status: 'JOINED' });
-    expect(await refetch(env, userChannel.id, '... on ChatUserChannel { channel { uniqueName } }')).toMatchObject({ __typename: 'ChatUserChannel', channel: { uniqueName: channel.unique_name } });
-    const outside = await ok(env, `query($s: String!) { chatService(sid: $s) { user(sidOrIdentity: "alice") { channel(sidOrUniqueName: "no-such-channel") { id } } } }`, { s: support });
+    expect(await refetch(env, userChannel.id, '... on ChatUserChannel { channel { uniqueName } }')).toMatchObject({
+      __typename: 'ChatUserChannel',
+      channel: { uniqueName: channel.unique_name },
+    });
+    const outside = await ok(
+      env,
+      `query($s: String!) { chatService(sid: $s) { user(sidOrIdentity: "alice") { channel(sidOrUniqueName: "no-such-channel") { id } } } }`,
+      { s: support },
+    );
     expect(outside.chatService.user.channel).toBeNull();
   });
 
   it('refuses malformed SIDs before any REST call', async () => {
     expectBadInput(
-      await env.query(`mutation { updateChatUserChannel(input: { serviceSid: "IS1", userSidOrIdentity: "alice", channelSidOrUniqueName: "general", notificationLevel: MUTED }) { chatUserChannel { status } } }`),
+      await env.query(
+        `mutation { updateChatUserChannel(input: { serviceSid: "IS1", userSidOrIdentity: "alice", channelSidOrUniqueName: "general", notificationLevel: MUTED }) { chatUserChannel { status } } }`,
+      ),
       'input.serviceSid',
       env,
     );
     expectBadInput(
-      await env.query(`mutation { deleteChatUserChannel(input: { serviceSid: "${community}", userSidOrIdentity: "alice", channelSidOrUniqueName: "" }) { deletedId } }`),
+      await env.query(
+        `mutation { deleteChatUserChannel(input: { serviceSid: "${community}", userSidOrIdentity: "alice", channelSidOrUniqueName: "" }) { deletedId } }`,
+      ),
       'input.channelSidOrUniqueName',
       env,
     );
@@ -401,7 +511,11 @@ describe('ChatUserChannel', () => {
       chatUserChannel { id notificationLevel lastConsumedMessageIndex member { lastConsumedMessageIndex } } userErrors { code } } }`;
     const updated = await ok(env, update, vars);
     expect(updated.updateChatUserChannel.userErrors).toEqual([]);
-    expect(updated.updateChatUserChannel.chatUserChannel).toMatchObject({ notificationLevel: 'MUTED', lastConsumedMessageIndex: 0, member: { lastConsumedMessageIndex: 0 } });
+    expect(updated.updateChatUserChannel.chatUserChannel).toMatchObject({
+      notificationLevel: 'MUTED',
+      lastConsumedMessageIndex: 0,
+      member: { lastConsumedMessageIndex: 0 },
+    });
     const id = updated.updateChatUserChannel.chatUserChannel.id;
 
     env.resetCalls();
@@ -429,7 +543,12 @@ describe('ChatMessage', () => {
     const text = await ok(env, create, { input: { ...base, body: 'Plain text' } });
     expect(text.createChatMessage).toEqual({ chatMessage: { type: 'TEXT', serviceSid: community, channelSid: channel.sid, media: null }, userErrors: [] });
     const media = await ok(env, create, { input: { ...base, mediaSid: `ME${'a'.repeat(32)}` } });
-    expect(media.createChatMessage.chatMessage).toMatchObject({ type: 'MEDIA', serviceSid: community, channelSid: channel.sid, media: { sid: `ME${'a'.repeat(32)}` } });
+    expect(media.createChatMessage.chatMessage).toMatchObject({
+      type: 'MEDIA',
+      serviceSid: community,
+      channelSid: channel.sid,
+      media: { sid: `ME${'a'.repeat(32)}` },
+    });
     expect(env.calls()).toEqual({ 'chat.CreateMessage': 2 });
   });
 });

@@ -8,7 +8,13 @@ import { startGateway, type GatewayEnv, type GraphQLResponse } from '../support/
 import { expectBadInput } from '../support/assertions.ts';
 import { twilioFetch } from '../emulator/helpers.ts';
 import { createGateway } from '../../src/gateway.ts';
-import { ChannelPageDocument, ChannelsWithPeopleDocument, MessageHistoryDocument, type ChannelPageQuery, type MessageHistoryQuery } from '../generated/graphql.ts';
+import {
+  ChannelPageDocument,
+  ChannelsWithPeopleDocument,
+  MessageHistoryDocument,
+  type ChannelPageQuery,
+  type MessageHistoryQuery,
+} from '../generated/graphql.ts';
 
 let env: GatewayEnv;
 let support: string; // the "Acme Support" service of the demo data
@@ -84,7 +90,7 @@ describe('REST call counts', () => {
     expect(env.calls()).toEqual({ 'chat.FetchService': 1, 'chat.ListChannel': 1, 'chat.ListMember': 3, 'chat.ListRole': 1 });
   });
 
-  it("batches the members of a channel wanted by identity into one ListMember?Identity=… call", async () => {
+  it('batches the members of a channel wanted by identity into one ListMember?Identity=… call', async () => {
     const res = await env.query(
       `query($sid: String!) { chatService(sid: $sid) { channel(sidOrUniqueName: "engineering") { messages(first: 25) { nodes { from member { sid identity } } } } } }`,
       { sid: support },
@@ -137,15 +143,21 @@ describe('pagination', () => {
   });
 
   it('continues from a cursor in the middle of a page', async () => {
-    const first = await env.query(`query($sid: String!) { chatService(sid: $sid) { channels(first: 6) { edges { cursor node { uniqueName } } } } }`, { sid: support });
-    const edges = first.data.chatService.channels.edges;
-    const next = await env.query(`query($sid: String!, $after: String!) { chatService(sid: $sid) { channels(first: 4, after: $after) { nodes { uniqueName } } } }`, {
+    const first = await env.query(`query($sid: String!) { chatService(sid: $sid) { channels(first: 6) { edges { cursor node { uniqueName } } } } }`, {
       sid: support,
-      after: edges[2].cursor,
     });
-    expect(next.data.chatService.channels.nodes.map((n: any) => n.uniqueName)).toEqual(
-      [...edges.slice(3).map((e: any) => e.node.uniqueName), ...(await rest(`/v2/Services/${support}/Channels?PageSize=7`)).channels.slice(6, 7).map((c: any) => c.unique_name)],
+    const edges = first.data.chatService.channels.edges;
+    const next = await env.query(
+      `query($sid: String!, $after: String!) { chatService(sid: $sid) { channels(first: 4, after: $after) { nodes { uniqueName } } } }`,
+      {
+        sid: support,
+        after: edges[2].cursor,
+      },
     );
+    expect(next.data.chatService.channels.nodes.map((n: any) => n.uniqueName)).toEqual([
+      ...edges.slice(3).map((e: any) => e.node.uniqueName),
+      ...(await rest(`/v2/Services/${support}/Channels?PageSize=7`)).channels.slice(6, 7).map((c: any) => c.unique_name),
+    ]);
   });
 
   it('offers last only on lists Twilio can read newest first', async () => {
@@ -164,7 +176,14 @@ describe('nodes', () => {
       { sid: support },
     );
     const s = res.data.chatService;
-    const ids = [s.id, s.defaultServiceRole.id, s.users.nodes[0].id, s.channels.nodes[0].id, s.channels.nodes[0].members.nodes[0].id, s.channels.nodes[0].messages.nodes[0].id];
+    const ids = [
+      s.id,
+      s.defaultServiceRole.id,
+      s.users.nodes[0].id,
+      s.channels.nodes[0].id,
+      s.channels.nodes[0].members.nodes[0].id,
+      s.channels.nodes[0].messages.nodes[0].id,
+    ];
     env.resetCalls();
     const nodes = await env.query(`query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }`, { ids });
     expect(nodes.errors).toBeUndefined();
@@ -256,19 +275,31 @@ describe('upstream failures', () => {
 
   it('puts a 500 at its field with Twilio facts, while siblings still resolve', async () => {
     env.emulator.injectFault({ operation: 'chat.ListRole', status: 500, count: 5 });
-    const res = await env.query(`query($sid: String!) { chatService(sid: $sid) { friendlyName roles { nodes { sid } } } other: chatService(sid: $sid) { sid } }`, { sid: support });
+    const res = await env.query(
+      `query($sid: String!) { chatService(sid: $sid) { friendlyName roles { nodes { sid } } } other: chatService(sid: $sid) { sid } }`,
+      { sid: support },
+    );
     expect(res.data.chatService).toBeNull(); // roles is non-null, so its error nulls the service
     expect(res.data.other.sid).toBe(support);
     expect(res.errors).toHaveLength(1);
     expect(res.errors![0]!.path).toEqual(['chatService', 'roles']);
-    expect(res.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', twilioCode: 20500, status: 500, moreInfo: 'https://www.twilio.com/docs/errors/20500', operation: 'chat.ListRole' });
+    expect(res.errors![0]!.extensions).toMatchObject({
+      code: 'UPSTREAM_ERROR',
+      twilioCode: 20500,
+      status: 500,
+      moreInfo: 'https://www.twilio.com/docs/errors/20500',
+      operation: 'chat.ListRole',
+    });
     // A 500 on a read is not retried.
     expect(env.calls()['chat.ListRole']).toBe(1);
   });
 
   it("keeps the rest of a page when one item's list fails", async () => {
     env.emulator.injectFault({ operation: 'chat.ListMessage', status: 500, count: 1 });
-    const res = await env.query(`query($sid: String!) { chatService(sid: $sid) { channels(first: 5) { nodes { uniqueName messages(last: 2) { nodes { index } } } } } }`, { sid: support });
+    const res = await env.query(
+      `query($sid: String!) { chatService(sid: $sid) { channels(first: 5) { nodes { uniqueName messages(last: 2) { nodes { index } } } } } }`,
+      { sid: support },
+    );
     const nodes = res.data.chatService.channels.nodes;
     expect(nodes).toHaveLength(5);
     expect(nodes.filter((n: any) => n === null)).toHaveLength(1);
@@ -298,7 +329,9 @@ describe('upstream failures', () => {
   });
 
   it('tells whether a list has items when first is 0', async () => {
-    const res = await env.query(`query($sid: String!) { chatService(sid: $sid) { channels(first: 0) { pageInfo { hasNextPage } nodes { sid } } } }`, { sid: support });
+    const res = await env.query(`query($sid: String!) { chatService(sid: $sid) { channels(first: 0) { pageInfo { hasNextPage } nodes { sid } } } }`, {
+      sid: support,
+    });
     expect(res.data.chatService.channels).toEqual({ pageInfo: { hasNextPage: true }, nodes: [] });
   });
 

@@ -85,13 +85,20 @@ describe('compiled execution answers what graphql-js answers', () => {
     expect(first.jit).toEqual(first.js);
     const next = await page(first.jit.data.chatService.channels.pageInfo.endCursor);
     expect(next.jit).toEqual(next.js);
-    const edges = await both(`query($sid: String!) { chatService(sid: $sid) { channels(first: 3) { edges { cursor node { sid } } pageInfo { startCursor endCursor } } } }`, { sid: support });
+    const edges = await both(
+      `query($sid: String!) { chatService(sid: $sid) { channels(first: 3) { edges { cursor node { sid } } pageInfo { startCursor endCursor } } } }`,
+      { sid: support },
+    );
     expect(edges.jit.data.chatService.channels.edges[0].cursor).toEqual(edges.jit.data.chatService.channels.pageInfo.startCursor);
     expect(edges.jit).toEqual(edges.js);
   });
 
   it('nodes by global ID, abstract types, fragments and __typename', async () => {
-    const ids = (await compiled.query(`query($sid: String!) { chatService(sid: $sid) { id channels(first: 2) { nodes { id members(first: 1) { nodes { id } } } } } }`, { sid: support })).data;
+    const ids = (
+      await compiled.query(`query($sid: String!) { chatService(sid: $sid) { id channels(first: 2) { nodes { id members(first: 1) { nodes { id } } } } } }`, {
+        sid: support,
+      })
+    ).data;
     const channel = ids.chatService.channels.nodes[0];
     const { jit, js } = await both(
       `query($ids: [ID!]!, $id: ID!) {
@@ -105,7 +112,10 @@ describe('compiled execution answers what graphql-js answers', () => {
     expect(jit.errors).toBeUndefined();
     expect(jit).toEqual(js);
     // An error that nulls the whole answer: graphql-js answers at once, graphql-jit once its other fields settle, so only the calls made so far may differ.
-    const bad = await both(`query($ids: [ID!]!) { nodes(ids: $ids) { id } one: node(id: $ids) { id } }`.replace('node(id: $ids)', `node(id: "${channel.id}")`), { ids: [channel.id, 'Q2hhdA'] });
+    const bad = await both(
+      `query($ids: [ID!]!) { nodes(ids: $ids) { id } one: node(id: $ids) { id } }`.replace('node(id: $ids)', `node(id: "${channel.id}")`),
+      { ids: [channel.id, 'Q2hhdA'] },
+    );
     expect(bad.jit.data).toBeNull();
     expect({ ...bad.jit, extensions: undefined }).toEqual({ ...bad.js, extensions: undefined });
   });
@@ -150,9 +160,15 @@ describe('compiled execution answers what graphql-js answers', () => {
   it('Twilio failures at their fields, nullable connection items, non-null fields nulling their parent', async () => {
     const cases: Array<[string, FaultSpec[]]> = [
       // A 500 on every ListMessage: each channel of the page is null with its error, the page still answers.
-      [`query($sid: String!) { chatService(sid: $sid) { channels(first: 4) { nodes { uniqueName messages(last: 2) { nodes { index } } } } } }`, [{ operation: 'chat.ListMessage', status: 500, count: 100 }]],
+      [
+        `query($sid: String!) { chatService(sid: $sid) { channels(first: 4) { nodes { uniqueName messages(last: 2) { nodes { index } } } } } }`,
+        [{ operation: 'chat.ListMessage', status: 500, count: 100 }],
+      ],
       // roles is non-null: its error nulls the service, the alias beside it still answers.
-      [`query($sid: String!) { chatService(sid: $sid) { friendlyName roles { nodes { sid } } } other: chatService(sid: $sid) { sid } }`, [{ operation: 'chat.ListRole', status: 500, count: 100 }]],
+      [
+        `query($sid: String!) { chatService(sid: $sid) { friendlyName roles { nodes { sid } } } other: chatService(sid: $sid) { sid } }`,
+        [{ operation: 'chat.ListRole', status: 500, count: 100 }],
+      ],
       [`query($sid: String!) { chatService(sid: $sid) { friendlyName } }`, [{ operation: 'chat.FetchService', status: 403, count: 100 }]],
       // A missing service is null, with NOT_FOUND when only its lists were asked for.
       [`{ chatService(sid: "IS${'0'.repeat(32)}") { friendlyName } }`, []],
@@ -175,7 +191,10 @@ describe('compiled execution answers what graphql-js answers', () => {
       ['query($first: Int) { chatServices(first: $first) { nodes { sid } } }', { first: 2 ** 40 }],
       ['query($r: [_Any!]!) { _entities(representations: $r) { __typename } }', { r: [null] }],
       // graphql-js's message, cut to what holds no value, never graphql-jit's, which would repeat the value.
-      ['mutation($i: CreateAwsCredentialInput!) { createAwsCredential(input: $i) { awsCredential { sid } } }', { i: { credentials: 'AKIA:secret', accountSid: { nested: 'secret' } } }],
+      [
+        'mutation($i: CreateAwsCredentialInput!) { createAwsCredential(input: $i) { awsCredential { sid } } }',
+        { i: { credentials: 'AKIA:secret', accountSid: { nested: 'secret' } } },
+      ],
       ['query($sid: String!, $n: Int!) { chatService(sid: $sid) { channels(first: $n) { nodes { sid } } } }', { sid: support, n: 'secret-value' }],
     ];
     for (const [query, variables] of cases) {
@@ -239,7 +258,11 @@ describe('what runs with graphql-js', () => {
     const wrong = await ask(lone, undefined, 'B');
     expect(wrong.status).toBe(400);
     expect(wrong.data).toBeUndefined();
-    const res = await fetch(`${plain.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' }, body: JSON.stringify({ query: lone, operationName: 'B' }) });
+    const res = await fetch(`${plain.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      body: JSON.stringify({ query: lone, operationName: 'B' }),
+    });
     expect(wrong).toEqual({ status: res.status, ...((await res.json()) as object) });
   });
 

@@ -40,7 +40,11 @@ const builds: Array<[string, Compile]> = [
 describe.each(builds)('compiled resolver calls (graphql-jit %s build)', (_, compile) => {
   it('builds no resolve info for a resolver that declares only its parent', () => {
     expect(run(compile, (parent: { name: string }) => parent.name)).toEqual({ value: 'root', infos: 0 });
-    expect(run(compile, function named(parent: { name: string }) { return parent.name; })).toEqual({ value: 'root', infos: 0 });
+    expect(
+      run(compile, function named(parent: { name: string }) {
+        return parent.name;
+      }),
+    ).toEqual({ value: 'root', infos: 0 });
     expect(run(compile, ({ name }: { name: string }) => name)).toEqual({ value: 'root', infos: 0 });
   });
 

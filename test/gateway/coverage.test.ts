@@ -53,6 +53,11 @@ describe('operation coverage', () => {
   it('is listed in the README as the operation maps say (npx tsx scripts/coverage-table.ts)', () => {
     const table = renderCoverageTable();
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    expectUpToDate("README.md's coverage table", markdownSection(readme, table.split('\n')[0]!), table, 'run `npx tsx scripts/coverage-table.ts` and paste its output over it');
+    expectUpToDate(
+      "README.md's coverage table",
+      markdownSection(readme, table.split('\n')[0]!),
+      table,
+      'run `npx tsx scripts/coverage-table.ts` and paste its output over it',
+    );
   });
 });

@@ -76,7 +76,9 @@ describe('REST call counts', () => {
   });
 
   it("fetches the one sink of a sink's subscriptions once", async () => {
-    const data = await ok(recorded, `query($sink: String!) { eventSubscriptions(sinkSid: $sink) { nodes { description sink { description } } } }`, { sink: sinks[WAREHOUSE] });
+    const data = await ok(recorded, `query($sink: String!) { eventSubscriptions(sinkSid: $sink) { nodes { description sink { description } } } }`, {
+      sink: sinks[WAREHOUSE],
+    });
     expect(data.eventSubscriptions.nodes.map((s: any) => s.sink.description)).toEqual([WAREHOUSE, WAREHOUSE]);
     // 1 ListSubscription?SinkSid=…; 1 FetchSink for the one sink both subscriptions name.
     expect(env.calls()).toEqual({ 'events.ListSubscription': 1, 'events.FetchSink': 1 });
@@ -84,7 +86,9 @@ describe('REST call counts', () => {
 
   it('reads subscriptions, sinks, subscribed events, event types, schemas and their versions in one call per list', async () => {
     // Page sizes stated: at the default 50 × 50, the schemas' version lists alone could be 2,500 calls.
-    const data = await ok(recorded, /* GraphQL */ `{
+    const data = await ok(
+      recorded,
+      /* GraphQL */ `{
       eventSubscriptions(first: 10) {
         nodes {
           description
@@ -97,7 +101,8 @@ describe('REST call counts', () => {
           }
         }
       }
-    }`);
+    }`,
+    );
     const subscribed = data.eventSubscriptions.nodes.flatMap((s: any) => s.subscribedEvents.nodes);
     expect(subscribed).toHaveLength(14);
     for (const e of subscribed) {
@@ -124,13 +129,20 @@ describe('REST call counts', () => {
   });
 
   it("reads each subscribed event's schema version from one version list per schema", async () => {
-    const data = await ok(recorded, /* GraphQL */ `{
+    const data = await ok(
+      recorded,
+      /* GraphQL */ `{
       eventSubscriptions(first: 10) { nodes { subscribedEvents(first: 20) { nodes { type schemaVersionNumber schemaVersion { id schemaId schemaVersion dateCreated raw } } } } }
-    }`);
+    }`,
+    );
     const subscribed = data.eventSubscriptions.nodes.flatMap((s: any) => s.subscribedEvents.nodes);
     for (const e of subscribed) {
       const entry = schemaOfType(e.type);
-      expect(e.schemaVersion).toMatchObject({ schemaId: entry.id, schemaVersion: e.schemaVersionNumber, dateCreated: iso(entry.versions[e.schemaVersionNumber - 1]!) });
+      expect(e.schemaVersion).toMatchObject({
+        schemaId: entry.id,
+        schemaVersion: e.schemaVersionNumber,
+        dateCreated: iso(entry.versions[e.schemaVersionNumber - 1]!),
+      });
       expect(e.schemaVersion.raw).toMatch(/^https:\/\//);
     }
     // Versions kept on an older schema version are served as such.
@@ -140,7 +152,7 @@ describe('REST call counts', () => {
     expect(env.calls()).toEqual({ 'events.ListSubscription': 1, 'events.ListSubscribedEvent': 5, 'events.ListEventType': 1, 'events.ListSchemaVersion': 7 });
   });
 
-  it("links a subscribed event back to its subscription without fetching it again", async () => {
+  it('links a subscribed event back to its subscription without fetching it again', async () => {
     const data = await ok(recorded, `{ eventSubscriptions(first: 2) { nodes { sid subscribedEvents { nodes { subscription { sid description } } } } } }`);
     for (const s of data.eventSubscriptions.nodes) for (const e of s.subscribedEvents.nodes) expect(e.subscription.sid).toBe(s.sid);
     // The subscriptions come from the list page, which primed their loader: no FetchSubscription.
@@ -149,7 +161,9 @@ describe('REST call counts', () => {
 
   it('reads a schema with its latest version, one version, its versions and its event types', async () => {
     const entry = EVENT_CATALOGUE.find((s) => s.id === 'VoiceInsights.CallSummary')!;
-    const data = await ok(recorded, /* GraphQL */ `{
+    const data = await ok(
+      recorded,
+      /* GraphQL */ `{
       eventSchema(id: "VoiceInsights.CallSummary") {
         id schemaId latestVersionNumber latestVersionDateCreated url links
         latestVersion { schemaVersion }
@@ -157,7 +171,8 @@ describe('REST call counts', () => {
         versions(first: 2) { pageInfo { hasNextPage } nodes { schemaVersion } }
         eventTypes { nodes { type schema { schemaId } } }
       }
-    }`);
+    }`,
+    );
     const schema = data.eventSchema;
     expect(schema).toMatchObject({ schemaId: entry.id, latestVersionNumber: entry.versions.length, latestVersionDateCreated: iso(entry.versions.at(-1)!) });
     expect(schema.latestVersion.schemaVersion).toBe(entry.versions.length);
@@ -178,7 +193,11 @@ describe('event types', () => {
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const data: any = await ok(recorded, `query($after: String) { eventTypes(first: 5, after: $after) { pageInfo { hasNextPage hasPreviousPage endCursor } nodes { type } } }`, { after });
+      const data: any = await ok(
+        recorded,
+        `query($after: String) { eventTypes(first: 5, after: $after) { pageInfo { hasNextPage hasPreviousPage endCursor } nodes { type } } }`,
+        { after },
+      );
       const conn = data.eventTypes;
       seen.push(...conn.nodes.map((n: any) => n.type));
       pages++;
@@ -192,7 +211,10 @@ describe('event types', () => {
   });
 
   it('filters by schema, and fetches one event type by name', async () => {
-    const data = await ok(recorded, `{ eventTypes(schemaId: "Studio.FlowExecution") { nodes { type } } eventType(type: "com.twilio.studio.flow.step.ended") { id type schemaId description dateCreated dateUpdated url links } }`);
+    const data = await ok(
+      recorded,
+      `{ eventTypes(schemaId: "Studio.FlowExecution") { nodes { type } } eventType(type: "com.twilio.studio.flow.step.ended") { id type schemaId description dateCreated dateUpdated url links } }`,
+    );
     expect(data.eventTypes.nodes.map((t: any) => t.type)).toEqual(['com.twilio.studio.flow.execution.started', 'com.twilio.studio.flow.execution.ended']);
     expect(data.eventType).toMatchObject({ type: 'com.twilio.studio.flow.step.ended', schemaId: 'Studio.FlowStep', description: 'Studio - flow step ended' });
     expect(data.eventType.links.schema).toContain('/v1/Schemas/Studio.FlowStep/Versions');
@@ -212,7 +234,12 @@ describe('sinks', () => {
     expect(byName[OPS]).toMatchObject({
       sinkType: 'WEBHOOK',
       status: 'ACTIVE',
-      sinkConfiguration: { __typename: 'EventSinkWebhookConfiguration', destination: 'https://ops.acme.example/twilio/events', method: 'POST', batchEvents: false },
+      sinkConfiguration: {
+        __typename: 'EventSinkWebhookConfiguration',
+        destination: 'https://ops.acme.example/twilio/events',
+        method: 'POST',
+        batchEvents: false,
+      },
       sinkConfigurationJson: { destination: 'https://ops.acme.example/twilio/events', method: 'POST', batch_events: false },
     });
     expect(byName[WAREHOUSE]).toMatchObject({
@@ -225,7 +252,12 @@ describe('sinks', () => {
         externalId: 'acme-demo-4f1c2d',
       },
     });
-    expect(byName[ANALYTICS]).toMatchObject({ sinkType: 'SEGMENT', status: 'ACTIVE', sinkConfiguration: { __typename: 'EventSinkSegmentConfiguration', writeKeySet: true }, sinkConfigurationJson: {} });
+    expect(byName[ANALYTICS]).toMatchObject({
+      sinkType: 'SEGMENT',
+      status: 'ACTIVE',
+      sinkConfiguration: { __typename: 'EventSinkSegmentConfiguration', writeKeySet: true },
+      sinkConfigurationJson: {},
+    });
     expect(byName[MARKETING]).toMatchObject({ status: 'VALIDATING', sinkConfigurationJson: {} });
     expect(byName[STAGING]).toMatchObject({ status: 'INITIALIZED', sinkConfiguration: { batchEvents: true } });
     expect(byName[OPS].links.sink_test).toContain(`/v1/Sinks/${sinks[OPS]}/Test`);
@@ -236,14 +268,21 @@ describe('sinks', () => {
   });
 
   it('filters sinks by status and use', async () => {
-    const data = await ok(recorded, `{ active: eventSinks(status: ACTIVE) { nodes { description } } idle: eventSinks(inUse: false) { nodes { description } } }`);
+    const data = await ok(
+      recorded,
+      `{ active: eventSinks(status: ACTIVE) { nodes { description } } idle: eventSinks(inUse: false) { nodes { description } } }`,
+    );
     expect(data.active.nodes.map((s: any) => s.description)).toEqual([OPS, WAREHOUSE, ANALYTICS]);
     expect(data.idle.nodes.map((s: any) => s.description)).toEqual([MARKETING, STAGING]);
     expect(env.calls()).toEqual({ 'events.ListSink': 2 });
   });
 
   it("reads a sink's subscriptions, and each subscription's sink is the sink already read", async () => {
-    const data = await ok(recorded, `query($sid: String!) { eventSink(sid: $sid) { description subscriptions { nodes { description sink { description } } } } }`, { sid: sinks[OPS] });
+    const data = await ok(
+      recorded,
+      `query($sid: String!) { eventSink(sid: $sid) { description subscriptions { nodes { description sink { description } } } } }`,
+      { sid: sinks[OPS] },
+    );
     expect(data.eventSink.subscriptions.nodes).toEqual([
       { description: 'Errors and failed flows to ops', sink: { description: OPS } },
       { description: 'Contact centre activity to ops', sink: { description: OPS } },
@@ -257,7 +296,8 @@ describe('subscriptions', () => {
   it('finds one subscribed event by type, with its subscription and event type', async () => {
     const [alerts] = (await rest(`/v1/Subscriptions?SinkSid=${sinks[OPS]}`)).subscriptions;
     env.resetCalls();
-    const data = await ok(recorded, 
+    const data = await ok(
+      recorded,
       `query($sid: String!) { eventSubscription(sid: $sid) { sid description dateCreated dateUpdated url links accountSid
         subscribedEvent(type: "com.twilio.studio.flow.step.ended") { id subscriptionSid type schemaVersionNumber accountSid url subscription { sid } eventType { schemaId } }
         missing: subscribedEvent(type: "com.twilio.messaging.message.sent") { type } } }`,
@@ -265,7 +305,12 @@ describe('subscriptions', () => {
     );
     const sub = data.eventSubscription;
     expect(sub).toMatchObject({ sid: alerts.sid, description: 'Errors and failed flows to ops', accountSid: DEMO_ACCOUNT.accountSid, missing: null });
-    expect(sub.subscribedEvent).toMatchObject({ subscriptionSid: alerts.sid, schemaVersionNumber: 1, subscription: { sid: alerts.sid }, eventType: { schemaId: 'Studio.FlowStep' } });
+    expect(sub.subscribedEvent).toMatchObject({
+      subscriptionSid: alerts.sid,
+      schemaVersionNumber: 1,
+      subscription: { sid: alerts.sid },
+      eventType: { schemaId: 'Studio.FlowStep' },
+    });
     // 1 FetchSubscription (the root and the link share it); two subscribed events of one subscription
     // wanted at once are one ListSubscribedEvent; 1 ListEventType: a subscribed event's event type is read
     // from the catalogue, which then serves every other event type of the request.
@@ -282,17 +327,31 @@ describe('subscriptions', () => {
 
 describe('nodes', () => {
   it('refetches every Events type by its global ID, one fetch each', async () => {
-    const data = await ok(recorded, `{
+    const data = await ok(
+      recorded,
+      `{
       eventSubscriptions(first: 1) { nodes { id sink { id } subscribedEvents(first: 1) { nodes { id eventType { id schema { id latestVersion { id } } } } } } }
-    }`);
+    }`,
+    );
     const sub = data.eventSubscriptions.nodes[0];
     const event = sub.subscribedEvents.nodes[0];
     const ids = [event.eventType.id, event.eventType.schema.id, event.eventType.schema.latestVersion.id, sub.sink.id, sub.id, event.id];
     env.resetCalls();
-    const nodes = await ok(recorded, `query($ids: [ID!]!) { nodes(ids: $ids) { __typename id
+    const nodes = await ok(
+      recorded,
+      `query($ids: [ID!]!) { nodes(ids: $ids) { __typename id
       ... on EventType { type } ... on EventSchema { schemaId } ... on EventSchemaVersion { schemaId schemaVersion }
-      ... on EventSink { sid } ... on EventSubscription { sid } ... on EventSubscribedEvent { subscriptionSid type } } }`, { ids });
-    expect(nodes.nodes.map((n: any) => n.__typename)).toEqual(['EventType', 'EventSchema', 'EventSchemaVersion', 'EventSink', 'EventSubscription', 'EventSubscribedEvent']);
+      ... on EventSink { sid } ... on EventSubscription { sid } ... on EventSubscribedEvent { subscriptionSid type } } }`,
+      { ids },
+    );
+    expect(nodes.nodes.map((n: any) => n.__typename)).toEqual([
+      'EventType',
+      'EventSchema',
+      'EventSchemaVersion',
+      'EventSink',
+      'EventSubscription',
+      'EventSubscribedEvent',
+    ]);
     expect(nodes.nodes.map((n: any) => n.id)).toEqual(ids);
     expect(nodes.nodes[0].type).toBe('com.twilio.messaging.message.queued');
     expect(nodes.nodes[2]).toMatchObject({ schemaId: 'Messaging.MessageStatus', schemaVersion: 3 });
@@ -306,7 +365,9 @@ describe('nodes', () => {
       'events.FetchSubscription': 1,
       'events.FetchSubscribedEvent': 1,
     });
-    const one = await ok(recorded, `query($id: ID!) { node(id: $id) { ... on EventSubscribedEvent { subscription { sid } eventType { type } } } }`, { id: event.id });
+    const one = await ok(recorded, `query($id: ID!) { node(id: $id) { ... on EventSubscribedEvent { subscription { sid } eventType { type } } } }`, {
+      id: event.id,
+    });
     expect(one.node).toEqual({ subscription: { sid: nodes.nodes[4].sid }, eventType: { type: 'com.twilio.messaging.message.queued' } });
   });
 
@@ -348,11 +409,17 @@ describe('bad input', () => {
 
   it('refuses mutation inputs with malformed SIDs, naming the input field', async () => {
     expectBadInput(
-      await query(`mutation { createEventSubscription(input: { description: "d", sinkSid: "DG1", types: [{ type: "com.twilio.messaging.message.sent" }] }) { eventSubscription { sid } } }`),
+      await query(
+        `mutation { createEventSubscription(input: { description: "d", sinkSid: "DG1", types: [{ type: "com.twilio.messaging.message.sent" }] }) { eventSubscription { sid } } }`,
+      ),
       'input.sinkSid',
       env,
     );
-    expectBadInput(await query(`mutation { deleteEventSubscribedEvent(input: { subscriptionSid: "DF1", type: "x" }) { deletedId } }`), 'input.subscriptionSid', env);
+    expectBadInput(
+      await query(`mutation { deleteEventSubscribedEvent(input: { subscriptionSid: "DF1", type: "x" }) { deletedId } }`),
+      'input.subscriptionSid',
+      env,
+    );
     expectBadInput(
       await query(`mutation { createEventSubscription(input: { description: "d", sinkSid: "DG${MISSING}", types: [] }) { eventSubscription { sid } } }`),
       'input.types',
@@ -361,8 +428,11 @@ describe('bad input', () => {
   });
 
   it('refuses a sink configuration of two types at once before execution', async () => {
-    const res = await query(`mutation($writeKey: String!) { createEventSink(input: { description: "two", configuration: {
-      segment: { writeKey: $writeKey }, kinesis: { arn: "a", roleArn: "r", externalId: "e" } } }) { eventSink { sid } } }`, { writeKey: NEW_WRITE_KEY });
+    const res = await query(
+      `mutation($writeKey: String!) { createEventSink(input: { description: "two", configuration: {
+      segment: { writeKey: $writeKey }, kinesis: { arn: "a", roleArn: "r", externalId: "e" } } }) { eventSink { sid } } }`,
+      { writeKey: NEW_WRITE_KEY },
+    );
     expect(res.errors?.[0]?.message).toContain('EventSinkConfigurationInput');
     expect(env.totalCalls()).toBe(0);
   });
@@ -420,7 +490,12 @@ describe('mutations', () => {
 
     env.resetCalls();
     const kinesis = await ok(recorded, `mutation($input: CreateEventSinkInput!) { createEventSink(input: $input) { ${SINK_PAYLOAD} } }`, {
-      input: { description: 'Test stream', configuration: { kinesis: { arn: 'arn:aws:kinesis:eu-west-1:111111111111:stream/test', roleArn: 'arn:aws:iam::111111111111:role/test', externalId: 'x-1' } } },
+      input: {
+        description: 'Test stream',
+        configuration: {
+          kinesis: { arn: 'arn:aws:kinesis:eu-west-1:111111111111:stream/test', roleArn: 'arn:aws:iam::111111111111:role/test', externalId: 'x-1' },
+        },
+      },
     });
     expect(kinesis.createEventSink.eventSink.sinkConfiguration).toEqual({
       __typename: 'EventSinkKinesisConfiguration',
@@ -428,15 +503,24 @@ describe('mutations', () => {
       roleArn: 'arn:aws:iam::111111111111:role/test',
       externalId: 'x-1',
     });
-    const deleted = await ok(recorded, `mutation($sid: String!) { deleteEventSink(input: { sid: $sid }) { deletedId userErrors { code } } }`, { sid: kinesis.createEventSink.eventSink.sid });
+    const deleted = await ok(recorded, `mutation($sid: String!) { deleteEventSink(input: { sid: $sid }) { deletedId userErrors { code } } }`, {
+      sid: kinesis.createEventSink.eventSink.sid,
+    });
     expect(deleted.deleteEventSink).toEqual({ deletedId: kinesis.createEventSink.eventSink.id, userErrors: [] });
     expect(env.calls()).toEqual({ 'events.CreateSink': 1, 'events.DeleteSink': 1 });
   });
 
   it("puts Twilio's refusal of a configuration in userErrors", async () => {
-    const res = await ok(recorded, `mutation($input: CreateEventSinkInput!) { createEventSink(input: $input) { eventSink { sid } userErrors { field message code twilioCode } } }`, {
-      input: { description: 'Bad stream', configuration: { kinesis: { arn: 'not-an-arn', roleArn: 'arn:aws:iam::111111111111:role/test', externalId: 'x' } } },
-    });
+    const res = await ok(
+      recorded,
+      `mutation($input: CreateEventSinkInput!) { createEventSink(input: $input) { eventSink { sid } userErrors { field message code twilioCode } } }`,
+      {
+        input: {
+          description: 'Bad stream',
+          configuration: { kinesis: { arn: 'not-an-arn', roleArn: 'arn:aws:iam::111111111111:role/test', externalId: 'x' } },
+        },
+      },
+    );
     expect(res.createEventSink).toEqual({
       eventSink: null,
       userErrors: [{ field: ['input', 'configuration'], message: expect.stringContaining('arn'), code: 'INVALID_INPUT', twilioCode: 91000 }],
@@ -445,39 +529,67 @@ describe('mutations', () => {
 
   it('keeps the write key out of a refusal or an error that quotes the configuration back', async () => {
     const create = `mutation($key: String!) { createEventSink(input: { description: "x", configuration: { segment: { writeKey: $key } } }) { eventSink { sid } userErrors { message twilioCode } } }`;
-    env.emulator.injectFault({ operation: 'events.CreateSink', status: 400, code: 91000, message: `Invalid SinkConfiguration: {"write_key":"${NEW_WRITE_KEY}"}` });
+    env.emulator.injectFault({
+      operation: 'events.CreateSink',
+      status: 400,
+      code: 91000,
+      message: `Invalid SinkConfiguration: {"write_key":"${NEW_WRITE_KEY}"}`,
+    });
     const res = await ok(recorded, create, { key: NEW_WRITE_KEY });
-    expect(res.createEventSink).toEqual({ eventSink: null, userErrors: [{ message: 'Invalid SinkConfiguration: {"write_key":"[redacted]"}', twilioCode: 91000 }] });
+    expect(res.createEventSink).toEqual({
+      eventSink: null,
+      userErrors: [{ message: 'Invalid SinkConfiguration: {"write_key":"[redacted]"}', twilioCode: 91000 }],
+    });
 
     env.emulator.injectFault({ operation: 'events.CreateSink', status: 500, message: `Upstream failure for {"write_key":"${NEW_WRITE_KEY}"}` });
     const failed = await query(create, { key: NEW_WRITE_KEY });
-    expect(failed.errors?.[0]).toMatchObject({ message: 'Upstream failure for {"write_key":"[redacted]"}', extensions: { code: 'UPSTREAM_ERROR', operation: 'events.CreateSink' } });
+    expect(failed.errors?.[0]).toMatchObject({
+      message: 'Upstream failure for {"write_key":"[redacted]"}',
+      extensions: { code: 'UPSTREAM_ERROR', operation: 'events.CreateSink' },
+    });
   });
 
   it("updates a sink's description, and reports a missing sink", async () => {
-    const res = await ok(recorded, `mutation($sid: String!) { updateEventSink(input: { sid: $sid, description: "Renamed webhook" }) { eventSink { id description } userErrors { code } } }`, { sid: webhook.sid });
+    const res = await ok(
+      recorded,
+      `mutation($sid: String!) { updateEventSink(input: { sid: $sid, description: "Renamed webhook" }) { eventSink { id description } userErrors { code } } }`,
+      { sid: webhook.sid },
+    );
     expect(res.updateEventSink).toEqual({ eventSink: { id: webhook.id, description: 'Renamed webhook' }, userErrors: [] });
-    const missing = await ok(recorded, `mutation { updateEventSink(input: { sid: "DG${MISSING}", description: "x" }) { eventSink { sid } userErrors { code twilioCode } } }`);
+    const missing = await ok(
+      recorded,
+      `mutation { updateEventSink(input: { sid: "DG${MISSING}", description: "x" }) { eventSink { sid } userErrors { code twilioCode } } }`,
+    );
     expect(missing.updateEventSink).toEqual({ eventSink: null, userErrors: [{ code: 'NOT_FOUND', twilioCode: 20404 }] });
   });
 
   it('tests and validates a sink, which Twilio answers without a change: sinks are active from the start', async () => {
-    const test = await ok(recorded, `mutation($sid: String!) { testEventSink(input: { sid: $sid }) { result eventSink { status } userErrors { code } } }`, { sid: webhook.sid });
+    const test = await ok(recorded, `mutation($sid: String!) { testEventSink(input: { sid: $sid }) { result eventSink { status } userErrors { code } } }`, {
+      sid: webhook.sid,
+    });
     expect(test.testEventSink).toEqual({ result: 'submitted', eventSink: { status: 'ACTIVE' }, userErrors: [] });
     // The status is read again after the write: CreateSinkTest, then FetchSink.
     expect(env.calls()).toEqual({ 'events.CreateSinkTest': 1, 'events.FetchSink': 1 });
 
     // Validate always answers valid now, whatever the test id.
-    const any = await ok(recorded, `mutation($sid: String!) { validateEventSink(input: { sid: $sid, testId: "TE${MISSING}" }) { result eventSink { status } userErrors { field code twilioCode } } }`, {
-      sid: webhook.sid,
-    });
+    const any = await ok(
+      recorded,
+      `mutation($sid: String!) { validateEventSink(input: { sid: $sid, testId: "TE${MISSING}" }) { result eventSink { status } userErrors { field code twilioCode } } }`,
+      {
+        sid: webhook.sid,
+      },
+    );
     expect(any.validateEventSink).toEqual({ result: 'valid', eventSink: { status: 'ACTIVE' }, userErrors: [] });
 
     const testId = sinkTestIds(env.emulator.engine.account(DEMO_ACCOUNT.accountSid), webhook.sid).at(-1)!;
-    const valid = await ok(recorded, `mutation($sid: String!, $testId: String!) { validateEventSink(input: { sid: $sid, testId: $testId }) { result eventSink { status } userErrors { code } } }`, {
-      sid: webhook.sid,
-      testId,
-    });
+    const valid = await ok(
+      recorded,
+      `mutation($sid: String!, $testId: String!) { validateEventSink(input: { sid: $sid, testId: $testId }) { result eventSink { status } userErrors { code } } }`,
+      {
+        sid: webhook.sid,
+        testId,
+      },
+    );
     expect(valid.validateEventSink).toEqual({ result: 'valid', eventSink: { status: 'ACTIVE' }, userErrors: [] });
 
     const missing = await ok(recorded, `mutation { testEventSink(input: { sid: "DG${MISSING}" }) { result userErrors { code } } }`);
@@ -485,7 +597,8 @@ describe('mutations', () => {
   });
 
   it('subscribes a new sink at once, sending Types as JSON items, and refuses one still waiting for its validation', async () => {
-    const res = await ok(recorded, 
+    const res = await ok(
+      recorded,
       `mutation($input: CreateEventSubscriptionInput!) { createEventSubscription(input: $input) {
         eventSubscription { id sid description sink { sid status } subscribedEvents { nodes { type schemaVersionNumber } } } userErrors { code } } }`,
       {
@@ -501,26 +614,43 @@ describe('mutations', () => {
     expect(subscription).toMatchObject({
       description: 'Test subscription',
       sink: { sid: webhook.sid, status: 'ACTIVE' },
-      subscribedEvents: { nodes: [{ type: 'com.twilio.messaging.message.sent', schemaVersionNumber: 3 }, { type: 'com.twilio.messaging.message.delivered', schemaVersionNumber: 1 }] },
+      subscribedEvents: {
+        nodes: [
+          { type: 'com.twilio.messaging.message.sent', schemaVersionNumber: 3 },
+          { type: 'com.twilio.messaging.message.delivered', schemaVersionNumber: 1 },
+        ],
+      },
     });
 
-    const refused = await ok(recorded, 
+    const refused = await ok(
+      recorded,
       `mutation($sink: String!) { createEventSubscription(input: { description: "x", sinkSid: $sink, types: [{ type: "com.twilio.messaging.message.sent" }] }) {
         eventSubscription { sid } userErrors { field code twilioCode } } }`,
       { sink: sinks[MARKETING] },
     );
-    expect(refused.createEventSubscription).toEqual({ eventSubscription: null, userErrors: [{ field: ['input', 'sinkSid'], code: 'INVALID_INPUT', twilioCode: 91100 }] });
+    expect(refused.createEventSubscription).toEqual({
+      eventSubscription: null,
+      userErrors: [{ field: ['input', 'sinkSid'], code: 'INVALID_INPUT', twilioCode: 91100 }],
+    });
   });
 
   it('updates a subscription, and refuses to move it to an inactive sink', async () => {
-    const res = await ok(recorded, `mutation($sid: String!) { updateEventSubscription(input: { sid: $sid, description: "Renamed subscription" }) { eventSubscription { id description } userErrors { code } } }`, {
-      sid: subscription.sid,
-    });
+    const res = await ok(
+      recorded,
+      `mutation($sid: String!) { updateEventSubscription(input: { sid: $sid, description: "Renamed subscription" }) { eventSubscription { id description } userErrors { code } } }`,
+      {
+        sid: subscription.sid,
+      },
+    );
     expect(res.updateEventSubscription).toEqual({ eventSubscription: { id: subscription.id, description: 'Renamed subscription' }, userErrors: [] });
-    const refused = await ok(recorded, `mutation($sid: String!, $sink: String!) { updateEventSubscription(input: { sid: $sid, sinkSid: $sink }) { eventSubscription { sid } userErrors { field twilioCode } } }`, {
-      sid: subscription.sid,
-      sink: sinks[MARKETING],
-    });
+    const refused = await ok(
+      recorded,
+      `mutation($sid: String!, $sink: String!) { updateEventSubscription(input: { sid: $sid, sinkSid: $sink }) { eventSubscription { sid } userErrors { field twilioCode } } }`,
+      {
+        sid: subscription.sid,
+        sink: sinks[MARKETING],
+      },
+    );
     expect(refused.updateEventSubscription).toEqual({ eventSubscription: null, userErrors: [{ field: ['input', 'sinkSid'], twilioCode: 91100 }] });
   });
 
@@ -536,11 +666,21 @@ describe('mutations', () => {
     const update = `mutation($sub: String!, $type: String!, $v: Int!) { updateEventSubscribedEvent(input: { subscriptionSid: $sub, type: $type, schemaVersion: $v }) {
       eventSubscribedEvent { id schemaVersionNumber } userErrors { field code } } }`;
     const updated = await ok(recorded, update, { sub: subscription.sid, type, v: 2 });
-    expect(updated.updateEventSubscribedEvent).toEqual({ eventSubscribedEvent: { id: added.createEventSubscribedEvent.eventSubscribedEvent.id, schemaVersionNumber: 2 }, userErrors: [] });
+    expect(updated.updateEventSubscribedEvent).toEqual({
+      eventSubscribedEvent: { id: added.createEventSubscribedEvent.eventSubscribedEvent.id, schemaVersionNumber: 2 },
+      userErrors: [],
+    });
     const badVersion = await ok(recorded, update, { sub: subscription.sid, type, v: 9 });
-    expect(badVersion.updateEventSubscribedEvent).toEqual({ eventSubscribedEvent: null, userErrors: [{ field: ['input', 'schemaVersion'], code: 'INVALID_INPUT' }] });
+    expect(badVersion.updateEventSubscribedEvent).toEqual({
+      eventSubscribedEvent: null,
+      userErrors: [{ field: ['input', 'schemaVersion'], code: 'INVALID_INPUT' }],
+    });
     // The subscribed event as it is after the accepted update.
-    const read = await ok(recorded, `query($sid: String!, $type: String!) { eventSubscription(sid: $sid) { subscribedEvent(type: $type) { schemaVersionNumber } } }`, { sid: subscription.sid, type });
+    const read = await ok(
+      recorded,
+      `query($sid: String!, $type: String!) { eventSubscription(sid: $sid) { subscribedEvent(type: $type) { schemaVersionNumber } } }`,
+      { sid: subscription.sid, type },
+    );
     expect(read.eventSubscription.subscribedEvent.schemaVersionNumber).toBe(2);
 
     const remove = `mutation($sub: String!, $type: String!) { deleteEventSubscribedEvent(input: { subscriptionSid: $sub, type: $type }) { deletedId userErrors { code } } }`;
@@ -555,11 +695,17 @@ describe('mutations', () => {
   it('refuses to delete a sink in use, then deletes the subscription and the sinks', async () => {
     const deleteSink = `mutation($sid: String!) { deleteEventSink(input: { sid: $sid }) { deletedId userErrors { code twilioCode message } } }`;
     const inUse = await ok(recorded, deleteSink, { sid: webhook.sid });
-    expect(inUse.deleteEventSink).toEqual({ deletedId: null, userErrors: [{ code: 'INVALID_INPUT', twilioCode: 91007, message: expect.stringContaining('in use') }] });
+    expect(inUse.deleteEventSink).toEqual({
+      deletedId: null,
+      userErrors: [{ code: 'INVALID_INPUT', twilioCode: 91007, message: expect.stringContaining('in use') }],
+    });
 
     const deleteSubscription = `mutation($sid: String!) { deleteEventSubscription(input: { sid: $sid }) { deletedId userErrors { code } } }`;
     expect((await ok(recorded, deleteSubscription, { sid: subscription.sid })).deleteEventSubscription).toEqual({ deletedId: subscription.id, userErrors: [] });
-    expect((await ok(recorded, deleteSubscription, { sid: subscription.sid })).deleteEventSubscription).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND' }] });
+    expect((await ok(recorded, deleteSubscription, { sid: subscription.sid })).deleteEventSubscription).toEqual({
+      deletedId: null,
+      userErrors: [{ code: 'NOT_FOUND' }],
+    });
 
     expect((await ok(recorded, deleteSink, { sid: webhook.sid })).deleteEventSink).toEqual({ deletedId: webhook.id, userErrors: [] });
     expect((await ok(recorded, deleteSink, { sid: segment.sid })).deleteEventSink).toEqual({ deletedId: segment.id, userErrors: [] });

@@ -25,7 +25,9 @@ let service: string;
 const verdicts: Array<{ document: DocumentNode; uncompiled: Uncompiled | null }> = [];
 
 beforeAll(async () => {
-  env = await startGateway({ gateway: { compiledExecution: { compileAfter: 1, onVerdict: (document, uncompiled) => verdicts.push({ document, uncompiled }) } } });
+  env = await startGateway({
+    gateway: { compiledExecution: { compileAfter: 1, onVerdict: (document, uncompiled) => verdicts.push({ document, uncompiled }) } },
+  });
   service = await supportServiceSid(env);
 });
 afterAll(() => env?.close());
@@ -102,7 +104,11 @@ describe('incremental delivery', () => {
   });
 
   it('streams the items of a connection page read in one REST call', async () => {
-    const parts = await readAll(await requestParts(env.url, `query($s: String!) { chatService(sid: $s) { channels(first: 5) { nodes @stream(initialCount: 2) { uniqueName } } } }`, { s: service }));
+    const parts = await readAll(
+      await requestParts(env.url, `query($s: String!) { chatService(sid: $s) { channels(first: 5) { nodes @stream(initialCount: 2) { uniqueName } } } }`, {
+        s: service,
+      }),
+    );
     expect(parts[0]!.body.data.chatService.channels.nodes).toHaveLength(2);
     expect(merged(parts).data.chatService.channels.nodes).toHaveLength(5);
     expect(env.calls()).toEqual({ 'chat.ListChannel': 1 });
@@ -138,7 +144,9 @@ describe('incremental delivery', () => {
     expect(body.errors[0]!.message).toContain('multipart/mixed or text/event-stream');
     expect(env.totalCalls()).toBe(0);
     // @defer(if: false) asks for no parts: answered as JSON.
-    const plain = await env.query(`query($s: String!) { chatService(sid: $s) { channels(first: 2) { nodes { ... @defer(if: false) { uniqueName } } } } }`, { s: service });
+    const plain = await env.query(`query($s: String!) { chatService(sid: $s) { channels(first: 2) { nodes { ... @defer(if: false) { uniqueName } } } } }`, {
+      s: service,
+    });
     expect(plain.errors).toBeUndefined();
     expect(plain.data.chatService.channels.nodes).toHaveLength(2);
   });
@@ -174,7 +182,10 @@ describe('incremental delivery', () => {
   });
 
   it('leaves mutations as they were, and defers what a mutation payload asks to defer', async () => {
-    const created = await env.query(`mutation($s: String!) { createChatChannel(input: { serviceSid: $s, uniqueName: "deferred-payload" }) { chatChannel { sid uniqueName } userErrors { message } } }`, { s: service });
+    const created = await env.query(
+      `mutation($s: String!) { createChatChannel(input: { serviceSid: $s, uniqueName: "deferred-payload" }) { chatChannel { sid uniqueName } userErrors { message } } }`,
+      { s: service },
+    );
     expect(created.errors).toBeUndefined();
     expect(created.data.createChatChannel.chatChannel.uniqueName).toBe('deferred-payload');
     const parts = await readAll(
@@ -200,7 +211,7 @@ describe('the lifetime of a request answered in parts', () => {
     own = undefined;
   });
 
-  it("cancels the REST calls of the parts still to come when the client leaves after the first", async () => {
+  it('cancels the REST calls of the parts still to come when the client leaves after the first', async () => {
     own = await startGateway({ emulator: { latencyMs: 200 } });
     const s = await supportServiceSid(own);
     own.resetCalls();

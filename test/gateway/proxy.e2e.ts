@@ -36,7 +36,9 @@ const MISSING = '0'.repeat(32);
 
 describe('REST call counts', () => {
   it('reads services, their sessions, participants with their proxy numbers, and the messages sent to them', async () => {
-    const data = await ok(env, /* GraphQL */ `
+    const data = await ok(
+      env,
+      /* GraphQL */ `
       {
         proxyServices(first: 10) {
           nodes {
@@ -57,9 +59,15 @@ describe('REST call counts', () => {
             }
           }
         }
-      }`);
+      }`,
+    );
     const [supportNode, ridesNode] = data.proxyServices.nodes;
-    expect(supportNode).toMatchObject({ uniqueName: 'acme-support', geoMatchLevel: 'COUNTRY', numberSelectionBehavior: 'PREFER_STICKY', chatService: { friendlyName: 'Acme Support' } });
+    expect(supportNode).toMatchObject({
+      uniqueName: 'acme-support',
+      geoMatchLevel: 'COUNTRY',
+      numberSelectionBehavior: 'PREFER_STICKY',
+      chatService: { friendlyName: 'Acme Support' },
+    });
     expect(ridesNode).toMatchObject({ uniqueName: 'acme-rides', geoMatchLevel: 'AREA_CODE', numberSelectionBehavior: 'AVOID_STICKY', chatService: null });
     for (const service of data.proxyServices.nodes) {
       expect(service.sessions.nodes).toHaveLength(5);
@@ -103,7 +111,9 @@ describe('REST call counts', () => {
     expect(created.status).toBe(201);
     try {
       env.resetCalls();
-      const data = await ok(env, /* GraphQL */ `
+      const data = await ok(
+        env,
+        /* GraphQL */ `
         {
           proxyServices {
             nodes {
@@ -113,13 +123,16 @@ describe('REST call counts', () => {
             }
           }
           again: proxyServices { nodes { chatService { friendlyName } } }
-        }`);
+        }`,
+      );
       const byName = Object.fromEntries(data.proxyServices.nodes.map((s: any) => [s.uniqueName, s]));
       expect(byName['acme-support'].chatService).toMatchObject({ sid: supportChat, friendlyName: 'Acme Support' });
       expect(byName['acme-rides'].chatService).toBeNull();
       expect(byName['acme-community-proxy'].chatService).toMatchObject({ sid: communityChat, friendlyName: 'Acme Community' });
       for (const session of byName['acme-support'].sessions.nodes) expect(session.service.chatService.sid).toBe(supportChat);
-      expect(data.again.nodes.map((s: any) => s.chatService?.friendlyName ?? null)).toEqual(data.proxyServices.nodes.map((s: any) => s.chatService?.friendlyName ?? null));
+      expect(data.again.nodes.map((s: any) => s.chatService?.friendlyName ?? null)).toEqual(
+        data.proxyServices.nodes.map((s: any) => s.chatService?.friendlyName ?? null),
+      );
       // 14 chatService fields (3 + 3 again + 8 through the sessions' service) reach 2 Chat services: 2 chat.FetchService.
       //   1  ListService: both aliases read the same page, which a request reads once
       //   3  ListSession, one per Proxy service (the new one has none)
@@ -131,7 +144,9 @@ describe('REST call counts', () => {
   });
 
   it("reads a session's interactions with both participants from one participant list", async () => {
-    const data = await ok(env, /* GraphQL */ `
+    const data = await ok(
+      env,
+      /* GraphQL */ `
       {
         proxyService(sidOrUniqueName: "acme-support") {
           sid
@@ -142,7 +157,8 @@ describe('REST call counts', () => {
             }
           }
         }
-      }`);
+      }`,
+    );
     expect(data.proxyService.sid).toBe(support);
     const session = data.proxyService.session;
     expect(session).toMatchObject({ uniqueName: 'case-10412', status: 'CLOSED' });
@@ -160,10 +176,14 @@ describe('REST call counts', () => {
   it('reads only the lists when a service and session are named by SID and nothing else of them is asked for', async () => {
     const [session] = (await rest(`/v1/Services/${rides}/Sessions?PageSize=1`)).sessions;
     env.resetCalls();
-    const data = await ok(env, `query($s: String!, $c: String!) { proxyService(sidOrUniqueName: $s) { sid session(sidOrUniqueName: $c) { participants { nodes { sid } } } } }`, {
-      s: rides,
-      c: session.sid,
-    });
+    const data = await ok(
+      env,
+      `query($s: String!, $c: String!) { proxyService(sidOrUniqueName: $s) { sid session(sidOrUniqueName: $c) { participants { nodes { sid } } } } }`,
+      {
+        s: rides,
+        c: session.sid,
+      },
+    );
     expect(data.proxyService.session.participants.nodes).toHaveLength(2);
     // Neither is fetched: their SIDs are the list's path, and the list's 404 would answer for both. Was 2: the service was
     // fetched because session() is a lookup, which now also needs only the service's SID.
@@ -206,11 +226,19 @@ describe('pagination', () => {
     });
     expect(second.proxyServices).toEqual({ pageInfo: { hasNextPage: false }, nodes: [{ uniqueName: 'acme-rides' }] });
 
-    const numbers = await ok(env, `query($s: String!) { proxyService(sidOrUniqueName: $s) { phoneNumbers(first: 3) { pageInfo { hasNextPage endCursor } nodes { phoneNumber } } } }`, { s: support });
-    const rest2 = await ok(env, `query($s: String!, $a: String!) { proxyService(sidOrUniqueName: $s) { phoneNumbers(first: 10, after: $a) { pageInfo { hasNextPage } nodes { phoneNumber } } } }`, {
-      s: support,
-      a: numbers.proxyService.phoneNumbers.pageInfo.endCursor,
-    });
+    const numbers = await ok(
+      env,
+      `query($s: String!) { proxyService(sidOrUniqueName: $s) { phoneNumbers(first: 3) { pageInfo { hasNextPage endCursor } nodes { phoneNumber } } } }`,
+      { s: support },
+    );
+    const rest2 = await ok(
+      env,
+      `query($s: String!, $a: String!) { proxyService(sidOrUniqueName: $s) { phoneNumbers(first: 10, after: $a) { pageInfo { hasNextPage } nodes { phoneNumber } } } }`,
+      {
+        s: support,
+        a: numbers.proxyService.phoneNumbers.pageInfo.endCursor,
+      },
+    );
     const all = (await rest(`/v1/Services/${support}/PhoneNumbers`)).phone_numbers.map((n: any) => n.phone_number);
     expect([...numbers.proxyService.phoneNumbers.nodes, ...rest2.proxyService.phoneNumbers.nodes].map((n: any) => n.phoneNumber)).toEqual(all);
     expect(rest2.proxyService.phoneNumbers.pageInfo.hasNextPage).toBe(false);
@@ -219,7 +247,8 @@ describe('pagination', () => {
 
 describe('nodes', () => {
   it('refetches every Proxy type by its global ID, each with one fetch', async () => {
-    const data = await ok(env, 
+    const data = await ok(
+      env,
       `query($s: String!) { proxyService(sidOrUniqueName: $s) {
         id sid
         phoneNumbers(first: 1) { nodes { id sid } }
@@ -233,7 +262,15 @@ describe('nodes', () => {
     const s = data.proxyService;
     const session = s.sessions.nodes[0];
     const participant = session.participants.nodes[0];
-    const ids = [s.id, session.id, participant.id, session.interactions.nodes[0].id, participant.messageInteractions.nodes[0].id, s.phoneNumbers.nodes[0].id, s.shortCodes.nodes[0].id];
+    const ids = [
+      s.id,
+      session.id,
+      participant.id,
+      session.interactions.nodes[0].id,
+      participant.messageInteractions.nodes[0].id,
+      s.phoneNumbers.nodes[0].id,
+      s.shortCodes.nodes[0].id,
+    ];
     const types = ['ProxyService', 'ProxySession', 'ProxyParticipant', 'ProxyInteraction', 'ProxyMessageInteraction', 'ProxyPhoneNumber', 'ProxyShortCode'];
     env.resetCalls();
     const nodes = await ok(env, `query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }`, { ids });
@@ -256,7 +293,8 @@ describe('nodes', () => {
 
     // Each node links back to its parents.
     env.resetCalls();
-    const linked = await ok(env, 
+    const linked = await ok(
+      env,
       `query($mi: ID!) { node(id: $mi) { ... on ProxyMessageInteraction { sid participant { sid session { sid service { sid } } } session { sid } interaction { sid } } } }`,
       { mi: ids[4] },
     );
@@ -275,11 +313,13 @@ describe('nodes', () => {
     const [session] = (await rest(`/v1/Services/${support}/Sessions?PageSize=1`)).sessions;
     const [participant] = (await rest(`/v1/Services/${support}/Sessions/${session.sid}/Participants`)).participants;
     const [interaction] = (await rest(`/v1/Services/${support}/Sessions/${session.sid}/Interactions?PageSize=1`)).interactions;
-    const [message] = (await rest(`/v1/Services/${support}/Sessions/${session.sid}/Participants/${participant.sid}/MessageInteractions?PageSize=1`)).interactions;
+    const [message] = (await rest(`/v1/Services/${support}/Sessions/${session.sid}/Participants/${participant.sid}/MessageInteractions?PageSize=1`))
+      .interactions;
     const [number] = (await rest(`/v1/Services/${support}/PhoneNumbers?PageSize=1`)).phone_numbers;
     const [code] = (await rest(`/v1/Services/${support}/ShortCodes?PageSize=1`)).short_codes;
     env.resetCalls();
-    const data = await ok(env, 
+    const data = await ok(
+      env,
       `query($s: String!, $c: String!, $p: String!, $i: String!, $m: String!, $n: String!, $sc: String!) { proxyService(sidOrUniqueName: $s) {
         phoneNumber(sid: $n) { phoneNumber service { uniqueName } }
         shortCode(sid: $sc) { shortCode }
@@ -294,7 +334,11 @@ describe('nodes', () => {
     expect(data.proxyService).toEqual({
       phoneNumber: { phoneNumber: number.phone_number, service: { uniqueName: 'acme-support' } },
       shortCode: { shortCode: code.short_code },
-      session: { uniqueName: session.unique_name, interaction: { sid: interaction.sid }, participant: { identifier: participant.identifier, messageInteraction: { sid: message.sid } } },
+      session: {
+        uniqueName: session.unique_name,
+        interaction: { sid: interaction.sid },
+        participant: { identifier: participant.identifier, messageInteraction: { sid: message.sid } },
+      },
       missing: null,
     });
     // Two numbers of one service wanted at once are one read of its pool; everything else is one fetch.
@@ -320,9 +364,21 @@ describe('bad input', () => {
     ['an empty service name', `{ proxyService(sidOrUniqueName: " ") { sid } }`, 'sidOrUniqueName'],
     ['first over the page size Twilio allows', `{ proxyServices(first: 1001) { nodes { sid } } }`, 'first'],
     ['a malformed service SID in an input', `mutation { deleteProxyService(input: { sid: "acme-support" }) { deletedId } }`, 'input.sid'],
-    ['a session unique name where Twilio takes only a SID', `mutation { updateProxySession(input: { serviceSid: "KS${MISSING}", sid: "case-10412", status: CLOSED }) { proxySession { sid } } }`, 'input.sid'],
-    ['a malformed participant SID', `mutation { deleteProxyParticipant(input: { serviceSid: "KS${MISSING}", sessionSid: "KC${MISSING}", sid: "KP1" }) { deletedId } }`, 'input.sid'],
-    ['a malformed Chat service SID', `mutation { createProxyService(input: { uniqueName: "x", chatInstanceSid: "Acme Support" }) { proxyService { sid } } }`, 'input.chatInstanceSid'],
+    [
+      'a session unique name where Twilio takes only a SID',
+      `mutation { updateProxySession(input: { serviceSid: "KS${MISSING}", sid: "case-10412", status: CLOSED }) { proxySession { sid } } }`,
+      'input.sid',
+    ],
+    [
+      'a malformed participant SID',
+      `mutation { deleteProxyParticipant(input: { serviceSid: "KS${MISSING}", sessionSid: "KC${MISSING}", sid: "KP1" }) { deletedId } }`,
+      'input.sid',
+    ],
+    [
+      'a malformed Chat service SID',
+      `mutation { createProxyService(input: { uniqueName: "x", chatInstanceSid: "Acme Support" }) { proxyService { sid } } }`,
+      'input.chatInstanceSid',
+    ],
     [
       'a malformed proxy identifier SID in a session participant',
       `mutation { createProxySession(input: { serviceSid: "KS${MISSING}", participants: [{ identifier: "+15555550100", proxyIdentifierSid: "XX1" }] }) { proxySession { sid } } }`,
@@ -354,9 +410,12 @@ describe('bad input', () => {
 describe('upstream failures', () => {
   it('puts a 500 on a Proxy read at its field with Twilio facts, while siblings still resolve', async () => {
     env.emulator.injectFault({ operation: 'proxy.ListShortCode', status: 500, count: 5 });
-    const res = await env.query(`query($s: String!) { proxyService(sidOrUniqueName: $s) { uniqueName shortCodes { nodes { sid } } } other: proxyService(sidOrUniqueName: $s) { sid } }`, {
-      s: support,
-    });
+    const res = await env.query(
+      `query($s: String!) { proxyService(sidOrUniqueName: $s) { uniqueName shortCodes { nodes { sid } } } other: proxyService(sidOrUniqueName: $s) { sid } }`,
+      {
+        s: support,
+      },
+    );
     expect(res.data?.proxyService).toBeNull(); // shortCodes is non-null, so its error nulls the service
     expect(res.data?.other.sid).toBe(support);
     expect(res.errors).toHaveLength(1);
@@ -396,10 +455,23 @@ describe('mutations', () => {
   it('creates a service, and refuses a second with the same unique name', async () => {
     const mutation = `mutation($input: CreateProxyServiceInput!) { createProxyService(input: $input) {
       proxyService { id sid uniqueName defaultTtl geoMatchLevel numberSelectionBehavior callbackUrl chatService { sid } } userErrors { field message code twilioCode } } }`;
-    const input = { uniqueName: 'test-writes', defaultTtl: 3600, geoMatchLevel: 'AREA_CODE', numberSelectionBehavior: 'AVOID_STICKY', callbackUrl: 'https://example.com/proxy' };
+    const input = {
+      uniqueName: 'test-writes',
+      defaultTtl: 3600,
+      geoMatchLevel: 'AREA_CODE',
+      numberSelectionBehavior: 'AVOID_STICKY',
+      callbackUrl: 'https://example.com/proxy',
+    };
     const created = await ok(env, mutation, { input });
     const s = created.createProxyService.proxyService;
-    expect(s).toMatchObject({ uniqueName: 'test-writes', defaultTtl: 3600, geoMatchLevel: 'AREA_CODE', numberSelectionBehavior: 'AVOID_STICKY', callbackUrl: 'https://example.com/proxy', chatService: null });
+    expect(s).toMatchObject({
+      uniqueName: 'test-writes',
+      defaultTtl: 3600,
+      geoMatchLevel: 'AREA_CODE',
+      numberSelectionBehavior: 'AVOID_STICKY',
+      callbackUrl: 'https://example.com/proxy',
+      chatService: null,
+    });
     expect(created.createProxyService.userErrors).toEqual([]);
     service = s.sid;
     serviceId = s.id;
@@ -429,11 +501,20 @@ describe('mutations', () => {
   it('adds, reserves and removes pool phone numbers, refusing a number already in the pool', async () => {
     const create = `mutation($input: CreateProxyPhoneNumberInput!) { createProxyPhoneNumber(input: $input) { proxyPhoneNumber { id sid phoneNumber isoCountry isReserved inUse service { uniqueName } } userErrors { field code twilioCode } } }`;
     const byNumber = await ok(env, create, { input: { serviceSid: service, phoneNumber: '+14155550199' } });
-    expect(byNumber.createProxyPhoneNumber.proxyPhoneNumber).toMatchObject({ phoneNumber: '+14155550199', isoCountry: 'US', isReserved: false, inUse: 0, service: { uniqueName: 'test-writes' } });
+    expect(byNumber.createProxyPhoneNumber.proxyPhoneNumber).toMatchObject({
+      phoneNumber: '+14155550199',
+      isoCountry: 'US',
+      isReserved: false,
+      inUse: 0,
+      service: { uniqueName: 'test-writes' },
+    });
     const bySid = await ok(env, create, { input: { serviceSid: service, sid: PN_A, isReserved: true } });
     expect(bySid.createProxyPhoneNumber.proxyPhoneNumber).toMatchObject({ sid: PN_A, isReserved: true });
     const duplicate = await ok(env, create, { input: { serviceSid: service, phoneNumber: '+14155550199' } });
-    expect(duplicate.createProxyPhoneNumber).toEqual({ proxyPhoneNumber: null, userErrors: [{ field: ['input', 'phoneNumber'], code: 'CONFLICT', twilioCode: 80104 }] });
+    expect(duplicate.createProxyPhoneNumber).toEqual({
+      proxyPhoneNumber: null,
+      userErrors: [{ field: ['input', 'phoneNumber'], code: 'CONFLICT', twilioCode: 80104 }],
+    });
 
     const update = `mutation($input: UpdateProxyPhoneNumberInput!) { updateProxyPhoneNumber(input: $input) { proxyPhoneNumber { sid isReserved } userErrors { code } } }`;
     expect((await ok(env, update, { input: { serviceSid: service, sid: PN_A, isReserved: false } })).updateProxyPhoneNumber).toEqual({
@@ -448,7 +529,10 @@ describe('mutations', () => {
     const remove = `mutation($input: DeleteProxyPhoneNumberInput!) { deleteProxyPhoneNumber(input: $input) { deletedId userErrors { code } } }`;
     const removed = await ok(env, remove, { input: { serviceSid: service, sid: PN_A } });
     expect(removed.deleteProxyPhoneNumber).toEqual({ deletedId: bySid.createProxyPhoneNumber.proxyPhoneNumber.id, userErrors: [] });
-    expect((await ok(env, remove, { input: { serviceSid: service, sid: PN_A } })).deleteProxyPhoneNumber).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND' }] });
+    expect((await ok(env, remove, { input: { serviceSid: service, sid: PN_A } })).deleteProxyPhoneNumber).toEqual({
+      deletedId: null,
+      userErrors: [{ code: 'NOT_FOUND' }],
+    });
   });
 
   it('adds, reserves and removes a short code, refusing one already in the pool', async () => {
@@ -462,8 +546,13 @@ describe('mutations', () => {
     });
 
     const update = `mutation($input: UpdateProxyShortCodeInput!) { updateProxyShortCode(input: $input) { proxyShortCode { isReserved } userErrors { code } } }`;
-    expect((await ok(env, update, { input: { serviceSid: service, sid: SC_A, isReserved: true } })).updateProxyShortCode).toEqual({ proxyShortCode: { isReserved: true }, userErrors: [] });
-    expect((await ok(env, update, { input: { serviceSid: service, sid: `SC${MISSING}`, isReserved: true } })).updateProxyShortCode.userErrors).toEqual([{ code: 'NOT_FOUND' }]);
+    expect((await ok(env, update, { input: { serviceSid: service, sid: SC_A, isReserved: true } })).updateProxyShortCode).toEqual({
+      proxyShortCode: { isReserved: true },
+      userErrors: [],
+    });
+    expect((await ok(env, update, { input: { serviceSid: service, sid: `SC${MISSING}`, isReserved: true } })).updateProxyShortCode.userErrors).toEqual([
+      { code: 'NOT_FOUND' },
+    ]);
 
     const remove = `mutation($input: DeleteProxyShortCodeInput!) { deleteProxyShortCode(input: $input) { deletedId userErrors { code } } }`;
     expect((await ok(env, remove, { input: { serviceSid: service, sid: SC_A } })).deleteProxyShortCode).toEqual({ deletedId: code.id, userErrors: [] });
@@ -508,12 +597,19 @@ describe('mutations', () => {
     });
 
     it('adds and removes a participant, and refuses one beyond two', async () => {
-      const other = (await ok(env, `mutation($s: String!) { createProxySession(input: { serviceSid: $s, uniqueName: "order-2" }) { proxySession { sid } } }`, { s: service })).createProxySession.proxySession;
+      const other = (
+        await ok(env, `mutation($s: String!) { createProxySession(input: { serviceSid: $s, uniqueName: "order-2" }) { proxySession { sid } } }`, { s: service })
+      ).createProxySession.proxySession;
       const create = `mutation($input: CreateProxyParticipantInput!) { createProxyParticipant(input: $input) {
         proxyParticipant { id sid identifier proxyIdentifierSid proxyPhoneNumber { phoneNumber } proxyShortCode { sid } session { uniqueName } } userErrors { field code twilioCode } } }`;
       const added = await ok(env, create, { input: { serviceSid: service, sessionSid: other.sid, identifier: '+15555550201', friendlyName: 'Rider' } });
       const participant = added.createProxyParticipant.proxyParticipant;
-      expect(participant).toMatchObject({ identifier: '+15555550201', proxyPhoneNumber: { phoneNumber: '+14155550199' }, proxyShortCode: null, session: { uniqueName: 'order-2' } });
+      expect(participant).toMatchObject({
+        identifier: '+15555550201',
+        proxyPhoneNumber: { phoneNumber: '+14155550199' },
+        proxyShortCode: null,
+        session: { uniqueName: 'order-2' },
+      });
 
       const full = await ok(env, create, { input: { serviceSid: service, sessionSid: session.sid, identifier: '+15555550203' } });
       expect(full.createProxyParticipant).toEqual({ proxyParticipant: null, userErrors: [{ field: null, code: 'INVALID_INPUT', twilioCode: 80609 }] });
@@ -547,7 +643,11 @@ describe('mutations', () => {
       const target = { serviceSid: service, sessionSid: session.sid, sid: message.sid };
       const removed = await ok(env, remove, { input: target });
       expect(removed.deleteProxyInteraction).toEqual({ deletedId: expect.any(String), userErrors: [] });
-      const left = await ok(env, `query($s: String!, $c: String!) { proxyService(sidOrUniqueName: $s) { session(sidOrUniqueName: $c) { interactions { nodes { id } } } } }`, { s: service, c: session.sid });
+      const left = await ok(
+        env,
+        `query($s: String!, $c: String!) { proxyService(sidOrUniqueName: $s) { session(sidOrUniqueName: $c) { interactions { nodes { id } } } } }`,
+        { s: service, c: session.sid },
+      );
       expect(left.proxyService.session.interactions.nodes).toEqual([]);
       expect((await ok(env, `query($id: ID!) { node(id: $id) { id } }`, { id: removed.deleteProxyInteraction.deletedId })).node).toBeNull();
       expect((await ok(env, remove, { input: target })).deleteProxyInteraction).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND' }] });

@@ -121,7 +121,7 @@ const SHAPES: Shape[] = [
     },
   },
   {
-    name: "a service that does not exist, asked for its channels",
+    name: 'a service that does not exist, asked for its channels',
     query: () => `{ chatService(sid: "IS${MISSING}") { channels { nodes { sid } } } }`,
     calls: { 'chat.ListChannel': 1 },
     before: 1,
@@ -185,7 +185,8 @@ const SHAPES: Shape[] = [
   },
   {
     name: "a channel's members through node(id:)",
-    query: () => `{ node(id: "${globalId('ChatChannel', demo.service, demo.channel)}") { id ... on ChatChannel { members(first: 50) { nodes { identity } } } } }`,
+    query: () =>
+      `{ node(id: "${globalId('ChatChannel', demo.service, demo.channel)}") { id ... on ChatChannel { members(first: 50) { nodes { identity } } } } }`,
     calls: { 'chat.ListMember': 1 },
     before: 2,
     why: 'the ID carries both SIDs, and id is that ID',
@@ -201,29 +202,33 @@ const SHAPES: Shape[] = [
   },
   {
     name: "a member's channel and service, asked only for their SIDs",
-    query: () => `{ node(id: "${globalId('ChatMember', demo.service, demo.channel, demo.member.sid)}") { ... on ChatMember { identity channel { sid service { sid } } } } }`,
+    query: () =>
+      `{ node(id: "${globalId('ChatMember', demo.service, demo.channel, demo.member.sid)}") { ... on ChatMember { identity channel { sid service { sid } } } } }`,
     calls: { 'chat.FetchMember': 1 },
     before: 3,
     why: "the member's record names the channel and service it lives in",
     check: (res) => expect(res.data.node).toEqual({ identity: demo.member.identity, channel: { sid: demo.channel, service: { sid: demo.service } } }),
   },
   {
-    name: "a user referenced through _entities by identity, asked for its channels",
-    query: () => `{ _entities(representations: [{ __typename: "ChatUser", serviceSid: "${demo.service}", identity: "alice" }]) { ... on ChatUser { channels { nodes { status } } } } }`,
+    name: 'a user referenced through _entities by identity, asked for its channels',
+    query: () =>
+      `{ _entities(representations: [{ __typename: "ChatUser", serviceSid: "${demo.service}", identity: "alice" }]) { ... on ChatUser { channels { nodes { status } } } } }`,
     calls: { 'chat.ListUserChannel': 1 },
     before: 2,
     why: 'the federation key is the path (before: a ListUser read the user first)',
   },
   {
     name: 'a service referenced through _entities, asked for its channels',
-    query: () => `{ _entities(representations: [{ __typename: "ChatService", sid: "${demo.service}" }]) { ... on ChatService { channels(first: 5) { nodes { sid } } } } }`,
+    query: () =>
+      `{ _entities(representations: [{ __typename: "ChatService", sid: "${demo.service}" }]) { ... on ChatService { channels(first: 5) { nodes { sid } } } } }`,
     calls: { 'chat.ListChannel': 1 },
     before: 2,
     why: 'the federation key is the path',
   },
   {
     name: "a Proxy session's participants",
-    query: () => `{ proxyService(sidOrUniqueName: "${demo.proxyService}") { session(sidOrUniqueName: "${demo.session}") { participants { nodes { identifier } } } } }`,
+    query: () =>
+      `{ proxyService(sidOrUniqueName: "${demo.proxyService}") { session(sidOrUniqueName: "${demo.session}") { participants { nodes { identifier } } } } }`,
     calls: { 'proxy.ListParticipant': 1 },
     before: 2,
     why: 'both named by SID, the paths under them take',

@@ -61,7 +61,10 @@ describe('credentials', () => {
     expect(without.status).toBe(401);
     expect(without.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(without.errors?.[0]?.message).toContain('X-Twilio-Account-Sid');
-    const withAccount = await env.query('{ chatServices { nodes { sid } } }', undefined, { authorization: auth, 'x-twilio-account-sid': DEMO_ACCOUNT.accountSid });
+    const withAccount = await env.query('{ chatServices { nodes { sid } } }', undefined, {
+      authorization: auth,
+      'x-twilio-account-sid': DEMO_ACCOUNT.accountSid,
+    });
     expect(withAccount.errors).toBeUndefined();
     expect(withAccount.data.chatServices.nodes).toHaveLength(2);
   });
@@ -75,7 +78,9 @@ describe('cost of a request', () => {
       { sid: support },
     );
     expect(res.errors).toBeUndefined();
-    const identities = [res.data.chatService, res.data.again].flatMap((s: any) => s.channels.nodes.flatMap((c: any) => c.members.nodes.map((m: any) => m.identity)));
+    const identities = [res.data.chatService, res.data.again].flatMap((s: any) =>
+      s.channels.nodes.flatMap((c: any) => c.members.nodes.map((m: any) => m.identity)),
+    );
     const users = new Set(identities);
     expect(identities).toHaveLength(2 * users.size); // every user appears under both aliases
     // Two aliases, one ListChannel and one ListMember per channel; one ListUserChannel per distinct user.
@@ -102,7 +107,10 @@ describe('cost of a request', () => {
   });
 
   it('stops a request that would make more REST calls than allowed, with a stable code', async () => {
-    const res = await env.query(`query($sid: String!) { chatService(sid: $sid) { channels(first: 40) { nodes { members(first: 5) { nodes { identity } } } } } }`, { sid: support });
+    const res = await env.query(
+      `query($sid: String!) { chatService(sid: $sid) { channels(first: 40) { nodes { members(first: 5) { nodes { identity } } } } } }`,
+      { sid: support },
+    );
     const codes = new Set(res.errors?.map((e) => e.extensions?.code));
     expect(codes).toEqual(new Set(['QUERY_TOO_EXPENSIVE']));
     expect(res.errors?.[0]?.extensions?.limit).toBe(30);

@@ -16,9 +16,7 @@ import type { TwilioOperation } from '../../src/twilio/operation.ts';
 import { startGateway, type GatewayEnv, type GraphQLResponse } from '../support/harness.ts';
 import { twilioFetch } from '../emulator/helpers.ts';
 
-const OPERATIONS = [chatOperations, proxyOperations, eventsOperations, accountsOperations].flatMap(
-  (table) => Object.values(table) as TwilioOperation[],
-);
+const OPERATIONS = [chatOperations, proxyOperations, eventsOperations, accountsOperations].flatMap((table) => Object.values(table) as TwilioOperation[]);
 
 let env: GatewayEnv;
 let dispatcher: Dispatcher;
@@ -226,7 +224,7 @@ describe('page URLs the client cannot follow', () => {
     });
   });
 
-  it('follows a page URL of another host whose path is the list\'s, on the configured origin only', async () => {
+  it("follows a page URL of another host whose path is the list's, on the configured origin only", async () => {
     const [service] = (await rest('/v2/Services')).services;
     const page = await rest(`/v2/Services/${service.sid}/Channels?PageSize=2`);
     const next = new URL(page.meta.next_page_url);
@@ -345,10 +343,10 @@ describe('2xx bodies that cannot be read', () => {
 
   it.each(RECORDS)('a fetch answered with %s fails its field with UPSTREAM_INVALID_RESPONSE', async (_what, body, contentType) => {
     env.emulator.injectFault({ operation: 'chat.FetchChannel', body, ...(contentType ? { contentType } : {}) });
-    const res = await env.query(
-      `query($s: String!, $c: String!) { chatService(sid: $s) { friendlyName channel(sidOrUniqueName: $c) { sid friendlyName } } }`,
-      { s: service.sid, c: channel.sid },
-    );
+    const res = await env.query(`query($s: String!, $c: String!) { chatService(sid: $s) { friendlyName channel(sidOrUniqueName: $c) { sid friendlyName } } }`, {
+      s: service.sid,
+      c: channel.sid,
+    });
     expectInvalid(res, ['chatService', 'channel'], 'chat.FetchChannel');
     // The rest of the answer stands.
     expect(res.data.chatService).toEqual({ friendlyName: service.friendly_name, channel: null });

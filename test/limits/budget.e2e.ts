@@ -19,7 +19,10 @@ describe('REST budget', () => {
     env.resetCalls();
     env.emulator.injectFault({ operation: 'chat.ListMember', status: 503, count: 10_000 });
     // 1 ListChannel and 10 ListMember, each tried 4 times: 41 attempts without the budget.
-    const res = await env.query(`query($s: String!) { chatService(sid: $s) { channels(first: 10) { nodes { sid members(first: 5) { nodes { identity } } } } } }`, { s: service });
+    const res = await env.query(
+      `query($s: String!) { chatService(sid: $s) { channels(first: 10) { nodes { sid members(first: 5) { nodes { identity } } } } } }`,
+      { s: service },
+    );
     expect(env.totalCalls()).toBe(20);
     const codes = new Set(res.errors?.map((e) => e.extensions?.code));
     expect(codes.has('QUERY_TOO_EXPENSIVE')).toBe(true);

@@ -4,7 +4,18 @@
  * gateway's own prediction of REST calls, query by query.
  */
 import { readFileSync } from 'node:fs';
-import { GraphQLSchema, getNamedType, getNullableType, isListType, isObjectType, parse, typeFromAST, validate, type GraphQLInputType, type OperationDefinitionNode } from 'graphql';
+import {
+  GraphQLSchema,
+  getNamedType,
+  getNullableType,
+  isListType,
+  isObjectType,
+  parse,
+  typeFromAST,
+  validate,
+  type GraphQLInputType,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { GraphQLDeferDirective, GraphQLStreamDirective } from '@graphql-tools/utils';
 import { costModel, schema, subgraphSdl } from '../../src/schema/index.ts';
@@ -41,7 +52,9 @@ describe('demand-control directives in the subgraph SDL', () => {
       '@listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges", "nodes"], requireOneSlicingArgument: false)',
     ]);
     expect(applied('ChatChannel.members(after:)')).toEqual(['@cost(weight: 1)']);
-    expect(applied('ChatChannel.messages')).toContain('@listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"], requireOneSlicingArgument: false)');
+    expect(applied('ChatChannel.messages')).toContain(
+      '@listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"], requireOneSlicingArgument: false)',
+    );
     expect(applied('ChatChannel.messages(before:)')).toEqual(['@cost(weight: 1)']);
     // Twilio never puts more than two participants in a session: no argument can size the list past that.
     expect(applied('ProxySession.participants')).toEqual(['@cost(weight: 1)', '@listSize(assumedSize: 2, sizedFields: ["edges", "nodes"])']);
@@ -85,7 +98,9 @@ function sampleVariables(operation: OperationDefinitionNode): Record<string, unk
     const name = getNamedType(type).name;
     return name === 'Int' ? 50 : name === 'Boolean' ? true : SERVICE;
   };
-  return Object.fromEntries((operation.variableDefinitions ?? []).map((v) => [v.variable.name.value, sample(typeFromAST(schema, v.type as never) as GraphQLInputType)]));
+  return Object.fromEntries(
+    (operation.variableDefinitions ?? []).map((v) => [v.variable.name.value, sample(typeFromAST(schema, v.type as never) as GraphQLInputType)]),
+  );
 }
 
 interface Case {
@@ -98,10 +113,13 @@ interface Case {
 function documented(): Case[] {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   const sources = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]!);
-  for (const file of ['examples/operations/chat.graphql', 'test/operations/chat.graphql']) sources.push(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8'));
+  for (const file of ['examples/operations/chat.graphql', 'test/operations/chat.graphql'])
+    sources.push(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8'));
   return sources.flatMap((query) =>
     parse(query).definitions.flatMap((definition) =>
-      definition.kind === 'OperationDefinition' ? [{ name: definition.name?.value ?? 'README example', query, operationName: definition.name?.value ?? null, variables: sampleVariables(definition) }] : [],
+      definition.kind === 'OperationDefinition'
+        ? [{ name: definition.name?.value ?? 'README example', query, operationName: definition.name?.value ?? null, variables: sampleVariables(definition) }]
+        : [],
     ),
   );
 }
@@ -110,18 +128,42 @@ const S = `chatService(sid: "${SERVICE}")`;
 const SHAPES: Case[] = [
   ['channels × members', `{ ${S} { friendlyName channels(first: 20) { nodes { members(first: 20) { nodes { identity } } } } } }`],
   ['no first: 50 items', `{ chatServices { edges { cursor node { sid } } pageInfo { hasNextPage } } }`],
-  ['links to reachable objects', `{ ${S} { channels(first: 20) { nodes { service { sid friendlyName } members(first: 20) { nodes { channel { friendlyName } } } } } } }`],
-  ['links read from a listed parent', `{ ${S} { channels(first: 20) { nodes { members(first: 20) { nodes { user { friendlyName } role { friendlyName } } } messages(last: 5) { nodes { author { friendlyName } member { identity } } } } } } }`],
-  ['at most two participants', `{ proxyServices(first: 10) { nodes { sessions(first: 5) { nodes { participants { nodes { messageInteractions(first: 3) { nodes { sid } } } } } } } } }`],
-  ['participants asked for more than Twilio holds', `{ proxyServices(first: 2) { nodes { sessions(first: 5) { nodes { participants(first: 50) { nodes { proxyPhoneNumber { phoneNumber } } } } } } } }`],
+  [
+    'links to reachable objects',
+    `{ ${S} { channels(first: 20) { nodes { service { sid friendlyName } members(first: 20) { nodes { channel { friendlyName } } } } } } }`,
+  ],
+  [
+    'links read from a listed parent',
+    `{ ${S} { channels(first: 20) { nodes { members(first: 20) { nodes { user { friendlyName } role { friendlyName } } } messages(last: 5) { nodes { author { friendlyName } member { identity } } } } } } }`,
+  ],
+  [
+    'at most two participants',
+    `{ proxyServices(first: 10) { nodes { sessions(first: 5) { nodes { participants { nodes { messageInteractions(first: 3) { nodes { sid } } } } } } } } }`,
+  ],
+  [
+    'participants asked for more than Twilio holds',
+    `{ proxyServices(first: 2) { nodes { sessions(first: 5) { nodes { participants(first: 50) { nodes { proxyPhoneNumber { phoneNumber } } } } } } } }`,
+  ],
   ['from cursors', `{ ${S} { channels(first: 10, after: "x") { nodes { messages(last: 5, before: "y") { nodes { body } } } } } }`],
   ['edges and nodes both', `{ ${S} { channels(first: 10) { edges { node { members(first: 5) { nodes { sid } } } } nodes { uniqueName } } } }`],
   ['node by ID', `{ node(id: "x") { id ... on ChatChannel { members(first: 10) { nodes { sid user { identity } } } } } }`],
   ['a few nodes by ID', `{ nodes(ids: ["a", "b", "c"]) { id ... on ChatChannel { members(first: 10) { nodes { sid } } } } }`],
-  ['mutations', `mutation { a: createChatService(input: { friendlyName: "a" }) { chatService { sid } userErrors { message } } b: createChatService(input: { friendlyName: "b" }) { chatService { sid channels(first: 5) { nodes { sid } } } } }`],
-  ['five levels through links', `{ ${S} { channels(first: 50) { nodes { members(first: 50) { nodes { channel { members(first: 50) { nodes { channel { members(first: 50) { nodes { identity } } } } } } } } } } } }`],
-  ['Events', `{ eventSubscriptions(first: 5) { nodes { sink { sinkType sinkConfiguration { ... on EventSinkWebhookConfiguration { destination } } } subscribedEvents(first: 3) { nodes { schemaVersion { raw } eventType { description } } } } } }`],
-  ['a user inbox', `{ ${S} { user(sidOrIdentity: "alice") { channels(first: 100) { nodes { unreadMessagesCount channel { friendlyName members(first: 3) { nodes { identity } } } } } } } }`],
+  [
+    'mutations',
+    `mutation { a: createChatService(input: { friendlyName: "a" }) { chatService { sid } userErrors { message } } b: createChatService(input: { friendlyName: "b" }) { chatService { sid channels(first: 5) { nodes { sid } } } } }`,
+  ],
+  [
+    'five levels through links',
+    `{ ${S} { channels(first: 50) { nodes { members(first: 50) { nodes { channel { members(first: 50) { nodes { channel { members(first: 50) { nodes { identity } } } } } } } } } } } }`,
+  ],
+  [
+    'Events',
+    `{ eventSubscriptions(first: 5) { nodes { sink { sinkType sinkConfiguration { ... on EventSinkWebhookConfiguration { destination } } } subscribedEvents(first: 3) { nodes { schemaVersion { raw } eventType { description } } } } } }`,
+  ],
+  [
+    'a user inbox',
+    `{ ${S} { user(sidOrIdentity: "alice") { channels(first: 100) { nodes { unreadMessagesCount channel { friendlyName members(first: 3) { nodes { identity } } } } } } } }`,
+  ],
 ].map(([name, query]) => ({ name: name!, query: query!, operationName: null, variables: {} }));
 
 describe("a router's static estimate from the SDL against the gateway's prediction", () => {
@@ -148,7 +190,12 @@ describe("a router's static estimate from the SDL against the gateway's predicti
       const row = `${label} ${costModel.estimate(document, name, c.variables).restCalls} | ${routerCost(router, document, name, c.variables)} |`;
       // The row of the router's table: the other table of the README has a longer label.
       const committed = readme.map((line) => line.trim()).find((line) => line.startsWith(label));
-      expectUpToDate(`README.md's row for ${name} (gateway predicts, router estimates)`, committed, row, 'the table is kept by hand: write in the expected row');
+      expectUpToDate(
+        `README.md's row for ${name} (gateway predicts, router estimates)`,
+        committed,
+        row,
+        'the table is kept by hand: write in the expected row',
+      );
     }
   });
 

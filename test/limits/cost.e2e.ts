@@ -40,19 +40,30 @@ describe('cost budget', () => {
   });
 
   it('reports predicted and actual calls on every answer', async () => {
-    const res = await env.query(`query($s: String!) { chatService(sid: $s) { friendlyName channels(first: 3) { nodes { uniqueName members(first: 2) { nodes { identity user { friendlyName } } } } } } }`, {
-      s: service,
-    });
+    const res = await env.query(
+      `query($s: String!) { chatService(sid: $s) { friendlyName channels(first: 3) { nodes { uniqueName members(first: 2) { nodes { identity user { friendlyName } } } } } } }`,
+      {
+        s: service,
+      },
+    );
     expect(res.errors).toBeUndefined();
     // 1 FetchService + 1 ListChannel + 3 ListMember + 1 ListUser, as predicted.
-    expect(res.extensions?.cost).toEqual({ predictedRestCalls: 6, restCalls: 6, predictedNodes: 1 + 1 + 3 + 3 + 6 + 6, budget: { restCalls: 1000, nodes: 100_000 } });
+    expect(res.extensions?.cost).toEqual({
+      predictedRestCalls: 6,
+      restCalls: 6,
+      predictedNodes: 1 + 1 + 3 + 3 + 6 + 6,
+      budget: { restCalls: 1000, nodes: 100_000 },
+    });
     expect(env.totalCalls()).toBe(6);
   });
 
   it("costs an inbox (a user's channels, and every user's channels) by the service's channel list, not a fetch per channel", async () => {
-    const inbox = await env.query(`query($s: String!) { chatService(sid: $s) { user(sidOrIdentity: "alice") { channels(first: 999) { nodes { unreadMessagesCount channel { friendlyName } } } } } }`, {
-      s: service,
-    });
+    const inbox = await env.query(
+      `query($s: String!) { chatService(sid: $s) { user(sidOrIdentity: "alice") { channels(first: 999) { nodes { unreadMessagesCount channel { friendlyName } } } } } }`,
+      {
+        s: service,
+      },
+    );
     expect(inbox.errors).toBeUndefined();
     expect(inbox.data.chatService.user.channels.nodes.length).toBeGreaterThan(1);
     // FetchUser + ListUserChannel + one ListChannel for every channel.
@@ -60,7 +71,10 @@ describe('cost budget', () => {
     expect(inbox.extensions!.cost.predictedRestCalls).toBeLessThan(10);
 
     env.resetCalls();
-    const everyone = await env.query(`query($s: String!) { chatService(sid: $s) { users(first: 100) { nodes { channels(first: 50) { nodes { channel { friendlyName } } } } } } }`, { s: service });
+    const everyone = await env.query(
+      `query($s: String!) { chatService(sid: $s) { users(first: 100) { nodes { channels(first: 50) { nodes { channel { friendlyName } } } } } } }`,
+      { s: service },
+    );
     expect(everyone.errors).toBeUndefined();
     // One ListUserChannel per user, and one channel list for all of them, however their reads fall into batches.
     expect(env.calls()['chat.ListChannel']).toBe(1);

@@ -1,6 +1,19 @@
 /** The cost model, in-process: what it predicts for shapes of query, and that every documented example fits the default budgets. */
 import { readFileSync } from 'node:fs';
-import { GraphQLSchema, execute, getIntrospectionQuery, getNamedType, getNullableType, isListType, parse, typeFromAST, validate, type GraphQLInputType, type GraphQLObjectType, type OperationDefinitionNode } from 'graphql';
+import {
+  GraphQLSchema,
+  execute,
+  getIntrospectionQuery,
+  getNamedType,
+  getNullableType,
+  isListType,
+  parse,
+  typeFromAST,
+  validate,
+  type GraphQLInputType,
+  type GraphQLObjectType,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { GraphQLDeferDirective, GraphQLStreamDirective } from '@graphql-tools/utils';
 import { OPERATION_COVERAGE, schema } from '../../src/schema/index.ts';
@@ -42,19 +55,27 @@ describe('cost model', () => {
 
   it('counts a page per connection and multiplies its items by first, last or 50', () => {
     // 1 FetchService + 1 ListChannel + 20 ListMember; 1 service + 1 connection + 20 channels + 20 connections + 400 members.
-    expect(estimate(`{ chatService(sid: "${SERVICE}") { friendlyName channels(first: 20) { nodes { members(first: 20) { nodes { identity } } } } } }`)).toEqual({
-      restCalls: 22,
-      nodes: 442,
+    expect(estimate(`{ chatService(sid: "${SERVICE}") { friendlyName channels(first: 20) { nodes { members(first: 20) { nodes { identity } } } } } }`)).toEqual(
+      {
+        restCalls: 22,
+        nodes: 442,
+        complete: true,
+      },
+    );
+    // No first: 50 items; edges and their nodes both count.
+    expect(estimate(`{ chatServices { edges { cursor node { sid } } pageInfo { hasNextPage } } }`)).toEqual({
+      restCalls: 1,
+      nodes: 1 + 50 + 50 + 1,
       complete: true,
     });
-    // No first: 50 items; edges and their nodes both count.
-    expect(estimate(`{ chatServices { edges { cursor node { sid } } pageInfo { hasNextPage } } }`)).toEqual({ restCalls: 1, nodes: 1 + 50 + 50 + 1, complete: true });
   });
 
   it('costs a link at most once per distinct object it can reach', () => {
     // Every member's channel is one of the 20 listed channels, and every channel's service is the one asked for
     // (the root service, asked only for its channels, is not fetched: only the channels' `service` is).
-    const links = estimate(`{ chatService(sid: "${SERVICE}") { channels(first: 20) { nodes { service { sid friendlyName } members(first: 20) { nodes { channel { friendlyName } } } } } } }`);
+    const links = estimate(
+      `{ chatService(sid: "${SERVICE}") { channels(first: 20) { nodes { service { sid friendlyName } members(first: 20) { nodes { channel { friendlyName } } } } } } }`,
+    );
     expect(links.restCalls).toBe(1 + 1 + 20 + 20);
   });
 
@@ -70,7 +91,9 @@ describe('cost model', () => {
   });
 
   it('uses the limits Twilio documents: a Proxy session has at most two participants', () => {
-    const proxy = estimate(`{ proxyServices(first: 10) { nodes { sessions(first: 5) { nodes { participants { nodes { messageInteractions(first: 3) { nodes { sid } } } } } } } } }`);
+    const proxy = estimate(
+      `{ proxyServices(first: 10) { nodes { sessions(first: 5) { nodes { participants { nodes { messageInteractions(first: 3) { nodes { sid } } } } } } } } }`,
+    );
     expect(proxy.restCalls).toBe(1 + 10 + 50 + 50 * 2);
   });
 
@@ -82,7 +105,9 @@ describe('cost model', () => {
   });
 
   it('counts a mutation as a lookup and a write, then what its payload selects', () => {
-    const cost = estimate(`mutation { a: createChatService(input: { friendlyName: "a" }) { chatService { sid } userErrors { message } } b: createChatService(input: { friendlyName: "b" }) { chatService { sid } } }`);
+    const cost = estimate(
+      `mutation { a: createChatService(input: { friendlyName: "a" }) { chatService { sid } userErrors { message } } b: createChatService(input: { friendlyName: "b" }) { chatService { sid } } }`,
+    );
     expect(cost.restCalls).toBe(2 * 2 + 2);
   });
 
@@ -138,7 +163,8 @@ describe('cost model', () => {
   it('lets every query of the README and examples/ run within the default budgets', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const documents = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]!);
-    for (const file of ['examples/operations/chat.graphql', 'test/operations/chat.graphql']) documents.push(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8'));
+    for (const file of ['examples/operations/chat.graphql', 'test/operations/chat.graphql'])
+      documents.push(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8'));
     expect(documents.length).toBeGreaterThan(2);
     for (const source of documents) {
       const document = parse(source);
@@ -166,10 +192,19 @@ describe('cost model: incremental delivery', () => {
   it('counts a deferred fragment as the same fields inline: the same REST calls and objects', () => {
     expect(inline).toEqual({ restCalls: 1 + 50 + 1, nodes: 1 + 1 + 50 + 50 + 50 * 20 + 50 * 20, complete: true });
     expect(cost(`{ chatService(sid: "${SERVICE}") { channels(first: 50) { nodes { uniqueName ... @defer { ${members} } } } } }`)).toEqual(inline);
-    expect(cost(`{ chatService(sid: "${SERVICE}") { channels(first: 50) { nodes { uniqueName ...M @defer(label: "members") } } } } fragment M on ChatChannel { ${members} }`)).toEqual(inline);
+    expect(
+      cost(
+        `{ chatService(sid: "${SERVICE}") { channels(first: 50) { nodes { uniqueName ...M @defer(label: "members") } } } } fragment M on ChatChannel { ${members} }`,
+      ),
+    ).toEqual(inline);
     // With its condition from a variable, either way.
     for (const later of [true, false]) {
-      expect(cost(`query($later: Boolean!) { chatService(sid: "${SERVICE}") { channels(first: 50) { nodes { uniqueName ... @defer(if: $later) { ${members} } } } } }`, { later })).toEqual(inline);
+      expect(
+        cost(
+          `query($later: Boolean!) { chatService(sid: "${SERVICE}") { channels(first: 50) { nodes { uniqueName ... @defer(if: $later) { ${members} } } } } }`,
+          { later },
+        ),
+      ).toEqual(inline);
     }
   });
 
@@ -182,20 +217,38 @@ describe('cost model: incremental delivery', () => {
 
   it('counts a streamed list as the same list in one part', () => {
     expect(cost(`{ chatService(sid: "${SERVICE}") { channels(first: 50) { nodes @stream(initialCount: 5) { uniqueName ${members} } } } }`)).toEqual(inline);
-    expect(cost(`{ chatService(sid: "${SERVICE}") { channels(first: 50) { nodes { uniqueName members(first: 20) { nodes @stream { identity user { friendlyName } } } } } } }`)).toEqual(inline);
+    expect(
+      cost(
+        `{ chatService(sid: "${SERVICE}") { channels(first: 50) { nodes { uniqueName members(first: 20) { nodes @stream { identity user { friendlyName } } } } } } }`,
+      ),
+    ).toEqual(inline);
   });
 
   it('still leaves out what @skip and @include leave out under a deferred fragment', () => {
-    const skipped = cost(`{ chatService(sid: "${SERVICE}") { channels(first: 50) { nodes { uniqueName ... @defer { members(first: 20) @skip(if: true) { nodes { identity } } } } } } }`);
+    const skipped = cost(
+      `{ chatService(sid: "${SERVICE}") { channels(first: 50) { nodes { uniqueName ... @defer { members(first: 20) @skip(if: true) { nodes { identity } } } } } } }`,
+    );
     expect(skipped.restCalls).toBe(1);
   });
 });
 
 describe('cost model: introspection', () => {
   it("counts GraphiQL's introspection query object by object, within the default budgets and at no REST call", () => {
-    const cost = model.estimate(parse(getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true })), undefined, {}, DEFAULT_BUDGET);
+    const cost = model.estimate(
+      parse(
+        getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true }),
+      ),
+      undefined,
+      {},
+      DEFAULT_BUDGET,
+    );
     // As many objects as graphql-js answers: every type, field, argument, enum value and type reference.
-    const answer = execute({ schema, document: parse(getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true })) }) as { data: unknown };
+    const answer = execute({
+      schema,
+      document: parse(
+        getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true }),
+      ),
+    }) as { data: unknown };
     let objects = 0;
     const count = (value: unknown): void => {
       if (Array.isArray(value)) value.forEach(count);
@@ -245,7 +298,10 @@ describe('the cost plugin', () => {
       const res = await yoga.fetch('http://gateway/graphql', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: `query($first: Int) { chatServices(first: $first) { nodes { channels(first: 2) { nodes { sid } } } } }`, variables: { first } }),
+        body: JSON.stringify({
+          query: `query($first: Int) { chatServices(first: $first) { nodes { channels(first: 2) { nodes { sid } } } } }`,
+          variables: { first },
+        }),
       });
       return ((await res.json()) as any).errors[0].extensions;
     };

@@ -47,7 +47,12 @@ describe('errors relayed from Twilio', () => {
     const answers: string[] = [];
 
     // A read failing upstream: message and moreInfo.
-    env.emulator.injectFault({ operation: 'chat.FetchService', status: 500, message: `Upstream failure for ${ACCOUNT}. ${said}`, moreInfo: `https://www.twilio.com/docs/errors/20500?auth=${forms[4]}` });
+    env.emulator.injectFault({
+      operation: 'chat.FetchService',
+      status: 500,
+      message: `Upstream failure for ${ACCOUNT}. ${said}`,
+      moreInfo: `https://www.twilio.com/docs/errors/20500?auth=${forms[4]}`,
+    });
     const read = await env.query(`query($s: String!) { chatService(sid: $s) { friendlyName } }`, { s: service });
     expect(read.errors?.[0]?.extensions?.code).toBe('UPSTREAM_ERROR');
     expect(read.errors?.[0]?.message).toContain('[redacted]');
@@ -76,10 +81,14 @@ describe('errors relayed from Twilio', () => {
     const { apiKey, apiSecret } = DEMO_ACCOUNT;
     const forms = [...quotes(apiKey, apiSecret), apiKey];
     env.emulator.injectFault({ operation: 'chat.FetchService', status: 503, count: 10, message: `Key ${apiKey} with ${forms.join(' and ')} failed` });
-    const res = await env.query(`query($s: String!) { chatService(sid: $s) { friendlyName } }`, { s: service }, {
-      authorization: basic(apiKey, apiSecret),
-      'x-twilio-account-sid': ACCOUNT,
-    });
+    const res = await env.query(
+      `query($s: String!) { chatService(sid: $s) { friendlyName } }`,
+      { s: service },
+      {
+        authorization: basic(apiKey, apiSecret),
+        'x-twilio-account-sid': ACCOUNT,
+      },
+    );
     expect(res.errors?.[0]?.message).toMatch(/^Key \[redacted\] with \[redacted\]/);
     expectNone(JSON.stringify(res), forms);
   });

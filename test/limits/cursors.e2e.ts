@@ -25,7 +25,10 @@ beforeAll(async () => {
   const chatServices = (await rest('/v2/Services')).services;
   chatSupport = chatServices.find((s: any) => s.friendly_name === 'Acme Support').sid;
   chatCommunity = chatServices.find((s: any) => s.friendly_name === 'Acme Community').sid;
-  channels = (await rest(`/v2/Services/${chatSupport}/Channels?PageSize=50`)).channels.filter((c: any) => c.members_count >= 3).slice(0, 2).map((c: any) => c.sid);
+  channels = (await rest(`/v2/Services/${chatSupport}/Channels?PageSize=50`)).channels
+    .filter((c: any) => c.members_count >= 3)
+    .slice(0, 2)
+    .map((c: any) => c.sid);
   proxySupport = (await rest('/v1/Services')).services.find((s: any) => s.unique_name === 'acme-support').sid;
   sessions = (await rest(`/v1/Services/${proxySupport}/Sessions?PageSize=2`)).sessions.map((s: any) => s.sid);
   expect(channels).toHaveLength(2);
@@ -107,7 +110,9 @@ describe('a cursor from another list', () => {
   });
 
   it('is refused on the same list filtered differently, with no REST call', async () => {
-    const first = await env.query(`query($s: String!) { chatService(sid: $s) { channels(first: 1, type: [PUBLIC]) { pageInfo { endCursor } } } }`, { s: chatSupport });
+    const first = await env.query(`query($s: String!) { chatService(sid: $s) { channels(first: 1, type: [PUBLIC]) { pageInfo { endCursor } } } }`, {
+      s: chatSupport,
+    });
     const cursor = first.data.chatService.channels.pageInfo.endCursor;
     env.resetCalls();
     expectBadInput(await env.query(CHANNELS, { service: chatSupport, after: cursor }), 'after');
@@ -118,19 +123,26 @@ describe('a cursor from another list', () => {
     const mine = await env.query(`{ chatServices(first: 1) { pageInfo { endCursor } } }`);
     const cursor = mine.data.chatServices.pageInfo.endCursor;
     env.resetCalls();
-    const theirs = await env.query(`query($after: String) { chatServices(first: 1, after: $after) { nodes { sid } } }`, { after: cursor }, {
-      authorization: basicAuth(OTHER_ACCOUNT.accountSid, OTHER_ACCOUNT.authToken),
-    });
+    const theirs = await env.query(
+      `query($after: String) { chatServices(first: 1, after: $after) { nodes { sid } } }`,
+      { after: cursor },
+      {
+        authorization: basicAuth(OTHER_ACCOUNT.accountSid, OTHER_ACCOUNT.authToken),
+      },
+    );
     expectBadInput(theirs, 'after');
     expect(env.totalCalls()).toBe(0);
   });
 
   it('names before when the cursor is passed as before', async () => {
-    const res = await env.query(`query($s: String!, $c: String!, $before: String) { chatService(sid: $s) { channel(sidOrUniqueName: $c) { messages(last: 2, before: $before) { nodes { index } } } } }`, {
-      s: chatSupport,
-      c: channels[0],
-      before: await memberCursor(channels[0]!),
-    });
+    const res = await env.query(
+      `query($s: String!, $c: String!, $before: String) { chatService(sid: $s) { channel(sidOrUniqueName: $c) { messages(last: 2, before: $before) { nodes { index } } } } }`,
+      {
+        s: chatSupport,
+        c: channels[0],
+        before: await memberCursor(channels[0]!),
+      },
+    );
     expectBadInput(res, 'before');
     expect(env.calls()['chat.ListMessage']).toBeUndefined();
   });
@@ -180,18 +192,26 @@ describe('signed cursors', () => {
     expect(seen.length).toBeGreaterThanOrEqual(3);
     expect(new Set(seen).size).toBe(seen.length);
 
-    const last = await env.query(`query($s: String!, $c: String!, $before: String) { chatService(sid: $s) { channel(sidOrUniqueName: $c) { messages(last: 2, before: $before) { nodes { index } pageInfo { startCursor } } } } }`, {
-      s: chatSupport,
-      c: 'engineering',
-    });
+    const last = await env.query(
+      `query($s: String!, $c: String!, $before: String) { chatService(sid: $s) { channel(sidOrUniqueName: $c) { messages(last: 2, before: $before) { nodes { index } pageInfo { startCursor } } } } }`,
+      {
+        s: chatSupport,
+        c: 'engineering',
+      },
+    );
     env.resetCalls();
-    const earlier = await env.query(`query($s: String!, $c: String!, $before: String) { chatService(sid: $s) { channel(sidOrUniqueName: $c) { messages(last: 2, before: $before) { nodes { index } } } } }`, {
-      s: chatSupport,
-      c: 'engineering',
-      before: last.data.chatService.channel.messages.pageInfo.startCursor,
-    });
+    const earlier = await env.query(
+      `query($s: String!, $c: String!, $before: String) { chatService(sid: $s) { channel(sidOrUniqueName: $c) { messages(last: 2, before: $before) { nodes { index } } } } }`,
+      {
+        s: chatSupport,
+        c: 'engineering',
+        before: last.data.chatService.channel.messages.pageInfo.startCursor,
+      },
+    );
     expect(earlier.errors).toBeUndefined();
-    expect(earlier.data.chatService.channel.messages.nodes.map((n: any) => n.index)).toEqual(last.data.chatService.channel.messages.nodes.map((n: any) => n.index - 2));
+    expect(earlier.data.chatService.channel.messages.nodes.map((n: any) => n.index)).toEqual(
+      last.data.chatService.channel.messages.nodes.map((n: any) => n.index - 2),
+    );
     expect(env.calls()['chat.ListMessage']).toBe(1);
   });
 

@@ -26,7 +26,16 @@ function deepQuery(depth: number): string {
   const hops = ['channels(first: 1)', 'nodes', 'service'];
   const path = ['chatServices(first: 1)', 'nodes'];
   while (path.length < depth - 1) path.push(hops[(path.length - 2) % hops.length]!);
-  return '{ ' + path.slice(0, depth - 1).map((f) => `${f} {`).join(' ') + ' __typename' + ' }'.repeat(Math.min(path.length, depth - 1)) + ' }';
+  return (
+    '{ ' +
+    path
+      .slice(0, depth - 1)
+      .map((f) => `${f} {`)
+      .join(' ') +
+    ' __typename' +
+    ' }'.repeat(Math.min(path.length, depth - 1)) +
+    ' }'
+  );
 }
 
 function expectRefused(res: GraphQLResponse, status: number, code: string, ...mentions: Array<string | number>) {
@@ -165,7 +174,12 @@ describe('size', () => {
 
 describe('parse cache', () => {
   it('keeps no refused document, and the documents it keeps fit its budget', async () => {
-    const refused = [nested(5000), '{ ' + Array.from({ length: 40 }, (_, i) => `a${i}: __typename`).join(' ') + ' }', '{ ' + '__typename '.repeat(3000) + '}', deepQuery(30)];
+    const refused = [
+      nested(5000),
+      '{ ' + Array.from({ length: 40 }, (_, i) => `a${i}: __typename`).join(' ') + ' }',
+      '{ ' + '__typename '.repeat(3000) + '}',
+      deepQuery(30),
+    ];
     for (const query of refused) expect((await env.query(query)).status).toBe(400);
     for (const query of refused) expect(parseCache.has(query)).toBe(false);
     const accepted = '{ chatServices { nodes { sid } } }';

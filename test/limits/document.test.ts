@@ -8,7 +8,14 @@ import { describe, expect, it } from 'vitest';
 import { GraphQLError, getIntrospectionQuery, parse, print, type DocumentNode } from 'graphql';
 import { schema } from '../../src/schema/index.ts';
 import { DEFAULT_QUERY } from '../../src/gateway.ts';
-import { BRACKET_ALLOWANCE, DEFAULT_DOCUMENT_LIMITS, assertQuerySize, bracketNesting, parseWithinLimits, type DocumentLimits } from '../../src/limits/document.ts';
+import {
+  BRACKET_ALLOWANCE,
+  DEFAULT_DOCUMENT_LIMITS,
+  assertQuerySize,
+  bracketNesting,
+  parseWithinLimits,
+  type DocumentLimits,
+} from '../../src/limits/document.ts';
 import * as testDocuments from '../generated/graphql.ts';
 import * as exampleDocuments from '../../examples/generated/graphql.ts';
 
@@ -66,7 +73,9 @@ describe('parseWithinLimits', () => {
 
   it('refuses a chain of fragments too long to count as too deep, not with a stack overflow', () => {
     const length = 10_000;
-    const chain = ['{ ...F0 }', ...Array.from({ length }, (_, i) => `fragment F${i} on Query { ${i + 1 < length ? `...F${i + 1}` : '__typename'} }`)].join('\n');
+    const chain = ['{ ...F0 }', ...Array.from({ length }, (_, i) => `fragment F${i} on Query { ${i + 1 < length ? `...F${i + 1}` : '__typename'} }`)].join(
+      '\n',
+    );
     const error = refusal(() => parseWithinLimits(chain, limits({ maxTokens: 10_000_000 }), schema));
     expect(error?.extensions.code).toBe('QUERY_TOO_DEEP');
     expect(error?.message).toContain('too deep to count');
@@ -106,7 +115,17 @@ describe('the defaults', () => {
     if ((value as DocumentNode)?.kind === 'Document') documents.set(name, print(value as DocumentNode));
   }
   documents.set('GraphiQL default query', DEFAULT_QUERY);
-  documents.set('introspection', getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true, oneOf: true }));
+  documents.set(
+    'introspection',
+    getIntrospectionQuery({
+      descriptions: true,
+      specifiedByUrl: true,
+      directiveIsRepeatable: true,
+      schemaDescription: true,
+      inputValueDeprecation: true,
+      oneOf: true,
+    }),
+  );
 
   it('are checked against every README example and typed document', () => {
     expect(documents.size).toBeGreaterThan(10);

@@ -22,7 +22,10 @@ describe('fair share of an account', () => {
     const stalled = fetch(`${env.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: `query($s: String!) { chatService(sid: $s) { channels(first: 30) { nodes { members(first: 5) { nodes { identity } } } } } }`, variables: { s: service } }),
+      body: JSON.stringify({
+        query: `query($s: String!) { chatService(sid: $s) { channels(first: 30) { nodes { members(first: 5) { nodes { identity } } } } } }`,
+        variables: { s: service },
+      }),
       signal: hog.signal,
     }).catch(() => undefined);
     // The hog has taken every slot it is allowed before the second request arrives.

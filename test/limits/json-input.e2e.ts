@@ -37,7 +37,9 @@ describe('JSON nested too deep', () => {
   const CREATE = `mutation($input: CreateChatChannelInput!) { createChatChannel(input: $input) { chatChannel { sid attributes } userErrors { message } } }`;
 
   it('in a variable (5,000 levels) is BAD_USER_INPUT naming the field, with no REST call', async () => {
-    const res = await postRaw(`{"query":${JSON.stringify(CREATE)},"variables":{"input":{"serviceSid":"${chat}","friendlyName":"deep","attributes":${nested(5000)}}}}`);
+    const res = await postRaw(
+      `{"query":${JSON.stringify(CREATE)},"variables":{"input":{"serviceSid":"${chat}","friendlyName":"deep","attributes":${nested(5000)}}}}`,
+    );
     expectBadInput(res, 'input.attributes', env);
     expect(res.errors![0]!.message).toMatch(/100 levels/);
   });
@@ -52,7 +54,9 @@ describe('JSON nested too deep', () => {
   });
 
   it('in a literal of the document is BAD_USER_INPUT naming the field, with no REST call', async () => {
-    const res = await env.query(`mutation { createChatChannel(input: { serviceSid: "${chat}", friendlyName: "deep", attributes: ${nestedLiteral(110)} }) { chatChannel { sid } } }`);
+    const res = await env.query(
+      `mutation { createChatChannel(input: { serviceSid: "${chat}", friendlyName: "deep", attributes: ${nestedLiteral(110)} }) { chatChannel { sid } } }`,
+    );
     expectBadInput(res, 'input.attributes', env);
   });
 
@@ -65,14 +69,20 @@ describe('JSON nested too deep', () => {
   });
 
   it("in a variable's default value is BAD_USER_INPUT naming the variable, with no REST call", async () => {
-    const res = await env.query(`mutation($a: JSON = ${nestedLiteral(110)}) { createChatChannel(input: { serviceSid: "${chat}", friendlyName: "deep", attributes: $a }) { chatChannel { sid } } }`);
+    const res = await env.query(
+      `mutation($a: JSON = ${nestedLiteral(110)}) { createChatChannel(input: { serviceSid: "${chat}", friendlyName: "deep", attributes: $a }) { chatChannel { sid } } }`,
+    );
     expectBadInput(res, '$a', env);
   });
 
   it('up to 100 levels is written and read back as sent, both ways in', async () => {
-    const viaVariable = await postRaw(`{"query":${JSON.stringify(CREATE)},"variables":{"input":{"serviceSid":"${chat}","friendlyName":"deep-100","attributes":${nested(100)}}}}`);
+    const viaVariable = await postRaw(
+      `{"query":${JSON.stringify(CREATE)},"variables":{"input":{"serviceSid":"${chat}","friendlyName":"deep-100","attributes":${nested(100)}}}}`,
+    );
     expect(viaVariable.errors).toBeUndefined();
-    const viaLiteral = await env.query(`mutation { createChatChannel(input: { serviceSid: "${chat}", friendlyName: "deep-100b", attributes: ${nestedLiteral(100)} }) { chatChannel { sid attributes } } }`);
+    const viaLiteral = await env.query(
+      `mutation { createChatChannel(input: { serviceSid: "${chat}", friendlyName: "deep-100b", attributes: ${nestedLiteral(100)} }) { chatChannel { sid attributes } } }`,
+    );
     expect(viaLiteral.errors).toBeUndefined();
     for (const created of [viaVariable.data.createChatChannel.chatChannel, viaLiteral.data.createChatChannel.chatChannel]) {
       const stored = await twilioFetch(env.emulator, 'GET', `/v2/Services/${chat}/Channels/${created.sid}`);
@@ -85,7 +95,9 @@ describe('JSON nested too deep', () => {
 describe('JSON in a document with the default limits', () => {
   it('nested deeper than the document may nest is refused before parsing, with no REST call', async () => {
     await using plain = await startGateway();
-    const res = await plain.query(`mutation { createChatChannel(input: { serviceSid: "${chat}", friendlyName: "deep", attributes: ${nestedLiteral(100)} }) { chatChannel { sid } } }`);
+    const res = await plain.query(
+      `mutation { createChatChannel(input: { serviceSid: "${chat}", friendlyName: "deep", attributes: ${nestedLiteral(100)} }) { chatChannel { sid } } }`,
+    );
     expect(res.errors![0]!.extensions).toMatchObject({ code: 'QUERY_TOO_DEEP' });
     expect(plain.totalCalls()).toBe(0);
   });
@@ -101,7 +113,9 @@ describe('JSON too large', () => {
   });
 
   it('over 64 KiB in a literal is BAD_USER_INPUT naming the field, with no REST call', async () => {
-    const res = await env.query(`mutation { createChatChannel(input: { serviceSid: "${chat}", friendlyName: "large", attributes: { text: "${'x'.repeat(70_000)}" } }) { chatChannel { sid } } }`);
+    const res = await env.query(
+      `mutation { createChatChannel(input: { serviceSid: "${chat}", friendlyName: "large", attributes: { text: "${'x'.repeat(70_000)}" } }) { chatChannel { sid } } }`,
+    );
     expectBadInput(res, 'input.attributes', env);
   });
 });
@@ -111,7 +125,9 @@ describe('JSON Twilio holds nested too deep', () => {
     // 2,500 levels: far deeper than the JSON scalar takes, within the 16 KiB Twilio keeps for a channel's attributes.
     const created = await twilioFetch(env.emulator, 'POST', `/v2/Services/${chat}/Channels`, { FriendlyName: 'stored deep', Attributes: nested(2500) });
     try {
-      const res = await env.query(`query($c: String!) { chatService(sid: "${chat}") { channel(sidOrUniqueName: $c) { attributes } } }`, { c: created.body.sid });
+      const res = await env.query(`query($c: String!) { chatService(sid: "${chat}") { channel(sidOrUniqueName: $c) { attributes } } }`, {
+        c: created.body.sid,
+      });
       expect(res.errors).toBeUndefined();
       expect(res.data.chatService.channel.attributes).toBe(nested(2500));
     } finally {

@@ -63,7 +63,11 @@ describe('client disconnect', () => {
     expect(await gone).toMatchObject({ name: 'AbortError' });
     const current = env;
     // The gateway has seen the client go (on a loaded machine, some time after the client did), and the calls it had out have ended.
-    await waitFor(() => current.gateway.requests.size === 0 && current.transport.limiter.stats(DEMO_ACCOUNT.accountSid).active === 0, 5_000, 'the calls to end');
+    await waitFor(
+      () => current.gateway.requests.size === 0 && current.transport.limiter.stats(DEMO_ACCOUNT.accountSid).active === 0,
+      5_000,
+      'the calls to end',
+    );
     // Calls sent just before the client left may not have been read by the emulator yet (it reads its sockets on
     // later turns of the event loop, later still on a loaded machine): they are let in before counting what follows.
     await new Promise((resolve) => setTimeout(resolve, 300));

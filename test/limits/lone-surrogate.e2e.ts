@@ -32,18 +32,42 @@ describe('a lone surrogate in a path argument', () => {
   it.each([
     ['a channel by unique name', `query($v: String!) { chatService(sid: "%CHAT%") { channel(sidOrUniqueName: $v) { sid } } }`, 'sidOrUniqueName'],
     ['a user by identity', `query($v: String!) { chatService(sid: "%CHAT%") { user(sidOrIdentity: $v) { sid } } }`, 'sidOrIdentity'],
-    ['a member by identity', `query($v: String!) { chatService(sid: "%CHAT%") { channel(sidOrUniqueName: "%CHANNEL%") { member(sidOrIdentity: $v) { sid } } } }`, 'sidOrIdentity'],
+    [
+      'a member by identity',
+      `query($v: String!) { chatService(sid: "%CHAT%") { channel(sidOrUniqueName: "%CHANNEL%") { member(sidOrIdentity: $v) { sid } } } }`,
+      'sidOrIdentity',
+    ],
     ['a Proxy service by unique name', `query($v: String!) { proxyService(sidOrUniqueName: $v) { sid } }`, 'sidOrUniqueName'],
-    ['a Proxy session by unique name', `query($v: String!) { proxyService(sidOrUniqueName: "%PROXY%") { session(sidOrUniqueName: $v) { sid } } }`, 'sidOrUniqueName'],
+    [
+      'a Proxy session by unique name',
+      `query($v: String!) { proxyService(sidOrUniqueName: "%PROXY%") { session(sidOrUniqueName: $v) { sid } } }`,
+      'sidOrUniqueName',
+    ],
     ['an event type', `query($v: String!) { eventType(type: $v) { type } }`, 'type'],
     ['an event schema', `query($v: String!) { eventSchema(id: $v) { id } }`, 'id'],
     ['a subscribed event', `query($v: String!) { eventSubscription(sid: "%SUBSCRIPTION%") { subscribedEvent(type: $v) { type } } }`, 'type'],
-    ['a member to update', `mutation($v: String!) { updateChatMember(input: { serviceSid: "%CHAT%", channelSidOrUniqueName: "%CHANNEL%", sidOrIdentity: $v }) { chatMember { sid } } }`, 'input.sidOrIdentity'],
-    ['a channel to update', `mutation($v: String!) { updateChatChannel(input: { serviceSid: "%CHAT%", sidOrUniqueName: $v }) { chatChannel { sid } } }`, 'input.sidOrUniqueName'],
+    [
+      'a member to update',
+      `mutation($v: String!) { updateChatMember(input: { serviceSid: "%CHAT%", channelSidOrUniqueName: "%CHANNEL%", sidOrIdentity: $v }) { chatMember { sid } } }`,
+      'input.sidOrIdentity',
+    ],
+    [
+      'a channel to update',
+      `mutation($v: String!) { updateChatChannel(input: { serviceSid: "%CHAT%", sidOrUniqueName: $v }) { chatChannel { sid } } }`,
+      'input.sidOrUniqueName',
+    ],
     ['a user to delete', `mutation($v: String!) { deleteChatUser(input: { serviceSid: "%CHAT%", sidOrIdentity: $v }) { deletedId } }`, 'input.sidOrIdentity'],
-    ["a user's channel", `mutation($v: String!) { updateChatUserChannel(input: { serviceSid: "%CHAT%", userSidOrIdentity: $v, channelSidOrUniqueName: "%CHANNEL%" }) { chatUserChannel { channelSid } } }`, 'input.userSidOrIdentity'],
+    [
+      "a user's channel",
+      `mutation($v: String!) { updateChatUserChannel(input: { serviceSid: "%CHAT%", userSidOrIdentity: $v, channelSidOrUniqueName: "%CHANNEL%" }) { chatUserChannel { channelSid } } }`,
+      'input.userSidOrIdentity',
+    ],
   ])('naming %s is BAD_USER_INPUT naming the argument, with no call for it', async (_, template, field) => {
-    const query = template.replaceAll('%CHAT%', chat).replaceAll('%CHANNEL%', channel).replaceAll('%PROXY%', proxyService).replaceAll('%SUBSCRIPTION%', subscription);
+    const query = template
+      .replaceAll('%CHAT%', chat)
+      .replaceAll('%CHANNEL%', channel)
+      .replaceAll('%PROXY%', proxyService)
+      .replaceAll('%SUBSCRIPTION%', subscription);
     for (const value of [LONE, `general${LONE}`, `\udc00x`]) {
       env.resetCalls();
       const res = await env.query(query, { v: value });

@@ -46,7 +46,9 @@ describe('several mutations in one request', () => {
     const stored = await twilioFetch(env.emulator, 'GET', `/v2/Services/${chat}/Channels/kept-after-failure`);
     expect(stored.status).toBe(200);
     expect(stored.body.sid).toBe(res.data.first.chatChannel.sid);
-    const read = await env.query(`query($s: String!) { chatService(sid: $s) { channel(sidOrUniqueName: "kept-after-failure") { sid friendlyName } } }`, { s: chat });
+    const read = await env.query(`query($s: String!) { chatService(sid: $s) { channel(sidOrUniqueName: "kept-after-failure") { sid friendlyName } } }`, {
+      s: chat,
+    });
     expect(read.data.chatService.channel).toEqual({ sid: res.data.first.chatChannel.sid, friendlyName: 'Kept' });
     // And the second did not.
     expect((await twilioFetch(env.emulator, 'GET', `/v2/Services/${chat}/Users/never-created`)).status).toBe(404);

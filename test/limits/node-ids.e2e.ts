@@ -41,7 +41,12 @@ const NODE_ID_PARTS: Record<string, string[]> = {
 };
 
 const HEX = '0123456789abcdef0123456789abcdef';
-const WELL_FORMED: Record<string, string> = { 'event type': 'com.twilio.messaging.message.sent', 'schema id': 'Messaging.MessageStatus', version: '1', 'E.164 number': '+14155550100' };
+const WELL_FORMED: Record<string, string> = {
+  'event type': 'com.twilio.messaging.message.sent',
+  'schema id': 'Messaging.MessageStatus',
+  version: '1',
+  'E.164 number': '+14155550100',
+};
 const wellFormed = (part: string) => WELL_FORMED[part] ?? `${part.slice(0, 2)}${HEX}`;
 const globalId = (typename: string, parts: string[]) => Buffer.from(`v1:${typename}:${parts.join(':')}`).toString('base64url');
 
@@ -61,7 +66,15 @@ function malformedSids(prefix: string): Array<[string, string]> {
 const cases = Object.entries(NODE_ID_PARTS).flatMap(([typename, parts]) =>
   parts.flatMap((part, index) =>
     /^[A-Z]{2}$/.test(part)
-      ? malformedSids(part).map(([what, value]) => ({ typename, index, what, id: globalId(typename, parts.map((p, i) => (i === index ? value : wellFormed(p)))) }))
+      ? malformedSids(part).map(([what, value]) => ({
+          typename,
+          index,
+          what,
+          id: globalId(
+            typename,
+            parts.map((p, i) => (i === index ? value : wellFormed(p))),
+          ),
+        }))
       : [],
   ),
 );
@@ -116,7 +129,9 @@ describe('a node ID with a name where Twilio takes one', () => {
   it('finds the channel by its unique name', async () => {
     const services = (await twilioFetch(env.emulator, 'GET', '/v2/Services')).body.services;
     const support = services.find((s: { friendly_name: string }) => s.friendly_name === 'Acme Support').sid;
-    const res = await env.query(`query($id: ID!) { node(id: $id) { ... on ChatChannel { uniqueName } } }`, { id: globalId('ChatChannel', [support, 'engineering']) });
+    const res = await env.query(`query($id: ID!) { node(id: $id) { ... on ChatChannel { uniqueName } } }`, {
+      id: globalId('ChatChannel', [support, 'engineering']),
+    });
     expect(res.errors).toBeUndefined();
     expect(res.data.node).toEqual({ uniqueName: 'engineering' });
   });

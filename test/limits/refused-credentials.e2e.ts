@@ -51,7 +51,10 @@ describe('a credential Twilio refused', () => {
     const current = env;
     const real = async () => {
       const started = Date.now();
-      const res = await current.query(`query($s: String!) { chatService(sid: $s) { channels(first: 10) { nodes { members(first: 5) { nodes { identity } } } } } }`, { s: service });
+      const res = await current.query(
+        `query($s: String!) { chatService(sid: $s) { channels(first: 10) { nodes { members(first: 5) { nodes { identity } } } } } }`,
+        { s: service },
+      );
       expect(res.errors).toBeUndefined();
       return Date.now() - started;
     };
@@ -71,7 +74,9 @@ describe('a credential Twilio refused', () => {
     const service = await supportServiceSid(env);
     env.resetCalls();
     const guesses = Promise.all(Array.from({ length: 40 }, (_, i) => storm(env!, 1, { authorization: basic(DEMO_ACCOUNT.accountSid, `guess-${i}`) })));
-    const res = await env.query(`query($s: String!) { chatService(sid: $s) { channels(first: 10) { nodes { members(first: 5) { nodes { identity } } } } } }`, { s: service });
+    const res = await env.query(`query($s: String!) { chatService(sid: $s) { channels(first: 10) { nodes { members(first: 5) { nodes { identity } } } } } }`, {
+      s: service,
+    });
     expect(res.errors).toBeUndefined();
     const codes = (await guesses).map(([answer]) => answer!.errors![0]!.extensions?.code);
     const probed = codes.filter((code) => code === 'UNAUTHENTICATED').length;

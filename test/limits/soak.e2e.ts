@@ -102,7 +102,9 @@ describe('soak: ordinary tenants beside every attack', () => {
         });
 
       const cycle = `{ chatServices(first: 1) { nodes { channels(first: 50) { nodes { members(first: 50) { nodes { channel { members(first: 50) { nodes { channel { members(first: 50) { nodes { identity } } } } } } } } } } } } }`;
-      const aliasDocuments = new Map([40, 1000].map((count) => [count, `{ ${Array.from({ length: count }, (_, i) => `a${i}: chatServices(first: 50) { nodes { sid } }`).join(' ')} }`]));
+      const aliasDocuments = new Map(
+        [40, 1000].map((count) => [count, `{ ${Array.from({ length: count }, (_, i) => `a${i}: chatServices(first: 50) { nodes { sid } }`).join(' ')} }`]),
+      );
       const aliases = (count: number) => aliasDocuments.get(count)!;
       const deep = '{ a'.repeat(5000) + ' }'.repeat(5000);
       // Built once, so the test's own CPU goes to sending them: 20 distinct documents of ~700 kB, sent in turn.
@@ -141,7 +143,8 @@ describe('soak: ordinary tenants beside every attack', () => {
       // ordinary client still gets its turns. On a quiet machine each answers about 20 times, in under a second.
       expect(answeredA).toBeGreaterThanOrEqual(2);
       expect(answeredB).toBeGreaterThanOrEqual(2);
-      for (const name of ['cycle', 'aliases', '1000 aliases', 'deep', 'huge', 'fragments', 'wrong token for a real account']) expect(refused.get(name)).toBeGreaterThan(0);
+      for (const name of ['cycle', 'aliases', '1000 aliases', 'deep', 'huge', 'fragments', 'wrong token for a real account'])
+        expect(refused.get(name)).toBeGreaterThan(0);
       expect(left).toBeGreaterThan(0);
       // Ordinary queries kept answering throughout: none was held up the way one cycle query held the process (104 s).
       expect(Math.max(...latencies)).toBeLessThan(10_000);

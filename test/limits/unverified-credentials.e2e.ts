@@ -95,7 +95,13 @@ describe('credentials Twilio has not accepted yet', () => {
     env = await startGateway({ emulator: { latencyMs: latency }, transport: { maxInFlightPerAccount: MAX_IN_FLIGHT } });
     const current = env;
     current.resetCalls();
-    const answers = await startAttack({ url: `${current.url}/graphql`, clients: 200, requestsPerClient: 1, query: attackQuery, accountSid: DEMO_ACCOUNT.accountSid }).answers;
+    const answers = await startAttack({
+      url: `${current.url}/graphql`,
+      clients: 200,
+      requestsPerClient: 1,
+      query: attackQuery,
+      accountSid: DEMO_ACCOUNT.accountSid,
+    }).answers;
     const stats = current.emulator.stats();
     // 8 probing and 8 in line; a round more in case part of the burst arrives late.
     expect(stats.unauthenticated).toBeGreaterThanOrEqual(UNVERIFIED_CAP * 2);

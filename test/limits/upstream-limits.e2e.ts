@@ -95,7 +95,11 @@ describe("Chat's writes per second", () => {
   }
 
   const sent = async (current: GatewayEnv, serviceSid: string, body: string) =>
-    ((await twilioFetch(current.emulator, 'GET', `/v2/Services/${serviceSid}/Channels/general/Messages?PageSize=1000`)).body.messages as Array<{ body: string }>).filter((m) => m.body === body).length;
+    (
+      (await twilioFetch(current.emulator, 'GET', `/v2/Services/${serviceSid}/Channels/general/Messages?PageSize=1000`)).body.messages as Array<{
+        body: string;
+      }>
+    ).filter((m) => m.body === body).length;
 
   it('retries a message refused with 429 once the window moves on, and sends it once', async () => {
     onRetry = () => env!.emulator.clock.advance(1_000);

@@ -57,7 +57,9 @@ describe('a write whose answer was lost', () => {
     // Something else holds the account's only slot past the deadline.
     const release = await env.transport.limiter.acquire(DEMO_ACCOUNT.accountSid);
     try {
-      const res = await env.query(`mutation($s: String!) { createChatUser(input: { serviceSid: $s, identity: "never-sent" }) { chatUser { sid } } }`, { s: service });
+      const res = await env.query(`mutation($s: String!) { createChatUser(input: { serviceSid: $s, identity: "never-sent" }) { chatUser { sid } } }`, {
+        s: service,
+      });
       expect(res.errors?.[0]?.extensions?.code).toBe('DEADLINE_EXCEEDED');
       expect(env.totalCalls()).toBe(0);
     } finally {

@@ -39,7 +39,9 @@ let intruderChat: ChatFixture;
 
 beforeAll(async () => {
   env = await startGateway({
-    emulator: { accounts: [...DEFAULT_ACCOUNTS, { accountSid: INTRUDER.accountSid, authToken: INTRUDER.authToken, apiKeys: { [INTRUDER.apiKey]: INTRUDER.apiSecret } }] },
+    emulator: {
+      accounts: [...DEFAULT_ACCOUNTS, { accountSid: INTRUDER.accountSid, authToken: INTRUDER.authToken, apiKeys: { [INTRUDER.apiKey]: INTRUDER.apiSecret } }],
+    },
   });
   intruderChat = await chatFixture(env, { authorization: basic(INTRUDER.accountSid, INTRUDER.authToken) });
 });
@@ -54,7 +56,13 @@ afterEach(async () => {
 let nextId = 0;
 function demoDelivery(): { id: string; post: () => ReturnType<typeof postEventStreamsWebhook> } {
   const id = `EZ${String(++nextId).padStart(32, '0')}`;
-  const event = { specversion: '1.0', type: 'com.twilio.messaging.message.sent', source: `/2010-04-01/Accounts/${DEMO_ACCOUNT.accountSid}/Messages/SM1.json`, id, data: { accountSid: DEMO_ACCOUNT.accountSid, body: 'demo secret' } };
+  const event = {
+    specversion: '1.0',
+    type: 'com.twilio.messaging.message.sent',
+    source: `/2010-04-01/Accounts/${DEMO_ACCOUNT.accountSid}/Messages/SM1.json`,
+    id,
+    data: { accountSid: DEMO_ACCOUNT.accountSid, body: 'demo secret' },
+  };
   return { id, post: () => postEventStreamsWebhook(env.url, [event], DEMO_ACCOUNT.authToken) };
 }
 

@@ -66,12 +66,17 @@ describe('live events in the configuration', () => {
     expect(() => loadConfig({ PUBLIC_BASE_URL: 'https://u:p@gateway.example.com' })).toThrow(/^PUBLIC_BASE_URL: must not hold credentials/);
   });
 
-  it.each(['WEBHOOK_MAX_BODY_BYTES', 'WEBHOOK_DEDUPE_TTL_S', 'WEBHOOK_DEDUPE_MAX_KEYS', 'MAX_SUBSCRIPTIONS', 'MAX_SUBSCRIPTIONS_PER_CREDENTIALS', 'WS_CONNECTION_INIT_TIMEOUT_MS', 'WS_KEEPALIVE_MS'])(
-    '%s must be a whole number in range',
-    (variable) => {
-      for (const bad of ['ten', '-1', '1.5', '99999999999999']) {
-        expect(() => loadConfig({ [variable]: bad })).toThrow(new RegExp(`^${variable}: must be an integer from`));
-      }
-    },
-  );
+  it.each([
+    'WEBHOOK_MAX_BODY_BYTES',
+    'WEBHOOK_DEDUPE_TTL_S',
+    'WEBHOOK_DEDUPE_MAX_KEYS',
+    'MAX_SUBSCRIPTIONS',
+    'MAX_SUBSCRIPTIONS_PER_CREDENTIALS',
+    'WS_CONNECTION_INIT_TIMEOUT_MS',
+    'WS_KEEPALIVE_MS',
+  ])('%s must be a whole number in range', (variable) => {
+    for (const bad of ['ten', '-1', '1.5', '99999999999999']) {
+      expect(() => loadConfig({ [variable]: bad })).toThrow(new RegExp(`^${variable}: must be an integer from`));
+    }
+  });
 });

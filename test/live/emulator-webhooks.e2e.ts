@@ -29,7 +29,16 @@ beforeAll(async () => {
   expect(service.data.updateChatService.userErrors).toEqual([]);
   const channelHook = await env.query(
     `mutation($input: CreateChatChannelWebhookInput!) { createChatChannelWebhook(input: $input) { chatChannelWebhook { sid } userErrors { message } } }`,
-    { input: { serviceSid: chat.serviceSid, channelSidOrUniqueName: chat.channelSid, type: 'WEBHOOK', configurationUrl: hook, configurationMethod: 'POST', configurationFilters: ['onMessageSent'] } },
+    {
+      input: {
+        serviceSid: chat.serviceSid,
+        channelSidOrUniqueName: chat.channelSid,
+        type: 'WEBHOOK',
+        configurationUrl: hook,
+        configurationMethod: 'POST',
+        configurationFilters: ['onMessageSent'],
+      },
+    },
   );
   expect(channelHook.data.createChatChannelWebhook.userErrors).toEqual([]);
 });
@@ -53,7 +62,9 @@ describe("the emulator's webhooks reach subscribers", () => {
     await listening(env, 2);
     const before = delivered();
 
-    const sent = await env.query(SEND, { input: { serviceSid: chat.serviceSid, channelSidOrUniqueName: chat.channelSid, body: 'from the emulator', from: chat.identity, webhookEnabled: true } });
+    const sent = await env.query(SEND, {
+      input: { serviceSid: chat.serviceSid, channelSidOrUniqueName: chat.channelSid, body: 'from the emulator', from: chat.identity, webhookEnabled: true },
+    });
     const sid = sent.data.createChatMessage.chatMessage.sid;
     const expected = { data: { chatMessageAdded: { sid, body: 'from the emulator', author: { identity: chat.identity, friendlyName: chat.friendlyName } } } };
     expect(await overWs.next(10_000)).toEqual(expected);
@@ -73,7 +84,9 @@ describe("the emulator's webhooks reach subscribers", () => {
     const overWs = wsSubscribe(ws, MESSAGE_ADDED, { s: chat.serviceSid, c: chat.channelSid });
     await listening(env, 1);
     const before = attempted();
-    const sent = await env.query(SEND, { input: { serviceSid: chat.serviceSid, channelSidOrUniqueName: chat.channelSid, body: 'quietly', from: chat.identity } });
+    const sent = await env.query(SEND, {
+      input: { serviceSid: chat.serviceSid, channelSidOrUniqueName: chat.channelSid, body: 'quietly', from: chat.identity },
+    });
     expect(sent.data.createChatMessage.userErrors).toEqual([]);
     expect(await overWs.quietFor(500)).toBe(true);
     expect(attempted()).toBe(before);
@@ -88,7 +101,9 @@ describe("the emulator's webhooks reach subscribers", () => {
         input: {
           description: 'gateway',
           // The sink's test event names no account: the URL says whose it is (see the README's Live data).
-          configuration: { webhook: { destination: `${env.url}/webhooks/twilio/events?AccountSid=${DEMO_ACCOUNT.accountSid}`, method: 'POST', batchEvents: false } },
+          configuration: {
+            webhook: { destination: `${env.url}/webhooks/twilio/events?AccountSid=${DEMO_ACCOUNT.accountSid}`, method: 'POST', batchEvents: false },
+          },
         },
       },
     );
@@ -100,9 +115,13 @@ describe("the emulator's webhooks reach subscribers", () => {
     );
     expect(subscribed.data.createEventSubscription.userErrors).toEqual([]);
 
-    const stream = await sseSubscribe(env.url, `subscription($types: [String!]) { eventStreamEvents(types: $types) { type data } }`, { types: ['com.twilio.conversations.*'] });
+    const stream = await sseSubscribe(env.url, `subscription($types: [String!]) { eventStreamEvents(types: $types) { type data } }`, {
+      types: ['com.twilio.conversations.*'],
+    });
     await listening(env, 1);
-    const sent = await env.query(SEND, { input: { serviceSid: chat.serviceSid, channelSidOrUniqueName: chat.channelSid, body: 'streamed', from: chat.identity } });
+    const sent = await env.query(SEND, {
+      input: { serviceSid: chat.serviceSid, channelSidOrUniqueName: chat.channelSid, body: 'streamed', from: chat.identity },
+    });
     const event = (await stream.next(10_000)).data.eventStreamEvents;
     expect(event.type).toBe('com.twilio.conversations.message.added');
     expect(JSON.stringify(event.data)).toContain(sent.data.createChatMessage.chatMessage.sid);

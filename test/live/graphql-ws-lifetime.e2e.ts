@@ -52,10 +52,14 @@ describe('a subscription over graphql-ws', () => {
     env = await startGateway({ gateway: { requestTimeoutMs: 300 } });
     const chat = await chatFixture(env);
     const client = wsClient(env.url);
-    const events = wsSubscribe(client, `subscription($s: String!, $c: String!) { chatMessageAdded(serviceSid: $s, channelSid: $c) { sid body author { friendlyName } } }`, {
-      s: chat.serviceSid,
-      c: chat.channelSid,
-    });
+    const events = wsSubscribe(
+      client,
+      `subscription($s: String!, $c: String!) { chatMessageAdded(serviceSid: $s, channelSid: $c) { sid body author { friendlyName } } }`,
+      {
+        s: chat.serviceSid,
+        c: chat.channelSid,
+      },
+    );
     await listening(env, 1);
     expect(env.gateway.requests.size).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 500));

@@ -91,7 +91,13 @@ describe('across replicas', () => {
   it('delivers Event Streams events across replicas, once per id', async () => {
     const onA = await sseSubscribe(a.url, `subscription { eventStreamEvents { id type } }`);
     await listening(a, 1);
-    const event = { specversion: '1.0', type: 'com.twilio.messaging.message.delivered', id: 'EZ000000000000000000000000000000a1', source: `/2010-04-01/Accounts/${DEMO_ACCOUNT.accountSid}/Messages/SM1.json`, data: { accountSid: DEMO_ACCOUNT.accountSid } };
+    const event = {
+      specversion: '1.0',
+      type: 'com.twilio.messaging.message.delivered',
+      id: 'EZ000000000000000000000000000000a1',
+      source: `/2010-04-01/Accounts/${DEMO_ACCOUNT.accountSid}/Messages/SM1.json`,
+      data: { accountSid: DEMO_ACCOUNT.accountSid },
+    };
     expect((await postEventStreamsWebhook(b.url, [event], DEMO_ACCOUNT.authToken)).status).toBe(200);
     expect((await postEventStreamsWebhook(a.url, [event], DEMO_ACCOUNT.authToken)).status).toBe(200);
     expect((await onA.next()).data.eventStreamEvents).toEqual({ id: event.id, type: event.type });
@@ -137,7 +143,10 @@ describe('without Redis', () => {
       server = await startRedis(server.port);
       const probe = new Redis(server.url);
       try {
-        await expectEventually(async () => (await subscribersOf(probe, chatChannelTopic(DEMO_ACCOUNT.accountSid, fixture.serviceSid, fixture.channelSid))) === 1, 10_000);
+        await expectEventually(
+          async () => (await subscribersOf(probe, chatChannelTopic(DEMO_ACCOUNT.accountSid, fixture.serviceSid, fixture.channelSid))) === 1,
+          10_000,
+        );
       } finally {
         probe.disconnect();
       }

@@ -52,11 +52,20 @@ describe('X-Twilio-Signature', () => {
   it('signs repeated parameters as the library does', () => {
     const params = { EventType: 'onMessageSent', Tag: ['b', 'a', 'b'] };
     const signature = getExpectedTwilioSignature(TOKEN, URL, params);
-    expect(verifyFormSignature([TOKEN], signature, URL, [['EventType', 'onMessageSent'], ['Tag', 'b'], ['Tag', 'a'], ['Tag', 'b']])).toBe(true);
+    expect(
+      verifyFormSignature([TOKEN], signature, URL, [
+        ['EventType', 'onMessageSent'],
+        ['Tag', 'b'],
+        ['Tag', 'a'],
+        ['Tag', 'b'],
+      ]),
+    ).toBe(true);
   });
 
   it('verifies a JSON body through bodySHA256, as validateRequestWithBody does', () => {
-    const body = JSON.stringify([{ specversion: '1.0', id: 'EZ00000000000000000000000000000001', type: 'com.twilio.messaging.message.sent', data: { accountSid: PARAMS.AccountSid } }]);
+    const body = JSON.stringify([
+      { specversion: '1.0', id: 'EZ00000000000000000000000000000001', type: 'com.twilio.messaging.message.sent', data: { accountSid: PARAMS.AccountSid } },
+    ]);
     const url = `https://gateway.example.com/webhooks/twilio/events?bodySHA256=${getExpectedBodyHash(body)}`;
     const signature = getExpectedTwilioSignature(TOKEN, url, {});
     expect(validateRequestWithBody(TOKEN, signature, url, body)).toBe(true);

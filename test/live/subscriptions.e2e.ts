@@ -94,7 +94,13 @@ describe('typed events over graphql-ws', () => {
     expect((await post({ ...base('onMemberAdded'), ...memberParams })).status).toBe(200);
     expect((await events.next()).data.chatChannelEvents).toMatchObject({
       __typename: 'ChatMemberJoinedEvent',
-      member: { sid: member.sid, identity: 'live-newcomer', dateCreated: member.dateCreated, user: { identity: 'live-newcomer' }, role: { friendlyName: member.role.friendlyName } },
+      member: {
+        sid: member.sid,
+        identity: 'live-newcomer',
+        dateCreated: member.dateCreated,
+        user: { identity: 'live-newcomer' },
+        role: { friendlyName: member.role.friendlyName },
+      },
     });
 
     expect((await post({ ...base('onMemberRemoved'), ...memberParams, DateRemoved: member.dateCreated })).status).toBe(200);
@@ -117,7 +123,9 @@ describe('typed events over graphql-ws', () => {
     // `membersCount` is not in the webhook: the channel is read, once.
     expect(env.calls()).toEqual({ 'chat.FetchChannel': 1 });
 
-    expect((await post({ ...base('onChannelDestroyed'), UniqueName: '', FriendlyName: 'Gone', ChannelType: 'private', CreatedBy: chat.identity })).status).toBe(200);
+    expect((await post({ ...base('onChannelDestroyed'), UniqueName: '', FriendlyName: 'Gone', ChannelType: 'private', CreatedBy: chat.identity })).status).toBe(
+      200,
+    );
     expect((await events.next()).data.chatChannelEvents).toMatchObject({
       __typename: 'ChatChannelDestroyedEvent',
       channelSid: chat.channelSid,
@@ -143,16 +151,28 @@ describe('typed events over graphql-ws', () => {
     await listening(env, 1);
     const message = await sentMessage(env, chat, 'not wanted here', DEMO_ACCOUNT.accountSid);
     expect((await post(message)).status).toBe(200);
-    const user = { ...base('onUserUpdated'), UserSid: 'US00000000000000000000000000000001', Identity: chat.identity, FriendlyName: 'Live Name', IsOnline: 'true' };
+    const user = {
+      ...base('onUserUpdated'),
+      UserSid: 'US00000000000000000000000000000001',
+      Identity: chat.identity,
+      FriendlyName: 'Live Name',
+      IsOnline: 'true',
+    };
     delete (user as Partial<typeof user>).ChannelSid;
     env.resetCalls();
     expect((await post(user)).status).toBe(200);
-    expect((await stream.next()).data.chatServiceEvents).toEqual({ __typename: 'ChatUserUpdatedEvent', user: { identity: chat.identity, friendlyName: 'Live Name', isOnline: true } });
+    expect((await stream.next()).data.chatServiceEvents).toEqual({
+      __typename: 'ChatUserUpdatedEvent',
+      user: { identity: chat.identity, friendlyName: 'Live Name', isOnline: true },
+    });
     // Every field asked for is in the webhook: no REST call.
     expect(env.calls()).toEqual({});
     const channel = { ...base('onChannelAdded'), ChannelSid: 'CH00000000000000000000000000000abc', UniqueName: 'brand-new' };
     expect((await post(channel)).status).toBe(200);
-    expect((await stream.next()).data.chatServiceEvents).toEqual({ __typename: 'ChatChannelAddedEvent', channel: { sid: channel.ChannelSid, uniqueName: 'brand-new' } });
+    expect((await stream.next()).data.chatServiceEvents).toEqual({
+      __typename: 'ChatChannelAddedEvent',
+      channel: { sid: channel.ChannelSid, uniqueName: 'brand-new' },
+    });
     await client.dispose();
   });
 
@@ -189,10 +209,14 @@ describe('fresh loaders for every event', () => {
 
 describe('objects gone by the time of the event', () => {
   it('are NOT_FOUND in that event, and the subscription goes on', async () => {
-    const subscriber = await sseSubscribe(env.url, `subscription($s: String!, $c: String!) { chatMessageAdded(serviceSid: $s, channelSid: $c) { sid wasEdited } }`, {
-      s: chat.serviceSid,
-      c: chat.channelSid,
-    });
+    const subscriber = await sseSubscribe(
+      env.url,
+      `subscription($s: String!, $c: String!) { chatMessageAdded(serviceSid: $s, channelSid: $c) { sid wasEdited } }`,
+      {
+        s: chat.serviceSid,
+        c: chat.channelSid,
+      },
+    );
     await listening(env, 1);
     const deleted = await sentMessage(env, chat, 'deleted at once', DEMO_ACCOUNT.accountSid);
     await env.query(`mutation($i: DeleteChatMessageInput!) { deleteChatMessage(input: $i) { deletedId } }`, {
@@ -244,7 +268,12 @@ describe('tenancy', () => {
   });
 
   it('refuses credentials Twilio does not accept with UNAUTHENTICATED', async () => {
-    const sse = await sseSubscribe(env.url, MESSAGE_ADDED, { s: chat.serviceSid, c: chat.channelSid }, { authorization: basic(DEMO_ACCOUNT.accountSid, 'wrong-token') });
+    const sse = await sseSubscribe(
+      env.url,
+      MESSAGE_ADDED,
+      { s: chat.serviceSid, c: chat.channelSid },
+      { authorization: basic(DEMO_ACCOUNT.accountSid, 'wrong-token') },
+    );
     expect((await sse.next()).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 });
@@ -285,10 +314,14 @@ describe('limits', () => {
   it('refuses a subscription over the REST budget per event before it subscribes', async () => {
     await using tight = await startGateway({ gateway: { maxRestCallsPerRequest: 1 } });
     // Each event would read the message (`wasEdited` is not in the webhook) and its author's service's users: two calls.
-    const sub = await sseSubscribe(tight.url, `subscription($s: String!, $c: String!) { chatMessageAdded(serviceSid: $s, channelSid: $c) { wasEdited author { friendlyName } } }`, {
-      s: chat.serviceSid,
-      c: chat.channelSid,
-    });
+    const sub = await sseSubscribe(
+      tight.url,
+      `subscription($s: String!, $c: String!) { chatMessageAdded(serviceSid: $s, channelSid: $c) { wasEdited author { friendlyName } } }`,
+      {
+        s: chat.serviceSid,
+        c: chat.channelSid,
+      },
+    );
     expect((await sub.next()).errors?.[0]?.extensions?.code).toBe('QUERY_TOO_EXPENSIVE');
     expect(tight.totalCalls()).toBe(0);
     expect(tight.gateway.subscriptions.size).toBe(0);

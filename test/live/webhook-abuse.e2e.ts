@@ -37,11 +37,14 @@ async function subscribeToMessages(): Promise<Subscriber> {
 function rawPost(path: string, headers: Record<string, string>, body: string, origin = env.url): Promise<{ status: number; body: string }> {
   const { port } = new URL(origin);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
+    const req = httpRequest(
+      { host: '127.0.0.1', port, method: 'POST', path, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -53,7 +56,11 @@ describe('the URL a signature is checked against', () => {
     const webhook = await sentMessage(env, chat, 'signed for another URL', DEMO_ACCOUNT.accountSid);
     // Twilio signed this for another webhook of the account (a channel webhook pointed elsewhere, say).
     const signature = twilio.getExpectedTwilioSignature(DEMO_ACCOUNT.authToken, 'http://elsewhere.example/any/hook', webhook);
-    const answer = await rawPost('/any/hook', { host: 'elsewhere.example/webhooks/twilio/chat?', 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, new URLSearchParams(webhook).toString());
+    const answer = await rawPost(
+      '/any/hook',
+      { host: 'elsewhere.example/webhooks/twilio/chat?', 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+      new URLSearchParams(webhook).toString(),
+    );
     expect(answer.status).not.toBe(200);
     expect(await subscriber.quietFor(300)).toBe(true);
   });
@@ -67,7 +74,12 @@ describe('the URL a signature is checked against', () => {
     const webhook = await sentMessage(proxied, fixture, 'signed for another path', DEMO_ACCOUNT.accountSid);
     const signature = twilio.getExpectedTwilioSignature(DEMO_ACCOUNT.authToken, 'https://gw.example.com/other/hook', webhook);
     const { port } = new URL(proxied.url);
-    const answer = await rawPost('/other/hook', { host: `127.0.0.1:${port}/webhooks/twilio/chat#`, 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, new URLSearchParams(webhook).toString(), proxied.url);
+    const answer = await rawPost(
+      '/other/hook',
+      { host: `127.0.0.1:${port}/webhooks/twilio/chat#`, 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+      new URLSearchParams(webhook).toString(),
+      proxied.url,
+    );
     expect(answer.status).not.toBe(200);
     expect(await subscriber.quietFor(300)).toBe(true);
     await subscriber.close();
@@ -81,7 +93,11 @@ describe('a Chat webhook of many parameters', () => {
     const params = [`AccountSid=${DEMO_ACCOUNT.accountSid}`, 'EventType=onMessageSent'];
     for (let i = 0, size = 0; size < 900_000; i++) size += params.push(`p${i}=`) && `p${i}=`.length + 1;
     const started = Date.now();
-    const answer = await rawPost('/webhooks/twilio/chat', { host: new URL(env.url).host, 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'forged' }, params.join('&'));
+    const answer = await rawPost(
+      '/webhooks/twilio/chat',
+      { host: new URL(env.url).host, 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'forged' },
+      params.join('&'),
+    );
     expect(answer.status).toBe(413);
     expect(JSON.parse(answer.body).errors[0]).toMatchObject({ extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' } });
     expect(JSON.parse(answer.body).errors[0].message).toMatch(/parameters/);
@@ -91,7 +107,11 @@ describe('a Chat webhook of many parameters', () => {
   it('of a thousand parameters or fewer is read as before', async () => {
     const params: Record<string, string> = { AccountSid: DEMO_ACCOUNT.accountSid, EventType: 'onMessageSent' };
     for (let i = 0; i < 998; i++) params[`p${i}`] = '';
-    const answer = await rawPost('/webhooks/twilio/chat', { host: new URL(env.url).host, 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'forged' }, new URLSearchParams(params).toString());
+    const answer = await rawPost(
+      '/webhooks/twilio/chat',
+      { host: new URL(env.url).host, 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'forged' },
+      new URLSearchParams(params).toString(),
+    );
     expect(answer.status).toBe(403);
   });
 });
@@ -110,10 +130,14 @@ describe('a signed Chat webhook whose parameters are cut differently', () => {
     const cut = new URLSearchParams();
     for (const [name, value] of Object.entries(signed)) {
       if (name === 'Body') cut.append('Body', 'x');
-      else if (name === 'ChannelSid') cut.append('ChannelSid', victim.channelSid), cut.append('ChannelSid', value);
+      else if (name === 'ChannelSid') (cut.append('ChannelSid', victim.channelSid), cut.append('ChannelSid', value));
       else cut.append(name, value);
     }
-    const answer = await rawPost('/webhooks/twilio/chat', { host: new URL(env.url).host, 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, cut.toString());
+    const answer = await rawPost(
+      '/webhooks/twilio/chat',
+      { host: new URL(env.url).host, 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+      cut.toString(),
+    );
     expect(answer.status).toBe(400);
     expect(JSON.parse(answer.body).errors[0]).toMatchObject({ extensions: { code: 'BAD_WEBHOOK_PAYLOAD' } });
     expect(JSON.parse(answer.body).errors[0].message).toMatch(/ChannelSid/);
@@ -121,7 +145,11 @@ describe('a signed Chat webhook whose parameters are cut differently', () => {
     // The same value twice says nothing new: read as once.
     const twice = new URLSearchParams(signed);
     twice.append('Source', signed.Source!);
-    const again = await rawPost('/webhooks/twilio/chat', { host: new URL(env.url).host, 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, twice.toString());
+    const again = await rawPost(
+      '/webhooks/twilio/chat',
+      { host: new URL(env.url).host, 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+      twice.toString(),
+    );
     expect(again.status).toBe(200);
   });
 });

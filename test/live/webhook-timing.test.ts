@@ -26,7 +26,12 @@ const NOT_HELD = 'AC0000000000000000000000000000000f';
 /** The HMACs computed to answer one forged webhook, and its status. */
 async function forged(path: string, contentType: string, body: string): Promise<{ status: number; hmacs: number }> {
   const bus = createLiveBus({ redisUrl: null, dedupeTtlMs: 60_000, dedupeMaxKeys: 10 });
-  const plugin = webhookEndpoints({ bus, authTokensOf: (sid) => (sid === HELD ? ['held-token'] : []), publicBaseUrl: 'https://gw.example.com', maxBodyBytes: 100_000 });
+  const plugin = webhookEndpoints({
+    bus,
+    authTokensOf: (sid) => (sid === HELD ? ['held-token'] : []),
+    publicBaseUrl: 'https://gw.example.com',
+    maxBodyBytes: 100_000,
+  });
   const url = new URL(`http://127.0.0.1${path}`);
   const request = new Request(url, { method: 'POST', headers: { 'content-type': contentType, 'x-twilio-signature': 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=' }, body });
   let response: Response | undefined;
@@ -37,7 +42,12 @@ async function forged(path: string, contentType: string, body: string): Promise<
 
 describe('a forged webhook', () => {
   it('costs as many HMACs for an account without a token here as for one with', async () => {
-    const chat = (account: string) => forged('/webhooks/twilio/chat', 'application/x-www-form-urlencoded', new URLSearchParams({ AccountSid: account, EventType: 'onMessageSent', Body: 'x'.repeat(50_000) }).toString());
+    const chat = (account: string) =>
+      forged(
+        '/webhooks/twilio/chat',
+        'application/x-www-form-urlencoded',
+        new URLSearchParams({ AccountSid: account, EventType: 'onMessageSent', Body: 'x'.repeat(50_000) }).toString(),
+      );
     const held = await chat(HELD);
     const notHeld = await chat(NOT_HELD);
     expect(held.status).toBe(403);

@@ -51,7 +51,12 @@ describe('Chat webhooks', () => {
     const answer = await postChatWebhook(env.url, webhook, DEMO_ACCOUNT.authToken);
     expect(answer).toEqual({ status: 200, body: '' });
     const { data } = await subscriber.next();
-    expect(data.chatMessageAdded).toEqual({ sid: webhook.MessageSid, body: 'first live message', index: Number(webhook.Index), author: { friendlyName: chat.friendlyName } });
+    expect(data.chatMessageAdded).toEqual({
+      sid: webhook.MessageSid,
+      body: 'first live message',
+      index: Number(webhook.Index),
+      author: { friendlyName: chat.friendlyName },
+    });
     // The message is built from the webhook; its author is read from the service's user list: one call.
     expect(env.calls()).toEqual({ 'chat.ListUser': 1 });
     await subscriber.close();
@@ -194,7 +199,10 @@ describe('Event Streams deliveries', () => {
   it('publish each CloudEvent of a verified batch once, to the subscribers of the types it has, with its event type linked', async () => {
     const subscriber = await sseSubscribe(env.url, STREAM, { types: ['com.twilio.messaging.message.*'] });
     await listening(env, 1);
-    const batch = [cloudEvent('EZ00000000000000000000000000000001'), cloudEvent('EZ00000000000000000000000000000002', 'com.twilio.voice.insights.call-summary.complete')];
+    const batch = [
+      cloudEvent('EZ00000000000000000000000000000001'),
+      cloudEvent('EZ00000000000000000000000000000002', 'com.twilio.voice.insights.call-summary.complete'),
+    ];
     expect((await postEventStreamsWebhook(env.url, batch, DEMO_ACCOUNT.authToken)).status).toBe(200);
     // A retry of the batch: the same ids.
     expect((await postEventStreamsWebhook(env.url, batch, DEMO_ACCOUNT.authToken)).status).toBe(200);
@@ -219,7 +227,10 @@ describe('Event Streams deliveries', () => {
     const post = (hashOf: string, signedFor: string, body: string) =>
       fetch(`${env.url}/webhooks/twilio/events?bodySHA256=${hash(hashOf)}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-twilio-signature': signatureForUrl(`${env.url}/webhooks/twilio/events?bodySHA256=${hash(signedFor)}`) },
+        headers: {
+          'content-type': 'application/json',
+          'x-twilio-signature': signatureForUrl(`${env.url}/webhooks/twilio/events?bodySHA256=${hash(signedFor)}`),
+        },
         body,
       });
     // The body changed after signing.
@@ -237,10 +248,21 @@ describe('Event Streams deliveries', () => {
   it('verify events that name no account (a sink test) with the account the sink URL names', async () => {
     const subscriber = await sseSubscribe(env.url, STREAM, { types: ['com.twilio.eventstreams.test-event'] });
     await listening(env, 1);
-    const test = { specversion: '1.0', type: 'com.twilio.eventstreams.test-event', source: 'Sink', id: 'EZ00000000000000000000000000000005', data: { test_id: 'a-test' } };
+    const test = {
+      specversion: '1.0',
+      type: 'com.twilio.eventstreams.test-event',
+      source: 'Sink',
+      id: 'EZ00000000000000000000000000000005',
+      data: { test_id: 'a-test' },
+    };
     expect((await postEventStreamsWebhook(env.url, [test], DEMO_ACCOUNT.authToken)).status).toBe(403);
     expect((await postEventStreamsWebhook(env.url, [test], DEMO_ACCOUNT.authToken, { query: `AccountSid=${DEMO_ACCOUNT.accountSid}` })).status).toBe(200);
-    expect((await subscriber.next()).data.eventStreamEvents).toMatchObject({ id: test.id, accountSid: DEMO_ACCOUNT.accountSid, data: { test_id: 'a-test' }, eventType: null });
+    expect((await subscriber.next()).data.eventStreamEvents).toMatchObject({
+      id: test.id,
+      accountSid: DEMO_ACCOUNT.accountSid,
+      data: { test_id: 'a-test' },
+      eventType: null,
+    });
     // Signed by this account, a delivery cannot speak for another.
     const mixed = [cloudEvent('EZ00000000000000000000000000000006', undefined, OTHER_ACCOUNT.accountSid)];
     const answer = await postEventStreamsWebhook(env.url, mixed, DEMO_ACCOUNT.authToken, { query: `AccountSid=${DEMO_ACCOUNT.accountSid}` });

@@ -30,13 +30,14 @@ describe('response cache metrics', () => {
     expect(sample(afterHit, 'graphql_response_cache_stored_total')! - (sample(before, 'graphql_response_cache_stored_total') ?? 0)).toBeGreaterThanOrEqual(1);
 
     const channel = (second.data as any).chatService.channels.nodes[0].sid;
-    const write = await env.query(
-      `mutation($input: UpdateChatChannelInput!) { updateChatChannel(input: $input) { userErrors { message } } }`,
-      { input: { serviceSid: service, sidOrUniqueName: channel, friendlyName: 'Renamed for the metrics' } },
-    );
+    const write = await env.query(`mutation($input: UpdateChatChannelInput!) { updateChatChannel(input: $input) { userErrors { message } } }`, {
+      input: { serviceSid: service, sidOrUniqueName: channel, friendlyName: 'Renamed for the metrics' },
+    });
     expect((write.data as any).updateChatChannel.userErrors).toEqual([]);
     const afterWrite = await env.scrape();
-    expect(sample(afterWrite, 'graphql_response_cache_invalidations_total')!).toBeGreaterThan(sample(afterHit, 'graphql_response_cache_invalidations_total') ?? 0);
+    expect(sample(afterWrite, 'graphql_response_cache_invalidations_total')!).toBeGreaterThan(
+      sample(afterHit, 'graphql_response_cache_invalidations_total') ?? 0,
+    );
   });
 });
 
@@ -46,9 +47,17 @@ describe('shared in-flight limit metrics', () => {
     const stats = { leases: 3, waiting: 2, failedOpen: 0, leasesLost: 0 };
     metrics.watchSharedLimit(() => stats);
     let scrape = await metrics.scrape();
-    expect([sample(scrape, 'twilio_shared_limit_leases'), sample(scrape, 'twilio_shared_limit_waiting'), sample(scrape, 'twilio_shared_limit_failed_open_total')]).toEqual([3, 2, 0]);
+    expect([
+      sample(scrape, 'twilio_shared_limit_leases'),
+      sample(scrape, 'twilio_shared_limit_waiting'),
+      sample(scrape, 'twilio_shared_limit_failed_open_total'),
+    ]).toEqual([3, 2, 0]);
     Object.assign(stats, { leases: 0, waiting: 0, failedOpen: 7, leasesLost: 1 });
     scrape = await metrics.scrape();
-    expect([sample(scrape, 'twilio_shared_limit_leases'), sample(scrape, 'twilio_shared_limit_failed_open_total'), sample(scrape, 'twilio_shared_limit_leases_lost_total')]).toEqual([0, 7, 1]);
+    expect([
+      sample(scrape, 'twilio_shared_limit_leases'),
+      sample(scrape, 'twilio_shared_limit_failed_open_total'),
+      sample(scrape, 'twilio_shared_limit_leases_lost_total'),
+    ]).toEqual([0, 7, 1]);
   });
 });

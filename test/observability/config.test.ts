@@ -43,7 +43,10 @@ describe('observability config', () => {
   });
 
   it('exports traces only when an OTLP endpoint is named or otlp is asked for', () => {
-    expect(read({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing).toEqual({ protocol: 'http/protobuf', endpoint: 'http://collector:4318/v1/traces' });
+    expect(read({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing).toEqual({
+      protocol: 'http/protobuf',
+      endpoint: 'http://collector:4318/v1/traces',
+    });
     expect(read({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://otlp.example.com/v1/traces', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).tracing).toEqual({
       protocol: 'http/json',
       endpoint: 'https://otlp.example.com/v1/traces',
@@ -56,7 +59,9 @@ describe('observability config', () => {
 
   it('refuses what it cannot export to', () => {
     expect(failure({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }).variable).toBe('OTEL_EXPORTER_OTLP_PROTOCOL');
-    expect(failure({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' }).variable).toBe('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL');
+    expect(failure({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' }).variable).toBe(
+      'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
+    );
     expect(failure({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }).variable).toBe('OTEL_EXPORTER_OTLP_ENDPOINT');
     expect(failure({ OTEL_TRACES_EXPORTER: 'zipkin' }).variable).toBe('OTEL_TRACES_EXPORTER');
   });

@@ -67,10 +67,17 @@ interface OtlpJson {
 describe('main.ts with observability', () => {
   it('serves metrics apart, behind the token, and sends the last spans to the collector when SIGTERM stops it', async () => {
     const collector = await startSink();
-    const main = await startMain({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_SERVICE_NAME: 'gateway-under-test' });
+    const main = await startMain({
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_SERVICE_NAME: 'gateway-under-test',
+    });
     expect(main.output()).toContain('Traces over OTLP/HTTP (http/json) to ' + collector.url);
     const traceId = '0af7651916cd43dd8448eb211c80319c';
-    const res = await post(main.origin, 'query Probe { chatServices(first: 2) { nodes { sid } } }', { traceparent: `00-${traceId}-b7ad6b7169203331-01`, 'x-request-id': 'probe-1' });
+    const res = await post(main.origin, 'query Probe { chatServices(first: 2) { nodes { sid } } }', {
+      traceparent: `00-${traceId}-b7ad6b7169203331-01`,
+      'x-request-id': 'probe-1',
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-request-id')).toBe('probe-1');
 

@@ -69,7 +69,9 @@ describe('metrics', () => {
         // Twilio's 404 for a missing service is an answer of null, not an error.
         expect((await env.query(`{ chatService(sid: "${MISSING_SERVICE}") { sid } }`)).data).toEqual({ chatService: null });
         // Refused before its body is read: counted all the same, its operation unknown.
-        expect((await env.query('query Refused { __typename }', undefined, { authorization: 'Basic not-base64!' })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+        expect((await env.query('query Refused { __typename }', undefined, { authorization: 'Basic not-base64!' })).errors?.[0]?.extensions?.code).toBe(
+          'UNAUTHENTICATED',
+        );
         expect(env.calls()).toEqual({ 'chat.ListService': 2, 'chat.ListChannel': 4, 'chat.FetchService': 2 });
       },
     );
@@ -112,10 +114,13 @@ describe('metrics', () => {
     expect([refusals, answers]).toEqual([1, 1]);
   });
 
-  it("shows REST calls in flight for the configured account and, apart, for every other account together", async () => {
+  it('shows REST calls in flight for the configured account and, apart, for every other account together', async () => {
     const inFlight = async () => {
       const scrape = await env.scrape();
-      return { configured: sample(scrape, 'twilio_rest_in_flight', { account: 'configured' }), other: sample(scrape, 'twilio_rest_in_flight', { account: 'other' }) };
+      return {
+        configured: sample(scrape, 'twilio_rest_in_flight', { account: 'configured' }),
+        other: sample(scrape, 'twilio_rest_in_flight', { account: 'other' }),
+      };
     };
     expect(await inFlight()).toEqual({ configured: 0, other: 0 });
     env.resetCalls();
@@ -133,12 +138,22 @@ describe('metrics', () => {
     // Secrets and SIDs in every place a client can put them: credentials, variables, inline arguments, paths.
     await env.query(`query Leaky($s: String!) { chatService(sid: $s) { channel(sidOrUniqueName: "${SECOND.authToken}") { sid } } }`, { s: service });
     await env.query(`{ chatService(sid: "${service}") { sid } }`, undefined, { authorization: basic(SECOND.accountSid, SECOND.authToken) });
-    await env.query(`{ chatService(sid: "${service}") { sid } }`, undefined, { authorization: basic(SECOND.accountSid, 'a-wrong-token-for-the-second-account') });
+    await env.query(`{ chatService(sid: "${service}") { sid } }`, undefined, {
+      authorization: basic(SECOND.accountSid, 'a-wrong-token-for-the-second-account'),
+    });
     const scrape = await env.scrape();
     // Node's process metrics are there too.
     expect(scrape).toMatch(/^process_cpu_user_seconds_total /m);
     expect(scrape).toMatch(/^nodejs_eventloop_lag_seconds /m);
-    for (const secret of [DEMO_ACCOUNT.authToken, SECOND.authToken, 'a-wrong-token-for-the-second-account', DEMO_ACCOUNT.accountSid, SECOND.accountSid, service, TOKEN]) {
+    for (const secret of [
+      DEMO_ACCOUNT.authToken,
+      SECOND.authToken,
+      'a-wrong-token-for-the-second-account',
+      DEMO_ACCOUNT.accountSid,
+      SECOND.accountSid,
+      service,
+      TOKEN,
+    ]) {
       expect(scrape).not.toContain(secret);
     }
     expect(scrape).not.toContain(basic(SECOND.accountSid, SECOND.authToken).slice('Basic '.length));

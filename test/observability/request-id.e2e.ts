@@ -15,7 +15,11 @@ beforeAll(async () => {
 afterAll(() => env?.close());
 
 function post(body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${env.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers }, body: JSON.stringify(body) });
+  return fetch(`${env.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
 describe('request ids', () => {
@@ -47,7 +51,11 @@ describe('request ids', () => {
     const refused = await post({ query: '{ __typename }' }, { 'x-request-id': 'bad-credentials', authorization: basic('nobody', 'x') });
     expect(refused.status).toBe(401);
     expect(refused.headers.get('x-request-id')).toBe('bad-credentials');
-    const form = await fetch(`${env.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-request-id': 'csrf' }, body: 'query=%7B__typename%7D' });
+    const form = await fetch(`${env.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-request-id': 'csrf' },
+      body: 'query=%7B__typename%7D',
+    });
     expect(form.status).toBe(403);
     expect(form.headers.get('x-request-id')).toBe('csrf');
     const missing = await fetch(`${env.url}/nowhere`, { headers: { 'x-request-id': 'lost' } });

@@ -17,13 +17,24 @@ describe('request ids in log lines', () => {
     const yoga = createYoga({
       schema: createSchema({
         typeDefs: 'type Query { boom: String, fine: String }',
-        resolvers: { Query: { boom: () => { throw new Error('kaboom'); }, fine: () => 'ok' } },
+        resolvers: {
+          Query: {
+            boom: () => {
+              throw new Error('kaboom');
+            },
+            fine: () => 'ok',
+          },
+        },
       }),
       plugins: [ids.plugin()],
       logging: ids.logger(logger),
     });
     const ask = (query: string, id: string) =>
-      yoga.fetch('http://gateway.test/graphql', { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': id }, body: JSON.stringify({ query }) });
+      yoga.fetch('http://gateway.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': id },
+        body: JSON.stringify({ query }),
+      });
     const [first, second] = await Promise.all([ask('{ boom }', 'req-1'), ask('{ fine boom }', 'req-2')]);
     expect((await first.json()).errors[0].message).toBe('Unexpected error.');
     expect(second.headers.get('x-request-id')).toBe('req-2');

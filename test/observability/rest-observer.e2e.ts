@@ -71,7 +71,15 @@ describe('REST observer', () => {
       const client = new TwilioClient(transport, CREDENTIALS, { scope: 'request-7' });
       expect((await chat.fetchService(client, { path: { Sid: SERVICE } })).sid).toBe(SERVICE);
     });
-    const common = { accountSid: DEMO_ACCOUNT.accountSid, product: 'chat', method: 'GET', operation: 'chat.FetchService', route: '/v2/Services/{Sid}', origin, path: `/v2/Services/${SERVICE}` };
+    const common = {
+      accountSid: DEMO_ACCOUNT.accountSid,
+      product: 'chat',
+      method: 'GET',
+      operation: 'chat.FetchService',
+      route: '/v2/Services/{Sid}',
+      origin,
+      path: `/v2/Services/${SERVICE}`,
+    };
     expect(seen).toEqual([
       { attempt: { ...common, attempt: 1 }, scope: 'request-7', outcome: { status: 503 } },
       { attempt: { ...common, attempt: 2 }, scope: 'request-7', outcome: { status: 200 } },
@@ -101,7 +109,11 @@ describe('REST observer', () => {
   });
 
   it('sends the headers an observer adds, but never lets them replace auth or framing', async () => {
-    const { observer } = recorder({ traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', authorization: 'Bearer not-this', accept: 'text/html' });
+    const { observer } = recorder({
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      authorization: 'Bearer not-this',
+      accept: 'text/html',
+    });
     await withTransport(observer, async (transport) => {
       await chat.fetchService(transport.client(CREDENTIALS), { path: { Sid: SERVICE } });
     });

@@ -120,9 +120,13 @@ describe('traces', () => {
 
   it('never records credentials, the document, its variables or Authorization', async () => {
     const auth = 'Basic ' + Buffer.from(`${DEMO_ACCOUNT.accountSid}:${DEMO_ACCOUNT.authToken}`).toString('base64');
-    const res = await env.query(`query Secretive($v: String!) { chatService(sid: "${service}") { channel(sidOrUniqueName: $v) { sid } } }`, { v: 'general' }, {
-      authorization: auth,
-    });
+    const res = await env.query(
+      `query Secretive($v: String!) { chatService(sid: "${service}") { channel(sidOrUniqueName: $v) { sid } } }`,
+      { v: 'general' },
+      {
+        authorization: auth,
+      },
+    );
     expect(res.errors).toBeUndefined();
     const spans = exporter.getFinishedSpans();
     expect(spans.length).toBeGreaterThan(1);

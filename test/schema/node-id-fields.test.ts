@@ -11,7 +11,11 @@ import { decodeGlobalId } from '../../src/schema/shared/global-id.ts';
 
 describe('node id fields', () => {
   it('answer the global ID at once, not a promise', () => {
-    const member = { sid: 'MB00000000000000000000000000000001', service_sid: 'IS00000000000000000000000000000001', channel_sid: 'CH00000000000000000000000000000001' };
+    const member = {
+      sid: 'MB00000000000000000000000000000001',
+      service_sid: 'IS00000000000000000000000000000001',
+      channel_sid: 'CH00000000000000000000000000000001',
+    };
     const field = (schema.getType('ChatMember') as ReturnType<typeof schema.getQueryType> & object).getFields().id!;
     const id = field.resolve!(member, {}, {}, {} as GraphQLResolveInfo);
     expect(typeof id).toBe('string');

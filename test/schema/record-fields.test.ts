@@ -45,7 +45,13 @@ const TYPES: Record<string, string> = {
 };
 
 /** Records whose one property is served by a mutation payload rather than a type of their own. */
-const PAYLOAD_RECORDS = new Set(['events.v1.sink.sink_test', 'events.v1.sink.sink_validate', 'accounts.v1.bulk_consents', 'accounts.v1.bulk_contacts', 'accounts.v1.credential']);
+const PAYLOAD_RECORDS = new Set([
+  'events.v1.sink.sink_test',
+  'events.v1.sink.sink_validate',
+  'accounts.v1.bulk_consents',
+  'accounts.v1.bulk_contacts',
+  'accounts.v1.credential',
+]);
 
 /** Properties served under another name, and why. */
 const RENAMED: Record<string, string> = {
@@ -63,9 +69,11 @@ const camel = (name: string) => name.replace(/_([a-z0-9])/g, (_, c: string) => c
 
 describe('record fields', () => {
   for (const [product, file] of Object.entries(SPECS)) {
-    const schemas = (JSON.parse(readFileSync(new URL(`../../specs/${file}`, import.meta.url), 'utf8')) as {
-      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
-    }).components.schemas;
+    const schemas = (
+      JSON.parse(readFileSync(new URL(`../../specs/${file}`, import.meta.url), 'utf8')) as {
+        components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+      }
+    ).components.schemas;
     const records = Object.entries(schemas).filter(([name, schema]) => schema.properties && !/Request$|Response$/.test(name));
 
     it(`gives every ${product} record a GraphQL type`, () => {

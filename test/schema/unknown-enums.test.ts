@@ -25,7 +25,14 @@ const unknownEverywhere: unknown = new Proxy(
 describe('enum fields', () => {
   it('are read from the schema, in every product', () => {
     expect(ENUM_FIELDS.map((f) => f.coordinate)).toEqual(
-      expect.arrayContaining(['ChatChannel.type', 'ChatMessage.type', 'ProxySession.status', 'ProxyInteraction.type', 'EventSink.sinkType', 'EventSinkWebhookConfiguration.method']),
+      expect.arrayContaining([
+        'ChatChannel.type',
+        'ChatMessage.type',
+        'ProxySession.status',
+        'ProxyInteraction.type',
+        'EventSink.sinkType',
+        'EventSinkWebhookConfiguration.method',
+      ]),
     );
   });
 

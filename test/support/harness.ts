@@ -30,7 +30,9 @@ export function checkCostPrediction(body: Omit<GraphQLResponse, 'status'>): void
   if (!cost) return;
   const firstAttempts = cost.restCalls - (cost.retries ?? 0);
   if (firstAttempts > cost.predictedRestCalls) {
-    throw new Error(`The cost model predicted ${cost.predictedRestCalls} REST calls, but the request made ${firstAttempts}: ${JSON.stringify(body).slice(0, 500)}`);
+    throw new Error(
+      `The cost model predicted ${cost.predictedRestCalls} REST calls, but the request made ${firstAttempts}: ${JSON.stringify(body).slice(0, 500)}`,
+    );
   }
 }
 
@@ -45,7 +47,11 @@ export interface GatewayEnv {
   /** POSTs a GraphQL operation to /graphql. */
   query<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** Runs a typed document from test/generated/ (see codegen.ts): data and variables are typed. */
-  run<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, variables: NoInfer<TVariables>, headers?: Record<string, string>): Promise<GraphQLResponse<TResult>>;
+  run<TResult, TVariables>(
+    document: TypedDocumentNode<TResult, TVariables>,
+    variables: NoInfer<TVariables>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<TResult>>;
   /** REST calls the emulator served since the last reset, per operation. */
   calls(): Record<string, number>;
   /** Total REST calls the emulator served since the last reset. */
@@ -80,7 +86,8 @@ export async function startGateway(
   const websockets = serveGraphqlWs(server, {
     gateway,
     transport,
-    credentials: options.gateway?.credentials === undefined ? { accountSid: DEMO_ACCOUNT.accountSid, authToken: DEMO_ACCOUNT.authToken } : options.gateway.credentials,
+    credentials:
+      options.gateway?.credentials === undefined ? { accountSid: DEMO_ACCOUNT.accountSid, authToken: DEMO_ACCOUNT.authToken } : options.gateway.credentials,
     limits: { ...DEFAULT_DOCUMENT_LIMITS, ...options.gateway?.documentLimits },
     connectionInitTimeoutMs: 5_000,
     keepAliveMs: 12_000,
@@ -101,14 +108,14 @@ export async function startGateway(
       if (!options.sharedEmulator) await emulator.close();
     })());
   const query: GatewayEnv['query'] = async (query, variables, headers) => {
-      const res = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await res.json()) as Omit<GraphQLResponse, "status">;
-      checkCostPrediction(body);
-      return { status: res.status, ...body };
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as Omit<GraphQLResponse, 'status'>;
+    checkCostPrediction(body);
+    return { status: res.status, ...body };
   };
   return {
     emulator,

@@ -109,7 +109,12 @@ class Inbox {
 }
 
 /** Subscribes over SSE (a POST with `Accept: text/event-stream`), reading the stream with fetch. Resolves once the response has started. */
-export async function sseSubscribe(gatewayUrl: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<Subscriber> {
+export async function sseSubscribe(
+  gatewayUrl: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<Subscriber> {
   const controller = new AbortController();
   const res = await fetch(`${gatewayUrl}/graphql`, {
     method: 'POST',
@@ -163,7 +168,11 @@ export async function sseSubscribe(gatewayUrl: string, query: string, variables:
 }
 
 /** A graphql-ws client on the gateway's WebSocket endpoint. */
-export function wsClient(gatewayUrl: string, connectionParams?: Record<string, unknown>, options: { onClose?: (code: number, reason: string) => void } = {}): Client {
+export function wsClient(
+  gatewayUrl: string,
+  connectionParams?: Record<string, unknown>,
+  options: { onClose?: (code: number, reason: string) => void } = {},
+): Client {
   return createClient({
     url: `${gatewayUrl.replace(/^http/, 'ws')}/graphql`,
     webSocketImpl: WebSocket,
@@ -182,7 +191,9 @@ export function wsSubscribe(client: Client, query: string, variables: Record<str
     {
       next: (value) => inbox.push(value as Received),
       error: (error) => {
-        const errors = Array.isArray(error) ? error : [{ message: error instanceof Error ? error.message : String((error as { reason?: string }).reason ?? error) }];
+        const errors = Array.isArray(error)
+          ? error
+          : [{ message: error instanceof Error ? error.message : String((error as { reason?: string }).reason ?? error) }];
         inbox.push({ errors });
         inbox.complete();
       },
@@ -250,7 +261,13 @@ export async function chatFixture(env: GatewayEnv, headers: Record<string, strin
 }
 
 /** Sends a message through the gateway and returns the onMessageSent webhook Twilio would send for it. */
-export async function sentMessage(env: GatewayEnv, fixture: ChatFixture, body: string, accountSid: string, headers: Record<string, string> = {}): Promise<Record<string, string>> {
+export async function sentMessage(
+  env: GatewayEnv,
+  fixture: ChatFixture,
+  body: string,
+  accountSid: string,
+  headers: Record<string, string> = {},
+): Promise<Record<string, string>> {
   const res = await env.query(
     `mutation($input: CreateChatMessageInput!) { createChatMessage(input: $input) { chatMessage { sid index body dateCreated } userErrors { message } } }`,
     { input: { serviceSid: fixture.serviceSid, channelSidOrUniqueName: fixture.channelSid, body, from: fixture.identity, attributes: { topic: 'live' } } },

@@ -13,7 +13,13 @@ export interface Part {
   body: {
     data?: any;
     errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, any> }>;
-    incremental?: Array<{ data?: any; items?: any[]; path: Array<string | number>; label?: string; errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, any> }> }>;
+    incremental?: Array<{
+      data?: any;
+      items?: any[];
+      path: Array<string | number>;
+      label?: string;
+      errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, any> }>;
+    }>;
     hasNext?: boolean;
     extensions?: Record<string, any>;
   };
@@ -43,7 +49,11 @@ export async function requestParts(
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const contentType = res.headers.get('content-type') ?? '';
-  const texts = contentType.startsWith('multipart/mixed') ? multipartBodies(res, contentType) : contentType.startsWith('text/event-stream') ? sseBodies(res) : wholeBody(res);
+  const texts = contentType.startsWith('multipart/mixed')
+    ? multipartBodies(res, contentType)
+    : contentType.startsWith('text/event-stream')
+      ? sseBodies(res)
+      : wholeBody(res);
   async function* parts(): AsyncGenerator<Part> {
     for await (const text of texts) {
       const body = JSON.parse(text) as Part['body'];
@@ -121,8 +131,14 @@ async function* sseBodies(res: Response): AsyncGenerator<string> {
       const event = buffer.slice(0, at);
       buffer = buffer.slice(at + 2);
       const lines = event.split('\n').filter((line) => !line.startsWith(':'));
-      const name = lines.find((line) => line.startsWith('event:'))?.slice(6).trim();
-      const data = lines.filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trimStart()).join('\n');
+      const name = lines
+        .find((line) => line.startsWith('event:'))
+        ?.slice(6)
+        .trim();
+      const data = lines
+        .filter((line) => line.startsWith('data:'))
+        .map((line) => line.slice(5).trimStart())
+        .join('\n');
       if (name === 'complete') return;
       if (name === 'next' || (!name && data)) yield data;
     }

@@ -53,10 +53,14 @@ export async function startRedis(port?: number): Promise<RedisServer> {
     const listenOn = port ?? (await freePort());
     const args = ['--port', String(listenOn), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no'];
     // `cat` returns when this process's end of the pipe closes, whatever ended it: then the server is stopped and its directory removed.
-    const child: ChildProcess = spawn('sh', ['-c', '"$0" "$@" & pid=$!; cat >/dev/null; kill $pid 2>/dev/null; wait $pid; rm -rf "$REDIS_DIR"', binary, ...args], {
-      stdio: ['pipe', 'ignore', 'pipe'],
-      env: { ...process.env, REDIS_DIR: dir },
-    });
+    const child: ChildProcess = spawn(
+      'sh',
+      ['-c', '"$0" "$@" & pid=$!; cat >/dev/null; kill $pid 2>/dev/null; wait $pid; rm -rf "$REDIS_DIR"', binary, ...args],
+      {
+        stdio: ['pipe', 'ignore', 'pipe'],
+        env: { ...process.env, REDIS_DIR: dir },
+      },
+    );
     let stderr = '';
     child.stderr!.on('data', (chunk) => (stderr += chunk));
     let exited = false;

@@ -50,7 +50,10 @@ export function routerSchema(sdl: DocumentNode): GraphQLSchema {
   return buildASTSchema(sdl, { assumeValidSDL: true });
 }
 
-function directive(node: { astNode?: { directives?: readonly ConstDirectiveNode[] | undefined } | null | undefined } | null | undefined, name: string): Record<string, unknown> | undefined {
+function directive(
+  node: { astNode?: { directives?: readonly ConstDirectiveNode[] | undefined } | null | undefined } | null | undefined,
+  name: string,
+): Record<string, unknown> | undefined {
   const found = node?.astNode?.directives?.find((d) => d.name.value === name);
   if (!found) return undefined;
   return Object.fromEntries((found.arguments ?? []).map((argument) => [argument.name.value, valueFromASTUntyped(argument.value)]));
@@ -62,7 +65,13 @@ function weightOf(node: Parameters<typeof directive>[0]): number | undefined {
 }
 
 /** The estimate of the operation named `operationName` (the only one when null), with the router's `list_size` for lists nothing sizes. */
-export function routerCost(schema: GraphQLSchema, document: DocumentNode, operationName: string | null, variables: Record<string, unknown> = {}, listSize = 10): number {
+export function routerCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null,
+  variables: Record<string, unknown> = {},
+  listSize = 10,
+): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
 
@@ -71,7 +80,8 @@ export function routerCost(schema: GraphQLSchema, document: DocumentNode, operat
   const scoreValue = (value: unknown, type: GraphQLInputType, weight: number | undefined): number => {
     if (value === null || value === undefined) return 0;
     const nullable = getNullableType(type);
-    if (Array.isArray(value)) return (weight ?? 0) + value.reduce<number>((sum, item) => sum + scoreValue(item, isListType(nullable) ? nullable.ofType : nullable, weight), 0);
+    if (Array.isArray(value))
+      return (weight ?? 0) + value.reduce<number>((sum, item) => sum + scoreValue(item, isListType(nullable) ? nullable.ofType : nullable, weight), 0);
     if (isInputObjectType(nullable) && typeof value === 'object') {
       const fields = nullable.getFields();
       return (
@@ -87,7 +97,9 @@ export function routerCost(schema: GraphQLSchema, document: DocumentNode, operat
 
   const scoreArgument = (definition: GraphQLArgument, node: ValueNode): number => scoreValue(valueOf(node), definition.type, weightOf(definition));
 
-  const skipped = (directives: readonly { name: { value: string }; arguments?: readonly { name: { value: string }; value: ValueNode }[] }[] | undefined): boolean => {
+  const skipped = (
+    directives: readonly { name: { value: string }; arguments?: readonly { name: { value: string }; value: ValueNode }[] }[] | undefined,
+  ): boolean => {
     for (const d of directives ?? []) {
       const condition = d.arguments?.find((a) => a.name.value === 'if');
       if (!condition || condition.value.kind !== Kind.BOOLEAN) continue;
@@ -98,7 +110,10 @@ export function routerCost(schema: GraphQLSchema, document: DocumentNode, operat
   };
 
   /** The size a field's own `@listSize` gives its list (or its sized fields'), given the arguments it was called with. */
-  const expectedSize = (field: GraphQLField<unknown, unknown>, args: Map<string, ValueNode>): { size: number | undefined; sized: string[] | undefined } | undefined => {
+  const expectedSize = (
+    field: GraphQLField<unknown, unknown>,
+    args: Map<string, ValueNode>,
+  ): { size: number | undefined; sized: string[] | undefined } | undefined => {
     const listSizeArgs = directive(field, 'listSize') as ListSize | undefined;
     if (!listSizeArgs) return undefined;
     let size = listSizeArgs.assumedSize;
@@ -108,13 +123,18 @@ export function routerCost(schema: GraphQLSchema, document: DocumentNode, operat
         const value = node ? valueOf(node) : field.args.find((a) => a.name === name)?.defaultValue;
         return typeof value === 'number' ? [value] : [];
       });
-      if ((listSizeArgs.requireOneSlicingArgument ?? true) && given.length !== 1) throw new Error(`Exactly one slicing argument is required on ${field.name}, but found ${given.length}`);
+      if ((listSizeArgs.requireOneSlicingArgument ?? true) && given.length !== 1)
+        throw new Error(`Exactly one slicing argument is required on ${field.name}, but found ${given.length}`);
       if (given.length) size = Math.max(...given);
     }
     return { size, sized: listSizeArgs.sizedFields };
   };
 
-  const scoreSelectionSet = (set: SelectionSetNode, parent: GraphQLNamedType, sizing: { size: number | undefined; sized: string[] | undefined } | undefined): number => {
+  const scoreSelectionSet = (
+    set: SelectionSetNode,
+    parent: GraphQLNamedType,
+    sizing: { size: number | undefined; sized: string[] | undefined } | undefined,
+  ): number => {
     let cost = 0;
     for (const selection of set.selections) {
       if (skipped(selection.directives)) continue;

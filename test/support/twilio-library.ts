@@ -53,9 +53,7 @@ export class EmulatorRequestClient extends twilio.RequestClient {
 }
 
 /** How the library authenticates: the account's auth token, or one of its API keys. */
-export type EmulatorCredentials =
-  | { accountSid: string; authToken: string }
-  | { accountSid: string; apiKey: string; apiSecret: string };
+export type EmulatorCredentials = { accountSid: string; authToken: string } | { accountSid: string; apiKey: string; apiSecret: string };
 
 /** A `twilio` client for an emulator, authenticated as the demo account unless told otherwise. */
 export function twilioClientFor(

@@ -101,7 +101,11 @@ export class WebhookReceiver {
       const url = this.origin + (req.url ?? '/');
       const parsed = new URL(url);
       const type = String(req.headers['content-type'] ?? '');
-      const form = type.startsWith('application/x-www-form-urlencoded') ? Object.fromEntries(new URLSearchParams(body)) : req.method === 'GET' ? Object.fromEntries(parsed.searchParams) : {};
+      const form = type.startsWith('application/x-www-form-urlencoded')
+        ? Object.fromEntries(new URLSearchParams(body))
+        : req.method === 'GET'
+          ? Object.fromEntries(parsed.searchParams)
+          : {};
       let json: unknown;
       if (type.startsWith('application/json')) json = JSON.parse(body);
       this.requests.push({ method: req.method ?? '', url, path: parsed.pathname, query: parsed.searchParams, headers: req.headers, body, form, json });

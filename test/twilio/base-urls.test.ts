@@ -54,9 +54,7 @@ describe('resolveBaseUrls', () => {
     expect(resolveBaseUrls({ env: {}, edge: 'sydney', region: 'au1' }).chat).toBe('https://chat.sydney.au1.twilio.com');
     expect(resolveBaseUrls({ env: {}, edge: 'dublin' }).proxy).toBe('https://proxy.dublin.us1.twilio.com');
     expect(resolveBaseUrls({ env: {}, region: 'ie1' }).events).toBe('https://events.ie1.twilio.com');
-    expect(resolveBaseUrls({ env: { TWILIO_EDGE: 'tokyo', TWILIO_REGION: 'jp1' } }).accounts).toBe(
-      'https://accounts.tokyo.jp1.twilio.com',
-    );
+    expect(resolveBaseUrls({ env: { TWILIO_EDGE: 'tokyo', TWILIO_REGION: 'jp1' } }).accounts).toBe('https://accounts.tokyo.jp1.twilio.com');
     // An override origin is used as given: edge and region only shape Twilio's own hosts.
     expect(resolveBaseUrls({ env: { TWILIO_BASE_URL: 'http://127.0.0.1:9' }, edge: 'sydney' }).chat).toBe('http://127.0.0.1:9');
   });

@@ -142,9 +142,7 @@ describe('REST client against the emulator', () => {
   });
 
   it("turns Twilio's 404 into TwilioApiError", async () => {
-    const error = await chat
-      .fetchChannel(client, { path: { ServiceSid: serviceSid, Sid: 'CH00000000000000000000000000000000' } })
-      .catch((e: unknown) => e);
+    const error = await chat.fetchChannel(client, { path: { ServiceSid: serviceSid, Sid: 'CH00000000000000000000000000000000' } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TwilioApiError);
     expect(error).toMatchObject({ status: 404, code: 20404, moreInfo: 'https://www.twilio.com/docs/errors/20404', attempts: 1 });
     expect(emu.stats().total).toBe(1);
@@ -191,9 +189,7 @@ describe('REST client against the emulator', () => {
 
     it('does not retry a create that answered 503', async () => {
       emu.injectFault({ operation: 'chat.CreateUser', status: 503, count: 1 });
-      const error = await chat
-        .createUser(client, { path: { ServiceSid: serviceSid }, body: { Identity: 'not-retried' } })
-        .catch((e: unknown) => e);
+      const error = await chat.createUser(client, { path: { ServiceSid: serviceSid }, body: { Identity: 'not-retried' } }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TwilioApiError);
       expect(error).toMatchObject({ status: 503, code: 20503, attempts: 1 });
       expect(emu.stats().operations).toEqual({ 'chat.CreateUser': 1 });
@@ -226,9 +222,7 @@ describe('REST client against the emulator', () => {
         expect(read).toMatchObject({ kind: 'timeout', attempts: 2, operation: 'chat.FetchService' });
 
         emu.injectFault({ operation: 'chat.CreateChannel', stallMs: 300, count: 5 });
-        const write = await chat
-          .createChannel(impatient, { path: { ServiceSid: serviceSid }, body: { FriendlyName: 'stalled' } })
-          .catch((e: unknown) => e);
+        const write = await chat.createChannel(impatient, { path: { ServiceSid: serviceSid }, body: { FriendlyName: 'stalled' } }).catch((e: unknown) => e);
         expect(write).toMatchObject({ kind: 'timeout', attempts: 1 });
         expect(emu.stats().operations).toEqual({ 'chat.FetchService': 2, 'chat.CreateChannel': 1 });
       } finally {

@@ -3,17 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as chat from '../../src/twilio/chat.ts';
 import { TwilioTransport } from '../../src/twilio/client.ts';
 import { TwilioApiError, TwilioTransportError } from '../../src/twilio/errors.ts';
-import {
-  ACCOUNT_SID,
-  API_KEY,
-  API_SECRET,
-  AUTH_TOKEN,
-  json,
-  startServer,
-  testTransport,
-  twilioError,
-  type TestServer,
-} from './support/http.ts';
+import { ACCOUNT_SID, API_KEY, API_SECRET, AUTH_TOKEN, json, startServer, testTransport, twilioError, type TestServer } from './support/http.ts';
 
 const SERVICE = 'IS0123456789abcdef0123456789abcdef';
 
@@ -56,9 +46,7 @@ describe('TwilioClient against a test server', () => {
   it('sends Basic auth as API key and secret', async () => {
     const client = transport.client({ accountSid: ACCOUNT_SID, apiKey: API_KEY, apiSecret: API_SECRET });
     await chat.fetchService(client, { path: { Sid: SERVICE } });
-    expect(server.requests.at(-1)!.headers.authorization).toBe(
-      `Basic ${Buffer.from(`${API_KEY}:${API_SECRET}`).toString('base64')}`,
-    );
+    expect(server.requests.at(-1)!.headers.authorization).toBe(`Basic ${Buffer.from(`${API_KEY}:${API_SECRET}`).toString('base64')}`);
     expect(client.accountSid).toBe(ACCOUNT_SID);
   });
 
@@ -96,9 +84,7 @@ describe('TwilioClient against a test server', () => {
   it('does not let caller headers replace auth', async () => {
     const client = transport.client({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN });
     await client.send({ product: 'chat', method: 'GET', path: '/v2/Services', headers: { Authorization: 'Basic Zm9vOmJhcg==' } });
-    expect(server.requests.at(-1)!.headers.authorization).toBe(
-      `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}`,
-    );
+    expect(server.requests.at(-1)!.headers.authorization).toBe(`Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}`);
   });
 
   it('answers undefined for 204', async () => {
@@ -129,9 +115,7 @@ describe('TwilioClient against a test server', () => {
     expect(error).toBeInstanceOf(TwilioApiError);
     expect(error.status).toBe(502);
     expect(error.code).toBeUndefined();
-    expect(error.message).toBe(
-      'Twilio answered HTTP 502 to GET /v2/Services/html without an error body (expected JSON with code and message)',
-    );
+    expect(error.message).toBe('Twilio answered HTTP 502 to GET /v2/Services/html without an error body (expected JSON with code and message)');
   });
 
   it('reports a 2xx that is not JSON as an invalid response', async () => {
@@ -148,9 +132,7 @@ describe('TwilioClient against a test server', () => {
     ]) {
       const client = transport.client(credentials);
       const apiError = await chat.fetchService(client, { path: { Sid: 'missing' } }).catch((e: unknown) => e);
-      const transportError = await client
-        .send({ product: 'chat', method: 'GET', path: '/v2/Services/notjson' })
-        .catch((e: unknown) => e);
+      const transportError = await client.send({ product: 'chat', method: 'GET', path: '/v2/Services/notjson' }).catch((e: unknown) => e);
       const basic = Buffer.from(`${API_KEY}:${API_SECRET}`).toString('base64');
       const basicToken = Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64');
       for (const shown of [
@@ -170,9 +152,7 @@ describe('TwilioClient against a test server', () => {
     expect(() => transport.client({ accountSid: API_KEY, authToken: AUTH_TOKEN })).toThrow(
       'Twilio credentials need an accountSid starting with AC (an SK… SID is an API key: pass it as apiKey)',
     );
-    expect(() => transport.client({ accountSid: ACCOUNT_SID, authToken: '' })).toThrow(
-      'Twilio credentials need either authToken, or apiKey and apiSecret',
-    );
+    expect(() => transport.client({ accountSid: ACCOUNT_SID, authToken: '' })).toThrow('Twilio credentials need either authToken, or apiKey and apiSecret');
     expect(() => transport.client({ accountSid: ACCOUNT_SID, apiKey: 'nope', apiSecret: API_SECRET })).toThrow(
       /apiKey must be an API key SID starting with SK$/,
     );
@@ -194,11 +174,7 @@ describe('TwilioTransport', () => {
 
   it('checks its options', () => {
     expect(() => new TwilioTransport({ env: {}, timeoutMs: 0 })).toThrow('timeoutMs must be a positive number, but got 0');
-    expect(() => new TwilioTransport({ env: {}, maxInFlightPerAccount: 0 })).toThrow(
-      'The in-flight limit must be a positive integer, but got 0',
-    );
-    expect(() => new TwilioTransport({ env: {}, retry: { maxRetries: -1 } })).toThrow(
-      'retry.maxRetries must be a whole number of zero or more, but got -1',
-    );
+    expect(() => new TwilioTransport({ env: {}, maxInFlightPerAccount: 0 })).toThrow('The in-flight limit must be a positive integer, but got 0');
+    expect(() => new TwilioTransport({ env: {}, retry: { maxRetries: -1 } })).toThrow('retry.maxRetries must be a whole number of zero or more, but got -1');
   });
 });

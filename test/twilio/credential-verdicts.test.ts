@@ -209,7 +209,11 @@ describe('refused credentials at the REST client', () => {
     await using transport = testTransport(server.url, { maxInFlightPerAccount: 8 });
     const credentials = { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN };
     transport.trust(credentials);
-    const guesses = Promise.allSettled(Array.from({ length: 2 }, (_, i) => chat.fetchService(transport.client({ accountSid: ACCOUNT_SID, authToken: `guess-${i}` }), { path: { Sid: SERVICE } })));
+    const guesses = Promise.allSettled(
+      Array.from({ length: 2 }, (_, i) =>
+        chat.fetchService(transport.client({ accountSid: ACCOUNT_SID, authToken: `guess-${i}` }), { path: { Sid: SERVICE } }),
+      ),
+    );
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(peak.get('guess')).toBe(2);
     // One request (a fair-share client) of the real credential: its share is (8 - 2 probes - 1) / 1 = 5, not (8 - 1) / 3 = 2.

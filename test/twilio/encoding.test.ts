@@ -5,9 +5,7 @@ describe('buildPath', () => {
   const template = '/v2/Services/{ServiceSid}/Channels/{Sid}';
 
   it('percent-encodes every segment, so a unique name cannot change the path', () => {
-    expect(buildPath(template, { ServiceSid: 'IS1', Sid: 'team/general chat?x=1#y' })).toBe(
-      '/v2/Services/IS1/Channels/team%2Fgeneral%20chat%3Fx%3D1%23y',
-    );
+    expect(buildPath(template, { ServiceSid: 'IS1', Sid: 'team/general chat?x=1#y' })).toBe('/v2/Services/IS1/Channels/team%2Fgeneral%20chat%3Fx%3D1%23y');
     expect(buildPath(template, { ServiceSid: 'IS1', Sid: 'café' })).toBe('/v2/Services/IS1/Channels/caf%C3%A9');
   });
 
@@ -31,9 +29,7 @@ describe('buildPath', () => {
 
 describe('encodeForm', () => {
   it('repeats keys for arrays', () => {
-    expect(encodeForm({ Permission: ['sendMessage', 'leaveChannel'] }).toString()).toBe(
-      'Permission=sendMessage&Permission=leaveChannel',
-    );
+    expect(encodeForm({ Permission: ['sendMessage', 'leaveChannel'] }).toString()).toBe('Permission=sendMessage&Permission=leaveChannel');
   });
 
   it('passes dotted names through and writes booleans as true/false', () => {

@@ -46,7 +46,12 @@ describe('generated REST layer', () => {
       record: 'ChatChannelRecord',
       keyFields: ['service_sid', 'sid'],
     });
-    expect(chatOperations.ListChannel).toMatchObject({ listKey: 'channels', maxPageSize: 1000, record: 'ChatChannelRecord', keyFields: ['service_sid', 'sid'] });
+    expect(chatOperations.ListChannel).toMatchObject({
+      listKey: 'channels',
+      maxPageSize: 1000,
+      record: 'ChatChannelRecord',
+      keyFields: ['service_sid', 'sid'],
+    });
     expect(chatOperations.ListUserChannel).toMatchObject({ listKey: 'channels', record: 'ChatUserChannelRecord' });
     expect(proxyOperations.CreateService).toMatchObject({ key: 'proxy.CreateService', method: 'POST', path: '/v1/Services' });
     expect(eventsOperations.ListSubscribedEvent).toMatchObject({ listKey: 'types', record: 'EventsSubscribedEventRecord' });
@@ -65,7 +70,16 @@ describe('generated REST layer', () => {
     expect(eventsOperations.CreateSinkTest.keyFields).toBeUndefined();
     expect(accountsOperations.CreateSecondaryAuthToken.keyFields).toBeUndefined();
     // Every record with a SID needs it.
-    for (const op of all) if (op.record && op.keyFields === undefined) expect(['EventsSinkTestRecord', 'EventsSinkValidateRecord', 'AccountsAuthTokenPromotionRecord', 'AccountsBulkConsentsRecord', 'AccountsBulkContactsRecord', 'AccountsSecondaryAuthTokenRecord']).toContain(op.record);
+    for (const op of all)
+      if (op.record && op.keyFields === undefined)
+        expect([
+          'EventsSinkTestRecord',
+          'EventsSinkValidateRecord',
+          'AccountsAuthTokenPromotionRecord',
+          'AccountsBulkConsentsRecord',
+          'AccountsBulkContactsRecord',
+          'AccountsSecondaryAuthTokenRecord',
+        ]).toContain(op.record);
   });
 
   it('lists every path parameter of every template', () => {

@@ -110,9 +110,7 @@ describe('paging', () => {
   });
 
   it('refuses a page URL for another resource', async () => {
-    await expect(
-      fetchPageAt(client, chat.chatOperations.ListChannel, `https://chat.twilio.com/v2/Services/${SERVICE}/Users?PageToken=PT1`),
-    ).rejects.toThrow(
+    await expect(fetchPageAt(client, chat.chatOperations.ListChannel, `https://chat.twilio.com/v2/Services/${SERVICE}/Users?PageToken=PT1`)).rejects.toThrow(
       `Page URL for chat.ListChannel must have a path matching /v2/Services/{ServiceSid}/Channels, but got /v2/Services/${SERVICE}/Users`,
     );
     await expect(fetchPageAt(client, chat.chatOperations.ListChannel, '/v2/Services/../Channels')).rejects.toThrow(/must have a path matching/);

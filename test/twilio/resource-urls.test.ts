@@ -18,7 +18,15 @@ async function accountsServer() {
   return startServer((req, res) => {
     if (req.url.startsWith(`/v1/Credentials/AWS/${sid(1)}`)) return json(res, 200, record(1, `/v1/Credentials/AWS/${sid(1)}`));
     if (req.url.startsWith(`/v1/Credentials/AWS/${sid(2)}`)) return json(res, 200, record(2, ABSOLUTE));
-    const meta = { page: 0, page_size: 50, first_page_url: '/v1/Credentials/AWS?PageSize=50&Page=0', previous_page_url: null, url: '/v1/Credentials/AWS?PageSize=50&Page=0', next_page_url: null, key: 'credentials' };
+    const meta = {
+      page: 0,
+      page_size: 50,
+      first_page_url: '/v1/Credentials/AWS?PageSize=50&Page=0',
+      previous_page_url: null,
+      url: '/v1/Credentials/AWS?PageSize=50&Page=0',
+      next_page_url: null,
+      key: 'credentials',
+    };
     return json(res, 200, { credentials: [record(1, `/v1/Credentials/AWS/${sid(1)}`), record(2, ABSOLUTE)], meta });
   });
 }

@@ -45,7 +45,7 @@ describe('shapeProblem', () => {
     expect(shapeProblem(chatOperations.ListChannel, body)).toBe(problem);
   });
 
-  it('never quotes the body: it holds the account\'s data', () => {
+  it("never quotes the body: it holds the account's data", () => {
     expect(shapeProblem(chatOperations.FetchChannel, 'secret text')).not.toContain('secret');
     expect(shapeProblem(chatOperations.FetchChannel, { sid: 'secret', service_sid: ['secret'] })).not.toContain('secret');
   });

@@ -2,16 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as chat from '../../src/twilio/chat.ts';
 import { isRetryable, parseRetryAfter, type RetryEvent } from '../../src/twilio/client.ts';
 import { TwilioApiError, TwilioTransportError } from '../../src/twilio/errors.ts';
-import {
-  ACCOUNT_SID,
-  AUTH_TOKEN,
-  freePort,
-  json,
-  startServer,
-  testTransport,
-  twilioError,
-  type TestServer,
-} from './support/http.ts';
+import { ACCOUNT_SID, AUTH_TOKEN, freePort, json, startServer, testTransport, twilioError, type TestServer } from './support/http.ts';
 
 const credentials = { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN };
 const SERVICE = 'IS0123456789abcdef0123456789abcdef';
@@ -51,9 +42,7 @@ describe('retries', () => {
     for (const status of [500, 503]) {
       await using server = await scripted([(res) => twilioError(res, status, 20500, 'Internal error')]);
       await using transport = testTransport(server.url);
-      const error = await chat
-        .createService(transport.client(credentials), { body: { FriendlyName: 'x' } })
-        .catch((e: unknown) => e);
+      const error = await chat.createService(transport.client(credentials), { body: { FriendlyName: 'x' } }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TwilioApiError);
       expect(error).toMatchObject({ status, attempts: 1 });
       expect(server.requests).toHaveLength(1);
@@ -63,9 +52,7 @@ describe('retries', () => {
   it('does not retry a DELETE on 503', async () => {
     await using server = await scripted([(res) => twilioError(res, 503, 20503, 'Service unavailable')]);
     await using transport = testTransport(server.url);
-    const error = await chat
-      .deleteService(transport.client(credentials), { path: { Sid: SERVICE } })
-      .catch((e: unknown) => e);
+    const error = await chat.deleteService(transport.client(credentials), { path: { Sid: SERVICE } }).catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 503, attempts: 1 });
     expect(server.requests).toHaveLength(1);
   });
@@ -104,9 +91,7 @@ describe('retries', () => {
     const port = await freePort();
     const events: RetryEvent[] = [];
     await using transport = testTransport(`http://127.0.0.1:${port}`, { onRetry: (e) => events.push(e) });
-    const error = await chat
-      .createService(transport.client(credentials), { body: { FriendlyName: 'x' } })
-      .catch((e: unknown) => e);
+    const error = await chat.createService(transport.client(credentials), { body: { FriendlyName: 'x' } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TwilioTransportError);
     expect(error).toMatchObject({ kind: 'connect', errorCode: 'ECONNREFUSED', attempts: 4, operation: 'chat.CreateService' });
     expect(events.map((e) => e.reason)).toEqual(['ECONNREFUSED', 'ECONNREFUSED', 'ECONNREFUSED']);
@@ -123,9 +108,7 @@ describe('retries', () => {
     {
       await using server = await scripted([(_res, destroy) => destroy()]);
       await using transport = testTransport(server.url);
-      const error = await chat
-        .createService(transport.client(credentials), { body: { FriendlyName: 'x' } })
-        .catch((e: unknown) => e);
+      const error = await chat.createService(transport.client(credentials), { body: { FriendlyName: 'x' } }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TwilioTransportError);
       expect(error).toMatchObject({ kind: 'connection', attempts: 1 });
       expect(server.requests).toHaveLength(1);
@@ -213,8 +196,7 @@ describe('isRetryable', () => {
   const site = { method: 'GET' as const, path: '/x' };
   // Messages name the failure so the test titles read well.
   const api = (status: number) => new TwilioApiError({ status, message: `HTTP ${status}`, site, attempts: 1 });
-  const transportError = (kind: TwilioTransportError['kind']) =>
-    new TwilioTransportError({ kind, message: kind, site, attempts: 1 });
+  const transportError = (kind: TwilioTransportError['kind']) => new TwilioTransportError({ kind, message: kind, site, attempts: 1 });
 
   it.each([
     ['GET', api(429), true],

@@ -143,7 +143,7 @@ describe('the in-flight limit shared through Redis', () => {
     await expect.poll(() => inspector.zcard(LEASES)).toBe(0);
   });
 
-  it('ends a wait when its signal aborts, with the signal\'s reason, and holds nothing for it', async () => {
+  it("ends a wait when its signal aborts, with the signal's reason, and holds nothing for it", async () => {
     const a = replica(1);
     const release = await a.acquire(ACCOUNT);
     const controller = new AbortController();

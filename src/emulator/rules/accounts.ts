@@ -43,7 +43,9 @@ function checkAccountSid(ctx: OpContext): void {
 function checkAwsCredentials(value: unknown): void {
   const m = /^([A-Z0-9]{16,128}):(\S{16,})$/.exec(String(value));
   if (!m) {
-    throw invalidParameter('Invalid body parameter Credentials: expected <AWS access key ID>:<AWS secret access key>, e.g. AKIAIOSFODNN7EXAMPLE:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
+    throw invalidParameter(
+      'Invalid body parameter Credentials: expected <AWS access key ID>:<AWS secret access key>, e.g. AKIAIOSFODNN7EXAMPLE:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    );
   }
 }
 
@@ -119,7 +121,8 @@ const consentCheck: ItemCheck = (item) => {
 const contactCheck: ItemCheck = (item) => {
   const errors: string[] = [];
   if (!isString(item.contact_id) || !E164.test(item.contact_id)) errors.push('INVALID_CONTACT_ID');
-  if (item.country_iso_code !== undefined && !(isString(item.country_iso_code) && /^[A-Z]{2}$/.test(item.country_iso_code))) errors.push('INVALID_COUNTRY_ISO_CODE');
+  if (item.country_iso_code !== undefined && !(isString(item.country_iso_code) && /^[A-Z]{2}$/.test(item.country_iso_code)))
+    errors.push('INVALID_COUNTRY_ISO_CODE');
   if (item.zip_code !== undefined && !(isString(item.zip_code) && /^[A-Za-z0-9][A-Za-z0-9 -]{1,11}$/.test(item.zip_code))) errors.push('INVALID_ZIP_CODE');
   return errors;
 };
@@ -137,7 +140,8 @@ function bulkResults(ctx: OpContext, errorCode: number, check: ItemCheck): OpRes
   items.forEach((item, i) => {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) throw invalidParameter(`Invalid body parameter Items[${i}]: expected a JSON object`);
     const id = (item as Record<string, unknown>).correlation_id;
-    if (!isString(id) || !/^[A-Za-z0-9-]{32,36}$/.test(id)) throw invalidParameter(`Invalid body parameter Items[${i}].correlation_id: expected a 32-character UUID`);
+    if (!isString(id) || !/^[A-Za-z0-9-]{32,36}$/.test(id))
+      throw invalidParameter(`Invalid body parameter Items[${i}].correlation_id: expected a 32-character UUID`);
     if (seen.has(id)) throw invalidParameter(`Invalid body parameter Items[${i}].correlation_id: ${id} is used by more than one item`);
     seen.add(id);
   });
@@ -208,4 +212,3 @@ export const accountsRules: ProductRules = {
     CreateBulkContacts: (ctx) => bulkResults(ctx, 30647, contactCheck),
   },
 };
-

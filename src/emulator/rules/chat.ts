@@ -26,7 +26,21 @@ const DEFAULT_ROLES = [
     key: 'service_admin',
     name: 'service admin',
     type: 'deployment',
-    permissions: ['createChannel', 'joinChannel', 'destroyChannel', 'inviteMember', 'removeMember', 'editChannelName', 'editChannelAttributes', 'addMember', 'editAnyMessage', 'editAnyMessageAttributes', 'deleteAnyMessage', 'editAnyUserInfo', 'editOwnUserInfo'],
+    permissions: [
+      'createChannel',
+      'joinChannel',
+      'destroyChannel',
+      'inviteMember',
+      'removeMember',
+      'editChannelName',
+      'editChannelAttributes',
+      'addMember',
+      'editAnyMessage',
+      'editAnyMessageAttributes',
+      'deleteAnyMessage',
+      'editAnyUserInfo',
+      'editOwnUserInfo',
+    ],
   },
   {
     key: 'default_channel_role_sid',
@@ -38,7 +52,22 @@ const DEFAULT_ROLES = [
     key: 'default_channel_creator_role_sid',
     name: 'channel admin',
     type: 'channel',
-    permissions: ['sendMessage', 'leaveChannel', 'editOwnMessage', 'editOwnMessageAttributes', 'deleteOwnMessage', 'sendMediaMessage', 'inviteMember', 'removeMember', 'editChannelName', 'editChannelAttributes', 'addMember', 'editAnyMessage', 'editAnyMessageAttributes', 'deleteAnyMessage'],
+    permissions: [
+      'sendMessage',
+      'leaveChannel',
+      'editOwnMessage',
+      'editOwnMessageAttributes',
+      'deleteOwnMessage',
+      'sendMediaMessage',
+      'inviteMember',
+      'removeMember',
+      'editChannelName',
+      'editChannelAttributes',
+      'addMember',
+      'editAnyMessage',
+      'editAnyMessageAttributes',
+      'deleteAnyMessage',
+    ],
   },
 ] as const;
 
@@ -108,8 +137,31 @@ function checkServiceLimits(ctx: OpContext, changes: Record<string, unknown>): v
  * channels included), messages and invites; per service, channel create and
  * delete, and the writes of users, roles and bindings. Reads are not limited.
  */
-const CHANNEL_WRITES = new Set(['UpdateChannel', 'CreateMember', 'UpdateMember', 'DeleteMember', 'CreateMessage', 'UpdateMessage', 'DeleteMessage', 'CreateInvite', 'DeleteInvite', 'UpdateUserChannel', 'DeleteUserChannel']);
-const SERVICE_WRITES = new Set(['CreateChannel', 'DeleteChannel', 'CreateUser', 'UpdateUser', 'DeleteUser', 'CreateRole', 'UpdateRole', 'DeleteRole', 'DeleteBinding', 'DeleteUserBinding']);
+const CHANNEL_WRITES = new Set([
+  'UpdateChannel',
+  'CreateMember',
+  'UpdateMember',
+  'DeleteMember',
+  'CreateMessage',
+  'UpdateMessage',
+  'DeleteMessage',
+  'CreateInvite',
+  'DeleteInvite',
+  'UpdateUserChannel',
+  'DeleteUserChannel',
+]);
+const SERVICE_WRITES = new Set([
+  'CreateChannel',
+  'DeleteChannel',
+  'CreateUser',
+  'UpdateUser',
+  'DeleteUser',
+  'CreateRole',
+  'UpdateRole',
+  'DeleteRole',
+  'DeleteBinding',
+  'DeleteUserBinding',
+]);
 
 function rateScope(ctx: OpContext): RateScope | undefined {
   const id = ctx.op.operationId;
@@ -135,7 +187,8 @@ function checkRole(ctx: OpContext, roleSid: unknown, type: 'channel' | 'deployme
   if (roleSid === undefined || roleSid === null) return;
   const role = ctx.account.get(`${servicePath(ctx)}/Roles/${String(roleSid)}`);
   if (!role) throw invalidParameter(`Invalid ${param}: role ${String(roleSid)} does not exist in this service`, 50100);
-  if (role.data.type !== type) throw invalidParameter(`Invalid ${param}: role ${String(roleSid)} is a ${String(role.data.type)} role, expected a ${type} role`, 50101);
+  if (role.data.type !== type)
+    throw invalidParameter(`Invalid ${param}: role ${String(roleSid)} is a ${String(role.data.type)} role, expected a ${type} role`, 50101);
 }
 
 /**
@@ -273,11 +326,16 @@ export const chatRules: ProductRules = {
         const serviceSid = String(record.data.sid);
         const defaults: Record<string, string> = {};
         for (const role of DEFAULT_ROLES) {
-          const created = ctx.engine.call(ctx.account.accountSid, 'chat.CreateRole', { ServiceSid: serviceSid }, {
-            FriendlyName: role.name,
-            Type: role.type,
-            Permission: [...role.permissions],
-          });
+          const created = ctx.engine.call(
+            ctx.account.accountSid,
+            'chat.CreateRole',
+            { ServiceSid: serviceSid },
+            {
+              FriendlyName: role.name,
+              Type: role.type,
+              Permission: [...role.permissions],
+            },
+          );
           if (role.key !== 'service_admin') defaults[role.key] = (created.body as { sid: string }).sid;
         }
         ctx.account.update(record, defaults);
@@ -330,7 +388,10 @@ export const chatRules: ProductRules = {
         }
         const channels = limits?.user_channels ?? DEFAULT_USER_CHANNELS;
         if (joinedChannels(ctx.account, ctx.params.ServiceSid!, data.identity) >= channels) {
-          throw counterLimit(50208, `User channel limit exceeded: ${String(data.identity)} is a member of the ${channels} channels its service allows (Limits.UserChannels)`);
+          throw counterLimit(
+            50208,
+            `User channel limit exceeded: ${String(data.identity)} is a member of the ${channels} channels its service allows (Limits.UserChannels)`,
+          );
         }
         // Twilio creates the service user for an identity seen for the first time.
         const users = `${servicePath(ctx)}/Users`;

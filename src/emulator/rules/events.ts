@@ -126,7 +126,12 @@ export function seedEventCatalogue(account: RuleAccount): void {
   for (const schema of EVENT_CATALOGUE) {
     const schemaRecord = account.insert('/v1/Schemas', schema.id, { id: schema.id });
     schema.versions.forEach((date, i) => {
-      account.insert(`${schemaRecord.path}/Versions`, String(i + 1), { id: schema.id, schema_version: i + 1, date_created: date, raw: rawSchemaUrl(schema.id, i + 1) });
+      account.insert(`${schemaRecord.path}/Versions`, String(i + 1), {
+        id: schema.id,
+        schema_version: i + 1,
+        date_created: date,
+        raw: rawSchemaUrl(schema.id, i + 1),
+      });
     });
     for (const [type, description] of schema.types) {
       account.insert('/v1/Types', type, { type, schema_id: schema.id, description, date_created: schema.versions[0], date_updated: schema.versions.at(-1) });
@@ -220,7 +225,10 @@ function subscribedTypes(ctx: OpContext): Array<{ type: string; schema_version: 
     if (!isObject(item) || !nonEmpty(item.type)) throw invalidParameter(`Invalid body parameter ${where}: expected a JSON object with a type`);
     if (seen.has(item.type)) throw eventsError(91101, `Invalid Types: event type ${item.type} is listed twice`);
     seen.add(item.type);
-    return { type: item.type, schema_version: schemaVersionFor(ctx.account, item.type, item.schema_version, { type: `${where}.type`, version: `${where}.schema_version` }) };
+    return {
+      type: item.type,
+      schema_version: schemaVersionFor(ctx.account, item.type, item.schema_version, { type: `${where}.type`, version: `${where}.schema_version` }),
+    };
   });
 }
 
@@ -288,7 +296,8 @@ export const eventsRules: ProductRules = {
         data.schema_version = schemaVersionFor(ctx.account, String(data.type), asked, { type: 'Type', version: 'SchemaVersion' });
       },
       beforeUpdate(ctx, record, changes) {
-        if (ctx.given.has('SchemaVersion')) schemaVersionFor(ctx.account, String(record.data.type), changes.schema_version, { type: 'Type', version: 'SchemaVersion' });
+        if (ctx.given.has('SchemaVersion'))
+          schemaVersionFor(ctx.account, String(record.data.type), changes.schema_version, { type: 'Type', version: 'SchemaVersion' });
       },
     },
   },

@@ -219,17 +219,19 @@ function streamEvents(change: WriteChange, chat: ChatEvent): DeliverySpec[] {
   const out: DeliverySpec[] = [];
   for (const { sink, version } of subscribedSinks(change.account, type)) {
     data ??= streamData(change, chat);
-    out.push(sinkDelivery(change.account.accountSid, sink, {
-      specversion: '1.0',
-      type,
-      source: change.record!.path,
-      id: eventId(),
-      dataschema: `https://events-schemas.twilio.com/${schemaIdOf(change.account, type)}/${version}`,
-      datacontenttype: 'application/json',
-      // The write's time on the emulator's clock.
-      time: new Date(change.now).toISOString(),
-      data,
-    }));
+    out.push(
+      sinkDelivery(change.account.accountSid, sink, {
+        specversion: '1.0',
+        type,
+        source: change.record!.path,
+        id: eventId(),
+        dataschema: `https://events-schemas.twilio.com/${schemaIdOf(change.account, type)}/${version}`,
+        datacontenttype: 'application/json',
+        // The write's time on the emulator's clock.
+        time: new Date(change.now).toISOString(),
+        data,
+      }),
+    );
   }
   return out;
 }
@@ -263,7 +265,15 @@ function streamData(change: WriteChange, chat: ChatEvent): Record<string, unknow
     case 'onChannelAdded':
     case 'onChannelUpdated':
     case 'onChannelDestroyed':
-      return compact({ ...base, ConversationSid: r.sid, FriendlyName: r.friendly_name, UniqueName: r.unique_name, Attributes: json(r.attributes), DateCreated: r.date_created, ...updated });
+      return compact({
+        ...base,
+        ConversationSid: r.sid,
+        FriendlyName: r.friendly_name,
+        UniqueName: r.unique_name,
+        Attributes: json(r.attributes),
+        DateCreated: r.date_created,
+        ...updated,
+      });
     case 'onMessageSent':
     case 'onMediaMessageSent':
     case 'onMessageUpdated':
@@ -287,9 +297,27 @@ function streamData(change: WriteChange, chat: ChatEvent): Record<string, unknow
     case 'onMemberAdded':
     case 'onMemberUpdated':
     case 'onMemberRemoved':
-      return compact({ ...base, ConversationSid: chat.params.ChannelSid, ParticipantSid: r.sid, Identity: r.identity, RoleSid: r.role_sid, Attributes: json(r.attributes), DateCreated: r.date_created, ...updated });
+      return compact({
+        ...base,
+        ConversationSid: chat.params.ChannelSid,
+        ParticipantSid: r.sid,
+        Identity: r.identity,
+        RoleSid: r.role_sid,
+        Attributes: json(r.attributes),
+        DateCreated: r.date_created,
+        ...updated,
+      });
     default:
-      return compact({ ...base, UserSid: r.sid, Identity: r.identity, FriendlyName: r.friendly_name, RoleSid: r.role_sid, Attributes: json(r.attributes), DateCreated: r.date_created, ...updated });
+      return compact({
+        ...base,
+        UserSid: r.sid,
+        Identity: r.identity,
+        FriendlyName: r.friendly_name,
+        RoleSid: r.role_sid,
+        Attributes: json(r.attributes),
+        DateCreated: r.date_created,
+        ...updated,
+      });
   }
 }
 

@@ -27,7 +27,6 @@ const MESSAGE_INTERACTION = 'proxy.v1.service.session.participant.message_intera
 const MAX_UNIQUE_NAME = 191;
 const MAX_PARTICIPANTS = 2;
 
-
 /** Proxy's errors, with Twilio's codes. */
 const proxyError = (code: number, message: string, status = 400) => new EmulatorError(status, code, message);
 
@@ -57,7 +56,10 @@ export const EXPIRED_BY_DATE_EXPIRY = 'date-expiry';
 function expiryOf(session: StoredRecord): { at: number; reason: string } {
   const { date_expiry, ttl, date_last_interaction } = session.data;
   if (typeof date_expiry === 'string') return { at: Date.parse(date_expiry), reason: EXPIRED_BY_DATE_EXPIRY };
-  const from = Math.max(Date.parse(String(session.data._ttl_from ?? session.data.date_started)), typeof date_last_interaction === 'string' ? Date.parse(date_last_interaction) : -Infinity);
+  const from = Math.max(
+    Date.parse(String(session.data._ttl_from ?? session.data.date_started)),
+    typeof date_last_interaction === 'string' ? Date.parse(date_last_interaction) : -Infinity,
+  );
   const seconds = typeof ttl === 'number' && ttl > 0 ? ttl : DEFAULT_TTL_SECONDS;
   return { at: from + seconds * 1000, reason: EXPIRED_BY_TTL };
 }
@@ -95,11 +97,30 @@ function closeExpiredSessions(account: RuleAccount, now: number): void {
  * code overlays only itself).
  */
 const OVERLAYS: string[][] = [
-  ['212', '646', '332', '917'], ['718', '347', '929', '917'], ['312', '872'], ['773', '872'], ['415', '628'], ['408', '669'],
-  ['510', '341'], ['213', '323'], ['310', '424'], ['818', '747'], ['202', '771'], ['305', '786', '645'],
-  ['404', '470', '678', '770', '943'], ['214', '469', '972', '945'], ['713', '281', '832', '346'], ['617', '857'],
-  ['215', '267', '445'], ['303', '720', '983'], ['702', '725'], ['512', '737'], ['503', '971'], ['416', '647', '437'],
-  ['604', '778', '236'], ['514', '438'],
+  ['212', '646', '332', '917'],
+  ['718', '347', '929', '917'],
+  ['312', '872'],
+  ['773', '872'],
+  ['415', '628'],
+  ['408', '669'],
+  ['510', '341'],
+  ['213', '323'],
+  ['310', '424'],
+  ['818', '747'],
+  ['202', '771'],
+  ['305', '786', '645'],
+  ['404', '470', '678', '770', '943'],
+  ['214', '469', '972', '945'],
+  ['713', '281', '832', '346'],
+  ['617', '857'],
+  ['215', '267', '445'],
+  ['303', '720', '983'],
+  ['702', '725'],
+  ['512', '737'],
+  ['503', '971'],
+  ['416', '647', '437'],
+  ['604', '778', '236'],
+  ['514', '438'],
 ];
 
 /**
@@ -159,10 +180,38 @@ function synthesiseShortCode(book: NumberBook, sid: string): string {
 
 /** Country calling codes of the countries Proxy numbers are commonly bought in. */
 const COUNTRY_CODES: Array<[string, string]> = [
-  ['1', 'US'], ['44', 'GB'], ['61', 'AU'], ['64', 'NZ'], ['33', 'FR'], ['49', 'DE'], ['34', 'ES'], ['39', 'IT'],
-  ['31', 'NL'], ['32', 'BE'], ['41', 'CH'], ['43', 'AT'], ['45', 'DK'], ['46', 'SE'], ['47', 'NO'], ['48', 'PL'],
-  ['351', 'PT'], ['353', 'IE'], ['358', 'FI'], ['52', 'MX'], ['54', 'AR'], ['55', 'BR'], ['56', 'CL'], ['57', 'CO'],
-  ['65', 'SG'], ['81', 'JP'], ['82', 'KR'], ['91', 'IN'], ['852', 'HK'], ['27', 'ZA'], ['971', 'AE'], ['972', 'IL'],
+  ['1', 'US'],
+  ['44', 'GB'],
+  ['61', 'AU'],
+  ['64', 'NZ'],
+  ['33', 'FR'],
+  ['49', 'DE'],
+  ['34', 'ES'],
+  ['39', 'IT'],
+  ['31', 'NL'],
+  ['32', 'BE'],
+  ['41', 'CH'],
+  ['43', 'AT'],
+  ['45', 'DK'],
+  ['46', 'SE'],
+  ['47', 'NO'],
+  ['48', 'PL'],
+  ['351', 'PT'],
+  ['353', 'IE'],
+  ['358', 'FI'],
+  ['52', 'MX'],
+  ['54', 'AR'],
+  ['55', 'BR'],
+  ['56', 'CL'],
+  ['57', 'CO'],
+  ['65', 'SG'],
+  ['81', 'JP'],
+  ['82', 'KR'],
+  ['91', 'IN'],
+  ['852', 'HK'],
+  ['27', 'ZA'],
+  ['971', 'AE'],
+  ['972', 'IL'],
 ];
 
 /** ISO country of an E.164 number, or null when its calling code is not one we know. */
@@ -324,7 +373,10 @@ function planParticipant(
   if (others.some((p) => p.identifier === identifier)) throw proxyError(80103, `The identifier ${identifier} is already a participant in the Session`);
   const isPhone = E164.test(identifier);
   if (!isPhone && mode !== 'message-only') {
-    throw proxyError(80616, `Identifier ${identifier} is not a phone number: a ${mode} Session needs E.164 phone numbers; channel identifiers need a message-only Session`);
+    throw proxyError(
+      80616,
+      `Identifier ${identifier} is not a phone number: a ${mode} Session needs E.164 phone numbers; channel identifiers need a message-only Session`,
+    );
   }
 
   const pool = poolOf(account, service.path, mode);
@@ -356,11 +408,13 @@ function planParticipant(
     }
     // A reserved number may be used when asked for by name.
     const chosen = (bySid ?? byValue)!;
-    if (pairInUse(chosen)) throw proxyError(80604, `Proxy identifier ${chosen.value} is already in use with identifier ${identifier} in another active Session`);
+    if (pairInUse(chosen))
+      throw proxyError(80604, `Proxy identifier ${chosen.value} is already in use with identifier ${identifier} in another active Session`);
     return plan(chosen);
   }
 
-  if (pool.length === 0) throw proxyError(80205, 'This Service has no compatible Proxy numbers for this Participant. This Service has no Proxy numbers configured.');
+  if (pool.length === 0)
+    throw proxyError(80205, 'This Service has no compatible Proxy numbers for this Participant. This Service has no Proxy numbers configured.');
   const unreserved = pool.filter((e) => !e.reserved);
   if (unreserved.length === 0) throw proxyError(80207, 'Failed to find a proxy number: the only numbers in the pool are reserved');
   const country = isPhone ? isoCountry(identifier) : null;
@@ -370,11 +424,17 @@ function planParticipant(
   }
   const nearby = isPhone ? local.filter((e) => sameArea(service.data.geo_match_level, identifier, e)) : local;
   if (nearby.length === 0) {
-    throw proxyError(80206, `This Service has no compatible Proxy numbers for this Participant. Failed to find a proxy number for ${identifier}. Either you have no numbers meeting your service's GeoMatchLevel (${String(service.data.geo_match_level)}) for the target number, or the numbers you do have are already in use by the participant in other Sessions.`);
+    throw proxyError(
+      80206,
+      `This Service has no compatible Proxy numbers for this Participant. Failed to find a proxy number for ${identifier}. Either you have no numbers meeting your service's GeoMatchLevel (${String(service.data.geo_match_level)}) for the target number, or the numbers you do have are already in use by the participant in other Sessions.`,
+    );
   }
   const free = nearby.filter((e) => !pairInUse(e));
   if (free.length === 0) {
-    throw proxyError(80208, `This Service has no compatible Proxy numbers for this Participant. Failed to find a proxy number for ${identifier}. All matching proxies for this Participant are already in use in other Sessions.`);
+    throw proxyError(
+      80208,
+      `This Service has no compatible Proxy numbers for this Participant. Failed to find a proxy number for ${identifier}. All matching proxies for this Participant are already in use in other Sessions.`,
+    );
   }
   // Sticky selection: the numbers this identifier was given before, in any session of the service.
   const usedBefore = new Set<string>();
@@ -389,7 +449,8 @@ function planParticipant(
 /** Reads one item of a session's `Participants`: a JSON object with `Identifier` (and optionally more), in either casing. */
 function participantInput(item: unknown, index: number): ParticipantInput {
   const where = `Participants[${index}]`;
-  if (!item || typeof item !== 'object' || Array.isArray(item)) throw invalidParameter(`Invalid body parameter ${where}: expected a JSON object with an Identifier`);
+  if (!item || typeof item !== 'object' || Array.isArray(item))
+    throw invalidParameter(`Invalid body parameter ${where}: expected a JSON object with an Identifier`);
   const o = item as Record<string, unknown>;
   const pick = (...names: string[]) => names.map((n) => o[n]).find((v) => v !== undefined && v !== null);
   const str = (name: string, value: unknown) => {
@@ -569,7 +630,10 @@ export const proxyRules: ProductRules = {
           const holders = activeHolders(ctx.account, record.path.replace(/\/Sessions\/[^/]+$/, ''));
           for (const p of ctx.account.list(`${record.path}/Participants`)) {
             if (holders.some((h) => h.data.identifier === p.data.identifier && h.data.proxy_identifier_sid === p.data.proxy_identifier_sid)) {
-              throw proxyError(80604, `Invalid attempt to re-open Session: ${String(p.data.identifier)} already uses ${String(p.data.proxy_identifier)} in another active Session`);
+              throw proxyError(
+                80604,
+                `Invalid attempt to re-open Session: ${String(p.data.identifier)} already uses ${String(p.data.proxy_identifier)} in another active Session`,
+              );
             }
           }
           changes.date_ended = null;
@@ -577,7 +641,10 @@ export const proxyRules: ProductRules = {
           // A re-opened session's TTL runs afresh; a DateExpiry already past closes it again.
           changes._ttl_from = ctx.now;
         } else {
-          throw proxyError(80608, `Session status change not supported: ${String(from)} to ${String(to)}. To re-open a Session update it from closed to in-progress; to close it, from open or in-progress to closed`);
+          throw proxyError(
+            80608,
+            `Session status change not supported: ${String(from)} to ${String(to)}. To re-open a Session update it from closed to in-progress; to close it, from open or in-progress to closed`,
+          );
         }
       },
     },

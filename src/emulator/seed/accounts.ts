@@ -41,7 +41,7 @@ hNnrZI+xr05tPRPKyvfNDeGbxKSeqhWKfT7D72rJxl0gO10wrs5INjJObpOekZwK
 W5tm4xK5eJ92/GKvonnixAJ2ds1TGmmlMsIZqyAwKRB3a8w5OCgbDESrbVcJf8+P
 twIDAQAB
 -----END PUBLIC KEY-----
-`
+`,
 ];
 
 /** Seeds Accounts. */
@@ -59,5 +59,7 @@ export function seedAccounts(seeder: Seeder): void {
   keys.forEach((name, i) => seeder.call('accounts.CreateCredentialPublicKey', {}, { FriendlyName: name, PublicKey: PUBLIC_KEYS[i]! }, since + 300 + i * 2_880));
 
   // Numbers on the SafeList: the team's test phones.
-  ['+14155550123', '+16285553101', '+447700900123'].forEach((number, i) => seeder.call('accounts.CreateSafelist', {}, { PhoneNumber: number }, since + 600 + i));
+  ['+14155550123', '+16285553101', '+447700900123'].forEach((number, i) =>
+    seeder.call('accounts.CreateSafelist', {}, { PhoneNumber: number }, since + 600 + i),
+  );
 }

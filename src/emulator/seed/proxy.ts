@@ -44,7 +44,12 @@ const ukMobile = (line: number) => `+447700900${String(line).padStart(3, '0')}`;
 const ukLondon = (line: number) => `+44207946${String(line).padStart(4, '0')}`;
 
 /** Adds numbers (by number; the SID is made) and short codes (by SID; the code is Twilio's) to a pool; answers the short codes. */
-function seedPool(seeder: Seeder, service: string, pool: { numbers: string[]; reserved: string[]; shortCodes: number; reservedShortCodes: number }, time: number): string[] {
+function seedPool(
+  seeder: Seeder,
+  service: string,
+  pool: { numbers: string[]; reserved: string[]; shortCodes: number; reservedShortCodes: number },
+  time: number,
+): string[] {
   const path = { ServiceSid: service };
   for (const number of pool.numbers) seeder.call('proxy.CreatePhoneNumber', path, { PhoneNumber: number }, time);
   // Reserved numbers are kept out of automatic allocation, for sessions that ask for them by value.
@@ -64,13 +69,18 @@ function seedSession(seeder: Seeder, service: string, plan: SessionPlan): void {
   const given = plan.parties.map((p) => ({ Identifier: p.identifier, FriendlyName: p.friendlyName, ProxyIdentifier: p.proxyIdentifier }));
   // A voice-only session has no messages to start it: its first call does, which the REST API cannot make, so it is created in progress.
   const unstarted = plan.status !== 'open' && plan.messages.length === 0;
-  const session = seeder.create('proxy.CreateSession', path, {
-    UniqueName: plan.uniqueName,
-    Mode: plan.mode,
-    Status: unstarted ? 'in-progress' : undefined,
-    DateExpiry: plan.expiresAfter === undefined ? undefined : at(plan.start + plan.expiresAfter),
-    Participants: plan.onCreate ? given : undefined,
-  }, plan.start);
+  const session = seeder.create(
+    'proxy.CreateSession',
+    path,
+    {
+      UniqueName: plan.uniqueName,
+      Mode: plan.mode,
+      Status: unstarted ? 'in-progress' : undefined,
+      DateExpiry: plan.expiresAfter === undefined ? undefined : at(plan.start + plan.expiresAfter),
+      Participants: plan.onCreate ? given : undefined,
+    },
+    plan.start,
+  );
   const sessionPath = { ...path, SessionSid: session };
   const participants = plan.onCreate
     ? (seeder.call('proxy.ListParticipant', sessionPath, {}, plan.start).participants as Array<{ sid: string }>).map((p) => p.sid)
@@ -141,24 +151,34 @@ const SUPPORT_SCRIPT: Array<[0 | 1, string]> = [
 function seedSupport(seeder: Seeder, supportChat: string): void {
   const { int, pick } = draws(prng(11));
   const since = -45_000;
-  const service = seeder.create('proxy.CreateService', {}, {
-    UniqueName: 'acme-support',
-    ChatInstanceSid: supportChat,
-    CallbackUrl: 'https://support.acme.example/twilio/proxy/callback',
-    InterceptCallbackUrl: 'https://support.acme.example/twilio/proxy/intercept',
-    OutOfSessionCallbackUrl: 'https://support.acme.example/twilio/proxy/out-of-session',
-    DefaultTtl: 172_800,
-    GeoMatchLevel: 'country',
-    NumberSelectionBehavior: 'prefer-sticky',
-  }, since);
+  const service = seeder.create(
+    'proxy.CreateService',
+    {},
+    {
+      UniqueName: 'acme-support',
+      ChatInstanceSid: supportChat,
+      CallbackUrl: 'https://support.acme.example/twilio/proxy/callback',
+      InterceptCallbackUrl: 'https://support.acme.example/twilio/proxy/intercept',
+      OutOfSessionCallbackUrl: 'https://support.acme.example/twilio/proxy/out-of-session',
+      DefaultTtl: 172_800,
+      GeoMatchLevel: 'country',
+      NumberSelectionBehavior: 'prefer-sticky',
+    },
+    since,
+  );
   // US and UK numbers: a participant is given a number of its own country.
   const vipLine = usNumber('888', 100);
-  const [shortCode] = seedPool(seeder, service, {
-    numbers: [usNumber('415', 101), usNumber('415', 102), usNumber('415', 103), usNumber('646', 104), ukLondon(105), ukMobile(106)],
-    reserved: [vipLine],
-    shortCodes: 2,
-    reservedShortCodes: 1,
-  }, since + 30);
+  const [shortCode] = seedPool(
+    seeder,
+    service,
+    {
+      numbers: [usNumber('415', 101), usNumber('415', 102), usNumber('415', 103), usNumber('646', 104), ukLondon(105), ukMobile(106)],
+      reserved: [vipLine],
+      shortCodes: 2,
+      reservedShortCodes: 1,
+    },
+    since + 30,
+  );
 
   const n = CUSTOMERS.length;
   CUSTOMERS.forEach((customer, i) => {
@@ -184,7 +204,11 @@ function seedSupport(seeder: Seeder, supportChat: string): void {
       start,
       parties: [customerParty, agentParty],
       onCreate: i % 2 === 0 && i !== 3,
-      messages: SUPPORT_SCRIPT.slice(0, length).map(([to, text]) => ({ to, body: fillIn(text, { ...values, issue: fillIn(issue, values), fix }), after: int(2, 40) })),
+      messages: SUPPORT_SCRIPT.slice(0, length).map(([to, text]) => ({
+        to,
+        body: fillIn(text, { ...values, issue: fillIn(issue, values), fix }),
+        after: int(2, 40),
+      })),
       expiresAfter: status === 'closed' ? undefined : 2_880,
     });
   });
@@ -217,21 +241,31 @@ const RIDERS = ['Quinn', 'Sybil', 'Trent', 'Uma', 'Victor', 'Walter', 'Xavi', 'Y
 function seedRides(seeder: Seeder): void {
   const { int, pick } = draws(prng(12));
   const since = -44_000;
-  const service = seeder.create('proxy.CreateService', {}, {
-    UniqueName: 'acme-rides',
-    CallbackUrl: 'https://rides.acme.example/twilio/proxy/events',
-    OutOfSessionCallbackUrl: 'https://rides.acme.example/twilio/proxy/out-of-session',
-    DefaultTtl: 7_200,
-    GeoMatchLevel: 'area-code',
-    // Riders should not be able to reach a past driver by texting the number of an old trip.
-    NumberSelectionBehavior: 'avoid-sticky',
-  }, since);
-  const [shortCode] = seedPool(seeder, service, {
-    numbers: [usNumber('312', 111), usNumber('312', 112), usNumber('312', 113), usNumber('773', 114), usNumber('773', 115), usNumber('872', 116)],
-    reserved: [usNumber('312', 117), usNumber('312', 118)],
-    shortCodes: 1,
-    reservedShortCodes: 0,
-  }, since + 30);
+  const service = seeder.create(
+    'proxy.CreateService',
+    {},
+    {
+      UniqueName: 'acme-rides',
+      CallbackUrl: 'https://rides.acme.example/twilio/proxy/events',
+      OutOfSessionCallbackUrl: 'https://rides.acme.example/twilio/proxy/out-of-session',
+      DefaultTtl: 7_200,
+      GeoMatchLevel: 'area-code',
+      // Riders should not be able to reach a past driver by texting the number of an old trip.
+      NumberSelectionBehavior: 'avoid-sticky',
+    },
+    since,
+  );
+  const [shortCode] = seedPool(
+    seeder,
+    service,
+    {
+      numbers: [usNumber('312', 111), usNumber('312', 112), usNumber('312', 113), usNumber('773', 114), usNumber('773', 115), usNumber('872', 116)],
+      reserved: [usNumber('312', 117), usNumber('312', 118)],
+      shortCodes: 1,
+      reservedShortCodes: 0,
+    },
+    since + 30,
+  );
 
   const n = RIDERS.length;
   RIDERS.forEach((rider, i) => {

@@ -17,7 +17,11 @@ export const AuthTokenPromotion = builder.objectRef<AccountsAuthTokenPromotionRe
       description:
         'The promoted Auth Token that must be used to authenticate future API requests. It is the token the secondary one was; returned this once by the gateway.',
     }),
-    dateCreated: t.field({ type: 'DateTime', description: 'When the promoted token was created (as the secondary Auth Token).', resolve: (r) => dateOf(r.date_created) }),
+    dateCreated: t.field({
+      type: 'DateTime',
+      description: 'When the promoted token was created (as the secondary Auth Token).',
+      resolve: (r) => dateOf(r.date_created),
+    }),
     dateUpdated: t.field({ type: 'DateTime', description: 'When the token was last updated: the promotion.', resolve: (r) => dateOf(r.date_updated) }),
     url: t.field({ type: 'URL', description: 'The REST URL of this resource, at `https://accounts.twilio.com`.', resolve: (r) => urlOf(r.url) }),
   }),

@@ -13,7 +13,11 @@ import { credentialAccountSid, credentialFriendlyName, dateOf, urlOf } from './s
 
 export const AwsCredential = builder.loadableNodeRef<AccountsCredentialAwsRecord>(
   'AwsCredential',
-  fetchedNode('AwsCredential', (c) => [c.sid!], (ctx, [sid]) => accounts.fetchCredentialAws(ctx.twilio, { path: { Sid: sid! } })),
+  fetchedNode(
+    'AwsCredential',
+    (c) => [c.sid!],
+    (ctx, [sid]) => accounts.fetchCredentialAws(ctx.twilio, { path: { Sid: sid! } }),
+  ),
 );
 
 export const AwsCredentialConnection = builder.connectionObject(
@@ -56,7 +60,10 @@ builder.queryFields((t) => ({
 function checkAwsCredentials(field: string, value: string): string {
   const colon = value.indexOf(':');
   if (colon < 1 || !value.slice(colon + 1) || /\s/.test(value)) {
-    throw badInput(field, 'expected <AWS access key ID>:<AWS secret access key> without spaces, e.g. AKIAIOSFODNN7EXAMPLE:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
+    throw badInput(
+      field,
+      'expected <AWS access key ID>:<AWS secret access key> without spaces, e.g. AKIAIOSFODNN7EXAMPLE:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    );
   }
   return value;
 }
@@ -87,7 +94,7 @@ twilioMutation('updateAwsCredential', {
   operation: accounts.accountsOperations.UpdateCredentialAws,
   description: 'Renames an AWS credential.',
   input: {
-    description: "Changes to an AWS credential: only its name can change; its keys cannot (create a new credential instead).",
+    description: 'Changes to an AWS credential: only its name can change; its keys cannot (create a new credential instead).',
     fields: () => ({ sid: awsSid, friendlyName: credentialFriendlyName }),
   },
   result: { field: 'awsCredential', type: AwsCredential },

@@ -26,7 +26,10 @@ export const BulkConsentSource = builder.enumType('BulkConsentSource', {
 export const BulkConsentItemInput = builder.inputType('BulkConsentItemInput', {
   description: "One contact's opt-in status, one object of Twilio's `Items`.",
   fields: (t) => ({
-    contactId: t.string({ required: true, description: "The contact's phone number in [E.164 format](https://www.twilio.com/docs/glossary/what-e164) (`contact_id`)." }),
+    contactId: t.string({
+      required: true,
+      description: "The contact's phone number in [E.164 format](https://www.twilio.com/docs/glossary/what-e164) (`contact_id`).",
+    }),
     correlationId: t.string({ required: true, description: `${CORRELATION_ID_DESCRIPTION} (\`correlation_id\`)` }),
     senderId: t.string({ required: true, description: 'The sender the consent is for: a messaging service SID (`MG…`) or a from phone number (`sender_id`).' }),
     status: t.field({ type: BulkConsentStatus, required: true, description: 'The consent status (`status`).' }),

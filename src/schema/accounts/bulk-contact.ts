@@ -7,7 +7,10 @@ import { bulkPayloadType, checkBulkItems, CORRELATION_ID_DESCRIPTION, MAX_BULK_I
 export const BulkContactItemInput = builder.inputType('BulkContactItemInput', {
   description: "One contact's details, one object of Twilio's `Items`.",
   fields: (t) => ({
-    contactId: t.string({ required: true, description: "The contact's phone number in [E.164 format](https://www.twilio.com/docs/glossary/what-e164) (`contact_id`)." }),
+    contactId: t.string({
+      required: true,
+      description: "The contact's phone number in [E.164 format](https://www.twilio.com/docs/glossary/what-e164) (`contact_id`).",
+    }),
     correlationId: t.string({ required: true, description: `${CORRELATION_ID_DESCRIPTION} (\`correlation_id\`)` }),
     countryIsoCode: t.string({ description: "The contact's country as an ISO 3166-1 alpha-2 code, e.g. `US` for the United States (`country_iso_code`)." }),
     zipCode: t.string({ description: "The contact's postal code (`zip_code`)." }),

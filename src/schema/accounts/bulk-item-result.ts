@@ -19,7 +19,10 @@ export const BulkItemResult = builder.objectRef<BulkItemResultShape>('BulkItemRe
   fields: (t) => ({
     correlationId: t.exposeString('correlationId', { nullable: false, description: 'The 32-character UUID that maps this result to the item sent.' }),
     succeeded: t.boolean({ nullable: false, description: 'Whether Twilio accepted the item (`errorCode` 0).', resolve: (r) => r.errorCode === 0 }),
-    errorCode: t.exposeInt('errorCode', { nullable: false, description: 'Zero when the item was accepted; any other value is the Twilio error code for a rejected item.' }),
+    errorCode: t.exposeInt('errorCode', {
+      nullable: false,
+      description: 'Zero when the item was accepted; any other value is the Twilio error code for a rejected item.',
+    }),
     errorMessages: t.exposeStringList('errorMessages', {
       nullable: false,
       description: 'The validation errors found in the item (`INVALID_CONTACT_ID`, …); empty when it was accepted.',
@@ -32,8 +35,7 @@ export const MAX_BULK_ITEMS = 25;
 
 const CORRELATION_ID = /^(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
 
-export const CORRELATION_ID_DESCRIPTION =
-  'A unique 32-character UUID (32 hexadecimal digits, or a UUID with hyphens) that maps this item to its result.';
+export const CORRELATION_ID_DESCRIPTION = 'A unique 32-character UUID (32 hexadecimal digits, or a UUID with hyphens) that maps this item to its result.';
 
 /**
  * What makes a batch impossible to answer item by item: no items, too many,
@@ -46,7 +48,8 @@ export function checkBulkItems(items: ReadonlyArray<{ correlationId: string }>):
   const seen = new Set<string>();
   items.forEach(({ correlationId }, i) => {
     const field = `input.items[${i}].correlationId`;
-    if (!CORRELATION_ID.test(correlationId)) throw badInput(field, `expected a 32-character UUID (32 hexadecimal digits, or 36 characters with hyphens), got ${JSON.stringify(correlationId)}`);
+    if (!CORRELATION_ID.test(correlationId))
+      throw badInput(field, `expected a 32-character UUID (32 hexadecimal digits, or 36 characters with hyphens), got ${JSON.stringify(correlationId)}`);
     if (seen.has(correlationId.toLowerCase())) throw badInput(field, `${correlationId} is used by more than one item`);
     seen.add(correlationId.toLowerCase());
   });
@@ -82,8 +85,18 @@ export function bulkPayloadType(name: string, description: string) {
         description: 'One result per item, as Twilio answered; null when the request was refused.',
         resolve: (p) => (p.result ? bulkResults(p.result.items) : null),
       }),
-      items: t.field({ type: 'JSON', nullable: true, description: "Twilio's answer as sent: the raw `items` list; null when the request was refused.", resolve: (p) => p.result?.items ?? null }),
-      userErrors: t.field({ type: [UserError], nullable: false, description: 'Why Twilio refused the whole request; empty when it answered item by item.', resolve: (p) => p.userErrors }),
+      items: t.field({
+        type: 'JSON',
+        nullable: true,
+        description: "Twilio's answer as sent: the raw `items` list; null when the request was refused.",
+        resolve: (p) => p.result?.items ?? null,
+      }),
+      userErrors: t.field({
+        type: [UserError],
+        nullable: false,
+        description: 'Why Twilio refused the whole request; empty when it answered item by item.',
+        resolve: (p) => p.userErrors,
+      }),
     }),
   });
 }

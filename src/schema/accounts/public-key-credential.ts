@@ -13,7 +13,11 @@ import { credentialAccountSid, credentialFriendlyName, dateOf, urlOf } from './s
 
 export const PublicKeyCredential = builder.loadableNodeRef<AccountsCredentialPublicKeyRecord>(
   'PublicKeyCredential',
-  fetchedNode('PublicKeyCredential', (c) => [c.sid!], (ctx, [sid]) => accounts.fetchCredentialPublicKey(ctx.twilio, { path: { Sid: sid! } })),
+  fetchedNode(
+    'PublicKeyCredential',
+    (c) => [c.sid!],
+    (ctx, [sid]) => accounts.fetchCredentialPublicKey(ctx.twilio, { path: { Sid: sid! } }),
+  ),
 );
 
 export const PublicKeyCredentialConnection = builder.connectionObject(
@@ -25,7 +29,11 @@ PublicKeyCredential.implement({
   description:
     'User provided public keys: an RSA public key for Public Key Client Validation. Requests to Twilio signed with the matching private key are checked against it.',
   fields: (t) => ({
-    sid: t.string({ nullable: false, description: 'The unique string that Twilio created to identify the PublicKey resource (`CR…`).', resolve: (c) => c.sid! }),
+    sid: t.string({
+      nullable: false,
+      description: 'The unique string that Twilio created to identify the PublicKey resource (`CR…`).',
+      resolve: (c) => c.sid!,
+    }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the account that created the Credential that the PublicKey resource belongs to.' }),
     friendlyName: t.exposeString('friendly_name', { description: 'The string that you assigned to describe the resource.' }),
     dateCreated: t.field({ type: 'DateTime', description: 'When the resource was created.', resolve: (c) => dateOf(c.date_created) }),

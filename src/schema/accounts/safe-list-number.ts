@@ -13,8 +13,7 @@ import { checkE164 } from './shared.ts';
 
 export const SafeListNumber = builder.loadableNodeRef<AccountsSafelistRecord>('SafeListNumber', {
   id: { resolve: (n) => nodeKey(n.phone_number!), description: 'Global ID, for `node(id:)`; it carries the phone number, by which Twilio fetches the entry.' },
-  load: (keys, ctx) =>
-    fetchEach(keys, 'SafeListNumber', ([number]) => accounts.fetchSafelist(ctx.twilio, { query: { PhoneNumber: number! } })),
+  load: (keys, ctx) => fetchEach(keys, 'SafeListNumber', ([number]) => accounts.fetchSafelist(ctx.twilio, { query: { PhoneNumber: number! } })),
   cacheResolved: (n) => nodeKey(n.phone_number!),
 });
 

@@ -28,7 +28,11 @@ export const SecondaryAuthToken = builder.objectRef<AccountsSecondaryAuthTokenRe
 const DeleteSecondaryAuthTokenPayload = builder.objectRef<Payload<true>>('DeleteSecondaryAuthTokenPayload').implement({
   description: 'The result of deleteSecondaryAuthToken.',
   fields: (t) => ({
-    deleted: t.boolean({ nullable: false, description: 'Whether the secondary Auth Token was deleted; false when the delete was refused.', resolve: (p) => p.result === true }),
+    deleted: t.boolean({
+      nullable: false,
+      description: 'Whether the secondary Auth Token was deleted; false when the delete was refused.',
+      resolve: (p) => p.result === true,
+    }),
     userErrors: t.field({ type: [UserError], nullable: false, description: 'Why the delete was refused; empty on success.', resolve: (p) => p.userErrors }),
   }),
 });

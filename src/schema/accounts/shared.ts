@@ -33,7 +33,12 @@ export function urlOf(value: string | null | undefined): URL | null {
 }
 
 /** The name of a credential (AWS or public key), on create and on update. */
-export const credentialFriendlyName = param('body', 'FriendlyName', 'String', 'A descriptive string that you create to describe the resource. It can be up to 64 characters long.');
+export const credentialFriendlyName = param(
+  'body',
+  'FriendlyName',
+  'String',
+  'A descriptive string that you create to describe the resource. It can be up to 64 characters long.',
+);
 
 /** The subaccount a new credential (AWS or public key) belongs to. */
 export const credentialAccountSid = param(

@@ -23,7 +23,11 @@ export const ChatBindingType = builder.enumType('ChatBindingType', {
 
 export const ChatBinding = builder.loadableNodeRef<ChatBindingRecord>(
   'ChatBinding',
-  fetchedNode('ChatBinding', (b) => [b.service_sid!, b.sid!], (ctx, [service, sid]) => chat.fetchBinding(ctx.twilio, { path: { ServiceSid: service!, Sid: sid! } })),
+  fetchedNode(
+    'ChatBinding',
+    (b) => [b.service_sid!, b.sid!],
+    (ctx, [service, sid]) => chat.fetchBinding(ctx.twilio, { path: { ServiceSid: service!, Sid: sid! } }),
+  ),
 );
 
 export const ChatBindingConnection = builder.connectionObject(
@@ -34,17 +38,22 @@ export const ChatBindingConnection = builder.connectionObject(
 /** Fields a service binding and a user's binding share. */
 export const BINDING_DESCRIPTIONS = {
   endpoint: 'The unique endpoint identifier the SDK registered for the device; its format depends on the binding type.',
-  messageTypes: 'The kinds of Chat events the device gets push notifications for (`new_message`, `added_to_channel`, `invited_to_channel`, `removed_from_channel`).',
+  messageTypes:
+    'The kinds of Chat events the device gets push notifications for (`new_message`, `added_to_channel`, `invited_to_channel`, `removed_from_channel`).',
 } as const;
 
 ChatBinding.implement({
   description:
-    "A push binding: one device of a user, registered through the Chat SDK, with the credential Chat pushes to it with. The REST API can read and delete bindings but not create them.",
+    'A push binding: one device of a user, registered through the Chat SDK, with the credential Chat pushes to it with. The REST API can read and delete bindings but not create them.',
   fields: (t) => ({
     sid: t.string({ nullable: false, description: 'The SID of the binding (`BS…`).', resolve: (r) => r.sid! }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the binding.' }),
     serviceSid: t.string({ nullable: false, description: 'The SID of the service the binding belongs to.', resolve: (b) => b.service_sid! }),
-    service: t.field({ type: ChatService, description: 'The service the binding belongs to.', resolve: (b, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: b.service_sid! }, { exists: true }) }),
+    service: t.field({
+      type: ChatService,
+      description: 'The service the binding belongs to.',
+      resolve: (b, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: b.service_sid! }, { exists: true }),
+    }),
     identity: t.exposeString('identity', { description: 'The identity of the user the device belongs to.' }),
     user: t.field({
       extensions: listedPer('ChatService'),

@@ -92,7 +92,11 @@ ChatChannel.implement({
       sid: k.key(['channel'])({ type: 'String', nullable: false, description: 'The SID of the channel (`CH…`).', resolve: (c) => c.channel }),
       accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the channel.' }),
       serviceSid: k.key()({ type: 'String', nullable: false, description: 'The SID of the service the channel belongs to.', resolve: (c) => c.service }),
-      service: k.key()({ type: ChatService, description: 'The service the channel belongs to.', resolve: (c, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: c.service }, { exists: c.exists }) }),
+      service: k.key()({
+        type: ChatService,
+        description: 'The service the channel belongs to.',
+        resolve: (c, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: c.service }, { exists: c.exists }),
+      }),
       friendlyName: t.exposeString('friendly_name', { description: 'The name shown for the channel.' }),
       uniqueName: t.exposeString('unique_name', { description: 'A name unique in the service, usable instead of the SID.' }),
       attributes: t.field({ type: 'JSON', description: 'Application data stored with the channel.', resolve: (c) => parseJsonText(c.attributes) }),
@@ -128,7 +132,8 @@ builder.objectFields(ChatService, (t) => {
       type: ChatChannel,
       description: lookupDescription('One channel of the service, by SID or unique name', 'channel'),
       args: { sidOrUniqueName: t.arg.string({ required: true, description: 'The SID (`CH…`) or unique name of the channel.' }) },
-      resolve: (s, { sidOrUniqueName }, ctx, info) => channelKeys.resolve(ctx, info, { service: s.service, channel: checkKey('sidOrUniqueName', sidOrUniqueName, 'CH') }),
+      resolve: (s, { sidOrUniqueName }, ctx, info) =>
+        channelKeys.resolve(ctx, info, { service: s.service, channel: checkKey('sidOrUniqueName', sidOrUniqueName, 'CH') }),
     }),
   };
 });

@@ -20,7 +20,11 @@ export const ChatPushService = builder.enumType('ChatPushService', {
 
 export const ChatCredential = builder.loadableNodeRef<ChatCredentialRecord>(
   'ChatCredential',
-  fetchedNode('ChatCredential', (c) => [c.sid!], (ctx, [sid]) => chat.fetchCredential(ctx.twilio, { path: { Sid: sid! } })),
+  fetchedNode(
+    'ChatCredential',
+    (c) => [c.sid!],
+    (ctx, [sid]) => chat.fetchCredential(ctx.twilio, { path: { Sid: sid! } }),
+  ),
 );
 
 export const ChatCredentialConnection = builder.connectionObject(
@@ -91,10 +95,14 @@ twilioMutation('createChatCredential', {
       type: p.body('Type', ChatPushService, 'The push service the credential is for.', { required: true }),
       friendlyName: shared.friendlyName,
       certificate: p.body('Certificate', 'String', `APN only: the certificate, PEM encoded (\`-----BEGIN CERTIFICATE-----…\`). ${SECRET}`, { secret: true }),
-      privateKey: p.body('PrivateKey', 'String', `APN only: the certificate's private key, PEM encoded (\`-----BEGIN RSA PRIVATE KEY-----…\`). ${SECRET}`, { secret: true }),
+      privateKey: p.body('PrivateKey', 'String', `APN only: the certificate's private key, PEM encoded (\`-----BEGIN RSA PRIVATE KEY-----…\`). ${SECRET}`, {
+        secret: true,
+      }),
       sandbox: shared.sandbox,
       apiKey: p.body('ApiKey', 'String', `GCM only: the API key of the project, from the Google developer console. ${SECRET}`, { secret: true }),
-      secret: p.body('Secret', 'String', `FCM only: the server key of the project, from the Firebase console (Settings, Cloud Messaging). ${SECRET}`, { secret: true }),
+      secret: p.body('Secret', 'String', `FCM only: the server key of the project, from the Firebase console (Settings, Cloud Messaging). ${SECRET}`, {
+        secret: true,
+      }),
     }),
   },
   result: { field: 'chatCredential', type: ChatCredential },

@@ -15,8 +15,10 @@ import { ChatService, serviceKeys } from './service.ts';
 
 export const ChatInvite = builder.loadableNodeRef<ChatInviteRecord>(
   'ChatInvite',
-  fetchedNode('ChatInvite', (i) => [i.service_sid!, i.channel_sid!, i.sid!], (ctx, [service, channel, sid]) =>
-    chat.fetchInvite(ctx.twilio, { path: { ServiceSid: service!, ChannelSid: channel!, Sid: sid! } }),
+  fetchedNode(
+    'ChatInvite',
+    (i) => [i.service_sid!, i.channel_sid!, i.sid!],
+    (ctx, [service, channel, sid]) => chat.fetchInvite(ctx.twilio, { path: { ServiceSid: service!, ChannelSid: channel!, Sid: sid! } }),
   ),
 );
 
@@ -31,9 +33,17 @@ ChatInvite.implement({
     sid: t.string({ nullable: false, description: 'The SID of the invite (`IN…`).', resolve: (r) => r.sid! }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the invite.' }),
     serviceSid: t.string({ nullable: false, description: 'The SID of the service.', resolve: (i) => i.service_sid! }),
-    service: t.field({ type: ChatService, description: 'The service of the channel.', resolve: (i, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: i.service_sid! }, { exists: true }) }),
+    service: t.field({
+      type: ChatService,
+      description: 'The service of the channel.',
+      resolve: (i, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: i.service_sid! }, { exists: true }),
+    }),
     channelSid: t.string({ nullable: false, description: 'The SID of the channel the user is invited to.', resolve: (i) => i.channel_sid! }),
-    channel: t.field({ type: ChatChannel, description: 'The channel the user is invited to.', resolve: (i, _, ctx, info) => channelOf(ctx, info, i.service_sid, i.channel_sid, true) }),
+    channel: t.field({
+      type: ChatChannel,
+      description: 'The channel the user is invited to.',
+      resolve: (i, _, ctx, info) => channelOf(ctx, info, i.service_sid, i.channel_sid, true),
+    }),
     identity: t.exposeString('identity', { description: 'The identity of the invited user.' }),
     user: t.field({
       extensions: listedPer('ChatService'),
@@ -42,7 +52,12 @@ ChatInvite.implement({
       resolve: (i, _, ctx, info) => (i.identity ? userByIdentity(ctx, info, i.service_sid!, i.identity) : null),
     }),
     roleSid: t.exposeString('role_sid', { description: 'The SID of the channel role the user gets on joining.' }),
-    role: t.field({ type: ChatRole, extensions: listedPer('ChatService'), description: 'The channel role the user gets on joining.', resolve: (i, _, ctx) => (i.role_sid ? ChatRole.getDataloader(ctx).load(nodeKey(i.service_sid!, i.role_sid)) : null) }),
+    role: t.field({
+      type: ChatRole,
+      extensions: listedPer('ChatService'),
+      description: 'The channel role the user gets on joining.',
+      resolve: (i, _, ctx) => (i.role_sid ? ChatRole.getDataloader(ctx).load(nodeKey(i.service_sid!, i.role_sid)) : null),
+    }),
     createdBy: t.exposeString('created_by', { description: 'The identity of the user who sent the invite, or `system`.' }),
     dateCreated: t.field({ type: 'DateTime', description: 'When the invite was sent.', resolve: (i) => i.date_created }),
     dateUpdated: t.field({ type: 'DateTime', description: 'When the invite was last updated.', resolve: (i) => i.date_updated }),
@@ -80,7 +95,9 @@ twilioMutation('createChatInvite', {
       serviceSid,
       channelSidOrUniqueName,
       identity: p.body('Identity', 'String', 'The identity of the user to invite.', { required: true }),
-      roleSid: p.body('RoleSid', 'String', "SID of the channel role (`RL…`) the user gets on joining; the service's default channel role when omitted.", { sid: 'RL' }),
+      roleSid: p.body('RoleSid', 'String', "SID of the channel role (`RL…`) the user gets on joining; the service's default channel role when omitted.", {
+        sid: 'RL',
+      }),
     }),
   },
   result: { field: 'chatInvite', type: ChatInvite },

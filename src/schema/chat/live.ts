@@ -201,7 +201,10 @@ ChatEvent.implement({
       resolve: (e, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: e.serviceSid }, { exists: true }),
     }),
     source: t.string({ description: 'Where the action came from: `SDK` or `API`.', resolve: (e) => e.params.Source ?? null }),
-    clientIdentity: t.string({ description: 'The identity of the SDK user whose action it was; null for REST API actions.', resolve: (e) => e.params.ClientIdentity ?? null }),
+    clientIdentity: t.string({
+      description: 'The identity of the SDK user whose action it was; null for REST API actions.',
+      resolve: (e) => e.params.ClientIdentity ?? null,
+    }),
   }),
 });
 
@@ -230,101 +233,181 @@ function inChannel(t: any, sidOnly = false) {
 
 const ChatMessageAddedEvent = eventType('ChatMessageAddedEvent', 'A message was sent to a channel.', (t) => ({
   ...inChannel(t),
-  message: t.field({ type: ChatMessage, nullable: false, description: 'The new message.', resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => messageOf(e, ctx, info) }),
+  message: t.field({
+    type: ChatMessage,
+    nullable: false,
+    description: 'The new message.',
+    resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => messageOf(e, ctx, info),
+  }),
 }));
 
 const ChatMessageUpdatedEvent = eventType('ChatMessageUpdatedEvent', 'A message was changed (its body or attributes).', (t) => ({
   ...inChannel(t),
-  message: t.field({ type: ChatMessage, nullable: false, description: 'The message as it now is.', resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => messageOf(e, ctx, info) }),
+  message: t.field({
+    type: ChatMessage,
+    nullable: false,
+    description: 'The message as it now is.',
+    resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => messageOf(e, ctx, info),
+  }),
 }));
 
-const ChatMessageRemovedEvent = eventType('ChatMessageRemovedEvent', 'A message was deleted. It is gone: the event carries what the webhook said of it.', (t) => ({
-  ...inChannel(t),
-  messageSid: t.string({ nullable: false, description: 'The SID of the deleted message (`IM…`).', resolve: (e: ChatLiveEvent) => e.params.MessageSid! }),
-  index: t.int({ description: 'The position the message had in its channel.', resolve: (e: ChatLiveEvent) => (e.params.Index === undefined ? null : integer(e.params.Index)) }),
-  body: t.string({ description: 'The text the message had.', resolve: (e: ChatLiveEvent) => e.params.Body ?? null }),
-  attributes: t.field({ type: 'JSON', description: 'The application data the message had.', resolve: (e: ChatLiveEvent) => parseJsonText(e.params.Attributes) }),
-  from: t.string({ description: 'The identity of the author, or `system`.', resolve: (e: ChatLiveEvent) => e.params.From ?? null }),
-  author: t.field({
-    type: ChatUser,
-    extensions: listedPer('ChatService'),
-    description: 'The user who wrote the message; null for system messages and authors no longer in the service.',
-    resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => (e.params.From && e.params.From !== 'system' ? userByIdentity(ctx, info, e.serviceSid, e.params.From) : null),
+const ChatMessageRemovedEvent = eventType(
+  'ChatMessageRemovedEvent',
+  'A message was deleted. It is gone: the event carries what the webhook said of it.',
+  (t) => ({
+    ...inChannel(t),
+    messageSid: t.string({ nullable: false, description: 'The SID of the deleted message (`IM…`).', resolve: (e: ChatLiveEvent) => e.params.MessageSid! }),
+    index: t.int({
+      description: 'The position the message had in its channel.',
+      resolve: (e: ChatLiveEvent) => (e.params.Index === undefined ? null : integer(e.params.Index)),
+    }),
+    body: t.string({ description: 'The text the message had.', resolve: (e: ChatLiveEvent) => e.params.Body ?? null }),
+    attributes: t.field({
+      type: 'JSON',
+      description: 'The application data the message had.',
+      resolve: (e: ChatLiveEvent) => parseJsonText(e.params.Attributes),
+    }),
+    from: t.string({ description: 'The identity of the author, or `system`.', resolve: (e: ChatLiveEvent) => e.params.From ?? null }),
+    author: t.field({
+      type: ChatUser,
+      extensions: listedPer('ChatService'),
+      description: 'The user who wrote the message; null for system messages and authors no longer in the service.',
+      resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) =>
+        e.params.From && e.params.From !== 'system' ? userByIdentity(ctx, info, e.serviceSid, e.params.From) : null,
+    }),
+    removedBy: t.string({
+      description: 'The identity of whoever deleted the message, when the webhook says.',
+      resolve: (e: ChatLiveEvent) => e.params.RemovedBy ?? null,
+    }),
+    dateCreated: t.field({ type: 'DateTime', description: 'When the message was sent.', resolve: (e: ChatLiveEvent) => dateParam(e, 'DateCreated') }),
+    dateRemoved: t.field({
+      type: 'DateTime',
+      description: 'When the message was deleted, when the webhook says.',
+      resolve: (e: ChatLiveEvent) => dateParam(e, 'DateRemoved'),
+    }),
   }),
-  removedBy: t.string({ description: 'The identity of whoever deleted the message, when the webhook says.', resolve: (e: ChatLiveEvent) => e.params.RemovedBy ?? null }),
-  dateCreated: t.field({ type: 'DateTime', description: 'When the message was sent.', resolve: (e: ChatLiveEvent) => dateParam(e, 'DateCreated') }),
-  dateRemoved: t.field({ type: 'DateTime', description: 'When the message was deleted, when the webhook says.', resolve: (e: ChatLiveEvent) => dateParam(e, 'DateRemoved') }),
-}));
+);
 
 const ChatMemberJoinedEvent = eventType('ChatMemberJoinedEvent', 'A user joined a channel, or was added to it.', (t) => ({
   ...inChannel(t),
-  member: t.field({ type: ChatMember, nullable: false, description: 'The new membership.', resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => memberOf(e, ctx, info) }),
+  member: t.field({
+    type: ChatMember,
+    nullable: false,
+    description: 'The new membership.',
+    resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => memberOf(e, ctx, info),
+  }),
 }));
 
 const ChatMemberUpdatedEvent = eventType('ChatMemberUpdatedEvent', 'A membership was changed (its role, attributes or read position).', (t) => ({
   ...inChannel(t),
-  member: t.field({ type: ChatMember, nullable: false, description: 'The membership as it now is.', resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => memberOf(e, ctx, info) }),
+  member: t.field({
+    type: ChatMember,
+    nullable: false,
+    description: 'The membership as it now is.',
+    resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => memberOf(e, ctx, info),
+  }),
 }));
 
-const ChatMemberLeftEvent = eventType('ChatMemberLeftEvent', 'A member left a channel, or was removed from it. The membership is gone: the event carries what the webhook said of it.', (t) => ({
-  ...inChannel(t),
-  memberSid: t.string({ nullable: false, description: 'The SID of the membership that ended (`MB…`).', resolve: (e: ChatLiveEvent) => e.params.MemberSid! }),
-  identity: t.string({ description: 'The identity of the user who left.', resolve: (e: ChatLiveEvent) => e.params.Identity ?? null }),
-  user: t.field({
-    type: ChatUser,
-    extensions: listedPer('ChatService'),
-    description: 'The user who left; null when the user is no longer in the service.',
-    resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => (e.params.Identity ? userByIdentity(ctx, info, e.serviceSid, e.params.Identity) : null),
+const ChatMemberLeftEvent = eventType(
+  'ChatMemberLeftEvent',
+  'A member left a channel, or was removed from it. The membership is gone: the event carries what the webhook said of it.',
+  (t) => ({
+    ...inChannel(t),
+    memberSid: t.string({ nullable: false, description: 'The SID of the membership that ended (`MB…`).', resolve: (e: ChatLiveEvent) => e.params.MemberSid! }),
+    identity: t.string({ description: 'The identity of the user who left.', resolve: (e: ChatLiveEvent) => e.params.Identity ?? null }),
+    user: t.field({
+      type: ChatUser,
+      extensions: listedPer('ChatService'),
+      description: 'The user who left; null when the user is no longer in the service.',
+      resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) =>
+        e.params.Identity ? userByIdentity(ctx, info, e.serviceSid, e.params.Identity) : null,
+    }),
+    roleSid: t.string({ description: 'The SID of the channel role the member had.', resolve: (e: ChatLiveEvent) => text(e.params.RoleSid ?? '') }),
+    role: t.field({
+      type: ChatRole,
+      extensions: listedPer('ChatService'),
+      description: 'The channel role the member had.',
+      resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext) =>
+        e.params.RoleSid ? ChatRole.getDataloader(ctx).load(nodeKey(e.serviceSid, e.params.RoleSid)) : null,
+    }),
+    reason: t.string({ description: 'Why the membership ended, when the webhook says.', resolve: (e: ChatLiveEvent) => e.params.Reason ?? null }),
+    dateCreated: t.field({ type: 'DateTime', description: 'When the member had joined.', resolve: (e: ChatLiveEvent) => dateParam(e, 'DateCreated') }),
+    dateRemoved: t.field({
+      type: 'DateTime',
+      description: 'When the membership ended, when the webhook says.',
+      resolve: (e: ChatLiveEvent) => dateParam(e, 'DateRemoved'),
+    }),
   }),
-  roleSid: t.string({ description: 'The SID of the channel role the member had.', resolve: (e: ChatLiveEvent) => text(e.params.RoleSid ?? '') }),
-  role: t.field({
-    type: ChatRole,
-    extensions: listedPer('ChatService'),
-    description: 'The channel role the member had.',
-    resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext) => (e.params.RoleSid ? ChatRole.getDataloader(ctx).load(nodeKey(e.serviceSid, e.params.RoleSid)) : null),
-  }),
-  reason: t.string({ description: 'Why the membership ended, when the webhook says.', resolve: (e: ChatLiveEvent) => e.params.Reason ?? null }),
-  dateCreated: t.field({ type: 'DateTime', description: 'When the member had joined.', resolve: (e: ChatLiveEvent) => dateParam(e, 'DateCreated') }),
-  dateRemoved: t.field({ type: 'DateTime', description: 'When the membership ended, when the webhook says.', resolve: (e: ChatLiveEvent) => dateParam(e, 'DateRemoved') }),
-}));
+);
 
 const ChatChannelAddedEvent = eventType('ChatChannelAddedEvent', 'A channel was created in the service.', (t) => ({
-  channel: t.field({ type: ChatChannel, nullable: false, description: 'The new channel.', resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => channelRecordOf(e, ctx, info) }),
+  channel: t.field({
+    type: ChatChannel,
+    nullable: false,
+    description: 'The new channel.',
+    resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => channelRecordOf(e, ctx, info),
+  }),
 }));
 
 const ChatChannelUpdatedEvent = eventType('ChatChannelUpdatedEvent', 'A channel was changed (its names, attributes or type).', (t) => ({
   channelSid: t.string({ nullable: false, description: 'The SID of the channel.', resolve: (e: ChatLiveEvent) => e.channelSid! }),
-  channel: t.field({ type: ChatChannel, nullable: false, description: 'The channel as it now is.', resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => channelRecordOf(e, ctx, info) }),
+  channel: t.field({
+    type: ChatChannel,
+    nullable: false,
+    description: 'The channel as it now is.',
+    resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => channelRecordOf(e, ctx, info),
+  }),
 }));
 
-const ChatChannelDestroyedEvent = eventType('ChatChannelDestroyedEvent', 'A channel was deleted, with its members and messages. It is gone: the event carries what the webhook said of it.', (t) => ({
-  ...inChannel(t, true),
-  uniqueName: t.string({ description: 'The unique name the channel had.', resolve: (e: ChatLiveEvent) => text(e.params.UniqueName ?? '') }),
-  friendlyName: t.string({ description: 'The name shown for the channel.', resolve: (e: ChatLiveEvent) => text(e.params.FriendlyName ?? '') }),
-  attributes: t.field({ type: 'JSON', description: 'The application data the channel had.', resolve: (e: ChatLiveEvent) => parseJsonText(e.params.Attributes) }),
-  type: t.field({
-    type: ChatChannelType,
-    description: 'Whether the channel was public or private.',
-    resolve: (e: ChatLiveEvent) => (CHANNEL_TYPES.has(e.params.ChannelType ?? '') ? (e.params.ChannelType as 'public' | 'private') : null),
+const ChatChannelDestroyedEvent = eventType(
+  'ChatChannelDestroyedEvent',
+  'A channel was deleted, with its members and messages. It is gone: the event carries what the webhook said of it.',
+  (t) => ({
+    ...inChannel(t, true),
+    uniqueName: t.string({ description: 'The unique name the channel had.', resolve: (e: ChatLiveEvent) => text(e.params.UniqueName ?? '') }),
+    friendlyName: t.string({ description: 'The name shown for the channel.', resolve: (e: ChatLiveEvent) => text(e.params.FriendlyName ?? '') }),
+    attributes: t.field({
+      type: 'JSON',
+      description: 'The application data the channel had.',
+      resolve: (e: ChatLiveEvent) => parseJsonText(e.params.Attributes),
+    }),
+    type: t.field({
+      type: ChatChannelType,
+      description: 'Whether the channel was public or private.',
+      resolve: (e: ChatLiveEvent) => (CHANNEL_TYPES.has(e.params.ChannelType ?? '') ? (e.params.ChannelType as 'public' | 'private') : null),
+    }),
+    createdBy: t.string({
+      description: 'The identity of the user who had created the channel, or `system`.',
+      resolve: (e: ChatLiveEvent) => text(e.params.CreatedBy ?? ''),
+    }),
+    creator: t.field({
+      type: ChatUser,
+      extensions: listedPer('ChatService'),
+      description: 'The user who had created the channel; null when the system did.',
+      resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) =>
+        e.params.CreatedBy && e.params.CreatedBy !== 'system' ? userByIdentity(ctx, info, e.serviceSid, e.params.CreatedBy) : null,
+    }),
+    dateCreated: t.field({ type: 'DateTime', description: 'When the channel was created.', resolve: (e: ChatLiveEvent) => dateParam(e, 'DateCreated') }),
+    dateUpdated: t.field({ type: 'DateTime', description: 'When the channel was last changed.', resolve: (e: ChatLiveEvent) => dateParam(e, 'DateUpdated') }),
   }),
-  createdBy: t.string({ description: 'The identity of the user who had created the channel, or `system`.', resolve: (e: ChatLiveEvent) => text(e.params.CreatedBy ?? '') }),
-  creator: t.field({
-    type: ChatUser,
-    extensions: listedPer('ChatService'),
-    description: 'The user who had created the channel; null when the system did.',
-    resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) =>
-      e.params.CreatedBy && e.params.CreatedBy !== 'system' ? userByIdentity(ctx, info, e.serviceSid, e.params.CreatedBy) : null,
-  }),
-  dateCreated: t.field({ type: 'DateTime', description: 'When the channel was created.', resolve: (e: ChatLiveEvent) => dateParam(e, 'DateCreated') }),
-  dateUpdated: t.field({ type: 'DateTime', description: 'When the channel was last changed.', resolve: (e: ChatLiveEvent) => dateParam(e, 'DateUpdated') }),
-}));
+);
 
 const ChatUserAddedEvent = eventType('ChatUserAddedEvent', 'A user was created in the service.', (t) => ({
-  user: t.field({ type: ChatUser, nullable: false, description: 'The new user.', resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => userRecordOf(e, ctx, info) }),
+  user: t.field({
+    type: ChatUser,
+    nullable: false,
+    description: 'The new user.',
+    resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => userRecordOf(e, ctx, info),
+  }),
 }));
 
 const ChatUserUpdatedEvent = eventType('ChatUserUpdatedEvent', 'A user was changed (its names, role, attributes or presence).', (t) => ({
-  user: t.field({ type: ChatUser, nullable: false, description: 'The user as it now is.', resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => userRecordOf(e, ctx, info) }),
+  user: t.field({
+    type: ChatUser,
+    nullable: false,
+    description: 'The user as it now is.',
+    resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => userRecordOf(e, ctx, info),
+  }),
 }));
 
 function dateParam(e: ChatLiveEvent, param: string): string | null {

@@ -44,9 +44,17 @@ ChatMessage.implement({
     sid: t.string({ nullable: false, description: 'The SID of the message (`IM…`).', resolve: (r) => r.sid! }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the message.' }),
     serviceSid: t.string({ nullable: false, description: 'The SID of the service.', resolve: (m) => m.service_sid! }),
-    service: t.field({ type: ChatService, description: 'The service of the channel.', resolve: (m, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: m.service_sid! }, { exists: true }) }),
+    service: t.field({
+      type: ChatService,
+      description: 'The service of the channel.',
+      resolve: (m, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: m.service_sid! }, { exists: true }),
+    }),
     channelSid: t.string({ nullable: false, description: 'The SID of the channel the message was sent in.', resolve: (m) => m.channel_sid! }),
-    channel: t.field({ type: ChatChannel, description: 'The channel the message was sent in.', resolve: (m, _, ctx, info) => channelOf(ctx, info, m.service_sid, m.channel_sid, true) }),
+    channel: t.field({
+      type: ChatChannel,
+      description: 'The channel the message was sent in.',
+      resolve: (m, _, ctx, info) => channelOf(ctx, info, m.service_sid, m.channel_sid, true),
+    }),
     to: t.exposeString('to', { description: 'The SID of the channel the message was sent to.' }),
     from: t.exposeString('from', { description: 'The identity of the author, or `system`.' }),
     author: t.field({
@@ -63,7 +71,11 @@ ChatMessage.implement({
     }),
     body: t.exposeString('body', { description: 'The text of the message.' }),
     index: t.exposeInt('index', { description: 'The position of the message in its channel, from 0; never reused.' }),
-    type: t.field({ type: ChatMessageType, description: 'Whether the message is text or a file; null for a type Twilio does not document.', resolve: (m) => m.type as 'text' | 'media' | null }),
+    type: t.field({
+      type: ChatMessageType,
+      description: 'Whether the message is text or a file; null for a type Twilio does not document.',
+      resolve: (m) => m.type as 'text' | 'media' | null,
+    }),
     media: t.field({ type: 'JSON', description: 'The media of a media message (`sid`, `content_type`, `filename`, `size`).', resolve: (m) => m.media }),
     attributes: t.field({ type: 'JSON', description: 'Application data stored with the message.', resolve: (m) => parseJsonText(m.attributes) }),
     wasEdited: t.exposeBoolean('was_edited', { description: 'Whether the body was changed after sending.' }),

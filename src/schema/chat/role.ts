@@ -46,7 +46,11 @@ ChatRole.implement({
     sid: t.string({ nullable: false, description: 'The SID of the role (`RL…`).', resolve: (r) => r.sid! }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the role.' }),
     serviceSid: t.string({ nullable: false, description: 'The SID of the service the role belongs to.', resolve: (r) => r.service_sid! }),
-    service: t.field({ type: ChatService, description: 'The service the role belongs to.', resolve: (r, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: r.service_sid! }, { exists: true }) }),
+    service: t.field({
+      type: ChatService,
+      description: 'The service the role belongs to.',
+      resolve: (r, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: r.service_sid! }, { exists: true }),
+    }),
     friendlyName: t.exposeString('friendly_name', { description: 'The name of the role.' }),
     type: t.field({ type: ChatRoleType, description: 'Whether the role is for channel members or service users.', resolve: (r) => r.type }),
     permissions: t.exposeStringList('permissions', { description: 'The permissions the role grants (`sendMessage`, `addMember`, …).' }),
@@ -62,9 +66,24 @@ const serviceRole = (ctx: GatewayContext, serviceSid: string | null, sid: string
 builder.objectFields(ChatService, (t) => {
   const k = childFields(serviceKeys, t);
   return {
-    defaultServiceRole: t.field({ type: ChatRole, extensions: listedPer('ChatService'), description: 'The role new users get.', resolve: (s, _, ctx) => serviceRole(ctx, s.sid, s.default_service_role_sid) }),
-    defaultChannelRole: t.field({ type: ChatRole, extensions: listedPer('ChatService'), description: 'The role new channel members get.', resolve: (s, _, ctx) => serviceRole(ctx, s.sid, s.default_channel_role_sid) }),
-    defaultChannelCreatorRole: t.field({ type: ChatRole, extensions: listedPer('ChatService'), description: 'The role a channel creator gets.', resolve: (s, _, ctx) => serviceRole(ctx, s.sid, s.default_channel_creator_role_sid) }),
+    defaultServiceRole: t.field({
+      type: ChatRole,
+      extensions: listedPer('ChatService'),
+      description: 'The role new users get.',
+      resolve: (s, _, ctx) => serviceRole(ctx, s.sid, s.default_service_role_sid),
+    }),
+    defaultChannelRole: t.field({
+      type: ChatRole,
+      extensions: listedPer('ChatService'),
+      description: 'The role new channel members get.',
+      resolve: (s, _, ctx) => serviceRole(ctx, s.sid, s.default_channel_role_sid),
+    }),
+    defaultChannelCreatorRole: t.field({
+      type: ChatRole,
+      extensions: listedPer('ChatService'),
+      description: 'The role a channel creator gets.',
+      resolve: (s, _, ctx) => serviceRole(ctx, s.sid, s.default_channel_creator_role_sid),
+    }),
     roles: k.connection({
       type: ChatRoleConnection,
       description: "The service's roles, its four default roles among them.",

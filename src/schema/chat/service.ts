@@ -51,16 +51,26 @@ ChatService.implement({
     defaultChannelCreatorRoleSid: t.exposeString('default_channel_creator_role_sid', { description: 'The SID of the role a channel creator gets.' }),
     readStatusEnabled: t.exposeBoolean('read_status_enabled', { description: 'Whether the Message Consumption Horizon (read status) is on.' }),
     reachabilityEnabled: t.exposeBoolean('reachability_enabled', { description: 'Whether the Reachability Indicator (user online state) is on.' }),
-    typingIndicatorTimeout: t.exposeInt('typing_indicator_timeout', { description: 'Seconds after a "typing" event before the user counts as no longer typing.' }),
+    typingIndicatorTimeout: t.exposeInt('typing_indicator_timeout', {
+      description: 'Seconds after a "typing" event before the user counts as no longer typing.',
+    }),
     consumptionReportInterval: t.exposeInt('consumption_report_interval', { description: 'Interval in seconds between consumption reports from clients.' }),
-    limits: t.field({ type: ChatServiceLimits, description: 'Limits the service enforces.', resolve: (s) => (s.limits as { channel_members?: number; user_channels?: number } | null) ?? null }),
+    limits: t.field({
+      type: ChatServiceLimits,
+      description: 'Limits the service enforces.',
+      resolve: (s) => (s.limits as { channel_members?: number; user_channels?: number } | null) ?? null,
+    }),
     preWebhookUrl: t.field({ type: 'URL', description: 'The URL for pre-event webhooks.', resolve: (s) => s.pre_webhook_url }),
     postWebhookUrl: t.field({ type: 'URL', description: 'The URL for post-event webhooks.', resolve: (s) => s.post_webhook_url }),
     webhookMethod: t.exposeString('webhook_method', { description: 'The HTTP method for webhooks (`GET` or `POST`).' }),
     webhookFilters: t.exposeStringList('webhook_filters', { description: 'The events that trigger webhooks (`onMessageSend`, `onChannelAdded`, …).' }),
     preWebhookRetryCount: t.exposeInt('pre_webhook_retry_count', { description: 'How many times a pre-event webhook is retried.' }),
     postWebhookRetryCount: t.exposeInt('post_webhook_retry_count', { description: 'How many times a post-event webhook is retried.' }),
-    notifications: t.field({ type: 'JSON', description: 'Push notification settings, per event (`new_message`, `added_to_channel`, …).', resolve: (s) => s.notifications }),
+    notifications: t.field({
+      type: 'JSON',
+      description: 'Push notification settings, per event (`new_message`, `added_to_channel`, …).',
+      resolve: (s) => s.notifications,
+    }),
     media: t.field({ type: 'JSON', description: 'Media message settings (`size_limit_mb`, `compatibility_message`).', resolve: (s) => s.media }),
     url: t.field({ type: 'URL', description: 'The REST URL of the service.', resolve: (s) => s.url }),
     links: t.field({ type: 'JSON', description: 'REST URLs of the related lists.', resolve: (s) => s.links }),
@@ -73,8 +83,7 @@ builder.queryFields((t) => ({
     nullable: false,
     description: 'The Chat services of the account.',
     args: forwardArgs(t.arg),
-    resolve: (_, args, ctx) =>
-      resolveConnection(twilioList(ctx, chat.chatOperations.ListService, {}), args),
+    resolve: (_, args, ctx) => resolveConnection(twilioList(ctx, chat.chatOperations.ListService, {}), args),
   }),
   chatService: t.field({
     type: ChatService,
@@ -99,7 +108,11 @@ const NotificationInput = builder.inputType('ChatNotificationSettingsInput', {
 function notification(prefix: string, description: string) {
   return param('body', prefix, NotificationInput, description, {
     spreads: true,
-    send: (value) => ({ [`${prefix}.Enabled`]: value.enabled ?? undefined, [`${prefix}.Template`]: value.template ?? undefined, [`${prefix}.Sound`]: value.sound ?? undefined }),
+    send: (value) => ({
+      [`${prefix}.Enabled`]: value.enabled ?? undefined,
+      [`${prefix}.Template`]: value.template ?? undefined,
+      [`${prefix}.Sound`]: value.sound ?? undefined,
+    }),
   });
 }
 
@@ -128,20 +141,36 @@ twilioMutation('updateChatService', {
       defaultChannelCreatorRoleSid: p.body('DefaultChannelCreatorRoleSid', 'String', 'SID of the role channel creators get.', { sid: 'RL' }),
       readStatusEnabled: p.body('ReadStatusEnabled', 'Boolean', 'Whether the Message Consumption Horizon (read status) is on.'),
       reachabilityEnabled: p.body('ReachabilityEnabled', 'Boolean', 'Whether the Reachability Indicator (user online state) is on.'),
-      typingIndicatorTimeout: p.body('TypingIndicatorTimeout', 'Int', 'Seconds after a "typing" event before clients assume the user stopped typing; 5 by default.'),
+      typingIndicatorTimeout: p.body(
+        'TypingIndicatorTimeout',
+        'Int',
+        'Seconds after a "typing" event before clients assume the user stopped typing; 5 by default.',
+      ),
       consumptionReportInterval: p.body('ConsumptionReportInterval', 'Int', 'Deprecated: seconds between consumption reports from clients.'),
       preWebhookUrl: p.body('PreWebhookUrl', 'URL', 'The URL Twilio calls before an event, with `webhookMethod`; its answer can block the event.'),
       postWebhookUrl: p.body('PostWebhookUrl', 'URL', 'The URL Twilio calls after an event, with `webhookMethod`.'),
       webhookMethod: p.body('WebhookMethod', HttpMethod, 'The HTTP method for webhooks.'),
       webhookFilters: p.body('WebhookFilters', ['String'], 'The events that trigger webhooks (`onMessageSend`, `onChannelAdded`, …).'),
-      preWebhookRetryCount: p.body('PreWebhookRetryCount', 'Int', 'How many times to retry a pre-event webhook that times out (after 5 seconds) or answers 429, 503 or 504; 0 by default.'),
-      postWebhookRetryCount: p.body('PostWebhookRetryCount', 'Int', 'How many times to retry a post-event webhook that times out (after 5 seconds) or answers 429, 503 or 504; 0 by default.'),
+      preWebhookRetryCount: p.body(
+        'PreWebhookRetryCount',
+        'Int',
+        'How many times to retry a pre-event webhook that times out (after 5 seconds) or answers 429, 503 or 504; 0 by default.',
+      ),
+      postWebhookRetryCount: p.body(
+        'PostWebhookRetryCount',
+        'Int',
+        'How many times to retry a post-event webhook that times out (after 5 seconds) or answers 429, 503 or 504; 0 by default.',
+      ),
       limitsChannelMembers: p.body('Limits.ChannelMembers', 'Int', 'The most members a channel may have.'),
       limitsUserChannels: p.body('Limits.UserChannels', 'Int', 'The most channels a user may belong to.'),
       mediaCompatibilityMessage: p.body('Media.CompatibilityMessage', 'String', 'Text shown to clients that cannot show media messages.'),
       notificationsLogEnabled: p.body('Notifications.LogEnabled', 'Boolean', 'Whether to log notifications.'),
       notificationsNewMessage: notification('Notifications.NewMessage', 'Notification for a new message.'),
-      notificationsNewMessageBadgeCountEnabled: p.body('Notifications.NewMessage.BadgeCountEnabled', 'Boolean', 'Whether new-message notifications carry a badge count.'),
+      notificationsNewMessageBadgeCountEnabled: p.body(
+        'Notifications.NewMessage.BadgeCountEnabled',
+        'Boolean',
+        'Whether new-message notifications carry a badge count.',
+      ),
       notificationsAddedToChannel: notification('Notifications.AddedToChannel', 'Notification for a user added to a channel.'),
       notificationsRemovedFromChannel: notification('Notifications.RemovedFromChannel', 'Notification for a user removed from a channel.'),
       notificationsInvitedToChannel: notification('Notifications.InvitedToChannel', 'Notification for a user invited to a channel.'),

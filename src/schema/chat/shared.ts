@@ -11,7 +11,10 @@ export const webhookEnabled = param('header', 'X-Twilio-Webhook-Enabled', 'Boole
 export const serviceSid = param('path', 'ServiceSid', 'String', 'The SID of the service (`IS…`).', { required: true, sid: 'IS' });
 
 /** The `channelSidOrUniqueName` input field of the Chat writes inside a channel, sent as the path's `ChannelSid`. */
-export const channelSidOrUniqueName = param('path', 'ChannelSid', 'String', 'The SID (`CH…`) or unique name of the channel.', { required: true, sidOrName: 'CH' });
+export const channelSidOrUniqueName = param('path', 'ChannelSid', 'String', 'The SID (`CH…`) or unique name of the channel.', {
+  required: true,
+  sidOrName: 'CH',
+});
 
 /** The `dateCreated` and `dateUpdated` input fields of the Chat writes that record dates for imports; `created` describes the first. */
 export function importDates(created: string) {

@@ -15,8 +15,10 @@ import { BINDING_DESCRIPTIONS, ChatBindingType } from './binding.ts';
 
 export const ChatUserBinding = builder.loadableNodeRef<ChatUserBindingRecord>(
   'ChatUserBinding',
-  fetchedNode('ChatUserBinding', (b) => [b.service_sid!, b.user_sid!, b.sid!], (ctx, [service, user, sid]) =>
-    chat.fetchUserBinding(ctx.twilio, { path: { ServiceSid: service!, UserSid: user!, Sid: sid! } }),
+  fetchedNode(
+    'ChatUserBinding',
+    (b) => [b.service_sid!, b.user_sid!, b.sid!],
+    (ctx, [service, user, sid]) => chat.fetchUserBinding(ctx.twilio, { path: { ServiceSid: service!, UserSid: user!, Sid: sid! } }),
   ),
 );
 
@@ -26,12 +28,17 @@ export const ChatUserBindingConnection = builder.connectionObject(
 );
 
 ChatUserBinding.implement({
-  description: "A push binding seen from its user: one of the user's devices, with the credential Chat pushes to it with. The same binding is a `ChatBinding` of the service.",
+  description:
+    "A push binding seen from its user: one of the user's devices, with the credential Chat pushes to it with. The same binding is a `ChatBinding` of the service.",
   fields: (t) => ({
     sid: t.string({ nullable: false, description: 'The SID of the binding (`BS…`).', resolve: (r) => r.sid! }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the binding.' }),
     serviceSid: t.string({ nullable: false, description: 'The SID of the service the binding belongs to.', resolve: (b) => b.service_sid! }),
-    service: t.field({ type: ChatService, description: 'The service the binding belongs to.', resolve: (b, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: b.service_sid! }, { exists: true }) }),
+    service: t.field({
+      type: ChatService,
+      description: 'The service the binding belongs to.',
+      resolve: (b, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: b.service_sid! }, { exists: true }),
+    }),
     userSid: t.string({ nullable: false, description: 'The SID of the user the device belongs to.', resolve: (b) => b.user_sid! }),
     user: t.field({
       type: ChatUser,

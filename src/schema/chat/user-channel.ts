@@ -42,7 +42,8 @@ export const ChatUserChannel = builder.loadableNodeRef<ChatUserChannelRecord>('C
       chat.fetchUserChannel(ctx.twilio, { path: { ServiceSid: service!, UserSid: user!, ChannelSid: channel! } }),
     );
     for (const record of results) {
-      if (record && !(record instanceof Error)) ChatUserChannel.getDataloader(ctx).prime(nodeKey(record.service_sid!, record.user_sid!, record.channel_sid!), record);
+      if (record && !(record instanceof Error))
+        ChatUserChannel.getDataloader(ctx).prime(nodeKey(record.service_sid!, record.user_sid!, record.channel_sid!), record);
     }
     return results;
   },
@@ -59,9 +60,17 @@ ChatUserChannel.implement({
   fields: (t) => ({
     accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the channel.' }),
     serviceSid: t.string({ nullable: false, description: 'The SID of the service.', resolve: (u) => u.service_sid! }),
-    service: t.field({ type: ChatService, description: 'The service of the user and channel.', resolve: (u, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: u.service_sid! }, { exists: true }) }),
+    service: t.field({
+      type: ChatService,
+      description: 'The service of the user and channel.',
+      resolve: (u, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: u.service_sid! }, { exists: true }),
+    }),
     userSid: t.string({ nullable: false, description: 'The SID of the user.', resolve: (u) => u.user_sid! }),
-    user: t.field({ type: ChatUser, description: 'The user.', resolve: (u, _, ctx, info) => (u.user_sid ? userKeys.resolve(ctx, info, { service: u.service_sid!, user: u.user_sid }, { exists: true }) : null) }),
+    user: t.field({
+      type: ChatUser,
+      description: 'The user.',
+      resolve: (u, _, ctx, info) => (u.user_sid ? userKeys.resolve(ctx, info, { service: u.service_sid!, user: u.user_sid }, { exists: true }) : null),
+    }),
     channelSid: t.string({ nullable: false, description: 'The SID of the channel.', resolve: (u) => u.channel_sid! }),
     channel: t.field({
       type: ChatChannel,
@@ -69,7 +78,12 @@ ChatUserChannel.implement({
       description: 'The channel.',
       resolve: (u, _, ctx, info) =>
         u.service_sid && u.channel_sid
-          ? channelKeys.resolve(ctx, info, { service: u.service_sid, channel: u.channel_sid }, { exists: true, load: () => channelOfMembership(ctx, u.service_sid!, u.channel_sid!) })
+          ? channelKeys.resolve(
+              ctx,
+              info,
+              { service: u.service_sid, channel: u.channel_sid },
+              { exists: true, load: () => channelOfMembership(ctx, u.service_sid!, u.channel_sid!) },
+            )
           : null,
     }),
     memberSid: t.exposeString('member_sid', { description: "The SID of the user's membership of the channel (`MB…`)." }),
@@ -79,10 +93,20 @@ ChatUserChannel.implement({
       description: "The user's membership of the channel; null when the user is not a member.",
       resolve: (u, _, ctx) => (u.member_sid ? memberBySid(ctx, u.service_sid!, u.channel_sid!, u.member_sid) : null),
     }),
-    status: t.field({ type: ChatUserChannelStatus, description: 'Whether the user has joined the channel, is invited to it, or neither.', resolve: (u) => u.status }),
-    unreadMessagesCount: t.exposeInt('unread_messages_count', { description: 'How many messages of the channel the user has not read; null when the service does not track read status.' }),
+    status: t.field({
+      type: ChatUserChannelStatus,
+      description: 'Whether the user has joined the channel, is invited to it, or neither.',
+      resolve: (u) => u.status,
+    }),
+    unreadMessagesCount: t.exposeInt('unread_messages_count', {
+      description: 'How many messages of the channel the user has not read; null when the service does not track read status.',
+    }),
     lastConsumedMessageIndex: t.exposeInt('last_consumed_message_index', { description: 'Index of the last message the user has read; null when none.' }),
-    notificationLevel: t.field({ type: ChatUserChannelNotificationLevel, description: 'Which push notifications the user gets for the channel.', resolve: (u) => u.notification_level }),
+    notificationLevel: t.field({
+      type: ChatUserChannelNotificationLevel,
+      description: 'Which push notifications the user gets for the channel.',
+      resolve: (u) => u.notification_level,
+    }),
     url: t.field({ type: 'URL', description: 'The REST URL of the user channel.', resolve: (u) => u.url }),
     links: t.field({ type: 'JSON', description: 'REST URLs of the channel and the membership.', resolve: (u) => u.links }),
   }),

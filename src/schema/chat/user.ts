@@ -66,7 +66,9 @@ export function userReference(ctx: GatewayContext, info: GraphQLResolveInfo, ser
 }
 
 function userFromList(ctx: GatewayContext, serviceSid: string, sidOrIdentity: string) {
-  return ctx.twilio.cache.loader<ChatUserRecord>('chat.usersByIdentity', (keys) => loadViaList(ctx, keys, userSource(ctx, 1))).load(nodeKey(serviceSid, sidOrIdentity));
+  return ctx.twilio.cache
+    .loader<ChatUserRecord>('chat.usersByIdentity', (keys) => loadViaList(ctx, keys, userSource(ctx, 1)))
+    .load(nodeKey(serviceSid, sidOrIdentity));
 }
 
 ChatUser.implement({
@@ -77,14 +79,25 @@ ChatUser.implement({
       sid: k.key(['user'])({ type: 'String', nullable: false, description: 'The SID of the user (`US…`).', resolve: (u) => u.user }),
       accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the user.' }),
       serviceSid: k.key()({ type: 'String', nullable: false, description: 'The SID of the service the user belongs to.', resolve: (u) => u.service }),
-      service: k.key()({ type: ChatService, description: 'The service the user belongs to.', resolve: (u, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: u.service }, { exists: u.exists }) }),
+      service: k.key()({
+        type: ChatService,
+        description: 'The service the user belongs to.',
+        resolve: (u, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: u.service }, { exists: u.exists }),
+      }),
       identity: t.string({ nullable: false, description: "The user's identity in your application, unique in the service.", resolve: (u) => u.identity! }),
       friendlyName: t.exposeString('friendly_name', { description: 'The name shown for the user.' }),
       attributes: t.field({ type: 'JSON', description: 'Application data stored with the user.', resolve: (u) => parseJsonText(u.attributes) }),
       roleSid: t.exposeString('role_sid', { description: "The SID of the user's service-wide role." }),
-      role: t.field({ type: ChatRole, extensions: listedPer('ChatService'), description: "The user's service-wide role.", resolve: (u, _, ctx) => (u.role_sid ? ChatRole.getDataloader(ctx).load(nodeKey(u.service_sid!, u.role_sid)) : null) }),
+      role: t.field({
+        type: ChatRole,
+        extensions: listedPer('ChatService'),
+        description: "The user's service-wide role.",
+        resolve: (u, _, ctx) => (u.role_sid ? ChatRole.getDataloader(ctx).load(nodeKey(u.service_sid!, u.role_sid)) : null),
+      }),
       isOnline: t.exposeBoolean('is_online', { description: 'Whether the user is connected; null unless the service has reachability on.' }),
-      isNotifiable: t.exposeBoolean('is_notifiable', { description: 'Whether the user can get push notifications; null unless the service has reachability on.' }),
+      isNotifiable: t.exposeBoolean('is_notifiable', {
+        description: 'Whether the user can get push notifications; null unless the service has reachability on.',
+      }),
       joinedChannelsCount: t.exposeInt('joined_channels_count', { description: 'How many channels the user is a member of.' }),
       dateCreated: t.field({ type: 'DateTime', description: 'When the user was created.', resolve: (u) => u.date_created }),
       dateUpdated: t.field({ type: 'DateTime', description: 'When the user was last updated.', resolve: (u) => u.date_updated }),

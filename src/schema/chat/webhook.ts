@@ -41,22 +41,38 @@ const ChatChannelWebhookConfiguration = builder.objectRef<ConfigurationShape>('C
   description: "Where and when a channel webhook sends the channel's events.",
   fields: (t) => ({
     url: t.field({ type: 'URL', nullable: true, description: 'The URL Twilio calls (`WEBHOOK` and `TRIGGER` webhooks).', resolve: (c) => c.url ?? null }),
-    method: t.field({ type: ChatChannelWebhookMethod, nullable: true, description: 'The HTTP method Twilio calls the URL with.', resolve: (c) => c.method ?? null }),
+    method: t.field({
+      type: ChatChannelWebhookMethod,
+      nullable: true,
+      description: 'The HTTP method Twilio calls the URL with.',
+      resolve: (c) => c.method ?? null,
+    }),
     filters: t.stringList({
       nullable: true,
-      description: 'The channel events that call a `WEBHOOK` webhook (`onMessageSent`, `onMessageUpdated`, `onMessageRemoved`, `onMemberAdded`, `onMemberRemoved`, …).',
+      description:
+        'The channel events that call a `WEBHOOK` webhook (`onMessageSent`, `onMessageUpdated`, `onMessageRemoved`, `onMemberAdded`, `onMemberRemoved`, …).',
       resolve: (c) => c.filters ?? null,
     }),
-    triggers: t.stringList({ nullable: true, description: 'The keywords that call a `TRIGGER` webhook when a message matches one of them.', resolve: (c) => c.triggers ?? null }),
-    flowSid: t.string({ nullable: true, description: 'The SID of the Studio flow (`FW…`) a `STUDIO` webhook hands messages to.', resolve: (c) => c.flow_sid ?? null }),
+    triggers: t.stringList({
+      nullable: true,
+      description: 'The keywords that call a `TRIGGER` webhook when a message matches one of them.',
+      resolve: (c) => c.triggers ?? null,
+    }),
+    flowSid: t.string({
+      nullable: true,
+      description: 'The SID of the Studio flow (`FW…`) a `STUDIO` webhook hands messages to.',
+      resolve: (c) => c.flow_sid ?? null,
+    }),
     retryCount: t.int({ nullable: true, description: 'How many times Twilio retries a call that fails (0 to 3).', resolve: (c) => c.retry_count ?? null }),
   }),
 });
 
 export const ChatChannelWebhook = builder.loadableNodeRef<ChatChannelWebhookRecord>(
   'ChatChannelWebhook',
-  fetchedNode('ChatChannelWebhook', (w) => [w.service_sid!, w.channel_sid!, w.sid!], (ctx, [service, channel, sid]) =>
-    chat.fetchChannelWebhook(ctx.twilio, { path: { ServiceSid: service!, ChannelSid: channel!, Sid: sid! } }),
+  fetchedNode(
+    'ChatChannelWebhook',
+    (w) => [w.service_sid!, w.channel_sid!, w.sid!],
+    (ctx, [service, channel, sid]) => chat.fetchChannelWebhook(ctx.twilio, { path: { ServiceSid: service!, ChannelSid: channel!, Sid: sid! } }),
   ),
 );
 
@@ -66,15 +82,28 @@ export const ChatChannelWebhookConnection = builder.connectionObject(
 );
 
 ChatChannelWebhook.implement({
-  description: "A channel webhook: a URL called for one channel's events, a keyword trigger, or a Studio flow. It works beside the service-wide pre- and post-event webhooks.",
+  description:
+    "A channel webhook: a URL called for one channel's events, a keyword trigger, or a Studio flow. It works beside the service-wide pre- and post-event webhooks.",
   fields: (t) => ({
     sid: t.string({ nullable: false, description: 'The SID of the webhook (`WH…`).', resolve: (r) => r.sid! }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the account that owns the webhook.' }),
     serviceSid: t.string({ nullable: false, description: 'The SID of the service.', resolve: (w) => w.service_sid! }),
-    service: t.field({ type: ChatService, description: 'The service of the channel.', resolve: (w, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: w.service_sid! }, { exists: true }) }),
+    service: t.field({
+      type: ChatService,
+      description: 'The service of the channel.',
+      resolve: (w, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: w.service_sid! }, { exists: true }),
+    }),
     channelSid: t.string({ nullable: false, description: 'The SID of the channel the webhook belongs to.', resolve: (w) => w.channel_sid! }),
-    channel: t.field({ type: ChatChannel, description: 'The channel the webhook belongs to.', resolve: (w, _, ctx, info) => channelOf(ctx, info, w.service_sid, w.channel_sid, true) }),
-    type: t.field({ type: ChatChannelWebhookType, description: 'Whether the webhook calls a URL for events or on trigger keywords, or hands messages to Studio.', resolve: (w) => w.type as 'webhook' | 'trigger' | 'studio' | null }),
+    channel: t.field({
+      type: ChatChannel,
+      description: 'The channel the webhook belongs to.',
+      resolve: (w, _, ctx, info) => channelOf(ctx, info, w.service_sid, w.channel_sid, true),
+    }),
+    type: t.field({
+      type: ChatChannelWebhookType,
+      description: 'Whether the webhook calls a URL for events or on trigger keywords, or hands messages to Studio.',
+      resolve: (w) => w.type as 'webhook' | 'trigger' | 'studio' | null,
+    }),
     configuration: t.field({
       type: ChatChannelWebhookConfiguration,
       description: 'Where and when the webhook sends events.',
@@ -110,11 +139,28 @@ builder.objectFields(ChatChannel, (t) => {
 function configurationFields(p: ParamKit<Pick<chat.ChatUpdateChannelWebhookRequest, 'body'>>) {
   return {
     configurationUrl: p.body('Configuration.Url', 'URL', 'Sent as `Configuration.Url`: the URL to call (required for `WEBHOOK` and `TRIGGER`).'),
-    configurationMethod: p.body('Configuration.Method', ChatChannelWebhookMethod, 'Sent as `Configuration.Method`: the HTTP method to call the URL with; `POST` when omitted.'),
-    configurationFilters: p.body('Configuration.Filters', ['String'], 'Sent as `Configuration.Filters`: the channel events that call a `WEBHOOK` webhook (`onMessageSent`, `onMemberAdded`, …).'),
+    configurationMethod: p.body(
+      'Configuration.Method',
+      ChatChannelWebhookMethod,
+      'Sent as `Configuration.Method`: the HTTP method to call the URL with; `POST` when omitted.',
+    ),
+    configurationFilters: p.body(
+      'Configuration.Filters',
+      ['String'],
+      'Sent as `Configuration.Filters`: the channel events that call a `WEBHOOK` webhook (`onMessageSent`, `onMemberAdded`, …).',
+    ),
     configurationTriggers: p.body('Configuration.Triggers', ['String'], 'Sent as `Configuration.Triggers`: the keywords that call a `TRIGGER` webhook.'),
-    configurationFlowSid: p.body('Configuration.FlowSid', 'String', 'Sent as `Configuration.FlowSid`: the SID of the Studio flow (`FW…`) for a `STUDIO` webhook.', { sid: 'FW' }),
-    configurationRetryCount: p.body('Configuration.RetryCount', 'Int', 'Sent as `Configuration.RetryCount`: how many times to retry a failed call (0 to 3); 0 when omitted.'),
+    configurationFlowSid: p.body(
+      'Configuration.FlowSid',
+      'String',
+      'Sent as `Configuration.FlowSid`: the SID of the Studio flow (`FW…`) for a `STUDIO` webhook.',
+      { sid: 'FW' },
+    ),
+    configurationRetryCount: p.body(
+      'Configuration.RetryCount',
+      'Int',
+      'Sent as `Configuration.RetryCount`: how many times to retry a failed call (0 to 3); 0 when omitted.',
+    ),
   };
 }
 
@@ -126,7 +172,9 @@ twilioMutation('createChatChannelWebhook', {
     fields: (p) => ({
       serviceSid,
       channelSidOrUniqueName,
-      type: p.body('Type', ChatChannelWebhookType, 'What the webhook does: call a URL for events or on trigger keywords, or hand messages to Studio.', { required: true }),
+      type: p.body('Type', ChatChannelWebhookType, 'What the webhook does: call a URL for events or on trigger keywords, or hand messages to Studio.', {
+        required: true,
+      }),
       ...configurationFields(p),
     }),
   },
@@ -138,7 +186,12 @@ twilioMutation('updateChatChannelWebhook', {
   description: "Changes a channel webhook's configuration.",
   input: {
     description: "Changes to a channel webhook's configuration; fields left out stay as they are. Its type cannot change.",
-    fields: (p) => ({ serviceSid, channelSidOrUniqueName, sid: p.path('Sid', { sid: 'WH', description: 'The SID of the webhook (`WH…`).' }), ...configurationFields(p) }),
+    fields: (p) => ({
+      serviceSid,
+      channelSidOrUniqueName,
+      sid: p.path('Sid', { sid: 'WH', description: 'The SID of the webhook (`WH…`).' }),
+      ...configurationFields(p),
+    }),
   },
   result: { field: 'chatChannelWebhook', type: ChatChannelWebhook },
 });

@@ -36,7 +36,9 @@ export const EventType = builder.loadableNodeRef<EventsEventTypeRecord>('EventTy
  */
 export function eventTypeOf(ctx: GatewayContext, type: string | null) {
   if (!type) return null;
-  return ctx.twilio.cache.loader<EventsEventTypeRecord>('events.eventTypesOfLinks', (keys) => loadViaAccountList(ctx, keys, eventTypeSource(ctx, 1))).load(nodeKey(type));
+  return ctx.twilio.cache
+    .loader<EventsEventTypeRecord>('events.eventTypesOfLinks', (keys) => loadViaAccountList(ctx, keys, eventTypeSource(ctx, 1)))
+    .load(nodeKey(type));
 }
 
 export const EventTypeConnection = builder.connectionObject(
@@ -50,8 +52,16 @@ EventType.implement({
     type: t.string({ nullable: false, description: 'A string that uniquely identifies this Event Type.', resolve: (e) => e.type! }),
     schemaId: t.exposeString('schema_id', { description: 'A string that uniquely identifies the Schema this Event Type adheres to.' }),
     description: t.exposeString('description', { description: 'A human readable description for this Event Type.' }),
-    dateCreated: t.field({ type: 'DateTime', description: 'The date that this Event Type was created, given in ISO 8601 format.', resolve: (e) => e.date_created }),
-    dateUpdated: t.field({ type: 'DateTime', description: 'The date that this Event Type was updated, given in ISO 8601 format.', resolve: (e) => e.date_updated }),
+    dateCreated: t.field({
+      type: 'DateTime',
+      description: 'The date that this Event Type was created, given in ISO 8601 format.',
+      resolve: (e) => e.date_created,
+    }),
+    dateUpdated: t.field({
+      type: 'DateTime',
+      description: 'The date that this Event Type was updated, given in ISO 8601 format.',
+      resolve: (e) => e.date_updated,
+    }),
     url: t.field({ type: 'URL', description: 'The URL of this resource.', resolve: (e) => e.url }),
     links: t.field({ type: 'JSON', description: "REST URLs of related resources (the versions of the type's schema).", resolve: (e) => e.links }),
   }),

@@ -60,7 +60,9 @@ builder.subscriptionFields((t) => ({
     description:
       'Each Event Streams event delivered from now on for the account of the credentials, by a webhook sink pointed at the gateway. The credentials are checked once (one read of the sinks), before the first event.',
     args: {
-      types: t.arg.stringList({ description: 'Only events of these types; a type ending in `.*` stands for every type under it (`com.twilio.messaging.*`). Every type when omitted.' }),
+      types: t.arg.stringList({
+        description: 'Only events of these types; a type ending in `.*` stands for every type under it (`com.twilio.messaging.*`). Every type when omitted.',
+      }),
     },
     subscribe: async (_, args, ctx: GatewayContext) => {
       assertLive(ctx);

@@ -56,7 +56,11 @@ EventSchemaVersion.implement({
     }),
     schemaVersion: t.int({ nullable: false, description: 'The version of this schema.', resolve: (v) => v.schema_version! }),
     schema: t.field({ type: EventSchema, description: 'The schema this is a version of.', resolve: (v, _, ctx, info) => schemaOf(ctx, info, v.id) }),
-    dateCreated: t.field({ type: 'DateTime', description: 'The date the schema version was created, given in ISO 8601 format.', resolve: (v) => v.date_created }),
+    dateCreated: t.field({
+      type: 'DateTime',
+      description: 'The date the schema version was created, given in ISO 8601 format.',
+      resolve: (v) => v.date_created,
+    }),
     raw: t.field({ type: 'URL', description: 'The URL of the JSON Schema document of this version.', resolve: (v) => v.raw }),
     url: t.field({ type: 'URL', description: 'The URL of this resource.', resolve: (v) => v.url }),
   }),
@@ -73,7 +77,10 @@ builder.objectFields(EventSchema, (t) => {
       resolve: (s, args, ctx) => {
         const versions = twilioList(ctx, events.eventsOperations.ListSchemaVersion, { path: { Id: s.schema } });
         // Published versions never change, so the event types of one schema share each page read.
-        return resolveConnection({ ...versions, fetch: (page) => ctx.twilio.cache.once(`events.schemaVersionPage:${s.schema}:${JSON.stringify(page)}`, () => versions.fetch(page)) }, args);
+        return resolveConnection(
+          { ...versions, fetch: (page) => ctx.twilio.cache.once(`events.schemaVersionPage:${s.schema}:${JSON.stringify(page)}`, () => versions.fetch(page)) },
+          args,
+        );
       },
     }),
     version: k.lookup({

@@ -47,8 +47,16 @@ const EventSinkWebhookConfiguration = builder.objectRef<TypedConfiguration>('Eve
 const EventSinkKinesisConfiguration = builder.objectRef<TypedConfiguration>('EventSinkKinesisConfiguration').implement({
   description: 'Where a Kinesis sink delivers: an Amazon Kinesis data stream, written through an IAM role Twilio assumes.',
   fields: (t) => ({
-    arn: t.string({ nullable: true, description: 'The ARN of the Kinesis stream (`arn:aws:kinesis:<region>:<account>:stream/<name>`).', resolve: (c) => text(c.fields.arn) }),
-    roleArn: t.string({ nullable: true, description: 'The ARN of the IAM role Twilio assumes to write to the stream.', resolve: (c) => text(c.fields.role_arn) }),
+    arn: t.string({
+      nullable: true,
+      description: 'The ARN of the Kinesis stream (`arn:aws:kinesis:<region>:<account>:stream/<name>`).',
+      resolve: (c) => text(c.fields.arn),
+    }),
+    roleArn: t.string({
+      nullable: true,
+      description: 'The ARN of the IAM role Twilio assumes to write to the stream.',
+      resolve: (c) => text(c.fields.role_arn),
+    }),
     externalId: t.string({
       nullable: true,
       description: "The external ID Twilio presents when it assumes the role (the role's trust policy requires it).",
@@ -67,7 +75,8 @@ const EventSinkSegmentConfiguration = builder.objectRef<TypedConfiguration & { w
 export const EventSinkConfiguration = builder.unionType('EventSinkConfiguration', {
   description: "Where a sink delivers events; its shape depends on the sink's type.",
   types: [EventSinkWebhookConfiguration, EventSinkKinesisConfiguration, EventSinkSegmentConfiguration],
-  resolveType: (c) => (c.sinkType === 'webhook' ? EventSinkWebhookConfiguration : c.sinkType === 'kinesis' ? EventSinkKinesisConfiguration : EventSinkSegmentConfiguration),
+  resolveType: (c) =>
+    c.sinkType === 'webhook' ? EventSinkWebhookConfiguration : c.sinkType === 'kinesis' ? EventSinkKinesisConfiguration : EventSinkSegmentConfiguration,
 });
 
 /** Keys whose values are credentials: never served. */
@@ -116,7 +125,10 @@ const EventSinkWebhookConfigurationInput = builder.inputType('EventSinkWebhookCo
   fields: (t) => ({
     destination: t.field({ type: 'URL', required: true, description: 'Sent as `destination`: the HTTP(S) URL Twilio sends the events to.' }),
     method: t.field({ type: EventSinkWebhookMethod, required: true, description: 'Sent as `method`: the HTTP method Twilio calls the URL with.' }),
-    batchEvents: t.boolean({ required: true, description: 'Sent as `batch_events`: whether Twilio sends several events in one call rather than one call per event.' }),
+    batchEvents: t.boolean({
+      required: true,
+      description: 'Sent as `batch_events`: whether Twilio sends several events in one call rather than one call per event.',
+    }),
   }),
 });
 
@@ -132,7 +144,10 @@ const EventSinkKinesisConfigurationInput = builder.inputType('EventSinkKinesisCo
 const EventSinkSegmentConfigurationInput = builder.inputType('EventSinkSegmentConfigurationInput', {
   description: 'A Segment sink: Twilio sends the events to the Segment source with this write key.',
   fields: (t) => ({
-    writeKey: t.string({ required: true, description: 'Sent as `write_key`: the write key of the Segment source. Write-only: sent to Twilio, never returned.' }),
+    writeKey: t.string({
+      required: true,
+      description: 'Sent as `write_key`: the write key of the Segment source. Write-only: sent to Twilio, never returned.',
+    }),
   }),
 });
 

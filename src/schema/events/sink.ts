@@ -65,12 +65,17 @@ export function sinkOf(ctx: GatewayContext, sid: string | null) {
 }
 
 EventSink.implement({
-  description: 'A sink: a destination Twilio streams the events of its subscriptions to. A new sink must pass a test and validation before subscriptions can use it.',
+  description:
+    'A sink: a destination Twilio streams the events of its subscriptions to. A new sink must pass a test and validation before subscriptions can use it.',
   fields: (t) => ({
     sid: t.string({ nullable: false, description: 'A 34 character string that uniquely identifies this Sink (`DG…`).', resolve: (s) => s.sid! }),
     description: t.exposeString('description', { description: 'A human readable description for the Sink.' }),
     sinkType: t.field({ type: EventSinkType, description: 'The Sink type: where it delivers events.', resolve: (s) => s.sink_type }),
-    status: t.field({ type: EventSinkStatus, description: 'The Status of this Sink. One of `INITIALIZED`, `VALIDATING`, `ACTIVE` or `FAILED`.', resolve: (s) => s.status }),
+    status: t.field({
+      type: EventSinkStatus,
+      description: 'The Status of this Sink. One of `INITIALIZED`, `VALIDATING`, `ACTIVE` or `FAILED`.',
+      resolve: (s) => s.status,
+    }),
     sinkConfiguration: t.field({
       type: EventSinkConfiguration,
       description: 'The information required for Twilio to connect to the Sink, typed by sink type. A Segment write key is never returned.',
@@ -84,7 +89,11 @@ EventSink.implement({
     dateCreated: t.field({ type: 'DateTime', description: 'The date that this Sink was created, given in ISO 8601 format.', resolve: (s) => s.date_created }),
     dateUpdated: t.field({ type: 'DateTime', description: 'The date that this Sink was updated, given in ISO 8601 format.', resolve: (s) => s.date_updated }),
     url: t.field({ type: 'URL', description: 'The URL of this resource.', resolve: (s) => s.url }),
-    links: t.field({ type: 'JSON', description: 'Contains a dictionary of URL links to nested resources of this Sink (its test and validate endpoints).', resolve: (s) => s.links }),
+    links: t.field({
+      type: 'JSON',
+      description: 'Contains a dictionary of URL links to nested resources of this Sink (its test and validate endpoints).',
+      resolve: (s) => s.links,
+    }),
   }),
 });
 
@@ -99,7 +108,10 @@ builder.queryFields((t) => ({
       status: t.arg({ type: EventSinkStatus, description: 'Only the sinks with this status.' }),
     },
     resolve: (_, args, ctx) =>
-      resolveConnection(twilioList(ctx, events.eventsOperations.ListSink, { query: { InUse: args.inUse ?? undefined, Status: args.status ?? undefined } }), args),
+      resolveConnection(
+        twilioList(ctx, events.eventsOperations.ListSink, { query: { InUse: args.inUse ?? undefined, Status: args.status ?? undefined } }),
+        args,
+      ),
   }),
   eventSink: t.field({
     type: EventSink,
@@ -112,7 +124,9 @@ builder.queryFields((t) => ({
 // ---- mutations ----
 
 const sinkSid = param('path', 'Sid', 'String', 'A 34 character string that uniquely identifies the Sink (`DG…`).', { required: true, sid: 'DG' });
-const sinkDescription = param('body', 'Description', 'String', 'A human readable description for the Sink. **This value should not contain PII.**', { required: true });
+const sinkDescription = param('body', 'Description', 'String', 'A human readable description for the Sink. **This value should not contain PII.**', {
+  required: true,
+});
 
 twilioMutation('createEventSink', {
   operation: events.eventsOperations.CreateSink,

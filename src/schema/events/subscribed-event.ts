@@ -57,7 +57,12 @@ EventSubscribedEvent.implement({
       resolve: (e, _, ctx, info) => (e.subscription_sid ? subscriptionKeys.resolve(ctx, info, { subscription: e.subscription_sid }, { exists: true }) : null),
     }),
     type: t.string({ nullable: false, description: 'Type of event being subscribed to.', resolve: (e) => e.type! }),
-    eventType: t.field({ type: EventType, extensions: listedPer('account'), description: 'The event type being subscribed to.', resolve: (e, _, ctx) => eventTypeOf(ctx, e.type) }),
+    eventType: t.field({
+      type: EventType,
+      extensions: listedPer('account'),
+      description: 'The event type being subscribed to.',
+      resolve: (e, _, ctx) => eventTypeOf(ctx, e.type),
+    }),
     schemaVersionNumber: t.exposeInt('schema_version', { description: 'The schema version that the Subscription should use.' }),
     schemaVersion: t.field({
       type: EventSchemaVersion,

@@ -38,7 +38,12 @@ export const subscribedEventsMemo = (subscriptionSid: string) => `events.subscri
 EventSubscription.implement({
   description: 'A subscription: the event types Twilio sends to a sink, each at a schema version.',
   fields: (t) => ({
-    sid: subscriptionKeys.fields(t).key()({ type: 'String', nullable: false, description: 'A 34 character string that uniquely identifies this Subscription (`DF…`).', resolve: (s) => s.subscription }),
+    sid: subscriptionKeys.fields(t).key()({
+      type: 'String',
+      nullable: false,
+      description: 'A 34 character string that uniquely identifies this Subscription (`DF…`).',
+      resolve: (s) => s.subscription,
+    }),
     accountSid: t.exposeString('account_sid', { description: 'The unique SID identifier of the Account.' }),
     description: t.exposeString('description', { description: 'A human readable description for the Subscription.' }),
     sinkSid: t.exposeString('sink_sid', { description: 'The SID of the sink that events selected by this subscription should be sent to (`DG…`).' }),
@@ -47,8 +52,16 @@ EventSubscription.implement({
       description: 'The sink that events selected by this subscription are sent to. It had to be active when the subscription was created.',
       resolve: (s, _, ctx) => sinkOf(ctx, s.sink_sid),
     }),
-    dateCreated: t.field({ type: 'DateTime', description: 'The date that this Subscription was created, given in ISO 8601 format.', resolve: (s) => s.date_created }),
-    dateUpdated: t.field({ type: 'DateTime', description: 'The date that this Subscription was updated, given in ISO 8601 format.', resolve: (s) => s.date_updated }),
+    dateCreated: t.field({
+      type: 'DateTime',
+      description: 'The date that this Subscription was created, given in ISO 8601 format.',
+      resolve: (s) => s.date_created,
+    }),
+    dateUpdated: t.field({
+      type: 'DateTime',
+      description: 'The date that this Subscription was updated, given in ISO 8601 format.',
+      resolve: (s) => s.date_updated,
+    }),
     url: t.field({ type: 'URL', description: 'The URL of this resource.', resolve: (s) => s.url }),
     links: t.field({ type: 'JSON', description: 'Contains a dictionary of URL links to nested resources of this Subscription.', resolve: (s) => s.links }),
   }),
@@ -95,7 +108,10 @@ const EventSubscriptionTypeInput = builder.inputType('EventSubscriptionTypeInput
   }),
 });
 
-const subscriptionSid = param('path', 'Sid', 'String', 'A 34 character string that uniquely identifies the Subscription (`DF…`).', { required: true, sid: 'DF' });
+const subscriptionSid = param('path', 'Sid', 'String', 'A 34 character string that uniquely identifies the Subscription (`DF…`).', {
+  required: true,
+  sid: 'DF',
+});
 
 twilioMutation('createEventSubscription', {
   operation: events.eventsOperations.CreateSubscription,
@@ -103,7 +119,9 @@ twilioMutation('createEventSubscription', {
   input: {
     description: 'A new subscription of an active sink to some event types.',
     fields: (p) => ({
-      description: p.body('Description', 'String', 'A human readable description for the Subscription. **This value should not contain PII.**', { required: true }),
+      description: p.body('Description', 'String', 'A human readable description for the Subscription. **This value should not contain PII.**', {
+        required: true,
+      }),
       sinkSid: p.body(
         'SinkSid',
         'String',
@@ -116,7 +134,9 @@ twilioMutation('createEventSubscription', {
           if (types.length === 0) throw badInput(field, 'expected at least one event type');
           return types.map((item, i) => ({
             type: checkEventType(`${field}[${i}].type`, item.type),
-            ...(item.schemaVersion === null || item.schemaVersion === undefined ? {} : { schema_version: checkSchemaVersion(`${field}[${i}].schemaVersion`, item.schemaVersion) }),
+            ...(item.schemaVersion === null || item.schemaVersion === undefined
+              ? {}
+              : { schema_version: checkSchemaVersion(`${field}[${i}].schemaVersion`, item.schemaVersion) }),
           }));
         },
       }),

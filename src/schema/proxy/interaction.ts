@@ -36,7 +36,10 @@ export const ProxyInteractionResourceStatus = builder.enumType('ProxyInteraction
     IN_PROGRESS: { value: 'in-progress', description: 'A call under way (always so for an inbound call).' },
     INITIATED: { value: 'initiated', description: 'A call being placed.' },
     NO_ANSWER: { value: 'no-answer', description: 'A call not answered.' },
-    PARTIALLY_DELIVERED: { value: 'partially-delivered', description: "A message only partly delivered (listed in the spec's field description, not its enum)." },
+    PARTIALLY_DELIVERED: {
+      value: 'partially-delivered',
+      description: "A message only partly delivered (listed in the spec's field description, not its enum).",
+    },
     QUEUED: { value: 'queued', description: 'A message or call waiting to go out.' },
     READ: { value: 'read', description: "A message read by its recipient (listed in the spec's field description, not its enum)." },
     RECEIVED: { value: 'received', description: 'A message received.' },
@@ -52,8 +55,10 @@ export const ProxyInteractionResourceStatus = builder.enumType('ProxyInteraction
 
 export const ProxyInteraction = builder.loadableNodeRef<ProxyInteractionRecord>(
   'ProxyInteraction',
-  fetchedNode('ProxyInteraction', (i) => [i.service_sid!, i.session_sid!, i.sid!], (ctx, [service, session, sid]) =>
-    proxy.fetchInteraction(ctx.twilio, { path: { ServiceSid: service!, SessionSid: session!, Sid: sid! } }),
+  fetchedNode(
+    'ProxyInteraction',
+    (i) => [i.service_sid!, i.session_sid!, i.sid!],
+    (ctx, [service, session, sid]) => proxy.fetchInteraction(ctx.twilio, { path: { ServiceSid: service!, SessionSid: session!, Sid: sid! } }),
   ),
 );
 
@@ -65,12 +70,20 @@ export const ProxyInteractionConnection = builder.connectionObject(
 ProxyInteraction.implement({
   description: 'An interaction of a session: a message or call from one participant (inbound, to its proxy identifier), relayed to the other (outbound).',
   fields: (t) => ({
-    sid: t.string({ nullable: false, description: 'The unique string that Twilio created to identify the Interaction resource (`KI…`).', resolve: (i) => i.sid! }),
+    sid: t.string({
+      nullable: false,
+      description: 'The unique string that Twilio created to identify the Interaction resource (`KI…`).',
+      resolve: (i) => i.sid!,
+    }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the Account that created the Interaction resource.' }),
     serviceSid: t.string({ nullable: false, description: 'The SID of the parent Service.', resolve: (i) => i.service_sid! }),
     service: t.field({ type: ProxyService, description: 'The parent Service.', resolve: (i, _, ctx, info) => serviceOf(ctx, info, i.service_sid) }),
     sessionSid: t.string({ nullable: false, description: 'The SID of the parent Session.', resolve: (i) => i.session_sid! }),
-    session: t.field({ type: ProxySession, description: 'The parent Session.', resolve: (i, _, ctx, info) => sessionOf(ctx, info, i.service_sid, i.session_sid) }),
+    session: t.field({
+      type: ProxySession,
+      description: 'The parent Session.',
+      resolve: (i, _, ctx, info) => sessionOf(ctx, info, i.service_sid, i.session_sid),
+    }),
     type: t.field({ type: ProxyInteractionType, description: 'The Type of the Interaction.', resolve: (i) => i.type }),
     data: t.field({
       type: 'JSON',
@@ -136,7 +149,11 @@ twilioMutation('deleteProxyInteraction', {
   description: 'Deletes an interaction of a session.',
   input: {
     description: 'The interaction to delete.',
-    fields: (p) => ({ serviceSid: parentServiceSid, sessionSid: parentSessionSid, sid: p.path('Sid', { sid: 'KI', description: 'The SID of the interaction (`KI…`).' }) }),
+    fields: (p) => ({
+      serviceSid: parentServiceSid,
+      sessionSid: parentSessionSid,
+      sid: p.path('Sid', { sid: 'KI', description: 'The SID of the interaction (`KI…`).' }),
+    }),
   },
   result: { deletes: 'ProxyInteraction' },
 });

@@ -15,8 +15,11 @@ import { ProxyInteraction, ProxyInteractionResourceStatus, ProxyInteractionType 
 
 export const ProxyMessageInteraction = builder.loadableNodeRef<ProxyMessageInteractionRecord>(
   'ProxyMessageInteraction',
-  fetchedNode('ProxyMessageInteraction', (m) => [m.service_sid!, m.session_sid!, m.participant_sid!, m.sid!], (ctx, [service, session, participant, sid]) =>
-    proxy.fetchMessageInteraction(ctx.twilio, { path: { ServiceSid: service!, SessionSid: session!, ParticipantSid: participant!, Sid: sid! } }),
+  fetchedNode(
+    'ProxyMessageInteraction',
+    (m) => [m.service_sid!, m.session_sid!, m.participant_sid!, m.sid!],
+    (ctx, [service, session, participant, sid]) =>
+      proxy.fetchMessageInteraction(ctx.twilio, { path: { ServiceSid: service!, SessionSid: session!, ParticipantSid: participant!, Sid: sid! } }),
   ),
 );
 
@@ -26,14 +29,23 @@ export const ProxyMessageInteractionConnection = builder.connectionObject(
 );
 
 ProxyMessageInteraction.implement({
-  description: 'A message sent to a participant through the API, from its proxy identifier, so that it seems to come from its partner. It is also an Interaction of the session, under the same SID.',
+  description:
+    'A message sent to a participant through the API, from its proxy identifier, so that it seems to come from its partner. It is also an Interaction of the session, under the same SID.',
   fields: (t) => ({
-    sid: t.string({ nullable: false, description: 'The unique string that Twilio created to identify the MessageInteraction resource (`KI…`).', resolve: (m) => m.sid! }),
+    sid: t.string({
+      nullable: false,
+      description: 'The unique string that Twilio created to identify the MessageInteraction resource (`KI…`).',
+      resolve: (m) => m.sid!,
+    }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the Account that created the MessageInteraction resource.' }),
     serviceSid: t.string({ nullable: false, description: 'The SID of the parent Service.', resolve: (m) => m.service_sid! }),
     service: t.field({ type: ProxyService, description: 'The parent Service.', resolve: (m, _, ctx, info) => serviceOf(ctx, info, m.service_sid) }),
     sessionSid: t.string({ nullable: false, description: 'The SID of the parent Session.', resolve: (m) => m.session_sid! }),
-    session: t.field({ type: ProxySession, description: 'The parent Session.', resolve: (m, _, ctx, info) => sessionOf(ctx, info, m.service_sid, m.session_sid) }),
+    session: t.field({
+      type: ProxySession,
+      description: 'The parent Session.',
+      resolve: (m, _, ctx, info) => sessionOf(ctx, info, m.service_sid, m.session_sid),
+    }),
     participantSid: t.string({ nullable: false, description: 'The SID of the Participant the message was sent to.', resolve: (m) => m.participant_sid! }),
     participant: t.field({
       type: ProxyParticipant,
@@ -44,7 +56,8 @@ ProxyMessageInteraction.implement({
     interaction: t.field({
       type: ProxyInteraction,
       description: 'The same message as an Interaction of the session.',
-      resolve: (m, _, ctx) => (m.service_sid && m.session_sid && m.sid ? ProxyInteraction.getDataloader(ctx).load(nodeKey(m.service_sid, m.session_sid, m.sid)) : null),
+      resolve: (m, _, ctx) =>
+        m.service_sid && m.session_sid && m.sid ? ProxyInteraction.getDataloader(ctx).load(nodeKey(m.service_sid, m.session_sid, m.sid)) : null,
     }),
     type: t.field({ type: ProxyInteractionType, description: 'The Type of Message Interaction: always `MESSAGE`.', resolve: (m) => m.type }),
     data: t.field({ type: 'JSON', description: 'The message body sent to the participant (`{"body": "hello"}`).', resolve: (m) => parseJsonText(m.data) }),

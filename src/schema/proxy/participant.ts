@@ -62,8 +62,17 @@ export const ProxyParticipantConnection = builder.connectionObject(
  * what lies under it. `exists` only where the resource lives under it: a
  * participant an interaction names may have left the session.
  */
-export function participantOf(ctx: GatewayContext, info: GraphQLResolveInfo, serviceSid: string | null, sessionSid: string | null, sid: string | null, exists = false) {
-  return serviceSid && sessionSid && sid ? participantKeys.resolve(ctx, info, { service: serviceSid, session: sessionSid, participant: sid }, { exists }) : null;
+export function participantOf(
+  ctx: GatewayContext,
+  info: GraphQLResolveInfo,
+  serviceSid: string | null,
+  sessionSid: string | null,
+  sid: string | null,
+  exists = false,
+) {
+  return serviceSid && sessionSid && sid
+    ? participantKeys.resolve(ctx, info, { service: serviceSid, session: sessionSid, participant: sid }, { exists })
+    : null;
 }
 
 ProxyParticipant.implement({
@@ -71,33 +80,49 @@ ProxyParticipant.implement({
   fields: (t) => {
     const k = participantKeys.fields(t);
     return {
-      sid: k.key()({ type: 'String', nullable: false, description: 'The unique string that Twilio created to identify the Participant resource (`KP…`).', resolve: (p) => p.participant }),
+      sid: k.key()({
+        type: 'String',
+        nullable: false,
+        description: 'The unique string that Twilio created to identify the Participant resource (`KP…`).',
+        resolve: (p) => p.participant,
+      }),
       accountSid: t.exposeString('account_sid', { description: 'The SID of the Account that created the Participant resource.' }),
       serviceSid: k.key()({ type: 'String', nullable: false, description: "The SID of the resource's parent Service.", resolve: (p) => p.service }),
-      service: k.key()({ type: ProxyService, description: "The resource's parent Service.", resolve: (p, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: p.service }, { exists: p.exists }) }),
+      service: k.key()({
+        type: ProxyService,
+        description: "The resource's parent Service.",
+        resolve: (p, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: p.service }, { exists: p.exists }),
+      }),
       sessionSid: k.key()({ type: 'String', nullable: false, description: 'The SID of the parent Session.', resolve: (p) => p.session }),
       session: k.key()({
         type: ProxySession,
         description: 'The parent Session.',
         resolve: (p, _, ctx, info) => sessionKeys.resolve(ctx, info, { service: p.service, session: p.session }, { exists: p.exists }),
       }),
-      friendlyName: t.exposeString('friendly_name', { description: 'The string that you assigned to describe the participant. At most 255 characters; it should not hold PII.' }),
+      friendlyName: t.exposeString('friendly_name', {
+        description: 'The string that you assigned to describe the participant. At most 255 characters; it should not hold PII.',
+      }),
       identifier: t.exposeString('identifier', { description: 'The phone number or channel identifier of the Participant. At most 191 characters.' }),
       proxyIdentifier: t.exposeString('proxy_identifier', {
-        description: "The phone number or short code (masked number) of the participant's partner. The participant calls or messages the partner at this number.",
+        description:
+          "The phone number or short code (masked number) of the participant's partner. The participant calls or messages the partner at this number.",
       }),
-      proxyIdentifierSid: t.exposeString('proxy_identifier_sid', { description: 'The SID of the Proxy Identifier assigned to the Participant (`PN…` or `SC…`).' }),
+      proxyIdentifierSid: t.exposeString('proxy_identifier_sid', {
+        description: 'The SID of the Proxy Identifier assigned to the Participant (`PN…` or `SC…`).',
+      }),
       proxyPhoneNumber: t.field({
         extensions: listedPer('ProxyService'),
         type: ProxyPhoneNumber,
-        description: "The pool phone number assigned to the Participant; null when it was given a short code, or the number has left the pool.",
-        resolve: (p, _, ctx) => (p.service_sid && p.proxy_identifier_sid && isSid(p.proxy_identifier_sid, 'PN') ? phoneNumberOf(ctx, p.service_sid, p.proxy_identifier_sid) : null),
+        description: 'The pool phone number assigned to the Participant; null when it was given a short code, or the number has left the pool.',
+        resolve: (p, _, ctx) =>
+          p.service_sid && p.proxy_identifier_sid && isSid(p.proxy_identifier_sid, 'PN') ? phoneNumberOf(ctx, p.service_sid, p.proxy_identifier_sid) : null,
       }),
       proxyShortCode: t.field({
         extensions: listedPer('ProxyService'),
         type: ProxyShortCode,
-        description: "The pool short code assigned to the Participant; null when it was given a phone number, or the short code has left the pool.",
-        resolve: (p, _, ctx) => (p.service_sid && p.proxy_identifier_sid && isSid(p.proxy_identifier_sid, 'SC') ? shortCodeOf(ctx, p.service_sid, p.proxy_identifier_sid) : null),
+        description: 'The pool short code assigned to the Participant; null when it was given a phone number, or the short code has left the pool.',
+        resolve: (p, _, ctx) =>
+          p.service_sid && p.proxy_identifier_sid && isSid(p.proxy_identifier_sid, 'SC') ? shortCodeOf(ctx, p.service_sid, p.proxy_identifier_sid) : null,
       }),
       dateCreated: t.field({ type: 'DateTime', description: 'When the resource was created.', resolve: (p) => p.date_created }),
       dateUpdated: t.field({ type: 'DateTime', description: 'When the resource was last updated.', resolve: (p) => p.date_updated }),
@@ -123,7 +148,8 @@ builder.objectFields(ProxySession, (t) => {
       type: ProxyParticipant,
       description: lookupDescription('One participant of the session, by SID', 'participant'),
       args: { sid: t.arg.string({ required: true, description: 'The SID of the participant (`KP…`).' }) },
-      resolve: (s, { sid }, ctx, info) => participantKeys.resolve(ctx, info, { service: s.service, session: s.session, participant: checkSid('sid', sid, 'KP') }),
+      resolve: (s, { sid }, ctx, info) =>
+        participantKeys.resolve(ctx, info, { service: s.service, session: s.session, participant: checkSid('sid', sid, 'KP') }),
     }),
   };
 });
@@ -140,7 +166,11 @@ twilioMutation('createProxyParticipant', {
       sessionSid: parentSessionSid,
       identifier: p.body('Identifier', 'String', 'The phone number (E.164) or channel identifier of the Participant.', { required: true }),
       friendlyName: p.body('FriendlyName', 'String', 'A string to describe the participant. At most 255 characters; it should not hold PII.'),
-      proxyIdentifier: p.body('ProxyIdentifier', 'String', 'The proxy phone number or short code to use for the Participant; Proxy selects one from the pool when omitted.'),
+      proxyIdentifier: p.body(
+        'ProxyIdentifier',
+        'String',
+        'The proxy phone number or short code to use for the Participant; Proxy selects one from the pool when omitted.',
+      ),
       proxyIdentifierSid: p.body('ProxyIdentifierSid', 'String', 'The SID (`PN…`) of the Proxy Identifier to assign to the Participant.', { sid: 'PN' }),
     }),
   },
@@ -152,7 +182,11 @@ twilioMutation('deleteProxyParticipant', {
   description: 'Removes a participant from a session.',
   input: {
     description: 'The participant to remove from its session.',
-    fields: (p) => ({ serviceSid: parentServiceSid, sessionSid: parentSessionSid, sid: p.path('Sid', { sid: 'KP', description: 'The SID of the participant (`KP…`).' }) }),
+    fields: (p) => ({
+      serviceSid: parentServiceSid,
+      sessionSid: parentSessionSid,
+      sid: p.path('Sid', { sid: 'KP', description: 'The SID of the participant (`KP…`).' }),
+    }),
   },
   result: { deletes: 'ProxyParticipant' },
 });

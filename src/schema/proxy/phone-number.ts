@@ -50,10 +50,18 @@ export function phoneNumberOf(ctx: GatewayContext, serviceSid: string, sid: stri
 ProxyPhoneNumber.implement({
   description: "A phone number in a Proxy service's pool, given to participants as their proxy identifier.",
   fields: (t) => ({
-    sid: t.string({ nullable: false, description: 'The unique string that Twilio created to identify the PhoneNumber resource (`PN…`).', resolve: (n) => n.sid! }),
+    sid: t.string({
+      nullable: false,
+      description: 'The unique string that Twilio created to identify the PhoneNumber resource (`PN…`).',
+      resolve: (n) => n.sid!,
+    }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the Account that created the PhoneNumber resource.' }),
     serviceSid: t.string({ nullable: false, description: "The SID of the PhoneNumber resource's parent Service.", resolve: (n) => n.service_sid! }),
-    service: t.field({ type: ProxyService, description: 'The service whose pool holds the number.', resolve: (n, _, ctx, info) => serviceOf(ctx, info, n.service_sid) }),
+    service: t.field({
+      type: ProxyService,
+      description: 'The service whose pool holds the number.',
+      resolve: (n, _, ctx, info) => serviceOf(ctx, info, n.service_sid),
+    }),
     phoneNumber: t.exposeString('phone_number', { description: 'The phone number in E.164 format: a + followed by the country code and subscriber number.' }),
     friendlyName: t.exposeString('friendly_name', { description: 'The string that you assigned to describe the resource.' }),
     isoCountry: t.exposeString('iso_country', { description: 'The ISO Country Code for the phone number.' }),
@@ -89,7 +97,12 @@ builder.objectFields(ProxyService, (t) => {
 // ---- mutations ----
 
 /** Whether a pool number is reserved, as it is added or changed. */
-const isReserved = param('body', 'IsReserved', 'Boolean', 'Whether the number is reserved: not assigned to a participant by proxy pool logic, only when asked for by value.');
+const isReserved = param(
+  'body',
+  'IsReserved',
+  'Boolean',
+  'Whether the number is reserved: not assigned to a participant by proxy pool logic, only when asked for by value.',
+);
 
 /** The pool number an update or delete names. */
 const phoneNumberPath = { serviceSid: poolServiceSid, sid: pathSid('Sid', 'PN', 'The SID of the phone number (`PN…`).') };

@@ -15,7 +15,8 @@ import { UNIQUE_NAME, pathSid } from './shared.ts';
 import { ChatService, serviceKeys as chatServiceKeys } from '../chat/service.ts';
 
 export const ProxyGeoMatchLevel = builder.enumType('ProxyGeoMatchLevel', {
-  description: 'Where a proxy number must be located relative to the participant identifier. More specific areas than `COUNTRY` are only available in North America.',
+  description:
+    'Where a proxy number must be located relative to the participant identifier. More specific areas than `COUNTRY` are only available in North America.',
   values: {
     AREA_CODE: { value: 'area-code', description: 'In the same area code as the participant.' },
     OVERLAY: { value: 'overlay', description: "In an area code that overlays the participant's." },
@@ -76,13 +77,20 @@ export function serviceOf(ctx: GatewayContext, info: GraphQLResolveInfo, service
 ProxyService.implement({
   description: 'A Proxy service: a pool of proxy numbers and the sessions that connect two participants through them, each seeing only the proxy number.',
   fields: (t) => ({
-    sid: serviceKeys.fields(t).key()({ type: 'String', nullable: false, description: 'The unique string that Twilio created to identify the Service resource (`KS…`).', resolve: (s) => s.service }),
+    sid: serviceKeys.fields(t).key()({
+      type: 'String',
+      nullable: false,
+      description: 'The unique string that Twilio created to identify the Service resource (`KS…`).',
+      resolve: (s) => s.service,
+    }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the Account that created the Service resource.' }),
     uniqueName: t.exposeString('unique_name', {
-      description: 'An application-defined string that uniquely identifies the resource, usable instead of the SID to fetch it. At most 191 characters; it should not hold PII.',
+      description:
+        'An application-defined string that uniquely identifies the resource, usable instead of the SID to fetch it. At most 191 characters; it should not hold PII.',
     }),
     chatInstanceSid: t.exposeString('chat_instance_sid', {
-      description: 'The SID of the Chat Service Instance managed by the Proxy Service, to which Proxy forwards SMS and channel messages. A one-to-one relationship.',
+      description:
+        'The SID of the Chat Service Instance managed by the Proxy Service, to which Proxy forwards SMS and channel messages. A one-to-one relationship.',
     }),
     chatService: t.field({
       type: ChatService,
@@ -91,9 +99,14 @@ ProxyService.implement({
       resolve: (s, _, ctx, info) => (s.chat_instance_sid ? chatServiceKeys.resolve(ctx, info, { service: s.chat_instance_sid }) : null),
     }),
     defaultTtl: t.exposeInt('default_ttl', {
-      description: "The default `ttl` of Sessions created in the Service: seconds after the Session's last create or last Interaction. `0` means an unlimited Session length.",
+      description:
+        "The default `ttl` of Sessions created in the Service: seconds after the Session's last create or last Interaction. `0` means an unlimited Session length.",
     }),
-    geoMatchLevel: t.field({ type: ProxyGeoMatchLevel, description: 'Where a proxy number must be located relative to the participant identifier.', resolve: (s) => s.geo_match_level }),
+    geoMatchLevel: t.field({
+      type: ProxyGeoMatchLevel,
+      description: 'Where a proxy number must be located relative to the participant identifier.',
+      resolve: (s) => s.geo_match_level,
+    }),
     numberSelectionBehavior: t.field({
       type: ProxyNumberSelectionBehavior,
       description: 'The preference for Proxy Number selection in the Service.',
@@ -140,7 +153,11 @@ function callbackUrls(p: ParamKit<Pick<proxy.ProxyUpdateServiceRequest, 'body'>>
   return {
     callbackUrl: p.body('CallbackUrl', 'URL', 'The URL Twilio should call when the interaction status changes.'),
     interceptCallbackUrl: p.body('InterceptCallbackUrl', 'URL', 'The URL Twilio calls on each interaction; a 403 answer blocks it.'),
-    outOfSessionCallbackUrl: p.body('OutOfSessionCallbackUrl', 'URL', 'The URL Twilio should call when an inbound call or SMS arrives for a closed or non-existent Session.'),
+    outOfSessionCallbackUrl: p.body(
+      'OutOfSessionCallbackUrl',
+      'URL',
+      'The URL Twilio should call when an inbound call or SMS arrives for a closed or non-existent Session.',
+    ),
   };
 }
 
@@ -154,10 +171,27 @@ twilioMutation('createProxyService', {
     description: 'A new Proxy service.',
     fields: (p) => ({
       uniqueName: p.body('UniqueName', 'String', UNIQUE_NAME, { required: true }),
-      chatInstanceSid: p.body('ChatInstanceSid', 'String', 'The SID (`IS…`) of the Chat Service Instance Proxy forwards SMS and channel messages to. A one-to-one relationship.', { sid: 'IS' }),
-      defaultTtl: p.body('DefaultTtl', 'Int', "The default `ttl` of the Service's Sessions, in seconds after the Session's last create or last Interaction; `0` (the default) means unlimited."),
-      geoMatchLevel: p.body('GeoMatchLevel', ProxyGeoMatchLevel, 'Where a proxy number must be located relative to the participant identifier; `COUNTRY` when omitted.'),
-      numberSelectionBehavior: p.body('NumberSelectionBehavior', ProxyNumberSelectionBehavior, 'The preference for Proxy Number selection; `PREFER_STICKY` when omitted.'),
+      chatInstanceSid: p.body(
+        'ChatInstanceSid',
+        'String',
+        'The SID (`IS…`) of the Chat Service Instance Proxy forwards SMS and channel messages to. A one-to-one relationship.',
+        { sid: 'IS' },
+      ),
+      defaultTtl: p.body(
+        'DefaultTtl',
+        'Int',
+        "The default `ttl` of the Service's Sessions, in seconds after the Session's last create or last Interaction; `0` (the default) means unlimited.",
+      ),
+      geoMatchLevel: p.body(
+        'GeoMatchLevel',
+        ProxyGeoMatchLevel,
+        'Where a proxy number must be located relative to the participant identifier; `COUNTRY` when omitted.',
+      ),
+      numberSelectionBehavior: p.body(
+        'NumberSelectionBehavior',
+        ProxyNumberSelectionBehavior,
+        'The preference for Proxy Number selection; `PREFER_STICKY` when omitted.',
+      ),
       ...callbackUrls(p),
     }),
   },
@@ -172,7 +206,9 @@ twilioMutation('updateProxyService', {
     fields: (p) => ({
       sid: serviceSid,
       uniqueName: p.body('UniqueName', 'String', UNIQUE_NAME),
-      chatInstanceSid: p.body('ChatInstanceSid', 'String', 'The SID (`IS…`) of the Chat Service Instance Proxy forwards SMS and channel messages to.', { sid: 'IS' }),
+      chatInstanceSid: p.body('ChatInstanceSid', 'String', 'The SID (`IS…`) of the Chat Service Instance Proxy forwards SMS and channel messages to.', {
+        sid: 'IS',
+      }),
       defaultTtl: p.body('DefaultTtl', 'Int', "The default `ttl` of the Service's Sessions, in seconds; `0` means unlimited."),
       geoMatchLevel: p.body('GeoMatchLevel', ProxyGeoMatchLevel, 'Where a proxy number must be located relative to the participant identifier.'),
       numberSelectionBehavior: p.body('NumberSelectionBehavior', ProxyNumberSelectionBehavior, 'The preference for Proxy Number selection.'),

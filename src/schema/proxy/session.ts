@@ -27,7 +27,10 @@ export const ProxySessionStatus = builder.enumType('ProxySessionStatus', {
 export const ProxySessionMode = builder.enumType('ProxySessionMode', {
   description: 'What a Session carries.',
   values: {
-    MESSAGE_ONLY: { value: 'message-only', description: 'Messages only; participants may be channel identifiers and short codes may serve as proxy identifiers.' },
+    MESSAGE_ONLY: {
+      value: 'message-only',
+      description: 'Messages only; participants may be channel identifiers and short codes may serve as proxy identifiers.',
+    },
     VOICE_ONLY: { value: 'voice-only', description: 'Calls only.' },
     VOICE_AND_MESSAGE: { value: 'voice-and-message', description: 'Calls and messages (the default).' },
   } as const,
@@ -81,20 +84,41 @@ ProxySession.implement({
   fields: (t) => {
     const k = sessionKeys.fields(t);
     return {
-      sid: k.key(['session'])({ type: 'String', nullable: false, description: 'The unique string that Twilio created to identify the Session resource (`KC…`).', resolve: (s) => s.session }),
+      sid: k.key(['session'])({
+        type: 'String',
+        nullable: false,
+        description: 'The unique string that Twilio created to identify the Session resource (`KC…`).',
+        resolve: (s) => s.session,
+      }),
       accountSid: t.exposeString('account_sid', { description: 'The SID of the Account that created the Session resource.' }),
-      serviceSid: k.key()({ type: 'String', nullable: false, description: 'The SID of the Service the session is associated with.', resolve: (s) => s.service }),
-      service: k.key()({ type: ProxyService, description: 'The Service the session is associated with.', resolve: (s, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: s.service }, { exists: s.exists }) }),
+      serviceSid: k.key()({
+        type: 'String',
+        nullable: false,
+        description: 'The SID of the Service the session is associated with.',
+        resolve: (s) => s.service,
+      }),
+      service: k.key()({
+        type: ProxyService,
+        description: 'The Service the session is associated with.',
+        resolve: (s, _, ctx, info) => serviceKeys.resolve(ctx, info, { service: s.service }, { exists: s.exists }),
+      }),
       uniqueName: t.exposeString('unique_name', {
-        description: 'An application-defined string that uniquely identifies the resource, usable instead of the SID to fetch it. At most 191 characters; it should not hold PII.',
+        description:
+          'An application-defined string that uniquely identifies the resource, usable instead of the SID to fetch it. At most 191 characters; it should not hold PII.',
       }),
       status: t.field({ type: ProxySessionStatus, description: 'The status of the Session.', resolve: (s) => s.status }),
       mode: t.field({ type: ProxySessionMode, description: 'The Mode of the Session.', resolve: (s) => s.mode }),
-      ttl: t.exposeInt('ttl', { description: "The time, in seconds, when the session will expire, measured from the last Session create or the Session's last Interaction." }),
+      ttl: t.exposeInt('ttl', {
+        description: "The time, in seconds, when the session will expire, measured from the last Session create or the Session's last Interaction.",
+      }),
       closedReason: t.exposeString('closed_reason', { description: 'The reason the Session ended.' }),
       dateStarted: t.field({ type: 'DateTime', description: 'When the Session started.', resolve: (s) => s.date_started }),
       dateEnded: t.field({ type: 'DateTime', description: 'When the Session ended.', resolve: (s) => s.date_ended }),
-      dateExpiry: t.field({ type: 'DateTime', description: 'When the Session should expire. If present, it overrides the `ttl` value.', resolve: (s) => s.date_expiry }),
+      dateExpiry: t.field({
+        type: 'DateTime',
+        description: 'When the Session should expire. If present, it overrides the `ttl` value.',
+        resolve: (s) => s.date_expiry,
+      }),
       dateLastInteraction: t.field({ type: 'DateTime', description: 'When the Session last had an interaction.', resolve: (s) => s.date_last_interaction }),
       dateCreated: t.field({ type: 'DateTime', description: 'When the resource was created.', resolve: (s) => s.date_created }),
       dateUpdated: t.field({ type: 'DateTime', description: 'When the resource was last updated.', resolve: (s) => s.date_updated }),
@@ -115,9 +139,13 @@ builder.objectFields(ProxyService, (t) => {
     }),
     session: k.lookup({
       type: ProxySession,
-      description: lookupDescription('One session of the service, by SID or unique name (a session named by unique name is always read, for its SID)', 'session'),
+      description: lookupDescription(
+        'One session of the service, by SID or unique name (a session named by unique name is always read, for its SID)',
+        'session',
+      ),
       args: { sidOrUniqueName: t.arg.string({ required: true, description: 'The SID (`KC…`) or unique name of the session.' }) },
-      resolve: (s, { sidOrUniqueName }, ctx, info) => sessionKeys.resolve(ctx, info, { service: s.service, session: checkKey('sidOrUniqueName', sidOrUniqueName, 'KC') }),
+      resolve: (s, { sidOrUniqueName }, ctx, info) =>
+        sessionKeys.resolve(ctx, info, { service: s.service, session: checkKey('sidOrUniqueName', sidOrUniqueName, 'KC') }),
     }),
   };
 });
@@ -129,7 +157,9 @@ export const ProxyParticipantInput = builder.inputType('ProxyParticipantInput', 
   fields: (t) => ({
     identifier: t.string({ required: true, description: 'The phone number (E.164) or channel identifier of the Participant. At most 191 characters.' }),
     friendlyName: t.string({ description: 'A string to describe the participant. At most 255 characters; it should not hold PII.' }),
-    proxyIdentifier: t.string({ description: 'The proxy phone number or short code to use for the Participant; Proxy selects one from the pool when omitted.' }),
+    proxyIdentifier: t.string({
+      description: 'The proxy phone number or short code to use for the Participant; Proxy selects one from the pool when omitted.',
+    }),
     proxyIdentifierSid: t.string({ description: 'The SID (`PN…`) of the Proxy Identifier to assign to the Participant.' }),
   }),
 });
@@ -167,9 +197,14 @@ twilioMutation('createProxySession', {
       mode: p.body('Mode', ProxySessionMode, 'The Mode of the Session; `VOICE_AND_MESSAGE` when omitted.'),
       status: p.body('Status', ProxySessionStatus, 'The initial status of the Session; `OPEN` when omitted.'),
       // The list type is given: inferred inside `fields`, it would not give `send` its value's type.
-      participants: p.body<[typeof ProxyParticipantInput]>('Participants', [ProxyParticipantInput], 'The Participants to include in the new session (at most two), sent as Twilio `Participants` items.', {
-        send: (items, field) => items.map((item, index) => participantItem(item, `${field}[${index}]`)),
-      }),
+      participants: p.body<[typeof ProxyParticipantInput]>(
+        'Participants',
+        [ProxyParticipantInput],
+        'The Participants to include in the new session (at most two), sent as Twilio `Participants` items.',
+        {
+          send: (items, field) => items.map((item, index) => participantItem(item, `${field}[${index}]`)),
+        },
+      ),
     }),
   },
   result: { field: 'proxySession', type: ProxySession },

@@ -45,10 +45,18 @@ export function shortCodeOf(ctx: GatewayContext, serviceSid: string, sid: string
 ProxyShortCode.implement({
   description: "A short code in a Proxy service's pool, given to participants of message-only sessions as their proxy identifier.",
   fields: (t) => ({
-    sid: t.string({ nullable: false, description: 'The unique string that Twilio created to identify the ShortCode resource (`SC…`).', resolve: (c) => c.sid! }),
+    sid: t.string({
+      nullable: false,
+      description: 'The unique string that Twilio created to identify the ShortCode resource (`SC…`).',
+      resolve: (c) => c.sid!,
+    }),
     accountSid: t.exposeString('account_sid', { description: 'The SID of the Account that created the ShortCode resource.' }),
     serviceSid: t.string({ nullable: false, description: "The SID of the ShortCode resource's parent Service.", resolve: (c) => c.service_sid! }),
-    service: t.field({ type: ProxyService, description: 'The service whose pool holds the short code.', resolve: (c, _, ctx, info) => serviceOf(ctx, info, c.service_sid) }),
+    service: t.field({
+      type: ProxyService,
+      description: 'The service whose pool holds the short code.',
+      resolve: (c, _, ctx, info) => serviceOf(ctx, info, c.service_sid),
+    }),
     shortCode: t.exposeString('short_code', { description: "The short code's number." }),
     isoCountry: t.exposeString('iso_country', { description: 'The ISO Country Code for the short code.' }),
     capabilities: t.field({ type: 'JSON', description: CAPABILITIES, resolve: (c) => c.capabilities }),
@@ -104,7 +112,11 @@ twilioMutation('updateProxyShortCode', {
     description: 'Changes to a short code of a pool; fields left out stay as they are.',
     fields: (p) => ({
       ...shortCodePath,
-      isReserved: p.body('IsReserved', 'Boolean', 'Whether the short code is reserved: not assigned to a participant by proxy pool logic, only when asked for by value.'),
+      isReserved: p.body(
+        'IsReserved',
+        'Boolean',
+        'Whether the short code is reserved: not assigned to a participant by proxy pool logic, only when asked for by value.',
+      ),
     }),
   },
   result: { field: 'proxyShortCode', type: ProxyShortCode },

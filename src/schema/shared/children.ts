@@ -52,7 +52,9 @@ export function childFields<Types extends SchemaTypes, R extends object, K exten
   const k = keys.fields(t);
   return {
     ...k,
-    connection: <Req extends TwilioRequest, Key extends string, Item, Args extends InputFieldMap = {}>(options: ChildConnection<Types, K, Req, Key, Item, Args>) =>
+    connection: <Req extends TwilioRequest, Key extends string, Item, Args extends InputFieldMap = {}>(
+      options: ChildConnection<Types, K, Req, Key, Item, Args>,
+    ) =>
       k.list({
         type: options.type,
         nullable: false,
@@ -67,7 +69,8 @@ export function childFields<Types extends SchemaTypes, R extends object, K exten
         type: options.type,
         description: options.description,
         args: { sid: t.arg.string({ required: true, description: options.sidDescription }) },
-        resolve: (parent: Keys<K>, { sid }: { sid: string }, ctx: GatewayContext) => options.type.getDataloader(ctx).load(nodeKey(keys.key(parent), checkSid('sid', sid, options.sid))),
+        resolve: (parent: Keys<K>, { sid }: { sid: string }, ctx: GatewayContext) =>
+          options.type.getDataloader(ctx).load(nodeKey(keys.key(parent), checkSid('sid', sid, options.sid))),
       } as never),
   };
 }

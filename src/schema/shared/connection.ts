@@ -67,7 +67,9 @@ export function twilioList<Req extends TwilioRequest, Key extends string, Item>(
     ...(options.orderable ? { orderable: true } : {}),
     // Made when a cursor is first signed or checked: a query that reads no cursor needs no identity.
     get cursors() {
-      return (cursors ??= ctx.cursors.forList([ctx.twilio.accountSid, operation.key, withQuery(buildPath(operation.path, request.path), encodeForm(request.query))].join('\n')));
+      return (cursors ??= ctx.cursors.forList(
+        [ctx.twilio.accountSid, operation.key, withQuery(buildPath(operation.path, request.path), encodeForm(request.query))].join('\n'),
+      ));
     },
     fetch: (page) => fetchPage(ctx.twilio, operation, { ...request, query: { ...request.query, ...page } }),
   };

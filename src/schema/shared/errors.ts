@@ -70,7 +70,8 @@ export function upstreamError(error: unknown): GraphQLError | undefined {
   if (error instanceof TwilioTransportError) {
     const code: ErrorCode =
       error.kind === 'timeout' ? 'UPSTREAM_TIMEOUT' : error.kind === 'invalid_response' ? 'UPSTREAM_INVALID_RESPONSE' : 'UPSTREAM_UNAVAILABLE';
-    const what = error.kind === 'timeout' ? 'did not answer in time' : error.kind === 'invalid_response' ? 'answered with an unexpected body' : 'could not be reached';
+    const what =
+      error.kind === 'timeout' ? 'did not answer in time' : error.kind === 'invalid_response' ? 'answered with an unexpected body' : 'could not be reached';
     return new GraphQLError(`Twilio ${what} (${error.operation ?? error.method + ' ' + error.path.split('?')[0]})`, {
       extensions: { code, twilioCode: null, status: null, moreInfo: null, operation: error.operation ?? null },
     });

@@ -160,13 +160,20 @@ export class NodeKeys<R extends object, K extends Record<string, string>> {
     type Options = { resolve: (parent: Keys<K>, ...rest: never[]) => unknown; extensions?: Record<string, unknown> };
     const declare = (keyOnly: KeyOnly, resolve: (options: Options) => (parent: R, ...rest: never[]) => unknown) =>
       ((options: Options) => kt.field({ ...options, extensions: { ...options.extensions, keyOnly }, resolve: resolve(options) } as never)) as typeof kt.field;
-    const withKeys = (options: Options) => (parent: R, ...rest: never[]) => options.resolve(this.keysOf(parent), ...rest);
+    const withKeys =
+      (options: Options) =>
+      (parent: R, ...rest: never[]) =>
+        options.resolve(this.keysOf(parent), ...rest);
     return {
       list: declare({ child: 'list', sids: this.#selfNamed }, withKeys),
-      lookup: declare({ child: 'lookup', sids: this.#selfNamed, readsParent: this.#parts.some(([, part]) => part.name === 'paths') }, (options) => (parent: R, ...rest: never[]) => {
-        const [, ctx] = rest as unknown as [unknown, GatewayContext];
-        return this.#lookup(parent, ctx, (keys) => options.resolve(keys, ...rest));
-      }),
+      lookup: declare(
+        { child: 'lookup', sids: this.#selfNamed, readsParent: this.#parts.some(([, part]) => part.name === 'paths') },
+        (options) =>
+          (parent: R, ...rest: never[]) => {
+            const [, ctx] = rest as unknown as [unknown, GatewayContext];
+            return this.#lookup(parent, ctx, (keys) => options.resolve(keys, ...rest));
+          },
+      ),
       key: (sids: ReadonlyArray<keyof K & string> = []) => declare({ sids: [...sids, ...this.#selfNamed] }, withKeys),
     };
   }
@@ -246,13 +253,15 @@ export function checkKeyOnlyFields(schema: GraphQLSchema): void {
     for (const field of Object.values(type.getFields())) {
       const keyOnly = field.extensions?.keyOnly as KeyOnly | undefined;
       if (!keyOnly) continue;
-      if (!keys) throw new Error(`${type.name}.${field.name} needs only its parent's keys, but ${type.name} declares none (NodeKeys, src/schema/shared/keys.ts)`);
+      if (!keys)
+        throw new Error(`${type.name}.${field.name} needs only its parent's keys, but ${type.name} declares none (NodeKeys, src/schema/shared/keys.ts)`);
       const unknown = (keyOnly.sids ?? []).filter((part) => !keys.parts.includes(part));
       if (unknown.length) throw new Error(`${type.name}.${field.name} names ${unknown.join(', ')}, which are not parts of ${type.name}'s keys`);
     }
   }
   for (const [name] of registry) {
     const type = schema.getType(name);
-    if (!isObjectType(type) || !type.getFields().id?.extensions?.keyOnly) throw new Error(`${name} declares keys but its id is not answered from them (id: NodeKeys.id)`);
+    if (!isObjectType(type) || !type.getFields().id?.extensions?.keyOnly)
+      throw new Error(`${name} declares keys but its id is not answered from them (id: NodeKeys.id)`);
   }
 }

@@ -79,7 +79,11 @@ export async function loadViaList<R>(ctx: GatewayContext, keys: readonly string[
           return;
         }
       }
-      const fetched = await fetchEach(remaining.map((id) => childKey(parent, id)), spec.typename, (sids) => spec.fetchOne(parent, sids[sids.length - 1]!));
+      const fetched = await fetchEach(
+        remaining.map((id) => childKey(parent, id)),
+        spec.typename,
+        (sids) => spec.fetchOne(parent, sids[sids.length - 1]!),
+      );
       remaining.forEach((id, i) => found.set(childKey(parent, id), fetched[i]!));
     }),
   );

@@ -165,11 +165,26 @@ export interface ParamKit<Req extends TwilioRequest> {
   /** A path parameter: always required; `sid` or `sidOrName` says what it must look like. */
   path(name: Names<Req['path']>, options: { description: string; sid?: string; sidOrName?: string }): Param<'String', true>;
   /** A query parameter, such as the phone number a SafeList delete names. */
-  query<T extends ParamType, R extends boolean = false>(name: Names<Req['query']>, type: T, description: string, options?: ParamOptions<T, R>): Param<NoInfer<T>, NoInfer<R>>;
+  query<T extends ParamType, R extends boolean = false>(
+    name: Names<Req['query']>,
+    type: T,
+    description: string,
+    options?: ParamOptions<T, R>,
+  ): Param<NoInfer<T>, NoInfer<R>>;
   /** A form body parameter. */
-  body<T extends ParamType, R extends boolean = false>(name: Names<Req['body']>, type: T, description: string, options?: ParamOptions<T, R>): Param<NoInfer<T>, NoInfer<R>>;
+  body<T extends ParamType, R extends boolean = false>(
+    name: Names<Req['body']>,
+    type: T,
+    description: string,
+    options?: ParamOptions<T, R>,
+  ): Param<NoInfer<T>, NoInfer<R>>;
   /** A request header, such as `X-Twilio-Webhook-Enabled`. */
-  header<T extends ParamType, R extends boolean = false>(name: Names<Req['headers']>, type: T, description: string, options?: ParamOptions<T, R>): Param<NoInfer<T>, NoInfer<R>>;
+  header<T extends ParamType, R extends boolean = false>(
+    name: Names<Req['headers']>,
+    type: T,
+    description: string,
+    options?: ParamOptions<T, R>,
+  ): Param<NoInfer<T>, NoInfer<R>>;
   /** A field Twilio does not take as it is: the write's own code reads it. */
   input<T extends ParamType, R extends boolean = false>(type: T, description: string, options?: ParamOptions<T, R>): Param<NoInfer<T>, NoInfer<R>>;
 }
@@ -292,20 +307,24 @@ export function twilioMutation<Op extends TwilioOperation, F extends Params, R =
   const inputSpec = spec.input;
   const params = inputSpec ? inputSpec.fields(paramKit as ParamKit<RequestOf<Op>>) : ({} as F);
   const sentAs = (p: Param) => (Array.isArray(p.spreads) ? p.spreads : [p.twilio!.name]);
-  const blame = blameOf(Object.fromEntries(Object.entries(params).flatMap(([field, p]) => (p.twilio && p.twilio.in !== 'path' ? sentAs(p).map((n) => [n, field]) : []))));
+  const blame = blameOf(
+    Object.fromEntries(Object.entries(params).flatMap(([field, p]) => (p.twilio && p.twilio.in !== 'path' ? sentAs(p).map((n) => [n, field]) : []))),
+  );
   const secrets = Object.entries(params).filter(([, p]) => p.secret);
   /** The secrets an input holds: a secret field's value, or what its `secret` finds in the value. */
   const secretsIn = (input: Record<string, unknown>) =>
     secrets.flatMap(([field, p]) => (input[field] == null || !p.secret ? [] : p.secret === true ? [input[field] as string] : p.secret(input[field])));
   const result = spec.result;
 
-  const inputType = inputSpec && builder.inputType(`${capitalized}Input`, {
-    description: inputSpec.description,
-    fields: (t) =>
-      Object.fromEntries(
-        Object.entries(params).map(([field, p]) => [field, t.field({ type: p.type as InputType<Types>, required: p.required, description: p.description })]),
-      ) as Record<string, InputFieldRef<Types, unknown>>,
-  });
+  const inputType =
+    inputSpec &&
+    builder.inputType(`${capitalized}Input`, {
+      description: inputSpec.description,
+      fields: (t) =>
+        Object.fromEntries(
+          Object.entries(params).map(([field, p]) => [field, t.field({ type: p.type as InputType<Types>, required: p.required, description: p.description })]),
+        ) as Record<string, InputFieldRef<Types, unknown>>,
+    });
 
   const write = async (ctx: GatewayContext, input: Record<string, unknown>): Promise<unknown> => {
     const request = requestOf(params, input) as RequestOf<Op>;
@@ -315,29 +334,45 @@ export function twilioMutation<Op extends TwilioOperation, F extends Params, R =
     return 'deletes' in result ? deletedId(result.deletes, spec.operation, request) : answer;
   };
 
-  const payload = 'payload' in result ? result.payload : builder.objectRef<Payload<R>>(`${capitalized}Payload`).implement({
-    description: result.description ?? `The result of ${name}.`,
-    fields: (t) => ({
-      ...('deletes' in result
-        ? { deletedId: t.id({ nullable: true, description: 'Global ID of the deleted object; null when the delete was refused.', resolve: (p) => p.result as string | null }) }
-        : {
-            // Pothos cannot resolve its result type for a generic R; the value is the R this ref expects, or null.
-            [result.field]: t.field({ type: result.type, nullable: true, description: 'The object as Twilio returned it; null when the write was refused.', resolve: (p) => p.result as never }),
+  const payload =
+    'payload' in result
+      ? result.payload
+      : builder.objectRef<Payload<R>>(`${capitalized}Payload`).implement({
+          description: result.description ?? `The result of ${name}.`,
+          fields: (t) => ({
+            ...('deletes' in result
+              ? {
+                  deletedId: t.id({
+                    nullable: true,
+                    description: 'Global ID of the deleted object; null when the delete was refused.',
+                    resolve: (p) => p.result as string | null,
+                  }),
+                }
+              : {
+                  // Pothos cannot resolve its result type for a generic R; the value is the R this ref expects, or null.
+                  [result.field]: t.field({
+                    type: result.type,
+                    nullable: true,
+                    description: 'The object as Twilio returned it; null when the write was refused.',
+                    resolve: (p) => p.result as never,
+                  }),
+                }),
+            userErrors: t.field({
+              type: [UserError],
+              nullable: false,
+              description: 'deletes' in result ? 'Why the delete was refused; empty on success.' : 'Why the write was refused; empty on success.',
+              resolve: (p) => p.userErrors,
+            }),
           }),
-      userErrors: t.field({
-        type: [UserError],
-        nullable: false,
-        description: 'deletes' in result ? 'Why the delete was refused; empty on success.' : 'Why the write was refused; empty on success.',
-        resolve: (p) => p.userErrors,
-      }),
-    }),
-  });
+        });
 
   builder.mutationField(name, (t) =>
     t.field({
       type: payload,
       description: spec.description,
-      args: inputType ? { input: t.arg({ type: inputType, required: true, description: inputSpec.argument ?? ARGUMENT_OF_VERB[/^[a-z]+/.exec(name)![0]] }) } : {},
+      args: inputType
+        ? { input: t.arg({ type: inputType, required: true, description: inputSpec.argument ?? ARGUMENT_OF_VERB[/^[a-z]+/.exec(name)![0]] }) }
+        : {},
       extensions: { twilioWrite: { operation: spec.operation.key, params } satisfies DeclaredWrite },
       resolve: (_root, args, ctx) => {
         const input = (args as { input?: Record<string, unknown> }).input ?? {};

@@ -16,7 +16,10 @@ export interface KeyPart {
 const sid = (prefix: string): KeyPart => ({ description: `a ${prefix} SID (${prefix} and 32 hexadecimal digits)`, accepts: (value) => isSid(value, prefix) });
 
 /** Where Twilio takes a SID or a name: any text a path segment can carry. */
-const sidOrName = (prefix: string, name: string): KeyPart => ({ description: `a ${prefix} SID or ${name}`, accepts: (value) => value !== '' && isWellFormedText(value) });
+const sidOrName = (prefix: string, name: string): KeyPart => ({
+  description: `a ${prefix} SID or ${name}`,
+  accepts: (value) => value !== '' && isWellFormedText(value),
+});
 
 /**
  * A parent's SID or name inside a child's key, where Twilio takes the name in

@@ -10,11 +10,7 @@ import type { GatewayContext } from '../context.ts';
 import { isNotFound } from './errors.ts';
 import { nodeKey, splitNodeKey } from './global-id.ts';
 
-export async function fetchEach<R>(
-  keys: readonly string[],
-  typename: string,
-  fetch: (sids: string[]) => Promise<R>,
-): Promise<Array<R | Error>> {
+export async function fetchEach<R>(keys: readonly string[], typename: string, fetch: (sids: string[]) => Promise<R>): Promise<Array<R | Error>> {
   return Promise.all(
     keys.map(async (key) => {
       try {

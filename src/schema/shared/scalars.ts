@@ -32,12 +32,22 @@ function digits(value: string, at: number, length: number): number {
  * Read character by character: this runs for every date of every answer.
  */
 export function twilioDateJson(value: string): string | undefined {
-  if (value.length !== 20 || value[4] !== '-' || value[7] !== '-' || value[10] !== 'T' || value[13] !== ':' || value[16] !== ':' || value[19] !== 'Z') return undefined;
+  if (value.length !== 20 || value[4] !== '-' || value[7] !== '-' || value[10] !== 'T' || value[13] !== ':' || value[16] !== ':' || value[19] !== 'Z')
+    return undefined;
   const year = digits(value, 0, 4);
   const month = digits(value, 5, 2);
   const day = digits(value, 8, 2);
   // NaN fails every comparison below.
-  if (!(year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(month, year) && digits(value, 11, 2) <= 23 && digits(value, 14, 2) <= 59 && digits(value, 17, 2) <= 59)) {
+  if (!(
+    year >= 0 &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysIn(month, year) &&
+    digits(value, 11, 2) <= 23 &&
+    digits(value, 14, 2) <= 59 &&
+    digits(value, 17, 2) <= 59
+  )) {
     return undefined;
   }
   return `${value.slice(0, 19)}.000Z`;

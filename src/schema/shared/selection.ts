@@ -11,7 +11,17 @@
  * model (`src/limits/cost.ts`) reads the same answer, so it predicts the same
  * fetches execution makes.
  */
-import { Kind, getNamedType, isAbstractType, isObjectType, type FieldNode, type FragmentDefinitionNode, type GraphQLObjectType, type GraphQLSchema, type SelectionSetNode } from 'graphql';
+import {
+  Kind,
+  getNamedType,
+  isAbstractType,
+  isObjectType,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from 'graphql';
 
 /** How a field that needs only its parent's keys uses them (`extensions.keyOnly`). */
 export interface KeyOnly {
@@ -75,7 +85,12 @@ function needsOfNode(schema: GraphQLSchema, type: GraphQLObjectType, node: Field
   return needs;
 }
 
-function walk(schema: GraphQLSchema, type: GraphQLObjectType, root: SelectionSetNode | undefined, fragment: (name: string) => FragmentDefinitionNode | undefined): Needs {
+function walk(
+  schema: GraphQLSchema,
+  type: GraphQLObjectType,
+  root: SelectionSetNode | undefined,
+  fragment: (name: string) => FragmentDefinitionNode | undefined,
+): Needs {
   const fields = type.getFields();
   const needs = { record: false, proven: false, lookups: false, sids: new Set<string>() };
   const spread = new Set<string>();
@@ -145,7 +160,12 @@ export function fieldsSelectedOn(
   return names;
 }
 
-function collectFields(schema: GraphQLSchema, type: GraphQLObjectType, root: SelectionSetNode | undefined, fragment: (name: string) => FragmentDefinitionNode | undefined): ReadonlySet<string> {
+function collectFields(
+  schema: GraphQLSchema,
+  type: GraphQLObjectType,
+  root: SelectionSetNode | undefined,
+  fragment: (name: string) => FragmentDefinitionNode | undefined,
+): ReadonlySet<string> {
   const names = new Set<string>();
   const spread = new Set<string>();
   const applies = (condition: string | undefined) => {

@@ -4,7 +4,12 @@
  */
 import { request } from 'node:http';
 
-export function postHeadersFirst(url: string, headers: Record<string, string | number>, firstChunk: string, timeoutMs = 5_000): Promise<{ status: number; body: string }> {
+export function postHeadersFirst(
+  url: string,
+  headers: Record<string, string | number>,
+  firstChunk: string,
+  timeoutMs = 5_000,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'POST', headers }, (res) => {
       let body = '';
