@@ -307,9 +307,12 @@ export function twilioMutation<Op extends TwilioOperation, F extends Params, R =
   const inputSpec = spec.input;
   const params = inputSpec ? inputSpec.fields(paramKit as ParamKit<RequestOf<Op>>) : ({} as F);
   const sentAs = (p: Param) => (Array.isArray(p.spreads) ? p.spreads : [p.twilio!.name]);
-  const blame = blameOf(
-    Object.fromEntries(Object.entries(params).flatMap(([field, p]) => (p.twilio && p.twilio.in !== 'path' ? sentAs(p).map((n) => [n, field]) : []))),
-  );
+  // Path parameters last: a refusal naming a body parameter means that one, even if it names the path's too.
+  const sent = Object.entries(params).filter(([, p]) => p.twilio);
+  const blame = [
+    ...blameOf(Object.fromEntries(sent.filter(([, p]) => p.twilio!.in !== 'path').flatMap(([field, p]) => sentAs(p).map((n) => [n, field])))),
+    ...blameOf(Object.fromEntries(sent.filter(([, p]) => p.twilio!.in === 'path').map(([field, p]) => [p.twilio!.name, field]))),
+  ];
   const secrets = Object.entries(params).filter(([, p]) => p.secret);
   /** The secrets an input holds: a secret field's value, or what its `secret` finds in the value. */
   const secretsIn = (input: Record<string, unknown>) =>
