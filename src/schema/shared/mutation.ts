@@ -307,12 +307,11 @@ export function twilioMutation<Op extends TwilioOperation, F extends Params, R =
   const inputSpec = spec.input;
   const params = inputSpec ? inputSpec.fields(paramKit as ParamKit<RequestOf<Op>>) : ({} as F);
   const sentAs = (p: Param) => (Array.isArray(p.spreads) ? p.spreads : [p.twilio!.name]);
-  // Path parameters last: a refusal naming a body parameter means that one, even if it names the path's too.
+  // Body and query parameters first, then headers, then the path's: a refusal naming several means the first of these.
   const sent = Object.entries(params).filter(([, p]) => p.twilio);
-  const blame = [
-    ...blameOf(Object.fromEntries(sent.filter(([, p]) => p.twilio!.in !== 'path').flatMap(([field, p]) => sentAs(p).map((n) => [n, field])))),
-    ...blameOf(Object.fromEntries(sent.filter(([, p]) => p.twilio!.in === 'path').map(([field, p]) => [p.twilio!.name, field]))),
-  ];
+  const named = (places: ParamPlace[]) =>
+    blameOf(Object.fromEntries(sent.filter(([, p]) => places.includes(p.twilio!.in)).flatMap(([field, p]) => sentAs(p).map((n) => [n, field]))));
+  const blame = [...named(['body', 'query']), ...named(['header']), ...named(['path'])];
   const secrets = Object.entries(params).filter(([, p]) => p.secret);
   /** The secrets an input holds: a secret field's value, or what its `secret` finds in the value. */
   const secretsIn = (input: Record<string, unknown>) =>
