@@ -76,3 +76,33 @@ describe('the schema', () => {
     expect(fields.filter((field) => isNonNullType(field.type)).map((field) => field.name)).toEqual([]);
   });
 });
+
+describe("a refusal's field", () => {
+  const create = `mutation($service: String!) {
+    createChatChannel(input: { serviceSid: $service, friendlyName: "Blamed", type: PRIVATE, webhookEnabled: true }) { chatChannel { sid } userErrors { field message code } }
+  }`;
+  const refused = async (message: string) => {
+    env.emulator.injectFault({ operation: 'chat.CreateChannel', status: 400, code: 20001, message, count: 1 });
+    const res = await env.query(create, { service: chat });
+    expect(res.errors).toBeUndefined();
+    expect(res.data.createChatChannel.chatChannel).toBeNull();
+    return res.data.createChatChannel.userErrors[0];
+  };
+
+  it('is the input field sent as the parameter Twilio names', async () => {
+    expect(await refused('Type must be one of public, private')).toMatchObject({ field: ['input', 'type'], code: 'INVALID_INPUT' });
+    expect(await refused('FriendlyName is too long')).toMatchObject({ field: ['input', 'friendlyName'] });
+  });
+
+  it("is a body parameter's field before a header's or the path's, when Twilio names several", async () => {
+    expect(await refused('X-Twilio-Webhook-Enabled is set, so FriendlyName was checked against ServiceSid')).toMatchObject({
+      field: ['input', 'friendlyName'],
+    });
+    expect(await refused('X-Twilio-Webhook-Enabled is set for ServiceSid')).toMatchObject({ field: ['input', 'webhookEnabled'] });
+    expect(await refused('ServiceSid is not a Chat service')).toMatchObject({ field: ['input', 'serviceSid'] });
+  });
+
+  it('is null when Twilio names no parameter the mutation sends', async () => {
+    expect(await refused('Something else went wrong')).toMatchObject({ field: null, message: 'Something else went wrong' });
+  });
+});
