@@ -27,8 +27,8 @@ export const builder = new SchemaBuilder<{
 }>({
   // Federation last: it wraps what the others build; it writes its keys as directives.
   plugins: [UnknownEnumValuesPlugin, RelayPlugin, DataloaderPlugin, SimpleObjectsPlugin, DirectivesPlugin, FederationPlugin],
+  // Mutations are declared through shared/mutation.ts, not the plugin's relayMutationField: no relay mutation options.
   relay: {
-    clientMutationId: 'omit',
     idFieldOptions: { description: 'Global ID, for `node(id:)`; it carries every SID needed to fetch the object.' },
     cursorType: 'String',
     // Items are nullable, as in GitHub's schema: an item whose own lists fail is null with an error at
