@@ -1,25 +1,6 @@
 /** `src/main.ts` refuses a bad response-cache configuration at start, naming the variable, without showing a secret. */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-async function start(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', METRICS_PORT: '0', TWILIO_BASE_URL: 'http://127.0.0.1:9', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  const [code] = (await once(child, 'exit')) as [number | null];
-  clearTimeout(timer);
-  return { code, output };
-}
+import { runMainProcessToExit as start } from '../support/main-process.ts';
 
 describe('src/main.ts with a bad response-cache configuration', () => {
   it('exits with 2, naming RESPONSE_CACHE_TTLS, for a type the schema does not have', async () => {

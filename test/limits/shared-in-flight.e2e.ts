@@ -6,17 +6,15 @@
  * replica killed with SIGKILL mid-load, which releases nothing, gives its
  * slots back within its lease time.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { createEmulator, type Emulator } from '../../src/emulator/server.ts';
 import { DEMO_ACCOUNT } from '../../src/emulator/accounts.ts';
 import { startRedis, type RedisServer } from '../support/redis.ts';
-import { until } from '../support/live.ts';
+import { startMainProcess } from '../support/main-process.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const LIMIT = 8;
 const LEASE_MS = 1_000;
 const CHANNELS = 40;
@@ -27,6 +25,7 @@ interface Replica {
   /** The prefix of this replica's lease ids in Redis. */
   leases: string;
   process: ChildProcess;
+  stop(): Promise<void>;
 }
 
 let redis: RedisServer;
@@ -36,31 +35,10 @@ let service: string;
 const replicas: Replica[] = [];
 
 async function startReplica(): Promise<Replica> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: '0',
-      // Any free port for the metrics listener: several gateways run at once.
-      METRICS_PORT: '0',
-      HOST: '127.0.0.1',
-      TWILIO_BASE_URL: emulator.url,
-      TWILIO_ACCOUNT_SID: DEMO_ACCOUNT.accountSid,
-      TWILIO_AUTH_TOKEN: DEMO_ACCOUNT.authToken,
-      REDIS_URL: redis.url,
-      TWILIO_MAX_IN_FLIGHT: String(LIMIT),
-      TWILIO_IN_FLIGHT_LEASE_MS: String(LEASE_MS),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  proc.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  proc.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const env = { REDIS_URL: redis.url, TWILIO_MAX_IN_FLIGHT: String(LIMIT), TWILIO_IN_FLIGHT_LEASE_MS: String(LEASE_MS) };
   const ready = /gateway on (http:\/\/[^/]+)\/graphql[\s\S]*leases: ([0-9a-f]+)\)/;
-  await until(() => ready.test(output) || proc.exitCode !== null, 'a replica to listen', 20_000);
-  const match = ready.exec(output);
-  if (!match) throw new Error(`the replica did not start:\n${output}`);
-  const replica = { origin: match[1]!, leases: match[2]!, process: proc };
+  const main = await startMainProcess(env, ready, emulator);
+  const replica = { origin: main.origin, leases: ready.exec(main.output())![2]!, process: main.process, stop: main.stop };
   replicas.push(replica);
   return replica;
 }
@@ -103,12 +81,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const { process: proc } of replicas) {
-    if (proc.exitCode === null && proc.signalCode === null) {
-      proc.kill('SIGKILL');
-      await once(proc, 'exit');
-    }
-  }
+  await Promise.all(replicas.map((replica) => replica.stop()));
   inspector?.disconnect();
   await emulator?.close();
   await redis?.stop();
