@@ -95,6 +95,13 @@ function integer(env: Record<string, string | undefined>, name: string, fallback
   return Number(raw);
 }
 
+/** 0 (never), or at least a second: each check is a REST call per subscription. */
+function recheckMs(env: Record<string, string | undefined>): number {
+  const ms = integer(env, 'SUBSCRIPTION_RECHECK_MS', DEFAULT_SUBSCRIPTION_LIMITS.recheckMs, 0, 24 * 3600 * 1000);
+  if (ms > 0 && ms < 1_000) throw new ConfigError('SUBSCRIPTION_RECHECK_MS', `must be 0 (never) or at least 1000, got ${ms}`);
+  return ms;
+}
+
 function credentialsFrom(env: Record<string, string | undefined>): TwilioCredentials | null {
   const get = (name: string) => {
     const v = env[name]?.trim();
@@ -268,6 +275,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     subscriptionLimits: {
       maxTotal: integer(env, 'MAX_SUBSCRIPTIONS', DEFAULT_SUBSCRIPTION_LIMITS.maxTotal, 0, 10_000_000),
       maxPerCredentials: integer(env, 'MAX_SUBSCRIPTIONS_PER_CREDENTIALS', DEFAULT_SUBSCRIPTION_LIMITS.maxPerCredentials, 0, 10_000_000),
+      recheckMs: recheckMs(env),
     },
     responseCache: responseCache(env, redis),
     graphqlWs: {

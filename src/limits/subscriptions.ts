@@ -10,15 +10,31 @@ import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../schema/context.ts';
 import { RequestLifetime, shuttingDown } from './lifetime.ts';
 import { fallbackCode } from './error-codes.ts';
+import { TwilioApiError } from '../twilio/errors.ts';
 
 export interface SubscriptionLimits {
   /** Subscriptions open at once on this process (`MAX_SUBSCRIPTIONS`). */
   maxTotal: number;
   /** Subscriptions open at once with the same credentials (account SID, or API key SID), on this process (`MAX_SUBSCRIPTIONS_PER_CREDENTIALS`). */
   maxPerCredentials: number;
+  /**
+   * How often an open subscription proves again that its credentials reach what it names, as it did when it
+   * began (`SUBSCRIPTION_RECHECK_MS`; 0: never). One whose credentials Twilio now refuses (revoked, a promoted
+   * auth token) or whose object is gone ends with that error.
+   */
+  recheckMs: number;
 }
 
-export const DEFAULT_SUBSCRIPTION_LIMITS: Readonly<SubscriptionLimits> = Object.freeze({ maxTotal: 10_000, maxPerCredentials: 100 });
+export const DEFAULT_SUBSCRIPTION_LIMITS: Readonly<SubscriptionLimits> = Object.freeze({ maxTotal: 10_000, maxPerCredentials: 100, recheckMs: 300_000 });
+
+/** Answers of a check made again that mean the subscription may no longer listen; others (a 429, an outage) leave it open. */
+function refusedNow(errors: readonly GraphQLError[] | undefined): boolean {
+  return (errors ?? []).some((error) => {
+    const cause = error.originalError;
+    if (cause instanceof TwilioApiError) return cause.status === 401 || cause.status === 403 || cause.status === 404;
+    return error.extensions.code === 'FORBIDDEN' || error.extensions.code === 'UNAUTHENTICATED';
+  });
+}
 
 /** One open subscription: its slot, and the signal that ends it. */
 class OpenSubscription {
@@ -26,6 +42,10 @@ class OpenSubscription {
   #released = false;
   /** Its fields have subscribed: from now on, every event published to its topics reaches it. */
   streaming = false;
+  /** The last result its client gets, when it is ended for a reason the client must hear (its credentials refused). */
+  last: ExecutionResult | undefined;
+  /** Its periodic check, stopped with it. */
+  recheck: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     readonly principal: string,
@@ -40,10 +60,17 @@ class OpenSubscription {
     this.#controller.abort(reason);
   }
 
+  /** Ends it with `result` as its client's last event. */
+  endWith(result: ExecutionResult): void {
+    this.last ??= result;
+    this.end(result.errors?.[0]);
+  }
+
   /** Gives the slot back; idempotent. */
   release(): void {
     if (this.#released) return;
     this.#released = true;
+    clearInterval(this.recheck);
     this.onRelease(this);
   }
 }
@@ -180,6 +207,10 @@ export class LiveSubscriptions {
     }
     open.streaming = true;
     const ctx = args.contextValue as GatewayContext;
+    if (this.limits.recheckMs > 0) {
+      open.recheck = setInterval(() => void this.#recheck(args, open, eventContext), this.limits.recheckMs);
+      open.recheck.unref();
+    }
     return eventStream(source[Symbol.asyncIterator](), open, async (payload) => {
       const lifetime = new RequestLifetime(open.signal, this.eventTimeoutMs, () => undefined);
       try {
@@ -191,6 +222,24 @@ export class LiveSubscriptions {
         lifetime.end();
       }
     });
+  }
+
+  /**
+   * Subscribes its fields again with a fresh context, which makes the same check they made at the start
+   * (a read of what they name, with the subscription's credentials), and drops the new listener at once.
+   */
+  async #recheck(args: ExecutionArgs, open: OpenSubscription, eventContext: (ctx: GatewayContext, signal: AbortSignal) => GatewayContext): Promise<void> {
+    if (open.signal.aborted) return;
+    const lifetime = new RequestLifetime(open.signal, this.eventTimeoutMs, () => undefined);
+    try {
+      const again = await createSourceEventStream({ ...args, contextValue: eventContext(args.contextValue as GatewayContext, lifetime.signal) });
+      if (isAsyncIterable(again)) await again[Symbol.asyncIterator]().return?.();
+      else if (refusedNow(again.errors)) open.endWith({ errors: again.errors });
+    } catch {
+      // The check could not run (the gateway is stopping): the next one will tell.
+    } finally {
+      lifetime.end();
+    }
   }
 }
 
@@ -208,6 +257,12 @@ function eventStream(
 ): AsyncIterableIterator<ExecutionResult> {
   let finished = false;
   const done = (): IteratorResult<ExecutionResult> => ({ done: true, value: undefined });
+  // The result it was ended with (its credentials refused), given once, before it is done.
+  const lastOrDone = (): IteratorResult<ExecutionResult> => {
+    const last = open.last;
+    open.last = undefined;
+    return last ? { done: false, value: last } : done();
+  };
   const finish = async () => {
     if (finished) return;
     finished = true;
@@ -222,7 +277,7 @@ function eventStream(
   else open.signal.addEventListener('abort', onEnd, { once: true });
   const stream: AsyncIterableIterator<ExecutionResult> = {
     async next() {
-      if (finished) return done();
+      if (finished) return lastOrDone();
       let event: IteratorResult<unknown>;
       try {
         event = await source.next();
@@ -232,7 +287,7 @@ function eventStream(
       }
       if (event.done || finished) {
         await finish();
-        return done();
+        return lastOrDone();
       }
       return { done: false, value: await run(event.value) };
     },

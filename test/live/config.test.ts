@@ -24,6 +24,7 @@ describe('live events in the configuration', () => {
       WEBHOOK_DEDUPE_MAX_KEYS: '5000',
       MAX_SUBSCRIPTIONS: '500',
       MAX_SUBSCRIPTIONS_PER_CREDENTIALS: '20',
+      SUBSCRIPTION_RECHECK_MS: '60000',
       WS_CONNECTION_INIT_TIMEOUT_MS: '2000',
       WS_KEEPALIVE_MS: '30000',
     });
@@ -35,7 +36,7 @@ describe('live events in the configuration', () => {
       dedupeTtlMs: 600_000,
       dedupeMaxKeys: 5_000,
     });
-    expect(config.subscriptionLimits).toEqual({ maxTotal: 500, maxPerCredentials: 20 });
+    expect(config.subscriptionLimits).toEqual({ maxTotal: 500, maxPerCredentials: 20, recheckMs: 60_000 });
     expect(config.graphqlWs).toEqual({ connectionInitTimeoutMs: 2_000, keepAliveMs: 30_000 });
   });
 
@@ -59,6 +60,12 @@ describe('live events in the configuration', () => {
     }
   });
 
+  it('take SUBSCRIPTION_RECHECK_MS as 0 (never) or at least a second', () => {
+    expect(loadConfig({}).subscriptionLimits.recheckMs).toBe(300_000);
+    expect(loadConfig({ SUBSCRIPTION_RECHECK_MS: '0' }).subscriptionLimits.recheckMs).toBe(0);
+    expect(() => loadConfig({ SUBSCRIPTION_RECHECK_MS: '100' })).toThrow(/^SUBSCRIPTION_RECHECK_MS: must be 0 \(never\) or at least 1000, got 100/);
+  });
+
   it('refuse a PUBLIC_BASE_URL that is not an http(s) base', () => {
     expect(() => loadConfig({ PUBLIC_BASE_URL: 'gateway.example.com' })).toThrow(/^PUBLIC_BASE_URL: must be an absolute URL/);
     expect(() => loadConfig({ PUBLIC_BASE_URL: 'ftp://gateway.example.com' })).toThrow(/^PUBLIC_BASE_URL: must use http or https/);
@@ -72,6 +79,7 @@ describe('live events in the configuration', () => {
     'WEBHOOK_DEDUPE_MAX_KEYS',
     'MAX_SUBSCRIPTIONS',
     'MAX_SUBSCRIPTIONS_PER_CREDENTIALS',
+    'SUBSCRIPTION_RECHECK_MS',
     'WS_CONNECTION_INIT_TIMEOUT_MS',
     'WS_KEEPALIVE_MS',
   ])('%s must be a whole number in range', (variable) => {

@@ -12,6 +12,7 @@
  *
  * A subscription proves its credentials reach what it names with one REST
  * read before its first event (NOT_FOUND or UNAUTHENTICATED otherwise), and
+ * again while it is open (the same read, made by limits/subscriptions.ts), and
  * listens on a topic that starts with its credentials' account SID: it can
  * only ever receive its own account's events.
  */
@@ -465,7 +466,7 @@ builder.subscriptionFields((t) => ({
     type: ChatMessage,
     nullable: false,
     description:
-      "Each message sent to a channel from now on, as Twilio's `onMessageSent` webhook tells it. The credentials must reach the channel (checked once, before the first event).",
+      "Each message sent to a channel from now on, as Twilio's `onMessageSent` webhook tells it. The credentials must reach the channel (checked before the first event, and again every few minutes while it is open: it ends with the error once they no longer do).",
     args: { serviceSid: t.arg.string({ required: true, description: SERVICE_SID }), channelSid: t.arg.string({ required: true, description: CHANNEL_SID }) },
     subscribe: (_, args, ctx) => subscribeToChannel(ctx, args.serviceSid, args.channelSid, chatEvents(ctx.twilio.accountSid, ['onMessageSent'])),
     resolve: (event, _, ctx, info) => messageOf(event as ChatLiveEvent, ctx, info),
@@ -474,7 +475,7 @@ builder.subscriptionFields((t) => ({
     type: ChatChannelEvent,
     nullable: false,
     description:
-      'Every event of a channel from now on: messages sent, changed and deleted, members joining, changing and leaving, the channel changed or deleted. The credentials must reach the channel (checked once, before the first event).',
+      'Every event of a channel from now on: messages sent, changed and deleted, members joining, changing and leaving, the channel changed or deleted. The credentials must reach the channel (checked before the first event, and again every few minutes while it is open: it ends with the error once they no longer do).',
     args: {
       serviceSid: t.arg.string({ required: true, description: SERVICE_SID }),
       channelSid: t.arg.string({ required: true, description: CHANNEL_SID }),
@@ -487,7 +488,7 @@ builder.subscriptionFields((t) => ({
     type: ChatServiceEvent,
     nullable: false,
     description:
-      'Every event of a Chat service from now on: those of all its channels, plus channels and users created or changed. The credentials must reach the service (checked once, before the first event).',
+      'Every event of a Chat service from now on: those of all its channels, plus channels and users created or changed. The credentials must reach the service (checked before the first event, and again every few minutes while it is open: it ends with the error once they no longer do).',
     args: {
       serviceSid: t.arg.string({ required: true, description: SERVICE_SID }),
       kinds: t.arg({ type: [ChatLiveEventKind], description: 'Only events of these kinds; every kind when omitted.' }),

@@ -58,7 +58,7 @@ builder.subscriptionFields((t) => ({
     type: EventStreamEvent,
     nullable: false,
     description:
-      'Each Event Streams event delivered from now on for the account of the credentials, by a webhook sink pointed at the gateway. The credentials are checked once (one read of the sinks), before the first event.',
+      'Each Event Streams event delivered from now on for the account of the credentials, by a webhook sink pointed at the gateway. The credentials are checked (one read of the sinks) before the first event, and again every few minutes while it is open: it ends with the error once Twilio refuses them.',
     args: {
       types: t.arg.stringList({
         description: 'Only events of these types; a type ending in `.*` stands for every type under it (`com.twilio.messaging.*`). Every type when omitted.',
