@@ -44,6 +44,8 @@ export interface Config {
   maxResultNodes: number;
   /** Time one GraphQL request may take before its REST calls are cancelled (`REQUEST_TIMEOUT_MS`, default 30000). */
   requestTimeoutMs: number;
+  /** TCP connections the GraphQL port holds at once, WebSockets and SSE streams included (`MAX_CONNECTIONS`, default 10000); more are closed as they come. */
+  maxConnections: number;
   /** On SIGTERM/SIGINT, time left to running requests before they are cancelled (`SHUTDOWN_GRACE_MS`, default 10000). */
   shutdownGraceMs: number;
   /** Port of the embedded emulator when it runs (`EMULATOR_PORT`, default 0: any free port). */
@@ -260,6 +262,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxRestCallsPerRequest: integer(env, 'MAX_REST_CALLS_PER_REQUEST', 1000, 1, 1_000_000),
     maxResultNodes: integer(env, 'MAX_RESULT_NODES', 100_000, 1, 10_000_000),
     requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 1, 3_600_000),
+    maxConnections: integer(env, 'MAX_CONNECTIONS', 10_000, 1, 1_000_000),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 3_600_000),
     emulatorPort: integer(env, 'EMULATOR_PORT', 0, 0, 65535),
     cursorSecret: cursorSecret(env),

@@ -86,6 +86,8 @@ const gateway = createGateway({
 });
 if (sharedLimit) observability.metrics?.watchSharedLimit(() => sharedLimit.stats());
 const server = createServer(gateway);
+// Each open socket holds memory and a file descriptor, whatever it asks for: past the cap, new ones are closed at once.
+server.maxConnections = config.maxConnections;
 server.on('clientError', answerClientError);
 const websockets = serveGraphqlWs(server, {
   gateway,
