@@ -26,6 +26,10 @@ export interface LimitSettings {
   chatServiceActionsPerSecond: number | null;
   /** The sliding window the Chat rates are averaged over, in seconds: a burst of rate × window actions may come at once. */
   chatWindowSeconds: number;
+  /** Proxy reads per second of one endpoint of one service (its sessions list, one session, …), averaged over `proxyWindowSeconds`; past it 429 / 80621. Null: no limit. */
+  proxyReadsPerSecond: number | null;
+  /** The sliding window the Proxy rate is averaged over, in seconds. */
+  proxyWindowSeconds: number;
 }
 
 /**
@@ -47,27 +51,38 @@ export const TWILIO_LIMITS: Readonly<LimitSettings> = Object.freeze({
   chatChannelActionsPerSecond: 30,
   chatServiceActionsPerSecond: 30,
   chatWindowSeconds: 5,
+  proxyReadsPerSecond: 30,
+  proxyWindowSeconds: 5,
 });
 
-/** What a write counts against: one channel's window, or its service's. */
+/** What a request counts against: one Chat channel's window or its service's (writes), or one Proxy endpoint's of a service (reads). */
 export interface RateScope {
-  kind: 'chatChannel' | 'chatService';
-  /** The channel's or service's canonical path. */
+  kind: 'chatChannel' | 'chatService' | 'proxyEndpoint';
+  /** The channel's or service's canonical path; for Proxy, the service's path and the operation. */
   key: string;
 }
 
 const SCOPES = {
   chatChannel: {
     setting: 'chatChannelActionsPerSecond',
+    window: 'chatWindowSeconds',
     // https://www.twilio.com/docs/api/errors/50063
     code: 50063,
     message: 'Programmable Chat: Actions per second limit exceeded for this Channel',
   },
   chatService: {
     setting: 'chatServiceActionsPerSecond',
+    window: 'chatWindowSeconds',
     // https://www.twilio.com/docs/api/errors/50074
     code: 50074,
     message: 'Service instance global actions per second limit exceeded',
+  },
+  proxyEndpoint: {
+    setting: 'proxyReadsPerSecond',
+    window: 'proxyWindowSeconds',
+    // https://www.twilio.com/docs/api/errors/80621
+    code: 80621,
+    message: 'You have reached the limit on the number of requests for this endpoint',
   },
 } as const;
 
@@ -86,18 +101,20 @@ export function validateLimits(input: unknown, base: Readonly<LimitSettings>): L
       case 'concurrentRequests':
       case 'chatChannelActionsPerSecond':
       case 'chatServiceActionsPerSecond':
+      case 'proxyReadsPerSecond':
         if (value !== null && (!Number.isInteger(value) || (value as number) < 1))
           throw new Error(`limits.${key} must be a positive integer, or null for no limit`);
         out[key] = value as number | null;
         break;
       case 'chatWindowSeconds':
+      case 'proxyWindowSeconds':
         if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > 3600)
-          throw new Error('limits.chatWindowSeconds must be a whole number of seconds from 1 to 3600');
-        out.chatWindowSeconds = value as number;
+          throw new Error(`limits.${key} must be a whole number of seconds from 1 to 3600`);
+        out[key] = value as number;
         break;
       default:
         throw new Error(
-          `limits has no setting ${JSON.stringify(key)}: use enabled, concurrentRequests, chatChannelActionsPerSecond, chatServiceActionsPerSecond, chatWindowSeconds`,
+          `limits has no setting ${JSON.stringify(key)}: use enabled, concurrentRequests, chatChannelActionsPerSecond, chatServiceActionsPerSecond, chatWindowSeconds, proxyReadsPerSecond, proxyWindowSeconds`,
         );
     }
   }
@@ -110,7 +127,7 @@ interface Window {
   next: number;
 }
 
-/** One account's Chat rate windows (kept in its AccountState, so they go with its data). */
+/** One account's rate windows (kept in its AccountState, so they go with its data). */
 export class RateWindows {
   readonly byScope = new Map<string, Window>();
   /** The settings they were counted under: windows counted under others start afresh. */
@@ -161,13 +178,13 @@ export class Limits {
     return this.#refuse(new EmulatorError(429, 20429, 'Too Many Requests: your account is sending too many concurrent REST API requests'));
   }
 
-  /** Counts one write against its window among the account's, or throws its 429 when the window is full (the write is then not counted). */
+  /** Counts one request against its window among the account's, or throws its 429 when the window is full (the request is then not counted). */
   takeAction(windows: RateWindows, scope: RateScope): void {
     const spec = SCOPES[scope.kind];
     const perSecond = this.#settings.enabled ? this.#settings[spec.setting] : null;
     if (perSecond === null) return;
-    const windowMs = this.#settings.chatWindowSeconds * 1000;
-    const capacity = perSecond * this.#settings.chatWindowSeconds;
+    const windowMs = this.#settings[spec.window] * 1000;
+    const capacity = perSecond * this.#settings[spec.window];
     const now = this.clock.now();
     const id = `${scope.kind} ${scope.key}`;
     if (windows.generation !== this.#generation) {
@@ -187,7 +204,7 @@ export class Limits {
       window.times.push(now);
     }
     windows.byScope.set(id, window);
-    if (++windows.takes % 1024 === 0) prune(windows, now, windowMs);
+    if (++windows.takes % 1024 === 0) prune(windows, now, Math.max(this.#settings.chatWindowSeconds, this.#settings.proxyWindowSeconds) * 1000);
   }
 
   #refuse(error: EmulatorError): EmulatorError {

@@ -248,9 +248,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     }
   }
 
-  /** A write counts against Twilio's rate window for it, if any, before it is run; a full window refuses it. */
+  /** A request counts against Twilio's rate window for it, if any (Chat's writes, Proxy's reads), before it is run; a full window refuses it. */
   function admit(ctx: OpContext): void {
-    if (ctx.op.method === 'GET') return;
     const scope = PRODUCT_RULES[ctx.op.product].rateScope?.(ctx);
     if (scope) limits.takeAction(ctx.account.state.limits.rateWindows, scope);
   }

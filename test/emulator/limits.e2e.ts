@@ -101,6 +101,8 @@ describe('REST requests in flight per account', () => {
       chatChannelActionsPerSecond: 30,
       chatServiceActionsPerSecond: 30,
       chatWindowSeconds: 5,
+      proxyReadsPerSecond: 30,
+      proxyWindowSeconds: 5,
     });
   });
 
@@ -193,6 +195,37 @@ describe('Chat writes per second', () => {
     await control('limits', { method: 'PATCH', body: JSON.stringify({ chatChannelActionsPerSecond: null }) });
     for (let i = 0; i < 5; i++) await channels('c').messages.create({ body: `more ${i}` });
     expect((await channels('c').fetch()).messagesCount).toBe(7);
+  });
+});
+
+describe('Proxy reads per second', () => {
+  const proxy = () => client.proxy.v1;
+
+  it('per endpoint of a service: a burst of 150 passes, the next read is 429 / 80621, until the 5 s window moves on', async () => {
+    const service = await proxy().services.create({ uniqueName: 'busy' });
+    const other = await proxy().services.create({ uniqueName: 'quiet' });
+    const session = await proxy().services(service.sid).sessions.create({ uniqueName: 'case-1' });
+    for (let i = 0; i < 150; i++) await proxy().services(service.sid).sessions.page({ pageSize: 1 });
+
+    await expectRestException(proxy().services(service.sid).sessions.page({ pageSize: 1 }), 429, 80621);
+    // Each endpoint of each service has its own window: one session, the other service's list, and writes pass.
+    expect((await proxy().services(service.sid).sessions(session.sid).fetch()).uniqueName).toBe('case-1');
+    expect(await proxy().services(other.sid).sessions.list()).toEqual([]);
+    await proxy().services(service.sid).sessions.create({ uniqueName: 'case-2' });
+    // Phone numbers are not rate limited.
+    for (let i = 0; i < 160; i++) await proxy().services(service.sid).phoneNumbers.page({ pageSize: 1 });
+
+    emu.clock.advance(5_000);
+    expect(await proxy().services(service.sid).sessions.list()).toHaveLength(2);
+    expect(emu.limits.refused).toEqual({ 80621: 1 });
+  });
+
+  it('counts the Services list per account, and can be switched off', async () => {
+    for (let i = 0; i < 150; i++) await proxy().services.page({ pageSize: 1 });
+    await expectRestException(proxy().services.page({ pageSize: 1 }), 429, 80621);
+    await control('limits', { method: 'PATCH', body: JSON.stringify({ proxyReadsPerSecond: null }) });
+    for (let i = 0; i < 10; i++) await proxy().services.page({ pageSize: 1 });
+    expect(emu.limits.refused).toEqual({ 80621: 1 });
   });
 });
 

@@ -27,6 +27,8 @@ describe('Limits', () => {
       chatChannelActionsPerSecond: 30,
       chatServiceActionsPerSecond: 30,
       chatWindowSeconds: 5,
+      proxyReadsPerSecond: 30,
+      proxyWindowSeconds: 5,
     });
   });
 

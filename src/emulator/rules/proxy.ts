@@ -14,6 +14,7 @@ import type { NumberBook } from '../account-state.ts';
 import { EmulatorError, invalidParameter } from '../errors.ts';
 import type { OpContext, ProductRules, RuleAccount } from './types.ts';
 import { E164, twilioDate } from '../params.ts';
+import type { RateScope } from '../limits.ts';
 
 const SERVICE = 'proxy.v1.service';
 const PHONE_NUMBER = 'proxy.v1.service.phone_number';
@@ -498,6 +499,30 @@ function checkChatInstance(ctx: OpContext, sid: unknown): void {
   }
 }
 
+/**
+ * Reads Proxy limits to 30 per second per endpoint of a Service instance: those of
+ * Services, Sessions, Participants and Interactions (https://www.twilio.com/docs/proxy/proxy-limits).
+ * The Services list is the account's, so it counts per account.
+ */
+const RATED_READS = new Set([
+  'ListService',
+  'FetchService',
+  'ListSession',
+  'FetchSession',
+  'ListParticipant',
+  'FetchParticipant',
+  'ListInteraction',
+  'FetchInteraction',
+  'ListMessageInteraction',
+  'FetchMessageInteraction',
+]);
+
+function rateScope(ctx: OpContext): RateScope | undefined {
+  if (ctx.op.method !== 'GET' || !RATED_READS.has(ctx.op.operationId)) return undefined;
+  const service = ctx.op.operationId === 'FetchService' ? ctx.params.Sid : ctx.params.ServiceSid;
+  return { kind: 'proxyEndpoint', key: `${service ? `/v1/Services/${service}` : '/v1'} ${ctx.op.operationId}` };
+}
+
 export const proxyRules: ProductRules = {
   beforeOperation: (ctx) => closeExpiredSessions(ctx.account, Date.parse(ctx.now)),
   resources: {
@@ -706,4 +731,5 @@ export const proxyRules: ProductRules = {
       },
     },
   },
+  rateScope,
 };
