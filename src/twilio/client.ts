@@ -312,6 +312,13 @@ export interface ClientOptions {
   fairShare?: boolean;
   /** Handed as is to the transport's observer with each attempt: the request the calls serve (its trace context). */
   scope?: unknown;
+  /**
+   * The account SID is only the caller's word: an API key sent with X-Twilio-Account-Sid, which Twilio
+   * accepts whatever account it names. Until an answer's record shows the key to be that account's, its
+   * calls hold slots of their own (the key's), not the account's, so that a key of one account cannot
+   * use up another account's slots by naming it.
+   */
+  accountClaimed?: boolean;
 }
 
 /**
@@ -334,6 +341,8 @@ export class TwilioClient {
   // Names the credential in the transport's memory of Twilio's verdicts, without the secret.
   readonly #credentialKey: string;
   readonly #scope: unknown;
+  /** Where an account claimed by an API key holds its slots until an answer proves the claim; undefined when not claimed. */
+  readonly #claimSlots: string | undefined;
   #accepted = false;
   // Set by the first 401: every later call of this client fails at once.
   #refusal: { code: number | undefined; moreInfo: string | undefined } | undefined;
@@ -346,6 +355,21 @@ export class TwilioClient {
     this.#slotHolder = options.fairShare ? this : undefined;
     this.#credentialKey = derived.credentialKey;
     this.#scope = options.scope;
+    this.#claimSlots = options.accountClaimed && 'apiKey' in credentials ? `${credentials.accountSid}~${credentials.apiKey}` : undefined;
+  }
+
+  /** The key of the slots this client's calls hold: the account's, or, while its claim to the account is unproven, its API key's. */
+  #slotKey(): string {
+    return this.#claimSlots === undefined || this.transport.verdicts.isOfAccount(this.#credentialKey) ? this.accountSid : this.#claimSlots;
+  }
+
+  /** Notes that an answer's record belongs to the claimed account: from then on the key holds the account's slots. */
+  #proveClaim(value: unknown, expect: RawRequest['expect']): void {
+    if (this.#claimSlots === undefined || typeof value !== 'object' || value === null) return;
+    const listKey = typeof expect === 'object' ? expect.listKey : undefined;
+    const items = listKey ? (value as Record<string, unknown>)[listKey] : undefined;
+    const record = (Array.isArray(items) ? items[0] : value) as { account_sid?: unknown } | undefined;
+    if (record?.account_sid === this.accountSid) this.transport.verdicts.ofAccount(this.#credentialKey);
   }
 
   /**
@@ -430,6 +454,7 @@ export class TwilioClient {
     const releaseAll = () => {
       for (const release of held.splice(0)) release();
     };
+    const slots = this.#slotKey();
     try {
       let probing = false;
       if (!this.#isAccepted()) {
@@ -441,7 +466,7 @@ export class TwilioClient {
       this.#throwIfRefused(site, attempt);
       held.push(
         await this.#slot(
-          (s) => (probing ? this.transport.limiter.acquireGuest(this.accountSid, s) : this.transport.limiter.acquire(this.accountSid, s, this.#slotHolder)),
+          (s) => (probing ? this.transport.limiter.acquireGuest(slots, s) : this.transport.limiter.acquire(slots, s, this.#slotHolder)),
           site,
           attempt,
           signal,
@@ -449,7 +474,7 @@ export class TwilioClient {
       );
       // Then one of the account's slots shared with the other replicas, if any.
       const shared = this.transport.sharedLimit;
-      if (shared) held.push(await this.#slot((s) => shared.acquire(this.accountSid, s), site, attempt, signal));
+      if (shared) held.push(await this.#slot((s) => shared.acquire(slots, s), site, attempt, signal));
       this.#throwIfRefused(site, attempt);
       this.beforeAttempt(site, attempt);
     } catch (error) {
@@ -531,6 +556,7 @@ export class TwilioClient {
       const problem = expect && shapeProblem(expect, value);
       if (problem) throw invalid(problem);
       if (expect) resolveRecordUrls(value, expect, exchangeOptions.origin);
+      this.#proveClaim(value, expect);
       return { ok: true, value };
     }
     return { ok: false, error: failed, retryAfterMs: parseRetryAfter(header(response.headers, 'retry-after'), Date.now()) };

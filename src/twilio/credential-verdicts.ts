@@ -72,6 +72,8 @@ const ACCEPTED_FOR_MS = 24 * 60 * 60_000;
 export class CredentialVerdicts {
   readonly #refused: ExpiringKeys;
   readonly #accepted: ExpiringKeys;
+  // API keys whose answers showed them to belong to the account they were sent with (X-Twilio-Account-Sid).
+  readonly #ofAccount: ExpiringKeys;
   // Accepted from the start and never forgotten: the operator's own credentials, a handful at most.
   readonly #trusted = new Set<string>();
 
@@ -79,6 +81,7 @@ export class CredentialVerdicts {
     const maxEntries = options.maxEntries ?? REMEMBERED_CREDENTIALS;
     this.#refused = new ExpiringKeys(maxEntries, options.refusedForMs ?? REFUSED_CREDENTIAL_MS);
     this.#accepted = new ExpiringKeys(maxEntries, ACCEPTED_FOR_MS);
+    this.#ofAccount = new ExpiringKeys(maxEntries, ACCEPTED_FOR_MS);
   }
 
   get size(): { refused: number; accepted: number } {
@@ -88,7 +91,18 @@ export class CredentialVerdicts {
   /** Twilio answered 401 to this credential. */
   refused(key: string): void {
     this.#accepted.delete(key);
+    this.#ofAccount.delete(key);
     this.#refused.add(key);
+  }
+
+  /** A record Twilio answered this credential with belongs to the account the credential names. */
+  ofAccount(key: string): void {
+    this.#ofAccount.add(key);
+  }
+
+  /** Whether an answer has shown this credential's account to be the one it names. */
+  isOfAccount(key: string): boolean {
+    return this.#ofAccount.has(key);
   }
 
   /** Twilio answered this credential with anything that shows it authenticated. */

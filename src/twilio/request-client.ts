@@ -57,7 +57,7 @@ export class RequestTwilioClient extends TwilioClient {
   readonly resources: ResourceRecorder | undefined;
 
   constructor(transport: TwilioTransport, credentials: TwilioCredentials, options: RequestClientOptions) {
-    super(transport, credentials, { fairShare: true, scope: options.scope });
+    super(transport, credentials, { fairShare: true, scope: options.scope, accountClaimed: options.accountClaimed ?? false });
     this.accountClaimed = options.accountClaimed ?? false;
     this.#maxCalls = options.maxCalls;
     this.#signal = options.signal;
