@@ -153,6 +153,9 @@ export interface ParamOptions<T extends ParamType, Required extends boolean> {
 
 type Names<Part> = Extract<keyof NonNullable<Part>, string>;
 
+/** The arguments of a field sent as one of `Part`'s parameters (the query's, the body's or the headers'). */
+type SentAs<Part, T extends ParamType, R extends boolean> = [name: Names<Part>, type: T, description: string, options?: ParamOptions<T, R>];
+
 /**
  * Declares the input fields of one operation's write, each with the Twilio
  * name it is sent as, checked against the operation's request type. A field's
@@ -165,26 +168,11 @@ export interface ParamKit<Req extends TwilioRequest> {
   /** A path parameter: always required; `sid` or `sidOrName` says what it must look like. */
   path(name: Names<Req['path']>, options: { description: string; sid?: string; sidOrName?: string }): Param<'String', true>;
   /** A query parameter, such as the phone number a SafeList delete names. */
-  query<T extends ParamType, R extends boolean = false>(
-    name: Names<Req['query']>,
-    type: T,
-    description: string,
-    options?: ParamOptions<T, R>,
-  ): Param<NoInfer<T>, NoInfer<R>>;
+  query<T extends ParamType, R extends boolean = false>(...args: SentAs<Req['query'], T, R>): Param<NoInfer<T>, NoInfer<R>>;
   /** A form body parameter. */
-  body<T extends ParamType, R extends boolean = false>(
-    name: Names<Req['body']>,
-    type: T,
-    description: string,
-    options?: ParamOptions<T, R>,
-  ): Param<NoInfer<T>, NoInfer<R>>;
+  body<T extends ParamType, R extends boolean = false>(...args: SentAs<Req['body'], T, R>): Param<NoInfer<T>, NoInfer<R>>;
   /** A request header, such as `X-Twilio-Webhook-Enabled`. */
-  header<T extends ParamType, R extends boolean = false>(
-    name: Names<Req['headers']>,
-    type: T,
-    description: string,
-    options?: ParamOptions<T, R>,
-  ): Param<NoInfer<T>, NoInfer<R>>;
+  header<T extends ParamType, R extends boolean = false>(...args: SentAs<Req['headers'], T, R>): Param<NoInfer<T>, NoInfer<R>>;
   /** A field Twilio does not take as it is: the write's own code reads it. */
   input<T extends ParamType, R extends boolean = false>(type: T, description: string, options?: ParamOptions<T, R>): Param<NoInfer<T>, NoInfer<R>>;
 }
