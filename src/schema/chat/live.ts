@@ -210,6 +210,16 @@ ChatEvent.implement({
 });
 
 /** An event type of the ChatEvent interface. */
+/** The event's object (`message`, `member`, …): built from the webhook when it carries what is asked, else loaded (see `of`). */
+function eventObject(t: any, type: unknown, description: string, of: (e: ChatLiveEvent, ctx: GatewayContext, info: GraphQLResolveInfo) => unknown) {
+  return t.field({
+    type,
+    nullable: false,
+    description,
+    resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => of(e, ctx, info),
+  });
+}
+
 function eventType(name: string, description: string, fields: (t: any) => Record<string, any>) {
   const ref = builder.objectRef<ChatLiveEvent>(name);
   ref.implement({ description, interfaces: [ChatEvent], fields });
@@ -234,22 +244,12 @@ function inChannel(t: any, sidOnly = false) {
 
 const ChatMessageAddedEvent = eventType('ChatMessageAddedEvent', 'A message was sent to a channel.', (t) => ({
   ...inChannel(t),
-  message: t.field({
-    type: ChatMessage,
-    nullable: false,
-    description: 'The new message.',
-    resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => messageOf(e, ctx, info),
-  }),
+  message: eventObject(t, ChatMessage, 'The new message.', messageOf),
 }));
 
 const ChatMessageUpdatedEvent = eventType('ChatMessageUpdatedEvent', 'A message was changed (its body or attributes).', (t) => ({
   ...inChannel(t),
-  message: t.field({
-    type: ChatMessage,
-    nullable: false,
-    description: 'The message as it now is.',
-    resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => messageOf(e, ctx, info),
-  }),
+  message: eventObject(t, ChatMessage, 'The message as it now is.', messageOf),
 }));
 
 const ChatMessageRemovedEvent = eventType(
@@ -291,22 +291,12 @@ const ChatMessageRemovedEvent = eventType(
 
 const ChatMemberJoinedEvent = eventType('ChatMemberJoinedEvent', 'A user joined a channel, or was added to it.', (t) => ({
   ...inChannel(t),
-  member: t.field({
-    type: ChatMember,
-    nullable: false,
-    description: 'The new membership.',
-    resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => memberOf(e, ctx, info),
-  }),
+  member: eventObject(t, ChatMember, 'The new membership.', memberOf),
 }));
 
 const ChatMemberUpdatedEvent = eventType('ChatMemberUpdatedEvent', 'A membership was changed (its role, attributes or read position).', (t) => ({
   ...inChannel(t),
-  member: t.field({
-    type: ChatMember,
-    nullable: false,
-    description: 'The membership as it now is.',
-    resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => memberOf(e, ctx, info),
-  }),
+  member: eventObject(t, ChatMember, 'The membership as it now is.', memberOf),
 }));
 
 const ChatMemberLeftEvent = eventType(
@@ -342,22 +332,12 @@ const ChatMemberLeftEvent = eventType(
 );
 
 const ChatChannelAddedEvent = eventType('ChatChannelAddedEvent', 'A channel was created in the service.', (t) => ({
-  channel: t.field({
-    type: ChatChannel,
-    nullable: false,
-    description: 'The new channel.',
-    resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => channelRecordOf(e, ctx, info),
-  }),
+  channel: eventObject(t, ChatChannel, 'The new channel.', channelRecordOf),
 }));
 
 const ChatChannelUpdatedEvent = eventType('ChatChannelUpdatedEvent', 'A channel was changed (its names, attributes or type).', (t) => ({
   channelSid: t.string({ nullable: false, description: 'The SID of the channel.', resolve: (e: ChatLiveEvent) => e.channelSid! }),
-  channel: t.field({
-    type: ChatChannel,
-    nullable: false,
-    description: 'The channel as it now is.',
-    resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => channelRecordOf(e, ctx, info),
-  }),
+  channel: eventObject(t, ChatChannel, 'The channel as it now is.', channelRecordOf),
 }));
 
 const ChatChannelDestroyedEvent = eventType(
@@ -394,21 +374,11 @@ const ChatChannelDestroyedEvent = eventType(
 );
 
 const ChatUserAddedEvent = eventType('ChatUserAddedEvent', 'A user was created in the service.', (t) => ({
-  user: t.field({
-    type: ChatUser,
-    nullable: false,
-    description: 'The new user.',
-    resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => userRecordOf(e, ctx, info),
-  }),
+  user: eventObject(t, ChatUser, 'The new user.', userRecordOf),
 }));
 
 const ChatUserUpdatedEvent = eventType('ChatUserUpdatedEvent', 'A user was changed (its names, role, attributes or presence).', (t) => ({
-  user: t.field({
-    type: ChatUser,
-    nullable: false,
-    description: 'The user as it now is.',
-    resolve: (e: ChatLiveEvent, _: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) => userRecordOf(e, ctx, info),
-  }),
+  user: eventObject(t, ChatUser, 'The user as it now is.', userRecordOf),
 }));
 
 function dateParam(e: ChatLiveEvent, param: string): string | null {
