@@ -5,7 +5,7 @@ import * as chat from '../../twilio/chat.ts';
 import type { ChatChannelRecord } from '../../twilio/chat.ts';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../context.ts';
-import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { nodeKey } from '../shared/global-id.ts';
 import { childFields } from '../shared/children.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
 import { NodeKeys, lookupDescription } from '../shared/keys.ts';
@@ -194,10 +194,8 @@ twilioMutation('deleteChatChannel', {
   result: { deletes: 'ChatChannel' },
   // The deleted ID must carry the SID, so a channel named by unique name is looked up first.
   write: async ({ request, send, ctx }) => {
-    const { ServiceSid: service, Sid: channel } = request.path;
-    const sid = await channelSid(ctx, service, channel);
-    await send({ ...request, path: { ServiceSid: service, Sid: sid } });
-    return encodeGlobalId('ChatChannel', nodeKey(service, sid));
+    const { ServiceSid, Sid } = request.path;
+    await send({ ...request, path: { ServiceSid, Sid: await channelSid(ctx, ServiceSid, Sid) } });
   },
 });
 

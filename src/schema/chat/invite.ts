@@ -3,7 +3,7 @@ import { builder } from '../builder.ts';
 import { listedPer } from '../../limits/cost.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatInviteRecord } from '../../twilio/chat.ts';
-import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { nodeKey } from '../shared/global-id.ts';
 import { fetchedNode } from '../shared/node.ts';
 import { childFields } from '../shared/children.ts';
 import { twilioMutation } from '../shared/mutation.ts';
@@ -117,9 +117,7 @@ twilioMutation('deleteChatInvite', {
   result: { deletes: 'ChatInvite' },
   // The deleted ID must carry the channel's SID, so a channel named by unique name is looked up first.
   write: async ({ request, send, ctx }) => {
-    const { ServiceSid: service, ChannelSid: named, Sid: sid } = request.path;
-    const channel = await channelSid(ctx, service, named);
-    await send({ ...request, path: { ServiceSid: service, ChannelSid: channel, Sid: sid } });
-    return encodeGlobalId('ChatInvite', nodeKey(service, channel, sid));
+    const { ServiceSid, ChannelSid, Sid } = request.path;
+    await send({ ...request, path: { ServiceSid, ChannelSid: await channelSid(ctx, ServiceSid, ChannelSid), Sid } });
   },
 });

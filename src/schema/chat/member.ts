@@ -4,7 +4,7 @@ import { listedPer } from '../../limits/cost.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatMemberRecord } from '../../twilio/chat.ts';
 import type { GatewayContext } from '../context.ts';
-import { encodeGlobalId, nodeKey, splitNodeKey } from '../shared/global-id.ts';
+import { nodeKey, splitNodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
 import { childFields } from '../shared/children.ts';
 import { UNCACHED_KEY, isPartialRecord } from '../shared/partial.ts';
@@ -225,8 +225,6 @@ twilioMutation('deleteChatMember', {
   write: async ({ request, send, ctx }) => {
     const { ServiceSid: service, ChannelSid: channel, Sid: member } = request.path;
     const record = isSid(member, 'MB') && isSid(channel, 'CH') ? null : await chat.fetchMember(ctx.twilio, { path: request.path });
-    const path = { ServiceSid: service, ChannelSid: record?.channel_sid ?? channel, Sid: record?.sid ?? member };
-    await send({ ...request, path });
-    return encodeGlobalId('ChatMember', nodeKey(path.ServiceSid, path.ChannelSid, path.Sid));
+    await send({ ...request, path: { ServiceSid: service, ChannelSid: record?.channel_sid ?? channel, Sid: record?.sid ?? member } });
   },
 });

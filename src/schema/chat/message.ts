@@ -3,7 +3,7 @@ import { builder } from '../builder.ts';
 import { listedPer } from '../../limits/cost.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatMessageRecord } from '../../twilio/chat.ts';
-import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
 import { childFields } from '../shared/children.ts';
 import { UNCACHED_KEY, isPartialRecord } from '../shared/partial.ts';
@@ -162,9 +162,7 @@ twilioMutation('deleteChatMessage', {
   result: { deletes: 'ChatMessage' },
   // The deleted ID must carry the channel's SID, so a channel named by unique name is looked up first.
   write: async ({ request, send, ctx }) => {
-    const { ServiceSid: service, ChannelSid: named, Sid: message } = request.path;
-    const channel = await channelSid(ctx, service, named);
-    await send({ ...request, path: { ServiceSid: service, ChannelSid: channel, Sid: message } });
-    return encodeGlobalId('ChatMessage', nodeKey(service, channel, message));
+    const { ServiceSid, ChannelSid, Sid } = request.path;
+    await send({ ...request, path: { ServiceSid, ChannelSid: await channelSid(ctx, ServiceSid, ChannelSid), Sid } });
   },
 });

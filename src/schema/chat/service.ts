@@ -2,7 +2,6 @@
 import { builder } from '../builder.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatServiceRecord } from '../../twilio/chat.ts';
-import { nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
 import { resolveConnection, twilioList } from '../shared/connection.ts';
 import { forwardArgs } from '../shared/args.ts';

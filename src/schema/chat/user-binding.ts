@@ -2,7 +2,7 @@
 import { builder } from '../builder.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatUserBindingRecord } from '../../twilio/chat.ts';
-import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { nodeKey } from '../shared/global-id.ts';
 import { fetchedNode } from '../shared/node.ts';
 import { childFields } from '../shared/children.ts';
 import { isSid } from '../shared/validate.ts';
@@ -98,7 +98,6 @@ twilioMutation('deleteChatUserBinding', {
     const { ServiceSid: service, UserSid: user, Sid: sid } = request.path;
     // The deleted ID must carry the user's SID, so a user named by identity is looked up first.
     const userSid = isSid(user, 'US') ? user : (await chat.fetchUserBinding(ctx.twilio, { path: request.path })).user_sid!;
-    await send({ path: { ServiceSid: service, UserSid: userSid, Sid: sid } });
-    return encodeGlobalId('ChatUserBinding', nodeKey(service, userSid, sid));
+    await send({ ...request, path: { ServiceSid: service, UserSid: userSid, Sid: sid } });
   },
 });

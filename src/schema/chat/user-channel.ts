@@ -3,7 +3,7 @@ import { builder } from '../builder.ts';
 import { listedPer } from '../../limits/cost.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatUserChannelRecord } from '../../twilio/chat.ts';
-import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
 import { childFields } from '../shared/children.ts';
 import { checkKey, isSid } from '../shared/validate.ts';
@@ -163,8 +163,6 @@ twilioMutation('deleteChatUserChannel', {
     const { ServiceSid: service, UserSid: user, ChannelSid: channel } = request.path;
     // The deleted ID must carry SIDs, so names are resolved first when given.
     const record = isSid(user, 'US') && isSid(channel, 'CH') ? null : await chat.fetchUserChannel(ctx.twilio, { path: request.path });
-    const path = { ServiceSid: service, UserSid: record?.user_sid ?? user, ChannelSid: record?.channel_sid ?? channel };
-    await send({ path });
-    return encodeGlobalId('ChatUserChannel', nodeKey(service, path.UserSid, path.ChannelSid));
+    await send({ ...request, path: { ServiceSid: service, UserSid: record?.user_sid ?? user, ChannelSid: record?.channel_sid ?? channel } });
   },
 });

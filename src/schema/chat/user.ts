@@ -5,7 +5,7 @@ import * as chat from '../../twilio/chat.ts';
 import type { ChatUserRecord } from '../../twilio/chat.ts';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../context.ts';
-import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { nodeKey } from '../shared/global-id.ts';
 import { childFields } from '../shared/children.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
 import { NodeKeys, lookupDescription } from '../shared/keys.ts';
@@ -174,9 +174,8 @@ twilioMutation('deleteChatUser', {
   result: { deletes: 'ChatUser' },
   // The deleted ID must carry the SID, so a user named by identity is looked up first.
   write: async ({ request, send, ctx }) => {
-    const { ServiceSid: service, Sid: user } = request.path;
-    const sid = isSid(user, 'US') ? user : (await chat.fetchUser(ctx.twilio, { path: { ServiceSid: service, Sid: user } })).sid!;
-    await send({ path: { ServiceSid: service, Sid: sid } });
-    return encodeGlobalId('ChatUser', nodeKey(service, sid));
+    const { ServiceSid, Sid } = request.path;
+    const sid = isSid(Sid, 'US') ? Sid : (await chat.fetchUser(ctx.twilio, { path: { ServiceSid, Sid } })).sid!;
+    await send({ ...request, path: { ServiceSid, Sid: sid } });
   },
 });

@@ -2,7 +2,6 @@
 import { builder } from '../builder.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatChannelWebhookRecord } from '../../twilio/chat.ts';
-import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
 import { fetchedNode } from '../shared/node.ts';
 import { childFields } from '../shared/children.ts';
 import { twilioMutation, type ParamKit } from '../shared/mutation.ts';
@@ -206,9 +205,7 @@ twilioMutation('deleteChatChannelWebhook', {
   result: { deletes: 'ChatChannelWebhook' },
   // The deleted ID must carry the channel's SID, so a channel named by unique name is looked up first.
   write: async ({ request, send, ctx }) => {
-    const { ServiceSid: service, ChannelSid: channel, Sid: sid } = request.path;
-    const path = { ServiceSid: service, ChannelSid: await channelSid(ctx, service, channel), Sid: sid };
-    await send({ path });
-    return encodeGlobalId('ChatChannelWebhook', nodeKey(service, path.ChannelSid, sid));
+    const { ServiceSid, ChannelSid, Sid } = request.path;
+    await send({ ...request, path: { ServiceSid, ChannelSid: await channelSid(ctx, ServiceSid, ChannelSid), Sid } });
   },
 });

@@ -14,7 +14,7 @@
 import type { InputFieldRef, InputShape, InputType, OutputRef, SchemaTypes } from '@pothos/core';
 import { builder } from '../builder.ts';
 import { TwilioApiError } from '../../twilio/errors.ts';
-import type { FormValue, RequestOf, ResponseOf, TwilioOperation, TwilioRequest } from '../../twilio/operation.ts';
+import type { RequestOf, ResponseOf, TwilioOperation, TwilioRequest } from '../../twilio/operation.ts';
 import type { GatewayContext } from '../context.ts';
 import { checkKey, checkSid } from './validate.ts';
 import { encodeGlobalId, nodeKey } from './global-id.ts';
@@ -269,10 +269,10 @@ export interface TwilioMutation<Op extends TwilioOperation, F extends Params, R>
   /**
    * The write, when it is more than sending the derived request: a unique
    * name looked up first so the deleted ID carries the SID, or an answer
-   * reshaped. By default the request is sent and its answer (or, for a
-   * delete, the ID of the object its path names) is the result.
+   * reshaped. By default the request is sent and its answer is the result;
+   * a delete answers the ID of the object whose path it sent last.
    */
-  readonly write?: (call: WriteCall<Op, F>) => Promise<R>;
+  readonly write?: (call: WriteCall<Op, F>) => Promise<R | void>;
 }
 
 /** What a mutation field records of its declaration (`extensions.twilioWrite`): the operation it performs and its input fields. */
@@ -318,10 +318,10 @@ export function twilioMutation<Op extends TwilioOperation, F extends Params, R =
 
   const write = async (ctx: GatewayContext, input: Record<string, unknown>): Promise<unknown> => {
     const request = requestOf(params, input) as RequestOf<Op>;
-    const send = (sent: RequestOf<Op> = request) => ctx.twilio.call(spec.operation, sent) as Promise<ResponseOf<Op>>;
-    if (spec.write) return spec.write({ request, input: input as InputOf<F>, ctx, send });
-    const answer = await send();
-    return 'deletes' in result ? deletedId(result.deletes, spec.operation, request) : answer;
+    let sent = request;
+    const send = (what: RequestOf<Op> = request) => ctx.twilio.call(spec.operation, (sent = what)) as Promise<ResponseOf<Op>>;
+    const answer = spec.write ? await spec.write({ request, input: input as InputOf<F>, ctx, send }) : await send();
+    return 'deletes' in result ? deletedId(result.deletes, spec.operation, sent) : answer;
   };
 
   const payload =
