@@ -15,7 +15,7 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { GraphQLError, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, getOperationAST, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Gateway } from './gateway.ts';
@@ -158,7 +158,11 @@ export function serveGraphqlWs(server: Server, options: GraphqlWsOptions): Graph
           throw error;
         }
       },
-      onOperation: (ctx, id) => done(ctx.extra, id),
+      onOperation: (ctx, id, _payload, args, result) => {
+        // An answer in parts (@defer, @stream) keeps its lifetime, deadline and slot until its last part (onComplete).
+        const inParts = Symbol.asyncIterator in result && getOperationAST(args.document, args.operationName)?.operation !== 'subscription';
+        if (!inParts) done(ctx.extra, id);
+      },
       onComplete: (ctx, id) => done(ctx.extra, id),
       onClose(ctx) {
         const operations = running.get(ctx.extra);

@@ -8,7 +8,7 @@
  * `@stream`), when its last part is, so a request leaves nothing behind.
  */
 import { setMaxListeners } from 'node:events';
-import { finalAsyncIterator, isAsyncIterable, type Plugin } from 'graphql-yoga';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { RequestEnded } from '../twilio/request-errors.ts';
 
 export function deadlineExceeded(timeoutMs: number): RequestEnded {
@@ -141,7 +141,13 @@ export class InFlightRequests {
           // The deadline and the client's departure keep cancelling the REST calls of the parts still to come;
           // the lifetime ends with the last part, or when the response stream is cancelled.
           incremental.add(request);
-          setResult(finalAsyncIterator(result, () => this.end(request)));
+          setResult(
+            untilLastPart(
+              result,
+              () => this.end(request),
+              () => this.cancel(request),
+            ),
+          );
         },
       }),
       onResponse: ({ request, response }) => {
@@ -151,4 +157,36 @@ export class InFlightRequests {
       },
     };
   }
+}
+
+/**
+ * `source`'s parts, calling `done` after the last one, or `stopped` at once when its reader
+ * stops early (a client gone): an iterator object, not a generator, so that `return()` reaches
+ * here even while a part is still being computed, and its REST calls can be cancelled.
+ */
+function untilLastPart<T>(source: AsyncIterable<T>, done: () => void, stopped: () => void): AsyncIterableIterator<T> {
+  const parts = source[Symbol.asyncIterator]();
+  let over = false;
+  const finish = (how: () => void) => {
+    if (!over) ((over = true), how());
+  };
+  const iterator: AsyncIterableIterator<T> = {
+    async next() {
+      const part = await parts.next();
+      if (part.done) finish(done);
+      return part;
+    },
+    async return(value?: unknown) {
+      finish(stopped);
+      await parts.return?.(value);
+      return { done: true, value: undefined };
+    },
+    async throw(error?: unknown) {
+      finish(stopped);
+      if (parts.throw) return parts.throw(error);
+      throw error;
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
 }

@@ -45,6 +45,21 @@ describe('a query over graphql-ws', () => {
     await until(() => current.transport.limiter.stats(DEMO_ACCOUNT.accountSid).active === 0, 'the REST call to be cancelled', 1_500);
     expect(current.gateway.requests.size).toBe(0);
   });
+
+  it('keeps an answer in parts (@defer) in its lifetime until its last part: its deferred calls stop when its socket closes', async () => {
+    env = await startGateway();
+    expect((await env.query(SERVICES)).errors).toBeUndefined();
+    env.emulator.injectFault({ operation: 'chat.ListService', stallMs: 4_000 });
+    const client = wsClient(env.url);
+    wsSubscribe(client, `{ __typename ... @defer { chatServices(first: 1) { nodes { sid } } } }`);
+    const current = env;
+    await until(() => current.transport.limiter.stats(DEMO_ACCOUNT.accountSid).active === 1, 'the deferred REST call');
+    // Its first part has been sent; the operation still runs, and counts.
+    expect(current.gateway.requests.size).toBe(1);
+    await client.dispose();
+    await until(() => current.transport.limiter.stats(DEMO_ACCOUNT.accountSid).active === 0, 'the deferred REST call to be cancelled', 1_500);
+    expect(current.gateway.requests.size).toBe(0);
+  });
 });
 
 describe('a subscription over graphql-ws', () => {
