@@ -355,7 +355,8 @@ export class TwilioClient {
     this.#slotHolder = options.fairShare ? this : undefined;
     this.#credentialKey = derived.credentialKey;
     this.#scope = options.scope;
-    this.#claimSlots = options.accountClaimed && 'apiKey' in credentials ? `${credentials.accountSid}~${credentials.apiKey}` : undefined;
+    // By the key alone: naming other accounts in turn gives a key no more slots.
+    this.#claimSlots = options.accountClaimed && 'apiKey' in credentials ? `~${credentials.apiKey}` : undefined;
   }
 
   /** The key of the slots this client's calls hold: the account's, or, while its claim to the account is unproven, its API key's. */
@@ -474,7 +475,8 @@ export class TwilioClient {
       );
       // Then one of the account's slots shared with the other replicas, if any.
       const shared = this.transport.sharedLimit;
-      if (shared) held.push(await this.#slot((s) => shared.acquire(slots, s), site, attempt, signal));
+      // A probe of a credential Twilio has not accepted takes none: the unverified line bounds those already.
+      if (shared && !probing) held.push(await this.#slot((s) => shared.acquire(slots, s), site, attempt, signal));
       this.#throwIfRefused(site, attempt);
       this.beforeAttempt(site, attempt);
     } catch (error) {
