@@ -6,7 +6,7 @@
  * would make too many calls: every HTTP attempt counts, retries included.
  */
 import { TwilioClient, type CallOptions, type RawRequest, type TwilioCredentials, type TwilioTransport } from './client.ts';
-import { TwilioTransportError, type TwilioCallSite } from './errors.ts';
+import { TwilioApiError, TwilioTransportError, type TwilioCallSite } from './errors.ts';
 import type { HttpMethod, TwilioProduct } from './operation.ts';
 import type { ResponseShape } from './response-shape.ts';
 import { RequestCache } from './request-cache.ts';
@@ -98,9 +98,17 @@ export class RequestTwilioClient extends TwilioClient {
       this.cache.clear();
       // A create's path is a list's: its template does not end with the object's own SID.
       const template = typeof request.expect === 'object' ? (request.expect as { path?: unknown }).path : undefined;
-      resources?.write(request.product, request.method, request.path, typeof template === 'string' && !template.endsWith('}'));
+      // Noted once Twilio may have applied it: a write refused (a wrong token, a 404) or never sent changes nothing.
+      const noteWrite = () => resources?.write(request.product, request.method, request.path, typeof template === 'string' && !template.endsWith('}'));
       const written = this.#withinBudget(request, options).finally(() => this.cache.clear());
-      return resources ? written.then((answer) => (resources.wrote(request.product, answer), answer)) : written;
+      if (!resources) return written;
+      return written.then(
+        (answer) => (noteWrite(), resources.wrote(request.product, answer), answer),
+        (error: unknown) => {
+          if (mayHaveApplied(error)) noteWrite();
+          throw error;
+        },
+      );
     }
     return this.cache.once(`${request.method} ${request.product} ${request.path}`, () => {
       const read = this.#withinBudget(request, options);
@@ -140,4 +148,11 @@ export class RequestTwilioClient extends TwilioClient {
 function ended(reason: unknown): RequestEnded {
   if (reason instanceof RequestEnded) return new RequestEnded(reason.code, reason.message);
   return new RequestEnded('CLIENT_CLOSED_REQUEST', 'The request was cancelled');
+}
+
+/** Whether a write that failed may still have been applied: anything but a refusal (4xx) or a call never sent. */
+function mayHaveApplied(error: unknown): boolean {
+  if (error instanceof TwilioApiError) return error.status >= 500;
+  if (error instanceof TwilioTransportError) return error.requestSent;
+  return !(error instanceof RestBudgetExceeded || error instanceof RequestEnded);
 }

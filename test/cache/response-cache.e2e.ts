@@ -114,6 +114,19 @@ describe('tenancy', () => {
 });
 
 describe('invalidation', () => {
+  it("is not made by a write Twilio refused or never saw: a wrong token cannot empty the account's cache", async () => {
+    const vars = { s: chat.serviceSid, c: chat.channelSid };
+    await counted(MESSAGES, vars);
+    expect((await counted(MESSAGES, vars)).calls).toBe(0);
+    const wrong = { authorization: basic(DEMO_ACCOUNT.accountSid, 'not-the-auth-token') };
+    const send = `mutation($input: CreateChatMessageInput!) { createChatMessage(input: $input) { userErrors { message } } }`;
+    const input = { serviceSid: chat.serviceSid, channelSidOrUniqueName: chat.channelSid, body: 'never written' };
+    // Refused by Twilio, then refused unsent (the refusal is remembered); the token promotion rewrites the whole account's tags.
+    for (const attempt of [1, 2]) expect((await env.query(send, { input }, wrong)).errors?.[0]?.extensions?.code, `attempt ${attempt}`).toBe('UNAUTHENTICATED');
+    expect((await env.query(`mutation { deleteSecondaryAuthToken { deleted } }`, undefined, wrong)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await counted(MESSAGES, vars)).calls).toBe(0);
+  });
+
   it('makes the next read fresh after a write through the gateway, even one that selects nothing of what it wrote', async () => {
     const vars = { s: chat.serviceSid, c: chat.channelSid };
     const before = await counted(MESSAGES, vars);
