@@ -44,8 +44,8 @@ class OpenSubscription {
   streaming = false;
   /** The last result its client gets, when it is ended for a reason the client must hear (its credentials refused). */
   last: ExecutionResult | undefined;
-  /** Its periodic check, stopped with it. */
-  recheck: ReturnType<typeof setInterval> | undefined;
+  /** Its next periodic check, stopped with it. */
+  recheck: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly principal: string,
@@ -66,11 +66,16 @@ class OpenSubscription {
     this.end(result.errors?.[0]);
   }
 
+  /** Whether it has ended and given its slot back. */
+  get released(): boolean {
+    return this.#released;
+  }
+
   /** Gives the slot back; idempotent. */
   release(): void {
     if (this.#released) return;
     this.#released = true;
-    clearInterval(this.recheck);
+    clearTimeout(this.recheck);
     this.onRelease(this);
   }
 }
@@ -208,8 +213,13 @@ export class LiveSubscriptions {
     open.streaming = true;
     const ctx = args.contextValue as GatewayContext;
     if (this.limits.recheckMs > 0) {
-      open.recheck = setInterval(() => void this.#recheck(args, open, eventContext), this.limits.recheckMs);
-      open.recheck.unref();
+      // Each check waits for the one before; the first falls anywhere in the interval, so subscriptions made
+      // together (a reconnecting fleet) do not check together.
+      const next = (ms: number) => {
+        open.recheck = setTimeout(() => void this.#recheck(args, open, eventContext).then(() => open.released || next(this.limits.recheckMs)), ms);
+        open.recheck.unref();
+      };
+      next(this.limits.recheckMs * (0.5 + Math.random() / 2));
     }
     return eventStream(source[Symbol.asyncIterator](), open, async (payload) => {
       const lifetime = new RequestLifetime(open.signal, this.eventTimeoutMs, () => undefined);
@@ -229,7 +239,7 @@ export class LiveSubscriptions {
    * (a read of what they name, with the subscription's credentials), and drops the new listener at once.
    */
   async #recheck(args: ExecutionArgs, open: OpenSubscription, eventContext: (ctx: GatewayContext, signal: AbortSignal) => GatewayContext): Promise<void> {
-    if (open.signal.aborted) return;
+    if (open.released || open.signal.aborted) return;
     const lifetime = new RequestLifetime(open.signal, this.eventTimeoutMs, () => undefined);
     try {
       const again = await createSourceEventStream({ ...args, contextValue: eventContext(args.contextValue as GatewayContext, lifetime.signal) });
