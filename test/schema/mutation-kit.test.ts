@@ -36,10 +36,14 @@ describe('the mutation kit', () => {
       }
       for (const [input, param] of Object.entries(write.params)) {
         if (!param.twilio) continue;
-        const taken = operation.params.find((p) => p.name === param.twilio!.name || (param.spreads && p.name.startsWith(`${param.twilio!.name}.`)));
-        if (!taken) wrong.push(`${field.name}: input.${input} is sent as ${param.twilio.name}, which ${write.operation} does not take`);
-        else if (taken.in !== param.twilio.in)
-          wrong.push(`${field.name}: input.${input} is sent in the ${param.twilio.in}, ${write.operation} takes ${taken.name} in the ${taken.in}`);
+        const place = param.twilio.in;
+        // Every name a field is sent as: its own, or each one its `send` answers.
+        for (const name of Array.isArray(param.spreads) ? param.spreads : [param.twilio.name]) {
+          const taken = operation.params.find((p) => p.name === name || (param.spreads === true && p.name.startsWith(`${name}.`)));
+          if (!taken) wrong.push(`${field.name}: input.${input} is sent as ${name}, which ${write.operation} does not take`);
+          else if (taken.in !== place)
+            wrong.push(`${field.name}: input.${input} is sent in the ${place}, ${write.operation} takes ${taken.name} in the ${taken.in}`);
+        }
       }
       const sentInPath = Object.values(write.params).flatMap((p) => (p.twilio?.in === 'path' ? [p.twilio.name] : []));
       for (const p of operation.pathParams) if (!sentInPath.includes(p.name)) wrong.push(`${field.name}: no input field is sent as the path's ${p.name}`);
