@@ -10,9 +10,9 @@ import { childFields } from '../shared/children.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
 import { NodeKeys, lookupDescription } from '../shared/keys.ts';
 import { checkKey, isSid } from '../shared/validate.ts';
-import { twilioMutation } from '../shared/mutation.ts';
+import { param, twilioMutation } from '../shared/mutation.ts';
 import { parseJsonText } from '../shared/json.ts';
-import { webhookEnabled } from './shared.ts';
+import { serviceSid, webhookEnabled } from './shared.ts';
 import { ChatService, serviceKeys } from './service.ts';
 import { ChatUser, userByIdentity } from './user.ts';
 
@@ -140,13 +140,16 @@ builder.objectFields(ChatService, (t) => {
 
 // ---- mutations ----
 
+/** The channel an update or delete names, sent as the path's own `Sid`. */
+const channelItself = param('path', 'Sid', 'String', 'The SID (`CH…`) or unique name of the channel.', { required: true, sidOrName: 'CH' });
+
 twilioMutation('createChatChannel', {
   operation: chat.chatOperations.CreateChannel,
   description: 'Creates a channel in a Chat service.',
   input: {
     description: 'A new channel.',
     fields: (p) => ({
-      serviceSid: p.path('ServiceSid', { sid: 'IS', description: 'The SID of the service (`IS…`).' }),
+      serviceSid,
       friendlyName: p.body('FriendlyName', 'String', 'The name shown for the channel.'),
       uniqueName: p.body('UniqueName', 'String', 'A name unique in the service.'),
       attributes: p.body('Attributes', 'JSON', 'Application data to store with the channel.'),
@@ -166,8 +169,8 @@ twilioMutation('updateChatChannel', {
   input: {
     description: 'Changes to a channel; fields left out stay as they are.',
     fields: (p) => ({
-      serviceSid: p.path('ServiceSid', { sid: 'IS', description: 'The SID of the service (`IS…`).' }),
-      sidOrUniqueName: p.path('Sid', { sidOrName: 'CH', description: 'The SID (`CH…`) or unique name of the channel.' }),
+      serviceSid,
+      sidOrUniqueName: channelItself,
       friendlyName: p.body('FriendlyName', 'String', 'The name shown for the channel.'),
       uniqueName: p.body('UniqueName', 'String', 'A name unique in the service, usable instead of the SID.'),
       attributes: p.body('Attributes', 'JSON', 'Application data to store with the channel, replacing what is stored.'),
@@ -186,8 +189,8 @@ twilioMutation('deleteChatChannel', {
   input: {
     description: 'The channel to delete, with its members and messages.',
     fields: (p) => ({
-      serviceSid: p.path('ServiceSid', { sid: 'IS', description: 'The SID of the service (`IS…`).' }),
-      sidOrUniqueName: p.path('Sid', { sidOrName: 'CH', description: 'The SID (`CH…`) or unique name of the channel.' }),
+      serviceSid,
+      sidOrUniqueName: channelItself,
       webhookEnabled,
     }),
   },

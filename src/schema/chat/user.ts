@@ -10,7 +10,7 @@ import { childFields } from '../shared/children.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
 import { NodeKeys, lookupDescription } from '../shared/keys.ts';
 import { checkKey, isSid } from '../shared/validate.ts';
-import { twilioMutation } from '../shared/mutation.ts';
+import { param, twilioMutation } from '../shared/mutation.ts';
 import { parseJsonText } from '../shared/json.ts';
 import { serviceSid, webhookEnabled } from './shared.ts';
 import { ChatService, serviceKeys } from './service.ts';
@@ -127,6 +127,9 @@ builder.objectFields(ChatService, (t) => {
 
 // ---- mutations ----
 
+/** The user an update or delete names, sent as the path's own `Sid`. */
+const userItself = param('path', 'Sid', 'String', 'The SID (`US…`) or identity of the user.', { required: true, sidOrName: 'US' });
+
 twilioMutation('createChatUser', {
   operation: chat.chatOperations.CreateUser,
   description: 'Creates a user in a Chat service.',
@@ -151,7 +154,7 @@ twilioMutation('updateChatUser', {
     description: 'Changes to a user; fields left out stay as they are.',
     fields: (p) => ({
       serviceSid,
-      sidOrIdentity: p.path('Sid', { sidOrName: 'US', description: 'The SID (`US…`) or identity of the user.' }),
+      sidOrIdentity: userItself,
       friendlyName: p.body('FriendlyName', 'String', 'The name shown for the user.'),
       attributes: p.body('Attributes', 'JSON', 'Application data to store with the user, replacing what is stored.'),
       roleSid: p.body('RoleSid', 'String', "SID of the user's new service-wide role (`RL…`).", { sid: 'RL' }),
@@ -168,7 +171,7 @@ twilioMutation('deleteChatUser', {
     description: 'The user to delete; it leaves every channel.',
     fields: (p) => ({
       serviceSid,
-      sidOrIdentity: p.path('Sid', { sidOrName: 'US', description: 'The SID (`US…`) or identity of the user.' }),
+      sidOrIdentity: userItself,
     }),
   },
   result: { deletes: 'ChatUser' },
