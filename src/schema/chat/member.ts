@@ -5,9 +5,8 @@ import * as chat from '../../twilio/chat.ts';
 import type { ChatMemberRecord } from '../../twilio/chat.ts';
 import type { GatewayContext } from '../context.ts';
 import { nodeKey, splitNodeKey } from '../shared/global-id.ts';
-import { fetchEach } from '../shared/node.ts';
+import { fetchedNode } from '../shared/node.ts';
 import { childFields } from '../shared/children.ts';
-import { UNCACHED_KEY, isPartialRecord } from '../shared/partial.ts';
 import { loadViaList } from '../shared/list-assisted.ts';
 import { checkKey, isSid } from '../shared/validate.ts';
 import { param, twilioMutation } from '../shared/mutation.ts';
@@ -18,15 +17,14 @@ import { ChatUser, userByIdentity } from './user.ts';
 import { ChatRole } from './role.ts';
 import { ChatService, serviceKeys } from './service.ts';
 
-export const ChatMember = builder.loadableNodeRef<ChatMemberRecord>('ChatMember', {
-  id: { resolve: (m) => nodeKey(m.service_sid!, m.channel_sid!, m.sid!) },
-  load: (keys, ctx) =>
-    fetchEach(keys, 'ChatMember', ([service, channel, sid]) =>
-      chat.fetchMember(ctx.twilio, { path: { ServiceSid: service!, ChannelSid: channel!, Sid: sid! } }),
-    ),
-  // A record built from a webhook holds only some fields: it is not kept (shared/partial.ts).
-  cacheResolved: (m) => (isPartialRecord(m) ? UNCACHED_KEY : nodeKey(m.service_sid!, m.channel_sid!, m.sid!)),
-});
+export const ChatMember = builder.loadableNodeRef<ChatMemberRecord>(
+  'ChatMember',
+  fetchedNode(
+    'ChatMember',
+    (m) => [m.service_sid!, m.channel_sid!, m.sid!],
+    (ctx, [service, channel, sid]) => chat.fetchMember(ctx.twilio, { path: { ServiceSid: service!, ChannelSid: channel!, Sid: sid! } }),
+  ),
+);
 
 export const ChatMemberConnection = builder.connectionObject(
   { type: ChatMember, name: 'ChatMemberConnection', description: 'A page of channel members.' },

@@ -3,10 +3,8 @@ import { builder } from '../builder.ts';
 import { listedPer } from '../../limits/cost.ts';
 import * as chat from '../../twilio/chat.ts';
 import type { ChatMessageRecord } from '../../twilio/chat.ts';
-import { nodeKey } from '../shared/global-id.ts';
-import { fetchEach } from '../shared/node.ts';
+import { fetchedNode } from '../shared/node.ts';
 import { childFields } from '../shared/children.ts';
-import { UNCACHED_KEY, isPartialRecord } from '../shared/partial.ts';
 import { param, twilioMutation } from '../shared/mutation.ts';
 import { parseJsonText } from '../shared/json.ts';
 import { channelSidOrUniqueName, importDates, serviceSid, webhookEnabled } from './shared.ts';
@@ -23,15 +21,14 @@ export const ChatMessageType = builder.enumType('ChatMessageType', {
   } as const,
 });
 
-export const ChatMessage = builder.loadableNodeRef<ChatMessageRecord>('ChatMessage', {
-  id: { resolve: (m) => nodeKey(m.service_sid!, m.channel_sid!, m.sid!) },
-  load: (keys, ctx) =>
-    fetchEach(keys, 'ChatMessage', ([service, channel, sid]) =>
-      chat.fetchMessage(ctx.twilio, { path: { ServiceSid: service!, ChannelSid: channel!, Sid: sid! } }),
-    ),
-  // A record built from a webhook holds only some fields: it is not kept (shared/partial.ts).
-  cacheResolved: (m) => (isPartialRecord(m) ? UNCACHED_KEY : nodeKey(m.service_sid!, m.channel_sid!, m.sid!)),
-});
+export const ChatMessage = builder.loadableNodeRef<ChatMessageRecord>(
+  'ChatMessage',
+  fetchedNode(
+    'ChatMessage',
+    (m) => [m.service_sid!, m.channel_sid!, m.sid!],
+    (ctx, [service, channel, sid]) => chat.fetchMessage(ctx.twilio, { path: { ServiceSid: service!, ChannelSid: channel!, Sid: sid! } }),
+  ),
+);
 
 export const ChatMessageConnection = builder.connectionObject(
   { type: ChatMessage, name: 'ChatMessageConnection', description: 'A page of messages.' },

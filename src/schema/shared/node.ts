@@ -9,6 +9,7 @@
 import type { GatewayContext } from '../context.ts';
 import { isNotFound } from './errors.ts';
 import { nodeKey, splitNodeKey } from './global-id.ts';
+import { UNCACHED_KEY, isPartialRecord } from './partial.ts';
 
 export async function fetchEach<R>(keys: readonly string[], typename: string, fetch: (sids: string[]) => Promise<R>): Promise<Array<R | Error>> {
   return Promise.all(
@@ -33,6 +34,7 @@ export function fetchedNode<R>(typename: string, keyOf: (record: R) => string[],
   return {
     id: { resolve: key },
     load: (keys: readonly string[], ctx: GatewayContext) => fetchEach(keys, typename, (parts) => fetch(ctx, parts)),
-    cacheResolved: key,
+    // A record built from a webhook holds only some fields: it is not kept (partial.ts).
+    cacheResolved: (record: R) => (isPartialRecord(record as object) ? UNCACHED_KEY : key(record)),
   };
 }
