@@ -21,6 +21,18 @@ function unauthenticated(message: string): GraphQLError {
  * credentials are used.
  */
 export function requestCredentials(request: Request, fallback: TwilioCredentials | null): TwilioCredentials {
+  // Read once per request (the limits, the response cache and the context all ask): one object, so what the REST
+  // client derives from it (the Basic header, its verdict key) is derived once too.
+  const known = parsed.get(request);
+  if (known?.fallback === fallback) return known.credentials;
+  const credentials = parse(request, fallback);
+  parsed.set(request, { fallback, credentials });
+  return credentials;
+}
+
+const parsed = new WeakMap<Request, { fallback: TwilioCredentials | null; credentials: TwilioCredentials }>();
+
+function parse(request: Request, fallback: TwilioCredentials | null): TwilioCredentials {
   const header = request.headers.get('authorization');
   if (!header) {
     if (fallback) return fallback;
