@@ -1,6 +1,7 @@
 /** Small helpers shared by the limits tests. */
 import type { GatewayEnv } from '../support/harness.ts';
 import { twilioFetch } from '../emulator/helpers.ts';
+import { basic, until } from '../support/live.ts';
 
 /** The SID of the demo data's "Acme Support" Chat service; `auth` for an emulator with other credentials. */
 export async function supportServiceSid(env: GatewayEnv, auth?: string): Promise<string> {
@@ -10,16 +11,9 @@ export async function supportServiceSid(env: GatewayEnv, auth?: string): Promise
   return sid;
 }
 
-/** Polls `condition` every 5 ms until it holds; fails after `timeoutMs`. */
-export async function waitFor(condition: () => boolean, timeoutMs = 3_000, what = 'a condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+/** Polls `condition` until it holds; fails after `timeoutMs` (`until` with these tests' argument order). */
+export function waitFor(condition: () => boolean, timeoutMs = 3_000, what = 'a condition'): Promise<void> {
+  return until(condition, what, timeoutMs);
 }
 
-/** `Authorization: Basic` for a user name and secret. */
-export function basic(user: string, secret: string): string {
-  return 'Basic ' + Buffer.from(`${user}:${secret}`).toString('base64');
-}
+export { basic };
