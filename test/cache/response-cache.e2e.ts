@@ -7,7 +7,7 @@
  * never cached.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parse } from 'graphql';
+import { buildSchema, parse } from 'graphql';
 import { DEFAULT_ACCOUNTS, DEMO_ACCOUNT } from '../../src/emulator/accounts.ts';
 import { MemoryStore } from '../../src/cache/store.ts';
 import { checkTtlNames, documentTtls } from '../../src/cache/response-cache.ts';
@@ -277,6 +277,11 @@ describe('never cached', () => {
     expect(ttlOf(parse(`query { chatServices(first: 1) { nodes { sid } } }`))).toBe(60_000);
     expect(ttlOf(parse(`mutation { createSecondaryAuthToken { secondaryAuthToken { authToken } } }`))).toBe(0);
     expect(ttlOf(parse(`mutation { promoteSecondaryAuthToken { authTokenPromotion { authToken } } }`))).toBe(0);
+    // Mutations are never cached anyway: a query that reaches such a type (none does in this schema) is what the rule is for.
+    const reaching = buildSchema(`type Query { token: SecondaryAuthToken, name: String } type SecondaryAuthToken { authToken: String }`);
+    const reachingTtl = documentTtls(reaching, 60_000, {});
+    expect(reachingTtl(parse(`{ name }`))).toBe(60_000);
+    expect(reachingTtl(parse(`{ name token { authToken } }`))).toBe(0);
     expect(() => checkTtlNames(schema, { SecondaryAuthToken: 1000 })).toThrow(ConfigError);
     expect(() => checkTtlNames(schema, { AuthTokenPromotion: 1000 })).toThrow('RESPONSE_CACHE_TTLS');
   });

@@ -6,7 +6,7 @@
 import { builder } from '../builder.ts';
 import * as accounts from '../../twilio/accounts.ts';
 import type { AccountsSafelistRecord } from '../../twilio/accounts.ts';
-import { encodeGlobalId, nodeKey } from '../shared/global-id.ts';
+import { nodeKey } from '../shared/global-id.ts';
 import { fetchEach } from '../shared/node.ts';
 import { twilioMutation } from '../shared/mutation.ts';
 import { checkE164 } from './shared.ts';
@@ -61,10 +61,6 @@ twilioMutation('deleteSafeListNumber', {
     argument: 'The number to remove.',
     fields: (p) => ({ phoneNumber: p.query('PhoneNumber', 'String', PHONE_NUMBER, { required: true, send: e164 }) }),
   },
-  result: { deletes: 'SafeListNumber' },
   // Twilio names the entry in the query, not the path: the deleted ID carries the phone number.
-  write: async ({ input, send }) => {
-    await send();
-    return encodeGlobalId('SafeListNumber', nodeKey(input.phoneNumber));
-  },
+  result: { deletes: 'SafeListNumber', key: (sent) => [String(sent.query!.PhoneNumber)] },
 });

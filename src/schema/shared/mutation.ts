@@ -241,8 +241,11 @@ function requestOf(params: Params, input: Record<string, unknown>): TwilioReques
 export type WriteResult<R> =
   /** `CreateChatChannelPayload { chatChannel, userErrors }`. */
   | { readonly field: string; readonly type: OutputRef<R>; readonly description?: string }
-  /** `DeleteChatChannelPayload { deletedId, userErrors }`: the global ID of a node of this type. */
-  | { readonly deletes: string; readonly description?: string }
+  /**
+   * `DeleteChatChannelPayload { deletedId, userErrors }`: the global ID of a node of this type, whose key is the
+   * path the delete sent, or `key` of the request sent where Twilio names the object elsewhere (in the query).
+   */
+  | { readonly deletes: string; readonly key?: (sent: TwilioRequest) => Array<string | number>; readonly description?: string }
   /** A payload type of another shape (`CreateBulkConsentsPayload { results, items, userErrors }`), given the write's result. */
   | { readonly payload: OutputRef<Payload<R>> };
 
@@ -321,7 +324,8 @@ export function twilioMutation<Op extends TwilioOperation, F extends Params, R =
     let sent = request;
     const send = (what: RequestOf<Op> = request) => ctx.twilio.call(spec.operation, (sent = what)) as Promise<ResponseOf<Op>>;
     const answer = spec.write ? await spec.write({ request, input: input as InputOf<F>, ctx, send }) : await send();
-    return 'deletes' in result ? deletedId(result.deletes, spec.operation, sent) : answer;
+    if (!('deletes' in result)) return answer;
+    return result.key ? encodeGlobalId(result.deletes, nodeKey(...result.key(sent))) : deletedId(result.deletes, spec.operation, sent);
   };
 
   const payload =
